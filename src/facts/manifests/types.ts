@@ -1,0 +1,151 @@
+import type { Diagnostic } from "../../core/diagnostics.js";
+
+/** A project file handed to a reader: its text plus where it lives. Readers never touch the disk themselves. */
+export interface SourceFile {
+  /** Path relative to the project root, posix separators (`requirements/dev.txt`). */
+  path: string;
+  text: string;
+}
+
+/** What a reader may ask for besides its own file: another project file (includes, `open("README")`). */
+export interface ReadContext {
+  /**
+   * Reads another file by a path relative to the project root. Throws DhtlError (badInput) when the file is
+   * missing, outside the project root, binary or too large; `from` names the file and line that asked.
+   */
+  readFile(relPath: string, from: { file: string; line: number | null }): SourceFile;
+  /** True when a file exists inside the project root. */
+  exists(relPath: string): boolean;
+}
+
+/** A requirement as written, in PEP 508 form, with where it came from. */
+export interface Dependency {
+  /** PEP 508 string, e.g. `requests[socks]>=2.31; python_version >= "3.9"`. */
+  requirement: string;
+  file: string;
+  line: number | null;
+  /** For requirements files: `--hash` values (`sha256:…`). */
+  hashes?: string[];
+  /** Installed editable (`-e`, Poetry `develop = true`, uv `editable = true`). */
+  editable?: boolean;
+}
+
+export type PackageManager =
+  | "uv"
+  | "poetry"
+  | "pdm"
+  | "pipenv"
+  | "pip"
+  | "conda"
+  | "hatch"
+  | "flit"
+  | "setuptools";
+
+/** One statement about the Python version, from one file. */
+export interface PythonVersionSource {
+  /** What kind of statement: `.python-version`, `runtime.txt`, `.tool-versions`, `requires-python`,
+   *  `tool.poetry.dependencies.python`, `Pipfile requires.python_version`, `environment.yml python`,
+   *  `python_requires` … */
+  source: string;
+  file: string;
+  line: number | null;
+  /** The value as written (`3.11.7`, `>=3.9,<4`, `^3.10`, `python-3.12.1`). */
+  value: string;
+}
+
+export interface PackageIndex {
+  name: string;
+  /** URL with any credentials already replaced by `****`. */
+  url: string;
+  file: string;
+  /** Default index (replaces PyPI) or extra. */
+  kind: "default" | "extra" | "find-links" | "explicit";
+}
+
+/** A version pinned by a lock file (Pipfile.lock, poetry.lock, pdm.lock, hashed requirements). */
+export interface LockedPackage {
+  name: string;
+  version: string;
+  hashes: string[];
+  file: string;
+}
+
+export interface BuildSystem {
+  backend: string | null;
+  requires: string[];
+  file: string;
+}
+
+/**
+ * Everything one manifest says. Fields a format cannot express stay empty.
+ * `dependencyGroups` holds PEP 735 groups and their equivalents (Poetry groups, PDM/uv dev-dependencies,
+ * `requirements-dev.txt`, Pipfile `[dev-packages]`), with includes already flattened.
+ */
+export interface ManifestFacts {
+  /** Which reader produced this (`pep621`, `poetry`, `requirements`, `setup.py`, …). */
+  kind: string;
+  file: string;
+  name: { value: string; file: string } | null;
+  version: { value: string; file: string } | null;
+  /** PEP 621 `dynamic` field names. */
+  dynamic: string[];
+  dependencies: Dependency[];
+  optionalDependencies: Record<string, Dependency[]>;
+  dependencyGroups: Record<string, Dependency[]>;
+  /** `-c` constraint lines: they limit versions but are not dependencies. */
+  constraints: Dependency[];
+  python: PythonVersionSource[];
+  /** The tool this manifest implies manages the project, if it implies one. */
+  packageManager: PackageManager | null;
+  buildSystem: BuildSystem | null;
+  indexes: PackageIndex[];
+  locked: LockedPackage[];
+  /** Console scripts / entry points (`name` → `module:function`). */
+  scripts: Record<string, string>;
+  /** Packages only a non-PyPI ecosystem provides (conda-only packages), as written. */
+  nonPythonPackages: { name: string; spec: string; manager: string; file: string; line: number | null }[];
+  /** Other files read to produce this (includes, `open()` targets), relative to the root. */
+  includedFiles: string[];
+  /** Dialect-specific facts worth keeping (tool tables, sources, hatch envs …): JSON-safe values only. */
+  extra: Record<string, unknown>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * A manifest format plugin: one file per format under src/facts/manifests/, registered in registry.ts.
+ * `read` is pure apart from `ctx`: text in, facts and diagnostics out. Malformed input that makes the whole
+ * file unusable throws DhtlError("badInput", …, {file, line}); a problem in one entry becomes a diagnostic.
+ */
+export interface ManifestReader {
+  name: string;
+  /** Link to the format's specification. */
+  spec: string;
+  /** True when this reader claims the file at this root-relative path. */
+  claims(relPath: string): boolean;
+  read(file: SourceFile, ctx: ReadContext): ManifestFacts[];
+}
+
+/** A ManifestFacts with every field empty, for readers to fill. */
+export function emptyManifest(kind: string, file: string): ManifestFacts {
+  return {
+    kind,
+    file,
+    name: null,
+    version: null,
+    dynamic: [],
+    dependencies: [],
+    optionalDependencies: {},
+    dependencyGroups: {},
+    constraints: [],
+    python: [],
+    packageManager: null,
+    buildSystem: null,
+    indexes: [],
+    locked: [],
+    scripts: {},
+    nonPythonPackages: [],
+    includedFiles: [],
+    extra: {},
+    diagnostics: [],
+  };
+}

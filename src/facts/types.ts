@@ -1,0 +1,130 @@
+import type { Diagnostic } from "../core/diagnostics.js";
+import type {
+  BuildSystem,
+  LockedPackage,
+  ManifestFacts,
+  PackageIndex,
+  PackageManager,
+  PythonVersionSource,
+} from "./manifests/types.js";
+
+/** The unified project model: every manifest merged, each value remembering its file. */
+export interface ProjectModel {
+  name: string | null;
+  version: string | null;
+  /** PEP 508 strings. */
+  dependencies: string[];
+  optionalDependencies: Record<string, string[]>;
+  dependencyGroups: Record<string, string[]>;
+  constraints: string[];
+  requiresPython: string | null;
+  /** Exact (`3.11.7`) or minor (`3.11`) version from a pin file, or null. */
+  pythonPin: string | null;
+  packageManager: PackageManager | null;
+  sources: { file: string; kind: string }[];
+  /** Field name → file it came from (`name` → `pyproject.toml`). */
+  provenance: Record<string, string>;
+  buildSystem: BuildSystem | null;
+  indexes: PackageIndex[];
+  locked: LockedPackage[];
+  scripts: Record<string, string>;
+  /** True when the project is an installable package (has a build backend, setup.py or setup.cfg metadata). */
+  isPackage: boolean;
+  nonPythonPackages: ManifestFacts["nonPythonPackages"];
+  manifests: ManifestFacts[];
+}
+
+export interface PythonFacts {
+  candidates: PythonVersionSource[];
+  /** The winning statement, normalised, with the reason it won. */
+  chosen: {
+    value: string;
+    kind: "exact" | "minor" | "range";
+    source: string;
+    file: string;
+    reason: string;
+  } | null;
+  conflicts: string[];
+}
+
+export interface TypeCandidate {
+  name: ProjectTypeName;
+  score: number;
+  evidence: string[];
+}
+
+export type ProjectTypeName =
+  | "django"
+  | "flask"
+  | "fastapi"
+  | "streamlit"
+  | "jupyter"
+  | "cli"
+  | "library"
+  | "data-science"
+  | "generic";
+
+export interface ProjectTypeFacts {
+  name: ProjectTypeName;
+  candidates: TypeCandidate[];
+}
+
+/** Where one imported top-level name is used. */
+export interface ImportUse {
+  /** Top-level module name (`yaml`, `google.cloud` for namespace packages). */
+  name: string;
+  files: string[];
+  /** True only when every use is inside `try: … except ImportError`. */
+  optional: boolean;
+  /** True only when every use is under `if TYPE_CHECKING:`. */
+  typeOnly: boolean;
+}
+
+export interface ImportFacts {
+  thirdParty: string[];
+  local: string[];
+  stdlib: string[];
+  /** Third-party names imported only optionally. */
+  optional: string[];
+  /** Third-party names imported only for type checking. */
+  typeOnly: string[];
+  uses: ImportUse[];
+  filesScanned: number;
+}
+
+export interface UndeclaredImport {
+  import: string;
+  /** Distributions that provide it, best first. */
+  candidates: string[];
+  files: string[];
+}
+
+export interface InferredFacts {
+  undeclared: UndeclaredImport[];
+  undeclaredOptional: UndeclaredImport[];
+  undeclaredTypeOnly: UndeclaredImport[];
+  /** Declared distribution names never imported (tools and plugins excepted). */
+  unused: string[];
+}
+
+export interface SystemDependency {
+  /** OS package name. */
+  name: string;
+  manager: string;
+  /** Python distribution that needs it. */
+  because: string;
+  phase: "build" | "runtime";
+}
+
+export interface Facts {
+  root: string;
+  project: ProjectModel;
+  python: PythonFacts;
+  type: ProjectTypeFacts;
+  imports: ImportFacts;
+  inferred: InferredFacts;
+  systemDependencies: SystemDependency[];
+  system: unknown;
+  user: unknown;
+  diagnostics: Diagnostic[];
+}
