@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DhtlError } from "./errors.js";
@@ -33,6 +33,30 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: 
  * missing, unreadable, a directory, too large, or binary.
  */
 export async function readTextFile(absPath: string, displayPath: string = absPath): Promise<string> {
+  checkReadable(absPath, displayPath);
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(absPath);
+  } catch (error) {
+    throw fsError(error, displayPath);
+  }
+  return decodeText(buffer, displayPath);
+}
+
+/** Synchronous twin of readTextFile, for readers that follow includes. */
+export function readTextFileSync(absPath: string, displayPath: string = absPath): string {
+  checkReadable(absPath, displayPath);
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(absPath);
+  } catch (error) {
+    throw fsError(error, displayPath);
+  }
+  return decodeText(buffer, displayPath);
+}
+
+/** Refuses directories and oversized files before any byte is read. */
+function checkReadable(absPath: string, displayPath: string): void {
   let size: number;
   try {
     const stat = statSync(absPath);
@@ -48,12 +72,9 @@ export async function readTextFile(absPath: string, displayPath: string = absPat
       file: displayPath,
     });
   }
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(absPath);
-  } catch (error) {
-    throw fsError(error, displayPath);
-  }
+}
+
+function decodeText(buffer: Buffer, displayPath: string): string {
   if (buffer.includes(0)) {
     throw new DhtlError("badInput", "file is binary (contains NUL bytes), expected text", {
       file: displayPath,

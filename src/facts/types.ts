@@ -43,8 +43,12 @@ export interface PythonFacts {
     source: string;
     file: string;
     reason: string;
+    /** Interpreter other than CPython when the pin names one (`pypy` from `pypy3.10-7.3.15`). */
+    implementation?: string;
   } | null;
   conflicts: string[];
+  /** Candidates that state no usable version (`system`, garbage), with why; they take no part in the choice. */
+  ignored?: { source: string; file: string; value: string; reason: string }[];
 }
 
 export interface TypeCandidate {
@@ -74,6 +78,12 @@ export interface ImportUse {
   /** Top-level module name (`yaml`, `google.cloud` for namespace packages). */
   name: string;
   files: string[];
+  /**
+   * Full dotted module paths imported under this name, sorted (`google.cloud.storage`), so the
+   * distribution mapping can match namespace packages. For third-party names `from a.b import c` also
+   * lists `a.b.c`, which may be an attribute rather than a submodule: match by longest known prefix.
+   */
+  modules: string[];
   /** True only when every use is inside `try: … except ImportError`. */
   optional: boolean;
   /** True only when every use is under `if TYPE_CHECKING:`. */

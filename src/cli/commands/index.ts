@@ -1,4 +1,19 @@
 import type { CommandSpec } from "../command.js";
+import { analyzeCommand } from "./analyze.js";
+import { fixEnvCommand } from "./fix-env.js";
+import { hookCommand } from "./hook.js";
+import { regenerateCommand } from "./regenerate.js";
+import { setupCommand } from "./setup.js";
+import { standardizeCommand } from "./standardize.js";
+import { validateEnvCommand } from "./validate-env.js";
 
 /** Every dhtl command, in the order `dhtl --help` lists them. Add one line per command. */
-export const commands: CommandSpec[] = [];
+export const commands: CommandSpec[] = [
+  setupCommand,
+  regenerateCommand,
+  fixEnvCommand,
+  analyzeCommand,
+  validateEnvCommand,
+  hookCommand,
+  standardizeCommand,
+];

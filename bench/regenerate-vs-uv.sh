@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `dhtl regenerate --force` against the bare uv commands doing the same job (`uv venv` + `uv sync
+# --frozen --all-groups`), warm uv cache, median of RUNS runs each, alternating so drift hits both alike.
+# Usage: bench/regenerate-vs-uv.sh [fixture-dir] [runs]     (target: ratio <= 1.3)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+fixture="${1:-$here/examples/hello-app}"
+runs="${2:-7}"
+dhtl=(node "$here/bin/dhtl.js")
+[ -f "$here/dist/dhtl.js" ] || (cd "$here" && npm run build >/dev/null)
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp -R "$fixture" "$work/dhtl"
+cp -R "$fixture" "$work/bare"
+rm -rf "$work"/*/.venv "$work"/*/.dhtl "$work"/*/.dhtconfig
+
+# Warm-up: fills the uv cache and records .dhtconfig; the Python the bare run uses is the one dhtl chose.
+"${dhtl[@]}" setup "$work/dhtl" --yes --quiet >/dev/null
+python="$(readlink -f "$work/dhtl/.venv/bin/python")"
+(cd "$work/bare" && uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
+
+now() { date +%s.%N; }
+dhtl_times=()
+bare_times=()
+for _ in $(seq "$runs"); do
+  t0=$(now)
+  "${dhtl[@]}" regenerate "$work/dhtl" --force --yes --quiet >/dev/null
+  t1=$(now)
+  (cd "$work/bare" && rm -rf .venv && uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
+  t2=$(now)
+  dhtl_times+=("$(echo "$t1 - $t0" | bc)")
+  bare_times+=("$(echo "$t2 - $t1" | bc)")
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+d=$(median "${dhtl_times[@]}")
+b=$(median "${bare_times[@]}")
+packages=$(find "$work/dhtl/.venv/" -maxdepth 4 -name '*.dist-info' | wc -l)
+echo "fixture: $(basename "$fixture") ($packages packages), runs: $runs, warm cache"
+echo "dhtl regenerate --force    median ${d}s  (${dhtl_times[*]})"
+echo "uv venv + uv sync --frozen median ${b}s  (${bare_times[*]})"
+echo "ratio: $(echo "scale=2; $d / $b" | bc)x (target <= 1.3x)"

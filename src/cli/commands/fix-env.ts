@@ -1,0 +1,138 @@
+import {
+  type InstalledDistribution,
+  readInstalledDistributions,
+  sitePackagesDirs,
+} from "../../python/dist-info.js";
+import type { ValidationReport } from "../../record/validate.js";
+import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
+
+export const fixEnvCommand: CommandSpec = {
+  name: "fix-env",
+  summary: "repair drift in .venv with the smallest change that restores the recorded state",
+  args: "[path]",
+  options: [
+    { flags: "--force", description: "rebuild the whole environment (regenerate --force)" },
+    yesOption,
+    dryRunOption,
+    jsonOption,
+  ],
+  help: [
+    "Removes extra packages, installs missing ones and reinstalls changed or modified ones (pinned by the",
+    "lock), on a copy of .venv that replaces it only once it validates.",
+    "",
+    "Examples:",
+    "  dhtl fix-env",
+    "  dhtl fix-env --dry-run --json",
+  ].join("\n"),
+  async run(ctx: CommandContext): Promise<number> {
+    const { resolve } = await import("node:path");
+    const { DhtlError } = await import("../../core/errors.js");
+    const { collectFacts } = await import("../../facts/collect.js");
+    const { planFix } = await import("../../plan/fix-plan.js");
+    const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
+    const { validateEnvironment } = await import("../../record/validate.js");
+    const { executePlan } = await import("../../run/execute.js");
+    const { withProjectSession } = await import("../../run/session.js");
+    const { uvRunner } = await import("../../run/tools.js");
+    const { currentEnvironment } = await import("../../run/venv.js");
+    const { printOutcome, printPlan, progressOutput } = await import("./setup.js");
+    const { regenerateCommand } = await import("./regenerate.js");
+
+    const regenerate = () => regenerateCommand.run({ ...ctx, options: { ...ctx.options, force: true } });
+    const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
+      machine: false,
+      user: false,
+      imports: false,
+    });
+    const recorded = readDhtConfig(facts.root);
+    if (!recorded) {
+      throw new DhtlError("badInput", `no .dhtconfig in ${facts.root}: nothing recorded to repair towards`, {
+        hint: "run `dhtl setup` first",
+      });
+    }
+    const current = currentEnvironment(facts.root);
+    // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
+    if (ctx.options.force || current.kind !== "managed") return regenerate();
+    const report = await validateEnvironment(facts.root, { quick: false });
+    const plan = planFix({
+      facts,
+      recorded,
+      drift: report.drift,
+      modifiedOwners: ownersOf(current.path, report.drift.modifiedFiles),
+      pythonMatches: pythonMatches(report),
+    });
+    if (!plan || (plan.upToDate && !report.ok)) return regenerate();
+    if (ctx.options.dryRun) return printPlan(ctx, plan);
+    const result = await withProjectSession(facts.root, () =>
+      executePlan(plan, {
+        out: progressOutput(ctx),
+        getUv: () => uvRunner(progressOutput(ctx)),
+        project: facts.project,
+        platform: platformKey(),
+        existingConfig: recorded,
+        validateStaged: async (envPath) => {
+          const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
+          if (!after.ok) {
+            throw new DhtlError(
+              "drift",
+              `the repair did not restore the recorded state: ${formatDrift(after)}`,
+              {
+                hint: "run `dhtl fix-env --force` to rebuild the environment from the lock",
+              },
+            );
+          }
+        },
+      }),
+    );
+    if (!ctx.options.json && !plan.upToDate) ctx.out.line(`repaired: ${formatDrift(report)}`);
+    printOutcome(ctx, plan, result);
+    return 0;
+  },
+};
+
+function pythonMatches(report: ValidationReport): boolean {
+  const { expected, actual } = report.python;
+  return expected === null || actual === expected || (actual?.startsWith(`${expected}.`) ?? false);
+}
+
+/** Normalised names of the distributions whose RECORD lists a modified file. */
+function ownersOf(envPath: string, modifiedFiles: string[]): string[] {
+  if (modifiedFiles.length === 0) return [];
+  const wanted = new Set(modifiedFiles);
+  const owners = new Set<string>();
+  for (const dist of installedDistributions(envPath)) {
+    if (dist.record.some((row) => wanted.has(row.path))) owners.add(dist.normalized);
+  }
+  return [...owners].sort();
+}
+
+function installedDistributions(envPath: string): InstalledDistribution[] {
+  return sitePackagesDirs(envPath).flatMap((site) => readInstalledDistributions(site));
+}
+
+/** One line: what differs between an environment and the record. */
+export function formatDrift(report: ValidationReport): string {
+  const { drift } = report;
+  const parts = [
+    drift.extra.length > 0 ? `extra ${drift.extra.join(", ")}` : "",
+    drift.missing.length > 0 ? `missing ${drift.missing.join(", ")}` : "",
+    drift.changed.length > 0
+      ? `changed ${drift.changed.map((c) => `${c.name} ${c.expected}→${c.actual}`).join(", ")}`
+      : "",
+    drift.modifiedFiles.length > 0 ? `${drift.modifiedFiles.length} modified files` : "",
+    report.python.expected && report.python.expected !== report.python.actual
+      ? `python ${report.python.expected}→${report.python.actual}`
+      : "",
+  ].filter(Boolean);
+  return parts.join("; ") || "checksum differs";
+}
+
+/** Describes how the environment at `envPath` differs from the record (for regenerate's mismatch error). */
+export async function describeDrift(root: string, envPath: string): Promise<string> {
+  const { validateEnvironment } = await import("../../record/validate.js");
+  try {
+    return formatDrift(await validateEnvironment(root, { quick: false, venvPath: envPath }));
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,122 @@
+import type { Diagnostic } from "../../core/diagnostics.js";
+import { DhtlError } from "../../core/errors.js";
+import type { Plan } from "../../plan/types.js";
+import type { ExecuteResult } from "../../run/execute.js";
+import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
+import type { Output } from "../output.js";
+
+export const setupCommand: CommandSpec = {
+  name: "setup",
+  summary: "create .venv from the project's manifests: lock, install, record .dhtconfig",
+  args: "[path]",
+  options: [yesOption, dryRunOption, jsonOption],
+  help: [
+    "Builds the environment beside the current .venv and swaps it in only when complete.",
+    "uv projects are locked with uv.lock; any other project gets a dhtl-owned .dhtl/requirements.lock;",
+    "your manifests are never modified.",
+    "",
+    "Examples:",
+    "  dhtl setup",
+    "  dhtl setup path/to/project --dry-run",
+  ].join("\n"),
+  async run(ctx: CommandContext): Promise<number> {
+    const { resolve } = await import("node:path");
+    const { existsSync } = await import("node:fs");
+    const { collectFacts } = await import("../../facts/collect.js");
+    const { planSetup, pythonRequestOf } = await import("../../plan/setup-plan.js");
+    const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
+    const { executePlan } = await import("../../run/execute.js");
+    const { withProjectSession } = await import("../../run/session.js");
+    const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
+
+    // Finding uv and probing interpreters both spawn processes: let them overlap with reading the project.
+    const uvReady = ctx.options.dryRun ? null : uvRunner(progressOutput(ctx));
+    uvReady?.catch(() => {});
+    const discovered = startInterpreterDiscovery();
+    const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
+      machine: false,
+      user: false,
+      imports: false,
+    });
+    refuseBrokenManifests(facts.diagnostics);
+    const search = await findInterpreterFor(pythonRequestOf(facts), undefined, discovered);
+    const plan = planSetup({
+      facts,
+      interpreter: search.interpreter,
+      installed: search.installed,
+      uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
+    });
+    if (ctx.options.dryRun) return printPlan(ctx, plan);
+    const result = await withProjectSession(facts.root, () =>
+      executePlan(plan, {
+        out: progressOutput(ctx),
+        getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
+        project: facts.project,
+        platform: platformKey(),
+        existingConfig: readDhtConfig(facts.root),
+      }),
+    );
+    printOutcome(ctx, plan, result);
+    return 0;
+  },
+};
+
+/** A manifest entry that could not be read would silently drop a dependency: stop before building. */
+export function refuseBrokenManifests(diagnostics: Diagnostic[]): void {
+  const broken = diagnostics.find((diagnostic) => diagnostic.severity === "error");
+  if (broken) {
+    throw new DhtlError("badInput", broken.message, {
+      file: broken.file,
+      line: broken.line ?? undefined,
+      hint: "fix the manifest (see `dhtl analyze`), then run setup again",
+    });
+  }
+}
+
+/** `--json` keeps stdout for the one result object: progress goes quiet. */
+export function progressOutput(ctx: CommandContext): Output {
+  return ctx.options.json ? { ...ctx.out, step: () => () => {} } : ctx.out;
+}
+
+export async function printPlan(ctx: CommandContext, plan: Plan): Promise<number> {
+  const { planToJson, renderPlan } = await import("../../plan/render.js");
+  if (ctx.options.json) {
+    ctx.out.line(
+      JSON.stringify({
+        ok: true,
+        command: plan.command,
+        dryRun: true,
+        upToDate: plan.upToDate,
+        lock: { file: plan.lock.file, kind: plan.lock.kind },
+        plan: planToJson(plan),
+      }),
+    );
+  } else {
+    for (const line of renderPlan(plan)) ctx.out.line(line);
+  }
+  return 0;
+}
+
+export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteResult): void {
+  if (ctx.options.json) {
+    ctx.out.line(
+      JSON.stringify({
+        ok: true,
+        command: plan.command,
+        upToDate: plan.upToDate,
+        python: result.python,
+        packages: result.packages,
+        checksum: result.checksum,
+        lock: { file: plan.lock.file, kind: plan.lock.kind },
+        dhtconfigWritten: result.configWritten,
+        seconds: Number(result.seconds.toFixed(2)),
+      }),
+    );
+    return;
+  }
+  const what = plan.upToDate ? "environment already valid" : "environment ready";
+  ctx.out.line(
+    `${plan.command}: ${what} — Python ${result.python.version}, ${result.packages} packages, ` +
+      `lock ${plan.lock.file}, ${result.seconds.toFixed(1)}s`,
+  );
+}

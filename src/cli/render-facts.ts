@@ -1,0 +1,92 @@
+import type { Facts } from "../facts/types.js";
+import { paint } from "./output.js";
+
+/** The `--json` shape of `dhtl analyze`: Facts minus the raw per-manifest dump (kept small and stable). */
+export function factsToJson(facts: Facts): Record<string, unknown> {
+  const { manifests, ...project } = facts.project;
+  return {
+    ...facts,
+    project: { ...project, manifests: manifests.map((m) => ({ file: m.file, kind: m.kind })) },
+  };
+}
+
+const MAX_LIST = 8;
+
+function list(items: string[], max = MAX_LIST): string {
+  if (items.length === 0) return "none";
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} … (+${items.length - max} more)` : shown;
+}
+
+/** Short sections for people; everything else is in --json. */
+export function renderFacts(facts: Facts, color: boolean): string[] {
+  const head = (label: string) => paint(color, "bold", label.padEnd(14));
+  const dim = (text: string) => paint(color, "dim", text);
+  const p = facts.project;
+  const lines: string[] = [];
+  const title = [p.name ?? "(unnamed)", p.version].filter(Boolean).join(" ");
+  lines.push(`${head("Project")}${title} ${dim(facts.root)}`);
+  lines.push(
+    `${head("  manager")}${p.packageManager ?? "none detected"}${p.isPackage ? " · installable package" : ""}`,
+  );
+  lines.push(`${head("  files")}${list(p.sources.map((s) => `${s.file} (${s.kind})`))}`);
+  const groups = Object.entries(p.dependencyGroups).map(([g, deps]) => `${g}(${deps.length})`);
+  const extras = Object.entries(p.optionalDependencies).map(([g, deps]) => `${g}(${deps.length})`);
+  lines.push(
+    `${head("  deps")}${p.dependencies.length} main${extras.length ? ` · extras ${extras.join(", ")}` : ""}${groups.length ? ` · groups ${groups.join(", ")}` : ""}`,
+  );
+
+  const chosen = facts.python.chosen;
+  lines.push(
+    `${head("Python")}${chosen ? `${chosen.value} ${dim(`— ${chosen.reason}`)}` : "no version stated by the project"}`,
+  );
+  for (const conflict of facts.python.conflicts)
+    lines.push(`${head("")}${paint(color, "yellow", `! ${conflict}`)}`);
+
+  const best = facts.type.candidates[0];
+  lines.push(
+    `${head("Type")}${facts.type.name}${best && best.name === facts.type.name ? ` ${dim(`(score ${best.score}: ${list(best.evidence, 3)})`)}` : ""}`,
+  );
+
+  const im = facts.imports;
+  lines.push(
+    `${head("Imports")}${im.filesScanned} files · ${im.thirdParty.length} third-party · ${im.local.length} local · ${im.stdlib.length} stdlib`,
+  );
+  const inf = facts.inferred;
+  if (inf.undeclared.length) {
+    lines.push(
+      `${head("  undeclared")}${paint(color, "yellow", list(inf.undeclared.map((u) => `${u.import} → ${u.candidates[0] ?? "?"}`)))}`,
+    );
+  }
+  if (inf.undeclaredOptional.length)
+    lines.push(`${head("  optional")}${list(inf.undeclaredOptional.map((u) => u.import))}`);
+  if (inf.unused.length) lines.push(`${head("  unused")}${list(inf.unused)}`);
+
+  if (facts.systemDependencies.length) {
+    lines.push(
+      `${head("System deps")}${list(facts.systemDependencies.map((d) => `${d.manager}:${d.name} (${d.phase}, ${d.because})`))}`,
+    );
+  }
+  lines.push(...renderMachine(facts.system, head));
+  const notes = facts.diagnostics.filter((d) => d.severity !== "error");
+  if (notes.length) {
+    lines.push(head("Notes"));
+    for (const d of notes.slice(0, 12)) {
+      lines.push(`  ${d.severity}: ${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`);
+    }
+    if (notes.length > 12) lines.push(dim(`  … ${notes.length - 12} more in --json`));
+  }
+  return lines;
+}
+
+interface MachineView {
+  platform?: { key?: string };
+  interpreters?: { version: string; source: string }[];
+}
+
+function renderMachine(system: unknown, head: (label: string) => string): string[] {
+  if (!system || typeof system !== "object") return [];
+  const view = system as MachineView;
+  const interpreters = (view.interpreters ?? []).map((i) => `${i.version} (${i.source})`);
+  return [`${head("Machine")}${view.platform?.key ?? "unknown"} · Python ${list(interpreters, 6)}`];
+}

@@ -1,0 +1,149 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Diagnostic, sortDiagnostics } from "../core/diagnostics.js";
+import { normalizeName } from "../standards/names.js";
+import { collectImports, listSourceFiles } from "./imports/index.js";
+import { collectMachineFacts } from "./machine.js";
+import { readManifests } from "./manifests/registry.js";
+import { inferDependencies } from "./mapping/infer.js";
+import { mergeManifests } from "./merge.js";
+import { listManifestCandidates, projectReadContext } from "./project-files.js";
+import { detectProjectType } from "./project-type.js";
+import { resolvePythonVersion } from "./python-version.js";
+import { findProjectRoot } from "./root.js";
+import { systemDependenciesFor } from "./system-deps/index.js";
+import type { Facts, ProjectModel } from "./types.js";
+import { collectUserFacts } from "./user.js";
+
+export interface CollectOptions {
+  /** Probe the machine (interpreters, tools). Off for callers that only need the project. */
+  machine?: boolean;
+  /** Read the user's configuration (git, pip, npm …), redacted. */
+  user?: boolean;
+  /** Scan imports in the code. */
+  imports?: boolean;
+}
+
+/**
+ * Collects every fact about the project at `path`, most specific first. Read-only: nothing is written
+ * and no project code runs.
+ */
+export async function collectFacts(path: string, options: CollectOptions = {}): Promise<Facts> {
+  const { machine = true, user = true, imports: scanCode = true } = options;
+  const root = findProjectRoot(path);
+  // Machine and user probes spawn processes: start them first so they overlap with file reading.
+  const machinePromise = machine ? collectMachineFacts() : Promise.resolve(null);
+  const userPromise = user ? collectUserFacts(root) : Promise.resolve(null);
+
+  const manifests = readManifests(listManifestCandidates(root), projectReadContext(root));
+  const project = mergeManifests(manifests);
+  const python = resolvePythonVersion(manifests.flatMap((m) => m.python));
+  const pythonMinor =
+    python.chosen && python.chosen.kind !== "range" ? minorOf(python.chosen.value) : undefined;
+
+  const [importResult, sourceFiles] = await Promise.all([
+    scanCode ? collectImports(root, { pythonVersion: pythonMinor, localNames: localNamesOf(project) }) : null,
+    listSourceFiles(root),
+  ]);
+  const imports = importResult?.facts ?? {
+    thirdParty: [],
+    local: [],
+    stdlib: [],
+    optional: [],
+    typeOnly: [],
+    uses: [],
+    filesScanned: 0,
+  };
+  const declared = allDeclared(project);
+  const venv = join(root, ".venv");
+  const inferred = inferDependencies(imports, declared, existsSync(venv) ? { venvPath: venv } : {});
+  const declaredNames = [...new Set(declared.map(requirementName).filter((n): n is string => n !== null))];
+  const type = detectProjectType({
+    files: projectTypeFiles(root, [...sourceFiles.python, ...sourceFiles.notebooks]),
+    declared: declaredNames,
+    imports: imports.thirdParty,
+    hasEntryPoints: Object.keys(project.scripts).length > 0,
+    isPackage: project.isPackage,
+  });
+
+  const [system, userFacts] = await Promise.all([machinePromise, userPromise]);
+  const systemDependencies = systemDependenciesFor(declaredNames, systemManagersOf(system));
+
+  const diagnostics: Diagnostic[] = [
+    ...manifests.flatMap((m) => m.diagnostics),
+    ...(importResult?.diagnostics ?? []),
+  ];
+  for (const conflict of python.conflicts) {
+    diagnostics.push({ file: python.chosen?.file ?? "", line: null, severity: "warning", message: conflict });
+  }
+  return {
+    root,
+    project,
+    python,
+    type,
+    imports,
+    inferred,
+    systemDependencies,
+    system,
+    user: userFacts,
+    diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
+  };
+}
+
+/** Every requirement the project declares anywhere: main, extras, groups. */
+export function allDeclared(project: ProjectModel): string[] {
+  return [
+    ...project.dependencies,
+    ...Object.values(project.optionalDependencies).flat(),
+    ...Object.values(project.dependencyGroups).flat(),
+  ];
+}
+
+/** The distribution name at the start of a PEP 508 string. */
+export function requirementName(requirement: string): string | null {
+  const match = requirement.trim().match(/^([A-Za-z0-9][A-Za-z0-9._-]*)/);
+  return match?.[1] ? normalizeName(match[1]) : null;
+}
+
+function localNamesOf(project: ProjectModel): string[] {
+  return project.name ? [project.name.replace(/[-.]/g, "_").toLowerCase()] : [];
+}
+
+function minorOf(version: string): string | undefined {
+  const match = version.match(/^(\d+)\.(\d+)/);
+  return match ? `${match[1]}.${match[2]}` : undefined;
+}
+
+/** Files that identify frameworks: the code files plus the root listing and framework config folders. */
+function projectTypeFiles(root: string, codeFiles: string[]): string[] {
+  const files = new Set(codeFiles);
+  for (const dir of ["", ".streamlit"]) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(join(root, dir));
+    } catch {
+      continue;
+    }
+    for (const entry of entries) files.add(dir ? `${dir}/${entry}` : entry);
+  }
+  return [...files].sort();
+}
+
+function systemManagersOf(
+  system: Awaited<ReturnType<typeof collectMachineFacts>> | null,
+): string[] | undefined {
+  const managers = system?.systemPackageManagers;
+  if (!managers) return undefined;
+  const names = Object.keys(managers);
+  return names.length ? names : undefined;
+}
+
+function dedupeDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.severity}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

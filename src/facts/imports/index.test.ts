@@ -1,0 +1,87 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { collectImports } from "./index.js";
+
+const fixture = join(import.meta.dirname, "../../../test/fixtures/imports/project");
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A private copy of the fixture project, so the test never touches the checkout. */
+function copyFixture(): string {
+  const root = mkdtempSync(join(tmpdir(), "dhtl-imports-"));
+  made.push(root);
+  cpSync(fixture, root, { recursive: true });
+  // Files that would be awkward to commit: a virtual environment and undecodable sources.
+  mkdirSync(join(root, ".venv/lib/python3.12/site-packages"), { recursive: true });
+  writeFileSync(join(root, ".venv/lib/python3.12/site-packages/dep.py"), "import venv_only\n");
+  writeFileSync(join(root, "latin.py"), Buffer.from([0x73, 0x3d, 0x22, 0xe9, 0x22, 0x0a]));
+  writeFileSync(join(root, "blob.py"), Buffer.from([0x69, 0x00, 0x01]));
+  writeFileSync(join(root, "notebooks/broken.ipynb"), '{"cells": [');
+  return root;
+}
+
+describe("collectImports", () => {
+  it("classifies a project's imports as stdlib, local and third-party", async () => {
+    const root = copyFixture();
+    const { facts, diagnostics } = await collectImports(root, {
+      pythonVersion: "3.12",
+      localNames: ["extra_local"],
+    });
+    expect(facts.thirdParty).toEqual([
+      "click",
+      "google",
+      "numpy",
+      "pandas",
+      "pytest",
+      "requests",
+      "seaborn",
+      "setuptools",
+      "tomli",
+      "ujson",
+      "yaml",
+    ]);
+    expect(facts.local).toEqual(["extra_local", "helpers", "myapp"]);
+    expect(facts.stdlib).toEqual(["json", "os", "sys", "typing"]);
+    expect(facts.optional).toEqual(["ujson"]);
+    expect(facts.typeOnly).toEqual(["pandas"]);
+    // 7 .py files and 1 notebook read; latin.py, blob.py and broken.ipynb could not be.
+    expect(facts.filesScanned).toBe(8);
+    expect(diagnostics.map((d) => [d.file, d.severity])).toEqual([
+      ["blob.py", "warning"],
+      ["latin.py", "warning"],
+      ["notebooks/broken.ipynb", "warning"],
+    ]);
+    expect(diagnostics[1]?.message).toMatch(/UTF-8/);
+  });
+
+  it("records files and full module paths per name, sorted", async () => {
+    const root = copyFixture();
+    const { facts } = await collectImports(root, {});
+    const google = facts.uses.find((use) => use.name === "google");
+    expect(google).toEqual({
+      name: "google",
+      files: ["scripts/run.py", "tests/test_app.py"],
+      modules: [
+        "google.cloud",
+        "google.cloud.bigquery",
+        "google.cloud.bigquery.Client",
+        "google.cloud.storage",
+      ],
+      optional: false,
+      typeOnly: false,
+    });
+    const yaml = facts.uses.find((use) => use.name === "yaml");
+    expect(yaml?.files).toEqual(["src/myapp/__init__.py", "tests/test_app.py"]);
+    expect(facts.uses.map((use) => use.name)).toEqual([...facts.uses.map((use) => use.name)].sort());
+    // Without a version every 3.x stdlib name counts; relative imports never appear as names.
+    expect(facts.stdlib).toContain("json");
+    expect(facts.uses.some((use) => use.name === "" || use.name === "util")).toBe(false);
+    // Ignored by .gitignore and inside .venv: never scanned.
+    expect(facts.thirdParty).not.toContain("ignored_dep");
+    expect(facts.thirdParty).not.toContain("venv_only");
+  });
+});

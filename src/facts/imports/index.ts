@@ -1,0 +1,208 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
+import { isDhtlError } from "../../core/errors.js";
+import type { ImportFacts, ImportUse } from "../types.js";
+import { decodePythonSource } from "./encoding.js";
+import { notebookSource } from "./notebook.js";
+import { type ImportStatement, scanImports } from "./scanner.js";
+import { isStdlibModule } from "./stdlib.js";
+import { listSourceFiles } from "./walk.js";
+
+export { decodePythonSource } from "./encoding.js";
+export { notebookSource } from "./notebook.js";
+export { type ImportStatement, scanImports } from "./scanner.js";
+export { isStdlibModule } from "./stdlib.js";
+export { listSourceFiles } from "./walk.js";
+
+export interface CollectImportsOptions {
+  /** `3.12` or `3.12.1`: which stdlib list applies. Without it, any 3.x stdlib name counts as stdlib. */
+  pythonVersion?: string;
+  /** Extra top-level names that belong to the project (its own distribution's packages). */
+  localNames?: string[];
+}
+
+/** Generated code can be big, but a multi-megabyte "source" file is data; scanning it tells nothing. */
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+/** Files read at once: enough to hide I/O latency, few enough to stay far from the descriptor limit. */
+const READ_CONCURRENCY = 16;
+
+/** Imports of one file, or the reason it could not be read. */
+type FileScan = { file: string; statements: ImportStatement[] } | { file: string; problem: string };
+
+/**
+ * Every import of a project's `.py` files and notebooks, classified per top-level name as stdlib,
+ * local (the project's own modules, `src/` layouts, sibling modules, relative imports) or third-party.
+ * Read-only; a file that cannot be read or decoded becomes a diagnostic and the rest continue.
+ */
+export async function collectImports(
+  root: string,
+  options: CollectImportsOptions = {},
+): Promise<{ facts: ImportFacts; diagnostics: Diagnostic[] }> {
+  const sources = await listSourceFiles(root);
+  const files = [...sources.python, ...sources.notebooks];
+  const scans = await mapConcurrently(files, READ_CONCURRENCY, (file) => scanFile(root, file));
+  const diagnostics = [...sources.diagnostics];
+  const layout = new ModuleLayout(sources.python);
+  const localNames = new Set([...layout.projectModules(), ...(options.localNames ?? [])]);
+  const uses = new Map<string, UseBuilder>();
+  let filesScanned = 0;
+  for (const scan of scans) {
+    if ("problem" in scan) {
+      diagnostics.push(diagnostic("warning", scan.file, `imports not scanned: ${scan.problem}`));
+      continue;
+    }
+    filesScanned++;
+    for (const statement of scan.statements) {
+      // Relative imports name the project's own package, never a distribution.
+      if (statement.level > 0 || statement.module === "") continue;
+      const topLevel = statement.module.split(".")[0] as string;
+      // A script importing a module that sits beside it (`import helpers`) imports project code.
+      if (layout.isSibling(scan.file, topLevel)) localNames.add(topLevel);
+      let use = uses.get(topLevel);
+      if (!use) {
+        use = { files: new Set(), modules: new Set(), fromNames: new Set(), optional: true, typeOnly: true };
+        uses.set(topLevel, use);
+      }
+      use.files.add(scan.file);
+      use.modules.add(statement.module);
+      for (const name of statement.names) if (name !== "*") use.fromNames.add(`${statement.module}.${name}`);
+      use.optional &&= statement.optional;
+      use.typeOnly &&= statement.typeOnly;
+    }
+  }
+  return {
+    facts: buildFacts(uses, localNames, options.pythonVersion, filesScanned),
+    diagnostics: sortDiagnostics(diagnostics),
+  };
+}
+
+interface UseBuilder {
+  files: Set<string>;
+  modules: Set<string>;
+  /** `a.b.c` for `from a.b import c`: c may be a submodule, which the distribution mapping needs. */
+  fromNames: Set<string>;
+  optional: boolean;
+  typeOnly: boolean;
+}
+
+function buildFacts(
+  uses: Map<string, UseBuilder>,
+  localNames: ReadonlySet<string>,
+  pythonVersion: string | undefined,
+  filesScanned: number,
+): ImportFacts {
+  const facts: ImportFacts = {
+    thirdParty: [],
+    local: [],
+    stdlib: [],
+    optional: [],
+    typeOnly: [],
+    uses: [],
+    filesScanned,
+  };
+  for (const name of [...uses.keys()].sort(byCodeUnit)) {
+    const use = uses.get(name) as UseBuilder;
+    const stdlib = name === "__future__" || isStdlibModule(name, pythonVersion);
+    const kind = stdlib ? "stdlib" : localNames.has(name) ? "local" : "thirdParty";
+    facts[kind].push(name);
+    const modules = kind === "thirdParty" ? new Set([...use.modules, ...use.fromNames]) : use.modules;
+    const entry: ImportUse = {
+      name,
+      files: [...use.files].sort(byCodeUnit),
+      modules: [...modules].sort(byCodeUnit),
+      optional: use.optional,
+      typeOnly: use.typeOnly,
+    };
+    facts.uses.push(entry);
+    if (kind === "thirdParty" && use.optional) facts.optional.push(name);
+    if (kind === "thirdParty" && use.typeOnly) facts.typeOnly.push(name);
+  }
+  return facts;
+}
+
+/** Where the project's own modules are, from the paths of its Python files. */
+class ModuleLayout {
+  /** Directory ("" for the root) → module names it holds: `x.py` files and directories with Python files. */
+  private readonly modulesByDirectory = new Map<string, Set<string>>();
+
+  constructor(pythonFiles: readonly string[]) {
+    for (const file of pythonFiles) {
+      const parts = file.split("/");
+      const stem = (parts[parts.length - 1] as string).replace(/\.py$/, "");
+      this.add(parts.slice(0, -1).join("/"), stem);
+      // Every ancestor directory holds a (possibly namespace) package leading to this file.
+      for (let depth = 1; depth < parts.length; depth++) {
+        this.add(parts.slice(0, depth - 1).join("/"), parts[depth - 1] as string);
+      }
+    }
+  }
+
+  private add(directory: string, name: string): void {
+    let names = this.modulesByDirectory.get(directory);
+    if (!names) {
+      names = new Set();
+      this.modulesByDirectory.set(directory, names);
+    }
+    names.add(name);
+  }
+
+  /** Top-level modules of the project: at the root and under `src/`. */
+  projectModules(): string[] {
+    const names = new Set([
+      ...(this.modulesByDirectory.get("") ?? []),
+      ...(this.modulesByDirectory.get("src") ?? []),
+    ]);
+    names.delete("src");
+    names.delete("__init__");
+    return [...names];
+  }
+
+  isSibling(file: string, name: string): boolean {
+    const slash = file.lastIndexOf("/");
+    const directory = slash < 0 ? "" : file.slice(0, slash);
+    const stem = file.slice(slash + 1).replace(/\.py$/, "");
+    return stem !== name && (this.modulesByDirectory.get(directory)?.has(name) ?? false);
+  }
+}
+
+async function scanFile(root: string, file: string): Promise<FileScan> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(join(root, file));
+  } catch (error) {
+    return { file, problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  if (bytes.length > MAX_SOURCE_BYTES) return { file, problem: `too large (${bytes.length} bytes)` };
+  if (bytes.includes(0)) return { file, problem: "binary content (NUL bytes)" };
+  try {
+    const source = file.endsWith(".ipynb")
+      ? notebookSource(decodePythonSource(bytes), file)
+      : decodePythonSource(bytes);
+    return { file, statements: scanImports(source) };
+  } catch (error) {
+    if (isDhtlError(error)) return { file, problem: error.message };
+    throw error;
+  }
+}
+
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

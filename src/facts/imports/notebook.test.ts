@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { DhtlError } from "../../core/errors.js";
+import { notebookSource } from "./notebook.js";
+import { scanImports } from "./scanner.js";
+
+function notebook(cells: { cell_type: string; source: string | string[] }[]): string {
+  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+}
+
+describe("notebookSource", () => {
+  it("keeps code cells, drops markdown, blanks magics and shell lines", () => {
+    const text = notebook([
+      { cell_type: "markdown", source: ["# Title\n", "import not_code\n"] },
+      { cell_type: "code", source: ["%matplotlib inline\n", "import pandas as pd\n", "!pip install 'x'\n"] },
+      { cell_type: "code", source: "%%bash\nimport fake_in_shell\n" },
+      { cell_type: "code", source: "%%time\nfrom sklearn import svm\n" },
+      { cell_type: "raw", source: "import raw_cell" },
+      { cell_type: "code", source: ["  %load_ext autoreload\n", "x = 1\n", "?x\n", "import numpy"] },
+    ]);
+    const source = notebookSource(text, "nb.ipynb");
+    expect(scanImports(source).map((s) => s.module)).toEqual(["pandas", "sklearn", "numpy"]);
+    // Blanked rather than removed: each cell keeps its line count.
+    expect(source.split("\n").slice(0, 4)).toEqual(["", "import pandas as pd", "", ""]);
+  });
+
+  it("reads nbformat 3 worksheets", () => {
+    const text = JSON.stringify({
+      worksheets: [{ cells: [{ cell_type: "code", input: ["import scipy\n"] }] }],
+    });
+    expect(scanImports(notebookSource(text, "old.ipynb")).map((s) => s.module)).toEqual(["scipy"]);
+  });
+
+  it("throws a badInput DhtlError naming the file for malformed JSON", () => {
+    try {
+      notebookSource('{"cells": [', "broken.ipynb");
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DhtlError);
+      expect((error as DhtlError).code).toBe("badInput");
+      expect((error as DhtlError).file).toBe("broken.ipynb");
+    }
+  });
+});

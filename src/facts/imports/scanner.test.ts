@@ -1,0 +1,129 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DhtlError } from "../../core/errors.js";
+import { decodePythonSource, scanImports } from "./scanner.js";
+
+const fixtures = join(import.meta.dirname, "../../../test/fixtures/imports");
+const syntaxDir = join(fixtures, "syntax");
+const python313 = join(homedir(), ".pyenv/versions/3.13.0/bin/python3.13");
+
+function scanFixture(name: string) {
+  return scanImports(decodePythonSource(readFileSync(join(syntaxDir, name))));
+}
+
+function modules(source: string): string[] {
+  return scanImports(source).map((s) => (s.level ? `${".".repeat(s.level)}${s.module}` : s.module));
+}
+
+describe("scanImports", () => {
+  it("splits `import a.b as c, d` into one statement per module", () => {
+    expect(scanImports("import a.b as c, d\n")).toEqual([
+      { module: "a.b", names: [], level: 0, line: 1, optional: false, typeOnly: false },
+      { module: "d", names: [], level: 0, line: 1, optional: false, typeOnly: false },
+    ]);
+  });
+
+  it("reads relative from-imports with their level and names", () => {
+    const [rel, dot] = scanImports("from ..x import y, z\nfrom . import (w,\n  v as u,)\n");
+    expect(rel).toMatchObject({ module: "x", level: 2, names: ["y", "z"], line: 1 });
+    expect(dot).toMatchObject({ module: "", level: 1, names: ["w", "v"], line: 2 });
+  });
+
+  it("ignores `import` in strings, comments and docstrings", () => {
+    const source = '"""\nimport a\n"""\n# import b\nx = "import c"; y = f"{\'import d\'}"\nimport e\n';
+    expect(modules(source)).toEqual(["e"]);
+  });
+
+  it("follows backslash continuations, brackets and semicolons", () => {
+    expect(modules("x = (1,\n 2); import a\ny = 1 + \\\n  2; import b\nimport c \\\n  , d\n")).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+    ]);
+  });
+
+  it("is not confused by match/case bodies, soft keywords and PEP 695 type parameters", () => {
+    const source = [
+      "match command:",
+      "    case {'import': x} if x:",
+      "        import a",
+      "    case _: import b",
+      "match = 1; import c",
+      "type X[T = int] = list[T]",
+      "class Box[T: (int, str) = int]: import d",
+      "def f[T](x: T) -> T: from e import f; return x",
+      "",
+    ].join("\n");
+    expect(modules(source)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("skips nested f-strings that reuse their quotes (3.12)", () => {
+    expect(modules('s = f"{f"{f"{x!r:>{w}}"}"}" ; import a\nt = f"""{\n x # c\n}""" ; import b\n')).toEqual([
+      "a",
+      "b",
+    ]);
+  });
+
+  it("marks imports guarded by try/except ImportError as optional, and only those", () => {
+    const byModule = new Map(scanFixture("guards.py").map((s) => [s.module, s]));
+    const optional = [...byModule.values()].filter((s) => s.optional).map((s) => s.module);
+    expect(optional.sort()).toEqual(["bare_guarded", "broad", "inside_function", "lxml", "ujson", "yaml"]);
+    expect(byModule.get("json")?.optional).toBe(false);
+    expect(byModule.get("requests")?.optional).toBe(false);
+    expect(byModule.get("numpy")?.optional).toBe(false);
+    expect(byModule.get("required_after")?.optional).toBe(false);
+  });
+
+  it("marks imports under `if TYPE_CHECKING:` as type-only, and not their else branch", () => {
+    const typeOnly = scanFixture("guards.py")
+      .filter((s) => s.typeOnly)
+      .map((s) => s.module);
+    expect(typeOnly.sort()).toEqual(["mypy_extensions", "pandas", "typing_only_nested"]);
+  });
+
+  it("reads PEP 263 declarations, BOMs and CRLF files", () => {
+    expect(scanFixture("latin1.py").map((s) => [s.module, s.line])).toEqual([["locale", 3]]);
+    expect(decodePythonSource(readFileSync(join(syntaxDir, "latin1.py")))).toContain("café «");
+    expect(decodePythonSource(readFileSync(join(syntaxDir, "iso885915.py")))).toContain("€");
+    expect(scanFixture("bom.py").map((s) => s.module)).toEqual(["bom_module"]);
+    expect(scanFixture("crlf.py").map((s) => [s.module, s.line])).toEqual([
+      ["crlf_one", 1],
+      ["crlf_two", 3],
+    ]);
+  });
+
+  it("rejects undecodable bytes and unknown encodings with a DhtlError", () => {
+    expect(() => decodePythonSource(Buffer.from([0x69, 0x6d, 0xff, 0x0a]))).toThrow(DhtlError);
+    expect(() => decodePythonSource(Buffer.from("# coding: no-such-codec\nimport a\n"))).toThrow(
+      /unknown encoding/,
+    );
+  });
+
+  it("tolerates broken code without throwing", () => {
+    expect(modules("import a\nx = (\nimport b\n")).toEqual(["a"]);
+    expect(modules("s = 'unterminated\nimport a\nfrom\nimport")).toEqual(["a"]);
+  });
+});
+
+describe.skipIf(!existsSync(python313))("scanImports against CPython 3.13 ast on tricky fixtures", () => {
+  it("agrees on every fixture file", () => {
+    const output = execFileSync(python313, [join(fixtures, "ast_imports.py"), syntaxDir], {
+      encoding: "utf8",
+    });
+    const results = output
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { file: string; imports?: unknown[]; error?: string });
+    expect(results.map((r) => r.file)).toContain("modern.py");
+    for (const result of results) {
+      expect(result.error, result.file).toBeUndefined();
+      const actual = scanFixture(result.file).map((s) => [s.module, s.level, s.names, s.line]);
+      const key = (entry: unknown) => JSON.stringify(entry);
+      expect(actual.map(key).sort(), result.file).toEqual((result.imports ?? []).map(key).sort());
+    }
+  });
+});

@@ -1,0 +1,125 @@
+import type { Dirent } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
+import { type IgnoreFile, isIgnored, parseGitignore } from "./gitignore.js";
+
+/** Directories that never hold the project's own source: environments, VCS data, caches, tool sandboxes. */
+const SKIPPED_DIRECTORIES = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  ".venv",
+  "venv",
+  ".tox",
+  ".nox",
+  ".eggs",
+  "node_modules",
+  "__pycache__",
+  "site-packages",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+  ".ipynb_checkpoints",
+]);
+
+/** Build output, skipped unless it is itself a Python package (`mypkg/build/__init__.py`). */
+const BUILD_DIRECTORIES = new Set(["build", "dist"]);
+
+export interface SourceFiles {
+  /** Root-relative posix paths of `.py` files, sorted. */
+  python: string[];
+  /** Root-relative posix paths of `.ipynb` files, sorted. */
+  notebooks: string[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Lists a project's Python sources and notebooks. Honours `.gitignore` files (the root's and nested ones),
+ * skips environments, caches and build output, and never follows a symlinked directory (no loops).
+ */
+export async function listSourceFiles(root: string): Promise<SourceFiles> {
+  const found: SourceFiles = { python: [], notebooks: [], diagnostics: [] };
+  await walkDirectory(root, "", [], found);
+  found.python.sort(byCodeUnit);
+  found.notebooks.sort(byCodeUnit);
+  // Directories are read concurrently; sorting restores a stable order.
+  return { ...found, diagnostics: sortDiagnostics(found.diagnostics) };
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function walkDirectory(
+  root: string,
+  relative: string,
+  inheritedIgnores: readonly IgnoreFile[],
+  found: SourceFiles,
+): Promise<void> {
+  const absolute = relative === "" ? root : join(root, relative);
+  let entries: Dirent[];
+  try {
+    entries = await readdir(absolute, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    found.diagnostics.push(
+      diagnostic("warning", relative || ".", `directory not scanned: cannot read it (${code})`),
+    );
+    return;
+  }
+  const names = new Set(entries.map((entry) => entry.name));
+  // A virtual environment under any name (`env/`, `.env311/`) is marked by its pyvenv.cfg.
+  if (relative !== "" && names.has("pyvenv.cfg")) return;
+  const ignores = names.has(".gitignore")
+    ? [...inheritedIgnores, await readIgnoreFile(absolute, relative, found)]
+    : inheritedIgnores;
+
+  const subdirectories: Promise<void>[] = [];
+  for (const entry of entries) {
+    const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
+    const kind = await entryKind(entry, join(absolute, entry.name));
+    if (kind === "directory") {
+      if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.endsWith(".egg-info")) continue;
+      if (isIgnored(path, true, ignores)) continue;
+      if (BUILD_DIRECTORIES.has(entry.name) && !(await isFile(join(absolute, entry.name, "__init__.py"))))
+        continue;
+      subdirectories.push(walkDirectory(root, path, ignores, found));
+    } else if (kind === "file") {
+      const list = entry.name.endsWith(".py")
+        ? found.python
+        : entry.name.endsWith(".ipynb")
+          ? found.notebooks
+          : null;
+      if (list && !isIgnored(path, false, ignores)) list.push(path);
+    }
+  }
+  await Promise.all(subdirectories);
+}
+
+/** Symlinked directories are not followed; a symlink to a file counts as that file. */
+async function entryKind(entry: Dirent, absolute: string): Promise<"directory" | "file" | "other"> {
+  if (entry.isDirectory()) return "directory";
+  if (entry.isFile()) return "file";
+  if (entry.isSymbolicLink()) return (await isFile(absolute)) ? "file" : "other";
+  return "other";
+}
+
+async function isFile(absolute: string): Promise<boolean> {
+  try {
+    return (await stat(absolute)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function readIgnoreFile(absolute: string, relative: string, found: SourceFiles): Promise<IgnoreFile> {
+  const path = relative === "" ? ".gitignore" : `${relative}/.gitignore`;
+  try {
+    return parseGitignore(await readFile(join(absolute, ".gitignore"), "utf8"), relative);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    found.diagnostics.push(diagnostic("warning", path, `ignored: cannot read it (${code})`));
+    return { base: relative, rules: [] };
+  }
+}

@@ -1,0 +1,142 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  collectMachineFacts,
+  distributionFromOsRelease,
+  findTool,
+  parseOsRelease,
+  versionIn,
+  which,
+} from "./machine.js";
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "dhtl-machine-"));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+function script(dir: string, name: string, body: string): void {
+  writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(dir, name), 0o755);
+}
+
+describe("collectMachineFacts on this machine", () => {
+  it("reports platform, distribution, interpreters and tools with the versions they print", async () => {
+    const facts = await collectMachineFacts();
+
+    expect(facts.platform.key).toBe(`${facts.platform.os}-${facts.platform.arch}`);
+    if (process.platform === "linux") {
+      expect(facts.platform.os).toBe("linux");
+      const osRelease = parseOsRelease(readFileSync("/etc/os-release", "utf8"));
+      expect(facts.distribution?.id).toBe(osRelease.ID);
+    }
+    if (process.arch === "x64") expect(facts.platform.arch).toBe("x86_64");
+
+    expect(facts.interpreters.map((interpreter) => interpreter.version)).toContain("3.12.1");
+    expect(findTool(facts, "node")?.version).toBe(process.versions.node);
+    const gitVersion = execFileSync("git", ["--version"], { encoding: "utf8" });
+    expect(gitVersion).toContain(findTool(facts, "git")!.version!);
+    expect(findTool(facts, "uv")?.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const names = Object.keys(facts.devTools);
+    expect(names).toEqual([...names].sort());
+    expect(facts.devTools.git?.name).toBe("git");
+  });
+});
+
+describe("collectMachineFacts with a controlled PATH", () => {
+  it("lists tools that answer, drops the missing and the failing, keeps a hanging one without version", async () => {
+    const home = tempDir();
+    const bin = join(home, "bin");
+    mkdirSync(bin);
+    script(bin, "poetry", 'echo "Poetry (version 1.8.2)"');
+    script(bin, "pip3", 'echo "pip 24.0 from /somewhere (python 3.12)"');
+    script(bin, "brew", 'echo "pyenv: brew: command not found" >&2; exit 127');
+    script(bin, "cmake", "exec /bin/sleep 10");
+    script(bin, "gcc", 'echo "gcc (Debian 12.2.0-14+deb12u1) 12.2.0"');
+    mkdirSync(join(home, ".nvm"));
+    writeFileSync(join(home, ".nvm", "nvm.sh"), "# nvm\n");
+    writeFileSync(join(home, ".nvm", "package.json"), '{"name":"nvm","version":"0.39.7"}\n');
+
+    const started = Date.now();
+    const facts = await collectMachineFacts({
+      env: { HOME: home, PATH: bin, PYENV_ROOT: join(home, "none") },
+      timeoutMs: 800,
+    });
+    expect(Date.now() - started).toBeLessThan(4000);
+
+    expect(facts.interpreters).toEqual([]);
+    expect(facts.pythonPackageManagers).toEqual({
+      pip: { name: "pip", version: "24.0", path: join(bin, "pip3") },
+      poetry: { name: "poetry", version: "1.8.2", path: join(bin, "poetry") },
+    });
+    expect(facts.systemPackageManagers).toEqual({});
+    expect(facts.devTools).toEqual({
+      cmake: { name: "cmake", version: null, path: join(bin, "cmake") },
+      gcc: { name: "gcc", version: "12.2.0", path: join(bin, "gcc") },
+      nvm: { name: "nvm", version: "0.39.7", path: join(home, ".nvm") },
+    });
+  });
+});
+
+describe("collectMachineFacts and pyenv shims", () => {
+  it("reports the program a shim would run, and nothing for a shim the active version lacks", async () => {
+    const pyenvRoot = process.env.PYENV_ROOT || join(homedir(), ".pyenv");
+    const home = tempDir();
+    const facts = await collectMachineFacts({
+      env: {
+        HOME: home,
+        PYENV_ROOT: pyenvRoot,
+        PYENV_VERSION: "3.12.1",
+        PATH: [join(pyenvRoot, "shims"), join(pyenvRoot, "bin")].join(":"),
+      },
+    });
+    expect(facts.pythonPackageManagers.pip?.path).toBe(join(pyenvRoot, "versions", "3.12.1", "bin", "pip"));
+    expect(facts.pythonPackageManagers.pip?.version).toMatch(/^\d+\.\d+/);
+    // 3.12.1 has no uv of its own: the uv shim would fail there.
+    expect(facts.pythonPackageManagers.uv).toBeUndefined();
+    expect(facts.interpreters.filter((i) => i.onPath).map((i) => i.version)).toEqual(["3.12.1"]);
+  });
+});
+
+describe("parsing helpers", () => {
+  it("reads os-release with quotes, escapes and comments", () => {
+    const fields = parseOsRelease(
+      '# comment\nNAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="22.04"\nPRETTY_NAME="Ubuntu \\"Jammy\\""\n',
+    );
+    expect(distributionFromOsRelease(fields)).toEqual({
+      id: "ubuntu",
+      versionId: "22.04",
+      idLike: ["debian"],
+      name: 'Ubuntu "Jammy"',
+    });
+    expect(distributionFromOsRelease(parseOsRelease("NAME=nothing\n"))).toBeNull();
+  });
+
+  it.each([
+    ["gcc (Debian 12.2.0-14+deb12u1) 12.2.0", "12.2.0"],
+    ["go version go1.22.1 linux/amd64", "1.22.1"],
+    ["PDM, version 2.12.4", "2.12.4"],
+    ["v20.20.2", "20.20.2"],
+    ["Docker version 28.2.2, build e6534b4", "28.2.2"],
+    ["\nmamba 1.5.8\nconda 24.1.2", "1.5.8"],
+    ["no digits here", null],
+  ])("versionIn(%j)", (output, expected) => {
+    expect(versionIn(output)).toBe(expected);
+  });
+
+  it("finds executables on PATH without a shell", () => {
+    const dir = tempDir();
+    script(dir, "mytool", "exit 0");
+    writeFileSync(join(dir, "notexec"), "x");
+    expect(which("mytool", { PATH: dir })).toBe(join(dir, "mytool"));
+    expect(which("notexec", { PATH: dir })).toBeNull();
+    expect(which("mytool", { PATH: "" })).toBeNull();
+  });
+});

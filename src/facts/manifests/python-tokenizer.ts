@@ -1,0 +1,301 @@
+/**
+ * A Python tokenizer good enough to parse setup.py files statically: names, numbers, strings (all prefixes,
+ * triple quotes, f-strings with nested quotes), operators, NEWLINE/INDENT/DEDENT with implicit joining
+ * inside brackets and `\` continuations. Errors Python itself would raise become DhtlError(badInput) with the line.
+ */
+import { DhtlError } from "../../core/errors.js";
+
+export type TokenKind = "name" | "number" | "string" | "op" | "newline" | "indent" | "dedent" | "end";
+
+export interface Token {
+  kind: TokenKind;
+  /** For strings: the decoded value (f-strings: the raw body); otherwise the source text. */
+  text: string;
+  line: number;
+  /** String prefix letters, lower-cased (`f`, `rb` …); "" for other tokens. */
+  prefix: string;
+}
+
+const OPERATORS = [
+  "**=",
+  "//=",
+  ">>=",
+  "<<=",
+  "...",
+  "->",
+  ":=",
+  "**",
+  "//",
+  "<<",
+  ">>",
+  "<=",
+  ">=",
+  "==",
+  "!=",
+  "<>",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "@=",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "@",
+  "&",
+  "|",
+  "^",
+  "~",
+  "<",
+  ">",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ":",
+  ";",
+  ".",
+  "=",
+  "!",
+];
+const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+const NAME_START = /[\p{L}\p{Nl}_]/u;
+const NAME_PART = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_]/u;
+const NUMBER =
+  /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJlL]?)/;
+const STRING_PREFIX = /^(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])(?=['"])/;
+
+export function tokenize(source: string, file: string): Token[] {
+  const text = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const tokens: Token[] = [];
+  const brackets: { char: string; line: number }[] = [];
+  const indents = [0];
+  let pos = 0;
+  let line = 1;
+  let atLineStart = true;
+  const fail = (message: string, at = line): never => {
+    throw new DhtlError("badInput", `Python syntax error: ${message}`, { file, line: at });
+  };
+  const push = (kind: TokenKind, value: string, prefix = "") =>
+    tokens.push({ kind, text: value, line, prefix });
+
+  while (pos < text.length) {
+    if (atLineStart && brackets.length === 0) {
+      // Measure indentation; blank and comment-only lines do not count.
+      let col = 0;
+      let p = pos;
+      while (p < text.length && (text[p] === " " || text[p] === "\t" || text[p] === "\f")) {
+        col = text[p] === "\t" ? (Math.floor(col / 8) + 1) * 8 : text[p] === "\f" ? 0 : col + 1;
+        p++;
+      }
+      const next = text[p];
+      if (next === "\n" || next === "#" || next === undefined || (next === "\\" && text[p + 1] === "\n")) {
+        pos = p;
+        atLineStart = next === "\n" || next === undefined;
+        if (next === "#") {
+          while (pos < text.length && text[pos] !== "\n") pos++;
+        }
+        if (text[pos] === "\n") {
+          pos++;
+          line++;
+          atLineStart = true;
+        }
+        if (next === "\\") {
+          pos += 2;
+          line++;
+        }
+        continue;
+      }
+      pos = p;
+      atLineStart = false;
+      const current = indents[indents.length - 1] ?? 0;
+      if (col > current) {
+        indents.push(col);
+        push("indent", "");
+      } else {
+        while (col < (indents[indents.length - 1] ?? 0)) {
+          indents.pop();
+          push("dedent", "");
+        }
+        if (col !== (indents[indents.length - 1] ?? 0))
+          fail("unindent does not match any outer indentation level");
+      }
+    }
+    const ch = text[pos] ?? "";
+    if (ch === " " || ch === "\t" || ch === "\f") {
+      pos++;
+      continue;
+    }
+    if (ch === "#") {
+      while (pos < text.length && text[pos] !== "\n") pos++;
+      continue;
+    }
+    if (ch === "\\") {
+      if (text[pos + 1] !== "\n") fail("unexpected character after line continuation character");
+      pos += 2;
+      line++;
+      continue;
+    }
+    if (ch === "\n") {
+      if (brackets.length === 0) {
+        push("newline", "");
+        atLineStart = true;
+      }
+      pos++;
+      line++;
+      continue;
+    }
+    const rest = text.slice(pos, pos + 3);
+    const prefixMatch = STRING_PREFIX.exec(text.slice(pos, pos + 3));
+    if (ch === '"' || ch === "'" || prefixMatch) {
+      const prefix = prefixMatch ? prefixMatch[0] : "";
+      const startLine = line;
+      const { value, end, lines } = readString(text, pos + prefix.length, prefix.toLowerCase(), () =>
+        fail("unterminated string literal", startLine),
+      );
+      tokens.push({ kind: "string", text: value, line: startLine, prefix: prefix.toLowerCase() });
+      line += lines;
+      pos = end;
+      continue;
+    }
+    if (NAME_START.test(ch) || isHighSurrogate(ch)) {
+      let end = pos + 1;
+      while (end < text.length && (NAME_PART.test(text[end] ?? "") || isSurrogate(text[end] ?? ""))) end++;
+      push("name", text.slice(pos, end));
+      pos = end;
+      continue;
+    }
+    if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(text[pos + 1] ?? ""))) {
+      const m = NUMBER.exec(text.slice(pos, pos + 200));
+      const number = m?.[0] ?? ch;
+      push("number", number);
+      pos += number.length;
+      continue;
+    }
+    const op = OPERATORS.find((candidate) => rest.startsWith(candidate));
+    if (!op) fail(`invalid character '${ch}'`);
+    const operator = op as string;
+    if (OPENERS[operator]) brackets.push({ char: operator, line });
+    else if (operator === ")" || operator === "]" || operator === "}") {
+      const open = brackets.pop();
+      if (!open) fail(`unmatched '${operator}'`);
+      else if (OPENERS[open.char] !== operator)
+        fail(
+          `closing parenthesis '${operator}' does not match opening parenthesis '${open.char}' on line ${open.line}`,
+        );
+    }
+    push("op", operator);
+    pos += operator.length;
+  }
+  const unclosed = brackets.pop();
+  if (unclosed) fail(`'${unclosed.char}' was never closed`, unclosed.line);
+  if (tokens.length > 0 && tokens[tokens.length - 1]?.kind !== "newline") push("newline", "");
+  while (indents.length > 1) {
+    indents.pop();
+    push("dedent", "");
+  }
+  push("end", "");
+  return tokens;
+}
+
+/** Reads a string literal starting at its opening quote; returns the decoded value and the newlines crossed. */
+function readString(
+  text: string,
+  start: number,
+  prefix: string,
+  unterminated: () => never,
+): { value: string; end: number; lines: number } {
+  const quote = text[start] ?? '"';
+  const triple = text.startsWith(quote.repeat(3), start);
+  const delimiter = triple ? quote.repeat(3) : quote;
+  const raw = prefix.includes("r");
+  const isF = prefix.includes("f");
+  let pos = start + delimiter.length;
+  let body = "";
+  let lines = 0;
+  let depth = 0;
+  while (true) {
+    if (pos >= text.length) unterminated();
+    const ch = text[pos] ?? "";
+    if (depth === 0 && text.startsWith(delimiter, pos)) break;
+    if (ch === "\n") {
+      if (!triple && depth === 0) unterminated();
+      lines++;
+    }
+    if (isF && ch === "{") {
+      if (text[pos + 1] === "{" && depth === 0) {
+        body += "{{";
+        pos += 2;
+        continue;
+      }
+      depth++;
+    } else if (isF && ch === "}" && depth > 0) depth--;
+    else if (isF && depth > 0 && (ch === '"' || ch === "'")) {
+      // A nested string inside a replacement field (allowed with the same quote since 3.12).
+      const nested = readString(text, pos, "", unterminated);
+      body += text.slice(pos, nested.end);
+      lines += nested.lines;
+      pos = nested.end;
+      continue;
+    }
+    if (ch === "\\" && depth === 0) {
+      const next = text[pos + 1] ?? "";
+      if (next === "\n") lines++;
+      body += ch + next;
+      pos += 2;
+      continue;
+    }
+    body += ch;
+    pos++;
+  }
+  const value = raw || isF ? body : decodeEscapes(body);
+  return { value, end: pos + delimiter.length, lines };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  v: "\v",
+  "0": "\0",
+};
+
+function decodeEscapes(body: string): string {
+  return body.replace(
+    /\\(\n|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)/g,
+    (whole, esc: string) => {
+      if (esc === "\n") return "";
+      if (esc in SIMPLE_ESCAPES && esc.length === 1 && !/[1-7]/.test(esc))
+        return SIMPLE_ESCAPES[esc] ?? whole;
+      if (/^[xuU]/.test(esc)) return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
+      if (/^[0-7]+$/.test(esc)) return String.fromCodePoint(Number.parseInt(esc, 8));
+      return whole;
+    },
+  );
+}
+
+/** Identifiers outside the BMP arrive as surrogate pairs; any astral letter is accepted as part of a name. */
+function isHighSurrogate(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isSurrogate(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code >= 0xd800 && code <= 0xdfff;
+}

@@ -1,0 +1,42 @@
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { DhtlError } from "../core/errors.js";
+
+/**
+ * Files that make a directory a project root, from the seed plan. The nearest directory holding any of
+ * them wins, so a subproject inside a larger git repository is its own root.
+ */
+export const ROOT_MARKERS = [
+  ".git",
+  "pyproject.toml",
+  "setup.py",
+  "setup.cfg",
+  "requirements.txt",
+  "Pipfile",
+  "environment.yml",
+  "environment.yaml",
+  ".dhtconfig",
+  "package.json",
+  "Cargo.toml",
+  "go.mod",
+  "CMakeLists.txt",
+  "Makefile",
+] as const;
+
+/** Python-specific markers take precedence over generic ones found in the same directory. */
+export function findProjectRoot(start: string): string {
+  const from = resolve(start);
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(from);
+  } catch {
+    throw new DhtlError("badInput", `path does not exist: ${start}`, { hint: "pass a project directory" });
+  }
+  let current = stat.isDirectory() ? from : dirname(from);
+  for (;;) {
+    if (ROOT_MARKERS.some((marker) => existsSync(join(current, marker)))) return current;
+    const parent = dirname(current);
+    if (parent === current) return stat.isDirectory() ? from : dirname(from);
+    current = parent;
+  }
+}

@@ -1,0 +1,105 @@
+import { DhtlError } from "../core/errors.js";
+import type { Facts } from "../facts/types.js";
+import { chooseLockStrategy } from "./lock-strategy.js";
+import { renderRequirementsInput } from "./requirements-in.js";
+import { installSteps, pythonRequestOf, pythonStep } from "./setup-plan.js";
+import type { InterpreterChoice, Plan, PythonRequest, Step } from "./types.js";
+
+/** The part of `.dhtconfig` regenerate and fix-env rely on (structurally a subset of record/dhtconfig's DhtConfig). */
+export interface RecordedConfig {
+  python?: { version: string; implementation: string };
+  lock?: { file: string; digest: string; inputDigest?: string };
+  environment?: { checksums: Record<string, string> };
+}
+
+export interface RegeneratePlanInputs {
+  facts: Pick<Facts, "root" | "project" | "python">;
+  recorded: RecordedConfig;
+  /** sha256 of the lock file as it is now, or null when the file is missing. */
+  lockDigestNow: string | null;
+  interpreter: InterpreterChoice | null;
+  installed: string[];
+  platform: string;
+  /** Result of validating the current .venv (null when there is none). */
+  environmentValid: boolean | null;
+  force: boolean;
+}
+
+/** The exact version regenerate must use: the recorded one, else an exact pin file. */
+export function recordedPythonRequest(
+  recorded: RecordedConfig,
+  facts: Pick<Facts, "python">,
+): PythonRequest | null {
+  if (recorded.python?.version) return { kind: "exact", value: recorded.python.version };
+  return pythonRequestOf(facts);
+}
+
+/**
+ * Plans `dhtl regenerate`: rebuild from `.dhtconfig` and the lock alone. Never resolves: a lock missing or
+ * out of date with the manifests is an error, not a reason to re-lock.
+ */
+export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
+  const { facts, recorded } = inputs;
+  const lockFile = recorded.lock?.file;
+  if (!lockFile) {
+    throw new DhtlError("badInput", ".dhtconfig records no lock file", {
+      file: ".dhtconfig",
+      hint: "run `dhtl setup` to lock the project and record it",
+    });
+  }
+  if (inputs.lockDigestNow === null) {
+    throw new DhtlError("badInput", `the recorded lock file ${lockFile} is missing`, {
+      file: lockFile,
+      hint: "restore it from version control, or run `dhtl setup` to lock again",
+    });
+  }
+  if (inputs.lockDigestNow !== recorded.lock?.digest) {
+    throw new DhtlError("drift", `${lockFile} changed since .dhtconfig was written (digest mismatch)`, {
+      file: lockFile,
+      hint: "run `dhtl setup` to record the new lock, or restore the recorded one",
+    });
+  }
+  const lock = chooseLockStrategy(facts.project, { uvLock: lockFile === "uv.lock", lockedFile: lockFile });
+  if (lock.kind === "compiled" && recorded.lock?.inputDigest) {
+    const now = renderRequirementsInput(facts.project).digest;
+    if (now !== recorded.lock.inputDigest) {
+      throw new DhtlError("drift", `stale lock: the manifests changed since ${lockFile} was compiled`, {
+        file: lockFile,
+        hint: "run `dhtl setup` to compile the lock again",
+      });
+    }
+  }
+  const python = recordedPythonRequest(recorded, facts);
+  const expected = recorded.environment?.checksums[inputs.platform] ?? null;
+  const upToDate = inputs.environmentValid === true && !inputs.force;
+  const steps: Step[] = [];
+  if (!upToDate) {
+    steps.push({ kind: "ensureUv", reason: "uv creates the environment and installs packages" });
+    steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
+    if (lock.kind === "uv") {
+      steps.push({ kind: "checkLockFresh", reason: "stop if uv.lock no longer matches pyproject.toml" });
+    }
+    steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
+    steps.push(...installSteps(lock, facts.project.isPackage, []));
+    steps.push({
+      kind: "verifyChecksum",
+      expected,
+      reason: expected
+        ? "the new environment must match the recorded checksum"
+        : "no checksum for this platform yet",
+    });
+    steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
+    if (!expected)
+      steps.push({ kind: "writeDhtConfig", reason: `record the checksum for ${inputs.platform}` });
+  }
+  return {
+    command: "regenerate",
+    root: facts.root,
+    lock,
+    python,
+    recordPython: null,
+    installsProject: facts.project.isPackage,
+    steps,
+    upToDate,
+  };
+}

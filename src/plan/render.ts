@@ -1,0 +1,56 @@
+import type { Plan, Step } from "./types.js";
+
+/** One line per step: what runs and why. Used by `--dry-run` and as the JSON `plan` field. */
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case "ensureUv":
+      return "use uv";
+    case "usePython":
+      return `use Python ${step.interpreter.version}`;
+    case "installPython":
+      return `install Python ${step.version} with uv`;
+    case "createVenv":
+      return "create a new virtual environment";
+    case "writeRequirementsIn":
+      return `write ${step.file}`;
+    case "compileLock":
+      return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes)`;
+    case "uvLock":
+      return "uv lock";
+    case "checkLockFresh":
+      return "uv lock --check";
+    case "uvSync":
+      return `uv sync --frozen --all-groups${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
+    case "pipSync":
+      return `uv pip sync ${step.lockFile}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
+    case "installProject":
+      return "uv pip install --no-deps -e .";
+    case "copyCurrentEnv":
+      return "copy the current environment";
+    case "verifyChecksum":
+      return "validate the new environment";
+    case "swapVenv":
+      return "swap it in as .venv";
+    case "writeDhtConfig":
+      return "write .dhtconfig";
+  }
+}
+
+export function renderPlan(plan: Plan): string[] {
+  if (plan.upToDate)
+    return [`${plan.command}: the environment is valid, nothing to do (use --force to rebuild)`];
+  const lines = [`${plan.command} plan (lock: ${plan.lock.file}, ${plan.lock.kind}):`];
+  plan.steps.forEach((step, index) => {
+    lines.push(`  ${index + 1}. ${describeStep(step)} — ${step.reason}`);
+  });
+  return lines;
+}
+
+/** The plan as plain JSON data (step kind, description, reason). */
+export function planToJson(plan: Plan): { kind: string; description: string; reason: string }[] {
+  return plan.steps.map((step) => ({
+    kind: step.kind,
+    description: describeStep(step),
+    reason: step.reason,
+  }));
+}

@@ -1,0 +1,128 @@
+import { DhtlError } from "../core/errors.js";
+import type { Facts } from "../facts/types.js";
+import { chooseLockStrategy } from "./lock-strategy.js";
+import { renderRequirementsInput } from "./requirements-in.js";
+import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "./types.js";
+
+/** What planning needs to know about the project beyond Facts; the command gathers it before planning. */
+export interface SetupPlanInputs {
+  facts: Pick<Facts, "root" | "project" | "python">;
+  /** The interpreter discovery chose for the request, or null when none on this machine fits. */
+  interpreter: InterpreterChoice | null;
+  /** Versions installed here, listed in the error when none fits. */
+  installed: string[];
+  uvLockExists: boolean;
+}
+
+/** The Python request stated by the project (pin file, requires-python …), or null. */
+export function pythonRequestOf(facts: Pick<Facts, "python">): PythonRequest | null {
+  const chosen = facts.python.chosen;
+  return chosen ? { kind: chosen.kind, value: chosen.value } : null;
+}
+
+/** Plans `dhtl setup`: resolve (lock) from the manifests, build a new environment, swap it in, record. */
+export function planSetup(inputs: SetupPlanInputs): Plan {
+  const { facts } = inputs;
+  const lock = chooseLockStrategy(facts.project, { uvLock: inputs.uvLockExists });
+  const python = pythonRequestOf(facts);
+  const steps: Step[] = [{ kind: "ensureUv", reason: "uv creates the environment and installs packages" }];
+  steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
+  steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
+  steps.push(...lockSteps(facts, lock, inputs.interpreter));
+  steps.push(...installSteps(lock, facts.project.isPackage, []));
+  steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
+  steps.push({ kind: "writeDhtConfig", reason: "record the exact Python, the lock digest and the checksum" });
+  return {
+    command: "setup",
+    root: facts.root,
+    lock,
+    python,
+    recordPython: python?.kind === "exact" ? null : (inputs.interpreter?.version ?? null),
+    installsProject: facts.project.isPackage,
+    steps,
+    upToDate: false,
+  };
+}
+
+export function pythonStep(
+  request: PythonRequest | null,
+  interpreter: InterpreterChoice | null,
+  installed: string[],
+): Step {
+  if (interpreter) {
+    const why = request ? `${request.value} is requested` : "no version is requested";
+    return {
+      kind: "usePython",
+      interpreter,
+      reason: `${why}; ${interpreter.implementation} ${interpreter.version} at ${interpreter.path}`,
+    };
+  }
+  if (request?.kind === "exact") {
+    return {
+      kind: "installPython",
+      version: request.value,
+      installed,
+      reason: `Python ${request.value} is required and not installed; uv can install it`,
+    };
+  }
+  throw new DhtlError(
+    "badInput",
+    `no installed Python satisfies ${request ? request.value : "the project"} (installed: ${installed.join(", ") || "none"})`,
+    { hint: `install one with \`uv python install ${request?.value ?? "3"}\` or pyenv, then retry` },
+  );
+}
+
+function lockSteps(
+  facts: Pick<Facts, "project">,
+  lock: LockStrategy,
+  interpreter: InterpreterChoice | null,
+): Step[] {
+  if (lock.kind === "uv") {
+    return lock.exists
+      ? []
+      : [{ kind: "uvLock", reason: "uv.lock is missing: resolve the project with `uv lock`" }];
+  }
+  if (lock.kind === "user-hashed") return [];
+  const input = renderRequirementsInput(facts.project);
+  const pythonVersion = minorOf(interpreter?.version ?? "3");
+  return [
+    {
+      kind: "writeRequirementsIn",
+      file: lock.input,
+      content: input.content,
+      constraintsFile: lock.constraints,
+      constraints: input.constraints,
+      reason: "unify the project's dependencies in one dhtl-owned file (the manifests stay untouched)",
+    },
+    {
+      kind: "compileLock",
+      input: lock.input,
+      output: lock.file,
+      pythonVersion,
+      reason: "pin every dependency with hashes for all platforms (uv pip compile --universal)",
+    },
+  ];
+}
+
+/** Steps that install the locked set into the new environment; `reinstall` names packages to rewrite. */
+export function installSteps(lock: LockStrategy, isPackage: boolean, reinstall: string[]): Step[] {
+  if (lock.kind === "uv") {
+    return [{ kind: "uvSync", reinstall, reason: "install exactly uv.lock, every dependency group" }];
+  }
+  const steps: Step[] = [
+    {
+      kind: "pipSync",
+      lockFile: lock.file,
+      reinstall,
+      reason: `install exactly ${lock.file}, hashes required`,
+    },
+  ];
+  if (isPackage)
+    steps.push({ kind: "installProject", reason: "install the project itself in editable mode" });
+  return steps;
+}
+
+export function minorOf(version: string): string {
+  const [major, minor] = version.split(".");
+  return minor === undefined ? (major ?? "3") : `${major}.${minor}`;
+}

@@ -1,0 +1,68 @@
+/**
+ * A plan is what setup/regenerate/fix-env will do, as data: an ordered list of typed steps, each with the
+ * reason a person reads in `--dry-run`. Planners are pure; only src/run/ carries steps out.
+ */
+
+/** How a project's dependencies are pinned and installed. */
+export type LockStrategy =
+  /** PEP 621 project managed through uv: `uv.lock`, installed with `uv sync --frozen`. */
+  | { kind: "uv"; file: "uv.lock"; exists: boolean }
+  /** Any other project: dhtl compiles `.dhtl/requirements.in` into a hashed `.dhtl/requirements.lock`. */
+  | { kind: "compiled"; file: string; input: string; constraints: string | null }
+  /** The user already keeps a fully hashed requirements file: installed exactly as it is. */
+  | { kind: "user-hashed"; file: string };
+
+/** A request for a Python version, as the version resolver or `.dhtconfig` states it. */
+export interface PythonRequest {
+  kind: "exact" | "minor" | "range";
+  value: string;
+}
+
+/** An interpreter on this machine, as discovery reports it (a subset of discover.ts's PythonInterpreter). */
+export interface InterpreterChoice {
+  path: string;
+  version: string;
+  implementation: string;
+}
+
+export type Step =
+  | { kind: "ensureUv"; reason: string }
+  | { kind: "usePython"; interpreter: InterpreterChoice; reason: string }
+  /** `installed` lists what is on the machine, for the message when uv cannot install it either. */
+  | { kind: "installPython"; version: string; installed: string[]; reason: string }
+  | { kind: "createVenv"; reason: string }
+  | {
+      kind: "writeRequirementsIn";
+      file: string;
+      content: string;
+      constraintsFile: string | null;
+      constraints: string;
+      reason: string;
+    }
+  | { kind: "compileLock"; input: string; output: string; pythonVersion: string; reason: string }
+  | { kind: "uvLock"; reason: string }
+  | { kind: "checkLockFresh"; reason: string }
+  | { kind: "uvSync"; reinstall: string[]; reason: string }
+  | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
+  | { kind: "installProject"; reason: string }
+  | { kind: "copyCurrentEnv"; reason: string }
+  | { kind: "verifyChecksum"; expected: string | null; reason: string }
+  | { kind: "swapVenv"; reason: string }
+  | { kind: "writeDhtConfig"; reason: string };
+
+export type StepKind = Step["kind"];
+
+export interface Plan {
+  command: "setup" | "regenerate" | "fix-env";
+  root: string;
+  lock: LockStrategy;
+  /** The Python request the interpreter was chosen for (null: none stated, any found interpreter). */
+  python: PythonRequest | null;
+  /** Exact version to record in `.dhtconfig` (null when a pin file already fixes it). */
+  recordPython: string | null;
+  /** True when the project itself is installed (editable). */
+  installsProject: boolean;
+  steps: Step[];
+  /** Nothing to do: the environment already matches (regenerate without --force). */
+  upToDate: boolean;
+}

@@ -1,0 +1,234 @@
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Output } from "../cli/output.js";
+import { DhtlError } from "../core/errors.js";
+import { writeFileAtomic } from "../core/fs.js";
+import type { ProjectModel } from "../facts/types.js";
+import { nextDhtConfig } from "../plan/next-config.js";
+import { describeStep } from "../plan/render.js";
+import { renderRequirementsInput } from "../plan/requirements-in.js";
+import type { Plan, Step } from "../plan/types.js";
+import { environmentChecksum, readEnvironmentState } from "../record/checksum.js";
+import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
+import { FileBackup } from "./file-backup.js";
+import {
+  type BuildTarget,
+  checkUvLockFresh,
+  compileLock,
+  createVenv,
+  installProjectEditable,
+  installPython,
+  pipSync,
+  type UvRunner,
+  uvLock,
+  uvSync,
+} from "./install.js";
+import {
+  copyEnvironment,
+  currentEnvironment,
+  discardEnvironment,
+  newEnvironmentPath,
+  swapInEnvironment,
+} from "./venv.js";
+
+export interface ExecuteContext {
+  out: Output;
+  /** Finds (or bootstraps) uv and returns a runner for it; called once, by the `ensureUv` step. */
+  getUv(): Promise<UvRunner>;
+  project: ProjectModel;
+  platform: string;
+  existingConfig: DhtConfig | null;
+  /** fix-env: checks the repaired copy against the record; throws (drift) when it is still wrong. */
+  validateStaged?: (envPath: string) => Promise<void>;
+  /** regenerate: explains a checksum mismatch (which packages differ). */
+  describeDrift?: (envPath: string) => Promise<string>;
+}
+
+export interface ExecuteResult {
+  python: { version: string; implementation: string };
+  packages: number;
+  checksum: string;
+  configWritten: boolean;
+  seconds: number;
+}
+
+/**
+ * Carries a plan out. The environment is filled in a fresh directory and swapped in only at `swapVenv`;
+ * any failure before that deletes the half-built directory and restores every project file the run had
+ * rewritten, so the previous `.venv` and the user's files stay exactly as they were.
+ */
+export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<ExecuteResult> {
+  const started = Date.now();
+  const backup = new FileBackup(plan.root);
+  let uv: UvRunner | null = null;
+  let pythonPath: string | null = null;
+  let envPath: string | null = null;
+  let swapped = false;
+  let configWritten = false;
+  const target = (): BuildTarget => {
+    if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
+    return { root: plan.root, envPath, uv };
+  };
+  const needUv = (): UvRunner => {
+    if (!uv) throw new DhtlError("internal", "plan runs uv before ensureUv");
+    return uv;
+  };
+
+  const perform = async (step: Step): Promise<string | undefined> => {
+    switch (step.kind) {
+      case "ensureUv":
+        uv = await ctx.getUv();
+        return undefined;
+      case "usePython":
+        pythonPath = step.interpreter.path;
+        return step.interpreter.path;
+      case "installPython":
+        pythonPath = await installPythonOrExplain(
+          { root: plan.root, uv: needUv() },
+          step.version,
+          step.installed,
+        );
+        return pythonPath;
+      case "createVenv":
+        if (!pythonPath)
+          throw new DhtlError("internal", "plan creates the environment before choosing Python");
+        envPath = newEnvironmentPath(plan.root);
+        await createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath);
+        return undefined;
+      case "copyCurrentEnv": {
+        const current = currentEnvironment(plan.root);
+        if (current.kind !== "managed")
+          throw new DhtlError("internal", ".venv is not an environment dhtl built");
+        envPath = newEnvironmentPath(plan.root);
+        copyEnvironment(current.path, envPath);
+        return undefined;
+      }
+      case "writeRequirementsIn":
+        writeProjectFile(backup, plan.root, step.file, step.content);
+        if (step.constraintsFile) writeProjectFile(backup, plan.root, step.constraintsFile, step.constraints);
+        return undefined;
+      case "compileLock":
+        backup.remember(step.output);
+        await compileLock({ root: plan.root, uv: needUv() }, step.input, step.output, step.pythonVersion);
+        return undefined;
+      case "uvLock":
+        backup.remember("uv.lock");
+        await uvLock({ root: plan.root, uv: needUv() });
+        return undefined;
+      case "checkLockFresh":
+        await checkUvLockFresh({ root: plan.root, uv: needUv() });
+        return undefined;
+      case "uvSync":
+        await uvSync(target(), step.reinstall);
+        return undefined;
+      case "pipSync":
+        await pipSync(target(), step.lockFile, step.reinstall);
+        return undefined;
+      case "installProject":
+        await installProjectEditable(target());
+        return undefined;
+      case "verifyChecksum":
+        return verify(step.expected);
+      case "swapVenv":
+        swapInEnvironment(plan.root, target().envPath);
+        swapped = true;
+        return undefined;
+      case "writeDhtConfig":
+        configWritten = recordConfig();
+        return configWritten ? "written" : "unchanged";
+    }
+  };
+
+  const verify = async (expected: string | null): Promise<string> => {
+    const path = target().envPath;
+    if (ctx.validateStaged) {
+      await ctx.validateStaged(path);
+      return "valid";
+    }
+    const actual = environmentChecksum(readEnvironmentState(path));
+    if (expected && actual !== expected) {
+      const detail = ctx.describeDrift ? await ctx.describeDrift(path) : "";
+      throw new DhtlError(
+        "drift",
+        `the rebuilt environment does not match the recorded checksum${detail ? `: ${detail}` : ""}`,
+        {
+          hint: "the lock or the Python build differs from the one recorded; `dhtl setup` records the new state",
+        },
+      );
+    }
+    return actual.slice(0, 19);
+  };
+
+  const recordConfig = (): boolean => {
+    const path = target().envPath;
+    const state = readEnvironmentState(path);
+    const lockFile = plan.lock.file;
+    const built = {
+      lockFile,
+      lockDigest: sha256File(join(plan.root, lockFile)),
+      inputDigest: plan.lock.kind === "compiled" ? renderRequirementsInput(ctx.project).digest : null,
+      checksum: environmentChecksum(state),
+      python: state.python,
+    };
+    backup.remember(".dhtconfig");
+    return writeDhtConfig(plan.root, nextDhtConfig(ctx.existingConfig, plan, built, ctx.platform));
+  };
+
+  try {
+    for (const step of plan.steps) {
+      const done = ctx.out.step(describeStep(step));
+      const outcome = await perform(step);
+      done(outcome);
+    }
+  } catch (error) {
+    if (envPath && !swapped) discardEnvironment(envPath);
+    if (!swapped) backup.restore();
+    throw error;
+  }
+  const finalEnv = envPath ?? currentEnvironmentPath(plan.root);
+  const state = readEnvironmentState(finalEnv);
+  return {
+    python: state.python,
+    packages: state.packages.length,
+    checksum: environmentChecksum(state),
+    configWritten,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+async function installPythonOrExplain(
+  target: Pick<BuildTarget, "root" | "uv">,
+  version: string,
+  installed: string[],
+): Promise<string> {
+  try {
+    return await installPython(target, version);
+  } catch (error) {
+    throw new DhtlError(
+      "toolFailed",
+      `Python ${version} is not installed and uv could not install it (installed: ${installed.join(", ") || "none"})`,
+      {
+        hint: `install it with \`pyenv install ${version}\` or \`uv python install ${version}\`, then retry`,
+        cause: error,
+      },
+    );
+  }
+}
+
+function currentEnvironmentPath(root: string): string {
+  const current = currentEnvironment(root);
+  if (current.kind === "none")
+    throw new DhtlError("drift", "there is no .venv", { hint: "run `dhtl setup`" });
+  return current.path;
+}
+
+/** Writes a dhtl-owned project file (removing it when the content is empty), remembering the old one. */
+function writeProjectFile(backup: FileBackup, root: string, relPath: string, content: string): void {
+  backup.remember(relPath);
+  const path = join(root, relPath);
+  if (content === "") {
+    if (existsSync(path)) rmSync(path);
+    return;
+  }
+  writeFileAtomic(path, content);
+}

@@ -1,0 +1,114 @@
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyFixture, dhtl, json, output, uvPip } from "./helpers.js";
+
+interface Report {
+  ok: boolean;
+  checksum: { expected: string | null; actual: string | null };
+  drift: {
+    extra: string[];
+    missing: string[];
+    changed: { name: string; expected: string; actual: string }[];
+    modifiedFiles: string[];
+  };
+}
+
+function setUp(fixture: string): string {
+  const root = copyFixture(fixture);
+  const result = dhtl(["setup", "--yes"], root);
+  expect(result.code, output(result)).toBe(0);
+  return root;
+}
+
+describe("dhtl regenerate (e2e)", () => {
+  it("rebuilds a deleted .venv from .dhtconfig + lock to the recorded checksum, then leaves it alone", () => {
+    const root = setUp("uv-app");
+    const recorded = json<Report>(dhtl(["validate-env", "--json"], root)).checksum.expected;
+    expect(recorded).toMatch(/^sha256:/);
+    rmSync(join(root, ".venv"));
+    const result = dhtl(["regenerate", "--yes", "--json"], root);
+    expect(result.code, output(result)).toBe(0);
+    expect(json<{ checksum: string }>(result).checksum).toBe(recorded);
+    const report = json<Report>(dhtl(["validate-env", "--json"], root));
+    expect(report).toMatchObject({ ok: true, checksum: { expected: recorded, actual: recorded } });
+    // Valid already: nothing rebuilt (the live environment directory stays the same).
+    const envsBefore = readdirSync(join(root, ".dhtl", "envs"));
+    const again = dhtl(["regenerate", "--json"], root);
+    expect(again.code, output(again)).toBe(0);
+    expect(json<{ upToDate: boolean }>(again).upToDate).toBe(true);
+    expect(readdirSync(join(root, ".dhtl", "envs"))).toEqual(envsBefore);
+    const forced = dhtl(["regenerate", "--force", "--yes"], root);
+    expect(forced.code, output(forced)).toBe(0);
+    expect(readdirSync(join(root, ".dhtl", "envs"))).not.toEqual(envsBefore);
+  });
+
+  it("without .dhtconfig points to dhtl setup (exit 2)", () => {
+    const root = copyFixture("uv-app");
+    const result = dhtl(["regenerate"], root);
+    expect(result.code, output(result)).toBe(2);
+    expect(result.stderr).toMatch(/dhtl setup/);
+  });
+
+  it("reports a stale lock instead of re-resolving (uv project and dhtl-owned lock)", () => {
+    const uvRoot = setUp("uv-app");
+    const pyproject = join(uvRoot, "pyproject.toml");
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, "utf8").replace('"six>=1.16"', '"six>=1.16", "packaging"'),
+    );
+    const uvLock = readFileSync(join(uvRoot, "uv.lock"), "utf8");
+    const stale = dhtl(["regenerate", "--force", "--yes"], uvRoot);
+    expect(stale.code, output(stale)).toBe(1);
+    expect(stale.stderr).toMatch(/stale lock/);
+    expect(readFileSync(join(uvRoot, "uv.lock"), "utf8")).toBe(uvLock);
+
+    const reqRoot = setUp("django-app");
+    appendFileSync(join(reqRoot, "requirements.txt"), "six\n");
+    const staleReq = dhtl(["regenerate", "--force", "--yes"], reqRoot);
+    expect(staleReq.code, output(staleReq)).toBe(1);
+    expect(staleReq.stderr).toMatch(/stale lock: the manifests changed/);
+  });
+});
+
+describe("drift: validate-env finds it, fix-env repairs it (e2e)", () => {
+  it("an added, a removed and a modified package", () => {
+    const root = setUp("req-pinned");
+    uvPip(root, ["install", "--no-deps", "iniconfig==2.0.0"]); // added
+    uvPip(root, ["uninstall", "idna"]); // removed
+    const sixPy = join(root, ".venv", "lib", "python3.12", "site-packages", "six.py");
+    appendFileSync(sixPy, "\n# tampered\n"); // modified
+    const drifted = dhtl(["validate-env", "--json"], root);
+    expect(drifted.code, output(drifted)).toBe(1);
+    const report = json<Report>(drifted);
+    expect(report.ok).toBe(false);
+    expect(report.drift.extra).toEqual(["iniconfig==2.0.0"]);
+    expect(report.drift.missing.map((item) => item.split("==")[0])).toEqual(["idna"]);
+    expect(report.drift.modifiedFiles).toContain("six.py");
+
+    const dry = dhtl(["fix-env", "--dry-run"], root);
+    expect(dry.code, output(dry)).toBe(0);
+    expect(dry.stdout).toMatch(/reinstall six/);
+
+    const fixed = dhtl(["fix-env", "--yes"], root);
+    expect(fixed.code, output(fixed)).toBe(0);
+    expect(fixed.stdout).toMatch(/repaired: extra iniconfig==2\.0\.0; missing idna/);
+    const after = json<Report>(dhtl(["validate-env", "--json"], root));
+    expect(after.ok).toBe(true);
+    expect(after.checksum.actual).toBe(after.checksum.expected);
+    expect(readFileSync(sixPy, "utf8")).not.toContain("tampered");
+  });
+
+  it("a changed version, and fix-env --force rebuilding", () => {
+    const root = setUp("uv-app");
+    uvPip(root, ["install", "--no-deps", "six==1.16.0"]);
+    const report = json<Report>(dhtl(["validate-env", "--json"], root));
+    expect(report.drift.changed).toEqual([{ name: "six", expected: expect.any(String), actual: "1.16.0" }]);
+    const fixed = dhtl(["fix-env", "--yes", "--json"], root);
+    expect(fixed.code, output(fixed)).toBe(0);
+    expect(dhtl(["validate-env"], root).code).toBe(0);
+    const forced = dhtl(["fix-env", "--force", "--yes"], root);
+    expect(forced.code, output(forced)).toBe(0);
+    expect(dhtl(["validate-env"], root).code).toBe(0);
+  });
+});

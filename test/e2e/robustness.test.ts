@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyFixture, dhtl, output, startDhtl, treeHash } from "./helpers.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once a non-live environment under .dhtl/envs has packages landing in it (uv is installing). */
+async function whenInstalling(root: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const live = readlinkSync(join(root, ".venv")).split("/").pop();
+  while (Date.now() < deadline) {
+    for (const entry of readdirSync(join(root, ".dhtl", "envs"))) {
+      if (entry === live) continue;
+      const lib = join(root, ".dhtl", "envs", entry, "lib");
+      const site = existsSync(lib) ? readdirSync(lib).map((py) => join(lib, py, "site-packages")) : [];
+      if (site.some((dir) => existsSync(dir) && readdirSync(dir).length > 2)) return true;
+    }
+    await sleep(5);
+  }
+  return false;
+}
+
+describe("robustness (e2e)", () => {
+  it("kill -9 at several moments of regenerate leaves the previous .venv valid; the next run cleans up", async () => {
+    const root = copyFixture("django-app");
+    const setup = dhtl(["setup", "--yes"], root);
+    expect(setup.code, output(setup)).toBe(0);
+    const kills: { label: string; at: () => Promise<unknown> }[] = [
+      { label: "at start", at: () => sleep(60) },
+      { label: "while uv installs", at: () => whenInstalling(root, 20_000) },
+      { label: "later", at: () => sleep(700) },
+    ];
+    for (const kill of kills) {
+      const child = startDhtl(["regenerate", "--force", "--yes"], root);
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      await kill.at();
+      // The whole process group: dhtl and the uv it started.
+      try {
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+      } catch {}
+      await exited;
+      const valid = dhtl(["validate-env"], root);
+      expect(valid.code, `${kill.label}\n${output(valid)}`).toBe(0);
+    }
+    const again = dhtl(["regenerate", "--force", "--yes"], root);
+    expect(again.code, output(again)).toBe(0);
+    expect(readdirSync(join(root, ".dhtl", "envs"))).toHaveLength(1);
+    expect(existsSync(join(root, ".dhtl", "lock"))).toBe(false);
+  });
+
+  it("a bad hash in the user's hashed requirements fails naming the package and changes nothing", () => {
+    const root = copyFixture("hashed-req");
+    const first = dhtl(["setup", "--yes"], root);
+    expect(first.code, output(first)).toBe(0);
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).toMatch(/file: requirements\.txt/);
+    expect(existsSync(join(root, ".dhtl", "requirements.lock"))).toBe(false);
+    const requirements = join(root, "requirements.txt");
+    writeFileSync(
+      requirements,
+      readFileSync(requirements, "utf8").replace(/sha256:[0-9a-f]{8}/g, "sha256:00000000"),
+    );
+    const before = treeHash(root);
+    const result = dhtl(["setup", "--yes"], root);
+    expect(result.code, output(result)).toBe(3);
+    expect(result.stderr).toMatch(/hash mismatch for six/i);
+    expect(treeHash(root)).toBe(before);
+  });
+
+  it("malformed manifests stop setup with file:line and leave nothing behind", () => {
+    const root = copyFixture("malformed-pyproject");
+    const before = treeHash(root);
+    const result = dhtl(["setup", "--yes"], root);
+    expect(result.code, output(result)).toBe(2);
+    expect(result.stderr).toMatch(/pyproject\.toml(:\d+)?:/);
+    expect(treeHash(root)).toBe(before);
+  });
+
+  it("a second dhtl on the same project waits, then refuses with exit 4", () => {
+    const root = copyFixture("uv-app");
+    const setup = dhtl(["setup", "--yes"], root);
+    expect(setup.code, output(setup)).toBe(0);
+    // This test process is alive on this host: its lock is not stale.
+    writeFileSync(join(root, ".dhtl", "lock"), JSON.stringify({ pid: process.pid, host: hostname() }));
+    const started = Date.now();
+    const result = dhtl(["regenerate", "--force", "--yes"], root);
+    expect(result.code, output(result)).toBe(4);
+    expect(result.stderr).toMatch(/another dhtl \(pid \d+/);
+    expect(Date.now() - started).toBeGreaterThan(2000);
+    expect(dhtl(["validate-env"], root).code).toBe(0);
+  });
+});

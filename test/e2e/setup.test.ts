@@ -1,0 +1,86 @@
+import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyFixture, dhtl, json, output, treeHash } from "./helpers.js";
+
+/** `dhtl setup` on real fixture projects, with real uv, PyPI and interpreters. */
+describe("dhtl setup (e2e)", () => {
+  it("PEP 621 + uv project: uv.lock as committed, every group, the project editable, --json summary", () => {
+    const root = copyFixture("uv-app");
+    const lockBefore = readFileSync(join(root, "uv.lock"), "utf8");
+    const result = dhtl(["setup", "--yes", "--json"], root);
+    expect(result.code, output(result)).toBe(0);
+    const summary = json<{ ok: boolean; packages: number; lock: { file: string; kind: string } }>(result);
+    expect(summary).toMatchObject({ ok: true, lock: { file: "uv.lock", kind: "uv" } });
+    expect(summary.packages).toBe(3); // six, idna (dev group), uv-app itself
+    expect(lstatSync(join(root, ".venv")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(root, "uv.lock"), "utf8")).toBe(lockBefore);
+    const config = readFileSync(join(root, ".dhtconfig"), "utf8");
+    expect(config).toMatch(/file: uv\.lock/);
+    expect(config).toMatch(/linux-x86_64: sha256:[0-9a-f]{64}/);
+    expect(config).not.toContain(root);
+    const valid = dhtl(["validate-env", "--json"], root);
+    expect(valid.code, output(valid)).toBe(0);
+  });
+
+  it("--dry-run prints the plan and changes nothing", () => {
+    const root = copyFixture("uv-app");
+    const before = treeHash(root);
+    const result = dhtl(["setup", "--dry-run"], root);
+    expect(result.code, output(result)).toBe(0);
+    expect(result.stdout).toMatch(/uv sync --frozen --all-groups/);
+    expect(treeHash(root)).toBe(before);
+  });
+
+  it("requirements app pinned to 3.12.1 (a pyenv build off PATH): exact interpreter, dhtl-owned lock", () => {
+    const root = copyFixture("req-pinned");
+    const result = dhtl(["setup", "--yes"], root);
+    expect(result.code, output(result)).toBe(0);
+    expect(result.stdout).toMatch(/Python 3\.12\.1/);
+    expect(readFileSync(join(root, ".venv", "pyvenv.cfg"), "utf8")).toMatch(/version_info = 3\.12\.1/);
+    const lock = readFileSync(join(root, ".dhtl", "requirements.lock"), "utf8");
+    expect(lock).toMatch(/^six==1\.16\.0 \\$/m);
+    expect(lock).toMatch(/^idna==/m); // from requirements-dev.txt
+    expect(lock).toMatch(/--hash=sha256:/);
+    // The pin file fixes the exact version, so .dhtconfig does not repeat it.
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toMatch(/^python:/m);
+    expect(readFileSync(join(root, "requirements.txt"), "utf8")).toBe("six==1.16.0\npackaging>=23\n");
+  });
+
+  it("Poetry project: groups included, the package installed editable, pyproject untouched", () => {
+    const root = copyFixture("poetry-app");
+    const pyproject = readFileSync(join(root, "pyproject.toml"), "utf8");
+    const result = dhtl(["setup", "--yes", "--json"], root);
+    expect(result.code, output(result)).toBe(0);
+    expect(json<{ lock: { kind: string } }>(result).lock.kind).toBe("compiled");
+    const lock = readFileSync(join(root, ".dhtl", "requirements.lock"), "utf8");
+    expect(lock).toMatch(/^six==/m);
+    expect(lock).toMatch(/^idna==/m);
+    const site = join(root, ".venv", "lib");
+    expect(existsSync(site)).toBe(true);
+    expect(readFileSync(join(root, "pyproject.toml"), "utf8")).toBe(pyproject);
+    expect(dhtl(["validate-env"], root).code).toBe(0);
+  });
+
+  it("Django app: installs Django and its dependencies; two setups of two copies write byte-identical .dhtconfig", () => {
+    const first = copyFixture("django-app");
+    const second = copyFixture("django-app");
+    for (const root of [first, second]) {
+      const result = dhtl(["setup", "--yes"], root);
+      expect(result.code, output(result)).toBe(0);
+      expect(result.stdout).toMatch(/\d+ packages/);
+    }
+    const config = readFileSync(join(first, ".dhtconfig"));
+    expect(readFileSync(join(second, ".dhtconfig")).equals(config)).toBe(true);
+    expect(
+      readFileSync(join(second, ".dhtl", "requirements.lock")).equals(
+        readFileSync(join(first, ".dhtl", "requirements.lock")),
+      ),
+    ).toBe(true);
+    expect(readFileSync(join(first, ".dhtl", "requirements.lock"), "utf8")).toMatch(/^django==4\.2\.\d+/im);
+    // A second setup of the same project changes nothing committed.
+    const again = dhtl(["setup", "--yes"], first);
+    expect(again.code, output(again)).toBe(0);
+    expect(readFileSync(join(first, ".dhtconfig")).equals(config)).toBe(true);
+  });
+});
