@@ -56,8 +56,8 @@ MAX_DEBIAN_PROVIDERS = 3
 MAX_NAMESPACE_DEPTH = 3
 
 # Pinned wheels for mappings Debian lacks, best candidate first within one import name.
-# (requirement, why it is here)
-WHEELS = [
+# (requirement, why it is here[, platform tag when not Linux x86_64])
+WHEELS: list[tuple[str, ...]] = [
     ("opencv-python==4.10.0.84", "cv2, the default OpenCV build"),
     ("opencv-python-headless==4.10.0.84", "cv2 without GUI libraries"),
     ("opencv-contrib-python==4.10.0.84", "cv2 with contrib modules"),
@@ -68,6 +68,11 @@ WHEELS = [
     ("setuptools==75.6.0", "pkg_resources, _distutils_hack"),
     ("google-cloud-storage==2.18.2", "google.cloud.storage"),
     ("azure-storage-blob==12.24.0", "azure.storage.blob"),
+    ("faiss-cpu==1.9.0", "faiss (Debian's build is named faiss)"),
+    ("mysql-connector-python==9.1.0", "mysql.connector"),
+    ("python-pptx==1.0.2", "pptx"),
+    ("pywin32==308", "win32api, pythoncom … (Windows only)", "win_amd64"),
+    ("pyobjc-framework-Cocoa==10.3.1", "Foundation, AppKit … (macOS only)", "macosx_11_0_universal2"),
 ]
 
 
@@ -203,6 +208,26 @@ def modules_of(tree: dict, shared_tops: set[str], owner_names: set[str], single_
 ALL_MODULES: set[str] = set()
 
 
+def debian_sources() -> dict[str, str]:
+    """Binary package -> source package, from apt's Packages indexes (a package without a Source field
+    is its own source)."""
+    sources: dict[str, str] = {}
+    for path in sorted(glob.glob("/var/lib/apt/lists/*_Packages*")):
+        if path.endswith(".lz4"):
+            text = subprocess.run(["lz4cat", path], check=True, capture_output=True).stdout.decode("utf-8", "replace")
+        elif path.endswith(".gz"):
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        else:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        for stanza in text.split("\n\n"):
+            package = re.search(r"^Package: (\S+)", stanza, re.M)
+            source = re.search(r"^Source: (\S+)", stanza, re.M)
+            if package:
+                sources[package.group(1)] = source.group(1) if source else package.group(1)
+    return sources
+
+
 def debian_pairs(contents_files: list[str]) -> dict[tuple[str, str], str]:
     trees: dict[str, FileTree] = defaultdict(FileTree)
     dists: dict[str, set[str]] = defaultdict(set)
@@ -227,9 +252,21 @@ def debian_pairs(contents_files: list[str]) -> dict[tuple[str, str], str]:
                     owners[top].add(normalize(dist))
     shared_tops = {top for top, names in owners.items() if len(names) > 1}
 
+    # Debian splits some distributions over several binary packages (pymongo's bson and gridfs live in
+    # python3-bson and python3-gridfs): a package without metadata borrows the distribution of its
+    # source package, when that source builds exactly one.
+    source_of = debian_sources()
+    dists_of_source: dict[str, set[str]] = defaultdict(set)
+    for package, names in dists.items():
+        dists_of_source[source_of.get(package, package)].update(names)
+
     pairs: dict[tuple[str, str], str] = {}
     for package in sorted(trees):
         package_dists = sorted(dists.get(package, ()), key=normalize)
+        if not package_dists:
+            siblings = dists_of_source.get(source_of.get(package, package), set())
+            if len({normalize(d) for d in siblings}) == 1:
+                package_dists = sorted(siblings)[:1]
         # A Debian package bundling many distributions (python3-azure) owns only directories named after
         # one of them, and never collapses a namespace onto one of them.
         owners = {normalize(d) for d in package_dists}
@@ -254,10 +291,19 @@ def debian_pairs(contents_files: list[str]) -> dict[tuple[str, str], str]:
 
 
 def wheel_modules(wheel: Path) -> tuple[str, set[str]]:
+    """Import names a wheel provides: its top-level packages and modules, plus those inside directories
+    that a top-level .pth file puts on sys.path (pywin32's win32/, win32/lib/)."""
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    tree = FileTree()
+        pth_dirs = [
+            line.strip()
+            for name in names
+            if "/" not in name and name.endswith(".pth")
+            for line in archive.read(name).decode("utf-8", "replace").splitlines()
+            if line.strip() and not line.startswith(("#", "import")) and ".." not in line
+        ]
     dist = None
+    roots = {"": FileTree()} | {f"{d.rstrip('/')}/": FileTree() for d in pth_dirs}
     for name in names:
         parts = name.split("/")
         if parts[0].endswith(".dist-info"):
@@ -265,16 +311,21 @@ def wheel_modules(wheel: Path) -> tuple[str, set[str]]:
             continue
         if parts[0].endswith(".data") or not parts[-1]:
             continue
-        tree.add(parts)
+        for root, tree in roots.items():
+            if name.startswith(root):
+                tree.add(name[len(root):].split("/"))
     if dist is None:
         raise SystemExit(f"{wheel.name}: no .dist-info directory")
-    return dist, modules_of(tree.root, set(), {normalize(dist)}, True)
+    modules: set[str] = set()
+    for tree in roots.values():
+        modules |= modules_of(tree.root, set(), {normalize(dist)}, True)
+    return dist, modules
 
 
 def fetch_wheels(cache: Path) -> list[Path]:
     cache.mkdir(parents=True, exist_ok=True)
     result = []
-    for requirement, _why in WHEELS:
+    for requirement, _why, *platform in WHEELS:
         name, version = requirement.split("==")
         stem = re.sub(r"[-_.]+", "_", name).lower()
         existing = [p for p in cache.glob("*.whl") if p.name.lower().startswith(f"{stem}-{version}-")]
@@ -282,7 +333,7 @@ def fetch_wheels(cache: Path) -> list[Path]:
             print(f"pip download {requirement}", file=sys.stderr)
             subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--platform", "manylinux2014_x86_64", "--python-version", "3.11", "-q",
+                 "--platform", platform[0] if platform else "manylinux2014_x86_64", "--python-version", "3.11", "-q",
                  "-d", str(cache), requirement],
                 check=True,
             )
@@ -304,6 +355,8 @@ def rank(module: str, dist: str, source: str) -> tuple:
     # Debian's python3-<module> is the canonical provider (psycopg2 before psycopg2-binary); wheels are
     # listed best first on purpose; then distributions whose name contains the module's, then the rest.
     last = normalize(module.split(".")[-1])
+    if source.startswith("wheel:") and normalize(dist) in PREFERRED_OVER_DEBIAN:
+        return (0, -1, "")
     if source == f"debian:python3-{last}":
         return (0, 0, "")
     if source.startswith("wheel:"):
@@ -312,6 +365,8 @@ def rank(module: str, dist: str, source: str) -> tuple:
 
 
 WHEEL_ORDER: dict[str, int] = {}
+# Debian names its FAISS build `faiss`, but on PyPI that name holds one stale release; people install faiss-cpu.
+PREFERRED_OVER_DEBIAN = {"faiss-cpu"}
 
 
 def build(pairs: dict[tuple[str, str], str]) -> dict:
@@ -378,7 +433,11 @@ def main() -> None:
     if not contents:
         raise SystemExit("no Debian Contents files found: run `apt-get install -y apt-file && apt-file update`")
     pairs: dict[tuple[str, str], str] = {}
-    sources = {"debian": sorted(os.path.basename(c) for c in contents), "wheels": []}
+    sources = {
+        "debian": sorted(os.path.basename(c) for c in contents),
+        "debianPackages": sorted(os.path.basename(p) for p in glob.glob("/var/lib/apt/lists/*_Packages*")),
+        "wheels": [],
+    }
     if not args.no_wheels:
         for order, wheel in enumerate(fetch_wheels(Path(args.wheel_cache))):
             dist, modules = wheel_modules(wheel)

@@ -1,8 +1,9 @@
 import { Command, CommanderError } from "commander";
-import { DhtlError, ExitCode, isDhtlError } from "../core/errors.js";
+import { ExitCode } from "../core/errors.js";
 import type { CommandSpec } from "./command.js";
 import { commands } from "./commands/index.js";
-import { createOutput, paint, shouldColor } from "./output.js";
+import { createOutput } from "./output.js";
+import { reportError } from "./report-error.js";
 
 declare const __DHTL_VERSION__: string | undefined;
 const version = typeof __DHTL_VERSION__ === "string" ? __DHTL_VERSION__ : "0.0.0-dev";
@@ -50,24 +51,6 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(error, argv.includes("--debug"));
   }
 }
-
-export function reportError(error: unknown, debug: boolean): number {
-  const color = shouldColor(process.stderr);
-  if (isDhtlError(error)) {
-    const where = error.location ? `${error.location}: ` : "";
-    process.stderr.write(`${paint(color, "red", "error")}: ${where}${error.message}\n`);
-    if (error.hint) process.stderr.write(`${paint(color, "dim", "hint")}: ${error.hint}\n`);
-    if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${paint(color, "red", "internal error")}: ${message}\n`);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  else process.stderr.write("run again with --debug for details, and please report it\n");
-  return ExitCode.internal;
-}
-
-export { DhtlError };
 
 main(process.argv.slice(2)).then(
   (code) => {

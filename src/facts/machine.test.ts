@@ -94,14 +94,16 @@ describe("collectMachineFacts and pyenv shims", () => {
         HOME: home,
         PYENV_ROOT: pyenvRoot,
         PYENV_VERSION: "3.12.1",
-        PATH: [join(pyenvRoot, "shims"), join(pyenvRoot, "bin")].join(":"),
+        // pyenv itself is a bash program: /usr/bin and /bin stay on PATH.
+        PATH: [join(pyenvRoot, "shims"), join(pyenvRoot, "bin"), "/usr/bin", "/bin"].join(":"),
       },
     });
     expect(facts.pythonPackageManagers.pip?.path).toBe(join(pyenvRoot, "versions", "3.12.1", "bin", "pip"));
     expect(facts.pythonPackageManagers.pip?.version).toMatch(/^\d+\.\d+/);
     // 3.12.1 has no uv of its own: the uv shim would fail there.
     expect(facts.pythonPackageManagers.uv).toBeUndefined();
-    expect(facts.interpreters.filter((i) => i.onPath).map((i) => i.version)).toEqual(["3.12.1"]);
+    const pyenvOnPath = facts.interpreters.filter((i) => i.onPath && i.source === "pyenv");
+    expect(pyenvOnPath.map((i) => i.version)).toEqual(["3.12.1"]);
   });
 });
 

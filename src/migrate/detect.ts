@@ -25,7 +25,10 @@ export function detectSource(files: string[], manifests: ManifestFacts[], from?:
     (m) => (m.kind === "setup.py" || m.kind === "setup.cfg") && m.packageManager === "setuptools",
   );
   if (setuptools && !hasProjectTable) {
-    return { source: "setuptools", because: `${setuptools.file} holds the metadata and there is no [project]` };
+    return {
+      source: "setuptools",
+      because: `${setuptools.file} holds the metadata and there is no [project]`,
+    };
   }
   const requirements = files.filter(isRequirementsFile);
   if (requirements.length > 0 && !hasProjectTable) {

@@ -45,7 +45,10 @@ export function readTomlLock(text: string, file: string): OldLockedVersion[] {
  * Old pins in precedence order (lock files first, then hand-written `==` pins); the first pin of a
  * name wins. `lockTexts` holds the TOML lock files found beside the manifests.
  */
-export function collectOldLock(lockTexts: { file: string; text: string }[], manifests: ManifestFacts[]): OldLockedVersion[] {
+export function collectOldLock(
+  lockTexts: { file: string; text: string }[],
+  manifests: ManifestFacts[],
+): OldLockedVersion[] {
   const pins: OldLockedVersion[] = [];
   for (const lock of lockTexts) pins.push(...readTomlLock(lock.text, lock.file));
   for (const manifest of manifests) {

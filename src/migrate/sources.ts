@@ -26,7 +26,11 @@ export type PoetrySourceRecord = Record<string, unknown>;
 export function splitDirectReference(requirement: string, poetry?: PoetrySourceRecord): SplitRequirement {
   const parsed = tryParseRequirement(requirement);
   if (!parsed) return { requirement, name: requirement, source: null, problem: null };
-  const plain = formatRequirement({ ...parsed, url: null, specifier: parsed.url === null ? parsed.specifier : "" });
+  const plain = formatRequirement({
+    ...parsed,
+    url: null,
+    specifier: parsed.url === null ? parsed.specifier : "",
+  });
   const withIndex = (source: UvSource | null): UvSource | null => {
     if (typeof poetry?.index !== "string") return source;
     return { ...(source ?? {}), index: indexName(poetry.index) };

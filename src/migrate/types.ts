@@ -76,6 +76,9 @@ export interface TargetProject {
   readme: string | null;
   license: string | null;
   authors: { name?: string; email?: string }[];
+  keywords: string[];
+  classifiers: string[];
+  urls: Record<string, string>;
   requiresPython: string | null;
   dependencies: string[];
   optionalDependencies: Record<string, string[]>;

@@ -48,8 +48,9 @@ export function json<T = Record<string, unknown>>(result: CliResult): T {
 
 /** The venv's python, for arranging drift with uv pip. */
 export function uvPip(root: string, args: string[]): void {
+  // Outside the project: a pyenv `uv` shim obeys the project's .python-version, whose Python may lack uv.
   const result = spawnSync("uv", ["pip", ...args, "--python", join(root, ".venv", "bin", "python")], {
-    cwd: root,
+    cwd: tmpdir(),
     encoding: "utf8",
   });
   if (result.status !== 0) throw new Error(`uv pip ${args.join(" ")} failed: ${result.stderr}`);

@@ -29,7 +29,10 @@ describe("robustness (e2e)", () => {
     expect(setup.code, output(setup)).toBe(0);
     const kills: { label: string; at: () => Promise<unknown> }[] = [
       { label: "at start", at: () => sleep(60) },
-      { label: "while uv installs", at: () => whenInstalling(root, 20_000) },
+      {
+        label: "while uv installs",
+        at: async () => expect(await whenInstalling(root, 20_000), "uv never started installing").toBe(true),
+      },
       { label: "later", at: () => sleep(700) },
     ];
     for (const kill of kills) {

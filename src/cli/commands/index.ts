@@ -1,6 +1,8 @@
 import type { CommandSpec } from "../command.js";
 import { analyzeCommand } from "./analyze.js";
+import { cloneCommand } from "./clone.js";
 import { fixEnvCommand } from "./fix-env.js";
+import { forkCommand } from "./fork.js";
 import { hookCommand } from "./hook.js";
 import { regenerateCommand } from "./regenerate.js";
 import { setupCommand } from "./setup.js";
@@ -14,6 +16,8 @@ export const commands: CommandSpec[] = [
   fixEnvCommand,
   analyzeCommand,
   validateEnvCommand,
+  cloneCommand,
+  forkCommand,
   hookCommand,
   standardizeCommand,
 ];

@@ -6,10 +6,11 @@
  * "unknown". Nothing is ever executed.
  */
 import { DhtlError } from "../../core/errors.js";
-import { type Token, tokenize } from "./python-tokenizer.js";
+import { decodeEscapes, type Token, tokenize } from "./python-tokenizer.js";
 
 export type Expr =
-  | { kind: "str"; value: string; line: number; formatted: boolean }
+  /** `parts` holds an f-string's literal text and replacement-field expressions, in order. */
+  | { kind: "str"; value: string; line: number; formatted: boolean; parts?: (string | Expr)[] }
   | { kind: "num"; value: number; line: number }
   | { kind: "const"; value: boolean | null; line: number }
   | { kind: "name"; id: string; line: number }
@@ -678,12 +679,16 @@ class Parser {
     if (t.kind === "string") {
       let value = "";
       let formatted = false;
+      const parts: (string | Expr)[] = [];
       while (this.at("string")) {
         const s = this.next();
-        if (s.prefix.includes("f")) formatted = true;
+        if (s.prefix.includes("f")) {
+          formatted = true;
+          parts.push(...fStringParts(s.text, s.prefix.includes("r"), s.line, this.file));
+        } else parts.push(s.text);
         value += s.text;
       }
-      return { kind: "str", value, line, formatted };
+      return formatted ? { kind: "str", value, line, formatted, parts } : { kind: "str", value, line, formatted };
     }
     if (t.kind === "number") {
       this.next();
@@ -831,4 +836,76 @@ function isMainGuard(a: Expr, b: Expr): boolean {
   const isName = (e: Expr) => e.kind === "name" && e.id === "__name__";
   const isMain = (e: Expr) => e.kind === "str" && e.value === "__main__";
   return (isName(a) && isMain(b)) || (isMain(a) && isName(b));
+}
+
+/**
+ * Splits an f-string body into literal text and field expressions. A field with a conversion (`!r`),
+ * a format spec (`:>10`) or a debug `=` is kept as an opaque node: its text depends on runtime formatting.
+ */
+function fStringParts(body: string, raw: boolean, line: number, file: string): (string | Expr)[] {
+  const parts: (string | Expr)[] = [];
+  let literal = "";
+  let i = 0;
+  while (i < body.length) {
+    const ch = body[i];
+    if ((ch === "{" || ch === "}") && body[i + 1] === ch) {
+      literal += ch;
+      i += 2;
+      continue;
+    }
+    if (ch !== "{") {
+      literal += ch;
+      i++;
+      continue;
+    }
+    let depth = 1;
+    let j = i + 1;
+    let quote: string | null = null;
+    for (; j < body.length && depth > 0; j++) {
+      const c = body[j] as string;
+      if (quote) {
+        if (c === quote) quote = null;
+      } else if (c === "'" || c === '"') quote = c;
+      else if ("([{".includes(c)) depth++;
+      else if (")]}".includes(c)) depth--;
+    }
+    const field = body.slice(i + 1, j - 1);
+    parts.push(raw ? literal : decodeEscapes(literal));
+    literal = "";
+    parts.push(fieldExpression(field, line, file));
+    i = j;
+  }
+  parts.push(raw ? literal : decodeEscapes(literal));
+  return parts.filter((p) => p !== "");
+}
+
+function fieldExpression(field: string, line: number, file: string): Expr {
+  if (hasFormatting(field)) return { kind: "other", what: "formatted field", line };
+  try {
+    const statements = parsePython(`(${field})\n`, file);
+    const only = statements[0];
+    return statements.length === 1 && only?.kind === "expr" ? only.value : { kind: "other", what: "f-string field", line };
+  } catch {
+    return { kind: "other", what: "f-string field", line };
+  }
+}
+
+/** True when a replacement field has a conversion, a format spec or a debug `=` at bracket depth zero. */
+function hasFormatting(field: string): boolean {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < field.length; i++) {
+    const c = field[i] as string;
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) depth--;
+    else if (depth === 0 && c === "!" && field[i + 1] !== "=") return true;
+    else if (depth === 0 && c === ":") return true;
+  }
+  const trimmed = field.trimEnd();
+  return trimmed.endsWith("=") && !/[=!<>]=$/.test(trimmed);
 }

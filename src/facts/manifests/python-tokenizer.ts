@@ -275,7 +275,8 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   "0": "\0",
 };
 
-function decodeEscapes(body: string): string {
+/** Decodes the backslash escapes of a non-raw string literal body. */
+export function decodeEscapes(body: string): string {
   return body.replace(
     /\\(\n|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)/g,
     (whole, esc: string) => {

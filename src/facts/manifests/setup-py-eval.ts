@@ -302,7 +302,7 @@ export class SetupInterpreter {
   private evaluateInner(expr: Expr, env: Env): PyValue {
     switch (expr.kind) {
       case "str":
-        return expr.formatted ? new Unknown(expr.line, "an f-string") : expr.value;
+        return expr.formatted ? this.fString(expr.parts ?? [], env, expr.line) : expr.value;
       case "num":
       case "const":
         return expr.value;
@@ -371,6 +371,44 @@ export class SetupInterpreter {
       case "other":
         return new Unknown(expr.line, `a ${expr.what}`);
     }
+  }
+
+  /** An f-string whose fields are all known strings or numbers. */
+  private fString(parts: (string | Expr)[], env: Env, line: number): PyValue {
+    let out = "";
+    for (const part of parts) {
+      const value = typeof part === "string" ? part : this.evaluate(part, env);
+      if (typeof value === "string") out += value;
+      else if (typeof value === "number") out += String(value);
+      else return new Unknown(line, `an f-string with a computed field (${unknownFrom(value, line, "not a string").reason})`);
+    }
+    return out;
+  }
+
+  /** `"{}.{}".format(3, 8)` / `"{name}".format(name=x)` with plain fields and known string/number arguments. */
+  private format(template: string, args: Arg[], env: Env, line: number): PyValue {
+    const positional: PyValue[] = [];
+    const named = new Map<string, PyValue>();
+    for (const arg of args) {
+      const value = this.evaluate(arg.value, env);
+      if (arg.name === null) positional.push(value);
+      else if (arg.name === "*" && Array.isArray(value)) positional.push(...value);
+      else if (arg.name === "**" && value instanceof PyDict) for (const [k, v] of value.entries) named.set(k, v);
+      else if (arg.name !== "*" && arg.name !== "**") named.set(arg.name, value);
+      else return new Unknown(line, "format() with computed arguments");
+    }
+    let auto = 0;
+    let failed = false;
+    const text = template.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (whole, field: string | undefined) => {
+      if (whole === "{{") return "{";
+      if (whole === "}}") return "}";
+      const key = field ?? "";
+      const value = key === "" ? positional[auto++] : /^\d+$/.test(key) ? positional[Number(key)] : named.get(key);
+      if (typeof value === "string" || typeof value === "number") return String(value);
+      failed = true;
+      return "";
+    });
+    return failed ? new Unknown(line, "a call to .format() with computed fields") : text;
   }
 
   private lookup(name: string, env: Env): PyValue {
@@ -570,6 +608,7 @@ export class SetupInterpreter {
 
   private method(target: PyValue, method: string, args: Arg[], env: Env, line: number): PyValue {
     if (target instanceof Unknown) return target;
+    if (typeof target === "string" && method === "format") return this.format(target, args, env, line);
     const argValues = this.positional(args, env);
     if (!argValues) return new Unknown(line, `.${method}() with keywords`);
     const [a0, a1] = argValues;

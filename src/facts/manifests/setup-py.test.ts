@@ -135,6 +135,24 @@ describe("setup.py read statically", () => {
     expect(m.diagnostics).toEqual([]);
   });
 
+  it("evaluates f-strings and str.format() when every field is known", () => {
+    const m = read({
+      "setup.py": [
+        "from setuptools import setup",
+        "MIN_NUMPY = '1.21'",
+        "PY = (3, 9)",
+        "setup(name='fmt', install_requires=[f'numpy>={MIN_NUMPY}', f\"pandas{'>=2'}\", f'x>={unknown_name!r}'],",
+        "      python_requires='>={}.{}'.format(*PY), use_scm_version=True)",
+      ].join("\n"),
+    });
+    expect(reqs(m.dependencies)).toEqual(["numpy>=1.21", "pandas>=2"]);
+    expect(m.python[0]?.value).toBe(">=3.9");
+    expect(reviews(m)).toEqual([
+      "4: install_requires is computed at line 4 (an f-string with a computed field (a formatted field)); review it",
+      "5: version comes from git tags (setuptools_scm use_scm_version); review it",
+    ]);
+  });
+
   it("reads old-style setup.py files (Python 2 print, string entry_points)", () => {
     const m = read({
       "setup.py": [

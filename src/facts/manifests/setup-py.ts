@@ -57,6 +57,12 @@ export const setupPyReader: ManifestReader = {
     extract.all();
     const packages = extract.packageNames();
     const versionKeyword = kwargs.get("version");
+    const scm = kwargs.get("use_scm_version");
+    if (!versionKeyword && scm && scm.value !== false) {
+      manifest.diagnostics.push(
+        diagnostic("review", file.path, "version comes from git tags (setuptools_scm use_scm_version); review it", scm.line),
+      );
+    }
     if (!manifest.version && versionKeyword) {
       // Python files setup.py itself read (`read("pkg/__init__.py")`) are the best place to look.
       const readPy = [...interpreter.includedFiles].filter((f) => f.endsWith(".py"));

@@ -159,7 +159,19 @@ function seg(text: string, arg: Arg): Segment {
   return { text, comments: arg.comments };
 }
 
-const KEYWORDS_NEEDING_PARENS = new Set(["and", "or", "not", "in", "is", "if", "else", "lambda", "await", "for", "yield"]);
+const KEYWORDS_NEEDING_PARENS = new Set([
+  "and",
+  "or",
+  "not",
+  "in",
+  "is",
+  "if",
+  "else",
+  "lambda",
+  "await",
+  "for",
+  "yield",
+]);
 
 /** Parenthesises an operand unless it is an atom (name, literal, call, attribute, subscript, display). */
 export function wrap(text: string): string {

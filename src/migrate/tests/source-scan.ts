@@ -120,12 +120,17 @@ export function splitArgs(src: string, tokens: Token[], open: number, close: num
     const last = code.at(-1);
     if (first && last) {
       const isKeyword =
-        first.kind === "name" && textOf(src, code[1]) === "=" && textOf(src, code[2]) !== "=" && code.length > 2;
+        first.kind === "name" &&
+        textOf(src, code[1]) === "=" &&
+        textOf(src, code[2]) !== "=" &&
+        code.length > 2;
       const start = isKeyword ? (code[2] as Token).start : first.start;
       args.push({
         text: src.slice(start, last.end),
         keyword: isKeyword ? textOf(src, first) : null,
-        comments: current.filter((t) => t.kind === "comment" && t.start > last.end).map((t) => textOf(src, t)),
+        comments: current
+          .filter((t) => t.kind === "comment" && t.start > last.end)
+          .map((t) => textOf(src, t)),
       });
     } else if (pendingComments.length > 0 && args.length > 0) {
       args.at(-1)?.comments.push(...pendingComments);
@@ -139,7 +144,11 @@ export function splitArgs(src: string, tokens: Token[], open: number, close: num
       // Comments right after a comma on the same line describe the argument before it.
       const lineEnd = src.indexOf("\n", t.end);
       let k = i + 1;
-      while (k < close && tokens[k]?.kind === "comment" && (lineEnd < 0 || (tokens[k]?.start ?? 0) < lineEnd)) {
+      while (
+        k < close &&
+        tokens[k]?.kind === "comment" &&
+        (lineEnd < 0 || (tokens[k]?.start ?? 0) < lineEnd)
+      ) {
         current.push(tokens[k] as Token);
         k++;
       }

@@ -1,0 +1,372 @@
+/**
+ * Rewrites one unittest (or nose) test file for pytest, editing only the spans it converts: every other byte,
+ * comments included, stays as written. A class loses its `unittest.TestCase` base (and `setUp` becomes
+ * `setup_method`) only when nothing in it still needs TestCase; otherwise it keeps the base, which pytest runs
+ * just as well, and the reason is noted.
+ */
+import { ALIASES, ASSERT_METHODS, assertFormOf, renderAssert, unittestNameForNose } from "./assertions.js";
+import { type Arg, indentAt, matchingClose, scan, splitArgs, type Token, textOf } from "./source-scan.js";
+
+export interface Conversion {
+  line: number;
+  from: string;
+  to: string;
+}
+
+export interface RewriteResult {
+  text: string;
+  conversions: Conversion[];
+  notes: string[];
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+const RAISES_CONTEXTS: Record<string, string> = {
+  assertRaises: "pytest.raises",
+  assertRaisesRegex: "pytest.raises",
+  assertRaisesRegexp: "pytest.raises",
+  assertWarns: "pytest.warns",
+  assertWarnsRegex: "pytest.warns",
+};
+
+const SIMPLE_CALLS: Record<string, string> = { fail: "pytest.fail", skipTest: "pytest.skip" };
+
+const FIXTURE_RENAMES: Record<string, string> = {
+  setUp: "setup_method",
+  tearDown: "teardown_method",
+  setUpClass: "setup_class",
+  tearDownClass: "teardown_class",
+};
+
+/** TestCase attributes that only exist with the base class: while one is used, the base stays. */
+const TESTCASE_API =
+  /^(assert\w*|fail\w*|skipTest|addCleanup|doCleanups|subTest|enterContext|id|shortDescription|run|debug|addTypeEqualityFunc|countTestCases|defaultTestResult|_\w+)$/;
+
+export function rewriteTestSource(src: string): RewriteResult {
+  const tokens = scan(src);
+  const edits: Edit[] = [];
+  const conversions: Conversion[] = [];
+  const notes: string[] = [];
+  const noseNames = noseImports(src, tokens);
+  const line = (offset: number) => src.slice(0, offset).split("\n").length;
+  const record = (start: number, end: number, text: string) => {
+    edits.push({ start, end, text });
+    conversions.push({ line: line(start), from: firstLine(src.slice(start, end)), to: firstLine(text) });
+  };
+
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isStatementStart(tokens, i)) continue;
+    const t = tokens[i] as Token;
+    const word = textOf(src, t);
+    if (word === "self" && textOf(src, tokens[i + 1]) === "." && textOf(src, tokens[i + 3]) === "(") {
+      const method = textOf(src, tokens[i + 2]);
+      const close = matchingClose(src, tokens, i + 3);
+      if (close < 0 || !endsStatement(tokens, close)) continue;
+      const args = splitArgs(src, tokens, i + 3, close);
+      const replacement = convertCall(method, args, indentAt(src, t.start), false);
+      if (replacement) record(t.start, (tokens[close] as Token).end, replacement);
+    } else if (noseNames.has(word) && textOf(src, tokens[i + 1]) === "(") {
+      const close = matchingClose(src, tokens, i + 1);
+      if (close < 0 || !endsStatement(tokens, close)) continue;
+      const args = splitArgs(src, tokens, i + 1, close);
+      const unittestName = word === "assert_raises" ? "assertRaises" : unittestNameForNose(word);
+      const replacement = unittestName ? convertCall(unittestName, args, indentAt(src, t.start), true) : null;
+      if (replacement) record(t.start, (tokens[close] as Token).end, replacement);
+    } else if (word === "with") {
+      convertWith(src, tokens, i, noseNames, record, edits);
+    }
+  }
+
+  convertClasses(src, tokens, edits, conversions, notes, line);
+  const usesPytest = edits.some((e) => e.text.includes("pytest."));
+  if (usesPytest && !/^(import pytest|from pytest import|import pytest as)/m.test(src)) {
+    edits.push({ ...importPosition(src, tokens), text: "import pytest\n" });
+  }
+  const noseImportEdit = removeUnusedNoseImport(src, tokens, edits, noseNames);
+  if (noseImportEdit) edits.push(noseImportEdit);
+  return { text: applyEdits(src, edits), conversions, notes };
+}
+
+/** `self.assertX(...)` or its nose twin as a statement → its pytest form, or null when left as is. */
+function convertCall(method: string, args: Arg[], indent: string, nose: boolean): string | null {
+  if (method in ASSERT_METHODS || method in ALIASES) {
+    const form = assertFormOf(method, args, nose);
+    return form ? renderAssert(form, indent) : null;
+  }
+  if (method === "assertRaises" || method === "assertWarns") {
+    // The call form `assertRaises(E, func, *args)` is pytest.raises's own call form.
+    if (args.length < 2 || args.some((a) => a.keyword !== null || a.comments.length > 0)) return null;
+    const fn = method === "assertRaises" ? "pytest.raises" : "pytest.warns";
+    return `${fn}(${args.map((a) => a.text).join(", ")})`;
+  }
+  if (
+    !nose &&
+    method in SIMPLE_CALLS &&
+    args.length <= 1 &&
+    args.every((a) => a.keyword === null || a.keyword === "msg")
+  ) {
+    const fn = SIMPLE_CALLS[method] as string;
+    return `${fn}(${args.map((a) => a.text).join("")})`;
+  }
+  return null;
+}
+
+/** `with self.assertRaises(E) as cm:` → `with pytest.raises(E) as cm:`, and `cm.exception` → `cm.value`. */
+function convertWith(
+  src: string,
+  tokens: Token[],
+  i: number,
+  noseNames: Set<string>,
+  record: (start: number, end: number, text: string) => void,
+  edits: Edit[],
+): void {
+  const viaSelf = textOf(src, tokens[i + 1]) === "self" && textOf(src, tokens[i + 2]) === ".";
+  const nameIndex = viaSelf ? i + 3 : i + 1;
+  const name = textOf(src, tokens[nameIndex]);
+  const method = viaSelf ? name : name === "assert_raises" && noseNames.has(name) ? "assertRaises" : "";
+  const target = RAISES_CONTEXTS[method];
+  if (!target || textOf(src, tokens[nameIndex + 1]) !== "(") return;
+  const open = nameIndex + 1;
+  const close = matchingClose(src, tokens, open);
+  if (close < 0) return;
+  const args = splitArgs(src, tokens, open, close);
+  const regex = method.includes("Regex");
+  if (args.length !== (regex ? 2 : 1) || args.some((a) => a.keyword !== null)) return;
+  const [kind, pattern] = args;
+  const inner = regex ? `${kind?.text}, match=${pattern?.text}` : (kind?.text ?? "");
+  const start = (tokens[i + 1] as Token).start;
+  record(start, (tokens[close] as Token).end, `${target}(${inner})`);
+  // `as cm` then `cm.exception` inside the block: pytest's ExceptionInfo calls it `value`.
+  if (textOf(src, tokens[close + 1]) === "as" && target === "pytest.raises") {
+    const alias = textOf(src, tokens[close + 2]);
+    const withIndent = indentAt(src, (tokens[i] as Token).start).length;
+    const bodyEnd = blockEnd(src, tokens, close, withIndent - 4);
+    for (let k = close + 3; k < bodyEnd; k++) {
+      if (
+        textOf(src, tokens[k]) === alias &&
+        textOf(src, tokens[k + 1]) === "." &&
+        textOf(src, tokens[k + 2]) === "exception"
+      ) {
+        const attr = tokens[k + 2] as Token;
+        edits.push({ start: attr.start, end: attr.end, text: "value" });
+      }
+    }
+  }
+}
+
+function convertClasses(
+  src: string,
+  tokens: Token[],
+  edits: Edit[],
+  conversions: Conversion[],
+  notes: string[],
+  line: (offset: number) => number,
+): void {
+  const classes = findTestCaseClasses(src, tokens);
+  const subclassed = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (textOf(src, tokens[i]) !== "class" || !isStatementStart(tokens, i)) continue;
+    const open = i + 2;
+    if (textOf(src, tokens[open]) !== "(") continue;
+    const close = matchingClose(src, tokens, open);
+    for (let k = open + 1; k < close; k++)
+      if (tokens[k]?.kind === "name") subclassed.add(textOf(src, tokens[k]));
+  }
+  for (const cls of classes) {
+    const reason = keepBaseReason(src, tokens, cls, edits, subclassed);
+    if (reason) {
+      notes.push(`line ${line(cls.start)}: class ${cls.name} keeps unittest.TestCase (${reason})`);
+      continue;
+    }
+    edits.push({ start: cls.basesStart, end: cls.basesEnd, text: "" });
+    conversions.push({
+      line: line(cls.start),
+      from: `class ${cls.name}(${cls.bases})`,
+      to: `class ${cls.name}`,
+    });
+    for (let k = cls.bodyStart; k < cls.bodyEnd; k++) {
+      const name = textOf(src, tokens[k + 1]);
+      const rename = FIXTURE_RENAMES[name];
+      if (textOf(src, tokens[k]) !== "def" || !rename || !isStatementStart(tokens, k)) continue;
+      const t = tokens[k + 1] as Token;
+      edits.push({ start: t.start, end: t.end, text: rename });
+      conversions.push({ line: line(t.start), from: `def ${name}`, to: `def ${rename}` });
+    }
+  }
+}
+
+interface TestCaseClass {
+  name: string;
+  bases: string;
+  start: number;
+  /** Offsets of `(bases)` in the header, removed when the base goes. */
+  basesStart: number;
+  basesEnd: number;
+  /** Token range of the class body. */
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+function findTestCaseClasses(src: string, tokens: Token[]): TestCaseClass[] {
+  const found: TestCaseClass[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (textOf(src, tokens[i]) !== "class" || !isStatementStart(tokens, i)) continue;
+    const open = i + 2;
+    if (textOf(src, tokens[open]) !== "(") continue;
+    const close = matchingClose(src, tokens, open);
+    if (close < 0) continue;
+    const bases = src.slice((tokens[open] as Token).end, (tokens[close] as Token).start).trim();
+    if (bases !== "unittest.TestCase" && bases !== "TestCase") continue;
+    const indent = indentAt(src, (tokens[i] as Token).start).length;
+    found.push({
+      name: textOf(src, tokens[i + 1]),
+      bases,
+      start: (tokens[i] as Token).start,
+      basesStart: (tokens[open] as Token).start,
+      basesEnd: (tokens[close] as Token).end,
+      bodyStart: close + 1,
+      bodyEnd: blockEnd(src, tokens, close, indent),
+    });
+  }
+  return found;
+}
+
+/** Why a class must keep its TestCase base, or null when plain pytest collects and runs it the same. */
+function keepBaseReason(
+  src: string,
+  tokens: Token[],
+  cls: TestCaseClass,
+  edits: Edit[],
+  subclassed: Set<string>,
+): string | null {
+  if (!/^Test/.test(cls.name)) return "pytest collects plain classes only when their name starts with Test";
+  if (subclassed.has(cls.name)) return "other classes inherit from it";
+  const converted = (offset: number) => edits.some((e) => offset >= e.start && offset < e.end);
+  for (let k = cls.bodyStart; k < cls.bodyEnd; k++) {
+    const t = tokens[k] as Token;
+    const word = textOf(src, t);
+    if (word === "super" && !converted(t.start)) return "it calls super()";
+    if (word === "__init__" && textOf(src, tokens[k - 1]) === "def") return "it defines __init__";
+    if (word !== "self" || textOf(src, tokens[k + 1]) !== "." || converted(t.start)) continue;
+    const attr = textOf(src, tokens[k + 2]);
+    if (TESTCASE_API.test(attr) && !(attr in FIXTURE_RENAMES)) return `it still uses self.${attr}`;
+  }
+  return null;
+}
+
+/** Names imported from nose.tools that dhtl converts. */
+function noseImports(src: string, tokens: Token[]): Set<string> {
+  const names = new Set<string>();
+  for (const { names: imported } of noseImportStatements(src, tokens)) {
+    for (const name of imported) {
+      if (name === "assert_raises" || unittestNameForNose(name)) names.add(name);
+    }
+  }
+  return names;
+}
+
+function noseImportStatements(
+  src: string,
+  tokens: Token[],
+): { start: number; end: number; names: string[] }[] {
+  const statements: { start: number; end: number; names: string[] }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (textOf(src, tokens[i]) !== "from" || !isStatementStart(tokens, i)) continue;
+    if (
+      src.slice(
+        (tokens[i + 1] as Token | undefined)?.start ?? 0,
+        (tokens[i + 3] as Token | undefined)?.end ?? 0,
+      ) !== "nose.tools"
+    )
+      continue;
+    let k = i + 4;
+    if (textOf(src, tokens[k]) !== "import") continue;
+    const names: string[] = [];
+    while (k < tokens.length && tokens[k]?.kind !== "newline") {
+      const t = tokens[k] as Token;
+      if (t.kind === "name" && textOf(src, t) !== "import" && textOf(src, tokens[k - 1]) !== "as")
+        names.push(textOf(src, t));
+      k++;
+    }
+    const end = tokens[k]?.end ?? src.length;
+    statements.push({ start: (tokens[i] as Token).start, end, names });
+  }
+  return statements;
+}
+
+/** Drops `from nose.tools import …` when every name it imports was converted away. */
+function removeUnusedNoseImport(
+  src: string,
+  tokens: Token[],
+  edits: Edit[],
+  converted: Set<string>,
+): Edit | null {
+  const statement = noseImportStatements(src, tokens)[0];
+  if (!statement || statement.names.some((n) => !converted.has(n))) return null;
+  const inEdit = (offset: number) => edits.some((e) => offset >= e.start && offset < e.end);
+  const stillUsed = tokens.some(
+    (t) => t.kind === "name" && t.start >= statement.end && converted.has(textOf(src, t)) && !inEdit(t.start),
+  );
+  return stillUsed ? null : { start: statement.start, end: statement.end, text: "" };
+}
+
+/** Where `import pytest` goes: before the first import that is not `from __future__`, else at the top. */
+function importPosition(src: string, tokens: Token[]): { start: number; end: number } {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isStatementStart(tokens, i) || indentAt(src, (tokens[i] as Token).start) !== "") continue;
+    const word = textOf(src, tokens[i]);
+    if (word === "import" || (word === "from" && textOf(src, tokens[i + 1]) !== "__future__")) {
+      const at = (tokens[i] as Token).start;
+      return { start: at, end: at };
+    }
+  }
+  return { start: 0, end: 0 };
+}
+
+/** Token index where the block opened by the header ending near `from` ends (first statement at ≤ `indent`). */
+function blockEnd(src: string, tokens: Token[], from: number, indent: number): number {
+  for (let k = from + 1; k < tokens.length; k++) {
+    const t = tokens[k] as Token;
+    if (t.kind === "comment" || !isStatementStart(tokens, k)) continue;
+    if (indentAt(src, t.start).length <= indent) return k;
+  }
+  return tokens.length;
+}
+
+function isStatementStart(tokens: Token[], i: number): boolean {
+  const t = tokens[i];
+  if (!t?.lineStart || t.depth !== 0 || t.kind === "newline") return false;
+  const previous = tokens[i - 1];
+  return previous === undefined || previous.kind === "newline";
+}
+
+/** True when the statement ends right after `close` (a comment may follow on the same line). */
+function endsStatement(tokens: Token[], close: number): boolean {
+  const next = tokens[close + 1];
+  if (!next || next.kind === "newline") return true;
+  return (
+    next.kind === "comment" && (tokens[close + 2] === undefined || tokens[close + 2]?.kind === "newline")
+  );
+}
+
+function applyEdits(src: string, edits: Edit[]): string {
+  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = src;
+  let limit = Number.POSITIVE_INFINITY;
+  for (const edit of ordered) {
+    // Overlapping edits would corrupt the file: the outer (earlier-recorded) conversion wins.
+    if (edit.end > limit) continue;
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    limit = edit.start;
+  }
+  return out;
+}
+
+function firstLine(text: string): string {
+  const first = text.split("\n")[0] ?? "";
+  return text.includes("\n") ? `${first} …` : first;
+}
