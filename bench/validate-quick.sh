@@ -42,12 +42,15 @@ freeze="$uv pip freeze --python $work/.venv/bin/python"
 
 if command -v hyperfine >/dev/null; then
   hyperfine --style basic -N --warmup 3 --runs "$runs" --export-json "$work/times.json" \
-    -n "dhtl validate-env --quick" "$quick" -n "uv pip freeze" "$freeze" -n "dhtl validate-env (full)" "$full"
+    -n "dhtl validate-env --quick" "$quick" -n "uv pip freeze" "$freeze" -n "dhtl validate-env (full)" "$full" \
+    -n "node -e 0 (Node's own start-up, for scale)" "node -e 0"
   node -e '
     const r = require(process.argv[1]).results;
     const ms = (x) => (x.median * 1000).toFixed(1);
-    console.log(`median: quick ${ms(r[0])} ms, uv pip freeze ${ms(r[1])} ms, full ${ms(r[2])} ms`);
-    console.log(`ratio quick / freeze: ${(r[0].median / r[1].median).toFixed(2)}`);
+    const cpu = (x) => ((x.user + x.system) * 1000).toFixed(1);
+    console.log(`median wall: quick ${ms(r[0])} ms, uv pip freeze ${ms(r[1])} ms, full ${ms(r[2])} ms`);
+    console.log(`mean CPU (user+sys): quick ${cpu(r[0])} ms, uv pip freeze ${cpu(r[1])} ms, full ${cpu(r[2])} ms`);
+    console.log(`ratio quick / freeze: wall ${(r[0].median / r[1].median).toFixed(2)}, CPU ${((r[0].user + r[0].system) / (r[1].user + r[1].system)).toFixed(2)}`);
   ' "$work/times.json"
 else
   median() {

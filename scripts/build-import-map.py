@@ -5,12 +5,16 @@ Sources (both real metadata, never hand-typed pairs):
 
 1. Debian's Contents index. Every python3-* package lists the files it installs under
    usr/lib/python3/dist-packages/: its `<Dist>-<version>.dist-info/` (or `.egg-info`) and its top-level
-   modules. Pairing the two per Debian package gives "import X is provided by distribution Y".
+   modules. Pairing the two per Debian package gives "import X is provided by distribution Y". A binary
+   package without metadata (python3-bson) borrows the one distribution of its source package (pymongo),
+   read from apt's Packages index.
 2. A handful of pinned wheels fetched with `pip download --no-deps` for what Debian lacks (cv2, Crypto …):
-   the file names inside the wheel are the import names it provides.
+   the file names inside the wheel (and the directories its .pth file adds) are the import names.
 
-Only pairs whose import name differs from the normalised distribution name are kept (the same-name case is
-the default rule at run time), plus namespace packages at their second level (google.protobuf -> protobuf).
+Kept: pairs whose import name differs from the normalised distribution name, namespace packages below
+their namespace (google.protobuf -> protobuf, google.cloud.storage -> google-cloud-storage), and the
+same-name imports of distributions that have a differing one (attrs: attr and attrs). The plain same-name
+case is the default rule at run time. `namespaces` lists the namespace names themselves.
 
 Re-run (as root, on Debian/Ubuntu; takes well under a minute once the index is downloaded):
 
@@ -18,6 +22,7 @@ Re-run (as root, on Debian/Ubuntu; takes well under a minute once the index is d
     python3 scripts/build-import-map.py            # writes src/facts/mapping/import-map.json
 
 Options: --contents FILE (repeatable; default: the Contents-*.lz4/.gz files under /var/lib/apt/lists/),
+--packages FILE (repeatable; default: apt's Packages files there),
 --wheel-cache DIR (default: ~/.cache/dhtl-import-map-wheels), --no-wheels, --output FILE.
 The output is deterministic for the same inputs: sorted keys, no timestamps, no absolute paths.
 """
@@ -46,7 +51,7 @@ INIT = re.compile(r"^__init__\.(py|pyi|so)$|^__init__\.[A-Za-z0-9_.-]+\.so$")
 
 # Directory names that packages ship by mistake or that are not importable APIs.
 JUNK_MODULES = {
-    "bench", "benchmark", "benchmarks", "bin", "build", "conf", "contrib", "data", "debian", "demo",
+    "bench", "benchmark", "benchmarks", "bin", "build", "common", "conf", "contrib", "data", "debian", "demo",
     "demos", "doc", "docs", "etc", "example", "examples", "fixtures", "lib", "locale", "man", "po",
     "sample", "samples", "scripts", "share", "src", "static", "t", "templates", "test", "testing",
     "tests", "tools", "util", "utils", "__pycache__", "__init__", "setup", "conftest",
@@ -95,17 +100,19 @@ def default_contents_files() -> list[str]:
     return sorted(f for f in set(files) if not f.endswith(".diff_Index"))
 
 
+def read_index_text(path: str) -> str:
+    """An apt index file as text, whichever compression apt stored it with."""
+    if path.endswith(".lz4"):
+        return subprocess.run(["lz4cat", path], check=True, capture_output=True).stdout.decode("utf-8", "replace")
+    if path.endswith(".gz"):
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    return Path(path).read_text(encoding="utf-8", errors="replace")
+
+
 def read_contents(path: str):
     """Yields (path, [debian packages]) for every line under dist-packages."""
-    if path.endswith(".lz4"):
-        proc = subprocess.run(["lz4cat", path], check=True, capture_output=True)
-        text = proc.stdout.decode("utf-8", "replace")
-    elif path.endswith(".gz"):
-        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-    else:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    for line in text.splitlines():
+    for line in read_index_text(path).splitlines():
         if not line.startswith(PREFIX):
             continue
         # The package list is the last whitespace-separated field; paths may contain spaces.
@@ -164,9 +171,15 @@ def modules_of(tree: dict, shared_tops: set[str], owner_names: set[str], single_
         )
         subdirs = sorted(n for n, c in node.items() if c is not None and IDENTIFIER.match(n))
         shared = prefix.split(".")[0] in shared_tops
-        # pkgutil-style namespaces keep their __init__.py: inside a shared top-level directory, only the
-        # distribution named after it (Twisted for twisted) owns the whole directory.
-        owns = not shared or normalize(prefix) in owner_names
+        # pkgutil-style namespaces keep their __init__.py: a shared top-level directory is owned whole
+        # only by the distribution named after it (Twisted for twisted). Below the top, a package of a
+        # single-distribution Debian package is that distribution's (google/protobuf); in a bundle of
+        # many (python3-azure) only a directory named after one of them is (azure/core, not azure/storage).
+        owns = (
+            (depth == 1 and not shared)
+            or normalize(prefix) in owner_names
+            or (depth >= 2 and single_owner)
+        )
         if depth >= MAX_NAMESPACE_DEPTH or owns and (has_init or own_modules or not subdirs):
             found.add(prefix)
             return
@@ -198,8 +211,8 @@ def modules_of(tree: dict, shared_tops: set[str], owner_names: set[str], single_
     return {
         m
         for m in found
-        if m.split(".")[0] not in JUNK_MODULES
-        and m.split(".")[-1] not in JUNK_MODULES
+        if m.split(".")[0].lower() not in JUNK_MODULES
+        and m.split(".")[-1].lower() not in JUNK_MODULES
         and "plugins" not in m.split(".")[1:]
     }
 
@@ -208,19 +221,16 @@ def modules_of(tree: dict, shared_tops: set[str], owner_names: set[str], single_
 ALL_MODULES: set[str] = set()
 
 
-def debian_sources() -> dict[str, str]:
+def default_packages_files() -> list[str]:
+    return sorted(glob.glob("/var/lib/apt/lists/*_Packages*"))
+
+
+def debian_sources(packages_files: list[str]) -> dict[str, str]:
     """Binary package -> source package, from apt's Packages indexes (a package without a Source field
     is its own source)."""
     sources: dict[str, str] = {}
-    for path in sorted(glob.glob("/var/lib/apt/lists/*_Packages*")):
-        if path.endswith(".lz4"):
-            text = subprocess.run(["lz4cat", path], check=True, capture_output=True).stdout.decode("utf-8", "replace")
-        elif path.endswith(".gz"):
-            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        else:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
-        for stanza in text.split("\n\n"):
+    for path in packages_files:
+        for stanza in read_index_text(path).split("\n\n"):
             package = re.search(r"^Package: (\S+)", stanza, re.M)
             source = re.search(r"^Source: (\S+)", stanza, re.M)
             if package:
@@ -228,7 +238,7 @@ def debian_sources() -> dict[str, str]:
     return sources
 
 
-def debian_pairs(contents_files: list[str]) -> dict[tuple[str, str], str]:
+def debian_pairs(contents_files: list[str], packages_files: list[str]) -> dict[tuple[str, str], str]:
     trees: dict[str, FileTree] = defaultdict(FileTree)
     dists: dict[str, set[str]] = defaultdict(set)
     for path in contents_files:
@@ -255,7 +265,7 @@ def debian_pairs(contents_files: list[str]) -> dict[tuple[str, str], str]:
     # Debian splits some distributions over several binary packages (pymongo's bson and gridfs live in
     # python3-bson and python3-gridfs): a package without metadata borrows the distribution of its
     # source package, when that source builds exactly one.
-    source_of = debian_sources()
+    source_of = debian_sources(packages_files)
     dists_of_source: dict[str, set[str]] = defaultdict(set)
     for package, names in dists.items():
         dists_of_source[source_of.get(package, package)].update(names)
@@ -296,7 +306,7 @@ def wheel_modules(wheel: Path) -> tuple[str, set[str]]:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         pth_dirs = [
-            line.strip()
+            line.strip().replace("\\", "/")
             for name in names
             if "/" not in name and name.endswith(".pth")
             for line in archive.read(name).decode("utf-8", "replace").splitlines()
@@ -374,12 +384,15 @@ def build(pairs: dict[tuple[str, str], str]) -> dict:
     for (module, dist), source in sorted(pairs.items(), key=lambda item: (item[0], item[1].startswith("debian:"))):
         if normalize(dist) not in {normalize(d) for d in by_module[module]}:
             by_module[module][dist] = source
+    # Distributions with at least one import named otherwise: their same-name imports are kept too, so
+    # that "what does attrs provide" answers both attr and attrs.
+    interesting = {normalize(d) for m, ds in by_module.items() for d in ds if differs(m, d)}
     imports = {}
     for module in sorted(by_module):
         candidates = by_module[module]
-        # Same-name pairs are the default rule; they are kept only beside a differing one, so that the
-        # order of candidates is known (psycopg2 before psycopg2-binary).
-        if not any(differs(module, dist) for dist in candidates):
+        # Same-name pairs are otherwise the default rule; beside a differing one they fix the order of
+        # candidates (psycopg2 before psycopg2-binary).
+        if not any(differs(module, dist) or normalize(dist) in interesting for dist in candidates):
             continue
         if sum(1 for s in candidates.values() if s.startswith("debian:")) > MAX_DEBIAN_PROVIDERS:
             continue
@@ -399,7 +412,11 @@ def namespaces_of(modules: set[str], imports: dict) -> list[str]:
         parts = module.split(".")
         for n in range(1, len(parts)):
             sharers[".".join(parts[:n])].update(normalize(dist) for dist, _ in candidates)
-    return sorted(p for p in prefixes if p not in public or len(sharers[p]) >= 10)
+    # Only namespaces with a mapped module below them: the others are directories Debian ships without
+    # an __init__.py (cctbx's), not namespaces anyone installs into.
+    found = {p for p in prefixes if (p not in public or len(sharers[p]) >= 10) and sharers[p]}
+    # A namespace counts only below namespaces: PyQt5.Qwt3D lacks an __init__.py, but PyQt5 is a package.
+    return sorted(p for p in found if all(".".join(p.split(".")[:n]) in found for n in range(1, p.count(".") + 1)))
 
 
 def write(imports: dict, namespaces: list[str], output: Path, sources: dict) -> None:
@@ -420,22 +437,31 @@ def write(imports: dict, namespaces: list[str], output: Path, sources: dict) -> 
     output.write_text("\n".join(lines), encoding="utf-8")
 
 
+def index_label(path: str) -> str:
+    """`<mirror>_debian_dists_bookworm_main_Contents-all.lz4` -> `bookworm/main/Contents-all`: the
+    suite and file, without the mirror it happened to come from."""
+    name = os.path.basename(path).split("_dists_", 1)[-1]
+    return re.sub(r"\.(lz4|gz|xz)$", "", name).replace("_", "/")
+
+
 def main() -> None:
     repo = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contents", action="append", help="a Debian Contents file (.lz4, .gz or plain)")
+    parser.add_argument("--packages", action="append", help="an apt Packages file (default: apt's lists)")
     parser.add_argument("--wheel-cache", default=str(Path.home() / ".cache" / "dhtl-import-map-wheels"))
     parser.add_argument("--no-wheels", action="store_true")
     parser.add_argument("--output", default=str(repo / "src" / "facts" / "mapping" / "import-map.json"))
     args = parser.parse_args()
 
     contents = args.contents or default_contents_files()
+    packages = args.packages or default_packages_files()
     if not contents:
         raise SystemExit("no Debian Contents files found: run `apt-get install -y apt-file && apt-file update`")
     pairs: dict[tuple[str, str], str] = {}
     sources = {
-        "debian": sorted(os.path.basename(c) for c in contents),
-        "debianPackages": sorted(os.path.basename(p) for p in glob.glob("/var/lib/apt/lists/*_Packages*")),
+        "debian": sorted(index_label(c) for c in contents),
+        "debianPackages": sorted(index_label(p) for p in packages),
         "wheels": [],
     }
     if not args.no_wheels:
@@ -446,7 +472,7 @@ def main() -> None:
             sources["wheels"].append(wheel.name)
             for module in sorted(modules):
                 pairs.setdefault((module, dist), source)
-    pairs_debian = debian_pairs(contents)
+    pairs_debian = debian_pairs(contents, packages)
     for key, source in sorted(pairs_debian.items()):
         pairs.setdefault(key, source)
     imports = build(pairs)

@@ -1,4 +1,6 @@
+import type { MachineFacts } from "../facts/machine.js";
 import type { Facts } from "../facts/types.js";
+import type { UserFacts } from "../facts/user.js";
 import { paint } from "./output.js";
 
 /** The `--json` shape of `dhtl analyze`: Facts minus the raw per-manifest dump (kept small and stable). */
@@ -68,6 +70,7 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
     );
   }
   lines.push(...renderMachine(facts.system, head));
+  lines.push(...renderUser(facts.user, head));
   const notes = facts.diagnostics.filter((d) => d.severity !== "error");
   if (notes.length) {
     lines.push(head("Notes"));
@@ -79,14 +82,21 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
   return lines;
 }
 
-interface MachineView {
-  platform?: { key?: string };
-  interpreters?: { version: string; source: string }[];
+function renderMachine(system: MachineFacts | null, head: (label: string) => string): string[] {
+  if (!system) return [];
+  const interpreters = system.interpreters.map((i) => `${i.version} (${i.source})`);
+  const managers = Object.keys(system.systemPackageManagers);
+  const tools = ["uv", "poetry", "pipenv", "conda"].filter((name) => name in system.pythonPackageManagers);
+  return [
+    `${head("Machine")}${system.platform.key}${system.distribution ? ` ${system.distribution.id} ${system.distribution.versionId ?? ""}`.trimEnd() : ""} · system packages: ${list(managers)}`,
+    `${head("  python")}${list(interpreters, 6)}`,
+    `${head("  tools")}${list(tools)}`,
+  ];
 }
 
-function renderMachine(system: unknown, head: (label: string) => string): string[] {
-  if (!system || typeof system !== "object") return [];
-  const view = system as MachineView;
-  const interpreters = (view.interpreters ?? []).map((i) => `${i.version} (${i.source})`);
-  return [`${head("Machine")}${view.platform?.key ?? "unknown"} · Python ${list(interpreters, 6)}`];
+function renderUser(user: UserFacts | null, head: (label: string) => string): string[] {
+  if (!user) return [];
+  const who = [user.git.userName, user.git.userEmail && `<${user.git.userEmail}>`].filter(Boolean).join(" ");
+  const index = user.uv.indexUrl ?? user.pip.indexUrl ?? "PyPI";
+  return [`${head("User")}${who || "no git identity"} · index ${index} · shell ${user.shell ?? "unknown"}`];
 }

@@ -72,6 +72,7 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
   const diagnostics: Diagnostic[] = [
     ...manifests.flatMap((m) => m.diagnostics),
     ...(importResult?.diagnostics ?? []),
+    ...(userFacts?.diagnostics ?? []),
   ];
   for (const conflict of python.conflicts) {
     diagnostics.push({ file: python.chosen?.file ?? "", line: null, severity: "warning", message: conflict });

@@ -7,6 +7,8 @@ import {
   collectMachineFacts,
   distributionFromOsRelease,
   findTool,
+  installedScriptVersion,
+  nodePackageVersion,
   parseOsRelease,
   versionIn,
   which,
@@ -131,6 +133,36 @@ describe("parsing helpers", () => {
     ["no digits here", null],
   ])("versionIn(%j)", (output, expected) => {
     expect(versionIn(output)).toBe(expected);
+  });
+
+  it("reads a console script's version from its environment's dist-info, without running it", () => {
+    const prefix = tempDir();
+    const site = join(prefix, "lib", "python3.12", "site-packages");
+    mkdirSync(join(site, "poetry-1.8.2.dist-info"), { recursive: true });
+    mkdirSync(join(site, "poetry_core-1.9.0.dist-info"), { recursive: true });
+    mkdirSync(join(prefix, "bin"));
+    const shebang = `#!${join(prefix, "bin", "python3.12")}\n`;
+    writeFileSync(join(prefix, "bin", "poetry"), `${shebang}import sys\n`);
+    writeFileSync(join(prefix, "bin", "trampoline"), "#!/bin/sh\nexec python -m poetry\n");
+    expect(installedScriptVersion(join(prefix, "bin", "poetry"), "poetry")).toBe("1.8.2");
+    expect(installedScriptVersion(join(prefix, "bin", "poetry"), "poetry-core")).toBe("1.9.0");
+    expect(installedScriptVersion(join(prefix, "bin", "trampoline"), "poetry")).toBeNull();
+    mkdirSync(join(site, "poetry-1.7.0.dist-info"));
+    expect(installedScriptVersion(join(prefix, "bin", "poetry"), "poetry")).toBeNull();
+  });
+
+  it("agrees with what the real pip prints", () => {
+    const pip = join(process.env.PYENV_ROOT || join(homedir(), ".pyenv"), "versions", "3.12.1", "bin", "pip");
+    const printed = execFileSync(pip, ["--version"], { encoding: "utf8" });
+    expect(printed.startsWith(`pip ${installedScriptVersion(pip, "pip")} `)).toBe(true);
+  });
+
+  it("reads a Node tool's version from its package.json, as the tool prints it", () => {
+    const npm = which("npm");
+    if (!npm) throw new Error("npm is not on PATH");
+    const printed = execFileSync(npm, ["--version"], { encoding: "utf8" }).trim();
+    expect(nodePackageVersion(npm, "npm")).toBe(printed);
+    expect(nodePackageVersion(npm, "yarn")).toBeNull();
   });
 
   it("finds executables on PATH without a shell", () => {

@@ -134,16 +134,21 @@ describe("precedence", () => {
   ];
 
   test.each([
-    [".python-version", "3.11.5", "exact"],
-    ["runtime.txt", "3.11.6", "exact"],
-    [".tool-versions", "3.11.7", "exact"],
-    ["mise", "3.11.8", "exact"],
-    ["environment.yml python", "3.11", "minor"],
-    ["Pipfile requires.python_version", "3.11", "minor"],
-  ])("%s wins over everything below it", (source, value, kind) => {
+    [".python-version", "3.11.5", "exact", true],
+    ["runtime.txt", "3.11.6", "exact", true],
+    [".tool-versions", "3.11.7", "exact", false],
+    ["mise", "3.11.8", "exact", true],
+    ["environment.yml python", "3.11", "minor", false],
+    ["Pipfile requires.python_version", "3.11", "minor", true],
+  ])("%s wins over everything below it", (source, value, kind, aloneInItsTier) => {
     const remaining = all.slice(0, all.findIndex((c) => c.source === source) + 1);
     const { chosen } = resolvePythonVersion(remaining);
     expect(chosen).toMatchObject({ source, value, kind });
+    // Same file for all and the winner last by line: only the precedence rule can pick it. (.tool-versions and
+    // mise share a tier, as do conda and Pipfile: between those the file name decides.)
+    if (!aloneInItsTier) return;
+    const anonymous = remaining.map((c, index) => ({ ...c, file: "same", line: index }));
+    expect(resolvePythonVersion(anonymous).chosen).toMatchObject({ source, value, kind });
   });
 
   test("the reason names the pin, what it overrides and the ranges it satisfies", () => {

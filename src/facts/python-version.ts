@@ -306,7 +306,21 @@ function sampleVersionsOf(minor: string, specifiers: string[]): string[] {
 
 /** True when some version is allowed by one of the alternatives. */
 function accepts(alternatives: string[], versions: string[]): boolean {
-  return versions.some((v) => alternatives.some((alt) => specifierAllows(alt, v, { prereleases: true })));
+  return versions.some((v) => alternatives.some((alt) => allows(alt, v)));
+}
+
+/** The same specifier/version pairs come up for every pair of candidates: remember the answers. */
+const allowsCache = new Map<string, boolean>();
+
+function allows(specifier: string, version: string): boolean {
+  const key = `${specifier}\u0000${version}`;
+  let answer = allowsCache.get(key);
+  if (answer === undefined) {
+    if (allowsCache.size > 50_000) allowsCache.clear();
+    answer = specifierAllows(specifier, version, { prereleases: true });
+    allowsCache.set(key, answer);
+  }
+  return answer;
 }
 
 /** The concrete versions a pin allows, as samples. */

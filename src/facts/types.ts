@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../core/diagnostics.js";
+import type { MachineFacts } from "./machine.js";
 import type {
   BuildSystem,
   LockedPackage,
@@ -7,6 +8,7 @@ import type {
   PackageManager,
   PythonVersionSource,
 } from "./manifests/types.js";
+import type { UserFacts } from "./user.js";
 
 /** The unified project model: every manifest merged, each value remembering its file. */
 export interface ProjectModel {
@@ -134,7 +136,9 @@ export interface Facts {
   imports: ImportFacts;
   inferred: InferredFacts;
   systemDependencies: SystemDependency[];
-  system: unknown;
-  user: unknown;
+  /** Null when the caller skipped the machine probe. */
+  system: MachineFacts | null;
+  /** Null when the caller skipped reading the user's configuration. Secrets are already redacted. */
+  user: UserFacts | null;
   diagnostics: Diagnostic[];
 }

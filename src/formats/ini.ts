@@ -89,7 +89,7 @@ export function parseIni(text: string, file: string, options: IniOptions = {}): 
       finish();
       const name = header[1] ?? "";
       if (name === "DEFAULT") {
-        if (defaults && current === defaults) fail(lineNo, `section [DEFAULT] already exists`);
+        // configparser reopens [DEFAULT] silently; a repeated option inside it is still an error.
         defaults ??= { name, line: lineNo, options: new Map() };
         current = defaults;
         continue;

@@ -72,6 +72,19 @@ export function collectOldLock(
   });
 }
 
+/** Versions uv.lock resolved from a package index (the project itself and git/path packages left out). */
+export function readUvLockVersions(text: string): Map<string, string> {
+  const doc = parseToml(text) as Record<string, unknown>;
+  const out = new Map<string, string>();
+  for (const entry of Array.isArray(doc.package) ? doc.package : []) {
+    const { name, version, source } = entry as Record<string, unknown>;
+    if (typeof name !== "string" || typeof version !== "string") continue;
+    const fromIndex = typeof source === "object" && source !== null && "registry" in source;
+    if (fromIndex) out.set(normalizeName(name), version);
+  }
+  return out;
+}
+
 /** `name==1.2.3` (one clause, no wildcard, no marker) → its name and version. */
 function exactPin(requirement: string): { name: string; version: string } | null {
   const parsed = tryParseRequirement(requirement);

@@ -3,9 +3,10 @@
  * everything a person should know (MigrationPlan). No disk, no processes: tests check plans directly.
  */
 import { parse as parseToml } from "smol-toml";
-import { mergeManifests } from "../facts/merge.js";
-import { isRequirementsFile, roleOf } from "../facts/manifests/requirements.js";
+import { condaToPypi } from "../facts/manifests/conda-pypi-names.js";
+import { isRequirementsFile } from "../facts/manifests/requirements.js";
 import type { ManifestFacts, PythonVersionSource } from "../facts/manifests/types.js";
+import { mergeManifests } from "../facts/merge.js";
 import { isValidDistributionName, normalizeName } from "../standards/names.js";
 import { specifierAllows } from "../standards/pep440.js";
 import { tryParseRequirement } from "../standards/pep508.js";
@@ -13,7 +14,14 @@ import { decideBuild } from "./build-system.js";
 import { detectSource } from "./detect.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
-import type { FileChange, MigrationInput, MigrationPlan, SourceKind, TargetProject, UvSource } from "./types.js";
+import type {
+  FileChange,
+  MigrationInput,
+  MigrationPlan,
+  SourceKind,
+  TargetProject,
+  UvSource,
+} from "./types.js";
 
 type Table = Record<string, unknown>;
 
@@ -74,7 +82,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   const { indexes, notes: indexNotes } = convertIndexes(model.indexes, referencedIndexes);
   notes.push(...indexNotes);
   for (const index of referencedIndexes) {
-    if (!indexes.some((i) => i.name === index)) review.push(`a dependency names index "${index}", which is not declared`);
+    if (!indexes.some((i) => i.name === index))
+      review.push(`a dependency names index "${index}", which is not declared`);
   }
 
   const python = requiresPython(source, selected, model.requiresPython, pyprojectDoc, notes);
@@ -96,8 +105,16 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     );
   }
 
+  // setup.py values the static reading could not settle are left to setup.py itself, named in `dynamic`.
+  const dynamic = source === "setuptools" ? computedSetupFields(selected) : [];
+  if (dynamic.length > 0) {
+    notes.push(
+      `dynamic = ${JSON.stringify(dynamic)}: setup.py computes them, so setuptools keeps asking it (uv runs it to lock)`,
+    );
+  }
   const project: TargetProject = {
     name,
+    dynamic,
     version,
     description: stringAt(poetry, "description") ?? null,
     readme: poetryReadme(poetry),
@@ -119,7 +136,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
 
   review.push(...reviewItems(selected));
   const rendered = renderPyproject(input.pyprojectText, project, build, source);
-  for (const key of rendered.leftPoetryKeys) notes.push(`[tool.poetry] ${key} left as is: dhtl does not migrate it`);
+  for (const key of rendered.leftPoetryKeys)
+    notes.push(`[tool.poetry] ${key} left as is: dhtl does not migrate it`);
   const changes: FileChange[] = [];
   if (rendered.text !== input.pyprojectText) {
     changes.push({ path: "pyproject.toml", before: input.pyprojectText, after: rendered.text });
@@ -136,13 +154,13 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     build,
     changes,
     oldFiles: oldFilesOf(source, selected, input.files, review),
-    oldLock: pinsWorthKeeping(input.oldLock, project),
+    oldLock: input.oldLock,
     review: [...new Set(review)],
     notes,
     condaOnly: model.nonPythonPackages.map((p) => ({
       name: p.name,
       spec: p.spec,
-      what: condaAdvice(p.name, selected),
+      what: condaAdvice(p.name),
     })),
   };
 }
@@ -200,17 +218,22 @@ function requiresPython(
   if (existing) return { requiresPython: existing, pin: null, pinFrom: "" };
   if (source === "poetry") {
     const converted = manifests.find((m) => m.file === "pyproject.toml")?.extra.poetryPythonPep440;
-    if (typeof converted === "string" && converted !== "") return { requiresPython: converted, pin: null, pinFrom: "" };
+    if (typeof converted === "string" && converted !== "")
+      return { requiresPython: converted, pin: null, pinFrom: "" };
   } else if (range) {
     return { requiresPython: range, pin: null, pinFrom: "" };
   }
   const pinSource = manifests
     .flatMap((m) => m.python)
-    .find((p: PythonVersionSource) => /Pipfile requires|environment\.yml python|\.python-version/.test(p.source));
+    .find((p: PythonVersionSource) =>
+      /Pipfile requires|environment\.yml python|\.python-version/.test(p.source),
+    );
   const minor = pinSource ? /^(\d+)\.(\d+)/.exec(pinSource.value) : null;
   if (pinSource && minor) {
     const version = `${minor[1]}.${minor[2]}`;
-    notes.push(`requires-python = ">=${version}" from ${pinSource.file} (${pinSource.source} = ${pinSource.value})`);
+    notes.push(
+      `requires-python = ">=${version}" from ${pinSource.file} (${pinSource.source} = ${pinSource.value})`,
+    );
     const isPinFile = pinSource.source === ".python-version";
     return { requiresPython: `>=${version}`, pin: isPinFile ? null : version, pinFrom: pinSource.file };
   }
@@ -239,14 +262,44 @@ function defaultGroups(
   return wanted.sort();
 }
 
+/** setup() keywords → the [project] fields they fill. */
+const SETUP_FIELDS: Record<string, string> = {
+  version: "version",
+  install_requires: "dependencies",
+  extras_require: "optional-dependencies",
+  python_requires: "requires-python",
+  entry_points: "scripts",
+  description: "description",
+};
+
+/** [project] fields whose setup.py/setup.cfg value is computed (a "review" diagnostic names the keyword first). */
+function computedSetupFields(manifests: ManifestFacts[]): string[] {
+  const fields = new Set<string>();
+  for (const manifest of manifests) {
+    if (manifest.kind !== "setup.py" && manifest.kind !== "setup.cfg") continue;
+    for (const d of manifest.diagnostics) {
+      if (d.severity !== "review") continue;
+      const field = SETUP_FIELDS[/^(\w+)/.exec(d.message)?.[1] ?? ""];
+      if (field) fields.add(field);
+    }
+  }
+  return [...fields].sort();
+}
+
 /** "review" and "error" diagnostics of the files being migrated: never guessed, always listed. */
 function reviewItems(manifests: ManifestFacts[]): string[] {
   const out: string[] = [];
   for (const manifest of manifests) {
     for (const d of manifest.diagnostics) {
-      if (d.severity === "review" || d.severity === "error") out.push(`${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`);
+      if (d.severity === "review" || d.severity === "error")
+        out.push(`${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`);
     }
-    const localPaths = (manifest.extra.localPaths ?? []) as { path: string; editable: boolean; file: string; line: number | null }[];
+    const localPaths = (manifest.extra.localPaths ?? []) as {
+      path: string;
+      editable: boolean;
+      file: string;
+      line: number | null;
+    }[];
     for (const local of localPaths) {
       out.push(
         `${local.file}${local.line ? `:${local.line}` : ""}: local path ${local.path} is not migrated; add it with \`uv add ${local.editable ? "--editable " : ""}${local.path}\``,
@@ -257,7 +310,12 @@ function reviewItems(manifests: ManifestFacts[]): string[] {
 }
 
 /** Files the migrated project no longer reads. setup.py stays when it still has work to do. */
-function oldFilesOf(source: SourceKind, manifests: ManifestFacts[], files: string[], review: string[]): string[] {
+function oldFilesOf(
+  source: SourceKind,
+  manifests: ManifestFacts[],
+  files: string[],
+  review: string[],
+): string[] {
   const present = (names: string[]) => names.filter((f) => files.includes(f));
   switch (source) {
     case "poetry":
@@ -269,7 +327,8 @@ function oldFilesOf(source: SourceKind, manifests: ManifestFacts[], files: strin
     case "pip":
       return files.filter(isRequirementsFile);
     case "setuptools": {
-      const out = files.filter((f) => isRequirementsFile(f) && roleOf(f).kind !== "main");
+      // The main requirements file of a package pins a deployment: uv.lock replaces it too.
+      const out = files.filter(isRequirementsFile);
       const setupPyNeedsReview = review.some((r) => r.startsWith("setup.py"));
       const setupCfg = manifests.find((m) => m.kind === "setup.cfg");
       const cfgHasTools = ((setupCfg?.extra.toolSections ?? []) as string[]).length > 0;
@@ -284,7 +343,7 @@ function oldFilesOf(source: SourceKind, manifests: ManifestFacts[], files: strin
  * Old pins the new lock should try to keep: those a direct requirement still allows and that do not come
  * from a git/path/url source. A pin a requirement now excludes would only make uv fail.
  */
-function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: TargetProject) {
+export function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: TargetProject) {
   const direct = new Map<string, string[]>();
   const all = [
     ...project.dependencies,
@@ -305,12 +364,9 @@ function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: TargetProjec
   });
 }
 
-function condaAdvice(name: string, manifests: ManifestFacts[]): string {
-  const diagnostic = manifests
-    .flatMap((m) => m.diagnostics)
-    .find((d) => d.message.startsWith(`${name} is conda-only`));
-  const reason = diagnostic ? /\(([^)]*)\)/.exec(diagnostic.message)?.[1] : null;
-  return `${reason ? `${reason}: ` : ""}install it with the system package manager (or keep a small conda environment for it); uv does not provide it`;
+function condaAdvice(name: string): string {
+  const { reason } = condaToPypi(name);
+  return `${reason}; not on PyPI, so uv cannot install it: install the system package (apt, dnf, brew) or keep a small conda environment for it`;
 }
 
 function pipenvRecord(index: string | undefined): PoetrySourceRecord | undefined {
@@ -376,4 +432,3 @@ function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<
 function sortRecord<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
-

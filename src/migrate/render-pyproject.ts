@@ -57,6 +57,7 @@ export function renderPyproject(
   if (before === null || before.trim() === "") {
     const blocks = [
       ...projectTables(project),
+      ...groupTable(project),
       ...buildTables(build),
       ...build.extraTables.map((t) => renderTable(t.path, t.values)),
       ...uvTables(project),
@@ -78,7 +79,8 @@ export function renderPyproject(
       }
     }
     if (has(["project"])) fillMissing(doc.project as TomlDoc, projectValues(project));
-    if (has(["dependency-groups"])) fillMissing(doc["dependency-groups"] as TomlDoc, project.dependencyGroups);
+    if (has(["dependency-groups"]))
+      fillMissing(doc["dependency-groups"] as TomlDoc, project.dependencyGroups);
     if (has(["tool", "uv"])) {
       const uv = lookup(doc, ["tool", "uv"]) as TomlDoc;
       fillMissing(uv, uvSettings(project));
@@ -104,15 +106,19 @@ export function renderPyproject(
   return { text, leftPoetryKeys };
 }
 
-/** `[project]` and its sub-tables, then `[dependency-groups]`. */
+/** `[project]` and its sub-tables. */
 function projectTables(project: TargetProject): string[] {
   const out = [renderTable(["project"], projectValues(project))];
-  if (Object.keys(project.optionalDependencies).length > 0) {
+  if (
+    Object.keys(project.optionalDependencies).length > 0 &&
+    !project.dynamic.includes("optional-dependencies")
+  ) {
     out.push(renderTable(["project", "optional-dependencies"], project.optionalDependencies));
   }
-  if (Object.keys(project.scripts).length > 0) out.push(renderTable(["project", "scripts"], project.scripts));
+  if (Object.keys(project.scripts).length > 0 && !project.dynamic.includes("scripts"))
+    out.push(renderTable(["project", "scripts"], project.scripts));
   if (Object.keys(project.urls).length > 0) out.push(renderTable(["project", "urls"], project.urls));
-  return [...out, ...groupTable(project)];
+  return out;
 }
 
 function groupTable(project: TargetProject): string[] {
@@ -131,6 +137,8 @@ function projectValues(project: TargetProject): Record<string, TomlPlain> {
   if (project.classifiers.length > 0) values.classifiers = project.classifiers;
   if (project.requiresPython !== null) values["requires-python"] = project.requiresPython;
   values.dependencies = project.dependencies;
+  for (const field of project.dynamic) delete values[field];
+  if (project.dynamic.length > 0) values.dynamic = project.dynamic;
   return values;
 }
 
@@ -156,7 +164,11 @@ function sourcesTable(sources: Record<string, UvSource>): Record<string, TomlPla
 
 function uvTables(
   project: TargetProject,
-  want: { settings: boolean; sources: boolean; indexes: boolean } = { settings: true, sources: true, indexes: true },
+  want: { settings: boolean; sources: boolean; indexes: boolean } = {
+    settings: true,
+    sources: true,
+    indexes: true,
+  },
 ): string[] {
   const out: string[] = [];
   const settings = uvSettings(project);

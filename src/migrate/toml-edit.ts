@@ -21,16 +21,28 @@ export function patchToml(text: string, mutate: (doc: TomlDoc) => void, file = "
   return checked(patch(text, doc, format), file);
 }
 
+const HEADER = /^\s*\[/;
+const PROJECT_HEADER = /^\s*\[\s*"?project"?\s*[.\]]/;
+const TOOL_HEADER = /^\s*\[\[?\s*"?tool"?\s*[.\]]/;
+
 /**
- * Inserts a block of tables before the first `[tool…]` table (and the comment lines right above it),
- * where PEP 621 tables conventionally sit, or at the end when there is none.
+ * Inserts a block of tables where PEP 621 tables conventionally sit: right after the existing `[project…]`
+ * tables when there are some, else before the first `[tool…]` table (and the comment lines right above
+ * it), else at the end.
  */
 export function insertBeforeToolTables(text: string, block: string, file = "pyproject.toml"): string {
   if (block === "") return text;
   const lines = text.split("\n");
-  let at = lines.findIndex((line) => /^\s*\[\[?\s*"?tool"?\s*[.\]]/.test(line));
+  const lastProject = lines.findLastIndex((line) => PROJECT_HEADER.test(line));
+  let at =
+    lastProject >= 0
+      ? lines.findIndex((line, i) => i > lastProject && HEADER.test(line))
+      : lines.findIndex((line) => TOOL_HEADER.test(line));
   if (at < 0) return appendBlock(text, block, file);
+  const tableLine = at;
   while (at > 0 && /^\s*#/.test(lines[at - 1] ?? "")) at--;
+  // Comments that open the file describe the file, not the table below them: they stay on top.
+  if (at === 0) at = tableLine;
   const before = lines.slice(0, at).join("\n");
   const after = lines.slice(at).join("\n");
   const head = before === "" ? "" : before.endsWith("\n") ? `${before}\n` : `${before}\n\n`;

@@ -71,6 +71,8 @@ export type TomlPlain = string | boolean | number | TomlPlain[] | { [key: string
 /** The target project, as PEP 621 and uv say it. */
 export interface TargetProject {
   name: string;
+  /** PEP 621 fields left to the build backend (setup.py computes them); never written statically. */
+  dynamic: string[];
   version: string;
   description: string | null;
   readme: string | null;

@@ -203,7 +203,6 @@ describe("planRegenerate", () => {
     expect(kinds(plan)).toEqual([
       "ensureUv",
       "usePython",
-      "checkLockFresh",
       "createVenv",
       "uvSync",
       "verifyChecksum",
@@ -276,6 +275,7 @@ describe("nextDhtConfig", () => {
       installed: [],
       uvLockExists: true,
     });
+    expect(plan.steps.find((step) => step.kind === "uvLock")?.reason).toMatch(/up to date/);
     const built = {
       lockFile: "uv.lock",
       lockDigest: "sha256:aa",

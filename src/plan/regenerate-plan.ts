@@ -73,14 +73,16 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
   const expected = recorded.environment?.checksums[inputs.platform] ?? null;
   const upToDate = inputs.environmentValid === true && !inputs.force;
   const steps: Step[] = [];
+  if (upToDate && lock.kind === "uv") {
+    // Nothing to install, but a uv.lock behind pyproject.toml is still reported.
+    steps.push({ kind: "ensureUv", reason: "uv checks the lock" });
+    steps.push({ kind: "checkLockFresh", reason: "the environment is valid; stop if uv.lock is stale" });
+  }
   if (!upToDate) {
     steps.push({ kind: "ensureUv", reason: "uv creates the environment and installs packages" });
     steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
-    if (lock.kind === "uv") {
-      steps.push({ kind: "checkLockFresh", reason: "stop if uv.lock no longer matches pyproject.toml" });
-    }
     steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
-    steps.push(...installSteps(lock, facts.project.isPackage, []));
+    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: true }));
     steps.push({
       kind: "verifyChecksum",
       expected,

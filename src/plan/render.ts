@@ -20,7 +20,7 @@ export function describeStep(step: Step): string {
     case "checkLockFresh":
       return "uv lock --check";
     case "uvSync":
-      return `uv sync --frozen --all-groups${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
+      return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "pipSync":
       return `uv pip sync ${step.lockFile}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "installProject":
@@ -37,9 +37,9 @@ export function describeStep(step: Step): string {
 }
 
 export function renderPlan(plan: Plan): string[] {
-  if (plan.upToDate)
-    return [`${plan.command}: the environment is valid, nothing to do (use --force to rebuild)`];
-  const lines = [`${plan.command} plan (lock: ${plan.lock.file}, ${plan.lock.kind}):`];
+  const lines = plan.upToDate
+    ? [`${plan.command}: the environment is valid, nothing to rebuild (use --force to rebuild anyway)`]
+    : [`${plan.command} plan (lock: ${plan.lock.file}, ${plan.lock.kind}):`];
   plan.steps.forEach((step, index) => {
     lines.push(`  ${index + 1}. ${describeStep(step)} — ${step.reason}`);
   });

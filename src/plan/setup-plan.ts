@@ -78,9 +78,10 @@ function lockSteps(
   interpreter: InterpreterChoice | null,
 ): Step[] {
   if (lock.kind === "uv") {
-    return lock.exists
-      ? []
-      : [{ kind: "uvLock", reason: "uv.lock is missing: resolve the project with `uv lock`" }];
+    const reason = lock.exists
+      ? "bring uv.lock up to date with pyproject.toml (unchanged when it already matches)"
+      : "uv.lock is missing: resolve the project with `uv lock`";
+    return [{ kind: "uvLock", reason }];
   }
   if (lock.kind === "user-hashed") return [];
   const input = renderRequirementsInput(facts.project);
@@ -105,9 +106,18 @@ function lockSteps(
 }
 
 /** Steps that install the locked set into the new environment; `reinstall` names packages to rewrite. */
-export function installSteps(lock: LockStrategy, isPackage: boolean, reinstall: string[]): Step[] {
+export function installSteps(
+  lock: LockStrategy,
+  isPackage: boolean,
+  reinstall: string[],
+  options: { locked?: boolean } = {},
+): Step[] {
   if (lock.kind === "uv") {
-    return [{ kind: "uvSync", reinstall, reason: "install exactly uv.lock, every dependency group" }];
+    const locked = options.locked ?? false;
+    const reason = locked
+      ? "install exactly uv.lock, every dependency group; stop if it is stale against pyproject.toml"
+      : "install exactly uv.lock, every dependency group";
+    return [{ kind: "uvSync", reinstall, locked, reason }];
   }
   const steps: Step[] = [
     {

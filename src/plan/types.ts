@@ -42,7 +42,8 @@ export type Step =
   | { kind: "compileLock"; input: string; output: string; pythonVersion: string; reason: string }
   | { kind: "uvLock"; reason: string }
   | { kind: "checkLockFresh"; reason: string }
-  | { kind: "uvSync"; reinstall: string[]; reason: string }
+  /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
+  | { kind: "uvSync"; reinstall: string[]; locked: boolean; reason: string }
   | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
   | { kind: "installProject"; reason: string }
   | { kind: "copyCurrentEnv"; reason: string }

@@ -1,8 +1,11 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { makeVenv, tempDir } from "../../test/record/make-venv.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeVenv, removeTempDirs, tempDir } from "../../test/record/make-venv.js";
+import { run } from "../core/exec.js";
 import { environmentChecksum, readEnvironmentState, recordDigest } from "./checksum.js";
+
+afterAll(removeTempDirs);
 
 const PINS = ["six==1.16.0", "idna==3.7", "packaging==24.1"];
 
@@ -41,6 +44,19 @@ describe("environment checksum on real environments", () => {
     expect(environmentChecksum(fewer)).not.toBe(checksum);
     const newerPython = { ...base, python: { implementation: "cpython", version: "3.11.99" } };
     expect(environmentChecksum(newerPython)).not.toBe(checksum);
+  });
+
+  it("does not depend on the installer: pip (which compiles bytecode) and uv agree", async () => {
+    const venv = join(tempDir(), "pip-venv");
+    expect((await run("python3", ["-m", "venv", venv])).code).toBe(0);
+    const pip = join(venv, "bin", "pip");
+    const installed = await run(pip, ["install", "--quiet", "--disable-pip-version-check", ...PINS]);
+    expect(installed.code).toBe(0);
+    // pip seeds itself (and on older Pythons setuptools); the uv environments have neither.
+    expect((await run(pip, ["uninstall", "--quiet", "--yes", "pip", "setuptools"])).code).toBe(0);
+    expect(environmentChecksum(readEnvironmentState(venv))).toBe(
+      environmentChecksum(readEnvironmentState(first)),
+    );
   });
 
   it("ignores bytecode compiled after install", () => {

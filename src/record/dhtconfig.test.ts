@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { tempDir } from "../../test/record/make-venv.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeTempDirs, tempDir } from "../../test/record/make-venv.js";
 import { DhtlError } from "../core/errors.js";
 import {
   type DhtConfig,
@@ -12,6 +12,8 @@ import {
   sha256File,
   writeDhtConfig,
 } from "./dhtconfig.js";
+
+afterAll(removeTempDirs);
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Document, isMap, isScalar, isSeq, type Node, parseDocument } from "yaml";
@@ -267,16 +266,4 @@ export function writeDhtConfig(root: string, config: DhtConfig): boolean {
   return true;
 }
 
-/** The key under which this machine's environment checksum is recorded. */
-export function platformKey(
-  platform: NodeJS.Platform = process.platform,
-  arch: string = process.arch,
-): string {
-  const os = platform === "darwin" ? "macos" : platform === "win32" ? "windows" : platform;
-  const cpu = arch === "x64" ? "x86_64" : arch === "arm64" ? (os === "macos" ? "arm64" : "aarch64") : arch;
-  return `${os}-${cpu}`;
-}
-
-export function sha256File(path: string): string {
-  return `sha256:${createHash("sha256").update(readFileSync(path)).digest("hex")}`;
-}
+export { platformKey, sha256File } from "./platform.js";

@@ -2,21 +2,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
 import { ensureUv, runUv } from "../run/uv.js";
 import { evaluateMarker } from "../standards/markers.js";
 import { isValidDistributionName, normalizeName } from "../standards/names.js";
-import { platformKey } from "./dhtconfig.js";
+import type { ExpectedPackages } from "./env-cache.js";
+
+export type { ExpectedPackages };
+
 import { markerEnvironment } from "./marker-env.js";
 import type { VenvPython } from "./venv-info.js";
-
-/** What the lock says this interpreter on this platform should have installed. */
-export interface ExpectedPackages {
-  /** Normalised name → exact version, or null when the lock pins a URL or path (any version will do). */
-  packages: Record<string, string | null>;
-  /** Distributions the lock installs in editable mode: the project itself, workspace members. */
-  editable: string[];
-}
 
 export interface LockedRequirement {
   name: string;
@@ -185,41 +179,4 @@ export function requirementFiles(root: string, lockFile: string): string[] {
   };
   visit(lockFile, null, 0);
   return files;
-}
-
-// ---------------------------------------------------------------- cache
-
-/** Inside the environment (never committed); keyed so a new lock or interpreter invalidates it. */
-export const EXPECTED_CACHE_FILE = ".dhtl-expected.json";
-
-export interface ExpectedCacheKey {
-  lockDigest: string;
-  python: string;
-  platform: string;
-}
-
-export function expectedCacheKey(lockDigest: string, python: VenvPython): ExpectedCacheKey {
-  return { lockDigest, python: `${python.implementation}-${python.version}`, platform: platformKey() };
-}
-
-export function readExpectedCache(venv: string, key: ExpectedCacheKey): ExpectedPackages | null {
-  try {
-    const cached = JSON.parse(readFileSync(join(venv, EXPECTED_CACHE_FILE), "utf8")) as {
-      key?: ExpectedCacheKey;
-      expected?: ExpectedPackages;
-    };
-    const k = cached.key;
-    if (!k || k.lockDigest !== key.lockDigest || k.python !== key.python || k.platform !== key.platform)
-      return null;
-    return cached.expected ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Best effort: a read-only environment simply goes without the cache. */
-export function writeExpectedCache(venv: string, key: ExpectedCacheKey, expected: ExpectedPackages): void {
-  try {
-    writeFileAtomic(join(venv, EXPECTED_CACHE_FILE), `${JSON.stringify({ key, expected }, null, 1)}\n`);
-  } catch {}
 }

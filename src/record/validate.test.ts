@@ -1,11 +1,12 @@
-import { appendFileSync, cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   compileLock,
   makeUvProject,
   makeVenv,
   recordProject,
+  removeTempDirs,
   syncUvProject,
   tempDir,
   uv,
@@ -14,8 +15,10 @@ import {
 import { DhtlError } from "../core/errors.js";
 import { runChecked } from "../core/exec.js";
 import { environmentChecksum, readEnvironmentState } from "./checksum.js";
-import { EXPECTED_CACHE_FILE } from "./expected-packages.js";
+import { ENV_CACHE_FILE } from "./env-cache.js";
 import { validateEnvironment } from "./validate.js";
+
+afterAll(removeTempDirs);
 
 const SITE = join(".venv", "lib", "python3.11", "site-packages");
 
@@ -61,13 +64,24 @@ describe("a uv project", () => {
 
   it("quick mode runs from the cache without uv once the expected set is known", async () => {
     await validateEnvironment(project, { quick: true });
-    expect(existsSync(join(project, ".venv", EXPECTED_CACHE_FILE))).toBe(true);
+    expect(existsSync(join(project, ".venv", ENV_CACHE_FILE))).toBe(true);
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
       expect((await validateEnvironment(project, { quick: true })).ok).toBe(true);
     } finally {
       process.env.PATH = path;
+    }
+    // An edited .dhtconfig is parsed again, never served from the cache.
+    const configPath = join(project, ".dhtconfig");
+    const original = readFileSync(configPath, "utf8");
+    writeFileSync(configPath, `${original}bogus: true\n`);
+    try {
+      expect((await rejection(validateEnvironment(project, { quick: true }))).message).toContain(
+        "unknown key",
+      );
+    } finally {
+      writeFileSync(configPath, original);
     }
   });
 

@@ -1,19 +1,20 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { eq } from "@renovatebot/pep440";
 import { DhtlError } from "../core/errors.js";
 import { type InstalledDistribution, readDistInfo } from "../python/dist-info.js";
 import { normalizeName } from "../standards/names.js";
 import { environmentChecksum, environmentStateOf, readAllDistributions } from "./checksum.js";
-import { type DhtConfig, platformKey, readDhtConfig, sha256File } from "./dhtconfig.js";
+import type { DhtConfig } from "./dhtconfig.js";
 import {
-  computeExpectedPackages,
+  cacheDhtConfig,
+  cachedDhtConfig,
+  cachedExpectedPackages,
+  cacheExpectedPackages,
   type ExpectedPackages,
   expectedCacheKey,
-  readExpectedCache,
-  writeExpectedCache,
-} from "./expected-packages.js";
+} from "./env-cache.js";
+import { platformKey, sha256File, sha256Of } from "./platform.js";
 import { readVenvPython, uniqueSitePackages, type VenvPython } from "./venv-info.js";
 
 /** The `--json` contract of `dhtl validate-env` (issue 3). */
@@ -46,8 +47,8 @@ interface Installed {
 /** Compares the environment with what `.dhtconfig` and the lock say it should be. */
 export async function validateEnvironment(root: string, options: ValidateOptions): Promise<ValidationReport> {
   root = resolve(root);
-  const config = readDhtConfig(root);
-  if (!config) {
+  const configPath = join(root, ".dhtconfig");
+  if (!existsSync(configPath)) {
     throw new DhtlError("badInput", `no .dhtconfig in ${root}`, {
       hint: "run `dhtl setup` to create the environment and record it",
     });
@@ -58,6 +59,7 @@ export async function validateEnvironment(root: string, options: ValidateOptions
       hint: "run `dhtl regenerate` to rebuild it from .dhtconfig and the lock (or `dhtl setup`)",
     });
   }
+  const config = await loadDhtConfig(configPath, venv);
   const python = readVenvPython(venv);
   const expectedPython = expectedPythonVersion(root, config);
   const actualPython = describePython(python);
@@ -68,7 +70,7 @@ export async function validateEnvironment(root: string, options: ValidateOptions
   const installed = options.quick
     ? listInstalledQuick(venv)
     : dists.map((d) => ({ name: d.normalized, version: d.version, distInfo: d.distInfo }));
-  const drift = compareSets(root, expected, installed);
+  const drift = compareSets(root, expected, installed, await versionEquality(expected, installed));
 
   const recorded = config.environment?.checksums[platformKey()] ?? null;
   let actualChecksum: string | null = null;
@@ -85,6 +87,18 @@ export async function validateEnvironment(root: string, options: ValidateOptions
     checksum: { expected: recorded, actual: actualChecksum },
     drift,
   };
+}
+
+/** `.dhtconfig`, parsed once per edit: the parse result is cached in the environment (see env-cache.ts). */
+async function loadDhtConfig(configPath: string, venv: string): Promise<DhtConfig> {
+  const text = readFileSync(configPath);
+  const digest = sha256Of(text);
+  const cached = cachedDhtConfig(venv, digest);
+  if (cached) return cached;
+  const { parseDhtConfig } = await import("./dhtconfig.js");
+  const config = parseDhtConfig(text.toString("utf8"));
+  cacheDhtConfig(venv, digest, config);
+  return config;
 }
 
 /** The recorded exact version, else a `.python-version` pin (exact or minor), else nothing to check. */
@@ -143,10 +157,11 @@ export async function expectedPackagesFor(
     });
   }
   const key = expectedCacheKey(sha256File(lockPath), python);
-  const cached = readExpectedCache(venv, key);
+  const cached = cachedExpectedPackages(venv, key);
   if (cached) return cached;
+  const { computeExpectedPackages } = await import("./expected-packages.js");
   const computed = await computeExpectedPackages(root, lockFile, python);
-  writeExpectedCache(venv, key, computed);
+  cacheExpectedPackages(venv, key, computed);
   return computed;
 }
 
@@ -171,10 +186,31 @@ function listInstalledQuick(venv: string): Installed[] {
   return result;
 }
 
+type VersionEquality = (a: string, b: string) => boolean;
+
+/** Textual equality, plus PEP 440 equality (`1.0` == `1.0.0`) loaded only when some text differs. */
+async function versionEquality(expected: ExpectedPackages, installed: Installed[]): Promise<VersionEquality> {
+  const differs = installed.some((d) => {
+    const want = expected.packages[d.name];
+    return typeof want === "string" && want !== d.version;
+  });
+  if (!differs) return (a, b) => a === b;
+  const { eq } = await import("@renovatebot/pep440");
+  return (a, b) => {
+    if (a === b) return true;
+    try {
+      return eq(a, b);
+    } catch {
+      return false;
+    }
+  };
+}
+
 function compareSets(
   root: string,
   expected: ExpectedPackages,
   installed: Installed[],
+  sameVersion: VersionEquality,
 ): ValidationReport["drift"] {
   const drift: ValidationReport["drift"] = { extra: [], missing: [], changed: [], modifiedFiles: [] };
   const editable = new Set(expected.editable);
@@ -198,15 +234,6 @@ function compareSets(
   drift.missing.sort();
   drift.changed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return drift;
-}
-
-function sameVersion(a: string, b: string): boolean {
-  if (a === b) return true;
-  try {
-    return eq(a, b);
-  } catch {
-    return false;
-  }
 }
 
 /**

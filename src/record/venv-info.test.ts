@@ -1,9 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { tempDir } from "../../test/record/make-venv.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeTempDirs, tempDir } from "../../test/record/make-venv.js";
 import { run } from "../core/exec.js";
 import { normalizeVersionInfo, readVenvPython } from "./venv-info.js";
+
+afterAll(removeTempDirs);
 
 describe("readVenvPython", () => {
   it("reads a stdlib venv (which writes `version`, not `implementation`)", async () => {

@@ -74,6 +74,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     return uv;
   };
 
+  const needPython = (): string => {
+    if (!pythonPath) throw new DhtlError("internal", "plan locks before choosing Python");
+    return pythonPath;
+  };
+
   const perform = async (step: Step): Promise<string | undefined> => {
     switch (step.kind) {
       case "ensureUv":
@@ -109,17 +114,20 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return undefined;
       case "compileLock":
         backup.remember(step.output);
-        await compileLock({ root: plan.root, uv: needUv() }, step.input, step.output, step.pythonVersion);
+        await compileLock({ root: plan.root, uv: needUv() }, step.input, step.output, {
+          version: step.pythonVersion,
+          path: needPython(),
+        });
         return undefined;
       case "uvLock":
         backup.remember("uv.lock");
-        await uvLock({ root: plan.root, uv: needUv() });
+        await uvLock({ root: plan.root, uv: needUv() }, needPython());
         return undefined;
       case "checkLockFresh":
         await checkUvLockFresh({ root: plan.root, uv: needUv() });
         return undefined;
       case "uvSync":
-        await uvSync(target(), step.reinstall);
+        await uvSync(target(), step.reinstall, step.locked);
         return undefined;
       case "pipSync":
         await pipSync(target(), step.lockFile, step.reinstall);

@@ -42,9 +42,12 @@ export async function createVenv(target: BuildTarget, pythonPath: string): Promi
   );
 }
 
-/** `uv lock`: creates uv.lock for a PEP 621 project that has none. */
-export async function uvLock(target: Pick<BuildTarget, "root" | "uv">): Promise<void> {
-  await target.uv(["lock", "--quiet"], { cwd: target.root, env: uvEnvironment() });
+/**
+ * `uv lock`: creates uv.lock, or brings it up to date. The interpreter is named: left to search, uv may
+ * try every pyenv shim on PATH, which costs seconds.
+ */
+export async function uvLock(target: Pick<BuildTarget, "root" | "uv">, pythonPath: string): Promise<void> {
+  await target.uv(["lock", "--quiet", "--python", pythonPath], { cwd: target.root, env: uvEnvironment() });
 }
 
 /** Fails (drift) when uv.lock no longer satisfies pyproject.toml: regenerate must not re-resolve. */
@@ -52,20 +55,38 @@ export async function checkUvLockFresh(target: Pick<BuildTarget, "root" | "uv">)
   try {
     await target.uv(["lock", "--check", "--quiet"], { cwd: target.root, env: uvEnvironment() });
   } catch (error) {
-    throw new DhtlError("drift", "stale lock: uv.lock does not match pyproject.toml any more", {
-      file: "uv.lock",
-      hint: "run `dhtl setup` (or `uv lock`) to update the lock, then commit it",
-      cause: error,
-    });
+    throw staleUvLock(error);
   }
 }
 
-/** Installs exactly uv.lock (every group, the project editable) into the target environment. */
-export async function uvSync(target: BuildTarget, reinstall: string[]): Promise<void> {
+function staleUvLock(cause: unknown): DhtlError {
+  return new DhtlError("drift", "stale lock: uv.lock does not match pyproject.toml any more", {
+    file: "uv.lock",
+    hint: "run `dhtl setup` (or `uv lock`) to update the lock, then commit it",
+    cause,
+  });
+}
+
+/**
+ * Installs exactly uv.lock (every group, the project editable) into the target environment. `locked`
+ * makes a lock that no longer matches pyproject.toml an error (drift) instead of installing it.
+ */
+export async function uvSync(target: BuildTarget, reinstall: string[], locked = false): Promise<void> {
+  try {
+    await runUvSync(target, reinstall, locked);
+  } catch (error) {
+    if (locked && error instanceof DhtlError && /needs to be updated/.test(error.message)) {
+      throw staleUvLock(error);
+    }
+    throw error;
+  }
+}
+
+async function runUvSync(target: BuildTarget, reinstall: string[], locked: boolean): Promise<void> {
   await target.uv(
     [
       "sync",
-      "--frozen",
+      locked ? "--locked" : "--frozen",
       "--all-groups",
       "--quiet",
       "--python",
@@ -84,7 +105,7 @@ export async function compileLock(
   target: Pick<BuildTarget, "root" | "uv">,
   input: string,
   output: string,
-  pythonVersion: string,
+  python: { version: string; path: string },
 ): Promise<void> {
   const outPath = join(target.root, output);
   const staged = `${output}.new`;
@@ -101,7 +122,10 @@ export async function compileLock(
         "--quiet",
         "--no-header",
         "--python-version",
-        pythonVersion,
+        python.version,
+        // Named, so uv does not probe every pyenv shim on PATH looking for one (seconds).
+        "--python",
+        python.path,
         "--output-file",
         staged,
         input,

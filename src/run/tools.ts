@@ -25,17 +25,25 @@ export interface InterpreterSearch {
  */
 export async function findInterpreterFor(
   request: PythonRequest | null,
-  root?: string,
-  discovered?: Promise<PythonInterpreter[]>,
+  options: {
+    /** Reuse the live environment's interpreter when it is exactly the requested version. */
+    root?: string;
+    discovered?: Promise<PythonInterpreter[]>;
+    /** An exact version to prefer when it satisfies the request (the one `.dhtconfig` records). */
+    prefer?: string;
+  } = {},
 ): Promise<InterpreterSearch> {
+  const { root } = options;
   const reused =
     root && request?.kind === "exact" ? interpreterOfCurrentEnvironment(root, request.value) : null;
   // Probing every interpreter costs most of a second; the live environment already names the exact one.
   if (reused) return { interpreter: reused, installed: [`${reused.implementation}-${reused.version}`] };
-  const all = await (discovered ?? findInterpreters());
+  const all = await (options.discovered ?? findInterpreters());
   const installed = [...new Set(all.map((found) => `${found.implementation}-${found.version}`))];
+  const preferred = options.prefer ? all.filter((found) => found.version === options.prefer) : [];
   const chosen = request
-    ? selectInterpreter(all, request)
+    ? ((preferred.length > 0 ? selectInterpreter(preferred, request) : null) ??
+      selectInterpreter(all, request))
     : (all.find((found) => found.onPath && found.implementation === "cpython") ??
       all.find((found) => found.implementation === "cpython") ??
       null);

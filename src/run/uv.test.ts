@@ -1,11 +1,13 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { tempDir, uvEnv } from "../../test/record/make-venv.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeTempDirs, tempDir, uvEnv } from "../../test/record/make-venv.js";
 import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { run } from "../core/exec.js";
 import { dhtlDataDir, ensureUv, explainUvFailure, isNewEnough, runUv, UV_PINNED_VERSION } from "./uv.js";
+
+afterAll(removeTempDirs);
 
 function captureOutput(): Output & { warnings: string[] } {
   const warnings: string[] = [];

@@ -23,30 +23,50 @@ export function editToml(text: string, edits: TableEdit[], file = "pyproject.tom
   const appended: TableEdit[] = [];
   let patched = false;
   for (const edit of edits) {
-    const target = lookup(doc, edit.table);
-    if (target === undefined) appended.push(edit);
-    else if (isTable(target)) {
-      Object.assign(target, edit.set);
+    const found = lookup(doc, edit.table);
+    if (found.kind === "blocked") {
+      throw new DhtlError("badInput", `[${found.path.join(".")}] is not a table`, { file });
+    }
+    if (found.kind === "missing") appended.push(edit);
+    else {
+      Object.assign(found.table, edit.set);
       patched = true;
-    } else {
-      throw new DhtlError("badInput", `[${edit.table.join(".")}] is not a table`, { file });
     }
   }
   let out = patched ? patch(text, doc, formatOf(text)) : text;
-  for (const edit of appended) out = appendTable(out, edit);
-  try {
-    parseStrict(out);
-  } catch (error) {
-    throw new DhtlError(
-      "internal",
-      `editing produced invalid TOML: ${(error as Error).message.split("\n")[0]}`,
-      {
-        file,
-        hint: "The file was not written. Please report this with the file attached.",
-      },
-    );
+  for (const edit of appended) {
+    const withSection = appendTable(out, edit);
+    // A parent written as an inline table (`tool = { … }`) cannot gain a `[tool.x]` section: extend it inline.
+    out = isValid(withSection) ? withSection : patchIn(out, edit);
+  }
+  if (!isValid(out)) {
+    throw new DhtlError("internal", "editing produced invalid TOML", {
+      file,
+      hint: "The file was not written. Please report this with the file attached.",
+    });
   }
   return out;
+}
+
+function patchIn(text: string, edit: TableEdit): string {
+  const doc = parseForPatch(text) as Record<string, unknown>;
+  let node: Record<string, unknown> = doc;
+  for (const key of edit.table) {
+    const next = node[key];
+    node[key] = isTable(next) ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  Object.assign(node, edit.set);
+  return patch(text, doc, formatOf(text));
+}
+
+function isValid(text: string): boolean {
+  try {
+    parseStrict(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function formatOf(text: string): TomlFormat {
@@ -60,8 +80,11 @@ function formatOf(text: string): TomlFormat {
 function appendTable(text: string, edit: TableEdit): string {
   const lines = [`[${edit.table.map(quoteKey).join(".")}]`];
   for (const [key, value] of Object.entries(edit.set)) lines.push(`${quoteKey(key)} = ${renderValue(value)}`);
-  const separator = text === "" ? "" : text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
-  return `${text}${separator}${lines.join("\n")}\n`;
+  const lf = text.replace(/\r\n/g, "\n");
+  const separator = lf === "" ? "" : lf.endsWith("\n\n") ? "" : lf.endsWith("\n") ? "\n" : "\n\n";
+  const block = `${separator}${lines.join("\n")}\n`;
+  // A CRLF file stays CRLF.
+  return text + (text.includes("\r\n") ? block.replace(/\n/g, "\r\n") : block);
 }
 
 /** Arrays of more than two items go one per line, the way people write dependency lists. */
@@ -76,13 +99,21 @@ function quoteKey(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
-function lookup(doc: Record<string, unknown>, path: string[]): unknown {
-  let node: unknown = doc;
-  for (const key of path) {
-    if (!isTable(node)) return undefined;
-    node = node[key];
+type Lookup =
+  | { kind: "table"; table: Record<string, unknown> }
+  | { kind: "missing" }
+  | { kind: "blocked"; path: string[] };
+
+/** Finds the table at `path`; "blocked" when a key on the way holds a value that is not a table. */
+function lookup(doc: Record<string, unknown>, path: string[]): Lookup {
+  let node: Record<string, unknown> = doc;
+  for (const [index, key] of path.entries()) {
+    const next = node[key];
+    if (next === undefined) return { kind: "missing" };
+    if (!isTable(next)) return { kind: "blocked", path: path.slice(0, index + 1) };
+    node = next;
   }
-  return node;
+  return { kind: "table", table: node };
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

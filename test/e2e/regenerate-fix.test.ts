@@ -50,6 +50,18 @@ describe("dhtl regenerate (e2e)", () => {
     expect(result.stderr).toMatch(/dhtl setup/);
   });
 
+  it("a recorded Python neither installed nor installable: lists what is installed, .venv untouched", () => {
+    const root = setUp("django-app");
+    const config = join(root, ".dhtconfig");
+    writeFileSync(config, readFileSync(config, "utf8").replace(/version: 3\.\d+\.\d+/, "version: 3.11.99"));
+    const live = readdirSync(join(root, ".dhtl", "envs"));
+    const result = dhtl(["regenerate", "--yes"], root);
+    expect(result.code, output(result)).toBe(3);
+    expect(result.stderr).toMatch(/Python 3\.11\.99 is not installed .*installed: .*cpython-3\.\d+\.\d+/);
+    expect(result.stderr).toMatch(/uv python install 3\.11\.99/);
+    expect(readdirSync(join(root, ".dhtl", "envs"))).toEqual(live);
+  });
+
   it("reports a stale lock instead of re-resolving (uv project and dhtl-owned lock)", () => {
     const uvRoot = setUp("uv-app");
     const pyproject = join(uvRoot, "pyproject.toml");
@@ -62,6 +74,10 @@ describe("dhtl regenerate (e2e)", () => {
     expect(stale.code, output(stale)).toBe(1);
     expect(stale.stderr).toMatch(/stale lock/);
     expect(readFileSync(join(uvRoot, "uv.lock"), "utf8")).toBe(uvLock);
+    // The environment itself is still valid: the stale lock is reported all the same.
+    const staleValid = dhtl(["regenerate", "--yes"], uvRoot);
+    expect(staleValid.code, output(staleValid)).toBe(1);
+    expect(staleValid.stderr).toMatch(/stale lock/);
 
     const reqRoot = setUp("django-app");
     appendFileSync(join(reqRoot, "requirements.txt"), "six\n");

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runChecked } from "../../src/core/exec.js";
@@ -6,9 +6,17 @@ import { environmentChecksum, readEnvironmentState } from "../../src/record/chec
 import { type DhtConfig, platformKey, sha256File, writeDhtConfig } from "../../src/record/dhtconfig.js";
 import { ensureUv } from "../../src/run/uv.js";
 
-/** A fresh temporary directory for one test. */
+const created: string[] = [];
+
+/** A fresh temporary directory for one test; `removeTempDirs` (in afterAll) deletes them all. */
 export function tempDir(prefix = "dhtl-record-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 let uvPath: Promise<string> | undefined;

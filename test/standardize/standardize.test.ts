@@ -238,3 +238,40 @@ describe("helpers", () => {
     expect(unifiedDiff("f.txt", before, before)).toBe("");
   });
 });
+
+describe("the standardize command", () => {
+  const capture = () => {
+    const lines: string[] = [];
+    const out = {
+      color: false,
+      quiet: false,
+      line: (t = "") => lines.push(t),
+      warn: () => {},
+      step: () => () => {},
+    };
+    return { out, lines };
+  };
+
+  test("--dry-run shows the diff and exits 0; no --yes refuses with 4; --yes writes; the next run is a no-op", async () => {
+    const { standardizeCommand } = await import("../../src/cli/commands/standardize.js");
+    const root = copyFixture("fresh");
+    const before = read(root, "pyproject.toml");
+    const runWith = async (options: Record<string, unknown>) => {
+      const { out, lines } = capture();
+      const code = await standardizeCommand.run({ args: [root], options, out, debug: false });
+      return { code, text: lines.join("\n") };
+    };
+    const dry = await runWith({ dryRun: true });
+    expect(dry.code).toBe(0);
+    expect(dry.text).toContain("+++ b/pyproject.toml");
+    expect(dry.text).toContain('+    "pytest-asyncio",');
+    expect(dry.text.endsWith("dry run: nothing written")).toBe(true);
+    expect((await runWith({})).code).toBe(4);
+    expect(read(root, "pyproject.toml")).toBe(before);
+    const written = await runWith({ yes: true });
+    expect(written.code).toBe(0);
+    expect(read(root, "pyproject.toml")).not.toBe(before);
+    const again = await runWith({ yes: true, json: true });
+    expect(JSON.parse(again.text)).toMatchObject({ written: false, changes: [] });
+  }, 30_000);
+});

@@ -5,6 +5,7 @@ import {
 } from "../../python/dist-info.js";
 import type { ValidationReport } from "../../record/validate.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
+import { withJsonErrors } from "./setup.js";
 
 export const fixEnvCommand: CommandSpec = {
   name: "fix-env",
@@ -24,70 +25,75 @@ export const fixEnvCommand: CommandSpec = {
     "  dhtl fix-env",
     "  dhtl fix-env --dry-run --json",
   ].join("\n"),
-  async run(ctx: CommandContext): Promise<number> {
-    const { resolve } = await import("node:path");
-    const { DhtlError } = await import("../../core/errors.js");
-    const { collectFacts } = await import("../../facts/collect.js");
-    const { planFix } = await import("../../plan/fix-plan.js");
-    const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
-    const { validateEnvironment } = await import("../../record/validate.js");
-    const { executePlan } = await import("../../run/execute.js");
-    const { withProjectSession } = await import("../../run/session.js");
-    const { uvRunner } = await import("../../run/tools.js");
-    const { currentEnvironment } = await import("../../run/venv.js");
-    const { printOutcome, printPlan, progressOutput } = await import("./setup.js");
-    const { regenerateCommand } = await import("./regenerate.js");
+  run: (ctx: CommandContext): Promise<number> =>
+    withJsonErrors(ctx, async () => {
+      const { resolve } = await import("node:path");
+      const { DhtlError } = await import("../../core/errors.js");
+      const { collectFacts } = await import("../../facts/collect.js");
+      const { planFix } = await import("../../plan/fix-plan.js");
+      const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
+      const { validateEnvironment } = await import("../../record/validate.js");
+      const { executePlan } = await import("../../run/execute.js");
+      const { withProjectSession } = await import("../../run/session.js");
+      const { uvRunner } = await import("../../run/tools.js");
+      const { currentEnvironment } = await import("../../run/venv.js");
+      const { printOutcome, printPlan, progressOutput } = await import("./setup.js");
+      const { regenerateCommand } = await import("./regenerate.js");
 
-    const regenerate = () => regenerateCommand.run({ ...ctx, options: { ...ctx.options, force: true } });
-    const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
-      machine: false,
-      user: false,
-      imports: false,
-    });
-    const recorded = readDhtConfig(facts.root);
-    if (!recorded) {
-      throw new DhtlError("badInput", `no .dhtconfig in ${facts.root}: nothing recorded to repair towards`, {
-        hint: "run `dhtl setup` first",
+      const regenerate = () => regenerateCommand.run({ ...ctx, options: { ...ctx.options, force: true } });
+      const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
+        machine: false,
+        user: false,
+        imports: false,
       });
-    }
-    const current = currentEnvironment(facts.root);
-    // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
-    if (ctx.options.force || current.kind !== "managed") return regenerate();
-    const report = await validateEnvironment(facts.root, { quick: false });
-    const plan = planFix({
-      facts,
-      recorded,
-      drift: report.drift,
-      modifiedOwners: ownersOf(current.path, report.drift.modifiedFiles),
-      pythonMatches: pythonMatches(report),
-    });
-    if (!plan || (plan.upToDate && !report.ok)) return regenerate();
-    if (ctx.options.dryRun) return printPlan(ctx, plan);
-    const result = await withProjectSession(facts.root, () =>
-      executePlan(plan, {
-        out: progressOutput(ctx),
-        getUv: () => uvRunner(progressOutput(ctx)),
-        project: facts.project,
-        platform: platformKey(),
-        existingConfig: recorded,
-        validateStaged: async (envPath) => {
-          const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
-          if (!after.ok) {
-            throw new DhtlError(
-              "drift",
-              `the repair did not restore the recorded state: ${formatDrift(after)}`,
-              {
-                hint: "run `dhtl fix-env --force` to rebuild the environment from the lock",
-              },
-            );
-          }
-        },
-      }),
-    );
-    if (!ctx.options.json && !plan.upToDate) ctx.out.line(`repaired: ${formatDrift(report)}`);
-    printOutcome(ctx, plan, result);
-    return 0;
-  },
+      const recorded = readDhtConfig(facts.root);
+      if (!recorded) {
+        throw new DhtlError(
+          "badInput",
+          `no .dhtconfig in ${facts.root}: nothing recorded to repair towards`,
+          {
+            hint: "run `dhtl setup` first",
+          },
+        );
+      }
+      const current = currentEnvironment(facts.root);
+      // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
+      if (ctx.options.force || current.kind !== "managed") return regenerate();
+      const report = await validateEnvironment(facts.root, { quick: false });
+      const plan = planFix({
+        facts,
+        recorded,
+        drift: report.drift,
+        modifiedOwners: ownersOf(current.path, report.drift.modifiedFiles),
+        pythonMatches: pythonMatches(report),
+      });
+      if (!plan || (plan.upToDate && !report.ok)) return regenerate();
+      if (ctx.options.dryRun) return printPlan(ctx, plan);
+      const result = await withProjectSession(facts.root, () =>
+        executePlan(plan, {
+          out: progressOutput(ctx),
+          getUv: () => uvRunner(progressOutput(ctx)),
+          project: facts.project,
+          platform: platformKey(),
+          existingConfig: recorded,
+          validateStaged: async (envPath) => {
+            const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
+            if (!after.ok) {
+              throw new DhtlError(
+                "drift",
+                `the repair did not restore the recorded state: ${formatDrift(after)}`,
+                {
+                  hint: "run `dhtl fix-env --force` to rebuild the environment from the lock",
+                },
+              );
+            }
+          },
+        }),
+      );
+      if (!ctx.options.json && !plan.upToDate) ctx.out.line(`repaired: ${formatDrift(report)}`);
+      printOutcome(ctx, plan, result);
+      return 0;
+    }),
 };
 
 function pythonMatches(report: ValidationReport): boolean {

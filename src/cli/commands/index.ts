@@ -4,6 +4,8 @@ import { cloneCommand } from "./clone.js";
 import { fixEnvCommand } from "./fix-env.js";
 import { forkCommand } from "./fork.js";
 import { hookCommand } from "./hook.js";
+import { migrateCommand } from "./migrate.js";
+import { migrateTestsCommand } from "./migrate-tests.js";
 import { regenerateCommand } from "./regenerate.js";
 import { setupCommand } from "./setup.js";
 import { standardizeCommand } from "./standardize.js";
@@ -20,4 +22,6 @@ export const commands: CommandSpec[] = [
   forkCommand,
   hookCommand,
   standardizeCommand,
+  migrateCommand,
+  migrateTestsCommand,
 ];

@@ -1,4 +1,5 @@
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
+import { withJsonErrors } from "./setup.js";
 
 export const regenerateCommand: CommandSpec = {
   name: "regenerate",
@@ -18,73 +19,78 @@ export const regenerateCommand: CommandSpec = {
     "  dhtl regenerate",
     "  dhtl regenerate --force --yes",
   ].join("\n"),
-  async run(ctx: CommandContext): Promise<number> {
-    const { existsSync } = await import("node:fs");
-    const { join, resolve } = await import("node:path");
-    const { DhtlError } = await import("../../core/errors.js");
-    const { collectFacts } = await import("../../facts/collect.js");
-    const { planRegenerate, recordedPythonRequest } = await import("../../plan/regenerate-plan.js");
-    const { platformKey, readDhtConfig, sha256File } = await import("../../record/dhtconfig.js");
-    const { validateEnvironment } = await import("../../record/validate.js");
-    const { executePlan } = await import("../../run/execute.js");
-    const { withProjectSession } = await import("../../run/session.js");
-    const { findInterpreterFor, uvRunner } = await import("../../run/tools.js");
-    const { currentEnvironment } = await import("../../run/venv.js");
-    const { printOutcome, printPlan, progressOutput, refuseBrokenManifests } = await import("./setup.js");
-    const { describeDrift } = await import("./fix-env.js");
+  run: (ctx: CommandContext): Promise<number> =>
+    withJsonErrors(ctx, async () => {
+      const { existsSync } = await import("node:fs");
+      const { join, resolve } = await import("node:path");
+      const { DhtlError } = await import("../../core/errors.js");
+      const { collectFacts } = await import("../../facts/collect.js");
+      const { planRegenerate, recordedPythonRequest } = await import("../../plan/regenerate-plan.js");
+      const { platformKey, readDhtConfig, sha256File } = await import("../../record/dhtconfig.js");
+      const { validateEnvironment } = await import("../../record/validate.js");
+      const { executePlan } = await import("../../run/execute.js");
+      const { withProjectSession } = await import("../../run/session.js");
+      const { findInterpreterFor, uvRunner } = await import("../../run/tools.js");
+      const { currentEnvironment } = await import("../../run/venv.js");
+      const { printOutcome, printPlan, progressOutput, refuseBrokenManifests } = await import("./setup.js");
+      const { describeDrift } = await import("./fix-env.js");
 
-    // uv is needed unless the plan turns out empty: find it while the project is read.
-    const force = Boolean(ctx.options.force);
-    const likelyRebuild = force || currentEnvironment(resolve(ctx.args[0] ?? ".")).kind === "none";
-    const uvReady = ctx.options.dryRun || !likelyRebuild ? null : uvRunner(progressOutput(ctx));
-    uvReady?.catch(() => {});
-    const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
-      machine: false,
-      user: false,
-      imports: false,
-    });
-    const recorded = readDhtConfig(facts.root);
-    if (!recorded) {
-      throw new DhtlError("badInput", `no .dhtconfig in ${facts.root}: nothing recorded to regenerate from`, {
-        hint: "run `dhtl setup` first to lock the project and record its environment",
+      // uv is needed unless the plan turns out empty: find it while the project is read.
+      const force = Boolean(ctx.options.force);
+      const likelyRebuild = force || currentEnvironment(resolve(ctx.args[0] ?? ".")).kind === "none";
+      const uvReady = ctx.options.dryRun || !likelyRebuild ? null : uvRunner(progressOutput(ctx));
+      uvReady?.catch(() => {});
+      const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
+        machine: false,
+        user: false,
+        imports: false,
       });
-    }
-    refuseBrokenManifests(facts.diagnostics);
-    const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
-    const environmentValid =
-      force || currentEnvironment(facts.root).kind === "none"
-        ? null
-        : await validateEnvironment(facts.root, { quick: false }).then(
-            (report) => report.ok,
-            () => false,
-          );
-    const request = recordedPythonRequest(recorded, facts);
-    const search =
-      environmentValid === true && !force
-        ? { interpreter: null, installed: [] }
-        : await findInterpreterFor(request, facts.root);
-    const plan = planRegenerate({
-      facts,
-      recorded,
-      lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
-      interpreter: search.interpreter,
-      installed: search.installed,
-      platform: platformKey(),
-      environmentValid,
-      force,
-    });
-    if (ctx.options.dryRun) return printPlan(ctx, plan);
-    const result = await withProjectSession(facts.root, () =>
-      executePlan(plan, {
-        out: progressOutput(ctx),
-        getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
-        project: facts.project,
+      const recorded = readDhtConfig(facts.root);
+      if (!recorded) {
+        throw new DhtlError(
+          "badInput",
+          `no .dhtconfig in ${facts.root}: nothing recorded to regenerate from`,
+          {
+            hint: "run `dhtl setup` first to lock the project and record its environment",
+          },
+        );
+      }
+      refuseBrokenManifests(facts.diagnostics);
+      const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
+      const environmentValid =
+        force || currentEnvironment(facts.root).kind === "none"
+          ? null
+          : await validateEnvironment(facts.root, { quick: false }).then(
+              (report) => report.ok,
+              () => false,
+            );
+      const request = recordedPythonRequest(recorded, facts);
+      const search =
+        environmentValid === true && !force
+          ? { interpreter: null, installed: [] }
+          : await findInterpreterFor(request, { root: facts.root });
+      const plan = planRegenerate({
+        facts,
+        recorded,
+        lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
+        interpreter: search.interpreter,
+        installed: search.installed,
         platform: platformKey(),
-        existingConfig: recorded,
-        describeDrift: (envPath) => describeDrift(facts.root, envPath),
-      }),
-    );
-    printOutcome(ctx, plan, result);
-    return 0;
-  },
+        environmentValid,
+        force,
+      });
+      if (ctx.options.dryRun) return printPlan(ctx, plan);
+      const result = await withProjectSession(facts.root, () =>
+        executePlan(plan, {
+          out: progressOutput(ctx),
+          getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
+          project: facts.project,
+          platform: platformKey(),
+          existingConfig: recorded,
+          describeDrift: (envPath) => describeDrift(facts.root, envPath),
+        }),
+      );
+      printOutcome(ctx, plan, result);
+      return 0;
+    }),
 };

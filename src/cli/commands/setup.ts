@@ -19,47 +19,73 @@ export const setupCommand: CommandSpec = {
     "  dhtl setup",
     "  dhtl setup path/to/project --dry-run",
   ].join("\n"),
-  async run(ctx: CommandContext): Promise<number> {
-    const { resolve } = await import("node:path");
-    const { existsSync } = await import("node:fs");
-    const { collectFacts } = await import("../../facts/collect.js");
-    const { planSetup, pythonRequestOf } = await import("../../plan/setup-plan.js");
-    const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
-    const { executePlan } = await import("../../run/execute.js");
-    const { withProjectSession } = await import("../../run/session.js");
-    const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
+  run: (ctx: CommandContext): Promise<number> =>
+    withJsonErrors(ctx, async () => {
+      const { resolve } = await import("node:path");
+      const { existsSync } = await import("node:fs");
+      const { collectFacts } = await import("../../facts/collect.js");
+      const { planSetup, pythonRequestOf } = await import("../../plan/setup-plan.js");
+      const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
+      const { executePlan } = await import("../../run/execute.js");
+      const { withProjectSession } = await import("../../run/session.js");
+      const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
 
-    // Finding uv and probing interpreters both spawn processes: let them overlap with reading the project.
-    const uvReady = ctx.options.dryRun ? null : uvRunner(progressOutput(ctx));
-    uvReady?.catch(() => {});
-    const discovered = startInterpreterDiscovery();
-    const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
-      machine: false,
-      user: false,
-      imports: false,
-    });
-    refuseBrokenManifests(facts.diagnostics);
-    const search = await findInterpreterFor(pythonRequestOf(facts), undefined, discovered);
-    const plan = planSetup({
-      facts,
-      interpreter: search.interpreter,
-      installed: search.installed,
-      uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
-    });
-    if (ctx.options.dryRun) return printPlan(ctx, plan);
-    const result = await withProjectSession(facts.root, () =>
-      executePlan(plan, {
-        out: progressOutput(ctx),
-        getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
-        project: facts.project,
-        platform: platformKey(),
-        existingConfig: readDhtConfig(facts.root),
-      }),
-    );
-    printOutcome(ctx, plan, result);
-    return 0;
-  },
+      // Finding uv and probing interpreters both spawn processes: let them overlap with reading the project.
+      const uvReady = ctx.options.dryRun ? null : uvRunner(progressOutput(ctx));
+      uvReady?.catch(() => {});
+      const discovered = startInterpreterDiscovery();
+      const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
+        machine: false,
+        user: false,
+        imports: false,
+      });
+      refuseBrokenManifests(facts.diagnostics);
+      const existingConfig = readDhtConfig(facts.root);
+      const search = await findInterpreterFor(pythonRequestOf(facts), {
+        discovered,
+        prefer: existingConfig?.python?.version,
+      });
+      const plan = planSetup({
+        facts,
+        interpreter: search.interpreter,
+        installed: search.installed,
+        uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
+      });
+      if (ctx.options.dryRun) return printPlan(ctx, plan);
+      const result = await withProjectSession(facts.root, () =>
+        executePlan(plan, {
+          out: progressOutput(ctx),
+          getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
+          project: facts.project,
+          platform: platformKey(),
+          existingConfig,
+        }),
+      );
+      printOutcome(ctx, plan, result);
+      return 0;
+    }),
 };
+
+const reportedErrors = new WeakSet<object>();
+
+/**
+ * Under `--json`, a failure still prints one object on stdout (`{ok: false, error}`); the error then goes
+ * on to the CLI, which prints it on stderr and exits with its code.
+ */
+export async function withJsonErrors(ctx: CommandContext, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (ctx.options.json && error instanceof DhtlError && !reportedErrors.has(error)) {
+      reportedErrors.add(error);
+      const { code, message, file, line, hint } = error;
+      ctx.out.line(
+        JSON.stringify({ ok: false, error: { code, exitCode: error.exitCode, message, file, line, hint } }),
+      );
+    }
+    throw error;
+  }
+}
 
 /** A manifest entry that could not be read would silently drop a dependency: stop before building. */
 export function refuseBrokenManifests(diagnostics: Diagnostic[]): void {

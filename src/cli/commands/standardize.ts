@@ -33,7 +33,7 @@ export const standardizeCommand: CommandSpec = {
     const write = plan.changes.length > 0 && !options.dryRun && Boolean(options.yes);
     if (write) applyStandardize(plan);
     if (options.json) out.line(JSON.stringify(await planToJson(plan, write), null, 2));
-    else await printPlan(out, plan, write);
+    else await printPlan(out, plan, write, Boolean(options.dryRun));
     if (plan.changes.length === 0 || write || options.dryRun) return ExitCode.ok;
     return ExitCode.refused;
   },
@@ -55,7 +55,12 @@ async function planToJson(plan: StandardizePlan, written: boolean) {
   };
 }
 
-async function printPlan(out: Output, plan: StandardizePlan, written: boolean): Promise<void> {
+async function printPlan(
+  out: Output,
+  plan: StandardizePlan,
+  written: boolean,
+  dryRun: boolean,
+): Promise<void> {
   const { unifiedDiff } = await import("../../standardize/diff.js");
   const c = out.color;
   for (const change of plan.changes) {
@@ -76,6 +81,7 @@ async function printPlan(out: Output, plan: StandardizePlan, written: boolean): 
   if (plan.changes.length === 0) out.line(`${paint(c, "green", "✓")} already standard: nothing to change`);
   else if (written)
     out.line(`${paint(c, "green", "✓")} wrote ${plan.changes.map((ch) => ch.path).join(", ")}`);
+  else if (dryRun) out.line("dry run: nothing written");
   else
     out.line(
       `nothing written; run again with --yes to apply${plan.addedDevTools.length ? ", then `uv lock`" : ""}`,

@@ -1,10 +1,12 @@
 import { appendFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { makeUvProject, tempDir } from "../../../test/record/make-venv.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeUvProject, removeTempDirs, tempDir } from "../../../test/record/make-venv.js";
 import { DhtlError } from "../../core/errors.js";
 import type { Output } from "../output.js";
 import { validateEnvCommand } from "./validate-env.js";
+
+afterAll(removeTempDirs);
 
 function capture(quiet = false): Output & { lines: string[] } {
   const lines: string[] = [];

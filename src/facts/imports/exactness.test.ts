@@ -5,21 +5,32 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodePythonSource, scanImports } from "./scanner.js";
 
-/** CPython 3.12's own parser is the reference; the scanner must agree with it on every stdlib file. */
-const python312 = join(homedir(), ".pyenv/versions/3.12.1/bin/python3.12");
-const stdlib = join(homedir(), ".pyenv/versions/3.12.1/lib/python3.12");
+/** CPython's own parser is the reference; the scanner must agree with it on every stdlib file. */
+const interpreters = [
+  { version: "3.12", home: join(homedir(), ".pyenv/versions/3.12.1") },
+  { version: "3.13", home: join(homedir(), ".pyenv/versions/3.13.0") },
+];
 const helper = join(import.meta.dirname, "../../../test/fixtures/imports/ast_imports.py");
 
-type AstImport = [module: string, level: number, names: string[], line: number];
+type AstImport = [
+  module: string,
+  level: number,
+  names: string[],
+  line: number,
+  optional: boolean,
+  typeOnly: boolean,
+];
 type AstResult = { file: string; imports?: AstImport[]; error?: string };
 
 function compareKey(entry: AstImport): string {
   return JSON.stringify(entry);
 }
 
-describe.skipIf(!existsSync(python312))("scanImports against CPython 3.12 ast", () => {
-  it("agrees on every file of the 3.12 standard library", () => {
-    const output = execFileSync(python312, [helper, stdlib, "--skip-dir", "site-packages"], {
+describe.each(interpreters)("scanImports against CPython $version ast", ({ version, home }) => {
+  const python = join(home, "bin", `python${version}`);
+  const stdlib = join(home, "lib", `python${version}`);
+  it.skipIf(!existsSync(python))(`agrees on every file of the ${version} standard library`, () => {
+    const output = execFileSync(python, [helper, stdlib, "--skip-dir", "site-packages"], {
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
     });
@@ -34,7 +45,7 @@ describe.skipIf(!existsSync(python312))("scanImports against CPython 3.12 ast", 
     for (const { file, imports } of compared) {
       const expected = imports ?? [];
       const actual = scanImports(decodePythonSource(readFileSync(join(stdlib, file))))
-        .map((s): AstImport => [s.module, s.level, s.names, s.line])
+        .map((s): AstImport => [s.module, s.level, s.names, s.line, s.optional, s.typeOnly])
         .sort((a, b) => a[3] - b[3] || a[0].localeCompare(b[0]) || a[1] - b[1]);
       statements += expected.length;
       const want = expected.map(compareKey).sort().join("\n");

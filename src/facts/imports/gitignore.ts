@@ -12,18 +12,21 @@ interface Rule {
 }
 
 export interface IgnoreFile {
-  /** Directory of the .gitignore, relative to the walk root ("" for the root). */
+  /** Directory of the .gitignore, relative to the walk root ("" for the root or above it). */
   base: string;
+  /** For a .gitignore above the walk root: the root's path from it, with a trailing `/`. */
+  prefix: string;
   rules: Rule[];
 }
 
-export function parseGitignore(text: string, base: string): IgnoreFile {
+/** `base`: the file's directory relative to the walk root; `prefix`: the walk root seen from a parent's file. */
+export function parseGitignore(text: string, base: string, prefix = ""): IgnoreFile {
   const rules: Rule[] = [];
   for (const rawLine of text.split(/\r?\n/)) {
     const rule = compileRule(rawLine);
     if (rule) rules.push(rule);
   }
-  return { base, rules };
+  return { base, prefix, rules };
 }
 
 function compileRule(rawLine: string): Rule | null {
@@ -119,7 +122,7 @@ export function isIgnored(path: string, isDirectory: boolean, files: readonly Ig
   let ignored = false;
   for (const file of files) {
     if (file.base !== "" && !path.startsWith(`${file.base}/`)) continue;
-    const relative = file.base === "" ? path : path.slice(file.base.length + 1);
+    const relative = file.prefix + (file.base === "" ? path : path.slice(file.base.length + 1));
     for (const rule of file.rules) {
       if (rule.directoryOnly && !isDirectory) continue;
       if (rule.regex.test(relative)) ignored = !rule.negate;

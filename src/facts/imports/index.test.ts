@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,6 +21,9 @@ function copyFixture(): string {
   writeFileSync(join(root, "latin.py"), Buffer.from([0x73, 0x3d, 0x22, 0xe9, 0x22, 0x0a]));
   writeFileSync(join(root, "blob.py"), Buffer.from([0x69, 0x00, 0x01]));
   writeFileSync(join(root, "notebooks/broken.ipynb"), '{"cells": [');
+  // A sparse 20 MB file: over the limit, and it must be refused before it is read.
+  writeFileSync(join(root, "huge.py"), "");
+  truncateSync(join(root, "huge.py"), 20 * 1024 * 1024);
   return root;
 }
 
@@ -48,14 +51,18 @@ describe("collectImports", () => {
     expect(facts.stdlib).toEqual(["json", "os", "sys", "typing"]);
     expect(facts.optional).toEqual(["ujson"]);
     expect(facts.typeOnly).toEqual(["pandas"]);
-    // 7 .py files and 1 notebook read; latin.py, blob.py and broken.ipynb could not be.
+    // 7 .py files and 1 notebook read; latin.py, blob.py, huge.py and broken.ipynb could not be.
     expect(facts.filesScanned).toBe(8);
     expect(diagnostics.map((d) => [d.file, d.severity])).toEqual([
       ["blob.py", "warning"],
+      ["huge.py", "warning"],
       ["latin.py", "warning"],
       ["notebooks/broken.ipynb", "warning"],
     ]);
-    expect(diagnostics[1]?.message).toMatch(/UTF-8/);
+    expect(diagnostics[0]?.message).toMatch(/NUL/);
+    expect(diagnostics[1]?.message).toMatch(/too large \(20971520 bytes\)/);
+    expect(diagnostics[2]?.message).toMatch(/UTF-8/);
+    expect(diagnostics[3]?.message).toMatch(/notebook JSON/);
   });
 
   it("records files and full module paths per name, sorted", async () => {

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import { isDhtlError } from "../../core/errors.js";
@@ -26,6 +26,9 @@ export interface CollectImportsOptions {
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 /** Files read at once: enough to hide I/O latency, few enough to stay far from the descriptor limit. */
 const READ_CONCURRENCY = 16;
+
+/** Modules every interpreter provides that sys.stdlib_module_names does not list. */
+const ALWAYS_PRESENT = new Set(["__future__", "__main__"]);
 
 /** Imports of one file, or the reason it could not be read. */
 type FileScan = { file: string; statements: ImportStatement[] } | { file: string; problem: string };
@@ -103,7 +106,7 @@ function buildFacts(
   };
   for (const name of [...uses.keys()].sort(byCodeUnit)) {
     const use = uses.get(name) as UseBuilder;
-    const stdlib = name === "__future__" || isStdlibModule(name, pythonVersion);
+    const stdlib = ALWAYS_PRESENT.has(name) || isStdlibModule(name, pythonVersion);
     const kind = stdlib ? "stdlib" : localNames.has(name) ? "local" : "thirdParty";
     facts[kind].push(name);
     const modules = kind === "thirdParty" ? new Set([...use.modules, ...use.fromNames]) : use.modules;
@@ -169,11 +172,18 @@ class ModuleLayout {
 async function scanFile(root: string, file: string): Promise<FileScan> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(join(root, file));
+    // The size is checked before reading, so a stray multi-gigabyte file is never loaded.
+    const handle = await open(join(root, file), "r");
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_SOURCE_BYTES) return { file, problem: `too large (${size} bytes)` };
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     return { file, problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
-  if (bytes.length > MAX_SOURCE_BYTES) return { file, problem: `too large (${bytes.length} bytes)` };
   if (bytes.includes(0)) return { file, problem: "binary content (NUL bytes)" };
   try {
     const source = file.endsWith(".ipynb")

@@ -106,12 +106,30 @@ export class Lexer {
    * imports). Returns NEWLINE or EOF at the end of the logical line, or OP for a top-level `;`.
    */
   skipStatement(): number {
+    return this.skipUntil(false);
+  }
+
+  /**
+   * Skips a compound statement header (`def f(x: int) -> T`) up to its top-level `:`, which is returned
+   * as an OP token. A colon ending a top-level `lambda` or starting `:=` does not count.
+   * Returns NEWLINE, EOF or OP `;` like skipStatement when there is no such colon (`match = 1`).
+   */
+  skipHeader(): number {
+    return this.skipUntil(true);
+  }
+
+  private skipUntil(headerColon: boolean): number {
     const src = this.src;
     const length = this.length;
     let pos = this.pos;
     let depth = this.depth;
+    let lambdas = 0;
     while (pos < length) {
       const c = src.charCodeAt(pos);
+      if (c >= 128 || SKIPPABLE[c] === 1) {
+        pos++;
+        continue;
+      }
       if (c === LF) {
         if (depth === 0) {
           this.pos = pos + 1;
@@ -136,12 +154,22 @@ export class Lexer {
       } else if (c === 41 || c === 93 || c === CLOSE_BRACE) {
         if (depth > 0) depth--;
         pos++;
-      } else if (c === 59 && depth === 0) {
+      } else if ((c === 59 || (c === COLON && headerColon && lambdas === 0)) && depth === 0) {
+        if (c === COLON && src.charCodeAt(pos + 1) === EQUALS) {
+          pos += 2;
+          continue;
+        }
         this.pos = this.end = pos + 1;
         this.start = pos;
         this.depth = 0;
         this.op = c;
         return OP;
+      } else if (c === COLON && headerColon && depth === 0) {
+        if (src.charCodeAt(pos + 1) !== EQUALS) lambdas--;
+        pos++;
+      } else if (c === 108 && headerColon && depth === 0 && isWordAt(src, pos, "lambda")) {
+        lambdas++;
+        pos += 6;
       } else {
         pos++;
       }
@@ -226,6 +254,19 @@ export class Lexer {
       return OP;
     }
   }
+}
+
+/** ASCII characters the statement skipper may pass over without a look: everything but these. */
+const SKIPPABLE = new Uint8Array(128).fill(1);
+for (const c of "\n'\"#\\()[]{};:l") SKIPPABLE[c.charCodeAt(0)] = 0;
+
+/** Whether `word` stands at `pos` as a whole identifier, not inside a longer one. */
+function isWordAt(src: string, pos: number, word: string): boolean {
+  return (
+    src.startsWith(word, pos) &&
+    !(pos > 0 && isIdentPart(src.charCodeAt(pos - 1))) &&
+    !isIdentPart(src.charCodeAt(pos + word.length))
+  );
 }
 
 /** True for the letters a string prefix may use: r b u f t, either case. */

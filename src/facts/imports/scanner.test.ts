@@ -68,10 +68,18 @@ describe("scanImports", () => {
     ]);
   });
 
-  it("marks imports guarded by try/except ImportError as optional, and only those", () => {
+  it("marks imports guarded by try/except ImportError or suppress(ImportError) as optional, only those", () => {
     const byModule = new Map(scanFixture("guards.py").map((s) => [s.module, s]));
     const optional = [...byModule.values()].filter((s) => s.optional).map((s) => s.module);
-    expect(optional.sort()).toEqual(["bare_guarded", "broad", "inside_function", "lxml", "ujson", "yaml"]);
+    expect(optional.sort()).toEqual([
+      "bare_guarded",
+      "broad",
+      "inside_function",
+      "lxml",
+      "suppressed_optional",
+      "ujson",
+      "yaml",
+    ]);
     expect(byModule.get("json")?.optional).toBe(false);
     expect(byModule.get("requests")?.optional).toBe(false);
     expect(byModule.get("numpy")?.optional).toBe(false);
@@ -121,7 +129,14 @@ describe.skipIf(!existsSync(python313))("scanImports against CPython 3.13 ast on
     expect(results.map((r) => r.file)).toContain("modern.py");
     for (const result of results) {
       expect(result.error, result.file).toBeUndefined();
-      const actual = scanFixture(result.file).map((s) => [s.module, s.level, s.names, s.line]);
+      const actual = scanFixture(result.file).map((s) => [
+        s.module,
+        s.level,
+        s.names,
+        s.line,
+        s.optional,
+        s.typeOnly,
+      ]);
       const key = (entry: unknown) => JSON.stringify(entry);
       expect(actual.map(key).sort(), result.file).toEqual((result.imports ?? []).map(key).sort());
     }

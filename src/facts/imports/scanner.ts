@@ -12,7 +12,7 @@ export interface ImportStatement {
   level: number;
   /** 1-based line of the `import` / `from` keyword. */
   line: number;
-  /** Inside a `try:` body whose handlers catch ImportError (or everything). */
+  /** Inside a `try:` body whose handlers catch ImportError (or everything), or `with suppress(ImportError):`. */
   optional: boolean;
   /** Inside an `if TYPE_CHECKING:` body. */
   typeOnly: boolean;
@@ -58,6 +58,22 @@ interface Context {
   tryBlock: TryBlock | null;
   typeOnly: boolean;
 }
+
+interface Header {
+  /** COLON for a real header; NEWLINE or SEMICOLON when the line was a simple statement after all. */
+  end: number;
+  catchesImportFailure: boolean;
+  typeChecking: boolean;
+  /** `with suppress(ImportError):` guards its body like a try. */
+  suppressesImportFailure: boolean;
+}
+
+const NO_HEADER: Header = {
+  end: NEWLINE,
+  catchesImportFailure: false,
+  typeChecking: false,
+  suppressesImportFailure: false,
+};
 
 interface OpenTry {
   indent: number;
@@ -115,7 +131,11 @@ class ImportScanner {
     }
     if (keyword === null) return this.simpleStatements(token, this.contexts);
 
-    const header = this.compoundHeader();
+    // Only `if`, `elif`, `except` and `with` headers say something about imports; the rest are skipped fast.
+    const header =
+      keyword === "if" || keyword === "elif" || keyword === "except" || keyword === "with"
+        ? this.compoundHeader()
+        : this.skipHeader();
     if (header.end !== COLON) {
       // A soft keyword used as a name (`match = 1`): the line was a simple statement.
       return header.end === SEMICOLON ? this.simpleStatements(lex.next(), this.contexts) : lex.next();
@@ -128,8 +148,10 @@ class ImportScanner {
     } else if (keyword === "except") {
       const open = this.openTries.find((entry) => entry.indent === indent);
       if (open && header.catchesImportFailure) open.block.catchesImportFailure = true;
-    } else if (keyword === "if" && header.typeChecking) {
+    } else if ((keyword === "if" || keyword === "elif") && header.typeChecking) {
       opened = { indent, tryBlock: null, typeOnly: true };
+    } else if (keyword === "with" && header.suppressesImportFailure) {
+      opened = { indent, tryBlock: { catchesImportFailure: true }, typeOnly: false };
     }
     const next = lex.next();
     if (next === NEWLINE || next === EOF) {
@@ -140,48 +162,54 @@ class ImportScanner {
     return this.simpleStatements(next, opened ? [...this.contexts, opened] : this.contexts);
   }
 
+  private skipHeader(): Header {
+    const token = this.lex.skipHeader();
+    if (token === OP) return { ...NO_HEADER, end: this.lex.op };
+    return NO_HEADER;
+  }
+
   /**
-   * Reads a compound statement header up to its top-level `:` (a lambda's colon excepted),
-   * noting what `except` catches and whether an `if` tests TYPE_CHECKING.
+   * Reads a compound statement header up to its top-level `:` (a lambda's colon excepted), noting what
+   * an `except` catches, whether an `if` tests TYPE_CHECKING and whether a `with` suppresses ImportError.
    */
-  private compoundHeader(): {
-    end: number;
-    catchesImportFailure: boolean;
-    typeChecking: boolean;
-  } {
+  private compoundHeader(): Header {
     const lex = this.lex;
     let lambdas = 0;
     // A bare `except:` catches everything; a named one only what it names.
-    let exceptNamesAny = false;
-    let exceptNamesImportFailure = false;
+    let namesAny = false;
+    let namesImportFailure = false;
+    let namesSuppress = false;
     // `TYPE_CHECKING` or `typing.TYPE_CHECKING`: names joined by dots, nothing else (`not X` is runtime).
     let dottedOnly = true;
     let previousWasName = false;
-    let lastName = "";
+    let lastIsTypeChecking = false;
     for (;;) {
       const token = lex.next();
-      if (token === NEWLINE || token === EOF)
-        return { end: NEWLINE, catchesImportFailure: false, typeChecking: false };
-      if (token === OP && lex.op === SEMICOLON) {
-        return { end: SEMICOLON, catchesImportFailure: false, typeChecking: false };
-      }
+      if (token === NEWLINE || token === EOF) return { ...NO_HEADER, end: NEWLINE };
+      if (token === OP && lex.op === SEMICOLON) return { ...NO_HEADER, end: SEMICOLON };
       if (token === OP && lex.op === COLON && !lex.nested()) {
         if (lambdas > 0) {
           lambdas--;
           continue;
         }
-        const typeChecking = dottedOnly && previousWasName && lastName === "TYPE_CHECKING";
-        const catchesImportFailure = !exceptNamesAny || exceptNamesImportFailure;
-        return { end: COLON, catchesImportFailure, typeChecking };
+        return {
+          end: COLON,
+          catchesImportFailure: !namesAny || namesImportFailure,
+          typeChecking: dottedOnly && previousWasName && lastIsTypeChecking,
+          suppressesImportFailure: namesSuppress && namesImportFailure,
+        };
       }
       if (token === NAME) {
-        const name = lex.text();
-        if (name === "lambda") lambdas++;
-        exceptNamesAny = true;
-        if (CATCHES_IMPORT_FAILURE.has(name)) exceptNamesImportFailure = true;
+        namesAny = true;
+        // Only a few names matter; comparing lengths first avoids a string per name.
+        const length = lex.end - lex.start;
+        lastIsTypeChecking = length === 13 && lex.is("TYPE_CHECKING");
+        if (length === 6 && lex.is("lambda")) lambdas++;
+        else if (length === 8 && lex.is("suppress")) namesSuppress = true;
+        else if (length >= 9 && length <= 19 && CATCHES_IMPORT_FAILURE.has(lex.text()))
+          namesImportFailure = true;
         if (previousWasName) dottedOnly = false;
         previousWasName = true;
-        lastName = name;
       } else {
         if (!(token === OP && lex.op === DOT)) dottedOnly = false;
         previousWasName = false;

@@ -124,6 +124,33 @@ describe("listSourceFiles", () => {
   });
 });
 
+describe("listSourceFiles in a subproject of a git repository", () => {
+  it("applies the .gitignore files between the repository top and the root, like git", async () => {
+    const root = project({
+      ".gitignore": "*.gen.py\nsub/skipped/\n/sub/anchored.py\n",
+      "sub/.gitignore": "local.py\n",
+      "sub/app.py": "",
+      "sub/a.gen.py": "",
+      "sub/skipped/s.py": "",
+      "sub/anchored.py": "",
+      "sub/deeper/anchored.py": "",
+      "sub/local.py": "",
+    });
+    execFileSync("git", ["init", "-q"], { cwd: root });
+    const sub = join(root, "sub");
+    const gitListed = execFileSync("git", ["ls-files", "--others", "--exclude-standard"], {
+      cwd: sub,
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter((path) => path.endsWith(".py"))
+      .sort();
+    const found = await listSourceFiles(sub);
+    expect(gitListed).toEqual(["app.py", "deeper/anchored.py"]);
+    expect(found.python).toEqual(gitListed);
+  });
+});
+
 describe("gitignore patterns", () => {
   it("matches directory-only patterns only against directories", () => {
     const rules = [parseGitignore("logs/\n", "")];

@@ -1,6 +1,6 @@
 import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, relative as relativePath, resolve, sep } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import { type IgnoreFile, isIgnored, parseGitignore } from "./gitignore.js";
 
@@ -40,7 +40,7 @@ export interface SourceFiles {
  */
 export async function listSourceFiles(root: string): Promise<SourceFiles> {
   const found: SourceFiles = { python: [], notebooks: [], diagnostics: [] };
-  await walkDirectory(root, "", [], found);
+  await walkDirectory(root, "", await enclosingRepositoryIgnores(root), found);
   found.python.sort(byCodeUnit);
   found.notebooks.sort(byCodeUnit);
   // Directories are read concurrently; sorting restores a stable order.
@@ -113,6 +113,44 @@ async function isFile(absolute: string): Promise<boolean> {
   }
 }
 
+/**
+ * When the root is a subproject inside a git repository, the .gitignore files between the repository's
+ * top (the nearest ancestor with `.git`) and the root apply too, outermost first.
+ */
+async function enclosingRepositoryIgnores(root: string): Promise<IgnoreFile[]> {
+  const ancestors: string[] = [];
+  let directory = resolve(root);
+  if (await exists(join(directory, ".git"))) return [];
+  for (;;) {
+    const parent = dirname(directory);
+    if (parent === directory) return []; // not inside a repository: parents' .gitignore files mean nothing
+    directory = parent;
+    ancestors.push(directory);
+    if (await exists(join(directory, ".git"))) break;
+  }
+  const files: IgnoreFile[] = [];
+  for (const ancestor of ancestors.reverse()) {
+    let text: string;
+    try {
+      text = await readFile(join(ancestor, ".gitignore"), "utf8");
+    } catch {
+      continue;
+    }
+    const prefix = `${relativePath(ancestor, resolve(root)).split(sep).join("/")}/`;
+    files.push(parseGitignore(text, "", prefix));
+  }
+  return files;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function readIgnoreFile(absolute: string, relative: string, found: SourceFiles): Promise<IgnoreFile> {
   const path = relative === "" ? ".gitignore" : `${relative}/.gitignore`;
   try {
@@ -120,6 +158,6 @@ async function readIgnoreFile(absolute: string, relative: string, found: SourceF
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     found.diagnostics.push(diagnostic("warning", path, `ignored: cannot read it (${code})`));
-    return { base: relative, rules: [] };
+    return { base: relative, prefix: "", rules: [] };
   }
 }

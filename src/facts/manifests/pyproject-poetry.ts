@@ -73,6 +73,8 @@ export function readPoetry(input: DialectInput): boolean {
 
   readSources(poetry.source, input);
   readPoetryScripts(poetry.scripts, input);
+  // Poetry 1.8+: `package-mode = false` manages dependencies only, the project is not installed.
+  if (poetry["package-mode"] === false) manifest.extra.package = false;
   for (const key of ["packages", "include", "exclude"] as const) {
     if (poetry[key] !== undefined) manifest.extra[`poetry.${key}`] = poetry[key];
   }

@@ -7,7 +7,7 @@
 import { posix } from "node:path";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
-import { requirementProblem } from "./pyproject-values.js";
+import { redactRequirement, requirementProblem } from "./pyproject-values.js";
 import type { Dependency, ReadContext } from "./types.js";
 
 export interface RequirementFileResult {
@@ -65,7 +65,7 @@ export function parseRequirementLines(text: string, file: string): Omit<Requirem
       );
       continue;
     }
-    dependencies.push({ requirement: content, file, line: lineNo });
+    dependencies.push({ requirement: redactRequirement(content), file, line: lineNo });
   }
   return { dependencies, diagnostics };
 }

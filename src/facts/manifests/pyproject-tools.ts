@@ -138,7 +138,9 @@ export function readUv(input: DialectInput): boolean {
         });
     }
   }
-  for (const key of ["workspace", "package", "default-groups", "required-version", "environments"]) {
+  // `package = false`: uv manages the environment but never builds or installs the project itself.
+  if (typeof uv.package === "boolean") manifest.extra.package = uv.package;
+  for (const key of ["workspace", "default-groups", "required-version", "environments"]) {
     if (uv[key] !== undefined) manifest.extra[`uv.${key}`] = uv[key];
   }
   return true;

@@ -4,6 +4,7 @@
  * small context every dialect reader fills.
  */
 import { diagnostic } from "../../core/diagnostics.js";
+import { redactUrl as redactCoreUrl } from "../../core/redact.js";
 import { Pep508Error, parseRequirement } from "../../standards/pep508.js";
 import type { Dependency, ManifestFacts, ReadContext } from "./types.js";
 
@@ -115,7 +116,7 @@ export function dependencyFrom(
     );
     return null;
   }
-  const dep: Dependency = { requirement: text, file: input.file, line };
+  const dep: Dependency = { requirement: redactRequirement(text), file: input.file, line };
   if (editable) dep.editable = true;
   return dep;
 }
@@ -177,7 +178,12 @@ export function addToGroup(groups: Record<string, Dependency[]>, group: string, 
   groups[group] = list;
 }
 
-/** Replaces `user:password@` in a URL so credentials never reach output. */
+/** Credentials in a URL (`user:password@`, a token as user name, `?token=`) masked, so they never reach output. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1****@");
+  return redactCoreUrl(url);
+}
+
+/** A requirement with the credentials of any URL inside it (`pkg @ https://token@host/…`) masked. */
+export function redactRequirement(requirement: string): string {
+  return requirement.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s;]+/g, (url) => redactCoreUrl(url));
 }

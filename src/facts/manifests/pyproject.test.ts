@@ -81,6 +81,17 @@ describe("pyproject.toml: PEP 621 and PEP 735", () => {
     expect(m.diagnostics[0]?.message).toContain("expected a requirement string, got number 42");
   });
 
+  it("masks credentials in direct-reference URLs but keeps ssh user names", () => {
+    const m = readText(
+      '[project]\nname = "x"\ndependencies = [\n  "priv @ git+https://ghp_abcdefghijklmnopqrstuvwxyz0123@github.com/o/priv.git",\n  "other @ git+ssh://git@github.com/o/other.git",\n]\n',
+    );
+    expect(reqs(m.dependencies)).toEqual([
+      "priv @ git+https://****@github.com/o/priv.git",
+      "other @ git+ssh://git@github.com/o/other.git",
+    ]);
+    expect(JSON.stringify(m)).not.toContain("ghp_");
+  });
+
   it("rejects an include-group cycle, naming the group", () => {
     const error = errorOf(() =>
       readText('[dependency-groups]\na = ["x", {include-group = "b"}]\nb = [{include-group = "A"}]\n'),
@@ -148,7 +159,7 @@ describe("pyproject.toml: Poetry", () => {
     expect(m.indexes).toEqual([
       {
         name: "internal",
-        url: "https://****@pypi.internal.example/simple",
+        url: "https://deploy:****@pypi.internal.example/simple",
         file: "pyproject.toml",
         kind: "extra",
       },
@@ -198,7 +209,7 @@ describe("pyproject.toml: PDM, uv, Hatch, Flit, setuptools", () => {
     expect(reqs(m.constraints)).toEqual(["urllib3<3"]);
     expect(m.extra.overrideDependencies).toEqual(["idna==3.7"]);
     expect(m.extra.sources).toEqual({
-      "internal-lib": { git: "https://****@github.com/example/internal-lib", rev: "abc123" },
+      "internal-lib": { git: "https://ci:****@github.com/example/internal-lib", rev: "abc123" },
     });
     expect(m.indexes).toEqual([
       {
@@ -255,6 +266,12 @@ describe("pyproject.toml: PDM, uv, Hatch, Flit, setuptools", () => {
     expect(m.dependencies).toEqual([]);
     expect(m.diagnostics).toMatchObject([{ severity: "error", line: 5 }]);
     expect(m.diagnostics[0]?.message).toContain("nope.txt");
+  });
+
+  it("reports projects that uv or Poetry will not install as packages", () => {
+    expect(readText("[tool.uv]\npackage = false\n").extra.package).toBe(false);
+    expect(readText('[tool.poetry]\npackage-mode = false\nname = "x"\n').extra.package).toBe(false);
+    expect(readText('[project]\nname = "x"\n').extra.package).toBeUndefined();
   });
 
   it("prefers the lock file beside pyproject.toml when naming the package manager", () => {

@@ -688,7 +688,9 @@ class Parser {
         } else parts.push(s.text);
         value += s.text;
       }
-      return formatted ? { kind: "str", value, line, formatted, parts } : { kind: "str", value, line, formatted };
+      return formatted
+        ? { kind: "str", value, line, formatted, parts }
+        : { kind: "str", value, line, formatted };
     }
     if (t.kind === "number") {
       this.next();
@@ -884,7 +886,9 @@ function fieldExpression(field: string, line: number, file: string): Expr {
   try {
     const statements = parsePython(`(${field})\n`, file);
     const only = statements[0];
-    return statements.length === 1 && only?.kind === "expr" ? only.value : { kind: "other", what: "f-string field", line };
+    return statements.length === 1 && only?.kind === "expr"
+      ? only.value
+      : { kind: "other", what: "f-string field", line };
   } catch {
     return { kind: "other", what: "f-string field", line };
   }

@@ -72,7 +72,8 @@ const NAME_START = /[\p{L}\p{Nl}_]/u;
 const NAME_PART = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_]/u;
 const NUMBER =
   /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJlL]?)/;
-const STRING_PREFIX = /^(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])(?=['"])/;
+// `ur` is Python 2 only, still seen in old setup.py files.
+const STRING_PREFIX = /^(?:[rR][bBfF]|[bBfF][rR]|[uU][rR]|[rRuUbBfF])(?=['"])/;
 
 export function tokenize(source: string, file: string): Token[] {
   const text = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");

@@ -76,6 +76,7 @@ describe("setup.cfg", () => {
   it("a setup.cfg with only tool sections implies no package manager", () => {
     const m = read({ "setup.cfg": "[flake8]\nmax-line-length = 100\n[tool:pytest]\naddopts = -q\n" });
     expect(m.packageManager).toBeNull();
+    expect(m.kind).toBe("setup.cfg:tool-settings");
     expect(m.extra.toolSections).toEqual(["flake8", "tool:pytest"]);
   });
 

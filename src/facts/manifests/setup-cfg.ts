@@ -9,7 +9,7 @@ import { diagnostic } from "../../core/diagnostics.js";
 import { isDhtlError } from "../../core/errors.js";
 import { type IniDocument, type IniOption, iniGet, parseIni } from "../../formats/ini.js";
 import { readRequirementFile, resolveBeside } from "./pyproject-requirement-files.js";
-import { requirementProblem } from "./pyproject-values.js";
+import { redactRequirement, requirementProblem } from "./pyproject-values.js";
 import { findAttrValue } from "./setup-py-version.js";
 import {
   type Dependency,
@@ -26,8 +26,9 @@ export const setupCfgReader: ManifestReader = {
   claims: (relPath) => posix.basename(relPath) === "setup.cfg",
   read(file, ctx) {
     const doc = parseIni(file.text, file.path);
-    const manifest = emptyManifest("setup.cfg", file.path);
     const hasMetadata = doc.sections.has("metadata") || doc.sections.has("options");
+    // Only [metadata]/[options] make setup.cfg a package description; [flake8] & co. are tool settings.
+    const manifest = emptyManifest(hasMetadata ? "setup.cfg" : "setup.cfg:tool-settings", file.path);
     if (hasMetadata) manifest.packageManager = "setuptools";
     const reader = new SetupCfg(doc, file, ctx, manifest);
     reader.metadata();
@@ -164,7 +165,7 @@ class SetupCfg {
         );
         continue;
       }
-      deps.push({ requirement: content, file: this.file.path, line });
+      deps.push({ requirement: redactRequirement(content), file: this.file.path, line });
     }
     return deps;
   }

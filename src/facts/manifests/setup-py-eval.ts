@@ -10,51 +10,21 @@ import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { isDhtlError } from "../../core/errors.js";
 import { resolveBeside } from "./pyproject-requirement-files.js";
 import { type Arg, type Expr, parsePython, type Stmt } from "./python-literal-parser.js";
+import {
+  type Binding,
+  type Env,
+  type FunctionRef,
+  isSpecial,
+  joinPath,
+  type Op,
+  PyDict,
+  type PyValue,
+  pathString,
+  stripBy,
+  Unknown,
+  unknownFrom,
+} from "./setup-py-values.js";
 import type { ReadContext } from "./types.js";
-
-export class Unknown {
-  constructor(
-    readonly line: number,
-    readonly reason: string,
-  ) {}
-}
-
-export class PyDict {
-  constructor(readonly entries: Map<string, PyValue> = new Map()) {}
-}
-
-/** A module or a name imported from one (`os.path`, `setuptools.setup`, `Path`). */
-export interface ModuleRef {
-  special: "module";
-  name: string;
-}
-/** An open file (`open("x")`), not read until something asks. */
-export interface FileRef {
-  special: "file";
-  path: string;
-}
-/** A `pathlib.Path`; plain path strings stay strings. */
-export interface PathRef {
-  special: "path";
-  path: string;
-}
-export interface FunctionRef {
-  special: "function";
-  name: string;
-  params: string[];
-  body: Stmt[];
-  env: Env;
-}
-export type Special = ModuleRef | FileRef | PathRef | FunctionRef;
-export type PyValue = string | number | boolean | null | PyValue[] | PyDict | Special | Unknown;
-
-type Op =
-  | { kind: "add" | "append" | "extend" | "update"; expr: Expr; env: Env; line: number }
-  | { kind: "setitem"; key: Expr; expr: Expr; env: Env; line: number };
-type Binding =
-  | { kind: "expr"; expr: Expr; env: Env; ops: Op[] }
-  | { kind: "value"; value: PyValue; ops: Op[] };
-export type Env = Map<string, Binding>;
 
 export interface SetupCall {
   call: Extract<Expr, { kind: "call" }>;
@@ -62,6 +32,11 @@ export interface SetupCall {
 }
 
 const MAX_DEPTH = 40;
+const MAX_VALUE_SIZE = 1_000_000;
+
+function sizeOf(value: PyValue): number {
+  return typeof value === "string" || Array.isArray(value) ? value.length : 0;
+}
 
 export class SetupInterpreter {
   readonly setupCalls: SetupCall[] = [];
@@ -70,6 +45,15 @@ export class SetupInterpreter {
   readonly includedFiles = new Set<string>();
   /** Where each line read from a file came from, so requirements keep their file and line. */
   readonly origins = new Map<string, { file: string; line: number }>();
+  /** Conditional changes met while evaluating; the caller drains it per keyword to report them. */
+  readonly conditionalChanges: { line: number; variable: string }[] = [];
+  /** String values defined by a file run through `exec(open(…).read())`, with that file. */
+  readonly definedIn = new Map<string, string>();
+  private lastRead: string | null = null;
+  private readonly cache = new WeakMap<
+    Binding,
+    { value: PyValue; notes: { line: number; variable: string }[] }
+  >();
   private depth = 0;
   private discovering = true;
 
@@ -213,7 +197,9 @@ export class SetupInterpreter {
     if (expr.kind !== "call" || expr.func.kind !== "name" || expr.func.id !== "exec") return false;
     const [code, namespace] = expr.args;
     if (!code || code.name !== null) return false;
+    this.lastRead = null;
     const text = this.evaluate(code.value, env);
+    const sourceFile = this.lastRead;
     if (typeof text !== "string" || conditional) return true;
     let statements: Stmt[];
     try {
@@ -240,7 +226,21 @@ export class SetupInterpreter {
       }
       env.set(namespace.value.id, { kind: "value", value: dict, ops: [] });
     }
+    if (sourceFile) this.rememberDefinedStrings(statements, local, sourceFile);
     return true;
+  }
+
+  /** Strings an exec'd file assigns (`__version__ = "1.2"`), so a value can name the file it came from. */
+  private rememberDefinedStrings(statements: Stmt[], env: Env, file: string): void {
+    for (const stmt of statements) {
+      if (stmt.kind !== "assign") continue;
+      for (const target of stmt.targets) {
+        if (target.kind !== "name") continue;
+        const binding = env.get(target.id);
+        const value = binding?.kind === "expr" ? this.evaluate(binding.expr, binding.env) : binding?.value;
+        if (typeof value === "string" && !this.definedIn.has(value)) this.definedIn.set(value, file);
+      }
+    }
   }
 
   private mutationCall(expr: Expr, env: Env, conditional: boolean): void {
@@ -271,8 +271,7 @@ export class SetupInterpreter {
   private mutate(env: Env, name: string, conditional: boolean, line: number, op: Op): void {
     const binding = env.get(name);
     if (!binding) this.bindUnknown(env, name, line, `${name} is changed before it is assigned`);
-    else if (conditional) this.bindUnknown(env, name, line, `${name} is changed conditionally`);
-    else env.set(name, { ...binding, ops: [...binding.ops, op] });
+    else env.set(name, { ...binding, ops: [...binding.ops, { ...op, conditional, variable: name }] });
   }
 
   private bindUnknown(env: Env, name: string, line: number, reason: string): void {
@@ -283,9 +282,21 @@ export class SetupInterpreter {
   private discover(expr: Expr, env: Env): void {
     if (!this.discovering) return;
     walk(expr, (node) => {
-      if (node.kind === "call" && isSetupCallee(node.func))
+      if (node.kind === "call" && (isSetupCallee(node.func) || this.isImportedSetup(node.func, env))) {
         this.setupCalls.push({ call: node, env: new Map(env) });
+      }
     });
+  }
+
+  /** `from setuptools import setup as _setup` … `_setup(...)`. */
+  private isImportedSetup(func: Expr, env: Env): boolean {
+    if (func.kind !== "name") return false;
+    const binding = env.get(func.id);
+    return (
+      binding?.kind === "value" &&
+      isSpecial(binding.value, "module") &&
+      /^(setuptools|distutils\.core)\.setup$/.test(binding.value.name)
+    );
   }
 
   // ── expressions ────────────────────────────────────────────────────────
@@ -380,7 +391,11 @@ export class SetupInterpreter {
       const value = typeof part === "string" ? part : this.evaluate(part, env);
       if (typeof value === "string") out += value;
       else if (typeof value === "number") out += String(value);
-      else return new Unknown(line, `an f-string with a computed field (${unknownFrom(value, line, "not a string").reason})`);
+      else
+        return new Unknown(
+          line,
+          `an f-string with a computed field (${unknownFrom(value, line, "not a string").reason})`,
+        );
     }
     return out;
   }
@@ -393,7 +408,8 @@ export class SetupInterpreter {
       const value = this.evaluate(arg.value, env);
       if (arg.name === null) positional.push(value);
       else if (arg.name === "*" && Array.isArray(value)) positional.push(...value);
-      else if (arg.name === "**" && value instanceof PyDict) for (const [k, v] of value.entries) named.set(k, v);
+      else if (arg.name === "**" && value instanceof PyDict)
+        for (const [k, v] of value.entries) named.set(k, v);
       else if (arg.name !== "*" && arg.name !== "**") named.set(arg.name, value);
       else return new Unknown(line, "format() with computed arguments");
     }
@@ -403,7 +419,8 @@ export class SetupInterpreter {
       if (whole === "{{") return "{";
       if (whole === "}}") return "}";
       const key = field ?? "";
-      const value = key === "" ? positional[auto++] : /^\d+$/.test(key) ? positional[Number(key)] : named.get(key);
+      const value =
+        key === "" ? positional[auto++] : /^\d+$/.test(key) ? positional[Number(key)] : named.get(key);
       if (typeof value === "string" || typeof value === "number") return String(value);
       failed = true;
       return "";
@@ -418,12 +435,25 @@ export class SetupInterpreter {
       // Builtins and names imported with `*`: resolved as module-level names by their spelling.
       return { special: "module", name };
     }
+    // Bindings never change once made, so each is evaluated once: `a = a + a` chains stay linear.
+    const cached = this.cache.get(binding);
+    if (cached) {
+      this.conditionalChanges.push(...cached.notes);
+      return cached.value;
+    }
+    const mark = this.conditionalChanges.length;
     let value = binding.kind === "value" ? binding.value : this.evaluate(binding.expr, binding.env);
     for (const op of binding.ops) value = this.applyOp(value, op);
+    this.cache.set(binding, { value, notes: this.conditionalChanges.slice(mark) });
     return value;
   }
 
   private applyOp(value: PyValue, op: Op): PyValue {
+    if (op.conditional) {
+      // What is certain stays; what may be added is named for review rather than guessed at.
+      this.conditionalChanges.push({ line: op.line, variable: op.variable ?? "it" });
+      return value;
+    }
     const operand = this.evaluate(op.expr, op.env);
     switch (op.kind) {
       case "add":
@@ -452,6 +482,9 @@ export class SetupInterpreter {
     if (left instanceof Unknown) return left;
     if (right instanceof Unknown) return right;
     if (op === "+") {
+      // A hostile setup.py must not make analysis eat memory: setup() values are small.
+      if (sizeOf(left) + sizeOf(right) > MAX_VALUE_SIZE)
+        return new Unknown(line, "a value too large to follow");
       if (typeof left === "string" && typeof right === "string") return left + right;
       if (typeof left === "number" && typeof right === "number") return left + right;
       if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
@@ -695,6 +728,7 @@ export class SetupInterpreter {
     try {
       const source = this.ctx.readFile(rel, { file: this.file, line });
       this.includedFiles.add(source.path);
+      this.lastRead = source.path;
       source.text.split(/\r\n|\n|\r/).forEach((text, i) => {
         const key = text.trim();
         if (key !== "" && !this.origins.has(key)) this.origins.set(key, { file: source.path, line: i + 1 });
@@ -766,37 +800,4 @@ function isSetupCallee(func: Expr): boolean {
     func.value.kind === "name" &&
     /^(setuptools|distutils|core)$/.test(func.value.id)
   );
-}
-
-export function isSpecial<K extends Special["special"]>(
-  value: PyValue | undefined,
-  kind: K,
-): value is Extract<Special, { special: K }> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    "special" in value &&
-    value.special === kind
-  );
-}
-
-function unknownFrom(value: PyValue | null | undefined, line: number, reason: string): Unknown {
-  return value instanceof Unknown ? value : new Unknown(line, reason);
-}
-
-function pathString(value: PyValue | null | undefined): string | null {
-  if (typeof value === "string") return value;
-  if (value !== null && value !== undefined && isSpecial(value, "path")) return value.path;
-  return null;
-}
-
-function joinPath(...parts: string[]): string {
-  return posix.normalize(posix.join(...parts.map((p) => p.replace(/\\/g, "/"))));
-}
-
-function stripBy(method: string, text: string): string {
-  if (method === "lstrip") return text.trimStart();
-  if (method === "rstrip") return text.trimEnd();
-  return text.trim();
 }

@@ -60,7 +60,8 @@ describe("setup.py read statically", () => {
   it("flags computed values for review instead of guessing, and finds __version__ statically", () => {
     const m = read({}, "computed");
     expect(m.name?.value).toBe("comp-pkg");
-    expect(m.dependencies).toEqual([]);
+    // The unconditional part is certain; the conditional append is named for review.
+    expect(at(m.dependencies)).toEqual(["click>=8 @setup.py:19"]);
     expect(m.python).toEqual([]);
     expect(at(m.optionalDependencies.docs)).toEqual([
       "sphinx>=7 @docs-requirements.txt:1",
@@ -68,9 +69,9 @@ describe("setup.py read statically", () => {
     ]);
     expect(m.version).toEqual({ value: "0.7.0", file: "comppkg/__init__.py" });
     expect(reviews(m)).toEqual([
-      "21: install_requires is computed at line 21 (deps is changed conditionally); review it",
+      "21: install_requires: line 21 changes deps conditionally; review what it adds",
       "26: version is computed; found 0.7.0 assigned in comppkg/__init__.py:3; review it",
-      "30: python_requires is computed at line 30 (a call to .format()); review it",
+      "30: python_requires is computed at line 30 (a computed subscript); review it",
     ]);
   });
 
@@ -129,8 +130,8 @@ describe("setup.py read statically", () => {
       "pkg/__about__.py": "__title__ = 'exec-pkg'\n",
       "pkg/version.py": "__version__ = '1.2.3'\n",
     });
-    expect(m.name?.value).toBe("exec-pkg");
-    expect(m.version).toEqual({ value: "1.2.3", file: "setup.py" });
+    expect(m.name).toEqual({ value: "exec-pkg", file: "pkg/__about__.py" });
+    expect(m.version).toEqual({ value: "1.2.3", file: "pkg/version.py" });
     expect(m.includedFiles).toEqual(["pkg/__about__.py", "pkg/version.py"]);
     expect(m.diagnostics).toEqual([]);
   });
@@ -153,12 +154,26 @@ describe("setup.py read statically", () => {
     ]);
   });
 
+  it("stays fast and bounded on a setup.py built to blow up evaluation", () => {
+    const lines = ["from setuptools import setup", "a = 'x'"];
+    for (let i = 0; i < 60; i++) lines.push("a = a + a");
+    lines.push("setup(name=a)");
+    const started = performance.now();
+    const m = read({ "setup.py": lines.join("\n") });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(m.name).toBeNull();
+    expect(reviews(m)).toEqual([
+      expect.stringMatching(/name is computed at line \d+ \(a value too large to follow\)/),
+    ]);
+  });
+
   it("reads old-style setup.py files (Python 2 print, string entry_points)", () => {
     const m = read({
       "setup.py": [
-        "from distutils.core import setup",
+        "from distutils.core import setup as _setup",
         'print "building"',
-        "setup(name='old', version='0.1', install_requires='a>=1\\nb',",
+        "try:\n    import x\nexcept ImportError, e:\n    pass",
+        "_setup(name='old', version=ur'0.1', install_requires='a>=1\\nb',",
         "      entry_points='''",
         "      [console_scripts]",
         "      old-tool = old.main:cli",
@@ -166,6 +181,7 @@ describe("setup.py read statically", () => {
       ].join("\n"),
     });
     expect(reqs(m.dependencies)).toEqual(["a>=1", "b"]);
+    expect(m.version?.value).toBe("0.1");
     expect(m.scripts).toEqual({ "old-tool": "old.main:cli" });
   });
 

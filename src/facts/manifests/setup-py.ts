@@ -8,9 +8,10 @@ import { posix } from "node:path";
 import { diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import { parseIni } from "../../formats/ini.js";
 import { normalizeName } from "../../standards/names.js";
-import { requirementProblem } from "./pyproject-values.js";
+import { redactRequirement, requirementProblem } from "./pyproject-values.js";
 import { type Arg, parsePython } from "./python-literal-parser.js";
-import { type Env, isSpecial, PyDict, type PyValue, SetupInterpreter, Unknown } from "./setup-py-eval.js";
+import { SetupInterpreter } from "./setup-py-eval.js";
+import { type Env, isSpecial, PyDict, type PyValue, Unknown } from "./setup-py-values.js";
 import { findPackageVersion } from "./setup-py-version.js";
 import {
   type Dependency,
@@ -60,7 +61,12 @@ export const setupPyReader: ManifestReader = {
     const scm = kwargs.get("use_scm_version");
     if (!versionKeyword && scm && scm.value !== false) {
       manifest.diagnostics.push(
-        diagnostic("review", file.path, "version comes from git tags (setuptools_scm use_scm_version); review it", scm.line),
+        diagnostic(
+          "review",
+          file.path,
+          "version comes from git tags (setuptools_scm use_scm_version); review it",
+          scm.line,
+        ),
       );
     }
     if (!manifest.version && versionKeyword) {
@@ -129,7 +135,18 @@ function collectKeywords(
         );
       }
     } else if (arg.name && arg.name !== "*") {
+      const mark = interpreter.conditionalChanges.length;
       out.set(arg.name, { value: interpreter.evaluate(arg.value, env), line: arg.value.line });
+      for (const change of interpreter.conditionalChanges.splice(mark)) {
+        manifest.diagnostics.push(
+          diagnostic(
+            "review",
+            file.path,
+            `${arg.name}: line ${change.line} changes ${change.variable} conditionally; review what it adds`,
+            change.line,
+          ),
+        );
+      }
     }
   }
   return out;
@@ -146,10 +163,11 @@ class Extractor {
 
   all(): void {
     const { manifest, file } = this;
+    const definedIn = (value: string) => this.interpreter.definedIn.get(value) ?? file.path;
     const name = this.string("name");
-    if (name !== null) manifest.name = { value: name, file: file.path };
+    if (name !== null) manifest.name = { value: name, file: definedIn(name) };
     const version = this.string("version");
-    if (version !== null) manifest.version = { value: version, file: file.path };
+    if (version !== null) manifest.version = { value: version, file: definedIn(version) };
     manifest.dependencies.push(...this.requirements("install_requires"));
     this.extras();
     const tests = this.requirements("tests_require");
@@ -282,7 +300,7 @@ class Extractor {
         continue;
       }
       deps.push({
-        requirement: marker ? addMarker(text, marker) : text,
+        requirement: redactRequirement(marker ? addMarker(text, marker) : text),
         file: origin.file,
         line: origin.line,
       });

@@ -11,6 +11,7 @@ import {
   importsProvidedBy,
   installedImportIndex,
   isNamespace,
+  tableDistributions,
 } from "./index.js";
 import { inferDependencies } from "./infer.js";
 
@@ -41,6 +42,15 @@ describe("the generated import table", () => {
     ["OpenSSL", "pyOpenSSL"],
     ["pkg_resources", "setuptools"],
     ["cv2", "opencv-python"],
+    ["faiss", "faiss-cpu"],
+    ["bson", "pymongo"],
+    ["_cffi_backend", "cffi"],
+    ["win32api", "pywin32"],
+    ["win32con", "pywin32"],
+    ["Foundation", "pyobjc-framework-Cocoa"],
+    ["mysql.connector", "mysql-connector-python"],
+    ["rest_framework", "djangorestframework"],
+    ["paho.mqtt.client", "paho-mqtt"],
   ])("%s is provided first by %s", (module, distribution) => {
     expect(candidateDistributions(module)[0]).toBe(distribution);
   });
@@ -51,7 +61,10 @@ describe("the generated import table", () => {
       "opencv-python-headless",
       "opencv-contrib-python",
       "opencv-contrib-python-headless",
+      // The same-name guess comes last; inference never suggests it when the table knows better.
+      "cv2",
     ]);
+    expect(tableDistributions("cv2")).toHaveLength(4);
   });
 
   it("keeps the real distribution before the binary repackaging", () => {
@@ -61,7 +74,8 @@ describe("the generated import table", () => {
   it("matches namespace packages by their longest known prefix", () => {
     expect(candidateDistributions("google.cloud.storage.blob")).toEqual(["google-cloud-storage"]);
     expect(candidateDistributions("azure.storage.blob")).toEqual(["azure-storage-blob"]);
-    expect(candidateDistributions("yaml.constructor")).toEqual(["PyYAML"]);
+    expect(candidateDistributions("yaml.constructor")).toEqual(["PyYAML", "yaml"]);
+    expect(tableDistributions("yaml.constructor")).toEqual(["PyYAML"]);
   });
 
   it("guesses the import's own name when the table does not know it", () => {
@@ -82,6 +96,7 @@ describe("the generated import table", () => {
 
   it("answers the reverse question", () => {
     expect(importsProvidedBy("pyyaml")).toEqual(["_yaml", "yaml"]);
+    expect(importsProvidedBy("attrs")).toEqual(["attr", "attrs"]);
     expect(importsProvidedBy("beautifulsoup4")).toContain("bs4");
     expect(importsProvidedBy("opencv-python-headless")).toEqual(["cv2"]);
     expect(importsProvidedBy("Flask-Login")).toEqual(["flask_login"]);

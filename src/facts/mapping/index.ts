@@ -89,25 +89,33 @@ export function importKey(module: string): string {
 
 /**
  * Distributions that may provide `module`, best first: the table's candidates for the longest matching
- * prefix, then shorter prefixes; when the table does not know the module, the default guess (its
- * import key, normalised: `requests` → requests, `google.cloud.bigquery` → google-cloud-bigquery).
- * No duplicates under PEP 503 normalisation; the table's spelling wins.
+ * prefix, then shorter prefixes, then the default guess — the import key itself, normalised (`requests`
+ * → requests, `google.cloud.bigquery` → google-cloud-bigquery). The guess stays last even when the table
+ * knows the name, because a same-name project often exists beside the mapped one (`jwt` beside PyJWT,
+ * `serial` beside pyserial); it is left out only for a namespace sub-package the table matched
+ * (`google.protobuf` is protobuf, and no project is called google-protobuf). No duplicates under PEP 503
+ * normalisation; the table's spelling wins.
  */
 export function candidateDistributions(module: string): string[] {
-  const result: string[] = [];
-  const seen = new Set<string>();
-  const add = (distribution: string) => {
-    const key = normalizeName(distribution);
-    if (seen.has(key)) return;
-    seen.add(key);
-    result.push(distribution);
-  };
-  for (const prefix of modulePrefixes(module)) {
-    for (const distribution of table().byImport.get(prefix) ?? []) add(distribution);
-  }
   const key = importKey(module);
-  if (!table().byImport.has(key)) add(normalizeName(key));
-  return result;
+  const guess = !key.includes(".") || !table().byImport.has(key) ? [normalizeName(key)] : [];
+  return uniqueDistributions([...tableDistributions(module), ...guess]);
+}
+
+/** The table's distributions for `module` alone, longest matching prefix first; [] when it knows none. */
+export function tableDistributions(module: string): string[] {
+  return uniqueDistributions(modulePrefixes(module).flatMap((prefix) => table().byImport.get(prefix) ?? []));
+}
+
+/** Drops later spellings of a name already present under PEP 503 normalisation, keeping order. */
+export function uniqueDistributions(names: string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name) => {
+    const key = normalizeName(name);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

@@ -35,6 +35,12 @@ describe("inferDependencies", () => {
     expect(result).toEqual({ undeclared: [], undeclaredOptional: [], undeclaredTypeOnly: [], unused: [] });
   });
 
+  it("accepts a same-name project the table does not list (jwt beside PyJWT)", () => {
+    const result = inferDependencies(importsOf({ name: "jwt" }, { name: "serial" }), ["jwt", "serial"]);
+    expect(result.undeclared).toEqual([]);
+    expect(result.unused).toEqual([]);
+  });
+
   it("reports undeclared imports with their candidates and files, apart by kind", () => {
     const result = inferDependencies(
       importsOf(

@@ -6,7 +6,14 @@
 import { normalizeName } from "../../standards/names.js";
 import { tryParseRequirement } from "../../standards/pep508.js";
 import type { ImportFacts, ImportUse, InferredFacts, UndeclaredImport } from "../types.js";
-import { candidateDistributions, importKey, installedImportIndex, longestKnownPrefix } from "./index.js";
+import {
+  candidateDistributions,
+  importKey,
+  installedImportIndex,
+  longestKnownPrefix,
+  tableDistributions,
+  uniqueDistributions,
+} from "./index.js";
 import { usedWithoutImport } from "./used-without-import.js";
 
 export interface InferOptions {
@@ -39,11 +46,11 @@ export function inferDependencies(
           ? "optional"
           : "required";
     for (const key of importKeys(use)) {
-      const candidates = candidatesFor(key, installed);
-      const provider = candidates.find((name) => declaredNames.has(normalizeName(name)));
-      for (const name of candidates) used.add(normalizeName(name));
+      const { possible, suggested } = candidatesFor(key, installed);
+      const provider = possible.find((name) => declaredNames.has(normalizeName(name)));
+      for (const name of possible) used.add(normalizeName(name));
       if (provider) continue;
-      const entry = undeclared.get(key) ?? { import: key, candidates, files: [], kind };
+      const entry = undeclared.get(key) ?? { import: key, candidates: suggested, files: [], kind };
       entry.files = [...new Set([...entry.files, ...use.files])].sort();
       if (rankOf(kind) < rankOf(entry.kind)) entry.kind = kind;
       undeclared.set(key, entry);
@@ -109,17 +116,19 @@ function importKeys(use: ImportUse): string[] {
   return keys.filter((key) => !keys.some((other) => other.startsWith(`${key}.`)));
 }
 
-/** Installed metadata first (exact), then the table and the default guess; no duplicates. */
-function candidatesFor(key: string, installed: ReadonlyMap<string, string[]>): string[] {
+/**
+ * `possible`: every distribution that may provide `key` — installed metadata first (exact), then the
+ * table, then the same-name guess — used to decide whether it is declared. `suggested`: what to tell the
+ * user to add; the same-name guess only when nothing better is known (`cv2` is not installable).
+ */
+function candidatesFor(
+  key: string,
+  installed: ReadonlyMap<string, string[]>,
+): { possible: string[]; suggested: string[] } {
   const exact = longestKnownPrefix(key, installed)?.distributions ?? [];
-  const result: string[] = [];
-  const seen = new Set<string>();
-  for (const name of [...exact, ...candidateDistributions(key)]) {
-    if (seen.has(normalizeName(name))) continue;
-    seen.add(normalizeName(name));
-    result.push(name);
-  }
-  return result;
+  const possible = uniqueDistributions([...exact, ...candidateDistributions(key)]);
+  const known = uniqueDistributions([...exact, ...tableDistributions(key)]);
+  return { possible, suggested: known.length > 0 ? known : possible };
 }
 
 function rankOf(kind: "required" | "optional" | "typeOnly"): number {

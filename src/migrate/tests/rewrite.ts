@@ -46,13 +46,25 @@ const FIXTURE_RENAMES: Record<string, string> = {
 const TESTCASE_API =
   /^(assert\w*|fail\w*|skipTest|addCleanup|doCleanups|subTest|enterContext|id|shortDescription|run|debug|addTypeEqualityFunc|countTestCases|defaultTestResult|_\w+)$/;
 
-export function rewriteTestSource(src: string): RewriteResult {
+export function rewriteTestSource(source: string): RewriteResult {
+  // Work on LF text and give CRLF files their line endings back, so inserted lines match the file's.
+  const crlf = source.includes("\r\n");
+  const result = rewriteLf(crlf ? source.replace(/\r\n/g, "\n") : source);
+  return crlf ? { ...result, text: result.text.replace(/\n/g, "\r\n") } : result;
+}
+
+function rewriteLf(original: string): RewriteResult {
+  // First pass: `cm.exception` → `cm.value` for every `with …assertRaises(…) as cm` that will be converted, so
+  // the second pass can rewrite statements that mention it without overlapping edits. Lengths change but
+  // lines do not, so the line numbers of both passes agree.
+  const renamed = renameExceptionAliases(original);
+  const src = renamed.text;
   const tokens = scan(src);
   const edits: Edit[] = [];
-  const conversions: Conversion[] = [];
+  const conversions: Conversion[] = [...renamed.conversions];
   const notes: string[] = [];
   const noseNames = noseImports(src, tokens);
-  const line = (offset: number) => src.slice(0, offset).split("\n").length;
+  const line = (offset: number) => lineOf(src, offset);
   const record = (start: number, end: number, text: string) => {
     edits.push({ start, end, text });
     conversions.push({ line: line(start), from: firstLine(src.slice(start, end)), to: firstLine(text) });
@@ -77,7 +89,8 @@ export function rewriteTestSource(src: string): RewriteResult {
       const replacement = unittestName ? convertCall(unittestName, args, indentAt(src, t.start), true) : null;
       if (replacement) record(t.start, (tokens[close] as Token).end, replacement);
     } else if (word === "with") {
-      convertWith(src, tokens, i, noseNames, record, edits);
+      const converted = convertWith(src, tokens, i, noseNames);
+      if (converted) record(converted.start, converted.end, converted.text);
     }
   }
 
@@ -88,6 +101,7 @@ export function rewriteTestSource(src: string): RewriteResult {
   }
   const noseImportEdit = removeUnusedNoseImport(src, tokens, edits, noseNames);
   if (noseImportEdit) edits.push(noseImportEdit);
+  conversions.sort((a, b) => a.line - b.line);
   return { text: applyEdits(src, edits), conversions, notes };
 }
 
@@ -115,47 +129,83 @@ function convertCall(method: string, args: Arg[], indent: string, nose: boolean)
   return null;
 }
 
-/** `with self.assertRaises(E) as cm:` → `with pytest.raises(E) as cm:`, and `cm.exception` → `cm.value`. */
+/** The `self.assertRaises(…)` (or nose `assert_raises(…)`) of a `with` statement at token `i`, converted. */
 function convertWith(
   src: string,
   tokens: Token[],
   i: number,
   noseNames: Set<string>,
-  record: (start: number, end: number, text: string) => void,
-  edits: Edit[],
-): void {
+): (Edit & { close: number }) | null {
   const viaSelf = textOf(src, tokens[i + 1]) === "self" && textOf(src, tokens[i + 2]) === ".";
   const nameIndex = viaSelf ? i + 3 : i + 1;
   const name = textOf(src, tokens[nameIndex]);
   const method = viaSelf ? name : name === "assert_raises" && noseNames.has(name) ? "assertRaises" : "";
   const target = RAISES_CONTEXTS[method];
-  if (!target || textOf(src, tokens[nameIndex + 1]) !== "(") return;
+  if (!target || textOf(src, tokens[nameIndex + 1]) !== "(") return null;
   const open = nameIndex + 1;
   const close = matchingClose(src, tokens, open);
-  if (close < 0) return;
+  if (close < 0) return null;
   const args = splitArgs(src, tokens, open, close);
   const regex = method.includes("Regex");
-  if (args.length !== (regex ? 2 : 1) || args.some((a) => a.keyword !== null)) return;
+  if (args.length !== (regex ? 2 : 1) || args.some((a) => a.keyword !== null)) return null;
   const [kind, pattern] = args;
   const inner = regex ? `${kind?.text}, match=${pattern?.text}` : (kind?.text ?? "");
-  const start = (tokens[i + 1] as Token).start;
-  record(start, (tokens[close] as Token).end, `${target}(${inner})`);
-  // `as cm` then `cm.exception` inside the block: pytest's ExceptionInfo calls it `value`.
-  if (textOf(src, tokens[close + 1]) === "as" && target === "pytest.raises") {
-    const alias = textOf(src, tokens[close + 2]);
-    const withIndent = indentAt(src, (tokens[i] as Token).start).length;
-    const bodyEnd = blockEnd(src, tokens, close, withIndent - 4);
-    for (let k = close + 3; k < bodyEnd; k++) {
+  return {
+    start: (tokens[i + 1] as Token).start,
+    end: (tokens[close] as Token).end,
+    text: `${target}(${inner})`,
+    close,
+  };
+}
+
+/** `with self.assertRaises(E) as cm:` … `cm.exception`: pytest's ExceptionInfo calls it `cm.value`. */
+function renameExceptionAliases(src: string): { text: string; conversions: Conversion[] } {
+  const tokens = scan(src);
+  const noseNames = noseImports(src, tokens);
+  const edits: Edit[] = [];
+  const conversions: Conversion[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (textOf(src, tokens[i]) !== "with" || !isStatementStart(tokens, i)) continue;
+    const converted = convertWith(src, tokens, i, noseNames);
+    if (!converted?.text.startsWith("pytest.raises") || textOf(src, tokens[converted.close + 1]) !== "as")
+      continue;
+    const alias = textOf(src, tokens[converted.close + 2]);
+    // The alias lives on after the block: rename up to the end of the enclosing function.
+    const end = blockEnd(src, tokens, converted.close, enclosingDefIndent(src, tokens, i));
+    for (let k = converted.close + 3; k < end; k++) {
       if (
-        textOf(src, tokens[k]) === alias &&
-        textOf(src, tokens[k + 1]) === "." &&
-        textOf(src, tokens[k + 2]) === "exception"
-      ) {
-        const attr = tokens[k + 2] as Token;
-        edits.push({ start: attr.start, end: attr.end, text: "value" });
-      }
+        textOf(src, tokens[k]) !== alias ||
+        textOf(src, tokens[k + 1]) !== "." ||
+        textOf(src, tokens[k + 2]) !== "exception"
+      )
+        continue;
+      if (textOf(src, tokens[k - 1]) === ".") continue;
+      const attr = tokens[k + 2] as Token;
+      edits.push({ start: attr.start, end: attr.end, text: "value" });
+      conversions.push({ line: lineOf(src, attr.start), from: `${alias}.exception`, to: `${alias}.value` });
     }
   }
+  return { text: applyEdits(src, edits), conversions };
+}
+
+/** Indentation of the `def` around token `i`, or -1 at module level (the block then runs to the end). */
+function enclosingDefIndent(src: string, tokens: Token[], i: number): number {
+  let limit = indentAt(src, (tokens[i] as Token).start).length;
+  for (let k = i - 1; k >= 0; k--) {
+    if (!isStatementStart(tokens, k)) continue;
+    const indent = indentAt(src, (tokens[k] as Token).start).length;
+    if (indent >= limit) continue;
+    const word = textOf(src, tokens[k]);
+    if (word === "def" || (word === "async" && textOf(src, tokens[k + 1]) === "def")) return indent;
+    limit = indent;
+  }
+  return -1;
+}
+
+function lineOf(src: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (src.charCodeAt(i) === 10) line++;
+  return line;
 }
 
 function convertClasses(

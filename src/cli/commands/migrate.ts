@@ -1,0 +1,169 @@
+import { DhtlError, ExitCode } from "../../core/errors.js";
+import type { MigrationPlan, MigrationResult } from "../../migrate/index.js";
+import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
+import { type Output, paint } from "../output.js";
+
+/**
+ * Sub-migrations reached as `dhtl migrate <word> …`. Extension point: `migrate tests` registers here with
+ * one line, e.g. `tests: async (ctx) => (await import("../../migrate/tests/index.js")).runMigrateTests(ctx)`.
+ * Any other first argument is the project path.
+ */
+const subcommands: Record<string, (ctx: CommandContext) => Promise<number>> = {};
+
+export const migrateCommand: CommandSpec = {
+  name: "migrate",
+  summary: "convert a pip/Poetry/Pipenv/conda/setuptools project to pyproject.toml + uv.lock (diff first)",
+  args: "[args...]",
+  options: [
+    {
+      flags: "--from <format>",
+      description: "source format: pip, poetry, pipenv, conda or setuptools (default: detected)",
+    },
+    dryRunOption,
+    yesOption,
+    { flags: "--remove-old", description: "delete the old manifests and lock files once migrated" },
+    jsonOption,
+  ],
+  help: [
+    "Usage: dhtl migrate [path]   (a folder named like a sub-migration must be written ./name)",
+    "",
+    "Writes a PEP 621 pyproject.toml (edited in place when one exists: comments and layout kept) and a",
+    "uv.lock that keeps the old lock's versions (poetry.lock, Pipfile.lock, pdm.lock, pinned requirements)",
+    "wherever they still fit; every version that changed is reported. The previous files are copied to",
+    ".dhtl/migrate-backup/<n>/ first. Old files stay unless --remove-old.",
+    "",
+    "--dry-run prints the plan and the diff and writes nothing. Without --yes a terminal is asked;",
+    "without a terminal nothing is written and the exit code is 4.",
+  ].join("\n"),
+  async run(ctx) {
+    const [first, ...rest] = ctx.args;
+    const sub = first === undefined ? undefined : subcommands[first];
+    if (sub) return sub({ ...ctx, args: rest });
+    return migrateProject(ctx, first ?? ".");
+  },
+};
+
+async function migrateProject({ options, out }: CommandContext, path: string): Promise<number> {
+  const { resolve } = await import("node:path");
+  const { applyMigration, collectMigrationInput, planMigration, SOURCE_KINDS } = await import(
+    "../../migrate/index.js"
+  );
+  const from = options.from;
+  if (from !== undefined && !(SOURCE_KINDS as readonly unknown[]).includes(from)) {
+    throw new DhtlError("badInput", `--from ${String(from)}: expected one of ${SOURCE_KINDS.join(", ")}`);
+  }
+  const { root, input } = collectMigrationInput(resolve(path), from as MigrationPlan["source"] | undefined);
+  const plan = planMigration(input);
+  const json = Boolean(options.json);
+  if (!json) await printPlan(out, plan);
+  if (options.dryRun) {
+    if (json) out.line(JSON.stringify(await toJson(plan, null), null, 2));
+    return ExitCode.ok;
+  }
+  if (!options.yes) {
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !json;
+    if (!interactive || !(await confirm("Write these changes and lock with uv?"))) {
+      if (json) out.line(JSON.stringify(await toJson(plan, null), null, 2));
+      else out.line("nothing written; run again with --yes to apply");
+      return ExitCode.refused;
+    }
+  }
+  const { ensureUv } = await import("../../run/uv.js");
+  const uv = await ensureUv({ out });
+  const done = out.step("uv lock (keeping the old lock's versions)");
+  const result = await applyMigration(root, plan, { uv: uv.path, removeOld: Boolean(options.removeOld) });
+  done(`${result.keptVersions} kept, ${result.changedVersions.length} changed`);
+  if (json) out.line(JSON.stringify(await toJson(plan, result), null, 2));
+  else printResult(out, plan, result);
+  return ExitCode.ok;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
+  const { unifiedDiff } = await import("../../standardize/diff.js");
+  return {
+    source: plan.source,
+    detectedBecause: plan.detectedBecause,
+    buildSystem: { backend: plan.build.backend, requires: plan.build.requires, reason: plan.build.reason },
+    changes: plan.changes.map((c) => ({
+      path: c.path,
+      created: c.before === null,
+      diff: unifiedDiff(c.path, c.before, c.after),
+    })),
+    oldFiles: plan.oldFiles,
+    oldLockedVersions: plan.oldLock.length,
+    review: plan.review,
+    notes: plan.notes,
+    condaOnly: plan.condaOnly,
+    written: result?.written ?? [],
+    removed: result?.removed ?? [],
+    backupDir: result?.backupDir ?? null,
+    keptVersions: result?.keptVersions ?? null,
+    changedVersions: result?.changedVersions ?? [],
+    pinsDropped: result?.pinsDropped ?? false,
+  };
+}
+
+async function printPlan(out: Output, plan: MigrationPlan): Promise<void> {
+  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const c = out.color;
+  const p = plan.project;
+  out.line(`${paint(c, "bold", `migrate from ${plan.source}`)} (${plan.detectedBecause})`);
+  out.line(`build system: ${plan.build.backend ?? "none"} — ${plan.build.reason}`);
+  const groups = Object.keys(p.dependencyGroups);
+  out.line(
+    `${p.dependencies.length} dependencies, ${Object.keys(p.optionalDependencies).length} extras, ` +
+      `groups: ${groups.length ? groups.join(", ") : "none"}, ${Object.keys(p.sources).length} sources, ` +
+      `${p.indexes.length} indexes, ${p.constraints.length} constraints`,
+  );
+  for (const change of plan.changes) {
+    for (const line of unifiedDiff(change.path, change.before, change.after).trimEnd().split("\n")) {
+      const style = /^\+(?!\+\+)/.test(line)
+        ? "green"
+        : /^-(?!--)/.test(line)
+          ? "red"
+          : line.startsWith("@@")
+            ? "cyan"
+            : null;
+      out.line(style ? paint(c, style, line) : line);
+    }
+  }
+  if (plan.oldLock.length > 0) {
+    const files = [...new Set(plan.oldLock.map((l) => l.file))].join(", ");
+    out.line(
+      `old lock: ${plan.oldLock.length} versions from ${files}, kept in uv.lock wherever they still fit`,
+    );
+  }
+  if (plan.oldFiles.length > 0) out.line(`no longer used once migrated: ${plan.oldFiles.join(", ")}`);
+  for (const item of plan.condaOnly)
+    out.line(`${paint(c, "yellow", "conda-only")} ${item.spec}: ${item.what}`);
+  for (const item of plan.review) out.line(`${paint(c, "yellow", "review")} ${item}`);
+  for (const note of plan.notes) out.line(`${paint(c, "dim", "note")} ${note}`);
+}
+
+function printResult(out: Output, plan: MigrationPlan, result: MigrationResult): void {
+  const c = out.color;
+  out.line(`${paint(c, "green", "✓")} wrote ${result.written.join(", ")}`);
+  if (plan.oldLock.length > 0) {
+    out.line(`kept ${result.keptVersions} of ${plan.oldLock.length} old locked versions`);
+    if (result.pinsDropped)
+      out.line(`${paint(c, "yellow", "!")} the old versions could not all hold together: uv resolved afresh`);
+  }
+  for (const change of result.changedVersions) {
+    out.line(`  ${change.name} ${change.old} → ${change.new ?? "(no longer needed)"}`);
+  }
+  if (result.removed.length > 0) out.line(`removed ${result.removed.join(", ")}`);
+  else if (plan.oldFiles.length > 0) {
+    out.line(`no longer used: ${plan.oldFiles.join(", ")} (delete them, or run again with --remove-old)`);
+  }
+  if (result.backupDir) out.line(`previous files copied to ${result.backupDir}/ (copy them back to undo)`);
+}

@@ -1,0 +1,200 @@
+/**
+ * Finding tools on PATH and asking their versions, all without a shell. A missing tool, or one that fails
+ * to run, is absent; one that hangs past the timeout is present with an unknown version.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { run } from "../../core/exec.js";
+import { programBehindShim, pyenvActiveVersions, pyenvRootOf } from "../../python/discover.js";
+import { installedScriptVersion, nodePackageVersion } from "./installed-version.js";
+
+export interface ToolInfo {
+  name: string;
+  /** `1.2.3` as the tool reports it, or null when it printed no version (or timed out). */
+  version: string | null;
+  /** Where it was found (an executable on PATH, or a directory for shell-function tools such as nvm). */
+  path: string;
+}
+
+export interface ToolSpec {
+  name: string;
+  /** Executable names to look for, first found wins (`pip`, then `pip3`). */
+  commands?: string[];
+  /** Arguments that print the version (default `--version`). */
+  args?: string[];
+  /**
+   * For tools that are Python console scripts: the distribution whose installed `*.dist-info` gives the
+   * version without starting Python (pip alone costs ~150 ms of CPU to print its version).
+   */
+  distribution?: string;
+  /** For tools that are Node scripts: the npm package whose `package.json` gives the version. */
+  nodePackage?: string;
+}
+
+export const PYTHON_PACKAGE_MANAGERS: ToolSpec[] = [
+  { name: "uv" },
+  { name: "pip", commands: ["pip", "pip3"], distribution: "pip" },
+  { name: "pipx", distribution: "pipx" },
+  { name: "poetry", distribution: "poetry" },
+  { name: "pipenv", distribution: "pipenv" },
+  { name: "pdm", distribution: "pdm" },
+  { name: "hatch", distribution: "hatch" },
+  { name: "conda" },
+  { name: "mamba" },
+  { name: "micromamba" },
+];
+
+export const SYSTEM_PACKAGE_MANAGERS: ToolSpec[] = [
+  { name: "apt", commands: ["apt-get", "apt"] },
+  { name: "dnf" },
+  { name: "yum" },
+  { name: "pacman" },
+  { name: "zypper" },
+  { name: "apk" },
+  { name: "brew" },
+  { name: "port", args: ["version"] },
+  { name: "choco" },
+  { name: "scoop" },
+];
+
+export const DEV_TOOLS: ToolSpec[] = [
+  { name: "gcc" },
+  { name: "clang" },
+  { name: "make" },
+  { name: "cmake" },
+  { name: "ninja" },
+  { name: "pkg-config" },
+  { name: "cargo" },
+  { name: "rustc" },
+  { name: "rustup" },
+  { name: "go", args: ["version"] },
+  { name: "node" },
+  { name: "npm", nodePackage: "npm" },
+  { name: "yarn", nodePackage: "yarn" },
+  { name: "pnpm", nodePackage: "pnpm" },
+  { name: "bun" },
+  { name: "fnm" },
+  { name: "volta" },
+  { name: "n" },
+  { name: "asdf" },
+  { name: "mise" },
+  { name: "pyenv" },
+  { name: "git" },
+  { name: "gh" },
+  { name: "docker" },
+];
+
+export type ToolLocator = (command: string) => Promise<string | null>;
+
+/**
+ * Finds a command on PATH. A pyenv shim is replaced by the program it would run, found on disk: running
+ * the shim costs a bash start-up per tool, and for a tool the active version lacks it only fails.
+ */
+export function toolLocator(env: NodeJS.ProcessEnv): ToolLocator {
+  const pyenvRoot = pyenvRootOf(env);
+  const shims = join(pyenvRoot, "shims");
+  let active: Promise<string[]> | undefined;
+  const pathWithoutShims = (env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => dir !== shims)
+    .join(delimiter);
+  return async (command) => {
+    const path = which(command, env);
+    if (!path || dirname(path) !== shims) return path;
+    active ??= pyenvActiveVersions(env, pyenvRoot);
+    return (
+      programBehindShim(pyenvRoot, await active, command) ??
+      which(command, { ...env, PATH: pathWithoutShims })
+    );
+  };
+}
+
+/** Runs `<tool> --version`; absent when not found or when it fails. */
+export async function probeTool(
+  spec: ToolSpec,
+  locate: ToolLocator,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<ToolInfo | null> {
+  let path: string | null = null;
+  for (const command of spec.commands ?? [spec.name]) {
+    path = await locate(command);
+    if (path) break;
+  }
+  if (!path) return null;
+  const installed =
+    (spec.distribution ? installedScriptVersion(path, spec.distribution) : null) ??
+    (spec.nodePackage ? nodePackageVersion(path, spec.nodePackage) : null);
+  if (installed) return { name: spec.name, version: installed, path };
+  const result = await run(path, spec.args ?? ["--version"], { env, timeoutMs, cwd: "/" });
+  if (result.timedOut) return { name: spec.name, version: null, path };
+  if (result.code !== 0) return null;
+  return { name: spec.name, version: versionIn(result.stdout) ?? versionIn(result.stderr), path };
+}
+
+/** The first dotted version on the first line that has one (`gcc (Debian 12.2.0-14) 12.2.0` → 12.2.0). */
+export function versionIn(output: string): string | null {
+  for (const line of output.split(/\r?\n/)) {
+    const match = /(\d+(?:\.\d+)+)/.exec(line);
+    if (match) return match[1]!;
+  }
+  return null;
+}
+
+/** nvm is a shell function, not a program: it is installed when `$NVM_DIR/nvm.sh` exists. */
+export function findNvm(env: NodeJS.ProcessEnv): ToolInfo | null {
+  const dir = env.NVM_DIR || join(homeOf(env), ".nvm");
+  if (!isFile(join(dir, "nvm.sh"))) return null;
+  let version: string | null = null;
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: unknown };
+    if (typeof manifest.version === "string") version = manifest.version;
+  } catch {}
+  return { name: "nvm", version, path: dir };
+}
+
+/** Looks a command up on PATH like a shell would, without running one. */
+export function which(command: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const extensions =
+    process.platform === "win32"
+      ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";").map((e) => e.toLowerCase())
+      : [""];
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue;
+    for (const extension of extensions) {
+      const path = join(dir, command + extension);
+      if (isExecutable(path)) return path;
+    }
+  }
+  return null;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() && (process.platform === "win32" || (stat.mode & 0o111) !== 0);
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME || env.USERPROFILE || homedir();
+}
+
+/** The tools that answered, keyed by name in sorted order so JSON output is stable. */
+export function present(tools: (ToolInfo | null)[]): Record<string, ToolInfo> {
+  const found = tools
+    .filter((tool): tool is ToolInfo => tool !== null)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return Object.fromEntries(found.map((tool) => [tool.name, tool]));
+}

@@ -1,0 +1,97 @@
+/**
+ * Locks the migrated project with real uv while keeping the old lock's versions: the first `uv lock` runs
+ * with every old pin added as a temporary `[tool.uv] constraint-dependencies` entry, then the final
+ * pyproject.toml (without them) is locked again, and uv keeps what uv.lock already holds wherever it still
+ * fits. When the old pins cannot all hold together, uv resolves without them and the report says so.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { isDhtlError } from "../core/errors.js";
+import { writeFileAtomic } from "../core/fs.js";
+import { explainUvFailure, runUv } from "../run/uv.js";
+import { normalizeVersion } from "../standards/pep440.js";
+import { readUvLockVersions } from "./old-lock.js";
+import { appendBlock, patchToml } from "./toml-edit.js";
+import type { OldLockedVersion, VersionChange } from "./types.js";
+
+export interface LockRequest {
+  root: string;
+  uv: string;
+  /** The final pyproject.toml text. */
+  pyproject: string;
+  /** Every version the old lock had (for the report). */
+  oldLock: OldLockedVersion[];
+  /** The old pins worth trying to keep (those the new requirements still allow). */
+  keep: OldLockedVersion[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LockOutcome {
+  pinsDropped: boolean;
+  changed: VersionChange[];
+  kept: number;
+}
+
+export async function lockKeepingVersions(request: LockRequest): Promise<LockOutcome> {
+  const { root, uv, env } = request;
+  const path = join(root, "pyproject.toml");
+  let pinsDropped = false;
+  if (request.keep.length > 0) {
+    writeFileAtomic(path, withTemporaryPins(request.pyproject, request.keep));
+    try {
+      await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
+    } catch (error) {
+      if (!isDhtlError(error) || !isNoSolution(error.message)) throw error;
+      pinsDropped = true;
+    }
+  }
+  writeFileAtomic(path, request.pyproject);
+  await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
+  const locked = readUvLockVersions(readFileSync(join(root, "uv.lock"), "utf8"));
+  return { pinsDropped, ...compareVersions(request.oldLock, locked) };
+}
+
+/** The pyproject text with `name==version` for each pin appended to `[tool.uv] constraint-dependencies`. */
+export function withTemporaryPins(pyproject: string, pins: OldLockedVersion[]): string {
+  const lines = pins.map((p) => `${p.name}==${p.version}`);
+  const doc = parseToml(pyproject) as { tool?: { uv?: Record<string, unknown> } };
+  if (doc.tool?.uv === undefined) {
+    return appendBlock(pyproject, `[tool.uv]\nconstraint-dependencies = ${JSON.stringify(lines)}\n`);
+  }
+  return patchToml(pyproject, (patched) => {
+    const uvTable = (patched.tool as Record<string, Record<string, unknown>>).uv!;
+    const existing = Array.isArray(uvTable["constraint-dependencies"])
+      ? uvTable["constraint-dependencies"]
+      : [];
+    uvTable["constraint-dependencies"] = [...existing, ...lines];
+  });
+}
+
+/** Old pins against the new lock: every version that moved or disappeared. */
+export function compareVersions(
+  oldLock: OldLockedVersion[],
+  locked: Map<string, string>,
+): { changed: VersionChange[]; kept: number } {
+  const changed: VersionChange[] = [];
+  let kept = 0;
+  for (const pin of oldLock) {
+    const now = locked.get(pin.name) ?? null;
+    if (now !== null && sameVersion(now, pin.version)) kept++;
+    else changed.push({ name: pin.name, old: pin.version, new: now });
+  }
+  changed.sort((a, b) => a.name.localeCompare(b.name));
+  return { changed, kept };
+}
+
+/** runUv's message names an unsatisfiable resolution in its own words and quotes uv's. */
+function isNoSolution(message: string): boolean {
+  return (
+    explainUvFailure(message)?.kind === "noSolution" ||
+    /cannot be satisfied together|unsatisfiable/.test(message)
+  );
+}
+
+function sameVersion(a: string, b: string): boolean {
+  return (normalizeVersion(a) ?? a) === (normalizeVersion(b) ?? b);
+}

@@ -1,0 +1,219 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { applyMigrateTests, findTestFiles, planMigrateTests } from "../../src/migrate/tests/index.js";
+import { rewriteTestSource } from "../../src/migrate/tests/rewrite.js";
+
+const FIXTURE = join(import.meta.dirname, "../fixtures/migrate-tests/project");
+
+function copyFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-tests-"));
+  cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+let python = "";
+
+/** A real pytest in a uv venv of its own, outside the checkout. */
+beforeAll(() => {
+  const venv = join(mkdtempSync(join(tmpdir(), "dhtl-pytest-venv-")), "venv");
+  execFileSync("uv", ["venv", "--quiet", "--python", "python3", venv]);
+  python = join(venv, "bin", "python");
+  execFileSync("uv", ["pip", "install", "--quiet", "--python", python, "pytest"]);
+}, 120_000);
+
+/** Runs pytest on the project and returns the counts from its summary line. */
+function runPytest(dir: string): { passed: number; failed: number; summary: string } {
+  const result = spawnSync(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", dir], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+  });
+  const summary = result.stdout.trim().split("\n").at(-1) ?? "";
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
+  return { passed: count("passed"), failed: count("failed") + count("error"), summary };
+}
+
+describe("migrate tests on the fixture suite, with real pytest", () => {
+  test("the suite passes with the same number of tests before and after, and a second run changes nothing", async () => {
+    const dir = copyFixture();
+    const before = runPytest(dir);
+    expect(before.failed, before.summary).toBe(0);
+    expect(before.passed).toBe(12);
+
+    const plan = planMigrateTests(dir);
+    expect(plan.files.map((f) => f.path)).toEqual(["tests/test_calc.py"]);
+    await applyMigrateTests(plan, python);
+
+    const after = runPytest(dir);
+    expect(after, after.summary).toMatchObject({ passed: before.passed, failed: 0 });
+    expect(planMigrateTests(dir).files).toEqual([]);
+  }, 60_000);
+
+  test("comments, multi-line calls and messages survive; classes that need TestCase keep it", () => {
+    const plan = planMigrateTests(copyFixture());
+    const file = plan.files[0];
+    expect(file?.after).toContain(`        assert (
+            add(
+                self.numbers[0],  # first
+                self.numbers[1],
+            )
+            == 3  # expected sum
+        ), "sum of the first two"`);
+    expect(file?.after).toContain('        assert add(1, 2) == 3, "one plus two"  # with a message\n');
+    expect(file?.after).toContain("        # Fresh numbers for every test.\n");
+    expect(file?.after).toContain("class TestAdd:\n    def setup_method(self):");
+    expect(file?.after).toContain("    @classmethod\n    def setup_class(cls):");
+    expect(file?.after).toContain('        assert "empty" in str(cm.value)\n');
+    expect(file?.after).toContain('        with pytest.raises(ValueError, match=r"nothing to \\w+"):\n');
+    expect(file?.after).toContain("        pytest.raises(ZeroDivisionError, divide, 1, 0)\n");
+    expect(file?.notes).toEqual([
+      "line 77: class CalcChecks keeps unittest.TestCase (pytest collects plain classes only when their name starts with Test)",
+      "line 84: class TestCounts keeps unittest.TestCase (it still uses self.assertCountEqual)",
+    ]);
+    expect(file?.conversions.find((c) => c.line === 21)).toEqual({
+      line: 21,
+      from: "self.assertEqual( …",
+      to: "assert ( …",
+    });
+  });
+
+  test("a file changed after planning is not written", async () => {
+    const dir = copyFixture();
+    const plan = planMigrateTests(dir);
+    const path = join(dir, "tests/test_calc.py");
+    writeFileSync(path, `${readFileSync(path, "utf8")}# edited\n`);
+    await expect(applyMigrateTests(plan, python)).rejects.toMatchObject({ code: "refused" });
+    expect(readFileSync(path, "utf8")).toContain("self.assertEqual(add(1, 2), 3)");
+  });
+
+  test("test files are found by name and folder, skipping hidden folders and venvs", () => {
+    expect(findTestFiles(FIXTURE)).toEqual(["tests/test_calc.py"]);
+  });
+});
+
+describe("rewriteTestSource", () => {
+  const rewrite = (body: string) => rewriteTestSource(body).text;
+
+  test("operands that are not atoms get parentheses; keyword msg becomes the assert message", () => {
+    expect(rewrite("self.assertEqual(a + b, c if d else e, msg='m')\n")).toBe(
+      "assert (a + b) == (c if d else e), 'm'\n",
+    );
+    expect(rewrite("self.assertTrue(a and b)\n")).toBe("assert a and b\n");
+    expect(rewrite("self.assertFalse(not x)\n")).toBe("assert not (not x)\n");
+    expect(rewrite("self.assertEqual(a < b, True)\n")).toBe("assert (a < b) == True\n");
+  });
+
+  test("calls dhtl cannot bind exactly stay as written", () => {
+    const kept = [
+      "self.assertEqual(*pair)\n",
+      "self.assertEqual(a, b, c, d)\n",
+      "self.assertEqual(a, b, unknown=1)\n",
+      "x = self.assertTrue(y)\n",
+      "self.assertTrue(y).real\n",
+      "self.assertAlmostEqual(a, b, places=2, delta=0.1)\n",
+    ];
+    for (const source of kept) expect(rewrite(source), source).toBe(source);
+  });
+
+  test("strings that look like calls are never touched", () => {
+    const source = 's = """\nself.assertEqual(a, b)\n"""\nt = f"{x!r} self.assertTrue(y)"\n';
+    expect(rewrite(source)).toBe(source);
+  });
+
+  test("nose.tools asserts become plain asserts and the import goes when nothing uses it", () => {
+    const source = [
+      "from nose.tools import assert_equal, ok_, assert_raises",
+      "",
+      "def test_it():",
+      "    assert_equal(f(1), 2)  # keep me",
+      "    ok_(g(), 'g holds')",
+      "    with assert_raises(KeyError):",
+      "        {}['k']",
+      "",
+    ].join("\n");
+    expect(rewrite(source)).toBe(
+      [
+        "import pytest",
+        "",
+        "def test_it():",
+        "    assert f(1) == 2  # keep me",
+        "    assert g(), 'g holds'",
+        "    with pytest.raises(KeyError):",
+        "        {}['k']",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("import pytest goes after __future__ imports and is not added twice", () => {
+    const source = "from __future__ import annotations\nimport unittest\n\nself.fail('x')\n";
+    expect(rewrite(source)).toBe(
+      "from __future__ import annotations\nimport pytest\nimport unittest\n\npytest.fail('x')\n",
+    );
+    const already = "import pytest\nself.skipTest('later')\n";
+    expect(rewrite(already)).toBe("import pytest\npytest.skip('later')\n");
+  });
+
+  test("a class with super() or subclasses keeps its base and setUp", () => {
+    const source = [
+      "import unittest",
+      "class TestBase(unittest.TestCase):",
+      "    def setUp(self):",
+      "        super().setUp()",
+      "class TestChild(TestBase):",
+      "    def test_x(self):",
+      "        self.assertTrue(1)",
+      "",
+    ].join("\n");
+    const result = rewriteTestSource(source);
+    expect(result.text).toContain("class TestBase(unittest.TestCase):\n    def setUp(self):");
+    expect(result.text).toContain("        assert 1\n");
+    expect(result.notes).toEqual([
+      "line 2: class TestBase keeps unittest.TestCase (other classes inherit from it)",
+    ]);
+    const alone = rewriteTestSource(source.split("class TestChild")[0] ?? "");
+    expect(alone.notes).toEqual(["line 2: class TestBase keeps unittest.TestCase (it calls super())"]);
+  });
+});
+
+describe("the migrate-tests command", () => {
+  test("lists each conversion with file:line, writes only with --yes, and is a no-op afterwards", async () => {
+    const { migrateTestsCommand } = await import("../../src/cli/commands/migrate-tests.js");
+    const dir = copyFixture();
+    const runWith = async (options: Record<string, unknown>) => {
+      const lines: string[] = [];
+      const out = {
+        color: false,
+        quiet: false,
+        line: (t = "") => lines.push(t),
+        warn: () => {},
+        step: () => () => {},
+      };
+      const code = await migrateTestsCommand.run({ args: [dir], options, out, debug: false });
+      return { code, text: lines.join("\n") };
+    };
+    const dry = await runWith({ dryRun: true });
+    expect(dry.code).toBe(0);
+    expect(dry.text).toContain(
+      "tests/test_calc.py:16  self.assertEqual(add(1, 2), 3)  →  assert add(1, 2) == 3",
+    );
+    expect(dry.text).toContain("tests/test_calc.py:63  cm.exception  →  cm.value");
+    expect((await runWith({})).code).toBe(4);
+    expect(readFileSync(join(dir, "tests/test_calc.py"), "utf8")).toContain("self.assertEqual(add(1, 2), 3)");
+    expect((await runWith({ yes: true })).code).toBe(0);
+    const again = await runWith({ json: true });
+    expect(JSON.parse(again.text)).toMatchObject({ written: false, files: [] });
+  }, 30_000);
+});
+
+test("CRLF files keep CRLF line endings, inserted lines included", () => {
+  const source =
+    "import unittest\r\nclass TestX(unittest.TestCase):\r\n    def test_a(self):\r\n        self.assertEqual(\r\n            1,  # one\r\n            1)\r\n";
+  const { text } = rewriteTestSource(source);
+  expect(text).toBe(
+    "import unittest\r\nclass TestX:\r\n    def test_a(self):\r\n        assert (\r\n            1  # one\r\n            == 1\r\n        )\r\n",
+  );
+});
