@@ -74,7 +74,7 @@ for fixture in poetry pipenv pip conda setuptools; do
   esac
   theirs_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
-  echo "time: dhtl ${ours_ms} ms, migrate-to-uv ${theirs_ms} ms (both include uv lock)"
+  echo "time: dhtl ${ours_ms} ms, migrate-to-uv ${theirs_ms} ms (wall clock; uv lock included where it ran)"
   echo "locked (dhtl):          $(locked_versions "$WORK/$fixture-ours")"
   echo "locked (migrate-to-uv): $(locked_versions "$WORK/$fixture-theirs")"
   if [ -f "$WORK/$fixture-theirs/pyproject.toml" ] && [ "$fixture" != conda ] && [ "$fixture" != setuptools ]; then

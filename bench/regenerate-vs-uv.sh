@@ -7,6 +7,12 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 fixture="${1:-$here/examples/hello-app}"
 runs="${2:-7}"
 dhtl=(node "$here/bin/dhtl.js")
+# Both sides run the same uv binary. A pyenv shim costs ~0.1-0.3 s per call (a chain of bash scripts): resolve
+# it once here, so the ratio measures dhtl's own overhead rather than the shim's.
+uv_bin="${UV_BIN:-$(command -v uv)}"
+if head -c 200 "$uv_bin" 2>/dev/null | grep -q pyenv; then uv_bin="$(cd / && pyenv which uv)"; fi
+export DHTL_UV="$uv_bin"
+uv() { "$uv_bin" "$@"; }
 [ -f "$here/dist/dhtl.js" ] || (cd "$here" && npm run build >/dev/null)
 
 work="$(mktemp -d)"
@@ -37,7 +43,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 d=$(median "${dhtl_times[@]}")
 b=$(median "${bare_times[@]}")
 packages=$(find "$work/dhtl/.venv/" -maxdepth 4 -name '*.dist-info' | wc -l)
-echo "fixture: $(basename "$fixture") ($packages packages), runs: $runs, warm cache"
+echo "fixture: $(basename "$fixture") ($packages packages), runs: $runs, warm cache, uv: $uv_bin"
 echo "dhtl regenerate --force    median ${d}s  (${dhtl_times[*]})"
 echo "uv venv + uv sync --frozen median ${b}s  (${bare_times[*]})"
 echo "ratio: $(echo "scale=2; $d / $b" | bc)x (target <= 1.3x)"

@@ -69,6 +69,11 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
       `${head("System deps")}${list(facts.systemDependencies.map((d) => `${d.manager}:${d.name} (${d.phase}, ${d.because})`))}`,
     );
   }
+  if (facts.components?.length) {
+    lines.push(
+      `${head("Components")}${list(facts.components.map((c) => `${c.language} (${c.dir === "." ? "./" : `${c.dir}/`}${c.version ? `, ${c.version.value} from ${c.version.file}` : ""})`))}`,
+    );
+  }
   lines.push(...renderMachine(facts.system, head));
   lines.push(...renderUser(facts.user, head));
   const notes = facts.diagnostics.filter((d) => d.severity !== "error");

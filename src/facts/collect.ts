@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Diagnostic, sortDiagnostics } from "../core/diagnostics.js";
+import { readTextFileSync } from "../core/fs.js";
 import { normalizeName } from "../standards/names.js";
+import { scanComponents } from "./components.js";
 import { collectImports, listSourceFiles } from "./imports/index.js";
 import { collectMachineFacts } from "./machine.js";
 import { readManifests } from "./manifests/registry.js";
@@ -36,8 +38,8 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
   const userPromise = user ? collectUserFacts(root) : Promise.resolve(null);
 
   const manifests = readManifests(listManifestCandidates(root), projectReadContext(root));
-  const project = mergeManifests(manifests);
   const python = resolvePythonVersion(manifests.flatMap((m) => m.python));
+  const project = mergeManifests(manifests, python);
   const pythonMinor =
     python.chosen && python.chosen.kind !== "range" ? minorOf(python.chosen.value) : undefined;
 
@@ -63,14 +65,18 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
     declared: declaredNames,
     imports: imports.thirdParty,
     hasEntryPoints: Object.keys(project.scripts).length > 0,
+    entryPoints: Object.keys(project.scripts),
     isPackage: project.isPackage,
+    readFile: (file) => readProjectText(root, file),
   });
 
   const [system, userFacts] = await Promise.all([machinePromise, userPromise]);
   const systemDependencies = systemDependenciesFor(declaredNames, systemManagersOf(system));
 
+  const components = scanComponents(root);
   const diagnostics: Diagnostic[] = [
     ...manifests.flatMap((m) => m.diagnostics),
+    ...components.diagnostics,
     ...(importResult?.diagnostics ?? []),
     ...(userFacts?.diagnostics ?? []),
   ];
@@ -85,6 +91,7 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
     imports,
     inferred,
     systemDependencies,
+    components: components.components,
     system,
     user: userFacts,
     diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
@@ -104,6 +111,15 @@ export function allDeclared(project: ProjectModel): string[] {
 export function requirementName(requirement: string): string | null {
   const match = requirement.trim().match(/^([A-Za-z0-9][A-Za-z0-9._-]*)/);
   return match?.[1] ? normalizeName(match[1]) : null;
+}
+
+/** Small text files the type detector may look into (settings.py); null when unreadable or not text. */
+function readProjectText(root: string, file: string): string | null {
+  try {
+    return readTextFileSync(join(root, file), file);
+  } catch {
+    return null;
+  }
 }
 
 function localNamesOf(project: ProjectModel): string[] {

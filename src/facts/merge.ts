@@ -1,6 +1,6 @@
 import type { Dependency, ManifestFacts, PackageManager, PythonVersionSource } from "./manifests/types.js";
-import { readStatement } from "./python-version.js";
-import type { ProjectModel } from "./types.js";
+import { readStatement, resolvePythonVersion } from "./python-version.js";
+import type { ProjectModel, PythonFacts } from "./types.js";
 
 /**
  * Which manifest speaks first when several say the same thing: the standard and tool-specific project
@@ -41,8 +41,6 @@ export const RANGE_SOURCES = new Set([
   "python_requires",
   "tool.poetry.dependencies.python",
 ]);
-/** Python sources that pin the version a developer should use. */
-export const PIN_SOURCES = new Set([".python-version", "runtime.txt", ".tool-versions", "mise"]);
 
 function rank(kind: string): number {
   // A reader may report several dialects in one kind (`pyproject:pep621+uv`): the best of them counts.
@@ -53,7 +51,10 @@ function rank(kind: string): number {
 }
 
 /** Merges every manifest into one model; each value remembers the file it came from (`provenance`). */
-export function mergeManifests(manifests: ManifestFacts[]): ProjectModel {
+export function mergeManifests(
+  manifests: ManifestFacts[],
+  python: PythonFacts = resolvePythonVersion(manifests.flatMap((m) => m.python)),
+): ProjectModel {
   const ordered = [...manifests].sort((a, b) => rank(a.kind) - rank(b.kind) || a.file.localeCompare(b.file));
   const provenance: Record<string, string> = {};
   const first = <T>(field: string, pick: (m: ManifestFacts) => T | null | undefined): T | null => {
@@ -82,7 +83,10 @@ export function mergeManifests(manifests: ManifestFacts[]): ProjectModel {
 
   const pythonSources = ordered.flatMap((m) => m.python);
   const requiresPython = asPep440(firstPython(pythonSources, RANGE_SOURCES, provenance, "requiresPython"));
-  const pythonPin = firstPython(pythonSources, PIN_SOURCES, provenance, "pythonPin")?.value.trim() ?? null;
+  // The resolver has already normalised pins (`python-3.12.1`, `cpython@3.13`) to plain versions.
+  const chosen = python.chosen && python.chosen.kind !== "range" ? python.chosen : null;
+  if (chosen) provenance.pythonPin = chosen.file;
+  const pythonPin = chosen?.value ?? null;
 
   const scripts: Record<string, string> = {};
   for (const manifest of [...ordered].reverse()) Object.assign(scripts, manifest.scripts);

@@ -6,6 +6,7 @@ import {
   parsePipfileVersion,
   parsePoetryPython,
   resolvePythonVersion,
+  supportedPythonRange,
 } from "./python-version.js";
 
 const pythonVersion = (value: string): PythonVersionSource => ({
@@ -321,5 +322,14 @@ describe("robustness and determinism", () => {
       expect(other.chosen).toEqual(expected.chosen);
       expect(other.conflicts).toEqual(expected.conflicts);
     }
+  });
+});
+
+describe("supportedPythonRange", () => {
+  test("intersects every stated range, ignores pins, and is null without a range", () => {
+    expect(supportedPythonRange([pythonVersion("3.12"), poetry("^3.10"), pythonRequires(">=3.9")])).toBe(
+      ">=3.10,<4.0",
+    );
+    expect(supportedPythonRange([pythonVersion("3.12")])).toBeNull();
   });
 });

@@ -374,6 +374,16 @@ export function resolvePythonVersion(candidates: PythonVersionSource[]): PythonF
   return { candidates: unique, chosen: choose(usable), conflicts: conflictsBetween(usable), ignored };
 }
 
+/**
+ * The Python versions the project supports, as one PEP 440 specifier: every range stated (requires-python,
+ * python_requires, Poetry's python …) normalised and intersected; pins are ignored. Null when none is stated.
+ * Tool settings that name the oldest supported Python (ruff target-version, mypy python_version) start here.
+ */
+export function supportedPythonRange(candidates: PythonVersionSource[]): string | null {
+  const ranges = candidates.filter((c) => readStatement(c).kind === "range");
+  return resolvePythonVersion(ranges).chosen?.value ?? null;
+}
+
 function dedupe(candidates: PythonVersionSource[]): PythonVersionSource[] {
   const seen = new Set<string>();
   return candidates.filter((c) => {

@@ -16,6 +16,8 @@ export const ROOT_MARKERS = [
   "environment.yml",
   "environment.yaml",
   ".dhtconfig",
+  ".python-version",
+  "runtime.txt",
   "package.json",
   "Cargo.toml",
   "go.mod",
@@ -23,7 +25,7 @@ export const ROOT_MARKERS = [
   "Makefile",
 ] as const;
 
-/** Python-specific markers take precedence over generic ones found in the same directory. */
+/** The nearest directory, walking up from `start`, that holds a marker; `start` itself when none does. */
 export function findProjectRoot(start: string): string {
   const from = resolve(start);
   let stat: ReturnType<typeof statSync>;

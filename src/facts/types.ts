@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../core/diagnostics.js";
+import type { Component } from "./components.js";
 import type { MachineFacts } from "./machine.js";
 import type {
   BuildSystem,
@@ -136,6 +137,8 @@ export interface Facts {
   imports: ImportFacts;
   inferred: InferredFacts;
   systemDependencies: SystemDependency[];
+  /** Node, Rust and Go parts of the project (root or sub-folders), with the toolchain versions they ask for. */
+  components: Component[];
   /** Null when the caller skipped the machine probe. */
   system: MachineFacts | null;
   /** Null when the caller skipped reading the user's configuration. Secrets are already redacted. */

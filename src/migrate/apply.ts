@@ -9,8 +9,8 @@ import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import { FileBackup } from "../run/file-backup.js";
 import { acquireProjectLock } from "../run/project-lock.js";
-import { lockKeepingVersions } from "./lock.js";
-import { pinsWorthKeeping } from "./plan.js";
+import { type LockOutcome, lockKeepingVersions } from "./lock.js";
+import { directNames, pinsWorthKeeping } from "./plan.js";
 import type { MigrationPlan, MigrationResult } from "./types.js";
 
 export const BACKUP_ROOT = ".dhtl/migrate-backup";
@@ -64,7 +64,7 @@ async function applyLocked(
     const pyproject =
       plan.changes.find((c) => c.path === "pyproject.toml")?.after ??
       readFileSync(join(root, "pyproject.toml"), "utf8");
-    let outcome = { pinsDropped: false, changed: [] as MigrationResult["changedVersions"], kept: 0 };
+    let outcome: LockOutcome = { pinsDropped: "none", changed: [], kept: 0 };
     if (options.uv) {
       const keep = pinsWorthKeeping(plan.oldLock, plan.project);
       outcome = await lockKeepingVersions({
@@ -73,6 +73,7 @@ async function applyLocked(
         pyproject,
         oldLock: plan.oldLock,
         keep,
+        direct: directNames(plan.project),
         env: options.env,
       });
     } else {

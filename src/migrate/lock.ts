@@ -24,26 +24,44 @@ export interface LockRequest {
   oldLock: OldLockedVersion[];
   /** The old pins worth trying to keep (those the new requirements still allow). */
   keep: OldLockedVersion[];
+  /** Normalised names of the project's direct dependencies (all lists). */
+  direct: Set<string>;
   env?: NodeJS.ProcessEnv;
 }
 
+/** Which old pins uv could not honour: none, those of indirect dependencies, or all of them. */
+export type PinsDropped = "none" | "transitive" | "all";
+
 export interface LockOutcome {
-  pinsDropped: boolean;
+  pinsDropped: PinsDropped;
   changed: VersionChange[];
   kept: number;
 }
 
+/**
+ * Tries the old pins in tiers: all of them, then only those of direct dependencies (an indirect pin is the
+ * usual casualty of a changed constraint), then none; the final lock without temporary pins keeps whatever
+ * the successful tier locked.
+ */
 export async function lockKeepingVersions(request: LockRequest): Promise<LockOutcome> {
   const { root, uv, env } = request;
   const path = join(root, "pyproject.toml");
-  let pinsDropped = false;
-  if (request.keep.length > 0) {
-    writeFileAtomic(path, withTemporaryPins(request.pyproject, request.keep));
+  const directOnly = request.keep.filter((pin) => request.direct.has(pin.name));
+  const tiers: { pins: OldLockedVersion[]; dropped: PinsDropped }[] = [
+    { pins: request.keep, dropped: "none" },
+    ...(directOnly.length > 0 && directOnly.length < request.keep.length
+      ? [{ pins: directOnly, dropped: "transitive" as const }]
+      : []),
+  ];
+  let pinsDropped: PinsDropped = request.keep.length > 0 ? "all" : "none";
+  for (const tier of request.keep.length > 0 ? tiers : []) {
+    writeFileAtomic(path, withTemporaryPins(request.pyproject, tier.pins));
     try {
       await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
+      pinsDropped = tier.dropped;
+      break;
     } catch (error) {
       if (!isDhtlError(error) || !isNoSolution(error.message)) throw error;
-      pinsDropped = true;
     }
   }
   writeFileAtomic(path, request.pyproject);

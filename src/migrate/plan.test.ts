@@ -40,6 +40,13 @@ describe("planMigration: Poetry 1.x", () => {
     expect(doc.project.authors).toEqual([{ name: "Ada Lovelace", email: "ada@example.org" }]);
   });
 
+  it("writes out the Python classifiers Poetry 1.x added at build time", () => {
+    expect(doc.project.classifiers).toEqual([
+      "Programming Language :: Python :: 3",
+      ...["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"].map((v) => `Programming Language :: Python :: ${v}`),
+    ]);
+  });
+
   it("turns groups into dependency groups and keeps the optional one out of the defaults", () => {
     expect(doc["dependency-groups"]).toEqual({ dev: ["attrs>=23.1,<24.0"], docs: ["packaging>=23"] });
     // dev is uv's default already, docs is optional in Poetry: nothing to add.
@@ -147,7 +154,8 @@ describe("planMigration: other sources", () => {
     const doc = pyprojectOf(plan);
     expect(doc.project.dependencies).toEqual(["six==1.16.0.*", "attrs>=23.1,<24", "idna==3.6"]);
     expect(plan.condaOnly.map((c) => c.name)).toEqual(["libffi", "openssl"]);
-    expect(plan.condaOnly[0]?.what).toMatch(/system package/);
+    expect(plan.condaOnly[0]?.what).toMatch(/apt-get install libffi-dev/);
+    expect(plan.condaOnly[1]?.what).toMatch(/libssl-dev/);
   });
 
   it("setuptools: static setup.py reading, setuptools kept, requirement files as groups and pins", () => {
@@ -174,7 +182,9 @@ describe("planMigration: other sources", () => {
     );
     const plan = planMigration(collectMigrationInput(dir).input);
     expect(plan.review.some((r) => r.startsWith("setup.py:3: install_requires is computed"))).toBe(true);
-    expect(pyprojectOf(plan).project.dependencies).toEqual([]);
+    // Left to setup.py, which still computes it: named in `dynamic`, never written as a guess.
+    expect(pyprojectOf(plan).project.dependencies).toBeUndefined();
+    expect(pyprojectOf(plan).project.dynamic).toEqual(["dependencies"]);
     // setup.py still has work to do: it is not offered for removal.
     expect(plan.oldFiles).not.toContain("setup.py");
   });
@@ -216,6 +226,7 @@ describe("planMigration: other sources", () => {
 
   it("--from overrides detection; a project already on [project] is refused with a hint", () => {
     expect(planFor("setuptools", "pip").source).toBe("pip");
+    expect(() => planFor("setuptools", "pipenv")).toThrow(/no pipenv manifest/);
     const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-plan-pep621-"));
     writeFileSync(join(dir, "pyproject.toml"), '[project]\nname = "x"\nversion = "1"\n');
     expect(() => planMigration(collectMigrationInput(dir).input)).toThrow(DhtlError);

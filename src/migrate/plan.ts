@@ -3,14 +3,16 @@
  * everything a person should know (MigrationPlan). No disk, no processes: tests check plans directly.
  */
 import { parse as parseToml } from "smol-toml";
-import { condaToPypi } from "../facts/manifests/conda-pypi-names.js";
+import { DhtlError } from "../core/errors.js";
 import { isRequirementsFile } from "../facts/manifests/requirements.js";
 import type { ManifestFacts, PythonVersionSource } from "../facts/manifests/types.js";
 import { mergeManifests } from "../facts/merge.js";
+import { resolvePythonVersion } from "../facts/python-version.js";
 import { isValidDistributionName, normalizeName } from "../standards/names.js";
 import { specifierAllows } from "../standards/pep440.js";
 import { tryParseRequirement } from "../standards/pep508.js";
 import { decideBuild } from "./build-system.js";
+import { condaOnlyAdvice } from "./conda-only.js";
 import { detectSource } from "./detect.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
@@ -29,7 +31,12 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   const detection = detectSource(input.files, input.manifests, input.from);
   const source = detection.source;
   const selected = selectManifests(source, input.manifests);
-  const model = mergeManifests(selected);
+  if (selected.every((m) => m.kind === "python-pins")) {
+    throw new DhtlError("badInput", `--from ${source}: the project has no ${source} manifest`, {
+      hint: "Drop --from to detect the format, or name the one the project uses.",
+    });
+  }
+  const model = mergeManifests(selected, resolvePythonVersion(selected.flatMap((m) => m.python)));
   const pyprojectDoc = input.pyprojectText ? (parseToml(input.pyprojectText) as Table) : {};
   const poetry = source === "poetry" ? tableAt(pyprojectDoc, ["tool", "poetry"]) : null;
   const review: string[] = [];
@@ -121,7 +128,11 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     license: stringAt(poetry, "license") ?? null,
     authors: poetryAuthors(poetry),
     keywords: stringsAt(poetry, "keywords"),
-    classifiers: stringsAt(poetry, "classifiers"),
+    classifiers: poetryClassifiers(
+      poetry,
+      python.requiresPython,
+      tableAt(pyprojectDoc, ["project"]) !== null,
+    ),
     urls: poetryUrls(poetry),
     requiresPython: python.requiresPython,
     dependencies,
@@ -160,7 +171,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     condaOnly: model.nonPythonPackages.map((p) => ({
       name: p.name,
       spec: p.spec,
-      what: condaAdvice(p.name),
+      what: condaOnlyAdvice(p.name),
     })),
   };
 }
@@ -343,15 +354,28 @@ function oldFilesOf(
  * Old pins the new lock should try to keep: those a direct requirement still allows and that do not come
  * from a git/path/url source. A pin a requirement now excludes would only make uv fail.
  */
-export function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: TargetProject) {
-  const direct = new Map<string, string[]>();
-  const all = [
+/** Normalised names of every requirement the project lists itself. */
+export function directNames(project: TargetProject): Set<string> {
+  const names = new Set<string>();
+  for (const requirement of allRequirements(project)) {
+    const parsed = tryParseRequirement(requirement);
+    if (parsed) names.add(normalizeName(parsed.name));
+  }
+  return names;
+}
+
+function allRequirements(project: TargetProject): string[] {
+  return [
     ...project.dependencies,
     ...Object.values(project.optionalDependencies).flat(),
     ...Object.values(project.dependencyGroups).flat(),
     ...project.constraints,
   ];
-  for (const requirement of all) {
+}
+
+export function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: TargetProject) {
+  const direct = new Map<string, string[]>();
+  for (const requirement of allRequirements(project)) {
     const parsed = tryParseRequirement(requirement);
     if (!parsed) continue;
     const key = normalizeName(parsed.name);
@@ -362,11 +386,6 @@ export function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: Targe
     const specifiers = direct.get(pin.name) ?? [];
     return specifiers.every((s) => s === "" || specifierAllows(s, pin.version, { prereleases: true }));
   });
-}
-
-function condaAdvice(name: string): string {
-  const { reason } = condaToPypi(name);
-  return `${reason}; not on PyPI, so uv cannot install it: install the system package (apt, dnf, brew) or keep a small conda environment for it`;
 }
 
 function pipenvRecord(index: string | undefined): PoetrySourceRecord | undefined {
@@ -387,6 +406,30 @@ function poetryAuthors(poetry: Table | null): TargetProject["authors"] {
     if (!match) return { name: author.trim() };
     return match[1] ? { name: match[1], email: match[2] ?? "" } : { email: match[2] ?? "" };
   });
+}
+
+/** Python minors Poetry knows when it writes classifiers itself. */
+const PYTHON_MINORS = Array.from({ length: 11 }, (_, i) => `3.${i + 4}`);
+
+/**
+ * Poetry 1.x adds "Programming Language :: Python :: 3.x" classifiers at build time for every minor its
+ * `python` constraint allows; a static [project] table gets no such help, so they are written out to keep
+ * the published metadata the same. (Poetry 2 projects that already have [project] never had them added.)
+ */
+function poetryClassifiers(
+  poetry: Table | null,
+  requiresPython: string | null,
+  hadProject: boolean,
+): string[] {
+  const declared = stringsAt(poetry, "classifiers");
+  if (!poetry || hadProject || requiresPython === null) return declared;
+  const allows = (minor: string) =>
+    specifierAllows(requiresPython, minor, { prereleases: true }) ||
+    specifierAllows(requiresPython, `${minor}.99`, { prereleases: true });
+  const minors = PYTHON_MINORS.filter(allows);
+  if (minors.length === 0) return declared;
+  const auto = ["3", ...minors].map((v) => `Programming Language :: Python :: ${v}`);
+  return [...declared, ...auto.filter((c) => !declared.includes(c))];
 }
 
 function poetryUrls(poetry: Table | null): Record<string, string> {

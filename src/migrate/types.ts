@@ -133,6 +133,6 @@ export interface MigrationResult {
   /** Old-lock versions that the new uv.lock changed (new null: no longer in the lock). */
   changedVersions: VersionChange[];
   keptVersions: number;
-  /** True when uv could not honour every old pin together and resolved without them. */
-  pinsDropped: boolean;
+  /** Old pins uv could not honour together: "transitive" ones (kept the direct ones) or "all". */
+  pinsDropped: "none" | "transitive" | "all";
 }

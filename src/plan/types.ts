@@ -49,7 +49,33 @@ export type Step =
   | { kind: "copyCurrentEnv"; reason: string }
   | { kind: "verifyChecksum"; expected: string | null; reason: string }
   | { kind: "swapVenv"; reason: string }
-  | { kind: "writeDhtConfig"; reason: string };
+  | { kind: "writeDhtConfig"; reason: string }
+  /**
+   * Pins a Node/Go component's toolchain wheel in its dhtl-owned hashed lock (setup only). `record`: the
+   * request is not one exact version, so `.dhtconfig` records the version the lock pinned.
+   */
+  | {
+      kind: "lockRuntime";
+      language: "node" | "go";
+      requirement: string;
+      lockFile: string;
+      pythonVersion: string;
+      record: boolean;
+      reason: string;
+    }
+  /** Removes a runtime lock no component needs any more. */
+  | { kind: "removeRuntimeLock"; language: "node" | "go"; lockFile: string; reason: string }
+  /** Installs a runtime lock into the new environment; after the main sync, whose exact sync would remove it. */
+  | { kind: "installRuntime"; language: "node" | "go"; lockFile: string; reason: string }
+  /** Installs (npm ci, go mod download) or checks (cargo) one component's dependencies once .venv is live. */
+  | {
+      kind: "installComponent";
+      language: "node" | "rust" | "go";
+      dir: string;
+      packageManager: string | null;
+      lockfile: string | null;
+      reason: string;
+    };
 
 export type StepKind = Step["kind"];
 

@@ -93,9 +93,11 @@ function readRecord(path: string): InstalledDistribution["record"] {
   const text = readOptional(path);
   if (text === null) return [];
   const rows: InstalledDistribution["record"] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (!line) continue;
-    const fields = parseCsvLine(line);
+  for (const line of text.split("\n")) {
+    const row = line.endsWith("\r") ? line.slice(0, -1) : line;
+    if (!row) continue;
+    // Quoted fields (paths with commas) are rare: only they pay for the full CSV parse.
+    const fields = row.includes('"') ? parseCsvLine(row) : row.split(",");
     const [file = "", hash = "", size = ""] = fields;
     rows.push({ path: file, hash, size: size === "" ? null : Number(size) });
   }
@@ -125,41 +127,51 @@ function parseCsvLine(line: string): string[] {
   return fields;
 }
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TOP_MODULE = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.[^.]+)*\.(?:py|so|pyd|pyc)$/;
+const SUB_MODULE = /^([A-Za-z_][A-Za-z0-9_]*)\.(?:py|so|pyd)/;
+const INIT_FILE = /^__init__\.(?:py|pyi|so)$/;
+
 /**
- * Import names: `top_level.txt` when present (setuptools writes it), else derived from RECORD paths —
- * a top-level package directory, or a top-level module file. Namespace packages without `__init__.py`
- * (google/, azure/) are reported at their second level (`google.protobuf`).
+ * Import names: derived from RECORD paths — a top-level package directory, or a top-level module file —
+ * else `top_level.txt` (setuptools writes it). Namespace packages without `__init__.py` (google/, azure/)
+ * are reported at their second level (`google.protobuf`).
  */
 function readTopLevel(distInfo: string, record: InstalledDistribution["record"]): string[] {
   const names = new Set<string>();
   const packageDirs = new Map<string, { hasInit: boolean; children: Set<string> }>();
   for (const { path } of record) {
-    const parts = path.split("/");
-    const first = parts[0] ?? "";
+    const slash = path.indexOf("/");
+    const first = slash < 0 ? path : path.slice(0, slash);
     if (
       !first ||
-      first.endsWith(".dist-info") ||
-      first.endsWith(".data") ||
       first === ".." ||
-      first === "__pycache__"
+      first === "__pycache__" ||
+      first.endsWith(".dist-info") ||
+      first.endsWith(".data")
     )
       continue;
-    if (parts.length === 1) {
-      const module = first.match(/^([A-Za-z_][A-Za-z0-9_]*)(\.[^.]+)*\.(py|so|pyd|pyc)$/);
+    if (slash < 0) {
+      const module = TOP_MODULE.exec(first);
       if (module?.[1]) names.add(module[1]);
       continue;
     }
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(first)) continue;
-    const dir = packageDirs.get(first) ?? { hasInit: false, children: new Set<string>() };
-    if (parts.length === 2 && /^__init__\.(py|pyi|so)$/.test(parts[1] ?? "")) dir.hasInit = true;
-    const second = parts[1] ?? "";
-    if (parts.length > 2 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(second) && second !== "__pycache__")
-      dir.children.add(second);
-    else if (parts.length === 2) {
-      const mod = second.match(/^([A-Za-z_][A-Za-z0-9_]*)\.(py|so|pyd)/);
-      if (mod?.[1] && mod[1] !== "__init__") dir.children.add(mod[1]);
+    if (!IDENTIFIER.test(first)) continue;
+    let dir = packageDirs.get(first);
+    if (!dir) {
+      dir = { hasInit: false, children: new Set<string>() };
+      packageDirs.set(first, dir);
     }
-    packageDirs.set(first, dir);
+    // Only the second path part matters: a sub-package directory or a module file.
+    const nextSlash = path.indexOf("/", slash + 1);
+    const second = nextSlash < 0 ? path.slice(slash + 1) : path.slice(slash + 1, nextSlash);
+    if (nextSlash < 0) {
+      if (INIT_FILE.test(second)) dir.hasInit = true;
+      else {
+        const mod = SUB_MODULE.exec(second);
+        if (mod?.[1]) dir.children.add(mod[1]);
+      }
+    } else if (second !== "__pycache__" && IDENTIFIER.test(second)) dir.children.add(second);
   }
   for (const [dir, info] of packageDirs) {
     if (info.hasInit || info.children.size === 0) names.add(dir);

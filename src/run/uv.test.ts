@@ -136,6 +136,16 @@ describe("runUv failures name the package", () => {
     expect(error.message).not.toContain("s3cret");
   });
 
+  it("names the package when a wheel download fails mid-install", () => {
+    const stderr = [
+      "error: Failed to download `idna==3.7`",
+      "  Caused by: Request failed after 3 retries",
+      "  Caused by: error sending request for url (https://files.pythonhosted.org/packages/e5/3e/idna-3.7-py3-none-any.whl)",
+      "  Caused by: tcp connect error",
+    ].join("\n");
+    expect(explainUvFailure(stderr)).toMatchObject({ kind: "network", package: "idna" });
+  });
+
   it("explains nothing it does not recognise", () => {
     expect(explainUvFailure("error: something else entirely")).toBeNull();
   });

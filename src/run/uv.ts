@@ -242,8 +242,10 @@ export function explainUvFailure(stderr: string): UvFailure | null {
     /error sending request|Failed to fetch|tcp connect error|dns error|network (is )?unreachable/i.test(text)
   ) {
     const url = text.match(/Failed to fetch: (\S+)/)?.[1] ?? text.match(/for url \((\S+)\)/)?.[1] ?? null;
-    const pkg =
-      url?.match(/\/simple\/([^/]+)\/?$/)?.[1] ?? url?.match(/\/packages\/.*\/([^/-]+)-\d/)?.[1] ?? null;
+    const named = text.match(/Failed to (?:download|fetch)(?: and build)? `([^`]+)`/)?.[1];
+    const pkg = named
+      ? packageOf(named)
+      : (url?.match(/\/simple\/([^/]+)\/?$/)?.[1] ?? url?.match(/\/packages\/.*\/([^/-]+)-\d/)?.[1] ?? null);
     return {
       kind: "network",
       package: pkg,

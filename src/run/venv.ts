@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   cpSync,
@@ -28,6 +29,7 @@ export const DHTL_DIR = ".dhtl";
 export const ENVS_DIR = ".dhtl/envs";
 export const VENV = ".venv";
 const ASIDE_SUFFIX = ".aside";
+const TRASH_SUFFIX = ".trash";
 
 /** Files of `.dhtl/` that are local to one checkout and never committed. */
 const DHTL_GITIGNORE = "# Local to this checkout: built environments and the run lock.\nenvs/\nlock\n";
@@ -118,12 +120,32 @@ export function swapInEnvironment(root: string, envPath: string): void {
   const link = join(root, `${VENV}.dhtl-${process.pid}-${randomBytes(3).toString("hex")}`);
   symlinkSync(relative(root, envPath), link);
   renameSync(link, venv);
-  if (before.kind === "managed" && before.path !== envPath)
-    rmSync(before.path, { recursive: true, force: true });
+  if (before.kind === "managed" && before.path !== envPath) removeInBackground(before.path);
   const envsDir = join(root, ENVS_DIR);
   for (const entry of readdirSync(envsDir)) {
-    if (entry.endsWith(ASIDE_SUFFIX)) rmSync(join(envsDir, entry), { recursive: true, force: true });
+    if (entry.endsWith(ASIDE_SUFFIX)) removeInBackground(join(envsDir, entry));
   }
+}
+
+/**
+ * Deletes a replaced environment without making the user wait: it is renamed out of the way at once
+ * (`<id>.trash`), then `rm -rf` runs detached (thousands of files take Node's rmSync a few hundred ms).
+ * Should that be killed, the next run's recoverInterruptedRun removes what is left.
+ */
+export function removeInBackground(path: string): void {
+  const trash = `${path}${TRASH_SUFFIX}`;
+  try {
+    renameSync(path, trash);
+  } catch {
+    return;
+  }
+  if (process.platform === "win32") {
+    rmSync(trash, { recursive: true, force: true });
+    return;
+  }
+  const child = spawn("rm", ["-rf", "--", trash], { detached: true, stdio: "ignore" });
+  child.on("error", () => rmSync(trash, { recursive: true, force: true }));
+  child.unref();
 }
 
 /** Deletes a half-built environment after a failure; the live `.venv` is untouched. */

@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyFixture, dhtl, json, output, uvPip } from "./helpers.js";
@@ -33,14 +33,16 @@ describe("dhtl regenerate (e2e)", () => {
     const report = json<Report>(dhtl(["validate-env", "--json"], root));
     expect(report).toMatchObject({ ok: true, checksum: { expected: recorded, actual: recorded } });
     // Valid already: nothing rebuilt (the live environment directory stays the same).
-    const envsBefore = readdirSync(join(root, ".dhtl", "envs"));
+    const envsBefore = readdirSync(join(root, ".dhtl", "envs")).filter((entry) => !entry.endsWith(".trash"));
     const again = dhtl(["regenerate", "--json"], root);
     expect(again.code, output(again)).toBe(0);
     expect(json<{ upToDate: boolean }>(again).upToDate).toBe(true);
-    expect(readdirSync(join(root, ".dhtl", "envs"))).toEqual(envsBefore);
+    expect(readdirSync(join(root, ".dhtl", "envs")).filter((entry) => !entry.endsWith(".trash"))).toEqual(
+      envsBefore,
+    );
     const forced = dhtl(["regenerate", "--force", "--yes"], root);
     expect(forced.code, output(forced)).toBe(0);
-    expect(readdirSync(join(root, ".dhtl", "envs"))).not.toEqual(envsBefore);
+    expect(readlinkSync(join(root, ".venv"))).not.toContain(envsBefore[0]);
   });
 
   it("without .dhtconfig points to dhtl setup (exit 2)", () => {
@@ -48,18 +50,23 @@ describe("dhtl regenerate (e2e)", () => {
     const result = dhtl(["regenerate"], root);
     expect(result.code, output(result)).toBe(2);
     expect(result.stderr).toMatch(/dhtl setup/);
+    // --json still prints one object on stdout.
+    const asJson = dhtl(["regenerate", "--json"], root);
+    expect(asJson.code).toBe(2);
+    expect(json(asJson)).toMatchObject({ ok: false, error: { code: "badInput", exitCode: 2 } });
   });
 
   it("a recorded Python neither installed nor installable: lists what is installed, .venv untouched", () => {
     const root = setUp("django-app");
     const config = join(root, ".dhtconfig");
     writeFileSync(config, readFileSync(config, "utf8").replace(/version: 3\.\d+\.\d+/, "version: 3.11.99"));
-    const live = readdirSync(join(root, ".dhtl", "envs"));
+    const live = readlinkSync(join(root, ".venv"));
     const result = dhtl(["regenerate", "--yes"], root);
     expect(result.code, output(result)).toBe(3);
     expect(result.stderr).toMatch(/Python 3\.11\.99 is not installed .*installed: .*cpython-3\.\d+\.\d+/);
     expect(result.stderr).toMatch(/uv python install 3\.11\.99/);
-    expect(readdirSync(join(root, ".dhtl", "envs"))).toEqual(live);
+    expect(readlinkSync(join(root, ".venv"))).toBe(live);
+    expect(dhtl(["validate-env", "--quick"], root).code).toBe(1); // the old env, judged against 3.11.99
   });
 
   it("reports a stale lock instead of re-resolving (uv project and dhtl-owned lock)", () => {

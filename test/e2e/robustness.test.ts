@@ -12,7 +12,7 @@ async function whenInstalling(root: string, timeoutMs: number): Promise<boolean>
   const live = readlinkSync(join(root, ".venv")).split("/").pop();
   while (Date.now() < deadline) {
     for (const entry of readdirSync(join(root, ".dhtl", "envs"))) {
-      if (entry === live) continue;
+      if (entry === live || entry.endsWith(".trash")) continue;
       const lib = join(root, ".dhtl", "envs", entry, "lib");
       const site = existsSync(lib) ? readdirSync(lib).map((py) => join(lib, py, "site-packages")) : [];
       if (site.some((dir) => existsSync(dir) && readdirSync(dir).length > 2)) return true;
@@ -49,7 +49,9 @@ describe("robustness (e2e)", () => {
     }
     const again = dhtl(["regenerate", "--force", "--yes"], root);
     expect(again.code, output(again)).toBe(0);
-    expect(readdirSync(join(root, ".dhtl", "envs"))).toHaveLength(1);
+    // Replaced environments may still be on their way out (`.trash`, deleted in the background).
+    const envs = readdirSync(join(root, ".dhtl", "envs")).filter((entry) => !entry.endsWith(".trash"));
+    expect(envs).toHaveLength(1);
     expect(existsSync(join(root, ".dhtl", "lock"))).toBe(false);
   });
 

@@ -217,3 +217,16 @@ test("CRLF files keep CRLF line endings, inserted lines included", () => {
     "import unittest\r\nclass TestX:\r\n    def test_a(self):\r\n        assert (\r\n            1  # one\r\n            == 1\r\n        )\r\n",
   );
 });
+
+test("classes that call self.setUp() or use expectedFailure keep their base", () => {
+  const calls =
+    "import unittest\nclass TestA(unittest.TestCase):\n    def setUp(self):\n        pass\n    def test_a(self):\n        self.setUp()\n";
+  expect(rewriteTestSource(calls).notes).toEqual([
+    "line 2: class TestA keeps unittest.TestCase (it still uses self.setUp)",
+  ]);
+  const xfail =
+    "import unittest\nclass TestB(unittest.TestCase):\n    @unittest.expectedFailure\n    def test_b(self):\n        self.assertTrue(0)\n";
+  const result = rewriteTestSource(xfail);
+  expect(result.notes).toEqual(["line 2: class TestB keeps unittest.TestCase (it uses expectedFailure)"]);
+  expect(result.text).toContain("class TestB(unittest.TestCase):");
+});

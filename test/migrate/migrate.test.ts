@@ -187,6 +187,26 @@ describe("dhtl migrate (real uv)", () => {
     expect(run.json?.keptVersions).toBe(3);
   });
 
+  it("keeps the direct pins when old indirect pins no longer fit together, and reports the rest", async () => {
+    const dir = copyFixture("pipenv");
+    writeFileSync(join(dir, "Pipfile"), '[packages]\ncattrs = "*"\n\n[requires]\npython_version = "3.11"\n');
+    // cattrs 23.2.3 needs attrs>=23.1: the old attrs pin cannot hold beside it.
+    const lock = {
+      _meta: { hash: { sha256: "0" }, "pipfile-spec": 6, requires: {}, sources: [] },
+      default: { cattrs: { hashes: [], version: "==23.2.3" }, attrs: { hashes: [], version: "==22.1.0" } },
+      develop: {},
+    };
+    writeFileSync(join(dir, "Pipfile.lock"), JSON.stringify(lock));
+    const run = await migrate(dir, { yes: true, json: true });
+    expect(run.code).toBe(0);
+    expect(run.json?.pinsDropped).toBe("transitive");
+    expect(run.json?.keptVersions).toBe(1);
+    const changed = run.json?.changedVersions as { name: string; old: string; new: string }[];
+    expect(changed.map((c) => `${c.name} ${c.old}`)).toEqual(["attrs 22.1.0"]);
+    uvIn(dir, ["sync", "--frozen"]);
+    expect(installedVersions(dir).get("cattrs")).toBe("23.2.3");
+  });
+
   it("conda: pip section and PyPI packages locked at their pins, conda-only packages reported", async () => {
     const dir = copyFixture("conda");
     const { json, installed } = await migrateAndSync(dir);

@@ -30,7 +30,9 @@ describe("editToml", () => {
   });
 
   test("a key that is not a table is bad input naming it", () => {
-    expect(() => editToml("tool = 1\n", [{ table: ["tool", "ruff"], set: { x: 1 } }])).toThrow("[tool] is not a table");
+    expect(() => editToml("tool = 1\n", [{ table: ["tool", "ruff"], set: { x: 1 } }])).toThrow(
+      "[tool] is not a table",
+    );
   });
 
   test("a parent written as an inline table is extended inline, since a section cannot extend it", () => {

@@ -109,7 +109,7 @@ async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
     backupDir: result?.backupDir ?? null,
     keptVersions: result?.keptVersions ?? null,
     changedVersions: result?.changedVersions ?? [],
-    pinsDropped: result?.pinsDropped ?? false,
+    pinsDropped: result?.pinsDropped ?? "none",
   };
 }
 
@@ -155,8 +155,12 @@ function printResult(out: Output, plan: MigrationPlan, result: MigrationResult):
   out.line(`${paint(c, "green", "✓")} wrote ${result.written.join(", ")}`);
   if (plan.oldLock.length > 0) {
     out.line(`kept ${result.keptVersions} of ${plan.oldLock.length} old locked versions`);
-    if (result.pinsDropped)
-      out.line(`${paint(c, "yellow", "!")} the old versions could not all hold together: uv resolved afresh`);
+    if (result.pinsDropped === "transitive")
+      out.line(
+        `${paint(c, "yellow", "!")} the old indirect versions could not all hold together: kept the direct ones`,
+      );
+    if (result.pinsDropped === "all")
+      out.line(`${paint(c, "yellow", "!")} the old versions could not hold together: uv resolved afresh`);
   }
   for (const change of result.changedVersions) {
     out.line(`  ${change.name} ${change.old} → ${change.new ?? "(no longer needed)"}`);

@@ -21,11 +21,12 @@ export const standardizeCommand: CommandSpec = {
     const { resolve } = await import("node:path");
     const { allDeclared, collectFacts, requirementName } = await import("../../facts/collect.js");
     const { applyStandardize, planStandardize } = await import("../../standardize/index.js");
+    const { supportedPythonRange } = await import("../../facts/python-version.js");
     const facts = await collectFacts(resolve(args[0] ?? "."), { machine: false, user: false });
     const plan = await planStandardize({
       root: facts.root,
       projectType: facts.type.name,
-      requiresPython: facts.project.requiresPython,
+      requiresPython: supportedPythonRange(facts.python.candidates),
       declaredElsewhere: allDeclared(facts.project)
         .map(requirementName)
         .filter((n): n is string => n !== null),

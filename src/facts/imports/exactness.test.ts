@@ -42,12 +42,16 @@ describe.each(interpreters)("scanImports against CPython $version ast", ({ versi
     const compared = results.filter((result) => result.imports !== undefined);
     const mismatches: string[] = [];
     let statements = 0;
+    let optional = 0;
+    let typeOnly = 0;
     for (const { file, imports } of compared) {
       const expected = imports ?? [];
       const actual = scanImports(decodePythonSource(readFileSync(join(stdlib, file))))
         .map((s): AstImport => [s.module, s.level, s.names, s.line, s.optional, s.typeOnly])
         .sort((a, b) => a[3] - b[3] || a[0].localeCompare(b[0]) || a[1] - b[1]);
       statements += expected.length;
+      optional += expected.filter((entry) => entry[4]).length;
+      typeOnly += expected.filter((entry) => entry[5]).length;
       const want = expected.map(compareKey).sort().join("\n");
       const got = actual.map(compareKey).sort().join("\n");
       if (want !== got)
@@ -55,9 +59,11 @@ describe.each(interpreters)("scanImports against CPython $version ast", ({ versi
     }
     // Files CPython itself rejects (py2 lib2to3 data, deliberately bad syntax/encodings) are not compared.
     console.log(
-      `compared ${compared.length} files (${statements} import statements); skipped ${rejected.length} that ast rejects`,
+      `compared ${compared.length} files (${statements} import statements, ${optional} optional, ` +
+        `${typeOnly} type-only); skipped ${rejected.length} that ast rejects`,
     );
     expect(compared.length).toBeGreaterThan(1500);
+    expect(optional).toBeGreaterThan(100);
     expect(rejected.length).toBeLessThan(20);
     expect(mismatches.slice(0, 5)).toEqual([]);
   });

@@ -1,11 +1,7 @@
-import { open } from "node:fs/promises";
-import { join } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
-import { isDhtlError } from "../../core/errors.js";
 import type { ImportFacts, ImportUse } from "../types.js";
-import { decodePythonSource } from "./encoding.js";
-import { notebookSource } from "./notebook.js";
-import { type ImportStatement, scanImports } from "./scanner.js";
+import { ModuleLayout } from "./layout.js";
+import { scanFile } from "./source-file.js";
 import { isStdlibModule } from "./stdlib.js";
 import { listSourceFiles } from "./walk.js";
 
@@ -22,16 +18,11 @@ export interface CollectImportsOptions {
   localNames?: string[];
 }
 
-/** Generated code can be big, but a multi-megabyte "source" file is data; scanning it tells nothing. */
-const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 /** Files read at once: enough to hide I/O latency, few enough to stay far from the descriptor limit. */
 const READ_CONCURRENCY = 16;
 
 /** Modules every interpreter provides that sys.stdlib_module_names does not list. */
 const ALWAYS_PRESENT = new Set(["__future__", "__main__"]);
-
-/** Imports of one file, or the reason it could not be read. */
-type FileScan = { file: string; statements: ImportStatement[] } | { file: string; problem: string };
 
 /**
  * Every import of a project's `.py` files and notebooks, classified per top-level name as stdlib,
@@ -122,78 +113,6 @@ function buildFacts(
     if (kind === "thirdParty" && use.typeOnly) facts.typeOnly.push(name);
   }
   return facts;
-}
-
-/** Where the project's own modules are, from the paths of its Python files. */
-class ModuleLayout {
-  /** Directory ("" for the root) → module names it holds: `x.py` files and directories with Python files. */
-  private readonly modulesByDirectory = new Map<string, Set<string>>();
-
-  constructor(pythonFiles: readonly string[]) {
-    for (const file of pythonFiles) {
-      const parts = file.split("/");
-      const stem = (parts[parts.length - 1] as string).replace(/\.py$/, "");
-      this.add(parts.slice(0, -1).join("/"), stem);
-      // Every ancestor directory holds a (possibly namespace) package leading to this file.
-      for (let depth = 1; depth < parts.length; depth++) {
-        this.add(parts.slice(0, depth - 1).join("/"), parts[depth - 1] as string);
-      }
-    }
-  }
-
-  private add(directory: string, name: string): void {
-    let names = this.modulesByDirectory.get(directory);
-    if (!names) {
-      names = new Set();
-      this.modulesByDirectory.set(directory, names);
-    }
-    names.add(name);
-  }
-
-  /** Top-level modules of the project: at the root and under `src/`. */
-  projectModules(): string[] {
-    const names = new Set([
-      ...(this.modulesByDirectory.get("") ?? []),
-      ...(this.modulesByDirectory.get("src") ?? []),
-    ]);
-    names.delete("src");
-    names.delete("__init__");
-    return [...names];
-  }
-
-  isSibling(file: string, name: string): boolean {
-    const slash = file.lastIndexOf("/");
-    const directory = slash < 0 ? "" : file.slice(0, slash);
-    const stem = file.slice(slash + 1).replace(/\.py$/, "");
-    return stem !== name && (this.modulesByDirectory.get(directory)?.has(name) ?? false);
-  }
-}
-
-async function scanFile(root: string, file: string): Promise<FileScan> {
-  let bytes: Buffer;
-  try {
-    // The size is checked before reading, so a stray multi-gigabyte file is never loaded.
-    const handle = await open(join(root, file), "r");
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_SOURCE_BYTES) return { file, problem: `too large (${size} bytes)` };
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return { file, problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  if (bytes.includes(0)) return { file, problem: "binary content (NUL bytes)" };
-  try {
-    const source = file.endsWith(".ipynb")
-      ? notebookSource(decodePythonSource(bytes), file)
-      : decodePythonSource(bytes);
-    return { file, statements: scanImports(source) };
-  } catch (error) {
-    if (isDhtlError(error)) return { file, problem: error.message };
-    throw error;
-  }
 }
 
 async function mapConcurrently<T, R>(

@@ -38,6 +38,19 @@ export function readProjectTable(input: DialectInput): boolean {
   }
   if (Array.isArray(project.dynamic)) {
     manifest.dynamic = project.dynamic.filter((d): d is string => typeof d === "string").sort();
+    // PEP 621: a field is either static or dynamic; build backends reject both.
+    for (const field of manifest.dynamic) {
+      if (field !== "name" && project[field] !== undefined) {
+        manifest.diagnostics.push(
+          diagnostic(
+            "error",
+            file,
+            `project.${field} is set and also listed in project.dynamic`,
+            at("dynamic"),
+          ),
+        );
+      }
+    }
   }
   manifest.dependencies.push(
     ...requirementList(project.dependencies, "project.dependencies", input, at("dependencies")),

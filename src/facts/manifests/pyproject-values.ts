@@ -84,12 +84,6 @@ export interface DialectInput {
   manifest: ManifestFacts;
 }
 
-/** The distribution name at the start of a PEP 508 string, or null when there is none. */
-export function requirementName(requirement: string): string | null {
-  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement);
-  return m?.[1] ?? null;
-}
-
 /** Why `text` is not a valid PEP 508 requirement, or null when it is one. */
 export function requirementProblem(text: string): string | null {
   try {

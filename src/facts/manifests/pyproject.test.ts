@@ -92,6 +92,18 @@ describe("pyproject.toml: PEP 621 and PEP 735", () => {
     expect(JSON.stringify(m)).not.toContain("ghp_");
   });
 
+  it("reports a field that is both static and dynamic", () => {
+    const m = readText('[project]\nname = "x"\nversion = "1"\ndynamic = ["version"]\n');
+    expect(m.diagnostics).toEqual([
+      {
+        file: "pyproject.toml",
+        line: 4,
+        severity: "error",
+        message: "project.version is set and also listed in project.dynamic",
+      },
+    ]);
+  });
+
   it("rejects an include-group cycle, naming the group", () => {
     const error = errorOf(() =>
       readText('[dependency-groups]\na = ["x", {include-group = "b"}]\nb = [{include-group = "A"}]\n'),

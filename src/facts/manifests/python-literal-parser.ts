@@ -49,7 +49,16 @@ const AUG_OPS = new Set(["+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=
 const COMPARE_OPS = new Set(["<", ">", "==", ">=", "<=", "!=", "<>"]);
 
 export function parsePython(source: string, file: string): Stmt[] {
-  return new Parser(tokenize(source, file), file).module();
+  const tokens = tokenize(source, file);
+  try {
+    return new Parser(tokens, file).module();
+  } catch (error) {
+    // Pathological nesting (`- - - … x`) exhausts the stack; CPython refuses such files too.
+    if (error instanceof RangeError) {
+      throw new DhtlError("badInput", "Python syntax error: too deeply nested to parse", { file });
+    }
+    throw error;
+  }
 }
 
 class Parser {

@@ -68,6 +68,9 @@ const OPERATORS = [
   "!",
 ];
 const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+/** CPython's own limits (200 nested brackets, 100 indentation levels) keep the recursive parser safe. */
+const MAX_NESTING = 200;
+const MAX_INDENTS = 100;
 const NAME_START = /[\p{L}\p{Nl}_]/u;
 const NAME_PART = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_]/u;
 const NUMBER =
@@ -121,6 +124,7 @@ export function tokenize(source: string, file: string): Token[] {
       const current = indents[indents.length - 1] ?? 0;
       if (col > current) {
         indents.push(col);
+        if (indents.length > MAX_INDENTS) fail("too many levels of indentation");
         push("indent", "");
       } else {
         while (col < (indents[indents.length - 1] ?? 0)) {
@@ -185,8 +189,10 @@ export function tokenize(source: string, file: string): Token[] {
     const op = OPERATORS.find((candidate) => rest.startsWith(candidate));
     if (!op) fail(`invalid character '${ch}'`);
     const operator = op as string;
-    if (OPENERS[operator]) brackets.push({ char: operator, line });
-    else if (operator === ")" || operator === "]" || operator === "}") {
+    if (OPENERS[operator]) {
+      brackets.push({ char: operator, line });
+      if (brackets.length > MAX_NESTING) fail("too many nested parentheses");
+    } else if (operator === ")" || operator === "]" || operator === "}") {
       const open = brackets.pop();
       if (!open) fail(`unmatched '${operator}'`);
       else if (OPENERS[open.char] !== operator)

@@ -73,6 +73,19 @@ describe("setup.cfg", () => {
     expect(fromFile.includedFiles).toEqual(["VERSION"]);
   });
 
+  it("reads install_requires = file: and reports a missing file as an error on the option's line", () => {
+    const m = read({
+      "setup.cfg":
+        "[options]\ninstall_requires = file: requirements.txt\ntests_require = file: missing.txt\n",
+      "requirements.txt": "# base\nflask>=3\n-r other.txt\n",
+    });
+    expect(at(m.dependencies)).toEqual(["flask>=3 @requirements.txt:2"]);
+    expect(m.diagnostics.map((d) => [d.severity, d.file, d.line])).toEqual([
+      ["review", "requirements.txt", 3],
+      ["error", "setup.cfg", 3],
+    ]);
+  });
+
   it("a setup.cfg with only tool sections implies no package manager", () => {
     const m = read({ "setup.cfg": "[flake8]\nmax-line-length = 100\n[tool:pytest]\naddopts = -q\n" });
     expect(m.packageManager).toBeNull();

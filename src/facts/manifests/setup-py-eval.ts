@@ -31,7 +31,8 @@ export interface SetupCall {
   env: Env;
 }
 
-const MAX_DEPTH = 40;
+// Deep enough for long `x = x + [...]` chains, shallow enough to stop self-referencing tricks early.
+const MAX_DEPTH = 200;
 const MAX_VALUE_SIZE = 1_000_000;
 
 function sizeOf(value: PyValue): number {

@@ -167,6 +167,21 @@ describe("setup.py read statically", () => {
     ]);
   });
 
+  it.each([
+    ["deep brackets", `x = ${"(".repeat(5000)}1${")".repeat(5000)}\n`],
+    ["deep unary", `x = ${"-".repeat(100000)}1\n`],
+    ["recursive helper", "from setuptools import setup\ndef f(x):\n    return f(x)\nsetup(name=f('a'))\n"],
+  ])("never crashes on hostile input: %s", (_label, text) => {
+    const project = makeTestProject({ "setup.py": text });
+    projects.push(project);
+    try {
+      const [m] = setupPyReader.read(project.source("setup.py"), project.ctx);
+      expect(m?.name).toBeNull();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DhtlError);
+    }
+  });
+
   it("reads old-style setup.py files (Python 2 print, string entry_points)", () => {
     const m = read({
       "setup.py": [

@@ -18,6 +18,7 @@ import {
   emptyManifest,
   type ManifestFacts,
   type ManifestReader,
+  type ReadContext,
   type SourceFile,
 } from "./types.js";
 
@@ -56,47 +57,7 @@ export const setupPyReader: ManifestReader = {
     const kwargs = collectKeywords(call.call.args, call.env, interpreter, manifest, file);
     const extract = new Extractor(kwargs, manifest, file, interpreter);
     extract.all();
-    const packages = extract.packageNames();
-    const versionKeyword = kwargs.get("version");
-    const scm = kwargs.get("use_scm_version");
-    if (!versionKeyword && scm && scm.value !== false) {
-      manifest.diagnostics.push(
-        diagnostic(
-          "review",
-          file.path,
-          "version comes from git tags (setuptools_scm use_scm_version); review it",
-          scm.line,
-        ),
-      );
-    }
-    if (!manifest.version && versionKeyword) {
-      // Python files setup.py itself read (`read("pkg/__init__.py")`) are the best place to look.
-      const readPy = [...interpreter.includedFiles].filter((f) => f.endsWith(".py"));
-      const found = findPackageVersion(packages, file.path, ctx, readPy);
-      const versionLine =
-        versionKeyword.value instanceof Unknown ? versionKeyword.value.line : versionKeyword.line;
-      if (!found) {
-        manifest.diagnostics.push(
-          diagnostic(
-            "review",
-            file.path,
-            `version is computed at line ${versionLine}; review it`,
-            versionLine,
-          ),
-        );
-      } else {
-        manifest.version = { value: found.value, file: found.file };
-        manifest.includedFiles.push(found.file);
-        manifest.diagnostics.push(
-          diagnostic(
-            "review",
-            file.path,
-            `version is computed; found ${found.value} assigned in ${found.file}:${found.line}; review it`,
-            versionLine,
-          ),
-        );
-      }
-    }
+    resolveComputedVersion(kwargs, extract.packageNames(), manifest, file, interpreter, ctx);
     for (const d of interpreter.diagnostics) manifest.diagnostics.push(d);
     manifest.includedFiles.push(...interpreter.includedFiles);
     manifest.includedFiles = [...new Set(manifest.includedFiles)].sort();
@@ -104,6 +65,55 @@ export const setupPyReader: ManifestReader = {
     return [manifest];
   },
 };
+
+/**
+ * When `version=` is computed (the regex-over-`__init__.py` trick), look for a literal `__version__` where
+ * packages keep it and report the value found for review; `use_scm_version` means git tags decide.
+ */
+function resolveComputedVersion(
+  kwargs: Map<string, Keyword>,
+  packages: string[],
+  manifest: ManifestFacts,
+  file: SourceFile,
+  interpreter: SetupInterpreter,
+  ctx: ReadContext,
+): void {
+  const versionKeyword = kwargs.get("version");
+  const scm = kwargs.get("use_scm_version");
+  if (!versionKeyword && scm && scm.value !== false) {
+    manifest.diagnostics.push(
+      diagnostic(
+        "review",
+        file.path,
+        "version comes from git tags (setuptools_scm use_scm_version); review it",
+        scm.line,
+      ),
+    );
+  }
+  if (!manifest.version && versionKeyword) {
+    // Python files setup.py itself read (`read("pkg/__init__.py")`) are the best place to look.
+    const readPy = [...interpreter.includedFiles].filter((f) => f.endsWith(".py"));
+    const found = findPackageVersion(packages, file.path, ctx, readPy);
+    const versionLine =
+      versionKeyword.value instanceof Unknown ? versionKeyword.value.line : versionKeyword.line;
+    if (!found) {
+      manifest.diagnostics.push(
+        diagnostic("review", file.path, `version is computed at line ${versionLine}; review it`, versionLine),
+      );
+    } else {
+      manifest.version = { value: found.value, file: found.file };
+      manifest.includedFiles.push(found.file);
+      manifest.diagnostics.push(
+        diagnostic(
+          "review",
+          file.path,
+          `version is computed; found ${found.value} assigned in ${found.file}:${found.line}; review it`,
+          versionLine,
+        ),
+      );
+    }
+  }
+}
 
 interface Keyword {
   value: PyValue;

@@ -110,14 +110,32 @@ export async function installPackages(
   }
   for (const argv of commands) {
     request.onCommand?.(argv);
-    const [program, ...args] = argv;
-    await runChecked(program!, args, { onStdout: request.onOutput, onStderr: request.onOutput });
+    await runWaitingForLock(argv, request.onOutput);
   }
   const still = await missingPackages(manager, missing);
   if (still.length > 0) {
     throw new DhtlError("toolFailed", `${manager} finished but these are still missing: ${still.join(", ")}`);
   }
   return { installed: missing, commands };
+}
+
+/** Another apt/dnf run (unattended-upgrades at boot, a parallel setup) holds the lock: wait, then retry. */
+const LOCK_HELD = /Could not get lock|Unable to lock|waiting for .*lock|Waiting for process with pid/i;
+const LOCK_RETRIES = 30;
+const LOCK_WAIT_MS = 5_000;
+
+async function runWaitingForLock(argv: string[], onOutput?: (chunk: string) => void): Promise<void> {
+  const [program, ...args] = argv;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runChecked(program!, args, { onStdout: onOutput, onStderr: onOutput });
+      return;
+    } catch (error) {
+      if (!(error instanceof DhtlError) || !LOCK_HELD.test(error.message) || attempt >= LOCK_RETRIES)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_MS));
+    }
+  }
 }
 
 /** An argv as a person would type it: arguments with shell-special characters single-quoted. */

@@ -1,0 +1,43 @@
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import { isDhtlError } from "../../core/errors.js";
+import { decodePythonSource } from "./encoding.js";
+import { notebookSource } from "./notebook.js";
+import { type ImportStatement, scanImports } from "./scanner.js";
+
+/** Generated code can be big, but a multi-megabyte "source" file is data; scanning it tells nothing. */
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+/** Notebooks carry their outputs (images, tables), so they may be larger. */
+const MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024;
+
+/** Imports of one file, or the reason it could not be read. */
+export type FileScan = { file: string; statements: ImportStatement[] } | { file: string; problem: string };
+
+/** Reads, decodes and scans one `.py` or `.ipynb` file; unreadable, binary or undecodable files become a `problem`. */
+export async function scanFile(root: string, file: string): Promise<FileScan> {
+  let bytes: Buffer;
+  try {
+    // The size is checked before reading, so a stray multi-gigabyte file is never loaded.
+    const handle = await open(join(root, file), "r");
+    try {
+      const { size } = await handle.stat();
+      const limit = file.endsWith(".ipynb") ? MAX_NOTEBOOK_BYTES : MAX_SOURCE_BYTES;
+      if (size > limit) return { file, problem: `too large (${size} bytes)` };
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return { file, problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  if (bytes.includes(0)) return { file, problem: "binary content (NUL bytes)" };
+  try {
+    const source = file.endsWith(".ipynb")
+      ? notebookSource(decodePythonSource(bytes), file)
+      : decodePythonSource(bytes);
+    return { file, statements: scanImports(source) };
+  } catch (error) {
+    if (isDhtlError(error)) return { file, problem: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { DhtlError } from "../../core/errors.js";
+import { writeFileAtomic } from "../../core/fs.js";
+import { type BuildTarget, uvEnvironment } from "../install.js";
+import { environmentPython } from "../venv.js";
+import type { RuntimeWheel } from "./runtimes.js";
+
+/**
+ * Compiles the runtime's requirement into its dhtl-owned hashed lock (`uv pip compile --universal
+ * --generate-hashes`). The previous lock is the starting point, so a re-run keeps the pinned version while
+ * it still satisfies the request; the lock is replaced only when uv succeeded.
+ */
+export async function compileRuntimeLock(
+  target: Pick<BuildTarget, "root" | "uv">,
+  runtime: RuntimeWheel,
+  requirement: string,
+  python: { version: string; path: string },
+  why: string,
+): Promise<string> {
+  const outPath = join(target.root, runtime.lockFile);
+  mkdirSync(dirname(outPath), { recursive: true });
+  const staged = `${runtime.lockFile}.new`;
+  const input = `${runtime.lockFile}.in.tmp`;
+  const stagedPath = join(target.root, staged);
+  const inputPath = join(target.root, input);
+  rmSync(stagedPath, { force: true });
+  if (existsSync(outPath)) copyFileSync(outPath, stagedPath);
+  try {
+    writeFileAtomic(inputPath, `${requirement}\n`);
+    await target.uv(
+      [
+        "pip",
+        "compile",
+        "--universal",
+        "--generate-hashes",
+        "--no-header",
+        "--no-annotate",
+        "--quiet",
+        "--python-version",
+        python.version,
+        "--python",
+        python.path,
+        "--output-file",
+        staged,
+        input,
+      ],
+      { cwd: target.root, env: uvEnvironment() },
+    );
+    const header =
+      `# ${runtime.language} for this project's environment, compiled by dhtl from ${JSON.stringify(requirement)}\n` +
+      `# (${why}) with uv pip compile --universal --generate-hashes; do not edit.\n`;
+    writeFileAtomic(outPath, header + readFileSync(stagedPath, "utf8"));
+  } finally {
+    rmSync(stagedPath, { force: true });
+    rmSync(inputPath, { force: true });
+  }
+  const version = lockedVersion(readFileSync(outPath, "utf8"), runtime);
+  if (!version) throw new DhtlError("internal", `${runtime.lockFile} pins no ${runtime.distribution}`);
+  return version;
+}
+
+/** The version a runtime lock pins, or null when it pins none. */
+export function lockedVersion(text: string, runtime: RuntimeWheel): string | null {
+  const escaped = runtime.distribution.replace(/[-_.]/g, "[-_.]");
+  const match = text.match(new RegExp(`^${escaped}==(\\S+)`, "im"));
+  return match?.[1] ?? null;
+}
+
+/**
+ * Installs exactly the runtime lock into the environment, hashes required. Run after the main lock's
+ * exact sync, which would otherwise remove it.
+ */
+export async function installRuntimeLock(target: BuildTarget, runtime: RuntimeWheel): Promise<string> {
+  const lockPath = join(target.root, runtime.lockFile);
+  if (!existsSync(lockPath)) {
+    throw new DhtlError("badInput", `${runtime.lockFile} is missing`, {
+      file: runtime.lockFile,
+      hint: "restore it from version control, or run `dhtl setup` to lock the runtime again",
+    });
+  }
+  await target.uv(
+    [
+      "pip",
+      "install",
+      "--require-hashes",
+      "--no-deps",
+      "--quiet",
+      "--python",
+      environmentPython(target.envPath),
+      "-r",
+      runtime.lockFile,
+    ],
+    { cwd: target.root, env: uvEnvironment() },
+  );
+  return lockedVersion(readFileSync(lockPath, "utf8"), runtime) ?? "?";
+}
