@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `dhtl regenerate --force` against the bare uv commands doing the same job (`uv venv` + `uv sync
 # --frozen --all-groups`), warm uv cache, median of RUNS runs each, alternating so drift hits both alike.
-# Usage: bench/regenerate-vs-uv.sh [fixture-dir] [runs]     (target: ratio <= 1.3)
+# Usage: bench/regenerate-vs-uv.sh [fixture-dir|medium] [runs]     (target: ratio <= 1.3)
+# `medium` (the default) generates a uv project of ~30 packages (Flask, requests, pandas, SQLAlchemy, rich,
+# pytest) and locks it before timing; a directory is copied as it is (e.g. examples/hello-app).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-fixture="${1:-$here/examples/hello-app}"
+fixture="${1:-medium}"
 runs="${2:-7}"
 dhtl=(node "$here/bin/dhtl.js")
 # Both sides run the same uv binary. A pyenv shim costs ~0.1-0.3 s per call (a chain of bash scripts): resolve
@@ -17,6 +19,26 @@ uv() { "$uv_bin" "$@"; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+if [ "$fixture" = medium ]; then
+  mkdir -p "$work/medium/src/medium_app"
+  cat > "$work/medium/pyproject.toml" <<'TOML'
+[project]
+name = "medium-app"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = ["flask>=3", "requests>=2.31", "pandas>=2.1", "sqlalchemy>=2", "rich>=13", "pyyaml>=6"]
+
+[dependency-groups]
+dev = ["pytest>=8"]
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+TOML
+  touch "$work/medium/src/medium_app/__init__.py"
+  (cd "$work/medium" && uv lock -q)
+  fixture="$work/medium"
+fi
 cp -R "$fixture" "$work/dhtl"
 cp -R "$fixture" "$work/bare"
 rm -rf "$work"/*/.venv "$work"/*/.dhtl "$work"/*/.dhtconfig
@@ -33,7 +55,9 @@ for _ in $(seq "$runs"); do
   t0=$(now)
   "${dhtl[@]}" regenerate "$work/dhtl" --force --yes --quiet >/dev/null
   t1=$(now)
-  (cd "$work/bare" && rm -rf .venv && uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
+  # Like dhtl, the bare side moves the old environment out of the way and deletes it in the background.
+  (cd "$work/bare" && mv .venv ".venv-old-$t1" && { rm -rf ".venv-old-$t1" & } &&
+    uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
   t2=$(now)
   dhtl_times+=("$(echo "$t1 - $t0" | bc)")
   bare_times+=("$(echo "$t2 - $t1" | bc)")

@@ -2,9 +2,11 @@
  * Which format a project migrates from, when `--from` does not say. The most specific manifest wins:
  * a Poetry table, then Pipfile, environment.yml, setuptools metadata, and last plain requirements files.
  */
+import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
 import { isRequirementsFile } from "../facts/manifests/requirements.js";
 import type { ManifestFacts } from "../facts/manifests/types.js";
+import { MIGRATED_POETRY_KEYS } from "./render-pyproject.js";
 import type { SourceKind } from "./types.js";
 
 export interface Detection {
@@ -12,11 +14,18 @@ export interface Detection {
   because: string;
 }
 
-export function detectSource(files: string[], manifests: ManifestFacts[], from?: SourceKind): Detection {
+export function detectSource(
+  files: string[],
+  manifests: ManifestFacts[],
+  pyprojectText: string | null,
+  from?: SourceKind,
+): Detection {
   if (from) return { source: from, because: `--from ${from}` };
   const pyproject = manifests.find((m) => m.file === "pyproject.toml");
   const dialects = (pyproject?.extra.dialects as string[] | undefined) ?? [];
-  if (dialects.includes("poetry")) return { source: "poetry", because: "pyproject.toml has [tool.poetry]" };
+  if (dialects.includes("poetry") && poetryHasWorkLeft(pyprojectText)) {
+    return { source: "poetry", because: "pyproject.toml has [tool.poetry]" };
+  }
   if (files.includes("Pipfile")) return { source: "pipenv", because: "Pipfile found" };
   const conda = files.find((f) => f === "environment.yml" || f === "environment.yaml");
   if (conda) return { source: "conda", because: `${conda} found` };
@@ -43,4 +52,15 @@ export function detectSource(files: string[], manifests: ManifestFacts[], from?:
   throw new DhtlError("badInput", "found no manifest to migrate from", {
     hint: "Expected pyproject.toml with [tool.poetry], Pipfile, environment.yml, setup.py/setup.cfg or requirements*.txt.",
   });
+}
+
+/**
+ * A `[tool.poetry]` that holds only packaging keys (`packages`, `include`, `exclude`) is what a previous
+ * migration kept for poetry-core: there is nothing left to migrate from it.
+ */
+function poetryHasWorkLeft(pyprojectText: string | null): boolean {
+  if (pyprojectText === null) return false;
+  const poetry =
+    (parseToml(pyprojectText) as { tool?: { poetry?: Record<string, unknown> } }).tool?.poetry ?? {};
+  return Object.keys(poetry).some((key) => MIGRATED_POETRY_KEYS.includes(key));
 }

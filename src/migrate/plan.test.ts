@@ -95,6 +95,14 @@ describe("planMigration: Poetry 1.x", () => {
     expect(plan.oldFiles).toEqual(["poetry.lock"]);
   });
 
+  it("a second run finds nothing to migrate; forced with --from it changes nothing", () => {
+    const dir = copy("poetry");
+    writeFileSync(join(dir, "pyproject.toml"), plan.changes.find((c) => c.path === "pyproject.toml")!.after);
+    expect(() => planMigration(collectMigrationInput(dir).input)).toThrow(/nothing to migrate/);
+    const again = planMigration(collectMigrationInput(dir, "poetry").input);
+    expect(again.changes).toEqual([]);
+  });
+
   it("moves to hatchling when no Poetry-only packaging is used, and removes [tool.poetry] entirely", () => {
     const dir = copy("poetry");
     const text = `[tool.poetry]

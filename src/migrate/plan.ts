@@ -28,7 +28,7 @@ import type {
 type Table = Record<string, unknown>;
 
 export function planMigration(input: MigrationInput): MigrationPlan {
-  const detection = detectSource(input.files, input.manifests, input.from);
+  const detection = detectSource(input.files, input.manifests, input.pyprojectText, input.from);
   const source = detection.source;
   const selected = selectManifests(source, input.manifests);
   if (selected.every((m) => m.kind === "python-pins")) {
@@ -139,7 +139,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     optionalDependencies,
     scripts: model.scripts,
     dependencyGroups,
-    defaultGroups: defaultGroups(source, dependencyGroups, selected),
+    defaultGroups: defaultGroups(poetry),
     constraints,
     sources: sortRecord(sources),
     indexes,
@@ -254,23 +254,26 @@ function requiresPython(
 
 /**
  * Poetry installs every non-optional group by default; uv installs only `dev`, so the others are listed in
- * `default-groups`. Pipenv categories and requirement files keep uv's default.
+ * `default-groups` (and an optional `dev` group is kept out). Read from `[tool.poetry.group]` itself, so a
+ * second run over an already migrated file does not take every group for a default one.
  */
-function defaultGroups(
-  source: SourceKind,
-  groups: Record<string, string[]>,
-  manifests: ManifestFacts[],
-): string[] | null {
-  if (source !== "poetry") return null;
-  const optional = new Set(
-    ((manifests.find((m) => m.file === "pyproject.toml")?.extra.poetryOptionalGroups ?? []) as string[]).map(
-      normalizeName,
-    ),
+function defaultGroups(poetry: Table | null): string[] | null {
+  if (!poetry) return null;
+  const groups = tableAt(poetry, ["group"]) ?? {};
+  const optional = (body: unknown) =>
+    typeof body === "object" && body !== null && (body as Table).optional === true;
+  const wanted = new Set(
+    Object.entries(groups)
+      .filter(([, body]) => !optional(body))
+      .map(([group]) => normalizeName(group)),
   );
-  const wanted = Object.keys(groups).filter((g) => !optional.has(g));
-  if (wanted.length === 1 && wanted[0] === "dev") return null;
-  if (wanted.length === 0 && !Object.keys(groups).includes("dev")) return null;
-  return wanted.sort();
+  if (poetry["dev-dependencies"] !== undefined) wanted.add("dev");
+  const devIsOptional = Object.entries(groups).some(
+    ([g, body]) => normalizeName(g) === "dev" && optional(body),
+  );
+  const list = [...wanted].sort();
+  if (!devIsOptional && (list.length === 0 || (list.length === 1 && list[0] === "dev"))) return null;
+  return list;
 }
 
 /** setup() keywords → the [project] fields they fill. */

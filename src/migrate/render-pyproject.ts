@@ -66,6 +66,8 @@ export function renderPyproject(
   }
   const existing = parseStrict(before) as TomlDoc;
   const has = (path: string[]) => lookup(existing, path) !== undefined;
+  // `[tool.uv.sources]` alone makes `tool.uv` exist; only a `[tool.uv]` header can take new keys in place.
+  const hasUvHeader = /^\s*\[\s*tool\.uv\s*\]/m.test(before);
   const leftPoetryKeys: string[] = [];
   let text = patchToml(before, (doc) => {
     if (source === "poetry") leftPoetryKeys.push(...prunePoetry(doc, build));
@@ -81,11 +83,13 @@ export function renderPyproject(
     if (has(["project"])) fillMissing(doc.project as TomlDoc, projectValues(project));
     if (has(["dependency-groups"]))
       fillMissing(doc["dependency-groups"] as TomlDoc, project.dependencyGroups);
-    if (has(["tool", "uv"])) {
-      const uv = lookup(doc, ["tool", "uv"]) as TomlDoc;
-      fillMissing(uv, uvSettings(project));
-      if (has(["tool", "uv", "sources"])) fillMissing(uv.sources as TomlDoc, sourcesTable(project.sources));
-      if (has(["tool", "uv", "index"]) && Array.isArray(uv.index)) uv.index.push(...project.indexes);
+    const uv = lookup(doc, ["tool", "uv"]) as TomlDoc | undefined;
+    if (uv && hasUvHeader) fillMissing(uv, uvSettings(project));
+    if (uv && has(["tool", "uv", "sources"]))
+      fillMissing(uv.sources as TomlDoc, sourcesTable(project.sources));
+    if (uv && Array.isArray(uv.index)) {
+      const names = new Set(uv.index.map((i) => (i as TomlDoc).name));
+      uv.index.push(...project.indexes.filter((i) => !names.has(i.name)));
     }
   });
   const front = [
@@ -97,7 +101,7 @@ export function renderPyproject(
   const back = [
     ...build.extraTables.filter((t) => !has(t.path)).map((t) => renderTable(t.path, t.values)),
     ...uvTables(project, {
-      settings: !has(["tool", "uv"]),
+      settings: !hasUvHeader,
       sources: !has(["tool", "uv", "sources"]),
       indexes: !has(["tool", "uv", "index"]),
     }),

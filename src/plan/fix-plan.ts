@@ -1,5 +1,6 @@
 import type { Facts } from "../facts/types.js";
 import { normalizeName } from "../standards/names.js";
+import { runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import type { RecordedConfig } from "./regenerate-plan.js";
 import { installSteps } from "./setup-plan.js";
@@ -22,6 +23,8 @@ export interface FixPlanInputs {
   modifiedOwners: string[];
   /** Python mismatch cannot be repaired in place: the caller regenerates instead. */
   pythonMatches: boolean;
+  /** Runtime locks present (`.dhtl/node.lock`): reinstalled after the exact sync, which removes them. */
+  runtimeLocks?: string[];
 }
 
 /** True when nothing in the drift needs a repair. */
@@ -61,6 +64,7 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
         ...installSteps(lock, inputs.facts.project.isPackage, reinstall).map((step) =>
           withRepairReason(step, inputs.drift),
         ),
+        ...runtimeInstallSteps(inputs.runtimeLocks ?? []),
         {
           kind: "verifyChecksum",
           expected: null,

@@ -32,7 +32,8 @@ export function runtimeLockSteps(inputs: LanguagePlanInputs, pythonVersion: stri
     }
     const { version, conflicts } = chooseRuntimeRequest(inputs.components, language);
     const recorded = inputs.recordedLanguages?.[language];
-    const request = version ?? (recorded ? { value: recorded, file: ".dhtconfig", kind: "exact" as const } : null);
+    const request =
+      version ?? (recorded ? { value: recorded, file: ".dhtconfig", kind: "exact" as const } : null);
     const { specifier, note } = runtime.specifierFor(request);
     const why = request ? `${request.value} from ${request.file}` : "no version requested: the newest";
     const extra = [note, ...conflicts.map((c) => `ignored: ${c}`)].filter(Boolean).join("; ");

@@ -8,6 +8,8 @@ export interface BuiltEnvironment {
   inputDigest: string | null;
   checksum: string;
   python: { version: string; implementation: string };
+  /** Runtime versions this build pinned that the project files do not state exactly (null: forget it). */
+  languages?: Record<string, string | null>;
 }
 
 /**
@@ -24,6 +26,14 @@ export function nextDhtConfig(
   if (existing?.systemPackages) config.systemPackages = existing.systemPackages;
   if (existing?.tools) config.tools = existing.tools;
   if (existing?.languages) config.languages = existing.languages;
+  if (built.languages && Object.keys(built.languages).length) {
+    const languages = { ...(config.languages ?? {}) };
+    for (const [language, version] of Object.entries(built.languages)) {
+      if (version === null) delete languages[language];
+      else languages[language] = version;
+    }
+    config.languages = languages;
+  }
   const recordPython = plan.command === "setup" ? plan.recordPython : (existing?.python?.version ?? null);
   if (recordPython) {
     config.python = { version: recordPython, implementation: built.python.implementation.toLowerCase() };

@@ -1,5 +1,6 @@
 import { DhtlError } from "../core/errors.js";
 import type { Facts } from "../facts/types.js";
+import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import { renderRequirementsInput } from "./requirements-in.js";
 import { installSteps, pythonRequestOf, pythonStep } from "./setup-plan.js";
@@ -23,6 +24,8 @@ export interface RegeneratePlanInputs {
   /** Result of validating the current .venv (null when there is none). */
   environmentValid: boolean | null;
   force: boolean;
+  /** The project's Node, Rust and Go components and the runtime locks present. */
+  languages?: LanguagePlanInputs;
 }
 
 /** The exact version regenerate must use: the recorded one, else an exact pin file. */
@@ -83,6 +86,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
     steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
     steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: true }));
+    steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));
     steps.push({
       kind: "verifyChecksum",
       expected,
@@ -93,6 +97,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
     if (!expected)
       steps.push({ kind: "writeDhtConfig", reason: `record the checksum for ${inputs.platform}` });
+    steps.push(...componentSteps(inputs.languages?.components ?? []));
   }
   return {
     command: "regenerate",

@@ -33,6 +33,14 @@ export function describeStep(step: Step): string {
       return "swap it in as .venv";
     case "writeDhtConfig":
       return "write .dhtconfig";
+    case "lockRuntime":
+      return `lock ${step.requirement} in ${step.lockFile}`;
+    case "removeRuntimeLock":
+      return `remove ${step.lockFile}`;
+    case "installRuntime":
+      return `install ${step.language} from ${step.lockFile}`;
+    case "installComponent":
+      return componentDescription(step);
   }
 }
 
@@ -53,4 +61,13 @@ export function planToJson(plan: Plan): { kind: string; description: string; rea
     description: describeStep(step),
     reason: step.reason,
   }));
+}
+
+function componentDescription(step: Extract<Step, { kind: "installComponent" }>): string {
+  const where = step.dir === "." ? "./" : `${step.dir}/`;
+  if (step.language === "rust") return `check cargo for ${where}`;
+  if (step.language === "go") return `go mod download in ${where}`;
+  if (step.packageManager && step.packageManager !== "npm")
+    return `${step.packageManager} project in ${where}`;
+  return `npm ${step.lockfile?.endsWith(".json") ? "ci" : "install"} in ${where}`;
 }

@@ -1,5 +1,12 @@
 import { DhtlError } from "../core/errors.js";
 import type { Facts } from "../facts/types.js";
+import {
+  componentSteps,
+  type LanguagePlanInputs,
+  lockedRuntimeFiles,
+  runtimeInstallSteps,
+  runtimeLockSteps,
+} from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import { renderRequirementsInput } from "./requirements-in.js";
 import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "./types.js";
@@ -12,6 +19,8 @@ export interface SetupPlanInputs {
   /** Versions installed here, listed in the error when none fits. */
   installed: string[];
   uvLockExists: boolean;
+  /** The project's Node, Rust and Go components (none when absent). */
+  languages?: LanguagePlanInputs;
 }
 
 /** The Python request stated by the project (pin file, requires-python …), or null. */
@@ -29,9 +38,15 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
   steps.push(...lockSteps(facts, lock, inputs.interpreter));
+  const runtimeLocks = inputs.languages
+    ? runtimeLockSteps(inputs.languages, minorOf(inputs.interpreter?.version ?? "3"))
+    : [];
+  steps.push(...runtimeLocks);
   steps.push(...installSteps(lock, facts.project.isPackage, []));
+  steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
   steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
   steps.push({ kind: "writeDhtConfig", reason: "record the exact Python, the lock digest and the checksum" });
+  steps.push(...componentSteps(inputs.languages?.components ?? []));
   return {
     command: "setup",
     root: facts.root,

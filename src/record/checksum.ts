@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { type InstalledDistribution, readInstalledDistributions } from "../python/dist-info.js";
-import { readVenvPython, uniqueSitePackages } from "./venv-info.js";
+import { type DistributionRecord, readDistributionRecords } from "./dist-records.js";
+import { readVenvPython } from "./venv-info.js";
 
 /** What the environment checksum is computed from; everything here is read from files, nothing spawned. */
 export interface EnvironmentState {
@@ -25,29 +23,21 @@ export interface EnvironmentState {
  * `pyvenv.cfg` and the `*.dist-info` directories.
  */
 export function readEnvironmentState(venvPath: string): EnvironmentState {
-  return environmentStateOf(readVenvPython(venvPath), readAllDistributions(venvPath));
-}
-
-/** Every distribution of every site-packages directory of the environment. */
-export function readAllDistributions(venvPath: string): InstalledDistribution[] {
-  return uniqueSitePackages(venvPath).flatMap((site) => readInstalledDistributions(site));
+  return environmentStateOf(readVenvPython(venvPath), readDistributionRecords(venvPath));
 }
 
 /** The state from distributions already read (full validation reads them once for everything). */
 export function environmentStateOf(
   python: EnvironmentState["python"],
-  dists: InstalledDistribution[],
+  dists: DistributionRecord[],
 ): EnvironmentState {
-  const packages: EnvironmentState["packages"] = dists.map((dist) => {
-    const editable = isEditable(dist);
-    return {
-      name: dist.normalized,
-      version: dist.version,
-      recordDigest: editable ? "editable" : recordDigest(dist.record),
-      editable,
-      distInfo: dist.distInfo,
-    };
-  });
+  const packages: EnvironmentState["packages"] = dists.map((dist) => ({
+    name: dist.name,
+    version: dist.version,
+    recordDigest: dist.editable ? "editable" : recordDigest(dist.record),
+    editable: dist.editable,
+    distInfo: dist.distInfo,
+  }));
   packages.sort((a, b) => compare(a.name, b.name) || compare(a.version, b.version));
   return { python, packages };
 }
@@ -76,7 +66,7 @@ export function environmentChecksum(state: EnvironmentState): string {
  * - the hash (not the path) of console scripts under `../../bin/` or `../../Scripts/`: their shebang
  *   holds the absolute path of the environment.
  */
-export function recordDigest(record: InstalledDistribution["record"]): string {
+export function recordDigest(record: { path: string; hash: string }[]): string {
   const rows: string[] = [];
   for (const { path, hash } of record) {
     if (isVolatile(path)) continue;
@@ -101,18 +91,6 @@ function isVolatile(path: string): boolean {
 /** A file installed outside site-packages into the environment's script directory. */
 export function isScript(path: string): boolean {
   return path.startsWith("../") && /(^|\/)(bin|Scripts)\/[^/]+$/.test(path);
-}
-
-/** PEP 610: an editable install says so in `direct_url.json`. */
-function isEditable(dist: InstalledDistribution): boolean {
-  try {
-    const parsed = JSON.parse(readFileSync(join(dist.distInfo, "direct_url.json"), "utf8")) as {
-      dir_info?: { editable?: boolean };
-    };
-    return parsed.dir_info?.editable === true;
-  } catch {
-    return false;
-  }
 }
 
 function compare(a: string, b: string): number {

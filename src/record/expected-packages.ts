@@ -109,10 +109,25 @@ export function editablePackagesInUvLock(text: string): string[] {
 }
 
 /**
- * Computes the expected set from the lock. For `uv.lock`, uv itself resolves the lock for every group
+ * Computes the expected set from the lock, plus the runtime locks (`.dhtl/node.lock`) dhtl installs after
+ * it. For `uv.lock`, uv itself resolves the lock for every group
  * (`uv export`, no network with --frozen) and we evaluate the markers it writes for this interpreter.
  */
 export async function computeExpectedPackages(
+  root: string,
+  lockFile: string,
+  python: VenvPython,
+  runtimeLocks: string[] = [],
+): Promise<ExpectedPackages> {
+  const main = await expectedFromMainLock(root, lockFile, python);
+  for (const file of runtimeLocks) {
+    const requirements = parseLockedRequirements(readFileSync(join(root, file), "utf8"), file);
+    Object.assign(main.packages, selectForInterpreter(requirements, python, file));
+  }
+  return main;
+}
+
+async function expectedFromMainLock(
   root: string,
   lockFile: string,
   python: VenvPython,

@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { type InstalledDistribution, readDistInfo } from "../python/dist-info.js";
+import { readDistInfo } from "../python/dist-info.js";
+import { RUNTIME_LOCK_FILES } from "../run/languages/runtimes.js";
 import { normalizeName } from "../standards/names.js";
-import { environmentChecksum, environmentStateOf, readAllDistributions } from "./checksum.js";
+import { environmentChecksum, environmentStateOf } from "./checksum.js";
 import type { DhtConfig } from "./dhtconfig.js";
+import { type DistributionRecord, readDistributionRecords } from "./dist-records.js";
 import {
   cacheDhtConfig,
   cachedDhtConfig,
@@ -66,10 +68,10 @@ export async function validateEnvironment(root: string, options: ValidateOptions
   const pythonOk = expectedPython === null || pythonMatches(expectedPython, config, python);
 
   const expected = await expectedPackagesFor(root, venv, config, python);
-  const dists = options.quick ? [] : readAllDistributions(venv);
+  const dists = options.quick ? [] : readDistributionRecords(venv);
   const installed = options.quick
     ? listInstalledQuick(venv)
-    : dists.map((d) => ({ name: d.normalized, version: d.version, distInfo: d.distInfo }));
+    : dists.map((d) => ({ name: d.name, version: d.version, distInfo: d.distInfo }));
   const drift = compareSets(root, expected, installed, await versionEquality(expected, installed));
 
   const recorded = config.environment?.checksums[platformKey()] ?? null;
@@ -156,11 +158,17 @@ export async function expectedPackagesFor(
       hint: "restore it from version control, or run `dhtl setup` to lock again",
     });
   }
-  const key = expectedCacheKey(sha256File(lockPath), python);
+  // Node/Go toolchain wheels dhtl installed from its own runtime locks are expected too.
+  const runtimeLocks = RUNTIME_LOCK_FILES.filter((file) => existsSync(join(root, file)));
+  const digests = [
+    sha256File(lockPath),
+    ...runtimeLocks.map((file) => `${file}:${sha256File(join(root, file))}`),
+  ];
+  const key = expectedCacheKey(digests.join(" "), python);
   const cached = cachedExpectedPackages(venv, key);
   if (cached) return cached;
   const { computeExpectedPackages } = await import("./expected-packages.js");
-  const computed = await computeExpectedPackages(root, lockFile, python);
+  const computed = await computeExpectedPackages(root, lockFile, python, runtimeLocks);
   cacheExpectedPackages(venv, key, computed);
   return computed;
 }
@@ -259,7 +267,7 @@ function isEditableInside(distInfo: string, root: string): boolean {
  * Re-hashes every file RECORD lists with a hash and returns the site-packages-relative paths whose
  * content changed or vanished. Bytecode is skipped: Python rewrites it on its own.
  */
-export function findModifiedFiles(dists: InstalledDistribution[]): string[] {
+export function findModifiedFiles(dists: DistributionRecord[]): string[] {
   const modified: string[] = [];
   // One reused buffer instead of a Buffer per file: a big environment has tens of thousands of files.
   const buffer = Buffer.allocUnsafe(1 << 20);

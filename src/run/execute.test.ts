@@ -1,7 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Output } from "../cli/output.js";
 import { emptyManifest } from "../facts/manifests/types.js";
 import type { ProjectModel } from "../facts/types.js";
@@ -10,6 +18,16 @@ import { parseDhtConfig, platformKey } from "../record/dhtconfig.js";
 import { executePlan } from "./execute.js";
 import { withProjectSession } from "./session.js";
 import { findInterpreterFor, uvRunner } from "./tools.js";
+
+const roots: string[] = [];
+function tempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), "dhtl-exec-"));
+  roots.push(root);
+  return root;
+}
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
 
 /** Drives the execution layer with real uv and a real interpreter, from hand-built facts. */
 const silent: Output = { color: false, quiet: true, line() {}, warn() {}, step: () => () => {} };
@@ -60,7 +78,7 @@ async function setUp(root: string, model: ProjectModel) {
 
 describe("executePlan with real uv", () => {
   it("compiles a dhtl-owned lock, installs it into a swapped-in environment and records it", async () => {
-    const root = mkdtempSync(join(tmpdir(), "dhtl-exec-"));
+    const root = tempRoot();
     writeFileSync(join(root, "requirements.txt"), "six\n");
     const result = await setUp(
       root,
@@ -80,7 +98,7 @@ describe("executePlan with real uv", () => {
   });
 
   it("installs a uv project and its dependency groups with uv sync --frozen", async () => {
-    const root = mkdtempSync(join(tmpdir(), "dhtl-exec-"));
+    const root = tempRoot();
     writeFileSync(
       join(root, "pyproject.toml"),
       '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["six"]\n\n[dependency-groups]\ndev = ["idna"]\n',
@@ -96,7 +114,7 @@ describe("executePlan with real uv", () => {
   });
 
   it("a failing install leaves no environment, no lock and no .dhtl behind", async () => {
-    const root = mkdtempSync(join(tmpdir(), "dhtl-exec-"));
+    const root = tempRoot();
     mkdirSync(join(root, "sub"));
     await expect(
       setUp(root, project({ dependencies: ["dhtl-no-such-package-xyz-0000"] })),

@@ -23,6 +23,7 @@ import {
   uvLock,
   uvSync,
 } from "./install.js";
+import { compileRuntimeLock, installRuntimeLock, LANGUAGE_ADAPTERS, RUNTIMES } from "./languages/index.js";
 import {
   copyEnvironment,
   currentEnvironment,
@@ -65,6 +66,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   let envPath: string | null = null;
   let swapped = false;
   let configWritten = false;
+  // Runtime versions to record in `.dhtconfig` `languages` (null: drop the entry).
+  const runtimeVersions: Record<string, string | null> = {};
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -144,6 +147,39 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       case "writeDhtConfig":
         configWritten = recordConfig();
         return configWritten ? "written" : "unchanged";
+      case "lockRuntime": {
+        backup.remember(step.lockFile);
+        const version = await compileRuntimeLock(
+          { root: plan.root, uv: needUv() },
+          RUNTIMES[step.language],
+          step.requirement,
+          { version: step.pythonVersion, path: needPython() },
+        );
+        runtimeVersions[step.language] = step.record ? version : null;
+        return version;
+      }
+      case "removeRuntimeLock":
+        writeProjectFile(backup, plan.root, step.lockFile, "");
+        runtimeVersions[step.language] = null;
+        return undefined;
+      case "installRuntime": {
+        const runtime = RUNTIMES[step.language];
+        const version = await installRuntimeLock(target(), runtime);
+        LANGUAGE_ADAPTERS[step.language].linkRuntime?.(target().envPath);
+        return `${runtime.distribution} ${version}`;
+      }
+      case "installComponent": {
+        // After the swap: the tools run from the live `.venv/bin`, the path the user's shell will use too.
+        const result = await LANGUAGE_ADAPTERS[step.language].installDependencies({
+          root: plan.root,
+          dir: step.dir,
+          packageManager: step.packageManager,
+          lockfile: step.lockfile,
+          envBin: join(plan.root, ".venv", "bin"),
+        });
+        if (result.warning) ctx.out.warn(`warning: ${result.warning}`);
+        return result.outcome;
+      }
     }
   };
 
@@ -177,6 +213,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       inputDigest: plan.lock.kind === "compiled" ? renderRequirementsInput(ctx.project).digest : null,
       checksum: environmentChecksum(state),
       python: state.python,
+      languages: runtimeVersions,
     };
     backup.remember(".dhtconfig");
     return writeDhtConfig(plan.root, nextDhtConfig(ctx.existingConfig, plan, built, ctx.platform));

@@ -8,11 +8,12 @@ import {
   readFileSync,
   readlinkSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DhtlError } from "../core/errors.js";
 import { acquireProjectLock, LOCK_FILE } from "./project-lock.js";
 import { withProjectSession } from "./session.js";
@@ -25,9 +26,15 @@ import {
   swapInEnvironment,
 } from "./venv.js";
 
+const projects: string[] = [];
 function tempProject(): string {
-  return mkdtempSync(join(tmpdir(), "dhtl-venv-"));
+  const root = mkdtempSync(join(tmpdir(), "dhtl-venv-"));
+  projects.push(root);
+  return root;
 }
+afterAll(() => {
+  for (const root of projects) rmSync(root, { recursive: true, force: true });
+});
 
 /** A stand-in environment: just enough files to tell two apart. */
 function fakeEnv(root: string, marker: string): string {
@@ -73,7 +80,8 @@ describe("environment swap", () => {
     swapInEnvironment(root, again);
     expect(lstatSync(join(root, ".venv")).isSymbolicLink()).toBe(true);
     expect(marker(root)).toContain("again");
-    expect(readdirSync(join(root, ENVS_DIR))).toHaveLength(1);
+    // The user's directory is on its way out in the background.
+    expect(readdirSync(join(root, ENVS_DIR)).filter((entry) => !entry.endsWith(".trash"))).toHaveLength(1);
   });
 
   it("removes half-built environments but keeps the live one", () => {

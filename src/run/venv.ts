@@ -89,8 +89,8 @@ export function recoverInterruptedRun(root: string): string[] {
   for (const entry of readdirSync(envsDir)) {
     const path = join(envsDir, entry);
     if (current.kind === "managed" && path === current.path) continue;
-    rmSync(path, { recursive: true, force: true });
-    notes.push(`removed ${ENVS_DIR}/${entry} left by an interrupted run`);
+    removeInBackground(path);
+    if (!entry.endsWith(TRASH_SUFFIX)) notes.push(`removed ${ENVS_DIR}/${entry} left by an interrupted run`);
   }
   return notes;
 }
@@ -133,11 +133,14 @@ export function swapInEnvironment(root: string, envPath: string): void {
  * Should that be killed, the next run's recoverInterruptedRun removes what is left.
  */
 export function removeInBackground(path: string): void {
-  const trash = `${path}${TRASH_SUFFIX}`;
-  try {
-    renameSync(path, trash);
-  } catch {
-    return;
+  let trash = path;
+  if (!path.endsWith(TRASH_SUFFIX)) {
+    trash = `${path}${TRASH_SUFFIX}`;
+    try {
+      renameSync(path, trash);
+    } catch {
+      return;
+    }
   }
   if (process.platform === "win32") {
     rmSync(trash, { recursive: true, force: true });

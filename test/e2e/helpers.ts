@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -10,8 +10,16 @@ const cli = join(repoRoot, "bin", "dhtl.js");
 /** A private copy of a fixture project in a fresh temp dir: tests never touch the checkout. */
 export function copyFixture(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `dhtl-e2e-${name}-`));
+  created.push(dir);
   cpSync(join(repoRoot, "test", "fixtures", "projects", name), dir, { recursive: true });
   return dir;
+}
+
+const created: string[] = [];
+
+/** Deletes every copy this test file made (environments included); call it from `afterAll`. */
+export function removeFixtureCopies(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface CliResult {

@@ -1,7 +1,9 @@
 import { appendFileSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { copyFixture, dhtl, json, output, uvPip } from "./helpers.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { copyFixture, dhtl, json, output, removeFixtureCopies, uvPip } from "./helpers.js";
+
+afterAll(removeFixtureCopies);
 
 interface Report {
   ok: boolean;

@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { copyFixture, dhtl, output, startDhtl, treeHash } from "./helpers.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { copyFixture, dhtl, output, removeFixtureCopies, startDhtl, treeHash } from "./helpers.js";
+
+afterAll(removeFixtureCopies);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,9 @@
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { copyFixture, dhtl, json, output, treeHash } from "./helpers.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { copyFixture, dhtl, json, output, removeFixtureCopies, treeHash } from "./helpers.js";
+
+afterAll(removeFixtureCopies);
 
 /** `dhtl setup` on real fixture projects, with real uv, PyPI and interpreters. */
 describe("dhtl setup (e2e)", () => {

@@ -34,6 +34,7 @@ export const fixEnvCommand: CommandSpec = {
       const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
       const { validateEnvironment } = await import("../../record/validate.js");
       const { executePlan } = await import("../../run/execute.js");
+      const { existingRuntimeLocks } = await import("../../run/languages/index.js");
       const { withProjectSession } = await import("../../run/session.js");
       const { uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
@@ -66,6 +67,7 @@ export const fixEnvCommand: CommandSpec = {
         drift: report.drift,
         modifiedOwners: ownersOf(current.path, report.drift.modifiedFiles),
         pythonMatches: pythonMatches(report),
+        runtimeLocks: existingRuntimeLocks(facts.root),
       });
       if (!plan || (plan.upToDate && !report.ok)) return regenerate();
       if (ctx.options.dryRun) return printPlan(ctx, plan);

@@ -4,11 +4,12 @@ import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOpt
 import { type Output, paint } from "../output.js";
 
 /**
- * Sub-migrations reached as `dhtl migrate <word> …`. Extension point: `migrate tests` registers here with
- * one line, e.g. `tests: async (ctx) => (await import("../../migrate/tests/index.js")).runMigrateTests(ctx)`.
- * Any other first argument is the project path.
+ * Sub-migrations reached as `dhtl migrate <word> …`, one line each. Any other first argument is the
+ * project path.
  */
-const subcommands: Record<string, (ctx: CommandContext) => Promise<number>> = {};
+const subcommands: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  tests: async (ctx) => (await import("./migrate-tests.js")).migrateTestsCommand.run(ctx),
+};
 
 export const migrateCommand: CommandSpec = {
   name: "migrate",

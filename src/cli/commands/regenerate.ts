@@ -29,6 +29,7 @@ export const regenerateCommand: CommandSpec = {
       const { platformKey, readDhtConfig, sha256File } = await import("../../record/dhtconfig.js");
       const { validateEnvironment } = await import("../../record/validate.js");
       const { executePlan } = await import("../../run/execute.js");
+      const { existingRuntimeLocks } = await import("../../run/languages/index.js");
       const { withProjectSession } = await import("../../run/session.js");
       const { findInterpreterFor, uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
@@ -78,6 +79,7 @@ export const regenerateCommand: CommandSpec = {
         platform: platformKey(),
         environmentValid,
         force,
+        languages: { components: facts.components, existingRuntimeLocks: existingRuntimeLocks(facts.root) },
       });
       if (ctx.options.dryRun) return printPlan(ctx, plan);
       const result = await withProjectSession(facts.root, () =>

@@ -27,6 +27,7 @@ export const setupCommand: CommandSpec = {
       const { planSetup, pythonRequestOf } = await import("../../plan/setup-plan.js");
       const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
       const { executePlan } = await import("../../run/execute.js");
+      const { existingRuntimeLocks } = await import("../../run/languages/index.js");
       const { withProjectSession } = await import("../../run/session.js");
       const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
 
@@ -50,6 +51,11 @@ export const setupCommand: CommandSpec = {
         interpreter: search.interpreter,
         installed: search.installed,
         uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
+        languages: {
+          components: facts.components,
+          existingRuntimeLocks: existingRuntimeLocks(facts.root),
+          recordedLanguages: existingConfig?.languages,
+        },
       });
       if (ctx.options.dryRun) return printPlan(ctx, plan);
       const result = await withProjectSession(facts.root, () =>

@@ -53,6 +53,8 @@ describe("collectImports", () => {
     expect(facts.typeOnly).toEqual(["pandas"]);
     // 7 .py files and 1 notebook read; latin.py, blob.py, huge.py and broken.ipynb could not be.
     expect(facts.filesScanned).toBe(8);
+    expect(files.notebooks).toEqual(["notebooks/analysis.ipynb", "notebooks/broken.ipynb"]);
+    expect(files.python).toContain("src/myapp/__init__.py");
     expect(diagnostics.map((d) => [d.file, d.severity])).toEqual([
       ["blob.py", "warning"],
       ["huge.py", "warning"],

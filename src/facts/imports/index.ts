@@ -21,6 +21,13 @@ export interface CollectImportsOptions {
 /** Files read at once: enough to hide I/O latency, few enough to stay far from the descriptor limit. */
 const READ_CONCURRENCY = 16;
 
+export interface CollectedImports {
+  facts: ImportFacts;
+  diagnostics: Diagnostic[];
+  /** The files listed (root-relative, sorted), so callers need not walk the tree again. */
+  files: { python: string[]; notebooks: string[] };
+}
+
 /** Modules every interpreter provides that sys.stdlib_module_names does not list. */
 const ALWAYS_PRESENT = new Set(["__future__", "__main__"]);
 
@@ -32,7 +39,7 @@ const ALWAYS_PRESENT = new Set(["__future__", "__main__"]);
 export async function collectImports(
   root: string,
   options: CollectImportsOptions = {},
-): Promise<{ facts: ImportFacts; diagnostics: Diagnostic[] }> {
+): Promise<CollectedImports> {
   const sources = await listSourceFiles(root);
   const files = [...sources.python, ...sources.notebooks];
   const scans = await mapConcurrently(files, READ_CONCURRENCY, (file) => scanFile(root, file));
@@ -68,6 +75,7 @@ export async function collectImports(
   return {
     facts: buildFacts(uses, localNames, options.pythonVersion, filesScanned),
     diagnostics: sortDiagnostics(diagnostics),
+    files: { python: sources.python, notebooks: sources.notebooks },
   };
 }
 

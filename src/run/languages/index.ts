@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { ComponentLanguage } from "../../facts/components.js";
 import { goAdapter } from "./go.js";
 import { nodeAdapter } from "./node.js";
+import { RUNTIME_LOCK_FILES } from "./runtimes.js";
 import { rustAdapter } from "./rust.js";
 import type { LanguageAdapter } from "./types.js";
 
@@ -14,3 +17,8 @@ export const LANGUAGE_ADAPTERS: Record<ComponentLanguage, LanguageAdapter> = {
 export { compileRuntimeLock, installRuntimeLock, lockedVersion } from "./runtime-lock.js";
 export { chooseRuntimeRequest, isRuntimeLanguage, RUNTIME_LOCK_FILES, RUNTIMES } from "./runtimes.js";
 export type { ComponentInstall, InstallOutcome, LanguageAdapter } from "./types.js";
+
+/** The runtime locks present in the project now (root-relative, sorted). */
+export function existingRuntimeLocks(root: string): string[] {
+  return RUNTIME_LOCK_FILES.filter((file) => existsSync(join(root, file)));
+}

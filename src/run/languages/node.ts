@@ -93,5 +93,9 @@ async function installNodeDependencies(component: ComponentInstall): Promise<Ins
       },
     );
   }
-  return { outcome: `npm ${args[0]} in ${where}` };
+  // npm's summary line (`added 1 package in 1s`) says what happened.
+  const summary = result.stdout
+    .split("\n")
+    .find((line) => /^(added|removed|changed|up to date)\b/.test(line));
+  return { outcome: summary?.trim() ?? "done" };
 }

@@ -16,7 +16,6 @@ export async function compileRuntimeLock(
   runtime: RuntimeWheel,
   requirement: string,
   python: { version: string; path: string },
-  why: string,
 ): Promise<string> {
   const outPath = join(target.root, runtime.lockFile);
   mkdirSync(dirname(outPath), { recursive: true });
@@ -49,7 +48,7 @@ export async function compileRuntimeLock(
     );
     const header =
       `# ${runtime.language} for this project's environment, compiled by dhtl from ${JSON.stringify(requirement)}\n` +
-      `# (${why}) with uv pip compile --universal --generate-hashes; do not edit.\n`;
+      "# with uv pip compile --universal --generate-hashes; do not edit.\n";
     writeFileAtomic(outPath, header + readFileSync(stagedPath, "utf8"));
   } finally {
     rmSync(stagedPath, { force: true });

@@ -1,0 +1,277 @@
+/**
+ * Carrying out `installSystemPackages`: once the lock exists, find which missing system packages this
+ * build really needs (runtime ones always; build ones only for distributions that uv would build from
+ * source here), then install them with consent, or warn and go on without it. When a build then fails
+ * for want of them, the failure is explained with the missing packages and the exact command.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Output } from "../cli/output.js";
+import { DhtlError } from "../core/errors.js";
+import { type SystemPackageManager, systemDependenciesFor } from "../facts/system-deps/index.js";
+import type { SystemDependency } from "../facts/types.js";
+import type { InstallSystemPackagesStep } from "../plan/system-packages.js";
+import type { LockStrategy } from "../plan/types.js";
+import { normalizeName } from "../standards/names.js";
+import { type BuildTarget, uvEnvironment } from "./install.js";
+import {
+  formatCommand,
+  installCommand,
+  installPackages,
+  isRoot,
+  missingPackages,
+} from "./system-packages/index.js";
+import { environmentPython } from "./venv.js";
+
+/** How a person agreed (or can be asked) to let dhtl install system packages. */
+export interface SystemPackagesConsent {
+  /** `--yes`: install without asking. */
+  yes: boolean;
+  /** Asks a yes/no question; null when nobody can answer (stdin is not a terminal). */
+  ask: ((question: string) => Promise<boolean>) | null;
+}
+
+export const NO_CONSENT: SystemPackagesConsent = { yes: false, ask: null };
+
+export interface SystemStepContext extends BuildTarget {
+  lock: LockStrategy;
+  out: Output;
+  consent: SystemPackagesConsent;
+}
+
+/** Packages this build needs that were left missing (no consent), kept to explain a later build failure. */
+export interface SystemPackagesShortfall {
+  manager: SystemPackageManager;
+  missing: string[];
+  /** Distributions uv will build from source, and the missing packages each one's build needs. */
+  builds: { distribution: string; packages: string[] }[];
+  commands: string[][];
+}
+
+export interface SystemStepResult {
+  outcome: string;
+  shortfall: SystemPackagesShortfall | null;
+}
+
+export async function performSystemPackagesStep(
+  step: InstallSystemPackagesStep,
+  ctx: SystemStepContext,
+): Promise<SystemStepResult> {
+  const { manager } = step;
+  const dependencies = mergeDependencies(
+    step.dependencies,
+    systemDependenciesFor(lockedDistributions(ctx.root, ctx.lock), [manager]),
+  );
+  const missing = new Set(
+    await missingPackages(manager, [...dependencies.map((dependency) => dependency.name), ...step.recorded]),
+  );
+  if (missing.size === 0) return { outcome: "all installed", shortfall: null };
+
+  // Build packages count only for distributions without a usable wheel here: ask uv, not a guess.
+  const buildMissing = new Map<string, string[]>();
+  for (const dependency of dependencies) {
+    if (dependency.phase !== "build" || !missing.has(dependency.name)) continue;
+    const distribution = baseName(dependency.because);
+    buildMissing.set(distribution, [...(buildMissing.get(distribution) ?? []), dependency.name]);
+  }
+  const fromSource =
+    buildMissing.size > 0 ? await distributionsBuiltFromSource(ctx, [...buildMissing.keys()]) : [];
+  const builds = fromSource.map((distribution) => ({
+    distribution,
+    packages: [...new Set(buildMissing.get(distribution) ?? [])].sort(),
+  }));
+  const needed = new Set<string>([
+    ...builds.flatMap((build) => build.packages),
+    ...dependencies.filter((d) => d.phase === "runtime" && missing.has(d.name)).map((d) => d.name),
+    ...step.recorded.filter((name) => missing.has(name)),
+  ]);
+  if (needed.size === 0) {
+    return {
+      outcome: `not needed: wheels fit (${[...missing].sort().join(", ")} not installed)`,
+      shortfall: null,
+    };
+  }
+  const names = [...needed].sort();
+  const commands = installCommand(manager, names, { root: isRoot() });
+  const shortfall: SystemPackagesShortfall = { manager, missing: names, builds, commands };
+  if (await agreed(ctx, shortfall)) {
+    await installPackages(manager, names, {
+      consent: true,
+      onCommand: (argv) => ctx.out.warn(`running: ${formatCommand(argv)}`),
+    });
+    return { outcome: `installed ${names.join(", ")}`, shortfall: null };
+  }
+  ctx.out.warn(`warning: ${shortfallSentence(shortfall)}; not installed without consent.`);
+  ctx.out.warn(`  install them with: ${commands.map(formatCommand).join(" && ")}  (or re-run with --yes)`);
+  return { outcome: `missing ${names.join(", ")} (not installed: no consent)`, shortfall };
+}
+
+/**
+ * A failed install explained by the system packages left missing: the distribution, the packages and
+ * the command. Any other error is returned as it is.
+ */
+export function explainWithShortfall(error: unknown, shortfall: SystemPackagesShortfall | null): unknown {
+  if (!shortfall || shortfall.builds.length === 0) return error;
+  if (!(error instanceof DhtlError) || error.code !== "toolFailed") return error;
+  const text = error.message;
+  // A download or hash failure is not a build failing for want of headers.
+  if (!/build/i.test(text) || /^(network error|hash mismatch)/i.test(text)) return error;
+  const named = shortfall.builds.filter((build) =>
+    new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRegExp(build.distribution)}([^A-Za-z0-9_.-]|$)`, "i").test(
+      text.replace(/[-_.]+/g, "-"),
+    ),
+  );
+  if (named.length === 0) return error;
+  const culprits = named;
+  const what = culprits
+    .map((build) => `${build.distribution} (needs ${build.packages.join(", ")})`)
+    .join(", ");
+  const packages = [...new Set(culprits.flatMap((build) => build.packages))].sort();
+  const command = installCommand(shortfall.manager, packages, { root: isRoot() })
+    .map(formatCommand)
+    .join(" && ");
+  return new DhtlError(
+    "toolFailed",
+    `failed to build ${what}: missing ${shortfall.manager} packages ${packages.join(", ")}; install them with: ${command}`,
+    { hint: "or re-run with --yes to let dhtl install them", cause: error },
+  );
+}
+
+/**
+ * The candidates among the lock's distributions that uv would build from source in this environment.
+ * uv names one wheel-less distribution per failed dry run, so candidates are allowed to build one by one
+ * until the dry run passes. Should uv fail for another reason, every remaining candidate counts (the
+ * honest answer is "maybe").
+ */
+export async function distributionsBuiltFromSource(
+  target: BuildTarget & { lock: LockStrategy },
+  candidates: string[],
+): Promise<string[]> {
+  let remaining = [...new Set(candidates.map(normalizeName))].sort();
+  const built: string[] = [];
+  while (remaining.length > 0) {
+    const failure = await dryRunWithoutBuilding(target, remaining);
+    if (failure === null) break;
+    const named = new Set(wheelLessDistributions(failure));
+    const found = remaining.filter((name) => named.has(name));
+    if (found.length === 0) {
+      built.push(...remaining);
+      break;
+    }
+    built.push(...found);
+    remaining = remaining.filter((name) => !named.has(name));
+  }
+  return built.sort();
+}
+
+/** Normalised names uv's message says have no usable wheel while building them is disabled. */
+export function wheelLessDistributions(message: string): string[] {
+  const patterns = [
+    /Wheels are required for `([^`]+)`/g,
+    /Because (\S+?)(?:==\S+)? has no usable wheels/g,
+    /Distribution `([^`\s=@]+)[^`]*` can't be installed because it is marked as `--no-build`/g,
+  ];
+  const names = new Set<string>();
+  for (const pattern of patterns) {
+    for (const match of message.matchAll(pattern)) names.add(normalizeName(match[1]!));
+  }
+  return [...names].sort();
+}
+
+/** The stderr of a dry run that may not build `noBuild`; null when it passes. */
+async function dryRunWithoutBuilding(
+  target: BuildTarget & { lock: LockStrategy },
+  noBuild: string[],
+): Promise<string | null> {
+  const python = environmentPython(target.envPath);
+  const args =
+    target.lock.kind === "uv"
+      ? [
+          "sync",
+          "--dry-run",
+          "--frozen",
+          "--all-groups",
+          "--python",
+          python,
+          ...noBuild.flatMap((name) => ["--no-build-package", name]),
+        ]
+      : [
+          "pip",
+          "sync",
+          "--dry-run",
+          "--require-hashes",
+          "--python",
+          python,
+          ...noBuild.flatMap((name) => ["--only-binary", name]),
+          target.lock.file,
+        ];
+  const env =
+    target.lock.kind === "uv" ? uvEnvironment({ UV_PROJECT_ENVIRONMENT: target.envPath }) : uvEnvironment();
+  try {
+    await target.uv(args, { cwd: target.root, env });
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Names of the distributions a lock pins (uv.lock packages, or `name==` lines of a requirements lock). */
+export function lockedDistributions(root: string, lock: LockStrategy): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(root, lock.file), "utf8");
+  } catch {
+    return [];
+  }
+  const pattern =
+    lock.kind === "uv" ? /^name = "([^"]+)"$/gm : /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==/gm;
+  return [...new Set([...text.matchAll(pattern)].map((match) => normalizeName(match[1]!)))].sort();
+}
+
+/** On a terminal: one question on stderr, one line read from stdin. Null when stdin is not a terminal. */
+export function terminalQuestion(): SystemPackagesConsent["ask"] {
+  if (!process.stdin.isTTY) return null;
+  return (question) =>
+    new Promise((resolve) => {
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      prompt.question(question, (answer) => {
+        prompt.close();
+        resolve(/^\s*y(es)?\s*$/i.test(answer));
+      });
+    });
+}
+
+async function agreed(ctx: SystemStepContext, shortfall: SystemPackagesShortfall): Promise<boolean> {
+  if (ctx.consent.yes) return true;
+  if (!ctx.consent.ask) return false;
+  const commands = shortfall.commands.map(formatCommand).join(" && ");
+  return ctx.consent.ask(`\n${shortfallSentence(shortfall)}.\nRun: ${commands}\nInstall them now? [y/N] `);
+}
+
+function shortfallSentence(shortfall: SystemPackagesShortfall): string {
+  const because = shortfall.builds.map(
+    (build) => `${build.distribution} builds from source against ${build.packages.join(", ")}`,
+  );
+  return `missing ${shortfall.manager} packages: ${shortfall.missing.join(", ")}${because.length > 0 ? ` (${because.join("; ")})` : ""}`;
+}
+
+function mergeDependencies(...lists: SystemDependency[][]): SystemDependency[] {
+  const seen = new Map<string, SystemDependency>();
+  for (const dependency of lists.flat()) {
+    seen.set(
+      `${dependency.manager}\0${dependency.phase}\0${dependency.name}\0${dependency.because}`,
+      dependency,
+    );
+  }
+  return [...seen.values()];
+}
+
+/** `psycopg[c]` → `psycopg`: the distribution that is built. */
+function baseName(because: string): string {
+  return normalizeName(because.split("[")[0] ?? because);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

