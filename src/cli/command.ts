@@ -41,5 +41,5 @@ export const dryRunOption: OptionSpec = {
 };
 export const yesOption: OptionSpec = {
   flags: "-y, --yes",
-  description: "consent to every step without asking (system packages, sudo)",
+  description: "say yes to every question: write the changes, install system packages (sudo only when not root)",
 };

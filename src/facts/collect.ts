@@ -43,10 +43,10 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
   const pythonMinor =
     python.chosen && python.chosen.kind !== "range" ? minorOf(python.chosen.value) : undefined;
 
-  const [importResult, sourceFiles] = await Promise.all([
-    scanCode ? collectImports(root, { pythonVersion: pythonMinor, localNames: localNamesOf(project) }) : null,
-    listSourceFiles(root),
-  ]);
+  const importResult = scanCode
+    ? await collectImports(root, { pythonVersion: pythonMinor, localNames: localNamesOf(project) })
+    : null;
+  const sourceFiles = importResult?.files ?? (await listSourceFiles(root));
   const imports = importResult?.facts ?? {
     thirdParty: [],
     local: [],

@@ -45,6 +45,7 @@ export function runtimeLockSteps(inputs: LanguagePlanInputs, pythonVersion: stri
       pythonVersion,
       // Recorded only when the project files do not already name one exact version.
       record: version?.kind !== "exact",
+      requestedIn: request?.file ?? null,
       reason: `${language} ${why}, pinned with hashes in ${runtime.lockFile}${extra ? ` (${extra})` : ""}`,
     });
   }

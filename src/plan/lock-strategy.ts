@@ -32,8 +32,9 @@ export function chooseLockStrategy(
 
 /** A PEP 621 `[project]` table not owned by another manager (Poetry 2 and PDM also write `[project]`). */
 export function isUvProject(project: ProjectModel): boolean {
+  // The pyproject reader names every dialect it found: `pyproject:pep621+dependency-groups+build-system`.
   const hasPep621 = project.manifests.some(
-    (manifest) => manifest.kind === "pep621" && manifest.name !== null,
+    (manifest) => manifest.kind.split(/[:+]/).includes("pep621") && manifest.name !== null,
   );
   return hasPep621 && !NON_UV_MANAGERS.has(project.packageManager ?? "");
 }

@@ -42,7 +42,7 @@ function facts(
 }
 
 const pep621 = {
-  ...emptyManifest("pep621", "pyproject.toml"),
+  ...emptyManifest("pyproject:pep621+dependency-groups", "pyproject.toml"),
   name: { value: "demo", file: "pyproject.toml" },
 };
 const interpreter = { path: "/py/3.12.1/bin/python3", version: "3.12.1", implementation: "cpython" };
@@ -133,8 +133,8 @@ describe("planSetup", () => {
       "createVenv",
       "uvLock",
       "uvSync",
-      "swapVenv",
       "writeDhtConfig",
+      "swapVenv",
     ]);
     expect(plan.recordPython).toBeNull();
     expect(renderPlan(plan)[0]).toContain("uv.lock");
@@ -155,8 +155,8 @@ describe("planSetup", () => {
       "compileLock",
       "pipSync",
       "installProject",
-      "swapVenv",
       "writeDhtConfig",
+      "swapVenv",
     ]);
     expect(plan.steps.find((step) => step.kind === "compileLock")).toMatchObject({ pythonVersion: "3.12" });
     expect(plan.recordPython).toBe("3.12.1");

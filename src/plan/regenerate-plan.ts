@@ -94,9 +94,9 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
         ? "the new environment must match the recorded checksum"
         : "no checksum for this platform yet",
     });
-    steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
     if (!expected)
       steps.push({ kind: "writeDhtConfig", reason: `record the checksum for ${inputs.platform}` });
+    steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
     steps.push(...componentSteps(inputs.languages?.components ?? []));
   }
   return {

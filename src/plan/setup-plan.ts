@@ -44,8 +44,9 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   steps.push(...runtimeLocks);
   steps.push(...installSteps(lock, facts.project.isPackage, []));
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
-  steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
+  // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
   steps.push({ kind: "writeDhtConfig", reason: "record the exact Python, the lock digest and the checksum" });
+  steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
   steps.push(...componentSteps(inputs.languages?.components ?? []));
   return {
     command: "setup",

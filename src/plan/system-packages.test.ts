@@ -48,8 +48,9 @@ describe("planSystemPackages", () => {
       root: false,
     });
     expect(step && describeSystemPackagesStep(step)).toBe(
-      "install missing dnf packages if needed: sudo dnf install -y -- libpq-devel",
+      "install missing dnf packages if needed: libpq-devel",
     );
+    expect(step?.reason).toContain("dhtl runs: sudo dnf install -y -- libpq-devel (build packages only");
   });
 
   it("ignores missing names nothing asked for, and says so when all are present", () => {

@@ -46,14 +46,15 @@ export function planSystemPackages(inputs: SystemPackagesPlanInputs): InstallSys
   if (dependencies.length === 0 && recorded.length === 0) return null;
   const wanted = new Set([...dependencies.map((dependency) => dependency.name), ...recorded]);
   const missing = [...new Set(inputs.missing.filter((name) => wanted.has(name)))].sort();
+  const commands = installCommand(manager, missing, { root: inputs.root });
   return {
     kind: "installSystemPackages",
     manager,
     dependencies,
     recorded,
     missing,
-    commands: installCommand(manager, missing, { root: inputs.root }),
-    reason: systemPackagesReason(dependencies, recorded, missing),
+    commands,
+    reason: systemPackagesReason(dependencies, recorded, missing, commands),
   };
 }
 
@@ -69,16 +70,17 @@ export function withSystemPackagesStep(plan: Plan, step: InstallSystemPackagesSt
   return { ...plan, steps };
 }
 
-/** One line for the plan: the exact commands when something is missing. */
+/** One short line for the plan and the progress; the exact commands are in the step's reason. */
 export function describeSystemPackagesStep(step: InstallSystemPackagesStep): string {
   if (step.missing.length === 0) return `check ${step.manager} packages (all present)`;
-  return `install missing ${step.manager} packages if needed: ${step.commands.map(formatCommand).join(" && ")}`;
+  return `install missing ${step.manager} packages if needed: ${step.missing.join(", ")}`;
 }
 
 function systemPackagesReason(
   dependencies: SystemDependency[],
   recorded: string[],
   missing: string[],
+  commands: string[][],
 ): string {
   const byDistribution = new Map<string, { build: string[]; runtime: string[] }>();
   for (const dependency of dependencies) {
@@ -97,6 +99,6 @@ function systemPackagesReason(
   const status =
     missing.length === 0
       ? "all installed"
-      : `missing here: ${missing.join(", ")} (build packages only install when no wheel fits; needs --yes or a yes at the prompt)`;
+      : `missing here: ${missing.join(", ")}; with --yes (or a yes at the prompt) dhtl runs: ${commands.map(formatCommand).join(" && ")} (build packages only when no wheel fits)`;
   return `${parts.join("; ")} — ${status}`;
 }

@@ -61,6 +61,8 @@ export type Step =
       lockFile: string;
       pythonVersion: string;
       record: boolean;
+      /** File stating the version request (`frontend/.nvmrc`), for the error when no wheel fits it. */
+      requestedIn: string | null;
       reason: string;
     }
   /** Removes a runtime lock no component needs any more. */

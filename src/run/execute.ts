@@ -101,6 +101,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         if (!pythonPath)
           throw new DhtlError("internal", "plan creates the environment before choosing Python");
         envPath = newEnvironmentPath(plan.root);
+        backup.setEnvironment(envPath);
         await createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath);
         return undefined;
       case "copyCurrentEnv": {
@@ -108,6 +109,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         if (current.kind !== "managed")
           throw new DhtlError("internal", ".venv is not an environment dhtl built");
         envPath = newEnvironmentPath(plan.root);
+        backup.setEnvironment(envPath);
         copyEnvironment(current.path, envPath);
         return undefined;
       }
@@ -141,8 +143,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       case "verifyChecksum":
         return verify(step.expected);
       case "swapVenv":
+        // The commit point: from here the new environment and the rewritten files belong together.
         swapInEnvironment(plan.root, target().envPath);
         swapped = true;
+        backup.commit();
         return undefined;
       case "writeDhtConfig":
         configWritten = recordConfig();
@@ -154,6 +158,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           RUNTIMES[step.language],
           step.requirement,
           { version: step.pythonVersion, path: needPython() },
+          step.requestedIn,
         );
         runtimeVersions[step.language] = step.record ? version : null;
         return version;
@@ -230,6 +235,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     if (!swapped) backup.restore();
     throw error;
   }
+  backup.commit();
   const finalEnv = envPath ?? currentEnvironmentPath(plan.root);
   const state = readEnvironmentState(finalEnv);
   return {

@@ -41,6 +41,8 @@ export async function acquireProjectLock(root: string, options: LockOptions = {}
       };
     }
     const owner = readOwner(path);
+    // This process already holds it (fix-env handing over to regenerate): nested, released by the outer holder.
+    if (owner !== null && sameOwner(owner, me)) return { release() {} };
     if ((owner === null && writtenLongAgo(path)) || (owner !== null && isStale(owner))) {
       // A dead holder (or a lock killed before it was written) cannot finish: take it over.
       rmSync(path, { force: true });

@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { recoverJournal } from "./file-backup.js";
 import { acquireProjectLock, type LockOptions } from "./project-lock.js";
 import { currentEnvironment, DHTL_DIR, ensureDhtlDir, recoverInterruptedRun } from "./venv.js";
 
@@ -23,7 +24,9 @@ export async function withProjectSession<T>(
   }
   let failed = true;
   try {
-    const notes = recoverInterruptedRun(root);
+    const live = currentEnvironment(root);
+    const journalNote = recoverJournal(root, live.kind === "managed" ? basename(live.path) : null);
+    const notes = [...(journalNote ? [journalNote] : []), ...recoverInterruptedRun(root)];
     const result = await work(notes);
     failed = false;
     return result;

@@ -16,6 +16,7 @@ import {
   lockedDistributions,
   performSystemPackagesStep,
   type SystemPackagesShortfall,
+  systemPackagesStepFor,
   wheelLessDistributions,
 } from "./system-step.js";
 import { uvRunner } from "./tools.js";
@@ -145,17 +146,19 @@ describe.skipIf(!onDebian)("performSystemPackagesStep (apt, without consent: not
         },
       },
     });
-    expect(result.shortfall).toMatchObject({
-      manager: "apt",
-      missing: ["dhtl-test-no-such-dev", "dhtl-test-no-such-tool"],
-      builds: [{ distribution: "psycopg2", packages: ["dhtl-test-no-such-dev"] }],
-    });
+    // The lock's psycopg2 adds the table's own needs (libpq-dev …), present or not on this machine.
+    expect(result.shortfall?.manager).toBe("apt");
+    expect(result.shortfall?.missing).toEqual(
+      expect.arrayContaining(["dhtl-test-no-such-dev", "dhtl-test-no-such-tool"]),
+    );
+    expect(result.shortfall?.builds.map((build) => build.distribution)).toEqual(["psycopg2"]);
+    expect(result.shortfall?.builds[0]?.packages).toContain("dhtl-test-no-such-dev");
     expect(questions[0]).toContain("psycopg2 builds from source against dhtl-test-no-such-dev");
     expect(questions[0]).toContain(
       "apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends --",
     );
     expect(out.warnings.join("\n")).toMatch(
-      /install them with: .*apt-get .* dhtl-test-no-such-dev dhtl-test-no-such-tool/,
+      /install them with: .*apt-get .* dhtl-test-no-such-dev .*dhtl-test-no-such-tool/,
     );
     expect(result.outcome).toContain("not installed: no consent");
   });
@@ -177,6 +180,26 @@ describe.skipIf(!onDebian)("performSystemPackagesStep (apt, without consent: not
     expect(result.shortfall).toBeNull();
     expect(result.outcome).toMatch(/^not needed: wheels fit/);
     expect(out.warnings).toEqual([]);
+  });
+});
+
+describe.skipIf(!onDebian)("systemPackagesStepFor", () => {
+  it("also counts what the existing lock pins, beyond the declared dependencies", async () => {
+    const step = await systemPackagesStepFor(base, { dependencies: [], lock: compiled });
+    expect(step?.manager).toBe("apt");
+    const needs = step?.dependencies.map((d) => `${d.because}:${d.phase}:${d.name}`) ?? [];
+    expect(needs).toContain("mysqlclient:build:default-libmysqlclient-dev");
+    expect(needs).toContain("psycopg2:build:libpq-dev");
+    expect(needs).toContain("psycopg2:runtime:libpq5");
+    expect(step?.dependencies.every((d) => d.manager === "apt")).toBe(true);
+  });
+
+  it("plans nothing when neither the project, the lock nor .dhtconfig asks for a system package", async () => {
+    // psycopg2-binary bundles its own libpq: the table asks nothing for it.
+    expect(
+      await systemPackagesStepFor(base, { dependencies: [], lock: { ...compiled, file: "binary.lock" } }),
+    ).toBeNull();
+    expect(await systemPackagesStepFor(base, { dependencies: [] })).toBeNull();
   });
 });
 

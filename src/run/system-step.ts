@@ -11,11 +11,16 @@ import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { type SystemPackageManager, systemDependenciesFor } from "../facts/system-deps/index.js";
 import type { SystemDependency } from "../facts/types.js";
-import type { InstallSystemPackagesStep } from "../plan/system-packages.js";
-import type { LockStrategy } from "../plan/types.js";
+import {
+  type InstallSystemPackagesStep,
+  planSystemPackages,
+  withSystemPackagesStep,
+} from "../plan/system-packages.js";
+import type { LockStrategy, Plan } from "../plan/types.js";
 import { normalizeName } from "../standards/names.js";
 import { type BuildTarget, uvEnvironment } from "./install.js";
 import {
+  detectSystemPackageManager,
   formatCommand,
   installCommand,
   installPackages,
@@ -52,6 +57,54 @@ export interface SystemPackagesShortfall {
 export interface SystemStepResult {
   outcome: string;
   shortfall: SystemPackagesShortfall | null;
+}
+
+/**
+ * A command's plan with the system-packages step before its first sync. Without a manager dhtl drives,
+ * or when nothing asks for a system package, the plan comes back as it was.
+ */
+export async function withSystemPackages(
+  plan: Plan,
+  dependencies: SystemDependency[],
+  recorded: Record<string, string[]> | undefined,
+): Promise<Plan> {
+  if (!plan.steps.some((step) => step.kind === "uvSync" || step.kind === "pipSync")) return plan;
+  const step = await systemPackagesStepFor(plan.root, { dependencies, recorded, lock: plan.lock });
+  return withSystemPackagesStep(plan, step);
+}
+
+/** `--yes` consents; otherwise a person at a terminal is asked, and nobody else is. */
+export function consentFrom(yes: unknown): SystemPackagesConsent {
+  return yes === true ? { yes: true, ask: null } : { yes: false, ask: terminalQuestion() };
+}
+
+/**
+ * What a command gathers before planning: this machine's manager, the system packages the declared
+ * dependencies, the existing lock and `.dhtconfig` ask for, and which of them are missing (one query).
+ * Null when the machine has no manager dhtl drives or nothing asks for a system package.
+ */
+export async function systemPackagesStepFor(
+  root: string,
+  inputs: {
+    dependencies: SystemDependency[];
+    recorded?: Record<string, string[]>;
+    /** The lock as it is before this run (its transitive distributions count too). */
+    lock?: LockStrategy;
+  },
+): Promise<InstallSystemPackagesStep | null> {
+  const manager = detectSystemPackageManager();
+  if (!manager) return null;
+  const fromLock = inputs.lock
+    ? systemDependenciesFor(lockedDistributions(root, inputs.lock), [manager])
+    : [];
+  const dependencies = mergeDependencies(
+    inputs.dependencies.filter((dependency) => dependency.manager === manager),
+    fromLock,
+  ).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  const recorded = inputs.recorded?.[manager] ?? [];
+  if (dependencies.length === 0 && recorded.length === 0) return null;
+  const missing = await missingPackages(manager, [...dependencies.map((d) => d.name), ...recorded]);
+  return planSystemPackages({ manager, dependencies, recorded: inputs.recorded, missing, root: isRoot() });
 }
 
 export async function performSystemPackagesStep(
@@ -265,6 +318,10 @@ function mergeDependencies(...lists: SystemDependency[][]): SystemDependency[] {
     );
   }
   return [...seen.values()];
+}
+
+function sortKey(dependency: SystemDependency): string {
+  return `${dependency.phase}\0${dependency.name}\0${dependency.because}`;
 }
 
 /** `psycopg[c]` → `psycopg`: the distribution that is built. */

@@ -15,6 +15,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DhtlError } from "../core/errors.js";
+import { FileBackup, JOURNAL_FILE } from "./file-backup.js";
 import { acquireProjectLock, LOCK_FILE } from "./project-lock.js";
 import { withProjectSession } from "./session.js";
 import {
@@ -97,17 +98,28 @@ describe("environment swap", () => {
 });
 
 describe("project lock", () => {
-  it("refuses a second holder with exit 4 after a short wait, then frees on release", async () => {
+  it("refuses while another live process holds it (exit 4 after a short wait); nests within one process", async () => {
     const root = tempProject();
     ensureDhtlDir(root);
-    const held = await acquireProjectLock(root);
-    const started = Date.now();
-    const second = acquireProjectLock(root, { waitMs: 300, pollMs: 50 });
-    await expect(second).rejects.toMatchObject({ code: "refused", exitCode: 4 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    try {
+      writeFileSync(join(root, LOCK_FILE), JSON.stringify({ pid: other.pid, host: hostname() }));
+      const started = Date.now();
+      await expect(acquireProjectLock(root, { waitMs: 300, pollMs: 50 })).rejects.toMatchObject({
+        code: "refused",
+        exitCode: 4,
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    } finally {
+      other.kill("SIGKILL");
+    }
+    await new Promise((resolve) => other.on("exit", resolve));
+    const held = await acquireProjectLock(root, { waitMs: 0 });
+    const nested = await acquireProjectLock(root, { waitMs: 0 });
+    nested.release();
+    expect(existsSync(join(root, LOCK_FILE))).toBe(true);
     held.release();
     expect(existsSync(join(root, LOCK_FILE))).toBe(false);
-    (await acquireProjectLock(root)).release();
   });
 
   it("takes over a lock whose process is dead", async () => {
@@ -129,5 +141,43 @@ describe("project lock", () => {
       }),
     ).rejects.toThrow("boom");
     expect(existsSync(join(root, ".dhtl"))).toBe(false);
+  });
+});
+
+describe("journal of rewritten files", () => {
+  /** A project with a live environment and a uv.lock, and a run that rewrote uv.lock for a new environment. */
+  function interruptedRun(swapped: boolean): string {
+    const root = tempProject();
+    ensureDhtlDir(root);
+    swapInEnvironment(root, fakeEnv(root, "old"));
+    writeFileSync(join(root, "uv.lock"), "old lock\n");
+    const next = fakeEnv(root, "new");
+    const backup = new FileBackup(root);
+    backup.setEnvironment(next);
+    backup.remember("uv.lock");
+    backup.remember("requirements.in");
+    writeFileSync(join(root, "uv.lock"), "new lock\n");
+    writeFileSync(join(root, "requirements.in"), "six\n");
+    if (swapped) swapInEnvironment(root, next);
+    return root; // killed here: neither restore() nor commit() ran
+  }
+
+  it("a kill before the swap: the next run puts the files back as they were", async () => {
+    const root = interruptedRun(false);
+    expect(existsSync(join(root, JOURNAL_FILE))).toBe(true);
+    const notes = await withProjectSession(root, async (found) => found);
+    expect(notes[0]).toMatch(/restored requirements.in, uv.lock/);
+    expect(readFileSync(join(root, "uv.lock"), "utf8")).toBe("old lock\n");
+    expect(existsSync(join(root, "requirements.in"))).toBe(false);
+    expect(marker(root)).toContain("old");
+    expect(existsSync(join(root, JOURNAL_FILE))).toBe(false);
+  });
+
+  it("a kill after the swap: the new files belong to the live environment and stay", async () => {
+    const root = interruptedRun(true);
+    await withProjectSession(root, async () => null);
+    expect(readFileSync(join(root, "uv.lock"), "utf8")).toBe("new lock\n");
+    expect(marker(root)).toContain("new");
+    expect(existsSync(join(root, JOURNAL_FILE))).toBe(false);
   });
 });

@@ -32,7 +32,8 @@ const ASIDE_SUFFIX = ".aside";
 const TRASH_SUFFIX = ".trash";
 
 /** Files of `.dhtl/` that are local to one checkout and never committed. */
-const DHTL_GITIGNORE = "# Local to this checkout: built environments and the run lock.\nenvs/\nlock\n";
+const DHTL_GITIGNORE =
+  "# Local to this checkout: built environments, the run lock and a running setup's journal.\nenvs/\nlock\njournal.json\n";
 
 export type CurrentEnvironment =
   | { kind: "none" }

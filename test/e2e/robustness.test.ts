@@ -57,6 +57,31 @@ describe("robustness (e2e)", () => {
     expect(existsSync(join(root, ".dhtl", "lock"))).toBe(false);
   });
 
+  it("kill -9 during a setup that re-locks: the next run puts the previous lock back", async () => {
+    const root = copyFixture("django-app");
+    const setup = dhtl(["setup", "--yes"], root);
+    expect(setup.code, output(setup)).toBe(0);
+    const lockPath = join(root, ".dhtl", "requirements.lock");
+    const lockBefore = readFileSync(lockPath, "utf8");
+    const requirements = join(root, "requirements.txt");
+    const original = readFileSync(requirements, "utf8");
+    writeFileSync(requirements, `${original}idna\n`);
+    const child = startDhtl(["setup", "--yes"], root);
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    expect(await whenInstalling(root, 20_000), "uv never started installing").toBe(true);
+    try {
+      process.kill(-(child.pid ?? 0), "SIGKILL");
+    } catch {}
+    await exited;
+    expect(readFileSync(lockPath, "utf8")).toMatch(/^idna==/m); // rewritten before the kill
+    writeFileSync(requirements, original); // the user gives up on the change
+    const regenerate = dhtl(["regenerate", "--yes"], root);
+    expect(regenerate.code, output(regenerate)).toBe(0);
+    expect(readFileSync(lockPath, "utf8")).toBe(lockBefore);
+    expect(existsSync(join(root, ".dhtl", "journal.json"))).toBe(false);
+    expect(dhtl(["validate-env"], root).code).toBe(0);
+  });
+
   it("a bad hash in the user's hashed requirements fails naming the package and changes nothing", () => {
     const root = copyFixture("hashed-req");
     const first = dhtl(["setup", "--yes"], root);

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture, dhtl, json, output, removeFixtureCopies, treeHash } from "./helpers.js";
@@ -23,6 +23,15 @@ describe("dhtl setup (e2e)", () => {
     expect(config).not.toContain(root);
     const valid = dhtl(["validate-env", "--json"], root);
     expect(valid.code, output(valid)).toBe(0);
+  });
+
+  it("PEP 621 project without uv.lock: setup locks it with uv", () => {
+    const root = copyFixture("uv-app");
+    rmSync(join(root, "uv.lock"));
+    const result = dhtl(["setup", "--yes", "--json"], root);
+    expect(result.code, output(result)).toBe(0);
+    expect(json<{ lock: { kind: string } }>(result).lock.kind).toBe("uv");
+    expect(readFileSync(join(root, "uv.lock"), "utf8")).toMatch(/name = "six"/);
   });
 
   it("--dry-run prints the plan and changes nothing", () => {

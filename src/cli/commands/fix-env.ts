@@ -30,6 +30,7 @@ export const fixEnvCommand: CommandSpec = {
       const { resolve } = await import("node:path");
       const { DhtlError } = await import("../../core/errors.js");
       const { collectFacts } = await import("../../facts/collect.js");
+      const { findProjectRoot } = await import("../../facts/root.js");
       const { planFix } = await import("../../plan/fix-plan.js");
       const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
       const { validateEnvironment } = await import("../../record/validate.js");
@@ -42,37 +43,41 @@ export const fixEnvCommand: CommandSpec = {
       const { regenerateCommand } = await import("./regenerate.js");
 
       const regenerate = () => regenerateCommand.run({ ...ctx, options: { ...ctx.options, force: true } });
-      const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
-        machine: false,
-        user: false,
-        imports: false,
-      });
-      const recorded = readDhtConfig(facts.root);
-      if (!recorded) {
-        throw new DhtlError(
-          "badInput",
-          `no .dhtconfig in ${facts.root}: nothing recorded to repair towards`,
-          {
-            hint: "run `dhtl setup` first",
-          },
-        );
-      }
-      const current = currentEnvironment(facts.root);
-      // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
-      if (ctx.options.force || current.kind !== "managed") return regenerate();
-      const report = await validateEnvironment(facts.root, { quick: false });
-      const plan = planFix({
-        facts,
-        recorded,
-        drift: report.drift,
-        modifiedOwners: ownersOf(current.path, report.drift.modifiedFiles),
-        pythonMatches: pythonMatches(report),
-        runtimeLocks: existingRuntimeLocks(facts.root),
-      });
-      if (!plan || (plan.upToDate && !report.ok)) return regenerate();
-      if (ctx.options.dryRun) return printPlan(ctx, plan);
-      const result = await withProjectSession(facts.root, () =>
-        executePlan(plan, {
+      // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
+      const root = findProjectRoot(resolve(ctx.args[0] ?? "."));
+      const inSession = <T>(work: () => Promise<T>): Promise<T> =>
+        ctx.options.dryRun ? work() : withProjectSession(root, work);
+      return inSession(async () => {
+        const facts = await collectFacts(root, {
+          machine: false,
+          user: false,
+          imports: false,
+        });
+        const recorded = readDhtConfig(facts.root);
+        if (!recorded) {
+          throw new DhtlError(
+            "badInput",
+            `no .dhtconfig in ${facts.root}: nothing recorded to repair towards`,
+            {
+              hint: "run `dhtl setup` first",
+            },
+          );
+        }
+        const current = currentEnvironment(facts.root);
+        // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
+        if (ctx.options.force || current.kind !== "managed") return regenerate();
+        const report = await validateEnvironment(facts.root, { quick: false });
+        const plan = planFix({
+          facts,
+          recorded,
+          drift: report.drift,
+          modifiedOwners: ownersOf(current.path, report.drift.modifiedFiles),
+          pythonMatches: pythonMatches(report),
+          runtimeLocks: existingRuntimeLocks(facts.root),
+        });
+        if (!plan || (plan.upToDate && !report.ok)) return regenerate();
+        if (ctx.options.dryRun) return printPlan(ctx, plan);
+        const result = await executePlan(plan, {
           out: progressOutput(ctx),
           getUv: () => uvRunner(progressOutput(ctx)),
           project: facts.project,
@@ -90,11 +95,11 @@ export const fixEnvCommand: CommandSpec = {
               );
             }
           },
-        }),
-      );
-      if (!ctx.options.json && !plan.upToDate) ctx.out.line(`repaired: ${formatDrift(report)}`);
-      printOutcome(ctx, plan, result);
-      return 0;
+        });
+        if (!ctx.options.json && !plan.upToDate) ctx.out.line(`repaired: ${formatDrift(report)}`);
+        printOutcome(ctx, plan, result);
+        return 0;
+      });
     }),
 };
 

@@ -25,6 +25,7 @@ export const regenerateCommand: CommandSpec = {
       const { join, resolve } = await import("node:path");
       const { DhtlError } = await import("../../core/errors.js");
       const { collectFacts } = await import("../../facts/collect.js");
+      const { findProjectRoot } = await import("../../facts/root.js");
       const { planRegenerate, recordedPythonRequest } = await import("../../plan/regenerate-plan.js");
       const { platformKey, readDhtConfig, sha256File } = await import("../../record/dhtconfig.js");
       const { validateEnvironment } = await import("../../record/validate.js");
@@ -41,58 +42,62 @@ export const regenerateCommand: CommandSpec = {
       const likelyRebuild = force || currentEnvironment(resolve(ctx.args[0] ?? ".")).kind === "none";
       const uvReady = ctx.options.dryRun || !likelyRebuild ? null : uvRunner(progressOutput(ctx));
       uvReady?.catch(() => {});
-      const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
-        machine: false,
-        user: false,
-        imports: false,
-      });
-      const recorded = readDhtConfig(facts.root);
-      if (!recorded) {
-        throw new DhtlError(
-          "badInput",
-          `no .dhtconfig in ${facts.root}: nothing recorded to regenerate from`,
-          {
-            hint: "run `dhtl setup` first to lock the project and record its environment",
-          },
-        );
-      }
-      refuseBrokenManifests(facts.diagnostics);
-      const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
-      const environmentValid =
-        force || currentEnvironment(facts.root).kind === "none"
-          ? null
-          : await validateEnvironment(facts.root, { quick: false }).then(
-              (report) => report.ok,
-              () => false,
-            );
-      const request = recordedPythonRequest(recorded, facts);
-      const search =
-        environmentValid === true && !force
-          ? { interpreter: null, installed: [] }
-          : await findInterpreterFor(request, { root: facts.root });
-      const plan = planRegenerate({
-        facts,
-        recorded,
-        lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
-        interpreter: search.interpreter,
-        installed: search.installed,
-        platform: platformKey(),
-        environmentValid,
-        force,
-        languages: { components: facts.components, existingRuntimeLocks: existingRuntimeLocks(facts.root) },
-      });
-      if (ctx.options.dryRun) return printPlan(ctx, plan);
-      const result = await withProjectSession(facts.root, () =>
-        executePlan(plan, {
+      // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
+      const root = findProjectRoot(resolve(ctx.args[0] ?? "."));
+      const inSession = <T>(work: () => Promise<T>): Promise<T> =>
+        ctx.options.dryRun ? work() : withProjectSession(root, work);
+      return inSession(async () => {
+        const facts = await collectFacts(root, {
+          machine: false,
+          user: false,
+          imports: false,
+        });
+        const recorded = readDhtConfig(facts.root);
+        if (!recorded) {
+          throw new DhtlError(
+            "badInput",
+            `no .dhtconfig in ${facts.root}: nothing recorded to regenerate from`,
+            {
+              hint: "run `dhtl setup` first to lock the project and record its environment",
+            },
+          );
+        }
+        refuseBrokenManifests(facts.diagnostics);
+        const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
+        const environmentValid =
+          force || currentEnvironment(facts.root).kind === "none"
+            ? null
+            : await validateEnvironment(facts.root, { quick: false }).then(
+                (report) => report.ok,
+                () => false,
+              );
+        const request = recordedPythonRequest(recorded, facts);
+        const search =
+          environmentValid === true && !force
+            ? { interpreter: null, installed: [] }
+            : await findInterpreterFor(request, { root: facts.root });
+        const plan = planRegenerate({
+          facts,
+          recorded,
+          lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
+          interpreter: search.interpreter,
+          installed: search.installed,
+          platform: platformKey(),
+          environmentValid,
+          force,
+          languages: { components: facts.components, existingRuntimeLocks: existingRuntimeLocks(facts.root) },
+        });
+        if (ctx.options.dryRun) return printPlan(ctx, plan);
+        const result = await executePlan(plan, {
           out: progressOutput(ctx),
           getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
           project: facts.project,
           platform: platformKey(),
           existingConfig: recorded,
           describeDrift: (envPath) => describeDrift(facts.root, envPath),
-        }),
-      );
-      printOutcome(ctx, plan, result);
-      return 0;
+        });
+        printOutcome(ctx, plan, result);
+        return 0;
+      });
     }),
 };

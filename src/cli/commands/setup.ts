@@ -24,6 +24,7 @@ export const setupCommand: CommandSpec = {
       const { resolve } = await import("node:path");
       const { existsSync } = await import("node:fs");
       const { collectFacts } = await import("../../facts/collect.js");
+      const { findProjectRoot } = await import("../../facts/root.js");
       const { planSetup, pythonRequestOf } = await import("../../plan/setup-plan.js");
       const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
       const { executePlan } = await import("../../run/execute.js");
@@ -35,40 +36,44 @@ export const setupCommand: CommandSpec = {
       const uvReady = ctx.options.dryRun ? null : uvRunner(progressOutput(ctx));
       uvReady?.catch(() => {});
       const discovered = startInterpreterDiscovery();
-      const facts = await collectFacts(resolve(ctx.args[0] ?? "."), {
-        machine: false,
-        user: false,
-        imports: false,
-      });
-      refuseBrokenManifests(facts.diagnostics);
-      const existingConfig = readDhtConfig(facts.root);
-      const search = await findInterpreterFor(pythonRequestOf(facts), {
-        discovered,
-        prefer: existingConfig?.python?.version,
-      });
-      const plan = planSetup({
-        facts,
-        interpreter: search.interpreter,
-        installed: search.installed,
-        uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
-        languages: {
-          components: facts.components,
-          existingRuntimeLocks: existingRuntimeLocks(facts.root),
-          recordedLanguages: existingConfig?.languages,
-        },
-      });
-      if (ctx.options.dryRun) return printPlan(ctx, plan);
-      const result = await withProjectSession(facts.root, () =>
-        executePlan(plan, {
+      // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
+      const root = findProjectRoot(resolve(ctx.args[0] ?? "."));
+      const inSession = <T>(work: () => Promise<T>): Promise<T> =>
+        ctx.options.dryRun ? work() : withProjectSession(root, work);
+      return inSession(async () => {
+        const facts = await collectFacts(root, {
+          machine: false,
+          user: false,
+          imports: false,
+        });
+        refuseBrokenManifests(facts.diagnostics);
+        const existingConfig = readDhtConfig(facts.root);
+        const search = await findInterpreterFor(pythonRequestOf(facts), {
+          discovered,
+          prefer: existingConfig?.python?.version,
+        });
+        const plan = planSetup({
+          facts,
+          interpreter: search.interpreter,
+          installed: search.installed,
+          uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
+          languages: {
+            components: facts.components,
+            existingRuntimeLocks: existingRuntimeLocks(facts.root),
+            recordedLanguages: existingConfig?.languages,
+          },
+        });
+        if (ctx.options.dryRun) return printPlan(ctx, plan);
+        const result = await executePlan(plan, {
           out: progressOutput(ctx),
           getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
           project: facts.project,
           platform: platformKey(),
           existingConfig,
-        }),
-      );
-      printOutcome(ctx, plan, result);
-      return 0;
+        });
+        printOutcome(ctx, plan, result);
+        return 0;
+      });
     }),
 };
 

@@ -15,7 +15,10 @@ function copyFixture(): string {
   const root = mkdtempSync(join(tmpdir(), "dhtl-imports-"));
   made.push(root);
   cpSync(fixture, root, { recursive: true });
-  // Files that would be awkward to commit: a virtual environment and undecodable sources.
+  // Files that cannot be committed: what the fixture's .gitignore ignores, a virtual environment,
+  // undecodable sources.
+  mkdirSync(join(root, "generated"));
+  writeFileSync(join(root, "generated/gen.py"), "import ignored_dep\n");
   mkdirSync(join(root, ".venv/lib/python3.12/site-packages"), { recursive: true });
   writeFileSync(join(root, ".venv/lib/python3.12/site-packages/dep.py"), "import venv_only\n");
   writeFileSync(join(root, "latin.py"), Buffer.from([0x73, 0x3d, 0x22, 0xe9, 0x22, 0x0a]));
@@ -30,7 +33,7 @@ function copyFixture(): string {
 describe("collectImports", () => {
   it("classifies a project's imports as stdlib, local and third-party", async () => {
     const root = copyFixture();
-    const { facts, diagnostics } = await collectImports(root, {
+    const { facts, diagnostics, files } = await collectImports(root, {
       pythonVersion: "3.12",
       localNames: ["extra_local"],
     });

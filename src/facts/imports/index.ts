@@ -1,7 +1,7 @@
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import type { ImportFacts, ImportUse } from "../types.js";
 import { ModuleLayout } from "./layout.js";
-import { scanFile } from "./source-file.js";
+import { type FileScan, scanFile } from "./source-file.js";
 import { isStdlibModule } from "./stdlib.js";
 import { listSourceFiles } from "./walk.js";
 
@@ -18,8 +18,8 @@ export interface CollectImportsOptions {
   localNames?: string[];
 }
 
-/** Files read at once: enough to hide I/O latency, few enough to stay far from the descriptor limit. */
-const READ_CONCURRENCY = 16;
+/** Files scanned between two yields to the event loop (~10 ms of work). */
+const BATCH_SIZE = 64;
 
 export interface CollectedImports {
   facts: ImportFacts;
@@ -42,7 +42,7 @@ export async function collectImports(
 ): Promise<CollectedImports> {
   const sources = await listSourceFiles(root);
   const files = [...sources.python, ...sources.notebooks];
-  const scans = await mapConcurrently(files, READ_CONCURRENCY, (file) => scanFile(root, file));
+  const scans = await scanInBatches(root, files);
   const diagnostics = [...sources.diagnostics];
   const layout = new ModuleLayout(sources.python);
   const localNames = new Set([...layout.projectModules(), ...(options.localNames ?? [])]);
@@ -123,21 +123,17 @@ function buildFacts(
   return facts;
 }
 
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
+/**
+ * Scans files synchronously in batches, yielding to the event loop between batches so work started
+ * alongside (machine probes waiting on child processes) keeps moving.
+ */
+async function scanInBatches(root: string, files: readonly string[]): Promise<FileScan[]> {
+  const scans: FileScan[] = [];
+  for (let start = 0; start < files.length; start += BATCH_SIZE) {
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const file of files.slice(start, start + BATCH_SIZE)) scans.push(scanFile(root, file));
   }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  return scans;
 }
 
 function byCodeUnit(a: string, b: string): number {

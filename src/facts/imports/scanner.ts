@@ -27,22 +27,34 @@ const OPEN_PAREN = 40;
 const CLOSE_PAREN = 41;
 
 /** Keywords that open a compound statement; its header ends at the first top-level `:`. */
-const COMPOUND = new Set([
-  "if",
-  "elif",
-  "else",
-  "try",
-  "except",
-  "finally",
-  "while",
-  "for",
-  "with",
-  "def",
-  "class",
-  "async",
-  "match",
-  "case",
-]);
+const COMPOUND = (
+  [
+    "if",
+    "elif",
+    "else",
+    "try",
+    "except",
+    "finally",
+    "while",
+    "for",
+    "with",
+    "def",
+    "class",
+    "async",
+    "match",
+    "case",
+  ] as const
+).reduce<Map<number, string[]>>((byLength, word) => {
+  byLength.set(word.length, [...(byLength.get(word.length) ?? []), word]);
+  return byLength;
+}, new Map());
+
+/** The compound keyword the current NAME token is, found without allocating a string per line. */
+function compoundKeyword(lex: Lexer): string | null {
+  const candidates = COMPOUND.get(lex.end - lex.start);
+  if (candidates) for (const word of candidates) if (lex.is(word)) return word;
+  return null;
+}
 
 /** Exception names whose handler makes a failed import survivable. */
 const CATCHES_IMPORT_FAILURE = new Set(["ImportError", "ModuleNotFoundError", "Exception", "BaseException"]);
@@ -123,8 +135,7 @@ class ImportScanner {
     const openTries = this.openTries;
     while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent > indent)
       openTries.pop();
-    const keyword =
-      token === NAME && lex.end - lex.start <= 7 && COMPOUND.has(lex.text()) ? lex.text() : null;
+    const keyword = token === NAME ? compoundKeyword(lex) : null;
     const clause = keyword === "except" || keyword === "else" || keyword === "finally";
     if (!clause && openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent === indent) {
       openTries.pop();

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDhtlError } from "../../core/errors.js";
 import { decodePythonSource } from "./encoding.js";
@@ -14,18 +14,19 @@ const MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024;
 export type FileScan = { file: string; statements: ImportStatement[] } | { file: string; problem: string };
 
 /** Reads, decodes and scans one `.py` or `.ipynb` file; unreadable, binary or undecodable files become a `problem`. */
-export async function scanFile(root: string, file: string): Promise<FileScan> {
+export function scanFile(root: string, file: string): FileScan {
   let bytes: Buffer;
   try {
+    // Synchronous reads: promise-based file handles cost several times more CPU per small file.
     // The size is checked before reading, so a stray multi-gigabyte file is never loaded.
-    const handle = await open(join(root, file), "r");
+    const fd = openSync(join(root, file), "r");
     try {
-      const { size } = await handle.stat();
+      const { size } = fstatSync(fd);
       const limit = file.endsWith(".ipynb") ? MAX_NOTEBOOK_BYTES : MAX_SOURCE_BYTES;
       if (size > limit) return { file, problem: `too large (${size} bytes)` };
-      bytes = await handle.readFile();
+      bytes = readFileSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (error) {
     return { file, problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };

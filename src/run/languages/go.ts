@@ -29,6 +29,12 @@ function linkGofmt(envPath: string): void {
 
 async function downloadModules(component: ComponentInstall): Promise<InstallOutcome> {
   const where = component.dir === "." ? "the project root" : `${component.dir}/`;
+  if (!existsSync(join(component.envBin, "go"))) {
+    return {
+      outcome: "skipped: no Go in the environment",
+      warning: `${where} needs Go but the environment has none (no .dhtl/go.lock): run \`dhtl setup\` to lock it`,
+    };
+  }
   const result = await run(join(component.envBin, "go"), ["mod", "download"], {
     cwd: join(component.root, component.dir),
     // `local`: never let go.mod's toolchain line download another Go behind our back.

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,9 +72,7 @@ describe("component installs", () => {
     mkdirSync(bin);
     mkdirSync(join(root, "ui"));
     // A real npm that cannot work: the component has no package.json.
-    const npm = await import("node:child_process").then((cp) =>
-      cp.spawnSync("which", ["npm"]).stdout.toString().trim(),
-    );
+    const npm = spawnSync("which", ["npm"], { encoding: "utf8" }).stdout.trim();
     writeFileSync(join(bin, "npm"), `#!/bin/sh\nexec ${npm} "$@"\n`, { mode: 0o755 });
     await expect(
       LANGUAGE_ADAPTERS.node.installDependencies({

@@ -73,6 +73,12 @@ async function installNodeDependencies(component: ComponentInstall): Promise<Ins
         `\`corepack ${manager} install\` there with .venv/bin first on PATH (corepack comes with the environment's Node)`,
     };
   }
+  if (!existsSync(join(component.envBin, "npm"))) {
+    return {
+      outcome: "skipped: no Node in the environment",
+      warning: `${where} needs Node but the environment has none (no .dhtl/node.lock): run \`dhtl setup\` to lock it`,
+    };
+  }
   const usesLock =
     component.lockfile !== null && /(package-lock|npm-shrinkwrap)\.json$/.test(component.lockfile);
   const args = usesLock ? ["ci"] : ["install"];

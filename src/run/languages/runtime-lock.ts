@@ -16,6 +16,7 @@ export async function compileRuntimeLock(
   runtime: RuntimeWheel,
   requirement: string,
   python: { version: string; path: string },
+  requestedIn: string | null = null,
 ): Promise<string> {
   const outPath = join(target.root, runtime.lockFile);
   mkdirSync(dirname(outPath), { recursive: true });
@@ -27,25 +28,9 @@ export async function compileRuntimeLock(
   if (existsSync(outPath)) copyFileSync(outPath, stagedPath);
   try {
     writeFileAtomic(inputPath, `${requirement}\n`);
-    await target.uv(
-      [
-        "pip",
-        "compile",
-        "--universal",
-        "--generate-hashes",
-        "--no-header",
-        "--no-annotate",
-        "--quiet",
-        "--python-version",
-        python.version,
-        "--python",
-        python.path,
-        "--output-file",
-        staged,
-        input,
-      ],
-      { cwd: target.root, env: uvEnvironment() },
-    );
+    await compile(target, staged, input, python).catch((error: unknown) => {
+      throw noWheelFits(error, runtime, requirement, requestedIn);
+    });
     const header =
       `# ${runtime.language} for this project's environment, compiled by dhtl from ${JSON.stringify(requirement)}\n` +
       "# with uv pip compile --universal --generate-hashes; do not edit.\n";
@@ -57,6 +42,54 @@ export async function compileRuntimeLock(
   const version = lockedVersion(readFileSync(outPath, "utf8"), runtime);
   if (!version) throw new DhtlError("internal", `${runtime.lockFile} pins no ${runtime.distribution}`);
   return version;
+}
+
+function compile(
+  target: Pick<BuildTarget, "root" | "uv">,
+  output: string,
+  input: string,
+  python: { version: string; path: string },
+): Promise<unknown> {
+  return target.uv(
+    [
+      "pip",
+      "compile",
+      "--universal",
+      "--generate-hashes",
+      "--no-header",
+      "--no-annotate",
+      "--quiet",
+      "--python-version",
+      python.version,
+      // Named, so uv does not probe every pyenv shim on PATH.
+      "--python",
+      python.path,
+      "--output-file",
+      output,
+      input,
+    ],
+    { cwd: target.root, env: uvEnvironment() },
+  );
+}
+
+/** uv's "no solution" for a runtime means the requested version has no wheel: say so where it was asked. */
+function noWheelFits(
+  error: unknown,
+  runtime: RuntimeWheel,
+  requirement: string,
+  requestedIn: string | null,
+): unknown {
+  if (!(error instanceof DhtlError) || !/no solution|unsatisfiable/i.test(error.message)) return error;
+  const because = error.message.match(/Because only [^\n]*?is available/)?.[0];
+  return new DhtlError(
+    "badInput",
+    `no ${runtime.distribution} wheel on PyPI satisfies ${requirement}${because ? ` (${because.replace(/^Because /, "")})` : ""}`,
+    {
+      file: requestedIn ?? undefined,
+      hint: `ask for a ${runtime.language} version PyPI's ${runtime.distribution} provides${requestedIn ? ` in ${requestedIn}` : ""}, then run setup again`,
+      cause: error,
+    },
+  );
 }
 
 /** The version a runtime lock pins, or null when it pins none. */
