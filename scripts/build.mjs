@@ -1,12 +1,17 @@
-// Bundles the CLI into one ESM file so `dhtl --version` loads a single module.
-import { readFileSync } from "node:fs";
+// Bundles the CLI into dist/dhtl.js plus lazily loaded chunks: `dhtl --version` and the prompt hook's
+// `validate-env --quick` load only the small entry, never the analysis or install code.
+import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
+// Old chunks would pile up: each build names its chunks by content hash.
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+
 await build({
-  entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/dhtl.js",
+  entryPoints: { dhtl: "src/cli/main.ts" },
+  outdir: "dist",
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
   format: "esm",
@@ -17,6 +22,6 @@ await build({
     js: "import { createRequire as __dhtlCreateRequire } from 'node:module'; const require = __dhtlCreateRequire(import.meta.url);",
   },
   define: { __DHTL_VERSION__: JSON.stringify(pkg.version) },
-  splitting: false,
+  splitting: true,
   logLevel: "warning",
 });

@@ -8,7 +8,7 @@ import { nextDhtConfig } from "../plan/next-config.js";
 import { describeStep } from "../plan/render.js";
 import { renderRequirementsInput } from "../plan/requirements-in.js";
 import type { Plan, Step } from "../plan/types.js";
-import { environmentChecksum, readEnvironmentState } from "../record/checksum.js";
+import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { FileBackup } from "./file-backup.js";
 import {
@@ -80,6 +80,17 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const needPython = (): string => {
     if (!pythonPath) throw new DhtlError("internal", "plan locks before choosing Python");
     return pythonPath;
+  };
+
+  // Reading every RECORD is the costly part of a checksum: once the environment is complete, read it once.
+  const states = new Map<string, EnvironmentState>();
+  const stateOf = (path: string): EnvironmentState => {
+    let state = states.get(path);
+    if (!state) {
+      state = readEnvironmentState(path);
+      states.set(path, state);
+    }
+    return state;
   };
 
   const perform = async (step: Step): Promise<string | undefined> => {
@@ -194,7 +205,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       await ctx.validateStaged(path);
       return "valid";
     }
-    const actual = environmentChecksum(readEnvironmentState(path));
+    const actual = environmentChecksum(stateOf(path));
     if (expected && actual !== expected) {
       const detail = ctx.describeDrift ? await ctx.describeDrift(path) : "";
       throw new DhtlError(
@@ -210,7 +221,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
 
   const recordConfig = (): boolean => {
     const path = target().envPath;
-    const state = readEnvironmentState(path);
+    const state = stateOf(path);
     const lockFile = plan.lock.file;
     const built = {
       lockFile,
@@ -237,7 +248,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   }
   backup.commit();
   const finalEnv = envPath ?? currentEnvironmentPath(plan.root);
-  const state = readEnvironmentState(finalEnv);
+  const state = stateOf(finalEnv);
   return {
     python: state.python,
     packages: state.packages.length,
