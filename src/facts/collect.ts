@@ -4,18 +4,16 @@ import { type Diagnostic, sortDiagnostics } from "../core/diagnostics.js";
 import { readTextFileSync } from "../core/fs.js";
 import { normalizeName } from "../standards/names.js";
 import { scanComponents } from "./components.js";
-import { collectImports, listSourceFiles } from "./imports/index.js";
-import { collectMachineFacts } from "./machine.js";
+import { listSourceFiles } from "./imports/walk.js";
+import type { MachineFacts } from "./machine.js";
 import { readManifests } from "./manifests/registry.js";
-import { inferDependencies } from "./mapping/infer.js";
 import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
 import { detectProjectType } from "./project-type.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { findProjectRoot } from "./root.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
-import type { Facts, ProjectModel } from "./types.js";
-import { collectUserFacts } from "./user.js";
+import type { Facts, ImportFacts, InferredFacts, ProjectModel } from "./types.js";
 
 export interface CollectOptions {
   /** Probe the machine (interpreters, tools). Off for callers that only need the project. */
@@ -33,9 +31,15 @@ export interface CollectOptions {
 export async function collectFacts(path: string, options: CollectOptions = {}): Promise<Facts> {
   const { machine = true, user = true, imports: scanCode = true } = options;
   const root = findProjectRoot(path);
-  // Machine and user probes spawn processes: start them first so they overlap with file reading.
-  const machinePromise = machine ? collectMachineFacts() : Promise.resolve(null);
-  const userPromise = user ? collectUserFacts(root) : Promise.resolve(null);
+  // Machine and user probes spawn processes: start them first so they overlap with file reading. The
+  // heavy parts (import scanner, mapping table, probes) load only when asked for: setup and regenerate
+  // read the manifests alone and should not pay for the rest.
+  const machinePromise = machine
+    ? import("./machine.js").then((m) => m.collectMachineFacts())
+    : Promise.resolve(null);
+  const userPromise = user
+    ? import("./user.js").then((m) => m.collectUserFacts(root))
+    : Promise.resolve(null);
 
   const manifests = readManifests(listManifestCandidates(root), projectReadContext(root));
   const python = resolvePythonVersion(manifests.flatMap((m) => m.python));
@@ -44,21 +48,22 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
     python.chosen && python.chosen.kind !== "range" ? minorOf(python.chosen.value) : undefined;
 
   const importResult = scanCode
-    ? await collectImports(root, { pythonVersion: pythonMinor, localNames: localNamesOf(project) })
+    ? await (await import("./imports/index.js")).collectImports(root, {
+        pythonVersion: pythonMinor,
+        localNames: localNamesOf(project),
+      })
     : null;
   const sourceFiles = importResult?.files ?? (await listSourceFiles(root));
-  const imports = importResult?.facts ?? {
-    thirdParty: [],
-    local: [],
-    stdlib: [],
-    optional: [],
-    typeOnly: [],
-    uses: [],
-    filesScanned: 0,
-  };
+  const imports = importResult?.facts ?? NO_IMPORTS;
   const declared = allDeclared(project);
   const venv = join(root, ".venv");
-  const inferred = inferDependencies(imports, declared, existsSync(venv) ? { venvPath: venv } : {});
+  // Without a scan nothing can be called undeclared or unused.
+  const inferred = importResult
+    ? (await import("./mapping/infer.js")).inferDependencies(imports, declared, {
+        projectName: project.name ?? undefined,
+        ...(existsSync(venv) ? { venvPath: venv } : {}),
+      })
+    : NO_INFERENCE;
   const declaredNames = [...new Set(declared.map(requirementName).filter((n): n is string => n !== null))];
   const type = detectProjectType({
     files: projectTypeFiles(root, [...sourceFiles.python, ...sourceFiles.notebooks]),
@@ -97,6 +102,23 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
     diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
   };
 }
+
+const NO_IMPORTS: ImportFacts = {
+  thirdParty: [],
+  local: [],
+  stdlib: [],
+  optional: [],
+  typeOnly: [],
+  uses: [],
+  filesScanned: 0,
+};
+
+const NO_INFERENCE: InferredFacts = {
+  undeclared: [],
+  undeclaredOptional: [],
+  undeclaredTypeOnly: [],
+  unused: [],
+};
 
 /** Every requirement the project declares anywhere: main, extras, groups. */
 export function allDeclared(project: ProjectModel): string[] {
@@ -146,9 +168,7 @@ function projectTypeFiles(root: string, codeFiles: string[]): string[] {
   return [...files].sort();
 }
 
-function systemManagersOf(
-  system: Awaited<ReturnType<typeof collectMachineFacts>> | null,
-): string[] | undefined {
+function systemManagersOf(system: MachineFacts | null): string[] | undefined {
   const managers = system?.systemPackageManagers;
   if (!managers) return undefined;
   const names = Object.keys(managers);

@@ -151,6 +151,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
     );
     return;
   }
+  if (ctx.out.quiet) return;
   const what = plan.upToDate ? "environment already valid" : "environment ready";
   ctx.out.line(
     `${plan.command}: ${what} — Python ${result.python.version}, ${result.packages} packages, ` +

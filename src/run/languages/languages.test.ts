@@ -53,7 +53,7 @@ describe("component installs", () => {
     }
   });
 
-  it("leaves a pnpm project to corepack with a clear message", async () => {
+  it("leaves a pnpm project to the user with a clear message", async () => {
     const root = tempDir();
     const result = await LANGUAGE_ADAPTERS.node.installDependencies({
       root,
@@ -63,7 +63,7 @@ describe("component installs", () => {
       envBin: join(root, ".venv", "bin"),
     });
     expect(result.outcome).toBe("skipped: pnpm project");
-    expect(result.warning).toContain("run `corepack pnpm install` there with .venv/bin first on PATH");
+    expect(result.warning).toContain("run `npx --yes pnpm install` there with .venv/bin first on PATH");
   });
 
   it("reports a failing npm with the component and how to retry", async () => {

@@ -70,7 +70,7 @@ async function installNodeDependencies(component: ComponentInstall): Promise<Ins
       outcome: `skipped: ${manager} project`,
       warning:
         `${where} uses ${manager}: dhtl installs Node dependencies with npm only so far; run ` +
-        `\`corepack ${manager} install\` there with .venv/bin first on PATH (corepack comes with the environment's Node)`,
+        `\`npx --yes ${manager} install\` there with .venv/bin first on PATH`,
     };
   }
   if (!existsSync(join(component.envBin, "npm"))) {
