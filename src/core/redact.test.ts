@@ -1,6 +1,7 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: pip and uv expand ${VAR} in URLs literally.
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { isSecretKey, MASK, redactText, redactUrl, redactValue, Secret } from "./redact.js";
+import { isSecretKey, MASK, redactText, redactUrl, redactUrlsIn, redactValue, Secret } from "./redact.js";
 
 describe("Secret", () => {
   const secret = new Secret("hunter2");
@@ -35,6 +36,31 @@ describe("redactUrl", () => {
     ["file:///opt/pypi/simple", "file:///opt/pypi/simple"],
   ])("%s", (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
+  });
+});
+
+describe("redactUrlsIn", () => {
+  it("hides passwords and token user names, keeps ${VAR} references and git@", () => {
+    expect(redactUrlsIn("https://user:pw@h/simple")).toBe("https://user:****@h/simple");
+    expect(redactUrlsIn("https://ghp_abc@github.com/o/r")).toBe("https://****@github.com/o/r");
+    expect(redactUrlsIn("https://${USER}:${TOKEN}@h/s")).toBe("https://${USER}:${TOKEN}@h/s");
+    expect(redactUrlsIn("https://${TOKEN}@h/s")).toBe("https://${TOKEN}@h/s");
+    expect(redactUrlsIn("git+ssh://git@github.com/o/r")).toBe("git+ssh://git@github.com/o/r");
+    expect(redactUrlsIn("https://h/simple")).toBe("https://h/simple");
+    expect(redactUrlsIn("https://u:p@ss@h/s")).toBe("https://u:****@h/s");
+    expect(redactUrlsIn("git+https://h/o/r.git@v1#egg=x")).toBe("git+https://h/o/r.git@v1#egg=x");
+  });
+
+  it("masks only the URLs of a requirement, never a package name that looks like a key", () => {
+    expect(redactUrlsIn("tool @ git+https://tok@h/o/tool.git@main")).toBe(
+      "tool @ git+https://****@h/o/tool.git@main",
+    );
+    expect(redactUrlsIn("django-auth-ldap==4.1; python_version >= '3.9'")).toBe(
+      "django-auth-ldap==4.1; python_version >= '3.9'",
+    );
+    expect(redactUrlsIn("pkg @ https://h/p.whl?token=abc ; os_name == 'nt'")).toBe(
+      "pkg @ https://h/p.whl?token=**** ; os_name == 'nt'",
+    );
   });
 });
 

@@ -115,11 +115,21 @@ const SECRET_QUERY_PARAMS =
 
 /**
  * A URL with its credentials masked: `https://user:pass@host` → `https://user:****@host`,
- * `https://TOKEN@host` → `https://****@host` (a lone user name in HTTP(S) is a token),
- * `?token=…`/`access_token=…` query values → `****`. Anything that is not a URL is scrubbed as free text.
+ * `https://TOKEN@host` → `https://****@host` (a lone user name in HTTP(S) is a token, `git@` is an account),
+ * `?token=…`/`access_token=…` query values → `****`; `${VAR}` references are kept. Anything that is not a
+ * URL is scrubbed as free text.
  */
 export function redactUrl(url: string): string {
   return redactText(url);
+}
+
+/**
+ * Only the URLs inside a longer text masked, as `redactUrl` does. For requirement lines and package specs,
+ * where `name==1.0` is a pin, not an assignment, so the free-text rules of `redactText` would misread
+ * a package called `django-auth-ldap==4.1` as a secret.
+ */
+export function redactUrlsIn(text: string): string {
+  return text.replace(URL_PATTERN, (url) => redactText(url));
 }
 
 /** Matches a URL: scheme, authority and the rest up to whitespace or a closing quote/bracket. */
@@ -138,8 +148,10 @@ function redactOneUrl(scheme: string, rest: string): string {
     const colon = userInfo.indexOf(":");
     if (colon !== -1) {
       const user = userInfo.slice(0, colon);
-      safeAuthority = `${isSecretLooking(user) ? MASK : user}:${MASK}@${host}`;
-    } else if (ACCOUNT_USER_SCHEMES.test(scheme)) {
+      const password = userInfo.slice(colon + 1);
+      const safePassword = isVariableReference(password) ? password : MASK;
+      safeAuthority = `${isSecretLooking(user) ? MASK : user}:${safePassword}@${host}`;
+    } else if (ACCOUNT_USER_SCHEMES.test(scheme) || userInfo === "git" || isVariableReference(userInfo)) {
       safeAuthority = `${userInfo}@${host}`;
     } else {
       safeAuthority = `${MASK}@${host}`;
@@ -151,6 +163,14 @@ function redactOneUrl(scheme: string, rest: string): string {
       value !== "" && (isSecretKey(name) || SECRET_QUERY_PARAMS.test(name)) ? `${sep}${name}=${MASK}` : whole,
   );
   return `${scheme}://${safeAuthority}${redactTokens(tail)}`;
+}
+
+/**
+ * `${VAR}` references (`https://${USER}:${TOKEN}@host`) are kept as written: they are not secrets, and
+ * pip and uv expand them from the environment at install time.
+ */
+function isVariableReference(part: string): boolean {
+  return /^(\$\{[A-Za-z0-9_]+\})+$/.test(part);
 }
 
 /** A user name that is itself a known token format (`https://ghp_…:x-oauth-basic@github.com`). */

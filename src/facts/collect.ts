@@ -13,7 +13,7 @@ import { detectProjectType } from "./project-type.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { findProjectRoot } from "./root.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
-import type { Facts, ImportFacts, InferredFacts, ProjectModel } from "./types.js";
+import { emptyImportFacts, type Facts, type InferredFacts, type ProjectModel } from "./types.js";
 
 export interface CollectOptions {
   /** Probe the machine (interpreters, tools). Off for callers that only need the project. */
@@ -54,7 +54,7 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
       })
     : null;
   const sourceFiles = importResult?.files ?? (await listSourceFiles(root));
-  const imports = importResult?.facts ?? NO_IMPORTS;
+  const imports = importResult?.facts ?? emptyImportFacts();
   const declared = allDeclared(project);
   const venv = join(root, ".venv");
   // Without a scan nothing can be called undeclared or unused.
@@ -102,16 +102,6 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
     diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
   };
 }
-
-const NO_IMPORTS: ImportFacts = {
-  thirdParty: [],
-  local: [],
-  stdlib: [],
-  optional: [],
-  typeOnly: [],
-  uses: [],
-  filesScanned: 0,
-};
 
 const NO_INFERENCE: InferredFacts = {
   undeclared: [],

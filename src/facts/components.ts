@@ -3,6 +3,7 @@ import { join, posix } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { lineOf, MAX_MANIFEST_BYTES, stripBom } from "../core/fs.js";
+import { isTable } from "../formats/toml-table.js";
 
 /** A part of the project written in another language, with the toolchain version it asks for. */
 export interface Component {
@@ -249,9 +250,7 @@ function parseTomlFile(
 }
 
 function tableOf(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
+  return isTable(value) ? value : null;
 }
 
 // ---------------------------------------------------------------- Go

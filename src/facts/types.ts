@@ -105,6 +105,11 @@ export interface ImportFacts {
   filesScanned: number;
 }
 
+/** Import facts with nothing found: no files scanned yet, or none to scan. */
+export function emptyImportFacts(filesScanned = 0): ImportFacts {
+  return { thirdParty: [], local: [], stdlib: [], optional: [], typeOnly: [], uses: [], filesScanned };
+}
+
 export interface UndeclaredImport {
   import: string;
   /** Distributions that provide it, best first. */

@@ -8,6 +8,7 @@ import { isRequirementsFile } from "../facts/manifests/requirements.js";
 import type { ManifestFacts, PythonVersionSource } from "../facts/manifests/types.js";
 import { mergeManifests } from "../facts/merge.js";
 import { resolvePythonVersion } from "../facts/python-version.js";
+import { type Table, tableAt } from "../formats/toml-table.js";
 import { isValidDistributionName, normalizeName } from "../standards/names.js";
 import { specifierAllows } from "../standards/pep440.js";
 import { tryParseRequirement } from "../standards/pep508.js";
@@ -24,8 +25,6 @@ import type {
   TargetProject,
   UvSource,
 } from "./types.js";
-
-type Table = Record<string, unknown>;
 
 export function planMigration(input: MigrationInput): MigrationPlan {
   const detection = detectSource(input.files, input.manifests, input.pyprojectText, input.from);
@@ -450,15 +449,6 @@ function poetryUrls(poetry: Table | null): Record<string, string> {
 
 function moduleName(name: string): string {
   return name.toLowerCase().replace(/[-.]+/g, "_");
-}
-
-function tableAt(root: Table, path: string[]): Table | null {
-  let node: unknown = root;
-  for (const key of path) {
-    if (typeof node !== "object" || node === null || Array.isArray(node)) return null;
-    node = (node as Table)[key];
-  }
-  return typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Table) : null;
 }
 
 function stringAt(table: Table | null, key: string): string | undefined {

@@ -8,8 +8,10 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, sep } from "node:path";
-import { satisfies } from "@renovatebot/pep440";
 import { run } from "../core/exec.js";
+import { openProbeCache, type ProbeCache } from "../core/probe-cache.js";
+import { dhtlDataDir } from "../run/uv.js";
+import { specifierAllows } from "../standards/pep440.js";
 
 export type InterpreterSource = "path" | "pyenv" | "uv" | "conda" | "asdf" | "mise" | "system";
 
@@ -74,10 +76,13 @@ export async function findInterpreters(options: FindInterpretersOptions = {}): P
     ...frameworkCandidates(),
   ];
   const merged = mergeByRealPath(candidates, locations);
+  // Each probe starts an interpreter (20-40 ms of CPU); an unchanged binary answers from the cache.
+  const cache = openProbeCache(join(dhtlDataDir(env), "cache", "interpreters.json"));
   const probed = await mapLimited(merged, PROBE_CONCURRENCY, async (candidate) => {
-    const identity = await probeInterpreter(candidate.path, env, timeoutMs);
+    const identity = await probeInterpreter(candidate.path, env, timeoutMs, cache);
     return identity ? { ...candidate, ...identity } : null;
   });
+  cache.save();
   return sortInterpreters(probed.filter((found): found is PythonInterpreter => found !== null));
 }
 
@@ -97,7 +102,7 @@ export function selectInterpreter(
       case "minor":
         return sameVersion(interpreter.version.split(".").slice(0, 2).join("."), value);
       case "range":
-        return value === "" || satisfies(interpreter.version, value);
+        return value === "" || specifierAllows(value, interpreter.version);
     }
     return false;
   });
@@ -366,10 +371,20 @@ async function probeInterpreter(
   path: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
+  cache: ProbeCache,
 ): Promise<{ version: string; implementation: string } | null> {
+  const cached = cache.get(path);
+  const identity = cached === null ? null : parseProbeOutput(cached);
+  if (identity) return identity;
   const result = await run(path, PROBE_FLAGS, { env, timeoutMs, cwd: "/" });
   if (result.code !== 0) return null;
-  const match = /^(\S+) (\d+\.\d+\.\d+)\s*$/.exec(result.stdout);
+  const probed = parseProbeOutput(result.stdout);
+  if (probed) cache.set(path, result.stdout);
+  return probed;
+}
+
+function parseProbeOutput(output: string): { version: string; implementation: string } | null {
+  const match = /^(\S+) (\d+\.\d+\.\d+)\s*$/.exec(output);
   if (!match) return null;
   return { implementation: implementationName(match[1]!), version: match[2]! };
 }

@@ -1,7 +1,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeVenv, removeTempDirs, tempDir } from "../../test/record/make-venv.js";
+import { makeVenv } from "../../test/support/make-venv.js";
+import { removeTempDirs, tempDir } from "../../test/support/temp-dirs.js";
 import { run } from "../core/exec.js";
 import { environmentChecksum, readEnvironmentState, recordDigest } from "./checksum.js";
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { removeTempDirs, tempDir } from "../../test/record/make-venv.js";
+import { removeTempDirs, tempDir } from "../../test/support/temp-dirs.js";
 import { DhtlError } from "../core/errors.js";
 import {
   editablePackagesInUvLock,

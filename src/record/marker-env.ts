@@ -1,5 +1,5 @@
 import { version as osVersion, release } from "node:os";
-import type { MarkerEnvironment } from "../standards/markers.js";
+import { type MarkerEnvironment, markerEnvironmentFor, type TargetPlatform } from "../standards/markers.js";
 import type { VenvPython } from "./venv-info.js";
 
 /**
@@ -7,31 +7,24 @@ import type { VenvPython } from "./venv-info.js";
  * `pyvenv.cfg`, the platform from Node (the environment runs here), so no Python process is needed.
  */
 export function markerEnvironment(python: VenvPython): MarkerEnvironment {
-  const [major = "3", minor = "0"] = python.version.split(".");
   const platform = process.platform;
-  const machine =
-    process.arch === "x64"
-      ? platform === "win32"
-        ? "AMD64"
-        : "x86_64"
-      : process.arch === "arm64"
-        ? platform === "linux"
-          ? "aarch64"
-          : "arm64"
-        : process.arch;
+  const target: TargetPlatform = platform === "win32" || platform === "darwin" ? platform : "linux";
   const implementation = python.implementation;
   return {
+    ...markerEnvironmentFor(python.version, target, machineName(process.arch, platform)),
+    // The real values where this machine knows better than a target description.
+    sys_platform: platform,
     implementation_name: implementation,
-    implementation_version: python.version,
-    os_name: platform === "win32" ? "nt" : "posix",
-    platform_machine: machine,
     platform_python_implementation:
       implementation === "cpython" ? "CPython" : implementation === "pypy" ? "PyPy" : implementation,
     platform_release: release(),
-    platform_system: platform === "win32" ? "Windows" : platform === "darwin" ? "Darwin" : "Linux",
     platform_version: osVersion(),
-    python_full_version: python.version,
-    python_version: `${major}.${minor}`,
-    sys_platform: platform,
   };
+}
+
+/** `platform.machine()` as Python reports it for Node's `process.arch` (`AMD64` on Windows comes from `markerEnvironmentFor`). */
+function machineName(arch: string, platform: NodeJS.Platform): string {
+  if (arch === "x64") return "x86_64";
+  if (arch === "arm64") return platform === "linux" ? "aarch64" : "arm64";
+  return arch;
 }

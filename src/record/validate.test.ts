@@ -6,12 +6,11 @@ import {
   makeUvProject,
   makeVenv,
   recordProject,
-  removeTempDirs,
   syncUvProject,
-  tempDir,
   uv,
   uvEnv,
-} from "../../test/record/make-venv.js";
+} from "../../test/support/make-venv.js";
+import { removeTempDirs, tempDir } from "../../test/support/temp-dirs.js";
 import { DhtlError } from "../core/errors.js";
 import { runChecked } from "../core/exec.js";
 import { environmentChecksum, readEnvironmentState } from "./checksum.js";

@@ -203,15 +203,8 @@ async function versionEquality(expected: ExpectedPackages, installed: Installed[
     return typeof want === "string" && want !== d.version;
   });
   if (!differs) return (a, b) => a === b;
-  const { eq } = await import("@renovatebot/pep440");
-  return (a, b) => {
-    if (a === b) return true;
-    try {
-      return eq(a, b);
-    } catch {
-      return false;
-    }
-  };
+  const { versionsEqual } = await import("../standards/pep440.js");
+  return versionsEqual;
 }
 
 function compareSets(

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { basename, isAbsolute, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { writeFileAtomic } from "../core/fs.js";
 
 /** Where the originals of files a run rewrites are kept until the new environment is live. */
@@ -48,7 +48,10 @@ export class FileBackup {
   }
 
   private save(): void {
-    writeFileAtomic(join(this.root, JOURNAL_FILE), `${JSON.stringify(this.journal)}\n`);
+    const path = join(this.root, JOURNAL_FILE);
+    // The first file a run protects may be written before anything else created `.dhtl/`.
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, `${JSON.stringify(this.journal)}\n`);
   }
 }
 

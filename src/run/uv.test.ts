@@ -1,27 +1,14 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeTempDirs, tempDir, uvEnv } from "../../test/record/make-venv.js";
-import type { Output } from "../cli/output.js";
+import { captureOutput } from "../../test/support/capture-output.js";
+import { uvEnv } from "../../test/support/make-venv.js";
+import { removeTempDirs, tempDir } from "../../test/support/temp-dirs.js";
 import { DhtlError } from "../core/errors.js";
 import { run } from "../core/exec.js";
 import { dhtlDataDir, ensureUv, explainUvFailure, isNewEnough, runUv, UV_PINNED_VERSION } from "./uv.js";
 
 afterAll(removeTempDirs);
-
-function captureOutput(): Output & { warnings: string[] } {
-  const warnings: string[] = [];
-  return {
-    color: false,
-    quiet: false,
-    warnings,
-    line() {},
-    warn(text) {
-      warnings.push(text);
-    },
-    step: () => () => {},
-  };
-}
 
 async function uvFailure(uv: string, args: string[], cwd: string, env = uvEnv()): Promise<DhtlError> {
   const error = await runUv(uv, args, { cwd, env }).then(

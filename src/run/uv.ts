@@ -1,10 +1,12 @@
 import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { gte, valid } from "@renovatebot/pep440";
 import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { lastLines, type RunOptions, type RunResult, run } from "../core/exec.js";
+import { openProbeCache } from "../core/probe-cache.js";
+import { redactUrlsIn } from "../core/redact.js";
+import { compareVersions, isValidVersion } from "../standards/pep440.js";
 
 /** The uv dhtl bootstraps when none (or too old a one) is on the machine. */
 export const UV_PINNED_VERSION = "0.13.9";
@@ -43,9 +45,11 @@ export async function ensureUv(options: EnsureUvOptions = {}): Promise<UvInfo> {
 
   const onPath = findOnPath("uv", env);
   if (onPath) {
-    const version = await uvVersion(onPath, env);
+    // The shim resolved first: asking the real binary its version skips a second trip through pyenv.
+    const real = await resolveShim(onPath, env);
+    const version = await uvVersion(real, env);
     if (version && isNewEnough(version)) {
-      return { path: await resolveShim(onPath, env), version, bootstrapped: false };
+      return { path: real, version, bootstrapped: false };
     }
     if (version)
       options.out?.warn(`uv ${version} on PATH is older than ${UV_MIN_VERSION}; using dhtl's own uv`);
@@ -71,14 +75,28 @@ export function dhtlDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function isNewEnough(version: string): boolean {
-  return valid(version) !== null && gte(version, UV_MIN_VERSION);
+  return isValidVersion(version) && compareVersions(version, UV_MIN_VERSION) >= 0;
 }
 
 /** `uv --version` → `0.13.9`, or null when the program does not run or is not uv. */
 export async function uvVersion(path: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  // Every uv-using command asks; an unchanged native binary answers from the cache (no process).
+  const cache = openProbeCache(join(dhtlDataDir(env), "cache", "uv-version.json"));
+  const cached = cache.get(path);
+  const known = cached === null ? null : parseUvVersion(cached);
+  if (known) return known;
   const result = await run(path, ["--version"], { env, timeoutMs: 30_000 });
   if (result.code !== 0) return null;
-  return result.stdout.match(/^uv (\d+\.\d+\.\d+\S*)/m)?.[1] ?? null;
+  const version = parseUvVersion(result.stdout);
+  if (version) {
+    cache.set(path, result.stdout);
+    cache.save();
+  }
+  return version;
+}
+
+function parseUvVersion(output: string): string | null {
+  return output.match(/^uv (\d+\.\d+\.\d+\S*)/m)?.[1] ?? null;
 }
 
 function uvBinaryIn(venv: string): string {
@@ -185,7 +203,7 @@ export async function runUv(uv: string, args: string[], options: RunOptions = {}
   if (result.code === 0) return result;
   const explained = explainUvFailure(result.stderr);
   const why = result.timedOut ? "timed out" : `exited with ${result.code ?? result.signal}`;
-  const detail = redactUrl(lastLines(result.stderr || result.stdout, 12));
+  const detail = redactUrlsIn(lastLines(result.stderr || result.stdout, 12));
   throw new DhtlError(
     "toolFailed",
     explained
@@ -249,7 +267,7 @@ export function explainUvFailure(stderr: string): UvFailure | null {
     return {
       kind: "network",
       package: pkg,
-      message: `network error${pkg ? ` while fetching ${pkg}` : ""}${url ? ` (${redactUrl(url)})` : ""}`,
+      message: `network error${pkg ? ` while fetching ${pkg}` : ""}${url ? ` (${redactUrlsIn(url)})` : ""}`,
       hint: "check the network connection and the package index URL, then retry",
     };
   }
@@ -267,9 +285,4 @@ export function explainUvFailure(stderr: string): UvFailure | null {
 /** `six==1.16.0` or `broken-pkg @ file:///…` → the name alone. */
 function packageOf(spec: string): string {
   return spec.split(/\s*(?:@|==|===|>=|<=|!=|~=|<|>|;|\[)/)[0]!.trim();
-}
-
-/** Index URLs may embed credentials; they never reach output. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@\s]+@/g, "//***@");
 }

@@ -9,6 +9,7 @@ import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
 import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
 import type { ProjectTypeName } from "../facts/types.js";
+import { tableAt } from "../formats/toml-table.js";
 import { FileBackup } from "../run/file-backup.js";
 import { normalizeName } from "../standards/names.js";
 import { missingDevTools, requirementNameOf, wantedDevTools } from "./dev-tools.js";
@@ -182,17 +183,6 @@ function readOwnConfigFiles(root: string): Record<string, string> {
     if (existsSync(path)) found[name] = readTextFileSync(path, name);
   }
   return found;
-}
-
-function tableAt(doc: Record<string, unknown>, path: string[]): Record<string, unknown> | null {
-  let node: unknown = doc;
-  for (const key of path) {
-    if (typeof node !== "object" || node === null || Array.isArray(node)) return null;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return typeof node === "object" && node !== null && !Array.isArray(node)
-    ? (node as Record<string, unknown>)
-    : null;
 }
 
 function isDirectory(path: string): boolean {

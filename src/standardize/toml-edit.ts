@@ -7,6 +7,7 @@
 import { parse as parseForPatch, patch, stringify, TomlFormat } from "@decimalturn/toml-patch";
 import { parse as parseStrict } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
+import { isTable } from "../formats/toml-table.js";
 
 export type TomlValue = string | number | boolean | TomlValue[];
 
@@ -114,8 +115,4 @@ function lookup(doc: Record<string, unknown>, path: string[]): Lookup {
     node = next;
   }
   return { kind: "table", table: node };
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }

@@ -3,6 +3,8 @@
  * gets its test folder and strict markers. Settings already there win: a different value is reported as a
  * conflict and left alone; a tool configured in its own file (ruff.toml, mypy.ini, pytest.ini …) is not touched.
  */
+
+import { tableAt } from "../formats/toml-table.js";
 import { specifierAllows } from "../standards/pep440.js";
 import type { TableEdit, TomlValue } from "./toml-edit.js";
 
@@ -100,15 +102,4 @@ function merge(
     }
   }
   if (Object.keys(set).length > 0) plan.edits.push({ table, set });
-}
-
-function tableAt(doc: Record<string, unknown>, path: string[]): Record<string, unknown> | null {
-  let node: unknown = doc;
-  for (const key of path) {
-    if (typeof node !== "object" || node === null || Array.isArray(node)) return null;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return typeof node === "object" && node !== null && !Array.isArray(node)
-    ? (node as Record<string, unknown>)
-    : null;
 }

@@ -7,6 +7,7 @@ import {
   normalizeVersion,
   specifierAllows,
   versionParts,
+  versionsEqual,
 } from "./pep440.js";
 
 describe("pep440", () => {
@@ -23,6 +24,14 @@ describe("pep440", () => {
     expect(compareVersions("1.0rc1", "1.0")).toBeLessThan(0);
     expect(compareVersions("1.0", "1.0.0")).toBe(0);
     expect(() => compareVersions("x", "1")).toThrow(/invalid/);
+  });
+
+  it("tells PEP 440 equal versions apart from different or invalid ones", () => {
+    expect(versionsEqual("1.0", "1.0.0")).toBe(true);
+    expect(versionsEqual("1.0RC1", "1.0rc1")).toBe(true);
+    expect(versionsEqual("1.0", "1.0.post1")).toBe(false);
+    expect(versionsEqual("nope", "nope")).toBe(true);
+    expect(versionsEqual("nope", "1.0")).toBe(false);
   });
 
   it("splits versions into parts", () => {

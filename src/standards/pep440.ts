@@ -42,6 +42,13 @@ export function compareVersions(a: string, b: string): number {
   return compare(a.trim(), b.trim());
 }
 
+/** True when two versions are equal under PEP 440 (`1.0` == `1.0.0`, `1.0RC1` == `1.0rc1`); false when either is invalid. */
+export function versionsEqual(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (!isValidVersion(a) || !isValidVersion(b)) return false;
+  return compare(a.trim(), b.trim()) === 0;
+}
+
 /** Splits a version into its PEP 440 parts, or null when invalid. */
 export function versionParts(version: string): VersionParts | null {
   const parts = explain(version.trim());

@@ -7,7 +7,7 @@
  * is allowed, and some versions none allows may be too — and flag the result as inexact so the caller can
  * raise a "needs review" diagnostic. Markers can express "or", so see `poetryToPythonMarker` for `python`.
  */
-import { compare } from "@renovatebot/pep440";
+import { compareVersions } from "./pep440.js";
 
 export interface PoetryConversion {
   /** PEP 440 specifier set (`>=1.2,<2.0`), "" for "any version". */
@@ -190,7 +190,7 @@ function hull(alternatives: string[]): string {
 
 function safeCompare(a: string, b: string): number {
   try {
-    return compare(a, b);
+    return compareVersions(a, b);
   } catch {
     return a.localeCompare(b);
   }

@@ -1,17 +1,10 @@
-import { createHash } from "node:crypto";
-import {
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyFixtureDir, runCli } from "../support/run-cli.js";
+import { runCli } from "../support/run-cli.js";
+import { copyFixtureDir } from "../support/temp-dirs.js";
+import { treeHash } from "../support/tree-hash.js";
 
 interface AnalyzeJson {
   root: string;
@@ -39,22 +32,6 @@ interface AnalyzeJson {
 function analyzeJson(dir: string, extra: string[] = [], env: Record<string, string | undefined> = {}) {
   const result = runCli(["analyze", dir, "--json", ...extra], dir, env);
   return { result, json: JSON.parse(result.stdout) as AnalyzeJson };
-}
-
-/** Hash of every file under a directory, to prove a command wrote nothing. */
-function treeDigest(dir: string): string {
-  const hash = createHash("sha256");
-  const walk = (path: string) => {
-    for (const entry of readdirSync(path).sort()) {
-      const full = join(path, entry);
-      const stat = lstatSync(full);
-      if (stat.isSymbolicLink()) hash.update(`${full}\0link`);
-      else if (stat.isDirectory()) walk(full);
-      else hash.update(`${full}\0`).update(readFileSync(full));
-    }
-  };
-  walk(dir);
-  return hash.digest("hex");
 }
 
 describe("dhtl analyze --json contract", () => {
@@ -143,7 +120,7 @@ describe("dhtl analyze on bad input", () => {
       '[project]\nname = "x"\ndependencies = [\n  "requests",\n  oops\n]\n',
     );
     writeFileSync(join(dir, "requirements.txt"), "six==1.16.0\n");
-    const before = treeDigest(dir);
+    const before = treeHash(dir);
     const { result, json } = analyzeJson(dir, ["--no-machine", "--no-user"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/pyproject\.toml:\d+: /);
@@ -151,7 +128,7 @@ describe("dhtl analyze on bad input", () => {
     // The rest of the project is still reported.
     expect(json.project.dependencies).toEqual(["six==1.16.0"]);
     expect(json.diagnostics.some((d) => d.file === "pyproject.toml" && d.severity === "error")).toBe(true);
-    expect(treeDigest(dir)).toBe(before);
+    expect(treeHash(dir)).toBe(before);
   });
 
   it("reports an include cycle naming the file and line", () => {

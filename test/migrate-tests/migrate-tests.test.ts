@@ -1,18 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { applyMigrateTests, findTestFiles, planMigrateTests } from "../../src/migrate/tests/index.js";
 import { rewriteTestSource } from "../../src/migrate/tests/rewrite.js";
+import { captureOutput } from "../support/capture-output.js";
+import { copyFixtureDir } from "../support/temp-dirs.js";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/migrate-tests/project");
-
-function copyFixture(): string {
-  const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-tests-"));
-  cpSync(FIXTURE, dir, { recursive: true });
-  return dir;
-}
 
 let python = "";
 
@@ -38,7 +34,7 @@ function runPytest(dir: string): { passed: number; failed: number; summary: stri
 
 describe("migrate tests on the fixture suite, with real pytest", () => {
   test("the suite passes with the same number of tests before and after, and a second run changes nothing", async () => {
-    const dir = copyFixture();
+    const dir = copyFixtureDir("migrate-tests/project");
     const before = runPytest(dir);
     expect(before.failed, before.summary).toBe(0);
     expect(before.passed).toBe(12);
@@ -53,7 +49,7 @@ describe("migrate tests on the fixture suite, with real pytest", () => {
   }, 60_000);
 
   test("comments, multi-line calls and messages survive; classes that need TestCase keep it", () => {
-    const plan = planMigrateTests(copyFixture());
+    const plan = planMigrateTests(copyFixtureDir("migrate-tests/project"));
     const file = plan.files[0];
     expect(file?.after).toContain(`        assert (
             add(
@@ -81,7 +77,7 @@ describe("migrate tests on the fixture suite, with real pytest", () => {
   });
 
   test("a file changed after planning is not written", async () => {
-    const dir = copyFixture();
+    const dir = copyFixtureDir("migrate-tests/project");
     const plan = planMigrateTests(dir);
     const path = join(dir, "tests/test_calc.py");
     writeFileSync(path, `${readFileSync(path, "utf8")}# edited\n`);
@@ -182,18 +178,11 @@ describe("rewriteTestSource", () => {
 describe("the migrate-tests command", () => {
   test("lists each conversion with file:line, writes only with --yes, and is a no-op afterwards", async () => {
     const { migrateTestsCommand } = await import("../../src/cli/commands/migrate-tests.js");
-    const dir = copyFixture();
+    const dir = copyFixtureDir("migrate-tests/project");
     const runWith = async (options: Record<string, unknown>) => {
-      const lines: string[] = [];
-      const out = {
-        color: false,
-        quiet: false,
-        line: (t = "") => lines.push(t),
-        warn: () => {},
-        step: () => () => {},
-      };
+      const out = captureOutput();
       const code = await migrateTestsCommand.run({ args: [dir], options, out, debug: false });
-      return { code, text: lines.join("\n") };
+      return { code, text: out.lines.join("\n") };
     };
     const dry = await runWith({ dryRun: true });
     expect(dry.code).toBe(0);

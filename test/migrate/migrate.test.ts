@@ -4,26 +4,17 @@
  * --dry-run and a refused run write nothing, --remove-old removes with a backup.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { migrateCommand } from "../../src/cli/commands/migrate.js";
 import type { Output } from "../../src/cli/output.js";
 import { readInstalledDistributions, sitePackagesDirs } from "../../src/python/dist-info.js";
 import { ensureUv } from "../../src/run/uv.js";
+import { copyFixtureDir } from "../support/temp-dirs.js";
+import { treeHash } from "../support/tree-hash.js";
 
-const fixtures = resolve(import.meta.dirname, "..", "fixtures", "migrate");
 // Only the machine's interpreters: a test must never download one.
 process.env.UV_PYTHON_DOWNLOADS = "never";
 process.env.UV_NO_PROGRESS = "1";
@@ -32,12 +23,6 @@ let uv = "uv";
 beforeAll(async () => {
   uv = (await ensureUv()).path;
 });
-
-function copyFixture(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `dhtl-migrate-${name}-`));
-  cpSync(join(fixtures, name), dir, { recursive: true });
-  return dir;
-}
 
 /** A local git repository holding a tiny package tagged v0.1.0 (the network reaches only PyPI). */
 function makeGitPackage(): string {
@@ -93,21 +78,6 @@ function installedVersions(dir: string): Map<string, string> {
   return new Map(readInstalledDistributions(site).map((d) => [d.normalized, d.version]));
 }
 
-/** Every path and content under `dir`, hashed: equal before and after means nothing was written. */
-function treeHash(dir: string): string {
-  const hash = createHash("sha256");
-  const walk = (sub: string) => {
-    for (const entry of readdirSync(join(dir, sub)).sort()) {
-      const rel = join(sub, entry);
-      hash.update(rel);
-      if (statSync(join(dir, rel)).isDirectory()) walk(rel);
-      else hash.update(readFileSync(join(dir, rel)));
-    }
-  };
-  walk("");
-  return hash.digest("hex");
-}
-
 /**
  * Migrates with --yes, checks uv accepts the lock as current, syncs it frozen and compares every installed
  * distribution that the old lock pinned with the old version.
@@ -136,7 +106,7 @@ function expectOldVersionsInstalled(
 
 describe("dhtl migrate (real uv)", () => {
   it("Poetry 1.x: locks and installs poetry.lock's versions, keeps comments, keeps poetry-core", async () => {
-    const dir = copyFixture("poetry");
+    const dir = copyFixtureDir("migrate/poetry");
     const before = readFileSync(join(dir, "pyproject.toml"), "utf8");
     const { json, installed } = await migrateAndSync(dir);
     expectOldVersionsInstalled(json, installed, [
@@ -159,7 +129,7 @@ describe("dhtl migrate (real uv)", () => {
   });
 
   it("Pipenv: installs Pipfile.lock's versions; --remove-old removes Pipfile and Pipfile.lock after backing them up", async () => {
-    const dir = copyFixture("pipenv");
+    const dir = copyFixtureDir("migrate/pipenv");
     const pipfile = readFileSync(join(dir, "Pipfile"), "utf8");
     const run = await migrate(dir, { yes: true, json: true, removeOld: true });
     expect(run.code).toBe(0);
@@ -176,7 +146,7 @@ describe("dhtl migrate (real uv)", () => {
   });
 
   it("reports every version that changed when the new constraints exclude an old pin", async () => {
-    const dir = copyFixture("pipenv");
+    const dir = copyFixtureDir("migrate/pipenv");
     const pipfile = join(dir, "Pipfile");
     writeFileSync(pipfile, readFileSync(pipfile, "utf8").replace('six = "*"', 'six = ">=1.17"'));
     const run = await migrate(dir, { yes: true, json: true });
@@ -188,7 +158,7 @@ describe("dhtl migrate (real uv)", () => {
   });
 
   it("keeps the direct pins when old indirect pins no longer fit together, and reports the rest", async () => {
-    const dir = copyFixture("pipenv");
+    const dir = copyFixtureDir("migrate/pipenv");
     writeFileSync(join(dir, "Pipfile"), '[packages]\ncattrs = "*"\n\n[requires]\npython_version = "3.11"\n');
     // cattrs 23.2.3 needs attrs>=23.1: the old attrs pin cannot hold beside it.
     const lock = {
@@ -208,7 +178,7 @@ describe("dhtl migrate (real uv)", () => {
   });
 
   it("conda: pip section and PyPI packages locked at their pins, conda-only packages reported", async () => {
-    const dir = copyFixture("conda");
+    const dir = copyFixtureDir("migrate/conda");
     const { json, installed } = await migrateAndSync(dir);
     expectOldVersionsInstalled(json, installed, ["idna==3.6", "six==1.16.0"]);
     expect((json.condaOnly as { name: string }[]).map((c) => c.name)).toEqual(["libffi", "openssl"]);
@@ -216,14 +186,14 @@ describe("dhtl migrate (real uv)", () => {
   });
 
   it("setuptools: the package builds from the new pyproject.toml and keeps the pinned requirements' versions", async () => {
-    const dir = copyFixture("setuptools");
+    const dir = copyFixtureDir("migrate/setuptools");
     const { json, installed } = await migrateAndSync(dir);
     expectOldVersionsInstalled(json, installed, ["attrs==23.1.0", "packaging==23.2", "six==1.16.0"]);
     expect(installed.get("setpkg")).toBe("0.3.0");
   });
 
   it("pip: requirements, a dev file, a constraints file and a git dependency", async () => {
-    const dir = copyFixture("pip");
+    const dir = copyFixtureDir("migrate/pip");
     const repo = makeGitPackage();
     const requirements = join(dir, "requirements.txt");
     writeFileSync(requirements, readFileSync(requirements, "utf8").replace("{{GIT_REPO}}", repo));
@@ -241,7 +211,7 @@ describe("dhtl migrate (real uv)", () => {
   });
 
   it("--dry-run prints the plan and diff and writes nothing", async () => {
-    const dir = copyFixture("poetry");
+    const dir = copyFixtureDir("migrate/poetry");
     const before = treeHash(dir);
     const run = await migrate(dir, { dryRun: true });
     expect(run.code).toBe(0);
@@ -251,7 +221,7 @@ describe("dhtl migrate (real uv)", () => {
   });
 
   it("without --yes and without a terminal it refuses with exit 4 and writes nothing", async () => {
-    const dir = copyFixture("pipenv");
+    const dir = copyFixtureDir("migrate/pipenv");
     const before = treeHash(dir);
     const run = await migrate(dir, {});
     expect(run.code).toBe(4);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
@@ -10,14 +10,10 @@ import type { ProjectTypeName } from "../../src/facts/types.js";
 import { unifiedDiff } from "../../src/standardize/diff.js";
 import { applyStandardize, planStandardize } from "../../src/standardize/index.js";
 import { oldestSupportedMinor } from "../../src/standardize/tool-config.js";
+import { captureOutput } from "../support/capture-output.js";
+import { copyFixtureDir } from "../support/temp-dirs.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/standardize");
-
-function copyFixture(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "dhtl-standardize-"));
-  cpSync(join(FIXTURES, name), dir, { recursive: true });
-  return dir;
-}
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), "utf8");
 
@@ -31,7 +27,7 @@ function pythonReadsToml(path: string): Record<string, unknown> {
 }
 
 async function standardizeTwice(name: string, projectType: ProjectTypeName) {
-  const root = copyFixture(name);
+  const root = copyFixtureDir(`standardize/${name}`);
   const plan = await planStandardize({ root, projectType });
   applyStandardize(plan);
   const second = await planStandardize({ root, projectType });
@@ -174,7 +170,7 @@ addopts = "--strict-markers"
   });
 
   test("a tool declared elsewhere (requirements-dev.txt) is not added again", async () => {
-    const root = copyFixture("fresh");
+    const root = copyFixtureDir("standardize/fresh");
     const plan = await planStandardize({
       root,
       projectType: "generic",
@@ -186,7 +182,7 @@ addopts = "--strict-markers"
 
 describe("safety", () => {
   test("a file edited after planning stops the write, and nothing is written", async () => {
-    const root = copyFixture("fresh");
+    const root = copyFixtureDir("standardize/fresh");
     const plan = await planStandardize({ root, projectType: "generic" });
     writeFileSync(join(root, "pyproject.toml"), `${read(root, "pyproject.toml")}# edited meanwhile\n`);
     let caught: unknown;
@@ -240,26 +236,14 @@ describe("helpers", () => {
 });
 
 describe("the standardize command", () => {
-  const capture = () => {
-    const lines: string[] = [];
-    const out = {
-      color: false,
-      quiet: false,
-      line: (t = "") => lines.push(t),
-      warn: () => {},
-      step: () => () => {},
-    };
-    return { out, lines };
-  };
-
   test("--dry-run shows the diff and exits 0; no --yes refuses with 4; --yes writes; the next run is a no-op", async () => {
     const { standardizeCommand } = await import("../../src/cli/commands/standardize.js");
-    const root = copyFixture("fresh");
+    const root = copyFixtureDir("standardize/fresh");
     const before = read(root, "pyproject.toml");
     const runWith = async (options: Record<string, unknown>) => {
-      const { out, lines } = capture();
+      const out = captureOutput();
       const code = await standardizeCommand.run({ args: [root], options, out, debug: false });
-      return { code, text: lines.join("\n") };
+      return { code, text: out.lines.join("\n") };
     };
     const dry = await runWith({ dryRun: true });
     expect(dry.code).toBe(0);

@@ -27,42 +27,21 @@ export const fixEnvCommand: CommandSpec = {
   ].join("\n"),
   run: (ctx: CommandContext): Promise<number> =>
     withJsonErrors(ctx, async () => {
-      const { resolve } = await import("node:path");
       const { DhtlError } = await import("../../core/errors.js");
-      const { collectFacts } = await import("../../facts/collect.js");
-      const { findProjectRoot } = await import("../../facts/root.js");
       const { planFix } = await import("../../plan/fix-plan.js");
-      const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
+      const { platformKey } = await import("../../record/dhtconfig.js");
       const { validateEnvironment } = await import("../../record/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
-      const { withProjectSession } = await import("../../run/session.js");
       const { uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
       const { printOutcome, printPlan, progressOutput } = await import("./setup.js");
       const { regenerateCommand } = await import("./regenerate.js");
+      const { withRecordedProject } = await import("./recorded-project.js");
 
       const regenerate = () => regenerateCommand.run({ ...ctx, options: { ...ctx.options, force: true } });
-      // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
-      const root = findProjectRoot(resolve(ctx.args[0] ?? "."));
-      const inSession = <T>(work: () => Promise<T>): Promise<T> =>
-        ctx.options.dryRun ? work() : withProjectSession(root, work);
-      return inSession(async () => {
-        const facts = await collectFacts(root, {
-          machine: false,
-          user: false,
-          imports: false,
-        });
-        const recorded = readDhtConfig(facts.root);
-        if (!recorded) {
-          throw new DhtlError(
-            "badInput",
-            `no .dhtconfig in ${facts.root}: nothing recorded to repair towards`,
-            {
-              hint: "run `dhtl setup` first",
-            },
-          );
-        }
+      const missing = { purpose: "repair towards", hint: "run `dhtl setup` first" };
+      return withRecordedProject(ctx, missing, async ({ facts, recorded }) => {
         const current = currentEnvironment(facts.root);
         // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
         if (ctx.options.force || current.kind !== "managed") return regenerate();

@@ -23,45 +23,27 @@ export const regenerateCommand: CommandSpec = {
     withJsonErrors(ctx, async () => {
       const { existsSync } = await import("node:fs");
       const { join, resolve } = await import("node:path");
-      const { DhtlError } = await import("../../core/errors.js");
-      const { collectFacts } = await import("../../facts/collect.js");
-      const { findProjectRoot } = await import("../../facts/root.js");
       const { planRegenerate, recordedPythonRequest } = await import("../../plan/regenerate-plan.js");
-      const { platformKey, readDhtConfig, sha256File } = await import("../../record/dhtconfig.js");
+      const { platformKey, sha256File } = await import("../../record/dhtconfig.js");
       const { validateEnvironment } = await import("../../record/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
-      const { withProjectSession } = await import("../../run/session.js");
       const { findInterpreterFor, uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
       const { printOutcome, printPlan, progressOutput, refuseBrokenManifests } = await import("./setup.js");
       const { describeDrift } = await import("./fix-env.js");
+      const { withRecordedProject } = await import("./recorded-project.js");
 
       // uv is needed unless the plan turns out empty: find it while the project is read.
       const force = Boolean(ctx.options.force);
       const likelyRebuild = force || currentEnvironment(resolve(ctx.args[0] ?? ".")).kind === "none";
       const uvReady = ctx.options.dryRun || !likelyRebuild ? null : uvRunner(progressOutput(ctx));
       uvReady?.catch(() => {});
-      // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
-      const root = findProjectRoot(resolve(ctx.args[0] ?? "."));
-      const inSession = <T>(work: () => Promise<T>): Promise<T> =>
-        ctx.options.dryRun ? work() : withProjectSession(root, work);
-      return inSession(async () => {
-        const facts = await collectFacts(root, {
-          machine: false,
-          user: false,
-          imports: false,
-        });
-        const recorded = readDhtConfig(facts.root);
-        if (!recorded) {
-          throw new DhtlError(
-            "badInput",
-            `no .dhtconfig in ${facts.root}: nothing recorded to regenerate from`,
-            {
-              hint: "run `dhtl setup` first to lock the project and record its environment",
-            },
-          );
-        }
+      const missing = {
+        purpose: "regenerate from",
+        hint: "run `dhtl setup` first to lock the project and record its environment",
+      };
+      return withRecordedProject(ctx, missing, async ({ facts, recorded }) => {
         refuseBrokenManifests(facts.diagnostics);
         const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
         const environmentValid =

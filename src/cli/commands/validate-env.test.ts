@@ -1,7 +1,8 @@
 import { appendFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeUvProject, removeTempDirs, tempDir } from "../../../test/record/make-venv.js";
+import { makeUvProject } from "../../../test/support/make-venv.js";
+import { removeTempDirs, tempDir } from "../../../test/support/temp-dirs.js";
 import { DhtlError } from "../../core/errors.js";
 import type { Output } from "../output.js";
 import { validateEnvCommand } from "./validate-env.js";

@@ -1,5 +1,5 @@
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
-import type { ImportFacts, ImportUse } from "../types.js";
+import { emptyImportFacts, type ImportFacts, type ImportUse } from "../types.js";
 import { ModuleLayout } from "./layout.js";
 import { type FileScan, scanFile } from "./source-file.js";
 import { isStdlibModule } from "./stdlib.js";
@@ -94,15 +94,7 @@ function buildFacts(
   pythonVersion: string | undefined,
   filesScanned: number,
 ): ImportFacts {
-  const facts: ImportFacts = {
-    thirdParty: [],
-    local: [],
-    stdlib: [],
-    optional: [],
-    typeOnly: [],
-    uses: [],
-    filesScanned,
-  };
+  const facts = emptyImportFacts(filesScanned);
   for (const name of [...uses.keys()].sort(byCodeUnit)) {
     const use = uses.get(name) as UseBuilder;
     const stdlib = ALWAYS_PRESENT.has(name) || isStdlibModule(name, pythonVersion);

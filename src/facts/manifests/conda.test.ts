@@ -1,20 +1,16 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { condaReader, condaVersionToPep440, parseCondaSpec } from "./conda.js";
 import { condaToPypi } from "./conda-pypi-names.js";
-import { makeTestProject, type TestProject } from "./test-context.js";
+import { testProjects } from "./test-context.js";
 import type { ManifestFacts } from "./types.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/manifests/conda");
-const projects: TestProject[] = [];
-afterEach(() => {
-  for (const project of projects.splice(0)) project.remove();
-});
+const newProject = testProjects();
 
 function read(fixture: string): ManifestFacts {
-  const project = makeTestProject({}, join(fixtures, fixture));
-  projects.push(project);
+  const project = newProject({}, join(fixtures, fixture));
   const [facts] = condaReader.read(project.source("environment.yml"), project.ctx);
   return facts!;
 }
@@ -143,11 +139,10 @@ describe("environment.yml", () => {
   });
 
   it("redacts tokens in channel URLs written inside a package spec", () => {
-    const project = makeTestProject({
+    const project = newProject({
       "environment.yml":
         "dependencies:\n  - https://conda.anaconda.org/t/tk-999zz/chan::privlib=1.0\n  - cudatoolkit\n",
     });
-    projects.push(project);
     const [facts] = condaReader.read(project.source("environment.yml"), project.ctx);
     expect(facts!.dependencies.map((d) => d.requirement)).toEqual(["privlib==1.0.*"]);
     expect(facts!.extra.condaPackages).toMatchObject([

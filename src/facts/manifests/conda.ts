@@ -6,10 +6,11 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
+import { redactUrlsIn } from "../../core/redact.js";
 import { isValidSpecifier } from "../../standards/pep440.js";
 import { formatRequirement, Pep508Error, parseRequirement } from "../../standards/pep508.js";
 import { condaToPypi } from "./conda-pypi-names.js";
-import { type LogicalLine, readPipLines, redactUrlsIn } from "./requirements.js";
+import { type LogicalLine, readPipLines } from "./requirements.js";
 import { emptyManifest, type ManifestFacts, type ManifestReader, type SourceFile } from "./types.js";
 
 export const condaReader: ManifestReader = {

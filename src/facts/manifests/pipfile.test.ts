@@ -1,19 +1,15 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { pipfileReader } from "./pipfile.js";
-import { makeTestProject, type TestProject } from "./test-context.js";
+import { testProjects } from "./test-context.js";
 import type { ManifestFacts } from "./types.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/manifests/pipfile");
-const projects: TestProject[] = [];
-afterEach(() => {
-  for (const project of projects.splice(0)) project.remove();
-});
+const newProject = testProjects();
 
 function read(fixture: string, file: string): ManifestFacts {
-  const project = makeTestProject({}, join(fixtures, fixture));
-  projects.push(project);
+  const project = newProject({}, join(fixtures, fixture));
   const [facts] = pipfileReader.read(project.source(file), project.ctx);
   return facts!;
 }

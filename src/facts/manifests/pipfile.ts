@@ -6,11 +6,12 @@ import { parse as parseToml, TomlError } from "smol-toml";
 import { diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
 import { lineOf } from "../../core/fs.js";
+import { redactUrlsIn } from "../../core/redact.js";
+import { isTable } from "../../formats/toml-table.js";
 import { MARKER_VARIABLES } from "../../standards/markers.js";
 import { normalizeName } from "../../standards/names.js";
 import { isValidVersion } from "../../standards/pep440.js";
 import { formatRequirement, Pep508Error, parseRequirement } from "../../standards/pep508.js";
-import { redactUrlCredentials } from "./requirements.js";
 import {
   type Dependency,
   emptyManifest,
@@ -51,7 +52,7 @@ export function readPipfile(file: SourceFile): ManifestFacts {
     }
     facts.indexes.push({
       name: typeof source.name === "string" ? source.name : `source-${index + 1}`,
-      url: redactUrlCredentials(url),
+      url: redactUrlsIn(url),
       file: file.path,
       // Pipenv searches only the first source unless a package names another with `index = "…"`.
       kind: index === 0 ? "default" : "explicit",
@@ -177,7 +178,7 @@ function toDependency(
   if (vcsKey) {
     head = `${name}${extrasText} @ ${vcsUrl(vcsKey, table[vcsKey] as string, table)}`;
   } else if (typeof table.file === "string" && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(table.file)) {
-    head = `${name}${extrasText} @ ${redactUrlCredentials(table.file)}`;
+    head = `${name}${extrasText} @ ${redactUrlsIn(table.file)}`;
   } else if (typeof table.path === "string" || typeof table.file === "string") {
     const path = (table.path ?? table.file) as string;
     if (path.replace(/\/+$/, "") !== ".") return { kind: "local", path, editable };
@@ -241,7 +242,7 @@ function vcsUrl(kind: string, url: string, table: TomlTable): string {
   if (scp) full = `${kind}+ssh://${scp[1]}@${scp[2]}/${scp[3]}`;
   if (typeof table.ref === "string") full += `@${table.ref}`;
   if (typeof table.subdirectory === "string") full += `#subdirectory=${table.subdirectory}`;
-  return redactUrlCredentials(full);
+  return redactUrlsIn(full);
 }
 
 function parsePipfileToml(file: SourceFile): TomlTable {
@@ -260,7 +261,7 @@ function parsePipfileToml(file: SourceFile): TomlTable {
 }
 
 function asTable(value: unknown): TomlTable | null {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as TomlTable) : null;
+  return isTable(value) ? value : null;
 }
 
 function asTableArray(value: unknown): TomlTable[] {

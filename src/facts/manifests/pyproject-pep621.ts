@@ -5,16 +5,15 @@
  */
 import { diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
+import { isTable, type Table } from "../../formats/toml-table.js";
 import { normalizeName } from "../../standards/names.js";
 import {
   addToGroup,
   type DialectInput,
   dependencyFrom,
   describe,
-  isTable,
   requirementList,
   stringOrNull,
-  type Table,
 } from "./pyproject-values.js";
 import type { Dependency } from "./types.js";
 

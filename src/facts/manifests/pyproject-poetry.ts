@@ -6,18 +6,10 @@
  * Spec: https://python-poetry.org/docs/pyproject/ and https://python-poetry.org/docs/dependency-specification/
  */
 import { diagnostic } from "../../core/diagnostics.js";
+import { redactUrl } from "../../core/redact.js";
+import { isTable, type Table, tableAt } from "../../formats/toml-table.js";
 import { convertPoetryConstraint, poetryToPythonMarker } from "../../standards/poetry-constraint.js";
-import {
-  addToGroup,
-  type DialectInput,
-  dependencyFrom,
-  describe,
-  isTable,
-  redactUrl,
-  stringOrNull,
-  type Table,
-  tableAt,
-} from "./pyproject-values.js";
+import { addToGroup, type DialectInput, dependencyFrom, describe, stringOrNull } from "./pyproject-values.js";
 import type { Dependency, PackageIndex } from "./types.js";
 
 interface PoetryDependency {

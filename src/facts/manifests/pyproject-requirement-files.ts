@@ -7,7 +7,8 @@
 import { posix } from "node:path";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
-import { redactRequirement, requirementProblem } from "./pyproject-values.js";
+import { redactUrlsIn } from "../../core/redact.js";
+import { requirementProblem } from "./pyproject-values.js";
 import type { Dependency, ReadContext } from "./types.js";
 
 export interface RequirementFileResult {
@@ -65,7 +66,7 @@ export function parseRequirementLines(text: string, file: string): Omit<Requirem
       );
       continue;
     }
-    dependencies.push({ requirement: redactRequirement(content), file, line: lineNo });
+    dependencies.push({ requirement: redactUrlsIn(content), file, line: lineNo });
   }
   return { dependencies, diagnostics };
 }

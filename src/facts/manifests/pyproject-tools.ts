@@ -7,17 +7,15 @@
  */
 import { diagnostic } from "../../core/diagnostics.js";
 import { isDhtlError } from "../../core/errors.js";
+import { redactUrl } from "../../core/redact.js";
+import { isTable, type Table, tableAt } from "../../formats/toml-table.js";
 import { readRequirementFile } from "./pyproject-requirement-files.js";
 import {
   addToGroup,
   type DialectInput,
   dependencyFrom,
-  isTable,
-  redactUrl,
   requirementList,
   stringOrNull,
-  type Table,
-  tableAt,
 } from "./pyproject-values.js";
 import { findAttrValue } from "./setup-py-version.js";
 import type { Dependency, PackageIndex } from "./types.js";

@@ -4,24 +4,10 @@
  * small context every dialect reader fills.
  */
 import { diagnostic } from "../../core/diagnostics.js";
-import { redactUrl as redactCoreUrl } from "../../core/redact.js";
+import { redactUrlsIn } from "../../core/redact.js";
+import { isTable, type Table } from "../../formats/toml-table.js";
 import { Pep508Error, parseRequirement } from "../../standards/pep508.js";
 import type { Dependency, ManifestFacts, ReadContext } from "./types.js";
-
-export type Table = Record<string, unknown>;
-
-export function isTable(value: unknown): value is Table {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-export function tableAt(root: Table, path: string[]): Table | null {
-  let node: unknown = root;
-  for (const key of path) {
-    if (!isTable(node)) return null;
-    node = node[key];
-  }
-  return isTable(node) ? node : null;
-}
 
 export function stringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
@@ -110,7 +96,7 @@ export function dependencyFrom(
     );
     return null;
   }
-  const dep: Dependency = { requirement: redactRequirement(text), file: input.file, line };
+  const dep: Dependency = { requirement: redactUrlsIn(text), file: input.file, line };
   if (editable) dep.editable = true;
   return dep;
 }
@@ -170,14 +156,4 @@ export function addToGroup(groups: Record<string, Dependency[]>, group: string, 
     if (!list.some((existing) => existing.requirement === dep.requirement)) list.push(dep);
   }
   groups[group] = list;
-}
-
-/** Credentials in a URL (`user:password@`, a token as user name, `?token=`) masked, so they never reach output. */
-export function redactUrl(url: string): string {
-  return redactCoreUrl(url);
-}
-
-/** A requirement with the credentials of any URL inside it (`pkg @ https://token@host/…`) masked. */
-export function redactRequirement(requirement: string): string {
-  return requirement.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s;]+/g, (url) => redactCoreUrl(url));
 }

@@ -1,28 +1,23 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { run } from "../../core/exec.js";
 import { pyprojectReader } from "./pyproject.js";
-import { makeTestProject, type TestProject } from "./test-context.js";
+import { testProjects } from "./test-context.js";
 import type { Dependency, ManifestFacts } from "./types.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures/manifests/pyproject");
-const projects: TestProject[] = [];
-afterEach(() => {
-  for (const p of projects.splice(0)) p.remove();
-});
+const newProject = testProjects();
 
 function readFixture(name: string): ManifestFacts {
-  const project = makeTestProject({}, join(FIXTURES, name));
-  projects.push(project);
+  const project = newProject({}, join(FIXTURES, name));
   const [manifest] = pyprojectReader.read(project.source("pyproject.toml"), project.ctx);
   if (!manifest) throw new Error("no manifest");
   return manifest;
 }
 
 function readText(text: string, extra: Record<string, string> = {}): ManifestFacts {
-  const project = makeTestProject({ "pyproject.toml": text, ...extra });
-  projects.push(project);
+  const project = newProject({ "pyproject.toml": text, ...extra });
   const [manifest] = pyprojectReader.read(project.source("pyproject.toml"), project.ctx);
   if (!manifest) throw new Error("no manifest");
   return manifest;

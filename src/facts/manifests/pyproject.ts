@@ -7,10 +7,11 @@
 import { posix } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { DhtlError } from "../../core/errors.js";
+import type { Table } from "../../formats/toml-table.js";
 import { readBuildSystem, readDependencyGroups, readProjectTable } from "./pyproject-pep621.js";
 import { readPoetry } from "./pyproject-poetry.js";
 import { readFlit, readHatch, readPdm, readSetuptools, readUv } from "./pyproject-tools.js";
-import { type DialectInput, type Table, TomlLines } from "./pyproject-values.js";
+import { type DialectInput, TomlLines } from "./pyproject-values.js";
 import {
   emptyManifest,
   type ManifestFacts,

@@ -5,6 +5,7 @@
  */
 import { parse as parseToml } from "smol-toml";
 import { type Diagnostic, diagnostic } from "../../core/diagnostics.js";
+import { isTable } from "../../formats/toml-table.js";
 import { parsePinName } from "../python-version.js";
 import {
   emptyManifest,
@@ -142,7 +143,7 @@ function readMiseToml(file: SourceFile, facts: ManifestFacts): void {
     return;
   }
   const tools = doc.tools;
-  if (!isRecord(tools) || !("python" in tools)) return;
+  if (!isTable(tools) || !("python" in tools)) return;
   const line = lineOfPythonKey(file.text);
   const versions = miseVersions(tools.python);
   if (versions === null) {
@@ -166,7 +167,7 @@ function readMiseToml(file: SourceFile, facts: ManifestFacts): void {
 /** mise accepts `"3.11"`, `["3.11", "3.10"]`, `{ version = "3.11" }` and lists of such tables. */
 function miseVersions(value: unknown): string[] | null {
   const one = (v: unknown): string | null =>
-    typeof v === "string" ? v : isRecord(v) && typeof v.version === "string" ? v.version : null;
+    typeof v === "string" ? v : isTable(v) && typeof v.version === "string" ? v.version : null;
   const list = Array.isArray(value) ? value.map(one) : [one(value)];
   if (list.length === 0 || list.some((v) => v === null)) return null;
   return list as string[];
@@ -195,8 +196,4 @@ function pythonSource(source: string, file: string, line: number | null, value: 
 
 function warn(file: string, message: string, line: number | null = null): Diagnostic {
   return diagnostic("warning", file, message, line);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

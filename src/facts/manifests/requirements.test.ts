@@ -1,34 +1,26 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: requirements files write ${VAR} literally.
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import {
   isRequirementsFile,
   logicalLines,
   readRequirementsFile,
-  redactUrlCredentials,
   requirementsReader,
   roleOf,
 } from "./requirements.js";
-import { makeTestProject, type TestProject } from "./test-context.js";
+import { type TestProject, testProjects } from "./test-context.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/manifests/requirements");
-const projects: TestProject[] = [];
+const newProject = testProjects();
+
 function fixture(name: string): TestProject {
-  const project = makeTestProject({}, join(fixtures, name));
-  projects.push(project);
-  return project;
+  return newProject({}, join(fixtures, name));
 }
 function inMemory(files: Record<string, string>): TestProject {
-  const project = makeTestProject(files);
-  projects.push(project);
-  return project;
+  return newProject(files);
 }
-afterEach(() => {
-  for (const project of projects.splice(0)) project.remove();
-});
-
 function readError(project: TestProject, path: string): DhtlError {
   try {
     requirementsReader.read(project.source(path), project.ctx);
@@ -87,18 +79,6 @@ describe("logicalLines", () => {
       { text: "b", line: 6 },
       { text: "git+https://h/r#egg=c", line: 7 },
     ]);
-  });
-});
-
-describe("redactUrlCredentials", () => {
-  it("hides passwords and token user names, keeps ${VAR} references and git@", () => {
-    expect(redactUrlCredentials("https://user:pw@h/simple")).toBe("https://user:****@h/simple");
-    expect(redactUrlCredentials("https://ghp_abc@github.com/o/r")).toBe("https://****@github.com/o/r");
-    expect(redactUrlCredentials("https://${USER}:${TOKEN}@h/s")).toBe("https://${USER}:${TOKEN}@h/s");
-    expect(redactUrlCredentials("git+ssh://git@github.com/o/r")).toBe("git+ssh://git@github.com/o/r");
-    expect(redactUrlCredentials("https://h/simple")).toBe("https://h/simple");
-    expect(redactUrlCredentials("https://u:p@ss@h/s")).toBe("https://u:****@h/s");
-    expect(redactUrlCredentials("git+https://h/o/r.git@v1#egg=x")).toBe("git+https://h/o/r.git@v1#egg=x");
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { diagnostic } from "../../core/diagnostics.js";
 import { DhtlError, isDhtlError } from "../../core/errors.js";
+import { redactUrlsIn } from "../../core/redact.js";
 import { normalizeName } from "../../standards/names.js";
 import {
   formatRequirement,
@@ -155,33 +156,6 @@ export function logicalLines(text: string): LogicalLine[] {
 /** pip's comment rule: `#` at the start of the line or after whitespace (so `#egg=` in a URL survives). */
 function stripComment(line: string): string {
   return line.replace(/(^|\s+)#.*$/, "");
-}
-
-/**
- * Replaces credentials in a URL's user-info with `****`. `${VAR}` references are kept (they are not
- * secrets, and pip expands them at install time); a bare `git@` user is kept too.
- */
-export function redactUrlCredentials(url: string): string {
-  return url.replace(
-    // Greedy up to the authority's last `@`, so an unencoded `@` inside a password is hidden too.
-    /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#\s]+)@/,
-    (_match, scheme: string, userinfo: string) => {
-      const isReference = (part: string) => /^(\$\{[A-Za-z0-9_]+\})+$/.test(part);
-      const colon = userinfo.indexOf(":");
-      if (colon < 0) {
-        const keep = isReference(userinfo) || userinfo === "git";
-        return `${scheme}${keep ? userinfo : "****"}@`;
-      }
-      const user = userinfo.slice(0, colon);
-      const password = userinfo.slice(colon + 1);
-      return `${scheme}${user}:${isReference(password) ? password : "****"}@`;
-    },
-  );
-}
-
-/** Redacts every URL inside a longer text (a requirement line, a conda spec) before it reaches output. */
-export function redactUrlsIn(text: string): string {
-  return text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+/g, (url) => redactUrlCredentials(url));
 }
 
 /** `${VAR}` references in a line, as pip recognises them. */
@@ -335,7 +309,7 @@ class RequirementsInterpreter {
         default: {
           if (RECORDED_OPTIONS.has(option)) {
             const value = OPTIONS_WITH_VALUE.has(option) ? takeValue() : null;
-            this.pipOptions.push(value === null ? option : `${option} ${redactUrlCredentials(value)}`);
+            this.pipOptions.push(value === null ? option : `${option} ${redactUrlsIn(value)}`);
             break;
           }
           this.diag("warning", file, line, `unknown pip option ${option}: ignored`);
@@ -349,12 +323,7 @@ class RequirementsInterpreter {
   private include(path: string, target: Target, file: SourceFile, line: number, stack: string[]): void {
     const flag = target.kind === "constraints" ? "-c" : "-r";
     if (URL_PATTERN.test(path)) {
-      this.diag(
-        "warning",
-        file,
-        line,
-        `${flag} ${redactUrlCredentials(path)}: remote files are not followed`,
-      );
+      this.diag("warning", file, line, `${flag} ${redactUrlsIn(path)}: remote files are not followed`);
       return;
     }
     if (environmentVariables(path).length) {
@@ -405,7 +374,7 @@ class RequirementsInterpreter {
         : option === "--extra-index-url"
           ? "extra"
           : "find-links";
-    const redacted = redactUrlCredentials(url);
+    const redacted = redactUrlsIn(url);
     const host = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/@]*@)?([^/:?#]+)/.exec(redacted)?.[1] ?? redacted;
     this.facts.indexes.push({ name: host, url: redacted, file: file.path, kind });
   }
@@ -478,9 +447,7 @@ class RequirementsInterpreter {
     }
     try {
       const requirement = parseRequirement(text);
-      return requirement.url === null
-        ? requirement
-        : { ...requirement, url: redactUrlCredentials(requirement.url) };
+      return requirement.url === null ? requirement : { ...requirement, url: redactUrlsIn(requirement.url) };
     } catch (error) {
       if (!(error instanceof Pep508Error)) throw error;
       this.diag(
@@ -499,7 +466,7 @@ class RequirementsInterpreter {
     const separator = text.indexOf("; ");
     const rawUrl = (separator < 0 ? text : text.slice(0, separator)).trim();
     const markerText = separator < 0 ? null : text.slice(separator + 2).trim();
-    const url = redactUrlCredentials(rawUrl);
+    const url = redactUrlsIn(rawUrl);
     const egg = /[#&]egg=([^&]+)/.exec(url)?.[1] ?? null;
     const nameAndExtras = egg ?? nameFromArchive(url);
     if (nameAndExtras === null) {

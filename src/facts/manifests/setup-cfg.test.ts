@@ -1,19 +1,15 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { setupCfgReader } from "./setup-cfg.js";
-import { makeTestProject, type TestProject } from "./test-context.js";
+import { testProjects } from "./test-context.js";
 import type { Dependency, ManifestFacts } from "./types.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures/manifests/setup-cfg");
-const projects: TestProject[] = [];
-afterEach(() => {
-  for (const p of projects.splice(0)) p.remove();
-});
+const newProject = testProjects();
 
 function read(files: Record<string, string>, fixture?: string): ManifestFacts {
-  const project = makeTestProject(files, fixture ? join(FIXTURES, fixture) : undefined);
-  projects.push(project);
+  const project = newProject(files, fixture ? join(FIXTURES, fixture) : undefined);
   const [manifest] = setupCfgReader.read(project.source("setup.cfg"), project.ctx);
   if (!manifest) throw new Error("no manifest");
   return manifest;
@@ -94,8 +90,7 @@ describe("setup.cfg", () => {
   });
 
   it("rejects a malformed file with the line", () => {
-    const project = makeTestProject({ "setup.cfg": "[metadata]\nname = x\nthis line has no delimiter\n" });
-    projects.push(project);
+    const project = newProject({ "setup.cfg": "[metadata]\nname = x\nthis line has no delimiter\n" });
     let error: unknown;
     try {
       setupCfgReader.read(project.source("setup.cfg"), project.ctx);

@@ -7,9 +7,10 @@
 import { posix } from "node:path";
 import { diagnostic } from "../../core/diagnostics.js";
 import { isDhtlError } from "../../core/errors.js";
+import { redactUrlsIn } from "../../core/redact.js";
 import { type IniDocument, type IniOption, iniGet, parseIni } from "../../formats/ini.js";
 import { readRequirementFile, resolveBeside } from "./pyproject-requirement-files.js";
-import { redactRequirement, requirementProblem } from "./pyproject-values.js";
+import { requirementProblem } from "./pyproject-values.js";
 import { findAttrValue } from "./setup-py-version.js";
 import {
   type Dependency,
@@ -165,7 +166,7 @@ class SetupCfg {
         );
         continue;
       }
-      deps.push({ requirement: redactRequirement(content), file: this.file.path, line });
+      deps.push({ requirement: redactUrlsIn(content), file: this.file.path, line });
     }
     return deps;
   }

@@ -1,21 +1,17 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { run } from "../../core/exec.js";
 import { parsePython } from "./python-literal-parser.js";
 import { setupPyReader } from "./setup-py.js";
-import { makeTestProject, type TestProject } from "./test-context.js";
+import { testProjects } from "./test-context.js";
 import type { Dependency, ManifestFacts } from "./types.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures/manifests/setup-py");
-const projects: TestProject[] = [];
-afterEach(() => {
-  for (const p of projects.splice(0)) p.remove();
-});
+const newProject = testProjects();
 
 function read(files: Record<string, string>, fixture?: string): ManifestFacts {
-  const project = makeTestProject(files, fixture ? join(FIXTURES, fixture) : undefined);
-  projects.push(project);
+  const project = newProject(files, fixture ? join(FIXTURES, fixture) : undefined);
   const [manifest] = setupPyReader.read(project.source("setup.py"), project.ctx);
   if (!manifest) throw new Error("no manifest");
   return manifest;
@@ -172,8 +168,7 @@ describe("setup.py read statically", () => {
     ["deep unary", `x = ${"-".repeat(100000)}1\n`],
     ["recursive helper", "from setuptools import setup\ndef f(x):\n    return f(x)\nsetup(name=f('a'))\n"],
   ])("never crashes on hostile input: %s", (_label, text) => {
-    const project = makeTestProject({ "setup.py": text });
-    projects.push(project);
+    const project = newProject({ "setup.py": text });
     try {
       const [m] = setupPyReader.read(project.source("setup.py"), project.ctx);
       expect(m?.name).toBeNull();
@@ -207,8 +202,7 @@ describe("setup.py read statically", () => {
     ["def f(:\n    pass\n", 1, "syntax error"],
     ["s = 'unterminated\n", 1, "unterminated string"],
   ])("rejects a syntax error with the file and line (%#)", async (text, line, message) => {
-    const project = makeTestProject({ "setup.py": text });
-    projects.push(project);
+    const project = newProject({ "setup.py": text });
     let error: unknown;
     try {
       setupPyReader.read(project.source("setup.py"), project.ctx);

@@ -6,9 +6,10 @@
  */
 import { posix } from "node:path";
 import { diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
+import { redactUrlsIn } from "../../core/redact.js";
 import { parseIni } from "../../formats/ini.js";
 import { normalizeName } from "../../standards/names.js";
-import { redactRequirement, requirementProblem } from "./pyproject-values.js";
+import { requirementProblem } from "./pyproject-values.js";
 import { type Arg, parsePython } from "./python-literal-parser.js";
 import { SetupInterpreter } from "./setup-py-eval.js";
 import { type Env, isSpecial, PyDict, type PyValue, Unknown } from "./setup-py-values.js";
@@ -310,7 +311,7 @@ class Extractor {
         continue;
       }
       deps.push({
-        requirement: redactRequirement(marker ? addMarker(text, marker) : text),
+        requirement: redactUrlsIn(marker ? addMarker(text, marker) : text),
         file: origin.file,
         line: origin.line,
       });

@@ -5,6 +5,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterEach } from "vitest";
 import { projectReadContext } from "../project-files.js";
 import type { ReadContext, SourceFile } from "./types.js";
 
@@ -39,5 +40,21 @@ export function makeTestProject(files: Record<string, string> = {}, fixtureDir?:
     source: (relPath) => ctx.readFile(relPath, { file: relPath, line: null }),
     write,
     remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * `makeTestProject` for one test file: every project it makes is removed after each test. Call it once,
+ * at the top level of the file, so the cleanup hook is registered there.
+ */
+export function testProjects(): (files?: Record<string, string>, fixtureDir?: string) => TestProject {
+  const made: TestProject[] = [];
+  afterEach(() => {
+    for (const project of made.splice(0)) project.remove();
+  });
+  return (files = {}, fixtureDir) => {
+    const project = makeTestProject(files, fixtureDir);
+    made.push(project);
+    return project;
   };
 }

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { redactUrl, redactValue } from "../../core/redact.js";
+import { isTable } from "../../formats/toml-table.js";
 import {
   configHome,
   displayPath,
@@ -145,10 +146,6 @@ function uvConfigFiles(context: UserContext): string[] {
   );
   files.push(join(context.root, "uv.toml"));
   return files;
-}
-
-function isTable(value: unknown): value is TomlTable {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function stringList(value: unknown): string[] {

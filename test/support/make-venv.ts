@@ -1,23 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runChecked } from "../../src/core/exec.js";
 import { environmentChecksum, readEnvironmentState } from "../../src/record/checksum.js";
 import { type DhtConfig, platformKey, sha256File, writeDhtConfig } from "../../src/record/dhtconfig.js";
 import { ensureUv } from "../../src/run/uv.js";
-
-const created: string[] = [];
-
-/** A fresh temporary directory for one test; `removeTempDirs` (in afterAll) deletes them all. */
-export function tempDir(prefix = "dhtl-record-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
 
 let uvPath: Promise<string> | undefined;
 /** The real uv of this machine (pyenv shim resolved once). */
@@ -110,4 +98,14 @@ export function recordProject(dir: string, lockFile: string, extra: Partial<DhtC
   };
   writeDhtConfig(dir, config);
   return config;
+}
+
+/** `uv pip …` against a project's `.venv`, for arranging drift. */
+export function uvPip(root: string, args: string[]): void {
+  // Outside the project: a pyenv `uv` shim obeys the project's .python-version, whose Python may lack uv.
+  const result = spawnSync("uv", ["pip", ...args, "--python", join(root, ".venv", "bin", "python")], {
+    cwd: tmpdir(),
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`uv pip ${args.join(" ")} failed: ${result.stderr}`);
 }

@@ -1,0 +1,67 @@
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openProbeCache } from "./probe-cache.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "dhtl-probe-cache-"));
+  dirs.push(dir);
+  return dir;
+}
+
+describe("openProbeCache", () => {
+  it("remembers a native executable's output across opens, until the file changes", () => {
+    const dir = tempDir();
+    const binary = join(dir, "tool");
+    copyFileSync(process.execPath, binary); // a real ELF / Mach-O file
+    const file = join(dir, "cache", "probes.json");
+
+    const first = openProbeCache(file);
+    expect(first.get(binary)).toBeNull();
+    first.set(binary, "Tool 1.2.3\n");
+    first.save();
+    expect(JSON.parse(readFileSync(file, "utf8")).schema).toBe(1);
+    expect(openProbeCache(file).get(binary)).toBe("Tool 1.2.3\n");
+
+    // A rebuilt binary (new mtime) is asked again.
+    utimesSync(binary, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(openProbeCache(file).get(binary)).toBeNull();
+  });
+
+  it("never caches scripts: a shim's answer depends on configuration outside the file", () => {
+    const dir = tempDir();
+    const script = join(dir, "python3");
+    writeFileSync(script, "#!/bin/sh\necho CPython 3.12.1\n");
+    chmodSync(script, 0o755);
+    const file = join(dir, "probes.json");
+    const cache = openProbeCache(file);
+    cache.set(script, "CPython 3.12.1\n");
+    cache.save();
+    expect(openProbeCache(file).get(script)).toBeNull();
+  });
+
+  it("treats a missing or corrupt cache file as empty, and a missing executable as unknown", () => {
+    const dir = tempDir();
+    const file = join(dir, "probes.json");
+    writeFileSync(file, "{not json");
+    const cache = openProbeCache(file);
+    expect(cache.get(join(dir, "absent"))).toBeNull();
+    cache.set(join(dir, "absent"), "x");
+    cache.save();
+    expect(readFileSync(file, "utf8")).toBe("{not json");
+  });
+});

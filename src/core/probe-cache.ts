@@ -1,0 +1,107 @@
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { writeFileAtomic } from "./fs.js";
+
+/**
+ * Remembers what running a native executable once printed (`python -c …` → `CPython 3.12.1`), keyed by the
+ * file's identity: real path, inode, size, mtime and ctime. Replacing or rebuilding the binary changes
+ * the key, so a stale answer is never returned. Scripts (`#!`) are never cached: a shim's answer depends
+ * on configuration outside the file (pyenv, asdf, rustup choose the program at run time).
+ *
+ * Probing a dozen interpreters costs several hundred ms of CPU on every `analyze`/`setup`; reading this
+ * file costs well under one.
+ */
+export interface ProbeCache {
+  /** The remembered output for this executable, or null when unknown or the file changed. */
+  get(path: string): string | null;
+  /** Remembers an output; ignored for files that are not native executables. */
+  set(path: string, output: string): void;
+  /** Writes the file when something was added (best effort: a read-only home just goes without). */
+  save(): void;
+}
+
+interface CacheFile {
+  schema: 1;
+  entries: Record<string, { identity: string; output: string }>;
+}
+
+/** ELF, Mach-O (32/64-bit, both byte orders, universal) and PE start with these bytes. */
+const NATIVE_MAGIC = [
+  [0x7f, 0x45, 0x4c, 0x46],
+  [0xfe, 0xed, 0xfa, 0xce],
+  [0xfe, 0xed, 0xfa, 0xcf],
+  [0xce, 0xfa, 0xed, 0xfe],
+  [0xcf, 0xfa, 0xed, 0xfe],
+  [0xca, 0xfe, 0xba, 0xbe],
+  [0x4d, 0x5a],
+];
+
+export function openProbeCache(file: string): ProbeCache {
+  const entries = readEntries(file);
+  let dirty = false;
+  return {
+    get(path) {
+      const found = identityOf(path);
+      if (!found) return null;
+      const entry = entries[found.realPath];
+      return entry && entry.identity === found.identity ? entry.output : null;
+    },
+    set(path, output) {
+      const found = identityOf(path);
+      if (!found || !isNativeExecutable(found.realPath)) return;
+      entries[found.realPath] = { identity: found.identity, output };
+      dirty = true;
+    },
+    save() {
+      if (!dirty) return;
+      try {
+        const sorted = Object.fromEntries(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : 1)));
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileAtomic(file, `${JSON.stringify({ schema: 1, entries: sorted } satisfies CacheFile)}\n`);
+        dirty = false;
+      } catch {}
+    },
+  };
+}
+
+function readEntries(file: string): CacheFile["entries"] {
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<CacheFile>;
+    if (parsed.schema !== 1 || typeof parsed.entries !== "object" || parsed.entries === null) return {};
+    return parsed.entries;
+  } catch {
+    return {};
+  }
+}
+
+function identityOf(path: string): { realPath: string; identity: string } | null {
+  try {
+    const realPath = realpathSync(path);
+    const stat = statSync(realPath, { bigint: true });
+    if (!stat.isFile()) return null;
+    return {
+      realPath,
+      identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
+    };
+  } catch {
+    return null;
+  }
+}
+
+function isNativeExecutable(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(4);
+    const read = readSync(fd, head, 0, 4, 0);
+    return NATIVE_MAGIC.some((magic) => magic.length <= read && magic.every((byte, i) => head[i] === byte));
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
