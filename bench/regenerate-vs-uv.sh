@@ -49,18 +49,30 @@ python="$(readlink -f "$work/dhtl/.venv/bin/python")"
 (cd "$work/bare" && uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
 
 now() { date +%s.%N; }
+# Both sides delete the replaced environment in the background (thousands of files); let that finish
+# before the next timed run, so neither side is timed while the other's deletion competes for the disk.
+settle() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    compgen -G "$work/dhtl/.dhtl/envs/*.trash" >/dev/null || compgen -G "$work/bare/.venv-old-*" >/dev/null || return 0
+    sleep 0.05
+  done
+}
 dhtl_times=()
 bare_times=()
 for _ in $(seq "$runs"); do
+  settle
   t0=$(now)
   "${dhtl[@]}" regenerate "$work/dhtl" --force --yes --quiet >/dev/null
   t1=$(now)
+  settle
+  t1b=$(now)
   # Like dhtl, the bare side moves the old environment out of the way and deletes it in the background.
   (cd "$work/bare" && mv .venv ".venv-old-$t1" && { rm -rf ".venv-old-$t1" & } &&
     uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
   t2=$(now)
   dhtl_times+=("$(echo "$t1 - $t0" | bc)")
-  bare_times+=("$(echo "$t2 - $t1" | bc)")
+  bare_times+=("$(echo "$t2 - $t1b" | bc)")
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

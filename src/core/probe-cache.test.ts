@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -32,7 +33,7 @@ describe("openProbeCache", () => {
 
     const first = openProbeCache(file);
     expect(first.get(binary)).toBeNull();
-    first.set(binary, "Tool 1.2.3\n");
+    first.set(binary, "Tool 1.2.3\n", /^tool$/);
     first.save();
     expect(JSON.parse(readFileSync(file, "utf8")).schema).toBe(1);
     expect(openProbeCache(file).get(binary)).toBe("Tool 1.2.3\n");
@@ -42,6 +43,19 @@ describe("openProbeCache", () => {
     expect(openProbeCache(file).get(binary)).toBeNull();
   });
 
+  it("never caches a dispatcher reached through a symlink under another name (mise, volta, rustup)", () => {
+    const dir = tempDir();
+    const dispatcher = join(dir, "mise");
+    copyFileSync(process.execPath, dispatcher);
+    const shim = join(dir, "python3");
+    symlinkSync(dispatcher, shim);
+    const file = join(dir, "probes.json");
+    const cache = openProbeCache(file);
+    cache.set(shim, "CPython 3.12.1\n", /^python3$/);
+    cache.save();
+    expect(openProbeCache(file).get(shim)).toBeNull();
+  });
+
   it("never caches scripts: a shim's answer depends on configuration outside the file", () => {
     const dir = tempDir();
     const script = join(dir, "python3");
@@ -49,7 +63,7 @@ describe("openProbeCache", () => {
     chmodSync(script, 0o755);
     const file = join(dir, "probes.json");
     const cache = openProbeCache(file);
-    cache.set(script, "CPython 3.12.1\n");
+    cache.set(script, "CPython 3.12.1\n", /^python3$/);
     cache.save();
     expect(openProbeCache(file).get(script)).toBeNull();
   });
@@ -60,7 +74,7 @@ describe("openProbeCache", () => {
     writeFileSync(file, "{not json");
     const cache = openProbeCache(file);
     expect(cache.get(join(dir, "absent"))).toBeNull();
-    cache.set(join(dir, "absent"), "x");
+    cache.set(join(dir, "absent"), "x", /^absent$/);
     cache.save();
     expect(readFileSync(file, "utf8")).toBe("{not json");
   });

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import { writeFileAtomic } from "./fs.js";
 
 /**
@@ -14,8 +14,12 @@ import { writeFileAtomic } from "./fs.js";
 export interface ProbeCache {
   /** The remembered output for this executable, or null when unknown or the file changed. */
   get(path: string): string | null;
-  /** Remembers an output; ignored for files that are not native executables. */
-  set(path: string, output: string): void;
+  /**
+   * Remembers an output; ignored for files that are not native executables, and for files whose real name
+   * does not pass `realName` — a symlink to a dispatcher (mise, volta, rustup proxies) answers for
+   * whichever program its configuration picks, so only the program itself may be cached.
+   */
+  set(path: string, output: string, realName: RegExp): void;
   /** Writes the file when something was added (best effort: a read-only home just goes without). */
   save(): void;
 }
@@ -46,9 +50,9 @@ export function openProbeCache(file: string): ProbeCache {
       const entry = entries[found.realPath];
       return entry && entry.identity === found.identity ? entry.output : null;
     },
-    set(path, output) {
+    set(path, output, realName) {
       const found = identityOf(path);
-      if (!found || !isNativeExecutable(found.realPath)) return;
+      if (!found || !realName.test(basename(found.realPath)) || !isNativeExecutable(found.realPath)) return;
       entries[found.realPath] = { identity: found.identity, output };
       dirty = true;
     },

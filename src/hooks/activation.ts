@@ -9,6 +9,7 @@
 import { realpathSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { writeFileAtomic } from "../core/fs.js";
+import { QUICK_STAMP_END, QUICK_STAMP_FILE } from "../record/quick-stamp.js";
 import { fishQuote, shQuote } from "./quote.js";
 
 export interface ActivationOptions {
@@ -65,8 +66,17 @@ if [ -d "$_dht_root/scripts" ]; then
     *) export PATH="$_dht_root/scripts:$PATH" ;;
   esac
 fi
-# One line on drift, nothing when the environment matches its lock.
-if command -v ${shQuote(dhtlCommand[0] ?? "dhtl")} >/dev/null 2>&1; then
+# One line on drift, nothing when the environment matches its lock. The last passing check left a stamp
+# listing what it read: while none of that is newer, the verdict stands and dhtl need not run.
+_dht_stamp="$_dht_bin/../${QUICK_STAMP_FILE}"
+_dht_fresh=
+if [ -f "$_dht_stamp" ]; then
+  while IFS= read -r _dht_path; do
+    if [ "$_dht_path" = "${QUICK_STAMP_END}" ]; then _dht_fresh=1; break; fi
+    if [ "$_dht_path" -nt "$_dht_stamp" ]; then break; fi
+  done <"$_dht_stamp"
+fi
+if [ -z "$_dht_fresh" ] && command -v ${shQuote(dhtlCommand[0] ?? "dhtl")} >/dev/null 2>&1; then
   ${command} validate-env --quick --quiet "$_dht_root"
 fi
 for _dht_template in "$_dht_root/.env.template" "$_dht_root/.env.example"; do
@@ -82,7 +92,7 @@ for _dht_template in "$_dht_root/.env.template" "$_dht_root/.env.example"; do
   done <"$_dht_template"
   break
 done
-unset _dht_root _dht_script _dht_bin _dht_template _dht_line _dht_name _dht_set
+unset _dht_root _dht_script _dht_bin _dht_template _dht_line _dht_name _dht_set _dht_stamp _dht_fresh _dht_path
 `;
 }
 
@@ -100,8 +110,23 @@ set -gx DHT_MANAGED true
 if test -d "$_dht_root/scripts"; and not contains -- "$_dht_root/scripts" $PATH
     set -gx PATH "$_dht_root/scripts" $PATH
 end
-# One line on drift, nothing when the environment matches its lock.
-if command -q ${fishQuote(dhtlCommand[0] ?? "dhtl")}
+# One line on drift, nothing when the environment matches its lock. The last passing check left a stamp
+# listing what it read: while none of that is newer, the verdict stands and dhtl need not run.
+set -l _dht_stamp "$_dht_bin/../${QUICK_STAMP_FILE}"
+set -l _dht_fresh 0
+# A fish without \`test -nt\` fails the first test (a file is newer than an absent one) and just runs the check.
+if test -f $_dht_stamp; and test $_dht_stamp -nt "$_dht_stamp.absent" 2>/dev/null
+    while read -l _dht_path
+        if test "$_dht_path" = "${QUICK_STAMP_END}"
+            set _dht_fresh 1
+            break
+        end
+        if test "$_dht_path" -nt $_dht_stamp 2>/dev/null
+            break
+        end
+    end <$_dht_stamp
+end
+if test $_dht_fresh = 0; and command -q ${fishQuote(dhtlCommand[0] ?? "dhtl")}
     ${command} validate-env --quick --quiet $_dht_root
 end
 for _dht_template in "$_dht_root/.env.template" "$_dht_root/.env.example"

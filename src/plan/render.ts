@@ -1,3 +1,4 @@
+import { describeSystemPackagesStep } from "./system-packages.js";
 import type { Plan, Step } from "./types.js";
 
 /** One line per step: what runs and why. Used by `--dry-run` and as the JSON `plan` field. */
@@ -33,6 +34,8 @@ export function describeStep(step: Step): string {
       return "swap it in as .venv";
     case "writeDhtConfig":
       return "write .dhtconfig";
+    case "installSystemPackages":
+      return describeSystemPackagesStep(step);
     case "lockRuntime":
       return `lock ${step.requirement} in ${step.lockFile}`;
     case "removeRuntimeLock":

@@ -1,3 +1,5 @@
+import type { InstallSystemPackagesStep } from "./system-packages.js";
+
 /**
  * A plan is what setup/regenerate/fix-env will do, as data: an ordered list of typed steps, each with the
  * reason a person reads in `--dry-run`. Planners are pure; only src/run/ carries steps out.
@@ -27,6 +29,8 @@ export interface InterpreterChoice {
 
 export type Step =
   | { kind: "ensureUv"; reason: string }
+  /** Missing operating-system packages the build needs (src/plan/system-packages.ts). */
+  | InstallSystemPackagesStep
   | { kind: "usePython"; interpreter: InterpreterChoice; reason: string }
   /** `installed` lists what is on the machine, for the message when uv cannot install it either. */
   | { kind: "installPython"; version: string; installed: string[]; reason: string }

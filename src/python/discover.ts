@@ -220,10 +220,20 @@ export function pyenvRootOf(env: NodeJS.ProcessEnv = process.env): string {
  * The pyenv versions the shims currently run (`3.11.7:3.12.1` → both, in order), from one
  * `pyenv version-name` call; empty when pyenv is absent, fails, or only `system` is active.
  */
-export async function pyenvActiveVersions(
-  env: NodeJS.ProcessEnv,
-  pyenvRoot = pyenvRootOf(env),
-): Promise<string[]> {
+export function pyenvActiveVersions(env: NodeJS.ProcessEnv, pyenvRoot = pyenvRootOf(env)): Promise<string[]> {
+  // Interpreter discovery and the tool probes ask at the same moment: one bash pipeline (~90 ms) serves
+  // both. Only calls in flight are shared, so a later call sees any change to the pins.
+  const key = JSON.stringify([pyenvRoot, env.PYENV_VERSION, env.PYENV_DIR, env.PATH, process.cwd()]);
+  const pending = activeVersionsInFlight.get(key);
+  if (pending) return pending;
+  const started = readActiveVersions(env, pyenvRoot).finally(() => activeVersionsInFlight.delete(key));
+  activeVersionsInFlight.set(key, started);
+  return started;
+}
+
+const activeVersionsInFlight = new Map<string, Promise<string[]>>();
+
+async function readActiveVersions(env: NodeJS.ProcessEnv, pyenvRoot: string): Promise<string[]> {
   const pyenv = [join(pyenvRoot, "bin", "pyenv"), join(pyenvRoot, "libexec", "pyenv")].find(isExecutableFile);
   if (!pyenv) return [];
   const result = await run(pyenv, ["version-name"], {
@@ -379,7 +389,7 @@ async function probeInterpreter(
   const result = await run(path, PROBE_FLAGS, { env, timeoutMs, cwd: "/" });
   if (result.code !== 0) return null;
   const probed = parseProbeOutput(result.stdout);
-  if (probed) cache.set(path, result.stdout);
+  if (probed) cache.set(path, result.stdout, EXECUTABLE_NAME);
   return probed;
 }
 

@@ -17,6 +17,7 @@ import {
   expectedCacheKey,
 } from "./env-cache.js";
 import { platformKey, sha256File, sha256Of } from "./platform.js";
+import { clearQuickStamp, writeQuickStamp } from "./quick-stamp.js";
 import { readVenvPython, uniqueSitePackages, type VenvPython } from "./venv-info.js";
 
 /** The `--json` contract of `dhtl validate-env` (issue 3). */
@@ -37,6 +38,8 @@ export interface ValidateOptions {
   quick: boolean;
   /** Default `<root>/.venv`. */
   venvPath?: string;
+  /** Quick mode: leave (or, on drift, remove) the stamp the activation hook reads (see quick-stamp.ts). */
+  stamp?: boolean;
 }
 
 interface Installed {
@@ -48,6 +51,7 @@ interface Installed {
 
 /** Compares the environment with what `.dhtconfig` and the lock say it should be. */
 export async function validateEnvironment(root: string, options: ValidateOptions): Promise<ValidationReport> {
+  const startedAtMs = Date.now();
   root = resolve(root);
   const configPath = join(root, ".dhtconfig");
   if (!existsSync(configPath)) {
@@ -83,8 +87,22 @@ export async function validateEnvironment(root: string, options: ValidateOptions
   const checksumOk = options.quick || recorded === null || recorded === actualChecksum;
   const clean =
     !drift.extra.length && !drift.missing.length && !drift.changed.length && !drift.modifiedFiles.length;
+  const ok = pythonOk && checksumOk && clean;
+  if (options.quick && options.stamp) {
+    if (!ok) clearQuickStamp(venv);
+    else {
+      const lockFile = config.lock?.file ?? "uv.lock";
+      writeQuickStamp({
+        root,
+        venv,
+        lockFiles: [lockFile, ...RUNTIME_LOCK_FILES].map((file) => join(root, file)),
+        sitePackages: uniqueSitePackages(venv),
+        startedAtMs,
+      });
+    }
+  }
   return {
-    ok: pythonOk && checksumOk && clean,
+    ok,
     python: { expected: expectedPython, actual: actualPython },
     checksum: { expected: recorded, actual: actualChecksum },
     drift,

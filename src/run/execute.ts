@@ -4,6 +4,7 @@ import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import type { ProjectModel } from "../facts/types.js";
+import { writeActivationHooks } from "../hooks/activation.js";
 import { nextDhtConfig } from "../plan/next-config.js";
 import { describeStep } from "../plan/render.js";
 import { renderRequirementsInput } from "../plan/requirements-in.js";
@@ -25,6 +26,13 @@ import {
 } from "./install.js";
 import { compileRuntimeLock, installRuntimeLock, LANGUAGE_ADAPTERS, RUNTIMES } from "./languages/index.js";
 import {
+  explainWithShortfall,
+  NO_CONSENT,
+  performSystemPackagesStep,
+  type SystemPackagesConsent,
+  type SystemPackagesShortfall,
+} from "./system-step.js";
+import {
   copyEnvironment,
   currentEnvironment,
   discardEnvironment,
@@ -43,6 +51,8 @@ export interface ExecuteContext {
   validateStaged?: (envPath: string) => Promise<void>;
   /** regenerate: explains a checksum mismatch (which packages differ). */
   describeDrift?: (envPath: string) => Promise<string>;
+  /** `--yes` or a prompt: whether missing system packages may be installed (default: no). */
+  consent?: SystemPackagesConsent;
 }
 
 export interface ExecuteResult {
@@ -66,6 +76,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   let envPath: string | null = null;
   let swapped = false;
   let configWritten = false;
+  // System packages left missing without consent: they explain a build that fails afterwards.
+  let shortfall: SystemPackagesShortfall | null = null;
   // Runtime versions to record in `.dhtconfig` `languages` (null: drop the entry).
   const runtimeVersions: Record<string, string | null> = {};
   const target = (): BuildTarget => {
@@ -153,7 +165,19 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return undefined;
       case "verifyChecksum":
         return verify(step.expected);
+      case "installSystemPackages": {
+        const result = await performSystemPackagesStep(step, {
+          ...target(),
+          lock: plan.lock,
+          out: ctx.out,
+          consent: ctx.consent ?? NO_CONSENT,
+        });
+        shortfall = result.shortfall;
+        return result.outcome;
+      }
       case "swapVenv":
+        // Written into the new environment before the swap, so the swap stays one atomic rename.
+        writeActivationHooks(plan.root, target().envPath);
         // The commit point: from here the new environment and the rewritten files belong together.
         swapInEnvironment(plan.root, target().envPath);
         swapped = true;
@@ -244,7 +268,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   } catch (error) {
     if (envPath && !swapped) discardEnvironment(envPath);
     if (!swapped) backup.restore();
-    throw error;
+    throw explainWithShortfall(error, shortfall);
   }
   backup.commit();
   const finalEnv = envPath ?? currentEnvironmentPath(plan.root);

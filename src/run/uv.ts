@@ -89,7 +89,7 @@ export async function uvVersion(path: string, env: NodeJS.ProcessEnv = process.e
   if (result.code !== 0) return null;
   const version = parseUvVersion(result.stdout);
   if (version) {
-    cache.set(path, result.stdout);
+    cache.set(path, result.stdout, /^uv(\.exe)?$/);
     cache.save();
   }
   return version;

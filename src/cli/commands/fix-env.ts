@@ -33,6 +33,7 @@ export const fixEnvCommand: CommandSpec = {
       const { validateEnvironment } = await import("../../record/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
+      const { consentFrom, withSystemPackages } = await import("../../run/system-step.js");
       const { uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
       const { printOutcome, printPlan, progressOutput } = await import("./setup.js");
@@ -46,7 +47,7 @@ export const fixEnvCommand: CommandSpec = {
         // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
         if (ctx.options.force || current.kind !== "managed") return regenerate();
         const report = await validateEnvironment(facts.root, { quick: false });
-        const plan = planFix({
+        const fix = planFix({
           facts,
           recorded,
           drift: report.drift,
@@ -54,7 +55,8 @@ export const fixEnvCommand: CommandSpec = {
           pythonMatches: pythonMatches(report),
           runtimeLocks: existingRuntimeLocks(facts.root),
         });
-        if (!plan || (plan.upToDate && !report.ok)) return regenerate();
+        if (!fix || (fix.upToDate && !report.ok)) return regenerate();
+        const plan = await withSystemPackages(fix, facts.systemDependencies, recorded.systemPackages);
         if (ctx.options.dryRun) return printPlan(ctx, plan);
         const result = await executePlan(plan, {
           out: progressOutput(ctx),
@@ -62,6 +64,7 @@ export const fixEnvCommand: CommandSpec = {
           project: facts.project,
           platform: platformKey(),
           existingConfig: recorded,
+          consent: consentFrom(ctx.options.yes),
           validateStaged: async (envPath) => {
             const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
             if (!after.ok) {

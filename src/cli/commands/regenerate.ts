@@ -28,6 +28,7 @@ export const regenerateCommand: CommandSpec = {
       const { validateEnvironment } = await import("../../record/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
+      const { consentFrom, withSystemPackages } = await import("../../run/system-step.js");
       const { findInterpreterFor, uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
       const { printOutcome, printPlan, progressOutput, refuseBrokenManifests } = await import("./setup.js");
@@ -58,17 +59,24 @@ export const regenerateCommand: CommandSpec = {
           environmentValid === true && !force
             ? { interpreter: null, installed: [] }
             : await findInterpreterFor(request, { root: facts.root });
-        const plan = planRegenerate({
-          facts,
-          recorded,
-          lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
-          interpreter: search.interpreter,
-          installed: search.installed,
-          platform: platformKey(),
-          environmentValid,
-          force,
-          languages: { components: facts.components, existingRuntimeLocks: existingRuntimeLocks(facts.root) },
-        });
+        const plan = await withSystemPackages(
+          planRegenerate({
+            facts,
+            recorded,
+            lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
+            interpreter: search.interpreter,
+            installed: search.installed,
+            platform: platformKey(),
+            environmentValid,
+            force,
+            languages: {
+              components: facts.components,
+              existingRuntimeLocks: existingRuntimeLocks(facts.root),
+            },
+          }),
+          facts.systemDependencies,
+          recorded.systemPackages,
+        );
         if (ctx.options.dryRun) return printPlan(ctx, plan);
         const result = await executePlan(plan, {
           out: progressOutput(ctx),
@@ -77,6 +85,7 @@ export const regenerateCommand: CommandSpec = {
           platform: platformKey(),
           existingConfig: recorded,
           describeDrift: (envPath) => describeDrift(facts.root, envPath),
+          consent: consentFrom(ctx.options.yes),
         });
         printOutcome(ctx, plan, result);
         return 0;

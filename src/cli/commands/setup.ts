@@ -29,6 +29,7 @@ export const setupCommand: CommandSpec = {
       const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
+      const { consentFrom, withSystemPackages } = await import("../../run/system-step.js");
       const { withProjectSession } = await import("../../run/session.js");
       const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
 
@@ -52,17 +53,21 @@ export const setupCommand: CommandSpec = {
           discovered,
           prefer: existingConfig?.python?.version,
         });
-        const plan = planSetup({
-          facts,
-          interpreter: search.interpreter,
-          installed: search.installed,
-          uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
-          languages: {
-            components: facts.components,
-            existingRuntimeLocks: existingRuntimeLocks(facts.root),
-            recordedLanguages: existingConfig?.languages,
-          },
-        });
+        const plan = await withSystemPackages(
+          planSetup({
+            facts,
+            interpreter: search.interpreter,
+            installed: search.installed,
+            uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
+            languages: {
+              components: facts.components,
+              existingRuntimeLocks: existingRuntimeLocks(facts.root),
+              recordedLanguages: existingConfig?.languages,
+            },
+          }),
+          facts.systemDependencies,
+          existingConfig?.systemPackages,
+        );
         if (ctx.options.dryRun) return printPlan(ctx, plan);
         const result = await executePlan(plan, {
           out: progressOutput(ctx),
@@ -70,6 +75,7 @@ export const setupCommand: CommandSpec = {
           project: facts.project,
           platform: platformKey(),
           existingConfig,
+          consent: consentFrom(ctx.options.yes),
         });
         printOutcome(ctx, plan, result);
         return 0;

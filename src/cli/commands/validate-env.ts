@@ -18,7 +18,7 @@ export const validateEnvCommand: CommandSpec = {
   async run({ args, options, out }) {
     const { validateEnvironment } = await import("../../record/validate.js");
     const root = args[0] ?? ".";
-    const report = await validateEnvironment(root, { quick: Boolean(options.quick) });
+    const report = await validateEnvironment(root, { quick: Boolean(options.quick), stamp: true });
     if (options.json) out.line(JSON.stringify(report, null, 2));
     else if (out.quiet) {
       if (!report.ok) out.line(`dhtl: ${summarize(report)} — run \`dhtl fix-env\``);
