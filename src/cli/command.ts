@@ -41,5 +41,6 @@ export const dryRunOption: OptionSpec = {
 };
 export const yesOption: OptionSpec = {
   flags: "-y, --yes",
-  description: "say yes to every question: write the changes, install system packages (sudo only when not root)",
+  description:
+    "say yes to every question: write the changes, install system packages (sudo only when not root)",
 };

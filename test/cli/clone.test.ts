@@ -24,9 +24,13 @@ function makeRepo(files: Record<string, string>): string {
 const project = { "requirements.txt": "six==1.16.0\n", ".python-version": "3.11\n" };
 
 function importsSix(dir: string): boolean {
-  const out = execFileSync(join(dir, ".venv", "bin", "python"), ["-c", "import six; print(six.__version__)"], {
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    join(dir, ".venv", "bin", "python"),
+    ["-c", "import six; print(six.__version__)"],
+    {
+      encoding: "utf8",
+    },
+  );
   return out.trim() === "1.16.0";
 }
 
@@ -60,7 +64,9 @@ describe("dhtl clone", () => {
   });
 
   it("keeps the clone and says how to retry when the environment step fails", () => {
-    const origin = makeRepo({ "pyproject.toml": '[project]\nname = "broken"\ndependencies = [\n  oops\n]\n' });
+    const origin = makeRepo({
+      "pyproject.toml": '[project]\nname = "broken"\ndependencies = [\n  oops\n]\n',
+    });
     const work = mkdtempSync(join(tmpdir(), "dhtl-clone-"));
     const result = runCli(["clone", origin, "kept"], work);
     expect(result.code).toBe(2);
