@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { projectModel } from "../../test/support/project-model.js";
 import type { Component } from "../facts/components.js";
-import type { Facts, ProjectModel } from "../facts/types.js";
+import type { Facts } from "../facts/types.js";
 import { planFix } from "./fix-plan.js";
 import { componentSteps, runtimeLockSteps } from "./language-steps.js";
 import { nextDhtConfig } from "./next-config.js";
@@ -8,26 +9,10 @@ import { planRegenerate } from "./regenerate-plan.js";
 import { renderPlan } from "./render.js";
 import { planSetup } from "./setup-plan.js";
 
-const model = {
-  name: null,
-  version: null,
+const model = projectModel({
   dependencies: ["six==1.16.0"],
-  optionalDependencies: {},
-  dependencyGroups: {},
-  constraints: [],
-  requiresPython: null,
-  pythonPin: null,
-  packageManager: null,
   sources: [{ file: "requirements.txt", kind: "requirements" }],
-  provenance: {},
-  buildSystem: null,
-  indexes: [],
-  locked: [],
-  scripts: {},
-  isPackage: false,
-  nonPythonPackages: [],
-  manifests: [],
-} satisfies ProjectModel;
+});
 
 const facts: Pick<Facts, "root" | "project" | "python"> = {
   root: "/p",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { projectModel } from "../../test/support/project-model.js";
 import { DhtlError } from "../core/errors.js";
 import { emptyManifest } from "../facts/manifests/types.js";
 import type { Facts, ProjectModel } from "../facts/types.js";
@@ -9,30 +10,6 @@ import { planRegenerate } from "./regenerate-plan.js";
 import { renderPlan } from "./render.js";
 import { checkedRequirement, renderRequirementsInput } from "./requirements-in.js";
 import { planSetup } from "./setup-plan.js";
-
-function project(overrides: Partial<ProjectModel> = {}): ProjectModel {
-  return {
-    name: null,
-    version: null,
-    dependencies: [],
-    optionalDependencies: {},
-    dependencyGroups: {},
-    constraints: [],
-    requiresPython: null,
-    pythonPin: null,
-    packageManager: null,
-    sources: [],
-    provenance: {},
-    buildSystem: null,
-    indexes: [],
-    locked: [],
-    scripts: {},
-    isPackage: false,
-    nonPythonPackages: [],
-    manifests: [],
-    ...overrides,
-  };
-}
 
 function facts(
   model: ProjectModel,
@@ -50,7 +27,7 @@ const kinds = (plan: { steps: { kind: string }[] }) => plan.steps.map((step) => 
 
 describe("chooseLockStrategy", () => {
   it("locks a PEP 621 project with uv", () => {
-    expect(chooseLockStrategy(project({ manifests: [pep621] }), { uvLock: false })).toEqual({
+    expect(chooseLockStrategy(projectModel({ manifests: [pep621] }), { uvLock: false })).toEqual({
       kind: "uv",
       file: "uv.lock",
       exists: false,
@@ -58,7 +35,7 @@ describe("chooseLockStrategy", () => {
   });
 
   it("compiles a dhtl-owned lock for Poetry even when it writes [project]", () => {
-    const strategy = chooseLockStrategy(project({ manifests: [pep621], packageManager: "poetry" }), {
+    const strategy = chooseLockStrategy(projectModel({ manifests: [pep621], packageManager: "poetry" }), {
       uvLock: false,
     });
     expect(strategy.kind).toBe("compiled");
@@ -70,7 +47,7 @@ describe("chooseLockStrategy", () => {
     hashed.dependencies = [
       { requirement: "six==1.17.0", file: "requirements.txt", line: 1, hashes: ["sha256:ab"] },
     ];
-    expect(chooseLockStrategy(project({ manifests: [hashed] }), { uvLock: false })).toEqual({
+    expect(chooseLockStrategy(projectModel({ manifests: [hashed] }), { uvLock: false })).toEqual({
       kind: "user-hashed",
       file: "requirements.txt",
     });
@@ -79,7 +56,7 @@ describe("chooseLockStrategy", () => {
 
 describe("renderRequirementsInput", () => {
   it("is sorted, deduplicated, includes groups and skips the project itself", () => {
-    const model = project({
+    const model = projectModel({
       dependencies: ["requests>=2", "Django<5", ".", "requests>=2"],
       dependencyGroups: { dev: ["pytest"], docs: ["-e ."] },
       sources: [
@@ -107,7 +84,9 @@ describe("renderRequirementsInput", () => {
   });
 
   it("writes constraints to their own file, referenced with -c", () => {
-    const input = renderRequirementsInput(project({ dependencies: ["idna"], constraints: ["idna<3.10"] }));
+    const input = renderRequirementsInput(
+      projectModel({ dependencies: ["idna"], constraints: ["idna<3.10"] }),
+    );
     expect(input.content).toContain("-c constraints.txt\nidna\n");
     expect(input.constraints).toBe("idna<3.10\n");
   });
@@ -116,7 +95,7 @@ describe("renderRequirementsInput", () => {
 describe("planSetup", () => {
   it("plans uv lock, sync and no recorded Python when the pin is exact", () => {
     const plan = planSetup({
-      facts: facts(project({ manifests: [pep621] }), {
+      facts: facts(projectModel({ manifests: [pep621] }), {
         value: "3.12.1",
         kind: "exact",
         source: ".python-version",
@@ -142,7 +121,7 @@ describe("planSetup", () => {
 
   it("compiles, pip-syncs and installs the project for a setup.py package, recording the exact Python", () => {
     const plan = planSetup({
-      facts: facts(project({ dependencies: ["six"], isPackage: true })),
+      facts: facts(projectModel({ dependencies: ["six"], isPackage: true })),
       interpreter,
       installed: [],
       uvLockExists: false,
@@ -164,7 +143,7 @@ describe("planSetup", () => {
 
   it("installs an exact Python that is missing, and refuses a range nothing satisfies", () => {
     const exact = planSetup({
-      facts: facts(project(), { value: "3.12.9", kind: "exact", source: "x", file: "x", reason: "x" }),
+      facts: facts(projectModel(), { value: "3.12.9", kind: "exact", source: "x", file: "x", reason: "x" }),
       interpreter: null,
       installed: ["cpython-3.11.7"],
       uvLockExists: false,
@@ -172,7 +151,7 @@ describe("planSetup", () => {
     expect(exact.steps[1]).toMatchObject({ kind: "installPython", version: "3.12.9" });
     expect(() =>
       planSetup({
-        facts: facts(project(), { value: ">=3.99", kind: "range", source: "x", file: "x", reason: "x" }),
+        facts: facts(projectModel(), { value: ">=3.99", kind: "range", source: "x", file: "x", reason: "x" }),
         interpreter: null,
         installed: ["cpython-3.11.7"],
         uvLockExists: false,
@@ -188,7 +167,7 @@ describe("planRegenerate", () => {
     environment: { checksums: { "linux-x86_64": "sha256:cc" } },
   };
   const base = {
-    facts: facts(project({ manifests: [pep621] })),
+    facts: facts(projectModel({ manifests: [pep621] })),
     recorded,
     lockDigestNow: "sha256:aa",
     interpreter,
@@ -222,7 +201,7 @@ describe("planRegenerate", () => {
     expect(() => planRegenerate({ ...base, lockDigestNow: "sha256:bb" })).toThrow(/changed since/);
     const compiled = {
       ...base,
-      facts: facts(project({ dependencies: ["six"] })),
+      facts: facts(projectModel({ dependencies: ["six"] })),
       recorded: { lock: { file: ".dhtl/requirements.lock", digest: "sha256:aa", inputDigest: "sha256:old" } },
     };
     try {
@@ -238,7 +217,7 @@ describe("planRegenerate", () => {
 describe("planFix", () => {
   it("reinstalls changed and modified distributions on a copy, exact sync removing extras", () => {
     const plan = planFix({
-      facts: facts(project({ dependencies: ["six"] })),
+      facts: facts(projectModel({ dependencies: ["six"] })),
       recorded: { lock: { file: ".dhtl/requirements.lock", digest: "sha256:aa" } },
       drift: {
         extra: ["idna==3.10"],
@@ -270,7 +249,7 @@ describe("nextDhtConfig", () => {
       environment: { checksums: { "macos-arm64": "sha256:mm" } },
     };
     const plan = planSetup({
-      facts: facts(project({ manifests: [pep621] })),
+      facts: facts(projectModel({ manifests: [pep621] })),
       interpreter,
       installed: [],
       uvLockExists: true,

@@ -10,6 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { projectModel } from "../../test/support/project-model.js";
 import type { Output } from "../cli/output.js";
 import { emptyManifest } from "../facts/manifests/types.js";
 import type { ProjectModel } from "../facts/types.js";
@@ -31,30 +32,6 @@ afterAll(() => {
 
 /** Drives the execution layer with real uv and a real interpreter, from hand-built facts. */
 const silent: Output = { color: false, quiet: true, line() {}, warn() {}, step: () => () => {} };
-
-function project(overrides: Partial<ProjectModel>): ProjectModel {
-  return {
-    name: null,
-    version: null,
-    dependencies: [],
-    optionalDependencies: {},
-    dependencyGroups: {},
-    constraints: [],
-    requiresPython: null,
-    pythonPin: null,
-    packageManager: null,
-    sources: [{ file: "requirements.txt", kind: "requirements" }],
-    provenance: {},
-    buildSystem: null,
-    indexes: [],
-    locked: [],
-    scripts: {},
-    isPackage: false,
-    nonPythonPackages: [],
-    manifests: [],
-    ...overrides,
-  };
-}
 
 async function setUp(root: string, model: ProjectModel) {
   const search = await findInterpreterFor({ kind: "minor", value: "3.11" });
@@ -82,7 +59,11 @@ describe("executePlan with real uv", () => {
     writeFileSync(join(root, "requirements.txt"), "six\n");
     const result = await setUp(
       root,
-      project({ dependencies: ["six"], dependencyGroups: { dev: ["idna<3.10"] } }),
+      projectModel({
+        sources: [{ file: "requirements.txt", kind: "requirements" }],
+        dependencies: ["six"],
+        dependencyGroups: { dev: ["idna<3.10"] },
+      }),
     );
     expect(result.packages).toBe(2);
     expect(readlinkSync(join(root, ".venv"))).toMatch(/^\.dhtl\/envs\//);
@@ -107,7 +88,14 @@ describe("executePlan with real uv", () => {
       ...emptyManifest("pep621", "pyproject.toml"),
       name: { value: "demo", file: "pyproject.toml" },
     };
-    const result = await setUp(root, project({ manifests: [manifest], dependencies: ["six"] }));
+    const result = await setUp(
+      root,
+      projectModel({
+        sources: [{ file: "requirements.txt", kind: "requirements" }],
+        manifests: [manifest],
+        dependencies: ["six"],
+      }),
+    );
     expect(existsSync(join(root, "uv.lock"))).toBe(true);
     expect(result.packages).toBe(2);
     expect(parseDhtConfig(readFileSync(join(root, ".dhtconfig"), "utf8")).lock?.file).toBe("uv.lock");
@@ -117,7 +105,13 @@ describe("executePlan with real uv", () => {
     const root = tempRoot();
     mkdirSync(join(root, "sub"));
     await expect(
-      setUp(root, project({ dependencies: ["dhtl-no-such-package-xyz-0000"] })),
+      setUp(
+        root,
+        projectModel({
+          sources: [{ file: "requirements.txt", kind: "requirements" }],
+          dependencies: ["dhtl-no-such-package-xyz-0000"],
+        }),
+      ),
     ).rejects.toMatchObject({ code: "toolFailed" });
     expect(existsSync(join(root, ".venv"))).toBe(false);
     expect(existsSync(join(root, ".dhtl"))).toBe(false);
