@@ -17,7 +17,7 @@ import {
   requirementList,
   stringOrNull,
 } from "./pyproject-values.js";
-import { findAttrValue } from "./setup-py-version.js";
+import { findAttrValue, setVersionFromAttr } from "./setup-py-version.js";
 import type { Dependency, PackageIndex } from "./types.js";
 
 export function readPdm(input: DialectInput): boolean {
@@ -263,20 +263,14 @@ export function readSetuptools(input: DialectInput): boolean {
     const files = fileList(dynamic.version.file);
     if (attr) {
       const roots = packageRoots(setuptools["package-dir"]);
-      const found = findAttrValue(attr, input.file, input.ctx, roots);
-      if (found) {
-        manifest.version = { value: found.value, file: found.file };
-        manifest.includedFiles.push(found.file);
-      } else {
-        manifest.diagnostics.push(
-          diagnostic(
-            "review",
-            input.file,
-            `version comes from attr '${attr}', which is not a literal this reader can find; review it`,
-            line,
-          ),
-        );
-      }
+      setVersionFromAttr(
+        manifest,
+        attr,
+        { file: input.file, line },
+        input.ctx,
+        roots,
+        `version comes from attr '${attr}', which is not a literal this reader can find; review it`,
+      );
     } else if (files.length > 0) {
       try {
         const source = input.ctx.readFile(files[0] ?? "", { file: input.file, line });

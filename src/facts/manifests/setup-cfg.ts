@@ -11,7 +11,7 @@ import { redactUrlsIn } from "../../core/redact.js";
 import { type IniDocument, type IniOption, iniGet, parseIni } from "../../formats/ini.js";
 import { readRequirementFile, resolveBeside } from "./pyproject-requirement-files.js";
 import { requirementProblem } from "./pyproject-values.js";
-import { findAttrValue } from "./setup-py-version.js";
+import { setVersionFromAttr } from "./setup-py-version.js";
 import {
   type Dependency,
   emptyManifest,
@@ -68,20 +68,14 @@ class SetupCfg {
     const { manifest, file } = this;
     if (value.startsWith("attr:")) {
       const attr = value.slice(5).trim();
-      const found = findAttrValue(attr, file.path, this.ctx, this.packageRoots());
-      if (found) {
-        manifest.version = { value: found.value, file: found.file };
-        manifest.includedFiles.push(found.file);
-      } else {
-        manifest.diagnostics.push(
-          diagnostic(
-            "review",
-            file.path,
-            `version = attr: ${attr} is not a literal this reader can find; review it`,
-            option.line,
-          ),
-        );
-      }
+      setVersionFromAttr(
+        manifest,
+        attr,
+        { file: file.path, line: option.line },
+        this.ctx,
+        this.packageRoots(),
+        `version = attr: ${attr} is not a literal this reader can find; review it`,
+      );
     } else if (value.startsWith("file:")) {
       const text = this.readDirectiveFiles(value.slice(5), option);
       if (text !== null) manifest.version = { value: text.trim(), file: file.path };
@@ -180,18 +174,18 @@ class SetupCfg {
         this.manifest.diagnostics.push(...result.diagnostics);
         deps.push(...result.dependencies);
       } catch (error) {
-        if (!isDhtlError(error)) throw error;
-        this.manifest.diagnostics.push(
-          diagnostic(
-            "error",
-            this.file.path,
-            `${option.name} = file: ${path}: ${error.message}`,
-            option.line,
-          ),
-        );
+        this.reportDirectiveError(option, path, error);
       }
     }
     return deps;
+  }
+
+  /** A `file:` target that cannot be read is an error on the option's line; the rest is still read. */
+  private reportDirectiveError(option: IniOption, path: string, error: unknown): void {
+    if (!isDhtlError(error)) throw error;
+    this.manifest.diagnostics.push(
+      diagnostic("error", this.file.path, `${option.name} = file: ${path}: ${error.message}`, option.line),
+    );
   }
 
   private readDirectiveFiles(list: string, option: IniOption): string | null {
@@ -205,15 +199,7 @@ class SetupCfg {
         this.manifest.includedFiles.push(source.path);
         parts.push(source.text);
       } catch (error) {
-        if (!isDhtlError(error)) throw error;
-        this.manifest.diagnostics.push(
-          diagnostic(
-            "error",
-            this.file.path,
-            `${option.name} = file: ${path}: ${error.message}`,
-            option.line,
-          ),
-        );
+        this.reportDirectiveError(option, path, error);
         return null;
       }
     }

@@ -4,7 +4,8 @@
  * "regex over pkg/__init__.py" trick does.
  */
 import { posix } from "node:path";
-import type { ReadContext } from "./types.js";
+import { diagnostic } from "../../core/diagnostics.js";
+import type { ManifestFacts, ReadContext } from "./types.js";
 
 export interface FoundVersion {
   value: string;
@@ -73,4 +74,25 @@ function findAssignment(candidates: string[], name: string, ctx: ReadContext): F
     }
   }
   return null;
+}
+
+/**
+ * setuptools' `attr:` version (setup.cfg, or `[tool.setuptools.dynamic]`): the literal it names becomes the
+ * manifest's version, or the field is flagged for review with `reviewMessage` — never guessed.
+ */
+export function setVersionFromAttr(
+  manifest: ManifestFacts,
+  attr: string,
+  from: { file: string; line: number | null },
+  ctx: ReadContext,
+  packageRoots: string[],
+  reviewMessage: string,
+): void {
+  const found = findAttrValue(attr, from.file, ctx, packageRoots);
+  if (found) {
+    manifest.version = { value: found.value, file: found.file };
+    manifest.includedFiles.push(found.file);
+  } else {
+    manifest.diagnostics.push(diagnostic("review", from.file, reviewMessage, from.line));
+  }
 }
