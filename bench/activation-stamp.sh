@@ -8,7 +8,7 @@ runs="${1:-20}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/dhtl-bench-stamp.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-[ -f "$repo/dist/dhtl.js" ] || (cd "$repo" && npm run build >/dev/null)
+[ -f "$repo/dist/dhtl.cjs" ] || (cd "$repo" && npm run build >/dev/null)
 
 project="$work/app"
 mkdir -p "$project"

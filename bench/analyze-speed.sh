@@ -55,7 +55,7 @@ npx --prefix "$repo" esbuild "$repo/bench/imports-scan.ts" --bundle --platform=n
   --target=node20 --outfile="$work/imports-scan.mjs" --log-level=warning
 # The whole `dhtl analyze`, when the built CLI has it: it must print JSON with an `imports` section.
 dhtl_cli=""
-if [[ -f "$repo/dist/dhtl.js" ]] &&
+if [[ -f "$repo/dist/dhtl.cjs" ]] &&
   node "$repo/bin/dhtl.js" analyze "$tree" --json 2>/dev/null |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.exit(JSON.parse(s).imports?0:1))' 2>/dev/null; then
   dhtl_cli="node $repo/bin/dhtl.js analyze $tree --json"

@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dhtl=(node "$here/bin/dhtl.js")
-[ -f "$here/dist/dhtl.js" ] || (cd "$here" && npm run build >/dev/null)
+[ -f "$here/dist/dhtl.cjs" ] || (cd "$here" && npm run build >/dev/null)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

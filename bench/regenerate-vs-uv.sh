@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `dhtl regenerate --force` against the bare uv commands doing the same job (`uv venv` + `uv sync
 # --frozen --all-groups`), warm uv cache, median of RUNS runs each, alternating so drift hits both alike.
-# Usage: bench/regenerate-vs-uv.sh [fixture-dir|medium] [runs]     (target: ratio <= 1.3)
+# Usage: bench/regenerate-vs-uv.sh [fixture-dir|medium|large] [runs]     (target: ratio <= 1.3)
 # `medium` (the default) generates a uv project of ~30 packages (Flask, requests, pandas, SQLAlchemy, rich,
-# pytest) and locks it before timing; a directory is copied as it is (e.g. examples/hello-app).
+# pytest), `large` one of ~200 (Django, Celery, Jupyter, scikit-learn, FastAPI, boto3, dev tools), and
+# locks it before timing; a directory is copied as it is (e.g. examples/hello-app).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 fixture="${1:-medium}"
@@ -15,30 +16,39 @@ uv_bin="${UV_BIN:-$(command -v uv)}"
 if head -c 200 "$uv_bin" 2>/dev/null | grep -q pyenv; then uv_bin="$(cd / && pyenv which uv)"; fi
 export DHTL_UV="$uv_bin"
 uv() { "$uv_bin" "$@"; }
-[ -f "$here/dist/dhtl.js" ] || (cd "$here" && npm run build >/dev/null)
+[ -f "$here/dist/dhtl.cjs" ] || (cd "$here" && npm run build >/dev/null)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-if [ "$fixture" = medium ]; then
-  mkdir -p "$work/medium/src/medium_app"
-  cat > "$work/medium/pyproject.toml" <<'TOML'
+generate() { # name, dependencies, dev dependencies (TOML array bodies)
+  mkdir -p "$work/$1/src/$1_app"
+  cat > "$work/$1/pyproject.toml" <<TOML
 [project]
-name = "medium-app"
+name = "$1-app"
 version = "0.1.0"
 requires-python = ">=3.10"
-dependencies = ["flask>=3", "requests>=2.31", "pandas>=2.1", "sqlalchemy>=2", "rich>=13", "pyyaml>=6"]
+dependencies = [$2]
 
 [dependency-groups]
-dev = ["pytest>=8"]
+dev = [$3]
 
 [build-system]
 requires = ["hatchling"]
 build-backend = "hatchling.build"
 TOML
-  touch "$work/medium/src/medium_app/__init__.py"
-  (cd "$work/medium" && uv lock -q)
-  fixture="$work/medium"
-fi
+  touch "$work/$1/src/$1_app/__init__.py"
+  (cd "$work/$1" && uv lock -q)
+  fixture="$work/$1"
+}
+case "$fixture" in
+  medium)
+    generate medium '"flask>=3", "requests>=2.31", "pandas>=2.1", "sqlalchemy>=2", "rich>=13", "pyyaml>=6"' \
+      '"pytest>=8"' ;;
+  large)
+    generate large '"django>=5", "djangorestframework", "celery[redis]", "pandas>=2.1", "scikit-learn",
+      "matplotlib", "jupyterlab", "sqlalchemy>=2", "requests", "boto3", "pydantic>=2", "fastapi",
+      "uvicorn[standard]", "rich", "pyyaml"' '"pytest>=8", "pytest-cov", "mypy", "ruff", "pre-commit"' ;;
+esac
 cp -R "$fixture" "$work/dhtl"
 cp -R "$fixture" "$work/bare"
 rm -rf "$work"/*/.venv "$work"/*/.dhtl "$work"/*/.dhtconfig
@@ -49,14 +59,15 @@ python="$(readlink -f "$work/dhtl/.venv/bin/python")"
 (cd "$work/bare" && uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
 
 now() { date +%s.%N; }
-# Both sides delete the replaced environment in the background (thousands of files); let that finish
-# before the next timed run, so neither side is timed while the other's deletion competes for the disk.
+# Both sides delete the replaced environment in the background (thousands of files); let that finish and
+# reach the disk before the next timed run, so neither side is timed while the other's writes compete.
 settle() {
   local i
   for ((i = 0; i < 200; i++)); do
-    compgen -G "$work/dhtl/.dhtl/envs/*.trash" >/dev/null || compgen -G "$work/bare/.venv-old-*" >/dev/null || return 0
+    compgen -G "$work/dhtl/.dhtl/envs/*.trash" >/dev/null || compgen -G "$work/bare/.venv-old-*" >/dev/null || break
     sleep 0.05
   done
+  sync
 }
 dhtl_times=()
 bare_times=()

@@ -1,65 +1,41 @@
-// Bundles the CLI twice: dist/dhtl.js plus lazily loaded chunks (`dhtl --version` and the prompt hook's
-// `validate-env --quick` load only a few small files), and dist/dhtl-full.js, one file for every other command.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// Bundles the CLI into one CommonJS file, dist/dhtl.cjs, which bin/dhtl.js starts through V8's code cache
+// (a code cache needs a classic script: Node 20 offers none for ES modules without flags).
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const dist = new URL("../dist", import.meta.url).pathname;
+const outfile = `${dist}/dhtl.cjs`;
 
-// CommonJS dependencies call require(); ESM output needs a real one.
-const requireBanner =
-  "import { createRequire as __dhtlCreateRequire } from 'node:module'; const require = __dhtlCreateRequire(import.meta.url);";
-
-// Old chunks would pile up: each build names its chunks by content hash.
 rmSync(dist, { recursive: true, force: true });
-
-const common = {
+await build({
+  entryPoints: ["src/cli/main.ts"],
+  outfile,
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
   sourcemap: "linked",
-  // Node 20 has no compile cache: every run parses the code it loads, so less text starts faster.
   // Identifiers keep their names for readable `--debug` stacks.
   minifyWhitespace: true,
   minifySyntax: true,
-  banner: { js: requireBanner },
+  define: { __DHTL_VERSION__: JSON.stringify(pkg.version) },
   logLevel: "warning",
-};
-
-// Two builds of one program. The split one (entry + small chunks) serves `--version` and the prompt hook's
-// `validate-env --quick` with the least code; it hands every other command to the single file, which loads
-// faster than the ~60 chunks those commands would pull in (src/cli/main.ts).
-await build({
-  ...common,
-  entryPoints: { dhtl: "src/cli/main.ts" },
-  outdir: "dist",
-  chunkNames: "chunks/[name]-[hash]",
-  define: { __DHTL_VERSION__: JSON.stringify(pkg.version), __DHTL_BUILD__: '"split"' },
-  splitting: true,
-});
-await build({
-  ...common,
-  entryPoints: { "dhtl-full": "src/cli/main.ts" },
-  outdir: "dist",
-  define: { __DHTL_VERSION__: JSON.stringify(pkg.version), __DHTL_BUILD__: '"single"' },
 });
 
-dropUnusedRequireBanners(dist);
+requireBuiltinsStatically(outfile);
 
 /**
- * Only the chunk holding esbuild's `__require` helper calls `require`; every other chunk would create a
- * require function for nothing. The banner line is blanked, not removed, so the source maps still line up.
+ * esbuild keeps `import("node:fs")` as a dynamic import, which a vm.Script can only run through an
+ * experimental loader hook. A built-in module is already loaded, so `require` gives the same object.
  */
-function dropUnusedRequireBanners(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith(".js")) continue;
-    const path = join(entry.parentPath, entry.name);
-    const text = readFileSync(path, "utf8");
-    if (!text.startsWith(requireBanner)) continue;
-    const rest = text.slice(requireBanner.length);
-    if (/(?<![\w$.])require\b/.test(rest)) continue;
-    writeFileSync(path, rest);
-  }
+function requireBuiltinsStatically(file) {
+  const text = readFileSync(file, "utf8");
+  const rewritten = text.replace(
+    /\bimport\("(node:[a-z_/]+)"\)/g,
+    'Promise.resolve().then(() => require("$1"))',
+  );
+  const left = rewritten.match(/\bimport\(\s*["'`][^"'`]*["'`]\s*\)/g);
+  if (left) throw new Error(`dist/dhtl.cjs keeps dynamic imports: ${[...new Set(left)].join(", ")}`);
+  writeFileSync(file, rewritten);
 }

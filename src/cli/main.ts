@@ -2,25 +2,9 @@ import type { CommandSpec } from "./command.js";
 import type { CommandInvocation } from "./commander-program.js";
 
 declare const __DHTL_VERSION__: string | undefined;
-/** Which build this is (scripts/build.mjs): "split" (dist/dhtl.js + chunks) or "single" (dist/dhtl-full.js). */
-declare const __DHTL_BUILD__: string | undefined;
 const version = typeof __DHTL_VERSION__ === "string" ? __DHTL_VERSION__ : "0.0.0-dev";
 
-/** Commands that load little code: small chunks of the split build serve them fastest. */
-const LIGHT_COMMANDS = new Set(["--version", "-V", "--help", "-h", "help", "validate-env", "hook"]);
-
-/**
- * Every other command loads most of the code, which one file delivers ~15 ms sooner than ~60 chunks
- * (Node 20 resolves, reads and links each module on its own). The single-file build runs the command itself.
- */
-async function handOverToSingleFile(argv: string[]): Promise<boolean> {
-  if (typeof __DHTL_BUILD__ !== "string" || __DHTL_BUILD__ !== "split") return false;
-  if (LIGHT_COMMANDS.has(argv[0] ?? "")) return false;
-  await import(new URL("./dhtl-full.js", import.meta.url).href);
-  return true;
-}
-
-// Every module is loaded on demand: `dhtl --version` reads nothing but this file.
+// Every module is initialised on demand: `dhtl --version` runs little more than this file.
 async function runCommand(spec: CommandSpec, { args, options }: CommandInvocation): Promise<number> {
   const { createOutput } = await import("./output.js");
   const out = createOutput({ quiet: Boolean(options.quiet) });
@@ -58,21 +42,19 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const argv = process.argv.slice(2);
-if (!(await handOverToSingleFile(argv))) {
-  // `dhtl analyze | head` closes the pipe early: that is the reader's choice, not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
-
-  main(argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    async (error: unknown) => {
-      process.exitCode = await report(error, argv);
-    },
-  );
+// `dhtl analyze | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
+
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    process.exitCode = await report(error, argv);
+  },
+);

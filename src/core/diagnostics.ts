@@ -1,3 +1,5 @@
+import { compareTextIgnoringCase } from "./compare.js";
+
 /**
  * A diagnostic is a problem that did not stop the work: a bad file skipped, a value that needs review.
  * Fatal problems are thrown as DhtlError instead.
@@ -25,6 +27,8 @@ export function diagnostic(
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message),
+      compareTextIgnoringCase(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareTextIgnoringCase(a.message, b.message),
   );
 }

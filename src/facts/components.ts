@@ -1,6 +1,7 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { compareText } from "../core/compare.js";
 import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { lineOf, MAX_MANIFEST_BYTES, stripBom } from "../core/fs.js";
 import { isTable } from "../formats/toml-table.js";
@@ -92,13 +93,13 @@ export function scanComponents(root: string): ComponentScan {
     }
   };
   visit(".", 0);
-  components.sort((a, b) => compare(a.dir, b.dir) || compare(a.language, b.language));
+  components.sort((a, b) => compareText(a.dir, b.dir) || compareText(a.language, b.language));
   return { components, diagnostics };
 }
 
 function listDir(path: string): Dirent[] {
   try {
-    return readdirSync(path, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name));
+    return readdirSync(path, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
   } catch {
     return [];
   }
@@ -359,8 +360,4 @@ function readSmallText(root: string, rel: string): string | null {
   } catch {
     return null;
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,3 +1,4 @@
+import { compareText, compareTextIgnoringCase } from "../core/compare.js";
 import type { Dependency, ManifestFacts, PackageManager, PythonVersionSource } from "./manifests/types.js";
 import { readStatement, resolvePythonVersion } from "./python-version.js";
 import type { ProjectModel, PythonFacts } from "./types.js";
@@ -55,7 +56,9 @@ export function mergeManifests(
   manifests: ManifestFacts[],
   python: PythonFacts = resolvePythonVersion(manifests.flatMap((m) => m.python)),
 ): ProjectModel {
-  const ordered = [...manifests].sort((a, b) => rank(a.kind) - rank(b.kind) || a.file.localeCompare(b.file));
+  const ordered = [...manifests].sort(
+    (a, b) => rank(a.kind) - rank(b.kind) || compareTextIgnoringCase(a.file, b.file),
+  );
   const provenance: Record<string, string> = {};
   const first = <T>(field: string, pick: (m: ManifestFacts) => T | null | undefined): T | null => {
     for (const manifest of ordered) {
@@ -182,5 +185,5 @@ function isInstallablePackage(manifests: ManifestFacts[]): boolean {
 }
 
 function sortRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
 }

@@ -4,6 +4,8 @@
  * (`manage.py`, `.streamlit/`) are strong; generic names (`main.py`, `app.py`) are weak and count only when
  * the same type already has stronger evidence, so a lone `main.py` never makes a project "fastapi".
  */
+
+import { compareTextIgnoringCase } from "../core/compare.js";
 import type { ProjectTypeFacts, ProjectTypeName, TypeCandidate } from "./types.js";
 
 export interface ProjectTypeInput {
@@ -146,7 +148,7 @@ function score(evidence: Evidence[]): TypeCandidate[] {
     if (total > 0 || counted.length > 0)
       candidates.push({ name: type, score: total, evidence: counted.map(describe) });
   }
-  return candidates.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  return candidates.sort((a, b) => b.score - a.score || compareTextIgnoringCase(a.name, b.name));
 }
 
 function frameworkEvidence(declared: Set<string>, imports: Set<string>): Evidence[] {

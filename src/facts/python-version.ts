@@ -3,6 +3,8 @@
  * requires-python …) is normalised to an exact version, a minor version or a PEP 440 range; the most specific
  * one wins, and every pair that cannot hold together is reported as a conflict.
  */
+
+import { compareTextIgnoringCase } from "../core/compare.js";
 import { isValidSpecifier, specifierAllows } from "../standards/pep440.js";
 import { convertPoetryConstraint } from "../standards/poetry-constraint.js";
 import type { PythonVersionSource } from "./manifests/types.js";
@@ -411,9 +413,9 @@ function byPrecedence(a: Candidate, b: Candidate): number {
   return (
     a.rank - b.rank ||
     a.subRank - b.subRank ||
-    a.source.file.localeCompare(b.source.file) ||
+    compareTextIgnoringCase(a.source.file, b.source.file) ||
     (a.source.line ?? 0) - (b.source.line ?? 0) ||
-    a.source.value.localeCompare(b.source.value)
+    compareTextIgnoringCase(a.source.value, b.source.value)
   );
 }
 

@@ -6,9 +6,8 @@
  * The scripts find the venv from their own location (the venv may be built beside and renamed into
  * place), and embed only the project root and the command that runs dhtl.
  */
-import { realpathSync } from "node:fs";
+import { realpathSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { writeFileAtomic } from "../core/fs.js";
 import { QUICK_STAMP_END, QUICK_STAMP_FILE } from "../record/quick-stamp.js";
 import { fishQuote, shQuote } from "./quote.js";
 
@@ -20,12 +19,15 @@ export interface ActivationOptions {
 export const BASH_HOOK_FILE = "activate.dht";
 export const FISH_HOOK_FILE = "activate.dht.fish";
 
-/** Writes both activation scripts into `<venv>/bin`, atomically. */
+/**
+ * Writes both activation scripts into `<venv>/bin` of an environment that is not live yet: the swap
+ * publishes it whole, so a plain write is as safe as the files uv wrote beside them (and skips two fsyncs).
+ */
 export function writeActivationHooks(root: string, venv: string, options: ActivationOptions = {}): void {
   const command = options.dhtlCommand ?? currentDhtlCommand();
   const bin = join(venv, process.platform === "win32" ? "Scripts" : "bin");
-  writeFileAtomic(join(bin, BASH_HOOK_FILE), bashActivationScript(resolve(root), command));
-  writeFileAtomic(join(bin, FISH_HOOK_FILE), fishActivationScript(resolve(root), command));
+  writeFileSync(join(bin, BASH_HOOK_FILE), bashActivationScript(resolve(root), command));
+  writeFileSync(join(bin, FISH_HOOK_FILE), fishActivationScript(resolve(root), command));
 }
 
 /** The running dhtl (`node …/bin/dhtl.js`) when that is what runs, so hooks work without dhtl on PATH. */

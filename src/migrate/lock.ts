@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { compareText } from "../core/compare.js";
 import { isDhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import { explainUvFailure, runUv } from "../run/uv.js";
@@ -98,7 +99,7 @@ export function compareVersions(
     if (now !== null && sameVersion(now, pin.version)) kept++;
     else changed.push({ name: pin.name, old: pin.version, new: now });
   }
-  changed.sort((a, b) => a.name.localeCompare(b.name));
+  changed.sort((a, b) => compareText(a.name, b.name));
   return { changed, kept };
 }
 

@@ -3,6 +3,7 @@
  * everything a person should know (MigrationPlan). No disk, no processes: tests check plans directly.
  */
 import { parse as parseToml } from "smol-toml";
+import { compareText } from "../core/compare.js";
 import { DhtlError } from "../core/errors.js";
 import { isRequirementsFile } from "../facts/manifests/requirements.js";
 import type { ManifestFacts, PythonVersionSource } from "../facts/manifests/types.js";
@@ -466,5 +467,5 @@ function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<
 }
 
 function sortRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
 }

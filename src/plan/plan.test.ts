@@ -192,6 +192,31 @@ describe("planRegenerate", () => {
     });
   });
 
+  it("lets uv re-check uv.lock (--locked) unless its recorded inputs are byte-identical (--frozen)", () => {
+    const sync = (inputs: Partial<typeof base> & { uvInputDigestNow?: string | null }) =>
+      planRegenerate({ ...base, ...inputs }).steps.find((step) => step.kind === "uvSync");
+    const withInputs = { ...recorded, lock: { ...recorded.lock, inputDigest: "sha256:in" } };
+    expect(sync({})).toMatchObject({ locked: true });
+    expect(sync({ recorded: withInputs, uvInputDigestNow: "sha256:in" })).toMatchObject({ locked: false });
+    expect(sync({ recorded: withInputs, uvInputDigestNow: "sha256:edited" })).toMatchObject({ locked: true });
+    expect(sync({ recorded: withInputs, uvInputDigestNow: null })).toMatchObject({ locked: true });
+    // A valid environment still has its lock checked, unless the inputs are unchanged.
+    expect(kinds(planRegenerate({ ...base, environmentValid: true }))).toEqual([
+      "ensureUv",
+      "checkLockFresh",
+    ]);
+    expect(
+      kinds(
+        planRegenerate({
+          ...base,
+          environmentValid: true,
+          recorded: withInputs,
+          uvInputDigestNow: "sha256:in",
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it("leaves a valid environment alone unless forced", () => {
     expect(planRegenerate({ ...base, environmentValid: true }).upToDate).toBe(true);
     expect(planRegenerate({ ...base, environmentValid: true, force: true }).upToDate).toBe(false);

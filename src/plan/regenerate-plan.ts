@@ -18,6 +18,8 @@ export interface RegeneratePlanInputs {
   recorded: RecordedConfig;
   /** sha256 of the lock file as it is now, or null when the file is missing. */
   lockDigestNow: string | null;
+  /** uv.lock's input digest as it is now (record/lock-inputs.ts); null when uv must re-check the lock. */
+  uvInputDigestNow?: string | null;
   interpreter: InterpreterChoice | null;
   installed: string[];
   platform: string;
@@ -75,8 +77,13 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
   const python = recordedPythonRequest(recorded, facts);
   const expected = recorded.environment?.checksums[inputs.platform] ?? null;
   const upToDate = inputs.environmentValid === true && !inputs.force;
+  // A lock recorded fresh against byte-identical inputs is fresh still: no need for uv to re-check it.
+  const uvInputsUnchanged =
+    lock.kind === "uv" &&
+    Boolean(recorded.lock?.inputDigest) &&
+    inputs.uvInputDigestNow === recorded.lock?.inputDigest;
   const steps: Step[] = [];
-  if (upToDate && lock.kind === "uv") {
+  if (upToDate && lock.kind === "uv" && !uvInputsUnchanged) {
     // Nothing to install, but a uv.lock behind pyproject.toml is still reported.
     steps.push({ kind: "ensureUv", reason: "uv checks the lock" });
     steps.push({ kind: "checkLockFresh", reason: "the environment is valid; stop if uv.lock is stale" });
@@ -85,7 +92,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     steps.push({ kind: "ensureUv", reason: "uv creates the environment and installs packages" });
     steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
     steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
-    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: true }));
+    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: !uvInputsUnchanged }));
     steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));
     steps.push({
       kind: "verifyChecksum",

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { compareText } from "../core/compare.js";
 import { normalizeName } from "../standards/names.js";
 
 /** One installed distribution, read straight from its `*.dist-info` directory (never via pip). */
@@ -45,7 +46,7 @@ export function readInstalledDistributions(sitePackages: string): InstalledDistr
     const dist = readDistInfo(join(sitePackages, entry));
     if (dist) result.push(dist);
   }
-  return result.sort((a, b) => a.normalized.localeCompare(b.normalized));
+  return result.sort((a, b) => compareText(a.normalized, b.normalized));
 }
 
 export function readDistInfo(distInfo: string): InstalledDistribution | null {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { compareText } from "../core/compare.js";
 import { type DistributionRecord, readDistributionRecords } from "./dist-records.js";
 import { readVenvPython } from "./venv-info.js";
 
@@ -38,7 +39,7 @@ export function environmentStateOf(
     editable: dist.editable,
     distInfo: dist.distInfo,
   }));
-  packages.sort((a, b) => compare(a.name, b.name) || compare(a.version, b.version));
+  packages.sort((a, b) => compareText(a.name, b.name) || compareText(a.version, b.version));
   return { python, packages };
 }
 
@@ -53,7 +54,7 @@ export function environmentChecksum(state: EnvironmentState): string {
   const lines = state.packages.map((p) =>
     p.editable ? `${p.name} editable\n` : `${p.name} ${p.version} ${p.recordDigest}\n`,
   );
-  for (const line of lines.sort(compare)) hash.update(line);
+  for (const line of lines.sort(compareText)) hash.update(line);
   return `sha256:${hash.digest("hex")}`;
 }
 
@@ -72,7 +73,7 @@ export function recordDigest(record: { path: string; hash: string }[]): string {
     if (isVolatile(path)) continue;
     rows.push(isScript(path) ? `${path}\t-` : `${path}\t${hash}`);
   }
-  rows.sort(compare);
+  rows.sort(compareText);
   return `sha256:${createHash("sha256").update(rows.join("\n")).digest("hex")}`;
 }
 
@@ -91,8 +92,4 @@ function isVolatile(path: string): boolean {
 /** A file installed outside site-packages into the environment's script directory. */
 export function isScript(path: string): boolean {
   return path.startsWith("../") && /(^|\/)(bin|Scripts)\/[^/]+$/.test(path);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

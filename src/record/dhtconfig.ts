@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Document, isMap, isScalar, isSeq, type Node, parseDocument } from "yaml";
+import { compareText } from "../core/compare.js";
 import { DhtlError } from "../core/errors.js";
 import { lineOf, writeFileAtomic } from "../core/fs.js";
 
@@ -41,7 +42,7 @@ function compact(value: Record<string, unknown>): Tree {
     const item = value[key];
     if (item === undefined || item === null) continue;
     if (Array.isArray(item)) {
-      if (item.length) out[key] = [...new Set(item.map(String))].sort(compareStrings);
+      if (item.length) out[key] = [...new Set(item.map(String))].sort(compareText);
     } else if (typeof item === "object") {
       const inner = compact(item as Record<string, unknown>);
       if (Object.keys(inner).length) out[key] = inner;
@@ -54,7 +55,7 @@ function compact(value: Record<string, unknown>): Tree {
 function renderMap(tree: Tree, indent: number): string {
   const pad = " ".repeat(indent);
   let text = "";
-  for (const key of Object.keys(tree).sort(compareStrings)) {
+  for (const key of Object.keys(tree).sort(compareText)) {
     const value = tree[key]!;
     if (Array.isArray(value)) {
       text += `${pad}${scalar(key)}:\n`;
@@ -77,11 +78,6 @@ function scalar(value: string | number): string {
     /^0[xo]/i.test(value) ||
     /^\d+(:\d+)+$/.test(value);
   return plainSafe && !looksTyped ? value : JSON.stringify(value);
-}
-
-/** Code-point order, not locale order: the same bytes on every machine. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // ---------------------------------------------------------------- parse

@@ -11,6 +11,7 @@ import { renderRequirementsInput } from "../plan/requirements-in.js";
 import type { Plan, Step } from "../plan/types.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
+import { uvLockInputDigest } from "../record/lock-inputs.js";
 import { FileBackup } from "./file-backup.js";
 import {
   type BuildTarget,
@@ -250,7 +251,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     const built = {
       lockFile,
       lockDigest: sha256File(join(plan.root, lockFile)),
-      inputDigest: plan.lock.kind === "compiled" ? renderRequirementsInput(ctx.project).digest : null,
+      inputDigest: lockInputDigest(plan, ctx.project),
       checksum: environmentChecksum(state),
       python: state.python,
       languages: runtimeVersions,
@@ -280,6 +281,13 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     configWritten,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** What the lock was made from: the dhtl-owned requirements input, or uv.lock's own project files. */
+function lockInputDigest(plan: Plan, project: ProjectModel): string | null {
+  if (plan.lock.kind === "compiled") return renderRequirementsInput(project).digest;
+  if (plan.lock.kind === "uv") return uvLockInputDigest(plan.root);
+  return null;
 }
 
 async function installPythonOrExplain(

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Output } from "../cli/output.js";
+import { compareText } from "../core/compare.js";
 import { DhtlError } from "../core/errors.js";
 import { type SystemPackageManager, systemDependenciesFor } from "../facts/system-deps/index.js";
 import type { SystemDependency } from "../facts/types.js";
@@ -17,8 +18,11 @@ import {
   withSystemPackagesStep,
 } from "../plan/system-packages.js";
 import type { LockStrategy, Plan } from "../plan/types.js";
+import { hostPlatform } from "../python/wheel-tags.js";
+import { readVenvPython } from "../record/venv-info.js";
 import { normalizeName } from "../standards/names.js";
 import { type BuildTarget, uvEnvironment } from "./install.js";
+import { distributionsServedByWheels } from "./lock-wheels.js";
 import {
   detectSystemPackageManager,
   formatCommand,
@@ -27,6 +31,7 @@ import {
   isRoot,
   missingPackages,
 } from "./system-packages/index.js";
+import { dhtlDataDir } from "./uv.js";
 import { environmentPython } from "./venv.js";
 
 /** How a person agreed (or can be asked) to let dhtl install system packages. */
@@ -67,9 +72,16 @@ export async function withSystemPackages(
   plan: Plan,
   dependencies: SystemDependency[],
   recorded: Record<string, string[]> | undefined,
+  /** The interpreter of a build whose lock stays as it is (regenerate): wheel-served builds are left out. */
+  python?: LockPython | null,
 ): Promise<Plan> {
   if (!plan.steps.some((step) => step.kind === "uvSync" || step.kind === "pipSync")) return plan;
-  const step = await systemPackagesStepFor(plan.root, { dependencies, recorded, lock: plan.lock });
+  const step = await systemPackagesStepFor(plan.root, {
+    dependencies,
+    recorded,
+    lock: plan.lock,
+    python: python ?? undefined,
+  });
   return withSystemPackagesStep(plan, step);
 }
 
@@ -90,6 +102,8 @@ export async function systemPackagesStepFor(
     recorded?: Record<string, string[]>;
     /** The lock as it is before this run (its transitive distributions count too). */
     lock?: LockStrategy;
+    /** Given when the lock is final (regenerate): build needs its wheels make moot are left out. */
+    python?: LockPython;
   },
 ): Promise<InstallSystemPackagesStep | null> {
   const manager = detectSystemPackageManager();
@@ -97,13 +111,16 @@ export async function systemPackagesStepFor(
   const fromLock = inputs.lock
     ? systemDependenciesFor(lockedDistributions(root, inputs.lock), [manager])
     : [];
-  const dependencies = mergeDependencies(
+  let dependencies = mergeDependencies(
     inputs.dependencies.filter((dependency) => dependency.manager === manager),
     fromLock,
-  ).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  ).sort((a, b) => compareText(sortKey(a), sortKey(b)));
+  if (inputs.lock && inputs.python) {
+    dependencies = withoutWheelServedBuilds(dependencies, root, inputs.lock, inputs.python).kept;
+  }
   const recorded = inputs.recorded?.[manager] ?? [];
   if (dependencies.length === 0 && recorded.length === 0) return null;
-  const missing = await missingPackages(manager, [...dependencies.map((d) => d.name), ...recorded]);
+  const missing = await queryMissing(manager, [...dependencies.map((d) => d.name), ...recorded]);
   return planSystemPackages({ manager, dependencies, recorded: inputs.recorded, missing, root: isRoot() });
 }
 
@@ -112,14 +129,22 @@ export async function performSystemPackagesStep(
   ctx: SystemStepContext,
 ): Promise<SystemStepResult> {
   const { manager } = step;
-  const dependencies = mergeDependencies(
-    step.dependencies,
-    systemDependenciesFor(lockedDistributions(ctx.root, ctx.lock), [manager]),
+  const { kept: dependencies, served } = withoutWheelServedBuilds(
+    mergeDependencies(
+      step.dependencies,
+      systemDependenciesFor(lockedDistributions(ctx.root, ctx.lock), [manager]),
+    ),
+    ctx.root,
+    ctx.lock,
+    environmentLockPython(ctx.envPath),
   );
   const missing = new Set(
-    await missingPackages(manager, [...dependencies.map((dependency) => dependency.name), ...step.recorded]),
+    await queryMissing(manager, [...dependencies.map((dependency) => dependency.name), ...step.recorded]),
   );
-  if (missing.size === 0) return { outcome: "all installed", shortfall: null };
+  if (missing.size === 0) {
+    const outcome = served.length > 0 ? `not needed: wheels fit (${served.join(", ")})` : "all installed";
+    return { outcome, shortfall: null };
+  }
 
   // Build packages count only for distributions without a usable wheel here: ask uv, not a guess.
   const buildMissing = new Map<string, string[]>();
@@ -307,6 +332,70 @@ function shortfallSentence(shortfall: SystemPackagesShortfall): string {
     (build) => `${build.distribution} builds from source against ${build.packages.join(", ")}`,
   );
   return `missing ${shortfall.manager} packages: ${shortfall.missing.join(", ")}${because.length > 0 ? ` (${because.join("; ")})` : ""}`;
+}
+
+/** The interpreter a build installs into, as the wheel check needs it. */
+export interface LockPython {
+  implementation: string;
+  version: string;
+  /** The interpreter binary (a free-threaded build is told by its name). */
+  path: string;
+}
+
+function environmentLockPython(envPath: string): LockPython | null {
+  try {
+    return { ...readVenvPython(envPath), path: environmentPython(envPath) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Drops the build-phase needs of distributions that uv.lock serves with a wheel fitting this interpreter
+ * and machine (no uv dry run, no package query for them); `served` names those distributions.
+ */
+export function withoutWheelServedBuilds(
+  dependencies: SystemDependency[],
+  root: string,
+  lock: LockStrategy,
+  python: LockPython | null,
+): { kept: SystemDependency[]; served: string[] } {
+  const builds = [
+    ...new Set(dependencies.filter((d) => d.phase === "build").map((d) => baseName(d.because))),
+  ];
+  if (lock.kind !== "uv" || !python || builds.length === 0) return { kept: dependencies, served: [] };
+  let lockText: string;
+  try {
+    lockText = readFileSync(join(root, lock.file), "utf8");
+  } catch {
+    return { kept: dependencies, served: [] };
+  }
+  const served = distributionsServedByWheels(lockText, builds, python, hostPlatform(platformCacheDir()));
+  return {
+    kept: dependencies.filter((d) => d.phase !== "build" || !served.has(baseName(d.because))),
+    served: [...served].sort(),
+  };
+}
+
+function platformCacheDir(): string {
+  return join(dhtlDataDir(), "cache");
+}
+
+/**
+ * Planning and the step itself ask about the same names when the lock stays as it was (regenerate):
+ * one query answers both. Installing goes through `installPackages`, which always asks afresh.
+ */
+const missingQueries = new Map<string, Promise<string[]>>();
+
+function queryMissing(manager: SystemPackageManager, names: string[]): Promise<string[]> {
+  const key = `${manager}\0${[...new Set(names)].sort().join("\0")}`;
+  let pending = missingQueries.get(key);
+  if (!pending) {
+    pending = missingPackages(manager, names);
+    missingQueries.set(key, pending);
+    pending.catch(() => missingQueries.delete(key));
+  }
+  return pending;
 }
 
 function mergeDependencies(...lists: SystemDependency[][]): SystemDependency[] {

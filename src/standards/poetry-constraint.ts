@@ -7,6 +7,8 @@
  * is allowed, and some versions none allows may be too — and flag the result as inexact so the caller can
  * raise a "needs review" diagnostic. Markers can express "or", so see `poetryToPythonMarker` for `python`.
  */
+
+import { compareText } from "../core/compare.js";
 import { compareVersions } from "./pep440.js";
 
 export interface PoetryConversion {
@@ -192,6 +194,6 @@ function safeCompare(a: string, b: string): number {
   try {
     return compareVersions(a, b);
   } catch {
-    return a.localeCompare(b);
+    return compareText(a, b);
   }
 }

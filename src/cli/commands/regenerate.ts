@@ -25,6 +25,7 @@ export const regenerateCommand: CommandSpec = {
       const { join, resolve } = await import("node:path");
       const { planRegenerate, recordedPythonRequest } = await import("../../plan/regenerate-plan.js");
       const { platformKey, sha256File } = await import("../../record/dhtconfig.js");
+      const { uvLockInputDigest } = await import("../../record/lock-inputs.js");
       const { validateEnvironment } = await import("../../record/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
@@ -64,6 +65,7 @@ export const regenerateCommand: CommandSpec = {
             facts,
             recorded,
             lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
+            uvInputDigestNow: recorded.lock?.file === "uv.lock" ? uvLockInputDigest(facts.root) : null,
             interpreter: search.interpreter,
             installed: search.installed,
             platform: platformKey(),
@@ -76,6 +78,8 @@ export const regenerateCommand: CommandSpec = {
           }),
           facts.systemDependencies,
           recorded.systemPackages,
+          // The lock stays as recorded: its wheels already tell which source builds are moot.
+          search.interpreter,
         );
         if (ctx.options.dryRun) return printPlan(ctx, plan);
         const result = await executePlan(plan, {

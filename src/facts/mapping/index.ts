@@ -7,6 +7,8 @@
  * from their distribution (`yaml` → PyYAML) and namespace packages (`google.protobuf` → protobuf);
  * everything else falls back to the default rule: a module is provided by the distribution of its name.
  */
+
+import { compareText } from "../../core/compare.js";
 import {
   type InstalledDistribution,
   readInstalledDistributions,
@@ -156,7 +158,7 @@ export function installedImportIndex(venvPath: string): Map<string, string[]> {
       }
     }
   }
-  for (const providers of index.values()) providers.sort((a, b) => a.localeCompare(b));
+  for (const providers of index.values()) providers.sort(compareText);
   return new Map([...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

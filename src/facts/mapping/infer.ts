@@ -3,6 +3,7 @@
  * distribution provides (undeclared) and declared distributions nothing imports (unused).
  */
 
+import { compareText } from "../../core/compare.js";
 import { normalizeName } from "../../standards/names.js";
 import { tryParseRequirement } from "../../standards/pep508.js";
 import type { ImportFacts, ImportUse, InferredFacts, UndeclaredImport } from "../types.js";
@@ -61,12 +62,12 @@ export function inferDependencies(
     [...undeclared.values()]
       .filter((entry) => entry.kind === kind)
       .map(({ import: name, candidates, files }) => ({ import: name, candidates, files }))
-      .sort((a, b) => compare(a.import, b.import));
+      .sort((a, b) => compareText(a.import, b.import));
   const unused = [...declaredNames]
     .filter(([normalized]) => !used.has(normalized))
     .filter(([, written]) => usedWithoutImport(written) === null)
     .map(([, written]) => written)
-    .sort((a, b) => compare(normalizeName(a), normalizeName(b)));
+    .sort((a, b) => compareText(normalizeName(a), normalizeName(b)));
   return {
     undeclared: byKind("required"),
     undeclaredOptional: byKind("optional"),
@@ -133,8 +134,4 @@ function candidatesFor(
 
 function rankOf(kind: "required" | "optional" | "typeOnly"): number {
   return kind === "required" ? 0 : kind === "optional" ? 1 : 2;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

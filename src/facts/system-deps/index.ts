@@ -2,6 +2,8 @@
  * Operating-system packages a project's Python distributions need, per package manager and phase.
  * The knowledge lives in table.ts; this module answers questions about it.
  */
+
+import { compareText } from "../../core/compare.js";
 import { normalizeName } from "../../standards/names.js";
 import type { SystemDependency } from "../types.js";
 import { isValidSystemPackageName } from "./package-names.js";
@@ -47,10 +49,10 @@ export function systemDependenciesFor(
   }
   return result.sort(
     (a, b) =>
-      compare(a.manager, b.manager) ||
-      compare(a.phase, b.phase) ||
-      compare(a.name, b.name) ||
-      compare(a.because, b.because),
+      compareText(a.manager, b.manager) ||
+      compareText(a.phase, b.phase) ||
+      compareText(a.name, b.name) ||
+      compareText(a.because, b.because),
   );
 }
 
@@ -86,8 +88,4 @@ function tableKeys(entry: string): string[] {
 function tableManager(manager: string): TableManager | null {
   if (manager === "yum") return "dnf";
   return (MANAGERS as readonly string[]).includes(manager) ? (manager as TableManager) : null;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,6 +4,7 @@
  * helpers are reduced to their name (an inline helper is a shell snippet that may embed a password).
  */
 import { join } from "node:path";
+import { compareText } from "../../core/compare.js";
 import { run } from "../../core/exec.js";
 import { redactUrl } from "../../core/redact.js";
 import { displayPath, type UserContext } from "./context.js";
@@ -111,8 +112,10 @@ function gitFactsFrom(entries: ConfigEntry[], context: UserContext): GitFacts {
     if (remote) remotes.set(remote[1]!, redactUrl(value));
   }
   facts.credentialHelpers = [...new Set(helpers)];
-  facts.remotes = [...remotes].map(([name, url]) => ({ name, url })).sort((a, b) => compare(a.name, b.name));
-  facts.urlRewrites.sort((a, b) => compare(a.insteadOf, b.insteadOf) || compare(a.url, b.url));
+  facts.remotes = [...remotes]
+    .map(([name, url]) => ({ name, url }))
+    .sort((a, b) => compareText(a.name, b.name));
+  facts.urlRewrites.sort((a, b) => compareText(a.insteadOf, b.insteadOf) || compareText(a.url, b.url));
   facts.files = [...files];
   return facts;
 }
@@ -150,8 +153,4 @@ function emptyGitFacts(available: boolean): GitFacts {
     remotes: [],
     files: [],
   };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

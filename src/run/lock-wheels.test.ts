@@ -1,0 +1,129 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HostPlatform, hostPlatform } from "../python/wheel-tags.js";
+import { distributionsServedByWheels, lockedPackages } from "./lock-wheels.js";
+
+const linux: HostPlatform = {
+  os: "linux",
+  arch: "x86_64",
+  libc: { kind: "glibc", version: [2, 36] },
+  macos: null,
+};
+// Only the binary's name matters (free-threaded builds end in `t`); any real file will do.
+const python313 = { implementation: "cpython", version: "3.13.0", path: process.execPath };
+
+const FORKED = `version = 1
+requires-python = ">=3.10"
+resolution-markers = [
+    "python_full_version >= '3.11'",
+    "python_full_version < '3.11'",
+]
+
+[[package]]
+name = "oldlib"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+resolution-markers = [
+    "python_full_version < '3.11'",
+]
+sdist = { url = "https://files.pythonhosted.org/packages/aa/oldlib-1.0.tar.gz", hash = "sha256:00", size = 1 }
+
+[[package]]
+name = "OldLib"
+version = "2.0"
+source = { registry = "https://pypi.org/simple" }
+resolution-markers = [
+    "python_full_version >= '3.11'",
+]
+sdist = { url = "https://files.pythonhosted.org/packages/bb/oldlib-2.0.tar.gz", hash = "sha256:00", size = 1 }
+wheels = [
+    { url = "https://files.pythonhosted.org/packages/cc/oldlib-2.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", hash = "sha256:00", size = 1 },
+    { url = "https://files.pythonhosted.org/packages/dd/oldlib-2.0-cp312-cp312-win_amd64.whl", hash = "sha256:00", size = 1 },
+]
+
+[[package]]
+name = "sdist-only"
+version = "0.1"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/packages/ee/sdist_only-0.1.tar.gz", hash = "sha256:00", size = 1 }
+`;
+
+describe("lockedPackages", () => {
+  it("reads each locked version's fork markers and wheel file names, by normalised name", () => {
+    const found = lockedPackages(FORKED, new Set(["oldlib"]));
+    expect(found.get("oldlib")).toEqual([
+      { name: "oldlib", resolutionMarkers: ["python_full_version < '3.11'"], wheels: [] },
+      {
+        name: "oldlib",
+        resolutionMarkers: ["python_full_version >= '3.11'"],
+        wheels: [
+          "oldlib-2.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+          "oldlib-2.0-cp312-cp312-win_amd64.whl",
+        ],
+      },
+    ]);
+    expect(found.has("sdist-only")).toBe(false);
+  });
+});
+
+describe("distributionsServedByWheels", () => {
+  it("counts only the versions the lock installs for this interpreter", () => {
+    const candidates = ["OldLib", "sdist_only", "not-in-lock"];
+    // 3.13 gets oldlib 2.0 (a wheel fits); the sdist-only package must build; one the lock never installs needs nothing.
+    expect([...distributionsServedByWheels(FORKED, candidates, python313, linux)].sort()).toEqual([
+      "not-in-lock",
+      "oldlib",
+    ]);
+    // 3.10 gets oldlib 1.0, which has no wheel at all.
+    const python310 = { ...python313, version: "3.10.13" };
+    expect([...distributionsServedByWheels(FORKED, candidates, python310, linux)]).toEqual(["not-in-lock"]);
+  });
+
+  it("trusts no wheel for a free-threaded interpreter", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dhtl-lock-wheels-"));
+    try {
+      const freeThreaded = join(dir, "python3.13t");
+      writeFileSync(freeThreaded, "");
+      const served = distributionsServedByWheels(
+        FORKED,
+        ["oldlib"],
+        { ...python313, path: freeThreaded },
+        linux,
+      );
+      expect(served.has("oldlib")).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("distributionsServedByWheels on a real uv.lock", () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "dhtl-lock-wheels-real-"));
+    writeFileSync(
+      join(root, "pyproject.toml"),
+      '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["numpy==2.3.4", "psycopg2==2.9.10", "six==1.17.0"]\n',
+    );
+    execFileSync("uv", ["lock", "--quiet", "--python", "3.11"], {
+      cwd: root,
+      env: { ...process.env, VIRTUAL_ENV: "" },
+    });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("finds numpy's and six's wheels for CPython 3.11 here, and none for psycopg2 (an sdist on Linux)", () => {
+    const lock = readFileSync(join(root, "uv.lock"), "utf8");
+    const python311 = { ...python313, version: "3.11.7" };
+    const served = distributionsServedByWheels(
+      lock,
+      ["numpy", "psycopg2", "six"],
+      python311,
+      hostPlatform(null),
+    );
+    expect([...served].sort()).toEqual(["numpy", "six"]);
+  });
+});
