@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `dhtl regenerate --force` against the bare uv commands doing the same job (`uv venv` + `uv sync
-# --frozen --all-groups`), warm uv cache, median of RUNS runs each, alternating so drift hits both alike.
+# `dhtl regenerate` from scratch (no .venv) against the bare uv commands doing the same job (`uv venv` +
+# `uv sync --frozen --all-groups`), warm uv cache, median of RUNS runs each, alternating so drift hits both alike.
 # Usage: bench/regenerate-vs-uv.sh [fixture-dir|medium|large] [runs]     (target: ratio <= 1.3)
 # `medium` (the default) generates a uv project of ~30 packages (Flask, requests, pandas, SQLAlchemy, rich,
 # pytest), `large` one of ~200 (Django, Celery, Jupyter, scikit-learn, FastAPI, boto3, dev tools), and
@@ -59,28 +59,22 @@ python="$(readlink -f "$work/dhtl/.venv/bin/python")"
 (cd "$work/bare" && uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
 
 now() { date +%s.%N; }
-# Both sides delete the replaced environment in the background (thousands of files); let that finish and
-# reach the disk before the next timed run, so neither side is timed while the other's writes compete.
-settle() {
-  local i
-  for ((i = 0; i < 200; i++)); do
-    compgen -G "$work/dhtl/.dhtl/envs/*.trash" >/dev/null || compgen -G "$work/bare/.venv-old-*" >/dev/null || break
-    sleep 0.05
-  done
+# From scratch on both sides: the previous environment is deleted before the clock starts and the disk
+# has settled, so each side is timed building a new environment with nothing else competing for the disk.
+from_scratch() { # side: dhtl or bare
+  if [ "$1" = dhtl ]; then rm -rf "$work/dhtl/.venv" "$work/dhtl/.dhtl/envs"; else rm -rf "$work/bare/.venv"; fi
   sync
 }
 dhtl_times=()
 bare_times=()
 for _ in $(seq "$runs"); do
-  settle
+  from_scratch dhtl
   t0=$(now)
-  "${dhtl[@]}" regenerate "$work/dhtl" --force --yes --quiet >/dev/null
+  "${dhtl[@]}" regenerate "$work/dhtl" --yes --quiet >/dev/null
   t1=$(now)
-  settle
+  from_scratch bare
   t1b=$(now)
-  # Like dhtl, the bare side moves the old environment out of the way and deletes it in the background.
-  (cd "$work/bare" && mv .venv ".venv-old-$t1" && { rm -rf ".venv-old-$t1" & } &&
-    uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
+  (cd "$work/bare" && uv venv -q --python "$python" .venv && uv sync -q --frozen --all-groups)
   t2=$(now)
   dhtl_times+=("$(echo "$t1 - $t0" | bc)")
   bare_times+=("$(echo "$t2 - $t1b" | bc)")
@@ -99,7 +93,7 @@ done
 n=$(median "${node_times[@]}")
 packages=$(find "$work/dhtl/.venv/" -maxdepth 4 -name '*.dist-info' | wc -l)
 echo "fixture: $(basename "$fixture") ($packages packages), runs: $runs, warm cache, uv: $uv_bin"
-echo "dhtl regenerate --force    median ${d}s  (${dhtl_times[*]})"
+echo "dhtl regenerate            median ${d}s  (${dhtl_times[*]})"
 echo "uv venv + uv sync --frozen median ${b}s  (${bare_times[*]})"
 echo "node -e 0                  median ${n}s"
 echo "ratio: $(echo "scale=2; $d / $b" | bc)x (target <= 1.3x; Node start-up alone makes the floor $(echo "scale=2; ($n + $b) / $b" | bc)x)"

@@ -18,8 +18,22 @@ const { homedir } = require("node:os");
 const { dirname, join } = require("node:path");
 const { Script } = require("node:vm");
 
+// The version needs no bundle: the build takes it from the same package.json.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  process.stdout.write(`${require("../package.json").version}\n`);
+  process.exit(0);
+}
+
 const bundle = join(__dirname, "..", "dist", "dhtl.cjs");
-const source = readFileSync(bundle, "utf8");
+let source;
+try {
+  source = readFileSync(bundle, "utf8");
+} catch (error) {
+  process.stderr.write(`error: cannot read ${bundle} (${error.code ?? error.message})\n`);
+  process.stderr.write("hint: in a checkout of dhtl, run `npm run build` first\n");
+  process.exit(70);
+}
 const cacheFile = codeCacheFile();
 let cached;
 try {
