@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HostPlatform, hostPlatform } from "../python/wheel-tags.js";
 import { distributionsServedByWheels, lockedPackages } from "./lock-wheels.js";
+import { withoutWheelServedBuilds } from "./system-step.js";
 
 const linux: HostPlatform = {
   os: "linux",
@@ -125,5 +126,39 @@ describe("distributionsServedByWheels on a real uv.lock", () => {
       hostPlatform(null),
     );
     expect([...served].sort()).toEqual(["numpy", "six"]);
+  });
+});
+
+describe("withoutWheelServedBuilds", () => {
+  const needs = [
+    { name: "liboldlib-dev", manager: "apt", because: "oldlib", phase: "build" as const },
+    { name: "libsdist-dev", manager: "apt", because: "sdist-only", phase: "build" as const },
+    { name: "liboldlib1", manager: "apt", because: "oldlib", phase: "runtime" as const },
+  ];
+  const uvLock = { kind: "uv", file: "uv.lock", exists: true } as const;
+
+  it("drops build needs a fitting wheel makes moot, keeps runtime needs, and trusts nothing under no-binary", () => {
+    const root = mkdtempSync(join(tmpdir(), "dhtl-wheel-served-"));
+    try {
+      writeFileSync(join(root, "uv.lock"), FORKED);
+      writeFileSync(join(root, "pyproject.toml"), '[project]\nname = "demo"\nversion = "0"\n');
+      const python = { ...python313 };
+      const result = withoutWheelServedBuilds(needs, root, uvLock, python);
+      // This machine's own platform decides: only assert where the wheel's x86-64 glibc tag can fit.
+      if (process.platform === "linux" && process.arch === "x64") {
+        expect(result.served).toEqual(["oldlib"]);
+        expect(result.kept.map((need) => need.name)).toEqual(["libsdist-dev", "liboldlib1"]);
+      }
+      writeFileSync(
+        join(root, "pyproject.toml"),
+        '[project]\nname = "demo"\nversion = "0"\n\n[tool.uv]\nno-binary-package = ["oldlib"]\n',
+      );
+      expect(withoutWheelServedBuilds(needs, root, uvLock, python)).toEqual({ kept: needs, served: [] });
+      // A hashed requirements lock names no wheel files: uv's dry run decides.
+      const compiled = { kind: "compiled", file: "req.lock", input: "req.in", constraints: null } as const;
+      expect(withoutWheelServedBuilds(needs, root, compiled, python).kept).toEqual(needs);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -363,18 +363,34 @@ export function withoutWheelServedBuilds(
   const builds = [
     ...new Set(dependencies.filter((d) => d.phase === "build").map((d) => baseName(d.because))),
   ];
-  if (lock.kind !== "uv" || !python || builds.length === 0) return { kept: dependencies, served: [] };
+  const unchanged = { kept: dependencies, served: [] };
+  if (lock.kind !== "uv" || !python || builds.length === 0 || sourceBuildsForced(root)) return unchanged;
   let lockText: string;
   try {
     lockText = readFileSync(join(root, lock.file), "utf8");
   } catch {
-    return { kept: dependencies, served: [] };
+    return unchanged;
   }
   const served = distributionsServedByWheels(lockText, builds, python, hostPlatform(platformCacheDir()));
   return {
     kept: dependencies.filter((d) => d.phase !== "build" || !served.has(baseName(d.because))),
     served: [...served].sort(),
   };
+}
+
+/**
+ * uv's `no-binary` settings make it build from source even where a wheel fits: then the wheels in the
+ * lock prove nothing and uv's own dry run must answer.
+ */
+function sourceBuildsForced(root: string): boolean {
+  if (process.env.UV_NO_BINARY || process.env.UV_NO_BINARY_PACKAGE) return true;
+  return ["pyproject.toml", "uv.toml"].some((file) => {
+    try {
+      return /\bno-binary/.test(readFileSync(join(root, file), "utf8"));
+    } catch {
+      return false;
+    }
+  });
 }
 
 function platformCacheDir(): string {
