@@ -61,9 +61,9 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
     : [
         { kind: "ensureUv", reason: "uv repairs the environment" },
         { kind: "copyCurrentEnv", reason: "repair a copy, so an interrupted fix leaves .venv as it was" },
-        ...installSteps(lock, inputs.facts.project.isPackage, reinstall).map((step) =>
-          withRepairReason(step, inputs.drift),
-        ),
+        ...installSteps(lock, inputs.facts.project.isPackage, reinstall, {
+          extras: inputs.recorded.extras ?? [],
+        }).map((step) => withRepairReason(step, inputs.drift)),
         ...runtimeInstallSteps(inputs.runtimeLocks ?? []),
         {
           kind: "verifyChecksum",
@@ -79,6 +79,7 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
     python: null,
     recordPython: null,
     installsProject: inputs.facts.project.isPackage,
+    extras: inputs.recorded.extras ?? [],
     steps,
     upToDate: clean,
   };

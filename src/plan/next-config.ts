@@ -39,10 +39,12 @@ export function nextDhtConfig(
     config.python = { version: recordPython, implementation: built.python.implementation.toLowerCase() };
   }
   config.lock = { file: built.lockFile, digest: built.lockDigest };
+  if (plan.extras.length > 0) config.extras = [...plan.extras];
   if (built.inputDigest) config.lock.inputDigest = built.inputDigest;
   const sameInputs =
     existing?.lock?.digest === built.lockDigest &&
-    (existing?.python?.version ?? null) === (config.python?.version ?? null);
+    (existing?.python?.version ?? null) === (config.python?.version ?? null) &&
+    (existing?.extras ?? []).join(",") === plan.extras.join(",");
   const checksums: Record<string, string> = sameInputs ? { ...(existing?.environment?.checksums ?? {}) } : {};
   checksums[platform] = built.checksum;
   config.environment = { checksums };

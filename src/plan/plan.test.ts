@@ -217,6 +217,30 @@ describe("planRegenerate", () => {
     ).toEqual([]);
   });
 
+  it("installs the recorded extras, and a compiled lock made for other extras is stale", () => {
+    const sync = planRegenerate({ ...base, recorded: { ...recorded, extras: ["test"] } }).steps.find(
+      (step) => step.kind === "uvSync",
+    );
+    expect(sync).toMatchObject({ extras: ["test"] });
+    const model = projectModel({ dependencies: ["six"], optionalDependencies: { test: ["pytest"] } });
+    const compiled = {
+      ...base,
+      facts: facts(model),
+      recorded: {
+        lock: {
+          file: ".dhtl/requirements.lock",
+          digest: "sha256:aa",
+          inputDigest: renderRequirementsInput(model, ["test"]).digest,
+        },
+        extras: ["test"],
+      },
+    };
+    expect(planRegenerate(compiled).extras).toEqual(["test"]);
+    expect(() => planRegenerate({ ...compiled, recorded: { ...compiled.recorded, extras: [] } })).toThrow(
+      /stale lock/,
+    );
+  });
+
   it("leaves a valid environment alone unless forced", () => {
     expect(planRegenerate({ ...base, environmentValid: true }).upToDate).toBe(true);
     expect(planRegenerate({ ...base, environmentValid: true, force: true }).upToDate).toBe(false);

@@ -10,6 +10,7 @@ import type { InterpreterChoice, Plan, PythonRequest, Step } from "./types.js";
 export interface RecordedConfig {
   python?: { version: string; implementation: string };
   lock?: { file: string; digest: string; inputDigest?: string };
+  extras?: string[];
   environment?: { checksums: Record<string, string> };
 }
 
@@ -65,8 +66,9 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     });
   }
   const lock = chooseLockStrategy(facts.project, { uvLock: lockFile === "uv.lock", lockedFile: lockFile });
+  const extras = recorded.extras ?? [];
   if (lock.kind === "compiled" && recorded.lock?.inputDigest) {
-    const now = renderRequirementsInput(facts.project).digest;
+    const now = renderRequirementsInput(facts.project, extras).digest;
     if (now !== recorded.lock.inputDigest) {
       throw new DhtlError("drift", `stale lock: the manifests changed since ${lockFile} was compiled`, {
         file: lockFile,
@@ -92,7 +94,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     steps.push({ kind: "ensureUv", reason: "uv creates the environment and installs packages" });
     steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
     steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
-    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: !uvInputsUnchanged }));
+    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: !uvInputsUnchanged, extras }));
     steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));
     steps.push({
       kind: "verifyChecksum",
@@ -113,6 +115,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     python,
     recordPython: null,
     installsProject: facts.project.isPackage,
+    extras,
     steps,
     upToDate,
   };

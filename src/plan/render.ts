@@ -21,7 +21,7 @@ export function describeStep(step: Step): string {
     case "checkLockFresh":
       return "uv lock --check";
     case "uvSync":
-      return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
+      return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.extras.map((extra) => ` --extra ${extra}`).join("")}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "pipSync":
       return `uv pip sync ${step.lockFile}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "installProject":

@@ -19,10 +19,11 @@ export const CONSTRAINTS_TXT = ".dhtl/constraints.txt";
 
 /**
  * Runtime dependencies plus every dependency group (dev requirement files, Poetry groups, Pipfile
- * dev-packages); optional extras are left out as they are for `uv sync --all-groups`.
- * The project itself (`-e .`, `.`) is skipped: it is installed editable after the lock.
+ * dev-packages) and the chosen extras (`setup --extras`); other extras are left out, as `uv sync
+ * --all-groups` leaves them out. The project itself (`-e .`, `.`) is skipped: it is installed editable
+ * after the lock.
  */
-export function renderRequirementsInput(project: ProjectModel): RequirementsInput {
+export function renderRequirementsInput(project: ProjectModel, extras: string[] = []): RequirementsInput {
   const requirements = new Map<string, string>();
   const add = (requirement: string) => {
     const line = checkedRequirement(requirement);
@@ -31,6 +32,7 @@ export function renderRequirementsInput(project: ProjectModel): RequirementsInpu
   project.dependencies.forEach(add);
   for (const group of Object.keys(project.dependencyGroups).sort())
     project.dependencyGroups[group]!.forEach(add);
+  extraRequirements(project, extras).forEach(add);
   const constraintLines = [...new Set(project.constraints.map(checkedRequirement).filter(isString))].sort(
     byName,
   );
@@ -58,6 +60,33 @@ export function renderRequirementsInput(project: ProjectModel): RequirementsInpu
   const constraints = constraintLines.length > 0 ? `${constraintLines.join("\n")}\n` : "";
   const digest = `sha256:${createHash("sha256").update(content).update("\0").update(constraints).digest("hex")}`;
   return { content, constraints, digest };
+}
+
+/**
+ * The requirements of the chosen extras (normalised names). `demo[test]` inside demo's own extras names
+ * more of its extras, not a package to fetch: those are followed instead.
+ */
+export function extraRequirements(project: ProjectModel, extras: string[]): string[] {
+  const declared = new Map(
+    Object.entries(project.optionalDependencies).map(([extra, list]) => [normalizeName(extra), list]),
+  );
+  const self = project.name ? normalizeName(project.name) : null;
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const visit = (extra: string) => {
+    if (seen.has(extra)) return;
+    seen.add(extra);
+    for (const requirement of declared.get(extra) ?? []) {
+      const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/.exec(requirement);
+      if (self && match && normalizeName(match[1]!) === self) {
+        for (const more of (match[2] ?? "").split(",")) if (more.trim()) visit(normalizeName(more.trim()));
+        continue;
+      }
+      found.push(requirement);
+    }
+  };
+  extras.forEach(visit);
+  return found;
 }
 
 /**

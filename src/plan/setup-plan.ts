@@ -19,6 +19,8 @@ export interface SetupPlanInputs {
   /** Versions installed here, listed in the error when none fits. */
   installed: string[];
   uvLockExists: boolean;
+  /** Optional-dependency extras to install besides every group (normalised; checked by the command). */
+  extras?: string[];
   /** The project's Node, Rust and Go components (none when absent). */
   languages?: LanguagePlanInputs;
 }
@@ -37,12 +39,13 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   const steps: Step[] = [{ kind: "ensureUv", reason: "uv creates the environment and installs packages" }];
   steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
-  steps.push(...lockSteps(facts, lock, inputs.interpreter));
+  const extras = inputs.extras ?? [];
+  steps.push(...lockSteps(facts, lock, inputs.interpreter, extras));
   const runtimeLocks = inputs.languages
     ? runtimeLockSteps(inputs.languages, minorOf(inputs.interpreter?.version ?? "3"))
     : [];
   steps.push(...runtimeLocks);
-  steps.push(...installSteps(lock, facts.project.isPackage, []));
+  steps.push(...installSteps(lock, facts.project.isPackage, [], { extras }));
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
   // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
   steps.push({ kind: "writeDhtConfig", reason: "record the exact Python, the lock digest and the checksum" });
@@ -55,6 +58,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     python,
     recordPython: python?.kind === "exact" ? null : (inputs.interpreter?.version ?? null),
     installsProject: facts.project.isPackage,
+    extras,
     steps,
     upToDate: false,
   };
@@ -92,6 +96,7 @@ function lockSteps(
   facts: Pick<Facts, "project">,
   lock: LockStrategy,
   interpreter: InterpreterChoice | null,
+  extras: string[],
 ): Step[] {
   if (lock.kind === "uv") {
     const reason = lock.exists
@@ -100,7 +105,7 @@ function lockSteps(
     return [{ kind: "uvLock", reason }];
   }
   if (lock.kind === "user-hashed") return [];
-  const input = renderRequirementsInput(facts.project);
+  const input = renderRequirementsInput(facts.project, extras);
   const pythonVersion = minorOf(interpreter?.version ?? "3");
   return [
     {
@@ -126,14 +131,16 @@ export function installSteps(
   lock: LockStrategy,
   isPackage: boolean,
   reinstall: string[],
-  options: { locked?: boolean } = {},
+  options: { locked?: boolean; extras?: string[] } = {},
 ): Step[] {
   if (lock.kind === "uv") {
     const locked = options.locked ?? false;
+    const extras = options.extras ?? [];
+    const what = `every dependency group${extras.length > 0 ? ` and the extras ${extras.join(", ")}` : ""}`;
     const reason = locked
-      ? "install exactly uv.lock, every dependency group; stop if it is stale against pyproject.toml"
-      : "install exactly uv.lock, every dependency group";
-    return [{ kind: "uvSync", reinstall, locked, reason }];
+      ? `install exactly uv.lock, ${what}; stop if it is stale against pyproject.toml`
+      : `install exactly uv.lock, ${what}`;
+    return [{ kind: "uvSync", reinstall, locked, extras, reason }];
   }
   const steps: Step[] = [
     {

@@ -107,6 +107,7 @@ describe("withSystemPackagesStep", () => {
   const plan: Plan = {
     command: "setup",
     root: "/p",
+    extras: [],
     lock: {
       kind: "compiled",
       file: ".dhtl/requirements.lock",

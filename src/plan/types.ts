@@ -47,7 +47,7 @@ export type Step =
   | { kind: "uvLock"; reason: string }
   | { kind: "checkLockFresh"; reason: string }
   /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
-  | { kind: "uvSync"; reinstall: string[]; locked: boolean; reason: string }
+  | { kind: "uvSync"; reinstall: string[]; locked: boolean; extras: string[]; reason: string }
   | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
   | { kind: "installProject"; reason: string }
   | { kind: "copyCurrentEnv"; reason: string }
@@ -95,6 +95,8 @@ export interface Plan {
   recordPython: string | null;
   /** True when the project itself is installed (editable). */
   installsProject: boolean;
+  /** Optional-dependency extras installed besides every group (normalised, sorted; recorded in .dhtconfig). */
+  extras: string[];
   steps: Step[];
   /** Nothing to do: the environment already matches (regenerate without --force). */
   upToDate: boolean;

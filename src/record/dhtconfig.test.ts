@@ -23,6 +23,7 @@ const full: DhtConfig = {
   python: { version: "3.12.1", implementation: "cpython" },
   systemPackages: { apt: ["zlib1g-dev", "libpq-dev"] },
   lock: { inputDigest: digest("b"), file: ".dhtl/requirements.lock", digest: digest("a") },
+  extras: ["test", "docs"],
   languages: { node: "20.18.0" },
   environment: { checksums: { "macos-arm64": digest("d"), "linux-x86_64": digest("c") } },
 };
@@ -46,6 +47,9 @@ describe("renderDhtConfig", () => {
         "  checksums:",
         `    linux-x86_64: ${digest("c")}`,
         `    macos-arm64: ${digest("d")}`,
+        "extras:",
+        "  - docs",
+        "  - test",
         "languages:",
         "  node: 20.18.0",
         "lock:",
@@ -71,6 +75,7 @@ describe("renderDhtConfig", () => {
     const shuffled: DhtConfig = {
       environment: { checksums: { "linux-x86_64": digest("c"), "macos-arm64": digest("d") } },
       languages: { node: "20.18.0" },
+      extras: ["docs", "test"],
       lock: { digest: digest("a"), file: ".dhtl/requirements.lock", inputDigest: digest("b") },
       systemPackages: { apt: ["libpq-dev", "zlib1g-dev"] },
       python: { implementation: "cpython", version: "3.12.1" },
@@ -117,6 +122,7 @@ describe("renderDhtConfig", () => {
     const parsed = parseDhtConfig(renderDhtConfig(full));
     expect(parsed).toEqual({
       ...full,
+      extras: ["docs", "test"],
       systemPackages: { apt: ["libpq-dev", "zlib1g-dev"] },
     });
     expect(renderDhtConfig(parsed)).toBe(renderDhtConfig(full));
@@ -146,6 +152,9 @@ describe("parseDhtConfig", () => {
     expect(badDigest.message).toContain("lock.digest");
     expect(badDigest.line).toBe(4);
     expect(parseError("schema: 1\nsystemPackages:\n  apt: libpq-dev\n").message).toContain("must be a list");
+    const badExtra = parseError("schema: 1\nextras:\n  - test\n  - Not_Normal\n");
+    expect(badExtra.message).toContain("not a normalised extra name");
+    expect(badExtra.line).toBe(4);
   });
 
   it("rejects absolute paths and paths leaving the project", () => {

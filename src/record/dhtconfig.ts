@@ -13,6 +13,8 @@ export interface DhtConfig {
   schema: 1;
   python?: { version: string; implementation: string };
   lock?: { file: string; digest: string; inputDigest?: string };
+  /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
+  extras?: string[];
   environment?: { checksums: Record<string, string> };
   systemPackages?: Record<string, string[]>;
   tools?: Record<string, string>;
@@ -94,7 +96,11 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   }
   const v = new Validator(doc, text, file);
   const root = v.map(doc.contents, "the document");
-  v.onlyKeys(root, ["environment", "languages", "lock", "python", "schema", "systemPackages", "tools"], "");
+  v.onlyKeys(
+    root,
+    ["environment", "extras", "languages", "lock", "python", "schema", "systemPackages", "tools"],
+    "",
+  );
   const schemaNode = root.get("schema");
   if (schemaNode === undefined) v.fail(doc.contents, "missing `schema: 1`");
   const schema = v.scalarValue(schemaNode, "schema");
@@ -136,6 +142,11 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
     if (map.has("inputDigest")) {
       config.lock.inputDigest = v.string(map.get("inputDigest"), "lock.inputDigest", DIGEST, "sha256:<hex>");
     }
+  }
+
+  const extras = root.get("extras");
+  if (extras !== undefined) {
+    config.extras = v.stringList(extras, "extras", /^[a-z0-9]+(-[a-z0-9]+)*$/, "a normalised extra name");
   }
 
   const environment = root.get("environment");
@@ -234,9 +245,9 @@ class Validator {
     return result;
   }
 
-  stringList(node: unknown, what: string, pattern: RegExp): string[] {
+  stringList(node: unknown, what: string, pattern: RegExp, expected = "a package name"): string[] {
     if (!isSeq(node)) this.fail(node, `${what} must be a list`);
-    return node.items.map((item) => this.string(item, what, pattern, "a package name"));
+    return node.items.map((item) => this.string(item, what, pattern, expected));
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
+import { extraArgs } from "../run/install.js";
 import { ensureUv, runUv } from "../run/uv.js";
 import { evaluateMarker } from "../standards/markers.js";
 import { isValidDistributionName, normalizeName } from "../standards/names.js";
@@ -118,8 +119,9 @@ export async function computeExpectedPackages(
   lockFile: string,
   python: VenvPython,
   runtimeLocks: string[] = [],
+  extras: string[] = [],
 ): Promise<ExpectedPackages> {
-  const main = await expectedFromMainLock(root, lockFile, python);
+  const main = await expectedFromMainLock(root, lockFile, python, extras);
   for (const file of runtimeLocks) {
     const requirements = parseLockedRequirements(readFileSync(join(root, file), "utf8"), file);
     Object.assign(main.packages, selectForInterpreter(requirements, python, file));
@@ -131,6 +133,7 @@ async function expectedFromMainLock(
   root: string,
   lockFile: string,
   python: VenvPython,
+  extras: string[],
 ): Promise<ExpectedPackages> {
   const lockPath = join(root, lockFile);
   if (!existsSync(lockPath)) {
@@ -149,6 +152,7 @@ async function expectedFromMainLock(
         "--format",
         "requirements-txt",
         "--all-groups",
+        ...extraArgs(extras),
         "--no-hashes",
         "--no-emit-project",
         "--no-emit-workspace",

@@ -182,11 +182,14 @@ export async function expectedPackagesFor(
     sha256File(lockPath),
     ...runtimeLocks.map((file) => `${file}:${sha256File(join(root, file))}`),
   ];
+  const extras = config.extras ?? [];
+  // The extras change what the lock installs: part of the key (`extras=test,docs`), absent when none.
+  if (extras.length > 0) digests.push(`extras=${extras.join(",")}`);
   const key = expectedCacheKey(digests.join(" "), python);
   const cached = cachedExpectedPackages(venv, key);
   if (cached) return cached;
   const { computeExpectedPackages } = await import("./expected-packages.js");
-  const computed = await computeExpectedPackages(root, lockFile, python, runtimeLocks);
+  const computed = await computeExpectedPackages(root, lockFile, python, runtimeLocks, extras);
   cacheExpectedPackages(venv, key, computed);
   return computed;
 }

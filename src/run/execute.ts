@@ -156,7 +156,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         await checkUvLockFresh({ root: plan.root, uv: needUv() });
         return undefined;
       case "uvSync":
-        await uvSync(target(), step.reinstall, step.locked);
+        await uvSync(target(), step.reinstall, step.locked, step.extras);
         return undefined;
       case "pipSync":
         await pipSync(target(), step.lockFile, step.reinstall);
@@ -285,7 +285,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
 
 /** What the lock was made from: the dhtl-owned requirements input, or uv.lock's own project files. */
 function lockInputDigest(plan: Plan, project: ProjectModel): string | null {
-  if (plan.lock.kind === "compiled") return renderRequirementsInput(project).digest;
+  if (plan.lock.kind === "compiled") return renderRequirementsInput(project, plan.extras).digest;
   if (plan.lock.kind === "uv") return uvLockInputDigest(plan.root);
   return null;
 }

@@ -71,9 +71,14 @@ function staleUvLock(cause: unknown): DhtlError {
  * Installs exactly uv.lock (every group, the project editable) into the target environment. `locked`
  * makes a lock that no longer matches pyproject.toml an error (drift) instead of installing it.
  */
-export async function uvSync(target: BuildTarget, reinstall: string[], locked = false): Promise<void> {
+export async function uvSync(
+  target: BuildTarget,
+  reinstall: string[],
+  locked = false,
+  extras: string[] = [],
+): Promise<void> {
   try {
-    await runUvSync(target, reinstall, locked);
+    await runUvSync(target, reinstall, locked, extras);
   } catch (error) {
     if (locked && error instanceof DhtlError && /needs to be updated/.test(error.message)) {
       throw staleUvLock(error);
@@ -82,7 +87,12 @@ export async function uvSync(target: BuildTarget, reinstall: string[], locked = 
   }
 }
 
-async function runUvSync(target: BuildTarget, reinstall: string[], locked: boolean): Promise<void> {
+async function runUvSync(
+  target: BuildTarget,
+  reinstall: string[],
+  locked: boolean,
+  extras: string[],
+): Promise<void> {
   await target.uv(
     [
       "sync",
@@ -91,6 +101,7 @@ async function runUvSync(target: BuildTarget, reinstall: string[], locked: boole
       "--quiet",
       "--python",
       environmentPython(target.envPath),
+      ...extraArgs(extras),
       ...reinstallArgs(reinstall),
     ],
     { cwd: target.root, env: uvEnvironment({ UV_PROJECT_ENVIRONMENT: target.envPath }) },
@@ -185,6 +196,15 @@ export async function installPython(
   const path = found.stdout.trim().split("\n").pop() ?? "";
   if (!path) throw new DhtlError("toolFailed", `uv installed Python ${version} but cannot find it`);
   return path;
+}
+
+/** `--extra test --extra docs`; names are checked like distribution names (PEP 685 normalises both). */
+export function extraArgs(extras: string[]): string[] {
+  return extras.flatMap((extra) => {
+    if (!isValidDistributionName(extra))
+      throw new DhtlError("internal", `invalid extra name ${JSON.stringify(extra)}`);
+    return ["--extra", extra];
+  });
 }
 
 function reinstallArgs(names: string[]): string[] {

@@ -9,15 +9,26 @@ export const setupCommand: CommandSpec = {
   name: "setup",
   summary: "create .venv from the project's manifests: lock, install, record .dhtconfig",
   args: "[path]",
-  options: [yesOption, dryRunOption, jsonOption],
+  options: [
+    {
+      flags: "--extras <names>",
+      description: "also install these optional-dependency extras (comma-separated; '' for none); recorded",
+    },
+    { flags: "--all-extras", description: "also install every extra the project declares; recorded" },
+    yesOption,
+    dryRunOption,
+    jsonOption,
+  ],
   help: [
     "Builds the environment beside the current .venv and swaps it in only when complete.",
     "uv projects are locked with uv.lock; any other project gets a dhtl-owned .dhtl/requirements.lock;",
-    "your manifests are never modified.",
+    "your manifests are never modified. Every dependency group is installed; extras only when asked",
+    "(the choice is recorded in .dhtconfig, so regenerate and later setups install them too).",
     "",
     "Examples:",
     "  dhtl setup",
     "  dhtl setup path/to/project --dry-run",
+    "  dhtl setup --extras test,docs",
   ].join("\n"),
   run: (ctx: CommandContext): Promise<number> =>
     withJsonErrors(ctx, async () => {
@@ -26,6 +37,7 @@ export const setupCommand: CommandSpec = {
       const { collectFacts } = await import("../../facts/collect.js");
       const { findProjectRoot } = await import("../../facts/root.js");
       const { planSetup, pythonRequestOf } = await import("../../plan/setup-plan.js");
+      const { chooseExtras } = await import("../../plan/extras.js");
       const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
@@ -49,6 +61,16 @@ export const setupCommand: CommandSpec = {
         });
         refuseBrokenManifests(facts.diagnostics);
         const existingConfig = readDhtConfig(facts.root);
+        const { extras, dropped } = chooseExtras(
+          facts.project,
+          {
+            extras: typeof ctx.options.extras === "string" ? ctx.options.extras : undefined,
+            allExtras: ctx.options.allExtras === true,
+          },
+          existingConfig?.extras,
+        );
+        if (dropped.length > 0)
+          ctx.out.warn(`warning: the project no longer declares the recorded extras ${dropped.join(", ")}`);
         const search = await findInterpreterFor(pythonRequestOf(facts), {
           discovered,
           prefer: existingConfig?.python?.version,
@@ -59,6 +81,7 @@ export const setupCommand: CommandSpec = {
             interpreter: search.interpreter,
             installed: search.installed,
             uvLockExists: existsSync(resolve(facts.root, "uv.lock")),
+            extras,
             languages: {
               components: facts.components,
               existingRuntimeLocks: existingRuntimeLocks(facts.root),
@@ -151,6 +174,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
         packages: result.packages,
         checksum: result.checksum,
         lock: { file: plan.lock.file, kind: plan.lock.kind },
+        extras: plan.extras,
         dhtconfigWritten: result.configWritten,
         seconds: Number(result.seconds.toFixed(2)),
       }),
@@ -161,6 +185,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
   const what = plan.upToDate ? "environment already valid" : "environment ready";
   ctx.out.line(
     `${plan.command}: ${what} — Python ${result.python.version}, ${result.packages} packages, ` +
-      `lock ${plan.lock.file}, ${result.seconds.toFixed(1)}s`,
+      `lock ${plan.lock.file}${plan.extras.length > 0 ? `, extras ${plan.extras.join(", ")}` : ""}, ` +
+      `${result.seconds.toFixed(1)}s`,
   );
 }
