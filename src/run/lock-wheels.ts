@@ -100,7 +100,13 @@ function wheelFileName(table: string): string | null {
   const location = /\b(?:url|path|filename) = "([^"]+)"/.exec(table)?.[1];
   if (!location) return null;
   const file = location.split(/[?#]/)[0]!.split("/").pop() ?? "";
-  return file.endsWith(".whl") ? decodeURIComponent(file) : null;
+  if (!file.endsWith(".whl")) return null;
+  try {
+    return decodeURIComponent(file);
+  } catch {
+    // A malformed escape: the name as written (it then simply matches no tag).
+    return file;
+  }
 }
 
 function safeEvaluate(marker: string, env: ReturnType<typeof markerEnvironment>): boolean {
