@@ -4,7 +4,7 @@ import type { CommandInvocation } from "./commander-program.js";
 declare const __DHTL_VERSION__: string | undefined;
 const version = typeof __DHTL_VERSION__ === "string" ? __DHTL_VERSION__ : "0.0.0-dev";
 
-// Every module is initialised on demand: `dhtl --version` runs little more than this file.
+// Every module is initialised on demand, when the command at hand needs it (bin/dhtl.js answers `--version`).
 async function runCommand(spec: CommandSpec, { args, options }: CommandInvocation): Promise<number> {
   const { createOutput } = await import("./output.js");
   const out = createOutput({ quiet: Boolean(options.quiet) });
@@ -18,10 +18,6 @@ async function report(error: unknown, argv: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
-      process.stdout.write(`${version}\n`);
-      return 0;
-    }
     // A plain command line (the prompt hook's `validate-env --quick`, `regenerate --force`) needs no
     // commander (~10 ms to load); help, usage errors and anything unusual go through it.
     const { parseCommandLine } = await import("./fast-parse.js");

@@ -10,7 +10,7 @@ import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, sep } from "node:path";
 import { run } from "../core/exec.js";
 import { openProbeCache, type ProbeCache } from "../core/probe-cache.js";
-import { dhtlDataDir } from "../run/uv.js";
+import { dhtlCacheDir } from "../run/uv.js";
 import { specifierAllows } from "../standards/pep440.js";
 
 export type InterpreterSource = "path" | "pyenv" | "uv" | "conda" | "asdf" | "mise" | "system";
@@ -77,7 +77,7 @@ export async function findInterpreters(options: FindInterpretersOptions = {}): P
   ];
   const merged = mergeByRealPath(candidates, locations);
   // Each probe starts an interpreter (20-40 ms of CPU); an unchanged binary answers from the cache.
-  const cache = openProbeCache(join(dhtlDataDir(env), "cache", "interpreters.json"));
+  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"));
   const probed = await mapLimited(merged, PROBE_CONCURRENCY, async (candidate) => {
     const identity = await probeInterpreter(candidate.path, env, timeoutMs, cache);
     return identity ? { ...candidate, ...identity } : null;

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
 import { openProbeCache } from "../core/probe-cache.js";
+import { pythonMachine } from "../record/platform.js";
 
 export interface HostPlatform {
   os: "linux" | "darwin" | "win32" | "other";
@@ -126,10 +127,9 @@ function atMost(needed: [number, number], have: [number, number]): boolean {
  * asking Node's diagnostic report for it costs ~4 ms, a cached answer a stat.
  */
 export function hostPlatform(cacheDir: string | null): HostPlatform {
-  const arch = { x64: "x86_64", arm64: process.platform === "linux" ? "aarch64" : "arm64", ia32: "i686" }[
-    process.arch as "x64" | "arm64" | "ia32"
-  ];
-  if (!arch) return { os: "other", arch: process.arch, libc: null, macos: null };
+  if (!["x64", "arm64", "ia32"].includes(process.arch))
+    return { os: "other", arch: process.arch, libc: null, macos: null };
+  const arch = pythonMachine(process.arch, process.platform);
   if (process.platform === "darwin") return { os: "darwin", arch, libc: null, macos: macosVersion() };
   if (process.platform === "win32") return { os: "win32", arch, libc: null, macos: null };
   if (process.platform !== "linux") return { os: "other", arch, libc: null, macos: null };

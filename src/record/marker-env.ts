@@ -1,5 +1,6 @@
 import { version as osVersion, release } from "node:os";
 import { type MarkerEnvironment, markerEnvironmentFor, type TargetPlatform } from "../standards/markers.js";
+import { pythonMachine } from "./platform.js";
 import type { VenvPython } from "./venv-info.js";
 
 /**
@@ -11,7 +12,7 @@ export function markerEnvironment(python: VenvPython): MarkerEnvironment {
   const target: TargetPlatform = platform === "win32" || platform === "darwin" ? platform : "linux";
   const implementation = python.implementation;
   return {
-    ...markerEnvironmentFor(python.version, target, machineName(process.arch, platform)),
+    ...markerEnvironmentFor(python.version, target, pythonMachine(process.arch, platform)),
     // The real values where this machine knows better than a target description.
     sys_platform: platform,
     implementation_name: implementation,
@@ -20,11 +21,4 @@ export function markerEnvironment(python: VenvPython): MarkerEnvironment {
     platform_release: release(),
     platform_version: osVersion(),
   };
-}
-
-/** `platform.machine()` as Python reports it for Node's `process.arch` (`AMD64` on Windows comes from `markerEnvironmentFor`). */
-function machineName(arch: string, platform: NodeJS.Platform): string {
-  if (arch === "x64") return "x86_64";
-  if (arch === "arm64") return platform === "linux" ? "aarch64" : "arm64";
-  return arch;
 }

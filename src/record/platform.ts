@@ -1,6 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
+/**
+ * `platform.machine()` as Python reports it for Node's `process.arch` (`AMD64` on Windows comes from
+ * `markerEnvironmentFor`): marker values and wheel platform tags spell machines this way.
+ */
+export function pythonMachine(arch: string, platform: NodeJS.Platform): string {
+  if (arch === "x64") return "x86_64";
+  if (arch === "arm64") return platform === "linux" ? "aarch64" : "arm64";
+  if (arch === "ia32") return "i686";
+  return arch;
+}
+
 /** The key under which this machine's environment checksum is recorded (`linux-x86_64`, `macos-arm64`). */
 export function platformKey(
   platform: NodeJS.Platform = process.platform,

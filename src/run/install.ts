@@ -198,19 +198,20 @@ export async function installPython(
   return path;
 }
 
-/** `--extra test --extra docs`; names are checked like distribution names (PEP 685 normalises both). */
+/** `--extra test --extra docs`; extra names follow the distribution-name rules (PEP 685). */
 export function extraArgs(extras: string[]): string[] {
-  return extras.flatMap((extra) => {
-    if (!isValidDistributionName(extra))
-      throw new DhtlError("internal", `invalid extra name ${JSON.stringify(extra)}`);
-    return ["--extra", extra];
-  });
+  return flagPerName("--extra", extras, "extra");
 }
 
 function reinstallArgs(names: string[]): string[] {
+  return flagPerName("--reinstall-package", names, "package");
+}
+
+/** `flag name` for each name, every name checked before it reaches uv. */
+function flagPerName(flag: string, names: string[], what: string): string[] {
   return names.flatMap((name) => {
     if (!isValidDistributionName(name))
-      throw new DhtlError("internal", `invalid package name ${JSON.stringify(name)}`);
-    return ["--reinstall-package", name];
+      throw new DhtlError("internal", `invalid ${what} name ${JSON.stringify(name)}`);
+    return [flag, name];
   });
 }

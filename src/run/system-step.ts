@@ -31,7 +31,7 @@ import {
   isRoot,
   missingPackages,
 } from "./system-packages/index.js";
-import { dhtlDataDir } from "./uv.js";
+import { dhtlCacheDir } from "./uv.js";
 import { environmentPython } from "./venv.js";
 
 /** How a person agreed (or can be asked) to let dhtl install system packages. */
@@ -108,15 +108,16 @@ export async function systemPackagesStepFor(
 ): Promise<InstallSystemPackagesStep | null> {
   const manager = detectSystemPackageManager();
   if (!manager) return null;
+  const lockText = inputs.lock ? readLockText(root, inputs.lock) : null;
   const fromLock = inputs.lock
-    ? systemDependenciesFor(lockedDistributions(root, inputs.lock), [manager])
+    ? systemDependenciesFor(distributionsInLock(lockText, inputs.lock), [manager])
     : [];
   let dependencies = mergeDependencies(
     inputs.dependencies.filter((dependency) => dependency.manager === manager),
     fromLock,
   ).sort((a, b) => compareText(sortKey(a), sortKey(b)));
   if (inputs.lock && inputs.python) {
-    dependencies = withoutWheelServedBuilds(dependencies, root, inputs.lock, inputs.python).kept;
+    dependencies = withoutWheelServedBuilds(dependencies, root, inputs.lock, inputs.python, lockText).kept;
   }
   const recorded = inputs.recorded?.[manager] ?? [];
   if (dependencies.length === 0 && recorded.length === 0) return null;
@@ -129,14 +130,16 @@ export async function performSystemPackagesStep(
   ctx: SystemStepContext,
 ): Promise<SystemStepResult> {
   const { manager } = step;
+  const lockText = readLockText(ctx.root, ctx.lock);
   const { kept: dependencies, served } = withoutWheelServedBuilds(
     mergeDependencies(
       step.dependencies,
-      systemDependenciesFor(lockedDistributions(ctx.root, ctx.lock), [manager]),
+      systemDependenciesFor(distributionsInLock(lockText, ctx.lock), [manager]),
     ),
     ctx.root,
     ctx.lock,
     environmentLockPython(ctx.envPath),
+    lockText,
   );
   const missing = new Set(
     await queryMissing(manager, [...dependencies.map((dependency) => dependency.name), ...step.recorded]),
@@ -296,12 +299,20 @@ async function dryRunWithoutBuilding(
 
 /** Names of the distributions a lock pins (uv.lock packages, or `name==` lines of a requirements lock). */
 export function lockedDistributions(root: string, lock: LockStrategy): string[] {
-  let text: string;
+  return distributionsInLock(readLockText(root, lock), lock);
+}
+
+/** The lock's text, or null when it cannot be read (not written yet). */
+function readLockText(root: string, lock: LockStrategy): string | null {
   try {
-    text = readFileSync(join(root, lock.file), "utf8");
+    return readFileSync(join(root, lock.file), "utf8");
   } catch {
-    return [];
+    return null;
   }
+}
+
+function distributionsInLock(text: string | null, lock: LockStrategy): string[] {
+  if (text === null) return [];
   const pattern =
     lock.kind === "uv" ? /^name = "([^"]+)"$/gm : /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==/gm;
   return [...new Set([...text.matchAll(pattern)].map((match) => normalizeName(match[1]!)))].sort();
@@ -359,19 +370,16 @@ export function withoutWheelServedBuilds(
   root: string,
   lock: LockStrategy,
   python: LockPython | null,
+  /** The lock's text when the caller already read it. */
+  lockText: string | null = readLockText(root, lock),
 ): { kept: SystemDependency[]; served: string[] } {
   const builds = [
     ...new Set(dependencies.filter((d) => d.phase === "build").map((d) => baseName(d.because))),
   ];
   const unchanged = { kept: dependencies, served: [] };
-  if (lock.kind !== "uv" || !python || builds.length === 0 || sourceBuildsForced(root)) return unchanged;
-  let lockText: string;
-  try {
-    lockText = readFileSync(join(root, lock.file), "utf8");
-  } catch {
+  if (lock.kind !== "uv" || !python || builds.length === 0 || lockText === null || sourceBuildsForced(root))
     return unchanged;
-  }
-  const served = distributionsServedByWheels(lockText, builds, python, hostPlatform(platformCacheDir()));
+  const served = distributionsServedByWheels(lockText, builds, python, hostPlatform(dhtlCacheDir()));
   return {
     kept: dependencies.filter((d) => d.phase !== "build" || !served.has(baseName(d.because))),
     served: [...served].sort(),
@@ -391,10 +399,6 @@ function sourceBuildsForced(root: string): boolean {
       return false;
     }
   });
-}
-
-function platformCacheDir(): string {
-  return join(dhtlDataDir(), "cache");
 }
 
 /**

@@ -74,6 +74,11 @@ export function dhtlDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.HOME || homedir(), ".local", "share", "dhtl");
 }
 
+/** Where dhtl keeps what it remembers about this machine (probe results): `<data dir>/cache`. */
+export function dhtlCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dhtlDataDir(env), "cache");
+}
+
 export function isNewEnough(version: string): boolean {
   return isValidVersion(version) && compareVersions(version, UV_MIN_VERSION) >= 0;
 }
@@ -81,7 +86,7 @@ export function isNewEnough(version: string): boolean {
 /** `uv --version` → `0.13.9`, or null when the program does not run or is not uv. */
 export async function uvVersion(path: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   // Every uv-using command asks; an unchanged native binary answers from the cache (no process).
-  const cache = openProbeCache(join(dhtlDataDir(env), "cache", "uv-version.json"));
+  const cache = openProbeCache(join(dhtlCacheDir(env), "uv-version.json"));
   const cached = cache.get(path);
   const known = cached === null ? null : parseUvVersion(cached);
   if (known) return known;
