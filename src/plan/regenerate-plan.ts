@@ -1,10 +1,10 @@
 import { DhtlError } from "../core/errors.js";
 import type { Facts } from "../facts/types.js";
+import type { InterpreterChoice, Plan, PythonRequest, Step } from "../run/steps.js";
 import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import { renderRequirementsInput } from "./requirements-in.js";
 import { installSteps, pythonRequestOf, pythonStep } from "./setup-plan.js";
-import type { InterpreterChoice, Plan, PythonRequest, Step } from "./types.js";
 
 /** The part of `.dhtconfig` regenerate and fix-env rely on (structurally a subset of record/dhtconfig's DhtConfig). */
 export interface RecordedConfig {

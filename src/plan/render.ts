@@ -1,5 +1,5 @@
+import type { Plan, Step } from "../run/steps.js";
 import { describeSystemPackagesStep } from "./system-packages.js";
-import type { Plan, Step } from "./types.js";
 
 /** One line per step: what runs and why. Used by `--dry-run` and as the JSON `plan` field. */
 export function describeStep(step: Step): string {

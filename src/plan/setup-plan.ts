@@ -1,5 +1,6 @@
 import { DhtlError } from "../core/errors.js";
 import type { Facts } from "../facts/types.js";
+import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
 import {
   componentSteps,
   type LanguagePlanInputs,
@@ -9,7 +10,6 @@ import {
 } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import { renderRequirementsInput } from "./requirements-in.js";
-import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "./types.js";
 
 /** What planning needs to know about the project beyond Facts; the command gathers it before planning. */
 export interface SetupPlanInputs {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { systemDependenciesFor } from "../facts/system-deps/index.js";
+import type { Plan } from "../run/steps.js";
 import { describeSystemPackagesStep, planSystemPackages, withSystemPackagesStep } from "./system-packages.js";
-import type { Plan } from "./types.js";
 
 const psycopg2 = systemDependenciesFor(["psycopg2==2.9.10"]);
 

@@ -7,9 +7,9 @@
  * src/run/system-step.ts). `--dry-run` shows the commands for everything missing, flagged as the upper bound.
  */
 import type { SystemPackageManager } from "../facts/system-deps/index.js";
+import { formatCommand, installCommand } from "../facts/system-packages/index.js";
 import type { SystemDependency } from "../facts/types.js";
-import { formatCommand, installCommand } from "../run/system-packages/index.js";
-import type { Plan, Step } from "./types.js";
+import type { Plan, Step } from "../run/steps.js";
 
 export interface InstallSystemPackagesStep {
   kind: "installSystemPackages";

@@ -10,8 +10,8 @@ import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, sep } from "node:path";
 import { run } from "../core/exec.js";
 import { openProbeCache, type ProbeCache } from "../core/probe-cache.js";
+import { specifierAllows } from "../pep/pep440.js";
 import { dhtlCacheDir } from "../run/uv.js";
-import { specifierAllows } from "../standards/pep440.js";
 
 export type InterpreterSource = "path" | "pyenv" | "uv" | "conda" | "asdf" | "mise" | "system";
 

@@ -1,18 +1,17 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
+import type { Output } from "../core/output.js";
 import type { ProjectModel } from "../facts/types.js";
-import { writeActivationHooks } from "../hooks/activation.js";
-import { nextDhtConfig } from "../plan/next-config.js";
 import { describeStep } from "../plan/render.js";
 import { renderRequirementsInput } from "../plan/requirements-in.js";
-import type { Plan, Step } from "../plan/types.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
+import { nextDhtConfig } from "../record/next-config.js";
 import { FileBackup } from "./file-backup.js";
+import { writeActivationHooks } from "./hooks/activation.js";
 import {
   type BuildTarget,
   checkUvLockFresh,
@@ -26,6 +25,7 @@ import {
   uvSync,
 } from "./install.js";
 import { compileRuntimeLock, installRuntimeLock, LANGUAGE_ADAPTERS, RUNTIMES } from "./languages/index.js";
+import type { Plan, Step } from "./steps.js";
 import {
   explainWithShortfall,
   NO_CONSENT,

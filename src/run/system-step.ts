@@ -7,22 +7,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { Output } from "../cli/output.js";
 import { compareText } from "../core/compare.js";
 import { DhtlError } from "../core/errors.js";
+import type { Output } from "../core/output.js";
 import { type SystemPackageManager, systemDependenciesFor } from "../facts/system-deps/index.js";
-import type { SystemDependency } from "../facts/types.js";
-import {
-  type InstallSystemPackagesStep,
-  planSystemPackages,
-  withSystemPackagesStep,
-} from "../plan/system-packages.js";
-import type { LockStrategy, Plan } from "../plan/types.js";
-import { hostPlatform } from "../python/wheel-tags.js";
-import { readVenvPython } from "../record/venv-info.js";
-import { normalizeName } from "../standards/names.js";
-import { type BuildTarget, uvEnvironment } from "./install.js";
-import { distributionsServedByWheels } from "./lock-wheels.js";
 import {
   detectSystemPackageManager,
   formatCommand,
@@ -30,7 +18,19 @@ import {
   installPackages,
   isRoot,
   missingPackages,
-} from "./system-packages/index.js";
+} from "../facts/system-packages/index.js";
+import type { SystemDependency } from "../facts/types.js";
+import { normalizeName } from "../pep/names.js";
+import {
+  type InstallSystemPackagesStep,
+  planSystemPackages,
+  withSystemPackagesStep,
+} from "../plan/system-packages.js";
+import { readVenvPython } from "../python/venv-info.js";
+import { hostPlatform } from "../python/wheel-tags.js";
+import { type BuildTarget, uvEnvironment } from "./install.js";
+import { distributionsServedByWheels } from "./lock-wheels.js";
+import type { LockStrategy, Plan } from "./steps.js";
 import { dhtlCacheDir } from "./uv.js";
 import { environmentPython } from "./venv.js";
 

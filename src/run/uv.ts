@@ -1,12 +1,12 @@
 import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { lastLines, type RunOptions, type RunResult, run } from "../core/exec.js";
+import type { Output } from "../core/output.js";
 import { openProbeCache } from "../core/probe-cache.js";
 import { redactUrlsIn } from "../core/redact.js";
-import { compareVersions, isValidVersion } from "../standards/pep440.js";
+import { compareVersions, isValidVersion } from "../pep/pep440.js";
 
 /** The uv dhtl bootstraps when none (or too old a one) is on the machine. */
 export const UV_PINNED_VERSION = "0.13.9";

@@ -3,7 +3,7 @@ import {
   readInstalledDistributions,
   sitePackagesDirs,
 } from "../../python/dist-info.js";
-import type { ValidationReport } from "../../record/validate.js";
+import type { ValidationReport } from "../../verify/validate.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
 import { withJsonErrors } from "./setup.js";
 
@@ -30,7 +30,7 @@ export const fixEnvCommand: CommandSpec = {
       const { DhtlError } = await import("../../core/errors.js");
       const { planFix } = await import("../../plan/fix-plan.js");
       const { platformKey } = await import("../../record/dhtconfig.js");
-      const { validateEnvironment } = await import("../../record/validate.js");
+      const { validateEnvironment } = await import("../../verify/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
       const { consentFrom, withSystemPackages } = await import("../../run/system-step.js");
@@ -124,7 +124,7 @@ export function formatDrift(report: ValidationReport): string {
 
 /** Describes how the environment at `envPath` differs from the record (for regenerate's mismatch error). */
 export async function describeDrift(root: string, envPath: string): Promise<string> {
-  const { validateEnvironment } = await import("../../record/validate.js");
+  const { validateEnvironment } = await import("../../verify/validate.js");
   try {
     return formatDrift(await validateEnvironment(root, { quick: false, venvPath: envPath }));
   } catch {

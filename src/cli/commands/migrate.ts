@@ -1,7 +1,7 @@
 import { DhtlError, ExitCode } from "../../core/errors.js";
+import { type Output, paint } from "../../core/output.js";
 import type { MigrationPlan, MigrationResult } from "../../migrate/index.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-import { type Output, paint } from "../output.js";
 
 /**
  * Sub-migrations reached as `dhtl migrate <word> …`, one line each. Any other first argument is the
@@ -90,7 +90,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   return {
     source: plan.source,
     detectedBecause: plan.detectedBecause,
@@ -115,7 +115,7 @@ async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
 }
 
 async function printPlan(out: Output, plan: MigrationPlan): Promise<void> {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   const c = out.color;
   const p = plan.project;
   out.line(`${paint(c, "bold", `migrate from ${plan.source}`)} (${plan.detectedBecause})`);

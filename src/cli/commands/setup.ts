@@ -1,9 +1,9 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
-import type { Plan } from "../../plan/types.js";
+import type { Output } from "../../core/output.js";
 import type { ExecuteResult } from "../../run/execute.js";
+import type { Plan } from "../../run/steps.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-import type { Output } from "../output.js";
 
 export const setupCommand: CommandSpec = {
   name: "setup",

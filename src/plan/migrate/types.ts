@@ -1,0 +1,138 @@
+/**
+ * The shapes `dhtl migrate` passes between its stages: what was read (MigrationInput), what is to be
+ * written (MigrationPlan), and what happened (MigrationResult).
+ */
+import type { ManifestFacts } from "../../facts/manifests/types.js";
+
+export const SOURCE_KINDS = ["pip", "poetry", "pipenv", "conda", "setuptools"] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** One version an old lock (poetry.lock, Pipfile.lock, pdm.lock, pinned requirements) recorded. */
+export interface OldLockedVersion {
+  /** PEP 503-normalised name. */
+  name: string;
+  version: string;
+  /** The lock or requirements file that pinned it. */
+  file: string;
+}
+
+/** Everything the planner needs, read from disk beforehand: the planner itself touches nothing. */
+export interface MigrationInput {
+  /** Root-relative paths of the files at the project root (and requirements/ folders), sorted. */
+  files: string[];
+  /** Every manifest the readers produced. */
+  manifests: ManifestFacts[];
+  /** Current pyproject.toml text, or null when there is none. */
+  pyprojectText: string | null;
+  /** Versions the project's old lock files pinned. */
+  oldLock: OldLockedVersion[];
+  /** The folder name, used as project name when no manifest names the project. */
+  directoryName: string;
+  /** Top-level folders, to check that the chosen build backend finds the package. */
+  directories: string[];
+  from?: SourceKind;
+}
+
+/** One entry of `[tool.uv.sources]`. */
+export interface UvSource {
+  git?: string;
+  rev?: string;
+  tag?: string;
+  branch?: string;
+  subdirectory?: string;
+  path?: string;
+  editable?: boolean;
+  url?: string;
+  index?: string;
+}
+
+/** One `[[tool.uv.index]]` entry. Never carries credentials. */
+export interface UvIndex {
+  name: string;
+  url: string;
+  default?: boolean;
+  explicit?: boolean;
+  format?: "flat";
+}
+
+export interface BuildDecision {
+  /** null: no [build-system], the project is an application uv does not build. */
+  backend: string | null;
+  requires: string[];
+  reason: string;
+  /** `[tool.poetry]` keys kept because poetry-core still reads them. */
+  keepPoetryKeys: string[];
+  /** Extra tables the backend needs (`tool.hatch.build.targets.wheel` packages …). */
+  extraTables: { path: string[]; values: Record<string, TomlPlain> }[];
+}
+
+export type TomlPlain = string | boolean | number | TomlPlain[] | { [key: string]: TomlPlain };
+
+/** The target project, as PEP 621 and uv say it. */
+export interface TargetProject {
+  name: string;
+  /** PEP 621 fields left to the build backend (setup.py computes them); never written statically. */
+  dynamic: string[];
+  version: string;
+  description: string | null;
+  readme: string | null;
+  license: string | null;
+  authors: { name?: string; email?: string }[];
+  keywords: string[];
+  classifiers: string[];
+  urls: Record<string, string>;
+  requiresPython: string | null;
+  dependencies: string[];
+  optionalDependencies: Record<string, string[]>;
+  scripts: Record<string, string>;
+  dependencyGroups: Record<string, string[]>;
+  /** `[tool.uv] default-groups`, when it must differ from uv's default (`dev` only). */
+  defaultGroups: string[] | null;
+  constraints: string[];
+  sources: Record<string, UvSource>;
+  indexes: UvIndex[];
+}
+
+/** A file the migration writes, with its content before (null: created) and after. */
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string;
+}
+
+export interface MigrationPlan {
+  source: SourceKind;
+  /** Why this source was chosen (the file that says so, or `--from`). */
+  detectedBecause: string;
+  project: TargetProject;
+  build: BuildDecision;
+  /** The files this migration writes (pyproject.toml, .python-version). */
+  changes: FileChange[];
+  /** Old manifests and locks the project no longer needs once migrated. */
+  oldFiles: string[];
+  oldLock: OldLockedVersion[];
+  /** Things dhtl could not migrate on its own: a person decides. */
+  review: string[];
+  /** What was done and why, one sentence each. */
+  notes: string[];
+  /** conda-only packages: not on PyPI, with what to do about each. */
+  condaOnly: { name: string; spec: string; what: string }[];
+}
+
+export interface VersionChange {
+  name: string;
+  old: string;
+  new: string | null;
+}
+
+export interface MigrationResult {
+  written: string[];
+  removed: string[];
+  /** Where the previous files were copied, root-relative, or null when nothing existed before. */
+  backupDir: string | null;
+  /** Old-lock versions that the new uv.lock changed (new null: no longer in the lock). */
+  changedVersions: VersionChange[];
+  keptVersions: number;
+  /** Old pins uv could not honour together: "transitive" ones (kept the direct ones) or "all". */
+  pinsDropped: "none" | "transitive" | "all";
+}
