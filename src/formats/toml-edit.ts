@@ -7,7 +7,9 @@
 import { parse as parseForPatch, patch, TomlFormat } from "@decimalturn/toml-patch";
 import { parse as parseStrict } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
-import type { TomlPlain } from "../plan/migrate/types.js";
+
+/** A TOML value as dhtl writes it: no dates, no nulls. */
+export type TomlPlain = string | boolean | number | TomlPlain[] | { [key: string]: TomlPlain };
 
 export type TomlDoc = Record<string, unknown>;
 

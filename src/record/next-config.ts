@@ -1,5 +1,12 @@
-import type { Plan } from "../run/steps.js";
 import type { DhtConfig } from "./dhtconfig.js";
+
+/** What the build was asked for, as far as the record cares (src/run/steps.ts's Plan is one). */
+export interface BuildRequest {
+  command: "setup" | "regenerate" | "fix-env";
+  /** Exact Python version to record (setup only; the other commands keep the recorded one). */
+  recordPython: string | null;
+  extras: string[];
+}
 
 export interface BuiltEnvironment {
   lockFile: string;
@@ -18,7 +25,7 @@ export interface BuiltEnvironment {
  */
 export function nextDhtConfig(
   existing: DhtConfig | null,
-  plan: Plan,
+  plan: BuildRequest,
   built: BuiltEnvironment,
   platform: string,
 ): DhtConfig {

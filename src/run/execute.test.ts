@@ -46,7 +46,6 @@ async function setUp(root: string, model: ProjectModel) {
     executePlan(plan, {
       out: silent,
       getUv: () => uvRunner(silent),
-      project: model,
       platform: platformKey(),
       existingConfig: null,
     }),

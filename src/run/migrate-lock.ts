@@ -11,10 +11,17 @@ import { compareText } from "../core/compare.js";
 import { isDhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import { readUvLockVersions } from "../facts/migration/old-lock.js";
+import type { OldLockedVersion } from "../facts/migration/types.js";
 import { appendBlock, patchToml } from "../formats/toml-edit.js";
 import { normalizeVersion } from "../pep/pep440.js";
-import type { OldLockedVersion, VersionChange } from "../plan/migrate/types.js";
 import { explainUvFailure, runUv } from "./uv.js";
+
+/** An old-lock version the new uv.lock changed (`new` null: no longer in the lock). */
+export interface VersionChange {
+  name: string;
+  old: string;
+  new: string | null;
+}
 
 export interface LockRequest {
   root: string;

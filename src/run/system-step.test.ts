@@ -8,6 +8,7 @@ import type { Output } from "../core/output.js";
 import { which } from "../facts/machine.js";
 import type { SystemDependency } from "../facts/types.js";
 import { planSystemPackages } from "../plan/system-packages.js";
+import { systemPackagesStepFor } from "../workflows/system-packages.js";
 import type { BuildTarget } from "./install.js";
 import type { LockStrategy } from "./steps.js";
 import {
@@ -16,7 +17,6 @@ import {
   lockedDistributions,
   performSystemPackagesStep,
   type SystemPackagesShortfall,
-  systemPackagesStepFor,
   wheelLessDistributions,
 } from "./system-step.js";
 import { uvRunner } from "./tools.js";

@@ -8,10 +8,23 @@ import { dirname, join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import { directNames, pinsWorthKeeping } from "../plan/migrate/plan.js";
-import type { MigrationPlan, MigrationResult } from "../plan/migrate/types.js";
+import type { MigrationPlan } from "../plan/migrate/types.js";
 import { FileBackup } from "../run/file-backup.js";
+import type { VersionChange } from "../run/migrate-lock.js";
 import { type LockOutcome, lockKeepingVersions } from "../run/migrate-lock.js";
 import { acquireProjectLock } from "../run/project-lock.js";
+
+export interface MigrationResult {
+  written: string[];
+  removed: string[];
+  /** Where the previous files were copied, root-relative, or null when nothing existed before. */
+  backupDir: string | null;
+  /** Old-lock versions that the new uv.lock changed (new null: no longer in the lock). */
+  changedVersions: VersionChange[];
+  keptVersions: number;
+  /** Old pins uv could not honour together: "transitive" ones (kept the direct ones) or "all". */
+  pinsDropped: "none" | "transitive" | "all";
+}
 
 export const BACKUP_ROOT = ".dhtl/migrate-backup";
 

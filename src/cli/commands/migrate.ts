@@ -1,6 +1,7 @@
 import { DhtlError, ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
-import type { MigrationPlan, MigrationResult } from "../../migrate/index.js";
+import type { MigrationPlan } from "../../plan/migrate/types.js";
+import type { MigrationResult } from "../../workflows/migrate.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
 
 /**
@@ -46,9 +47,10 @@ export const migrateCommand: CommandSpec = {
 
 async function migrateProject({ options, out }: CommandContext, path: string): Promise<number> {
   const { resolve } = await import("node:path");
-  const { applyMigration, collectMigrationInput, planMigration, SOURCE_KINDS } = await import(
-    "../../migrate/index.js"
-  );
+  const { collectMigrationInput } = await import("../../facts/migration/collect.js");
+  const { SOURCE_KINDS } = await import("../../facts/migration/types.js");
+  const { planMigration } = await import("../../plan/migrate/plan.js");
+  const { applyMigration } = await import("../../workflows/migrate.js");
   const from = options.from;
   if (from !== undefined && !(SOURCE_KINDS as readonly unknown[]).includes(from)) {
     throw new DhtlError("badInput", `--from ${String(from)}: expected one of ${SOURCE_KINDS.join(", ")}`);

@@ -5,11 +5,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readTextFileSync } from "../../core/fs.js";
-import type { MigrationInput, SourceKind } from "../../plan/migrate/types.js";
 import { readManifests } from "../manifests/registry.js";
 import { listManifestCandidates, projectReadContext } from "../project-files.js";
 import { findProjectRoot } from "../root.js";
 import { collectOldLock, TOML_LOCK_FILES } from "./old-lock.js";
+import type { MigrationInput, SourceKind } from "./types.js";
 
 export interface CollectedMigration {
   root: string;

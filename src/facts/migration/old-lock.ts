@@ -7,8 +7,8 @@ import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../../core/errors.js";
 import { normalizeName } from "../../pep/names.js";
 import { tryParseRequirement } from "../../pep/pep508.js";
-import type { OldLockedVersion } from "../../plan/migrate/types.js";
 import type { ManifestFacts } from "../manifests/types.js";
+import type { OldLockedVersion } from "./types.js";
 
 /** Lock files written in TOML with `[[package]] name/version` entries. */
 export const TOML_LOCK_FILES = ["poetry.lock", "pdm.lock"] as const;

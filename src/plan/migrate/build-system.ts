@@ -5,8 +5,11 @@
  * - setuptools projects stay on setuptools (setup.py may still do work no table can say).
  * - pip, Pipenv and conda projects had no build configuration: they stay applications uv does not build.
  */
+
+import type { SourceKind } from "../../facts/migration/types.js";
+import type { TomlPlain } from "../../formats/toml-edit.js";
 import type { Table } from "../../formats/toml-table.js";
-import type { BuildDecision, SourceKind, TomlPlain } from "./types.js";
+import type { BuildDecision } from "./types.js";
 
 const POETRY_PACKAGING_KEYS = ["packages", "include", "exclude"];
 

@@ -6,8 +6,8 @@ import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../../core/errors.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
 import type { ManifestFacts } from "../../facts/manifests/types.js";
+import type { SourceKind } from "../../facts/migration/types.js";
 import { MIGRATED_POETRY_KEYS } from "./render-pyproject.js";
-import type { SourceKind } from "./types.js";
 
 export interface Detection {
   source: SourceKind;

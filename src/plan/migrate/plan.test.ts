@@ -5,8 +5,9 @@ import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { collectMigrationInput } from "../../facts/migration/collect.js";
+import type { SourceKind } from "../../facts/migration/types.js";
 import { planMigration } from "./plan.js";
-import type { MigrationPlan, SourceKind } from "./types.js";
+import type { MigrationPlan } from "./types.js";
 
 const fixtures = resolve(import.meta.dirname, "..", "..", "..", "test", "fixtures", "migrate");
 

@@ -8,6 +8,7 @@ import { DhtlError } from "../../core/errors.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
 import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/types.js";
 import { mergeManifests } from "../../facts/merge.js";
+import type { MigrationInput, SourceKind } from "../../facts/migration/types.js";
 import { resolvePythonVersion } from "../../facts/python-version.js";
 import { type Table, tableAt } from "../../formats/toml-table.js";
 import { isValidDistributionName, normalizeName } from "../../pep/names.js";
@@ -18,14 +19,7 @@ import { condaOnlyAdvice } from "./conda-only.js";
 import { detectSource } from "./detect.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
-import type {
-  FileChange,
-  MigrationInput,
-  MigrationPlan,
-  SourceKind,
-  TargetProject,
-  UvSource,
-} from "./types.js";
+import type { FileChange, MigrationPlan, TargetProject, UvSource } from "./types.js";
 
 export function planMigration(input: MigrationInput): MigrationPlan {
   const detection = detectSource(input.files, input.manifests, input.pyprojectText, input.from);

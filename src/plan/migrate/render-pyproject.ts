@@ -7,6 +7,8 @@
  * when poetry-core stays the backend, and keys dhtl does not know are left alone and reported.
  */
 import { parse as parseStrict } from "smol-toml";
+import type { SourceKind } from "../../facts/migration/types.js";
+import type { TomlPlain } from "../../formats/toml-edit.js";
 import {
   appendBlock,
   insertBeforeToolTables,
@@ -16,7 +18,7 @@ import {
   renderValue,
   type TomlDoc,
 } from "../../formats/toml-edit.js";
-import type { BuildDecision, SourceKind, TargetProject, TomlPlain, UvSource } from "./types.js";
+import type { BuildDecision, TargetProject, UvSource } from "./types.js";
 
 /** `[tool.poetry]` keys whose content the migration carries elsewhere. */
 export const MIGRATED_POETRY_KEYS = [

@@ -1,37 +1,9 @@
 /**
- * The shapes `dhtl migrate` passes between its stages: what was read (MigrationInput), what is to be
- * written (MigrationPlan), and what happened (MigrationResult).
+ * What `dhtl migrate` is to write (MigrationPlan). What was read (MigrationInput) is
+ * src/facts/migration/types.ts; what happened (MigrationResult) is src/workflows/migrate.ts.
  */
-import type { ManifestFacts } from "../../facts/manifests/types.js";
-
-export const SOURCE_KINDS = ["pip", "poetry", "pipenv", "conda", "setuptools"] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
-
-/** One version an old lock (poetry.lock, Pipfile.lock, pdm.lock, pinned requirements) recorded. */
-export interface OldLockedVersion {
-  /** PEP 503-normalised name. */
-  name: string;
-  version: string;
-  /** The lock or requirements file that pinned it. */
-  file: string;
-}
-
-/** Everything the planner needs, read from disk beforehand: the planner itself touches nothing. */
-export interface MigrationInput {
-  /** Root-relative paths of the files at the project root (and requirements/ folders), sorted. */
-  files: string[];
-  /** Every manifest the readers produced. */
-  manifests: ManifestFacts[];
-  /** Current pyproject.toml text, or null when there is none. */
-  pyprojectText: string | null;
-  /** Versions the project's old lock files pinned. */
-  oldLock: OldLockedVersion[];
-  /** The folder name, used as project name when no manifest names the project. */
-  directoryName: string;
-  /** Top-level folders, to check that the chosen build backend finds the package. */
-  directories: string[];
-  from?: SourceKind;
-}
+import type { OldLockedVersion, SourceKind } from "../../facts/migration/types.js";
+import type { TomlPlain } from "../../formats/toml-edit.js";
 
 /** One entry of `[tool.uv.sources]`. */
 export interface UvSource {
@@ -65,8 +37,6 @@ export interface BuildDecision {
   /** Extra tables the backend needs (`tool.hatch.build.targets.wheel` packages …). */
   extraTables: { path: string[]; values: Record<string, TomlPlain> }[];
 }
-
-export type TomlPlain = string | boolean | number | TomlPlain[] | { [key: string]: TomlPlain };
 
 /** The target project, as PEP 621 and uv say it. */
 export interface TargetProject {
@@ -117,22 +87,4 @@ export interface MigrationPlan {
   notes: string[];
   /** conda-only packages: not on PyPI, with what to do about each. */
   condaOnly: { name: string; spec: string; what: string }[];
-}
-
-export interface VersionChange {
-  name: string;
-  old: string;
-  new: string | null;
-}
-
-export interface MigrationResult {
-  written: string[];
-  removed: string[];
-  /** Where the previous files were copied, root-relative, or null when nothing existed before. */
-  backupDir: string | null;
-  /** Old-lock versions that the new uv.lock changed (new null: no longer in the lock). */
-  changedVersions: VersionChange[];
-  keptVersions: number;
-  /** Old pins uv could not honour together: "transitive" ones (kept the direct ones) or "all". */
-  pinsDropped: "none" | "transitive" | "all";
 }
