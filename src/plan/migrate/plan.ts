@@ -2,7 +2,7 @@
  * The pure planner of `dhtl migrate`: from what was read (MigrationInput) to the files to write and
  * everything a person should know (MigrationPlan). No disk, no processes: tests check plans directly.
  */
-import { parse as parseToml } from "smol-toml";
+
 import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
@@ -10,6 +10,7 @@ import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/t
 import { mergeManifests } from "../../facts/merge.js";
 import type { MigrationInput, SourceKind } from "../../facts/migration/types.js";
 import { resolvePythonVersion } from "../../facts/python-version.js";
+import { parseToml } from "../../formats/toml.js";
 import { type Table, tableAt } from "../../formats/toml-table.js";
 import { isValidDistributionName, normalizeName } from "../../pep/names.js";
 import { specifierAllows } from "../../pep/pep440.js";
@@ -31,7 +32,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     });
   }
   const model = mergeManifests(selected, resolvePythonVersion(selected.flatMap((m) => m.python)));
-  const pyprojectDoc = input.pyprojectText ? (parseToml(input.pyprojectText) as Table) : {};
+  const pyprojectDoc = input.pyprojectText ? parseToml(input.pyprojectText, "pyproject.toml") : {};
   const poetry = source === "poetry" ? tableAt(pyprojectDoc, ["tool", "poetry"]) : null;
   const review: string[] = [];
   const notes: string[] = [];

@@ -7,9 +7,10 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "y
 import { diagnostic } from "../../../core/diagnostics.js";
 import { DhtlError } from "../../../core/errors.js";
 import { redactUrlsIn } from "../../../core/redact.js";
+import type { LogicalLine } from "../../../formats/requirements.js";
 import { isValidSpecifier } from "../../../pep/pep440.js";
 import { formatRequirement, Pep508Error, parseRequirement } from "../../../pep/pep508.js";
-import { type LogicalLine, readPipLines } from "../requirements/index.js";
+import { readPipLines } from "../requirements/index.js";
 import { emptyManifest, type ManifestFacts, type ManifestReader, type SourceFile } from "../types.js";
 import { condaToPypi } from "./pypi-names.js";
 

@@ -5,9 +5,8 @@
  * Spec: https://packaging.python.org/en/latest/specifications/pyproject-toml/
  */
 import { posix } from "node:path";
-import { parse, TomlError } from "smol-toml";
-import { DhtlError } from "../../../core/errors.js";
-import type { Table } from "../../../formats/toml-table.js";
+import { parseToml } from "../../../formats/toml.js";
+import { type Table, tableAt } from "../../../formats/toml-table.js";
 import {
   emptyManifest,
   type ManifestFacts,
@@ -31,7 +30,7 @@ export const pyprojectReader: ManifestReader = {
 };
 
 export function readPyproject(file: SourceFile, ctx: ReadContext): ManifestFacts {
-  const doc = parseToml(file);
+  const doc = parseToml(file.text, file.path);
   const manifest = emptyManifest("pyproject", file.path);
   const input: DialectInput = { doc, file: file.path, lines: new TomlLines(file.text), ctx, manifest };
   const dialects: string[] = [];
@@ -53,25 +52,6 @@ export function readPyproject(file: SourceFile, ctx: ReadContext): ManifestFacts
   return manifest;
 }
 
-function parseToml(file: SourceFile): Table {
-  try {
-    return parse(file.text) as Table;
-  } catch (error) {
-    if (error instanceof TomlError) {
-      // smol-toml's message repeats a code excerpt after the first line; the first line is the reason.
-      const reason =
-        error.message.split("\n")[0]?.replace(/^Invalid TOML document:\s*/, "") ?? "invalid TOML";
-      throw new DhtlError("badInput", `invalid TOML: ${reason}`, {
-        file: file.path,
-        line: error.line,
-        hint: "Fix the TOML syntax (https://toml.io) and run again.",
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
 /** Lock files speak loudest, then tool tables, then the build backend. */
 function inferPackageManager(
   doc: Table,
@@ -80,7 +60,7 @@ function inferPackageManager(
   ctx: ReadContext,
 ): PackageManager | null {
   const beside = (name: string) => ctx.exists(posix.join(posix.dirname(file), name));
-  const tool = (doc.tool ?? {}) as Table;
+  const tool = tableAt(doc, ["tool"]) ?? {};
   const backend = manifest.buildSystem?.backend ?? "";
   if (beside("uv.lock")) return "uv";
   if (beside("poetry.lock")) return "poetry";

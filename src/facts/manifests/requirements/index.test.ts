@@ -4,13 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../../core/errors.js";
 import { type TestProject, testProjects } from "../test-context.js";
-import {
-  isRequirementsFile,
-  logicalLines,
-  readRequirementsFile,
-  requirementsReader,
-  roleOf,
-} from "./index.js";
+import { isRequirementsFile, readRequirementsFile, requirementsReader, roleOf } from "./index.js";
 
 const fixtures = join(import.meta.dirname, "__fixtures__");
 const newProject = testProjects();
@@ -67,18 +61,6 @@ describe("which files the reader claims and what they feed", () => {
     expect(roleOf("requirements/test.txt")).toEqual({ kind: "group", group: "test" });
     expect(roleOf("requirements_docs.txt")).toEqual({ kind: "group", group: "docs" });
     expect(roleOf("constraints-py311.txt")).toEqual({ kind: "constraints" });
-  });
-});
-
-describe("logicalLines", () => {
-  it("joins continuations, drops comments but keeps #egg= fragments, and numbers lines from their start", () => {
-    const text =
-      "# comment\n\na==1 \\\n  --hash=sha256:ab \\\n  --hash=sha256:cd\nb  # inline\ngit+https://h/r#egg=c\n";
-    expect(logicalLines(text)).toEqual([
-      { text: "a==1   --hash=sha256:ab   --hash=sha256:cd", line: 3 },
-      { text: "b", line: 6 },
-      { text: "git+https://h/r#egg=c", line: 7 },
-    ]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { diagnostic } from "../../../core/diagnostics.js";
 import { DhtlError, isDhtlError } from "../../../core/errors.js";
 import { redactUrlsIn } from "../../../core/redact.js";
+import { type LogicalLine, logicalLines } from "../../../formats/requirements.js";
 import { normalizeName } from "../../../pep/names.js";
 import { formatRequirement, Pep508Error, parseRequirement, type Requirement } from "../../../pep/pep508.js";
 import {
@@ -35,12 +36,6 @@ const MAIN_STEMS = new Set([
 
 /** Where a requirements file's lines go. */
 export type RequirementsRole = { kind: "main" } | { kind: "group"; group: string } | { kind: "constraints" };
-
-/** One logical line: continuation lines joined, comments removed; `line` is where it starts (1-based). */
-export interface LogicalLine {
-  text: string;
-  line: number;
-}
 
 /** Where the lines being read are sent: a dependency list, the constraints, or only the lock. */
 type Target =
@@ -120,37 +115,6 @@ export function readPipLines(
   const reader = new RequirementsInterpreter(facts, ctx);
   reader.readLines(lines, file, { kind: "main" }, [file.path]);
   reader.finish();
-}
-
-/** Joins `\` continuations and drops comments and blank lines, as pip's `join_lines`/`ignore_comments`. */
-export function logicalLines(text: string): LogicalLine[] {
-  const out: LogicalLine[] = [];
-  const physical = text.split(/\r?\n/);
-  let pending: string[] = [];
-  let pendingStart = 0;
-  physical.forEach((raw, index) => {
-    const isComment = /^\s*#/.test(raw);
-    if (raw.endsWith("\\") && !isComment) {
-      if (pending.length === 0) pendingStart = index + 1;
-      pending.push(raw.slice(0, -1));
-      return;
-    }
-    const joined = pending.length ? `${pending.join("")}${isComment ? "" : raw}` : raw;
-    const start = pending.length ? pendingStart : index + 1;
-    pending = [];
-    const stripped = stripComment(joined).trim();
-    if (stripped) out.push({ text: stripped, line: start });
-  });
-  if (pending.length) {
-    const stripped = stripComment(pending.join("")).trim();
-    if (stripped) out.push({ text: stripped, line: pendingStart });
-  }
-  return out;
-}
-
-/** pip's comment rule: `#` at the start of the line or after whitespace (so `#egg=` in a URL survives). */
-function stripComment(line: string): string {
-  return line.replace(/(^|\s+)#.*$/, "");
 }
 
 /** `${VAR}` references in a line, as pip recognises them. */
