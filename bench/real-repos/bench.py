@@ -116,6 +116,10 @@ def last_error(log: Path, limit: int = 160) -> str:
     except FileNotFoundError:
         return ""
     lines = [l for l in lines if not l.startswith("[bench]") and not l.startswith("$ ") and not l.startswith("  (cwd")]
+    for line in reversed(lines):  # a missing module is the most telling cause, wherever it was printed
+        found = re.search(r"(ModuleNotFoundError: No module named '[^']+'|No module named [\w.']+)", line)
+        if found:
+            return found.group(1)
     for line in reversed(lines):
         if ERROR_LINE.search(line) and not NOISE.search(line):
             return re.sub(r"\s+", " ", line.strip())[:limit]
@@ -127,11 +131,27 @@ def last_error(log: Path, limit: int = 160) -> str:
 
 def pytest_summary(log: Path) -> str:
     text = log.read_text(errors="replace") if log.exists() else ""
-    found = re.findall(r"=+ (.*(?:passed|failed|error|no tests ran).*?) =+", text)
+    found = re.findall(r"^=* ?(\d+ (?:passed|failed|errors?|skipped|deselected)\b.*? in [\d.]+s.*?)(?: =+)?$|^=+ (no tests ran.*?) =+$", text, re.M)
     if found:
-        return found[-1]
+        return next(x for x in found[-1] if x)
     found = re.findall(r"^(Ran \d+ tests? in .*|OK.*|FAILED \(.*\))$", text, re.M)
     return " / ".join(found[-2:]) if found else ""
+
+
+def why_not(result: dict, out: Path) -> str:
+    """Exit code and the telling line of the step that failed first."""
+    code, tests = (result.get("dhtl") or {}).get("exit"), result.get("tests") or {}
+    if code != 0:
+        return f"dhtl exit {code}: {last_error(out / 'dhtl.log')}"
+    if tests.get("exit") is None:
+        return "no .venv"
+    return f"tests exit {tests['exit']}: {last_error(out / 'test.log')}"
+
+
+def uv_why_not(uv: dict, out: Path) -> str:
+    if uv.get("exit") != 0:
+        return f"uv exit {uv.get('exit')}: {last_error(out / 'uv.log')}"
+    return f"tests exit {(uv.get('tests') or {}).get('exit')}: {last_error(out / 'uv-test.log')}"
 
 
 def find_venv(root: Path, entry: dict) -> Path | None:
@@ -199,14 +219,9 @@ def bench_one(entry: dict, dhtl: Path, out: Path, timeout: int, with_uv: bool) -
         test_code, test_seconds = run_tests(entry, root, venv, env, out / "test.log", timeout)
         result["tests"] = {"exit": test_code, "seconds": round(test_seconds, 1), "summary": pytest_summary(out / "test.log")}
         (out / "git-status.log").write_text(subprocess.run(["git", "status", "--porcelain", "--ignored=no"], cwd=root, capture_output=True, text=True).stdout)
-        usable = code == 0 and test_code == 0
-        result["usable"] = usable
-        if code != 0:
-            result["why"] = f"dhtl exit {code}: {last_error(out / 'dhtl.log')}"
-        elif test_code is None:
-            result["why"] = "no .venv"
-        elif test_code != 0:
-            result["why"] = f"tests exit {test_code}: {last_error(out / 'test.log')}"
+        result["usable"] = code == 0 and test_code == 0
+        if not result["usable"]:
+            result["why"] = why_not(result, out)
         shutil.rmtree(work / "dhtl", ignore_errors=True)
 
         if with_uv:
@@ -218,11 +233,10 @@ def bench_one(entry: dict, dhtl: Path, out: Path, timeout: int, with_uv: bool) -
                 t_code, t_seconds = run_tests(entry, root, venv, uv_env(work), out / "uv-test.log", timeout)
                 result["uv"]["tests"] = {"exit": t_code, "summary": pytest_summary(out / "uv-test.log")}
                 result["uv"]["usable"] = t_code == 0
-                if t_code != 0:
-                    result["uv"]["why"] = f"tests exit {t_code}: {last_error(out / 'uv-test.log')}"
             else:
                 result["uv"]["usable"] = False
-                result["uv"]["why"] = f"uv exit {code}: {last_error(out / 'uv.log')}"
+            if not result["uv"]["usable"]:
+                result["uv"]["why"] = uv_why_not(result["uv"], out)
             if result["dhtl"]["exit"] == 0 and code == 0 and seconds > 0:
                 result["ratio"] = round(result["dhtl"]["seconds"] / seconds, 2)
     except Exception as exc:  # a bench bug or a missing mirror must not stop the other repositories
@@ -248,7 +262,16 @@ def report(entries: list[dict], results_dir: Path) -> tuple[str, dict]:
     for entry in entries:
         path = results_dir / entry["id"] / "result.json"
         if path.exists():
-            rows.append(json.loads(path.read_text()))
+            row = json.loads(path.read_text())
+            if row.get("tests"):  # logs are the truth; summaries of older runs may lack them
+                row["tests"]["summary"] = pytest_summary(results_dir / entry["id"] / "test.log")
+            if (row.get("uv") or {}).get("tests"):
+                row["uv"]["tests"]["summary"] = pytest_summary(results_dir / entry["id"] / "uv-test.log")
+            if not row.get("usable") and not row.get("benchError"):
+                row["why"] = why_not(row, results_dir / entry["id"])
+            if row.get("uv") and not row["uv"].get("usable"):
+                row["uv"]["why"] = uv_why_not(row["uv"], results_dir / entry["id"])
+            rows.append(row)
     lines = [
         "| id | category | tier | dhtl exit | dhtl s | usable | why not | uv s | uv usable | ratio | analyze type |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -292,6 +315,34 @@ def report(entries: list[dict], results_dir: Path) -> tuple[str, dict]:
     return "\n".join(lines) + "\n", {"totals": totals, "rows": rows}
 
 
+def analyze_notes(entries: list[dict], results_dir: Path) -> str:
+    """What `dhtl analyze --json` said about each repository (issue 11 hand-checks these)."""
+    lines = [
+        "| id | category | type (candidates) | packageManager | isPackage | sources | python chosen | deps / groups |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for entry in entries:
+        path = results_dir / entry["id"] / "analyze.json"
+        if not path.exists():
+            continue
+        facts = json.loads(path.read_text())
+        project, kind = facts.get("project") or {}, facts.get("type") or {}
+        candidates = ", ".join(f"{c.get('name')}:{c.get('score')}" for c in (kind.get("candidates") or [])[:3])
+        sources = ", ".join(
+            f"{s.get('file')}" + (f" ({s.get('kind')})" if s.get("kind") else "") if isinstance(s, dict) else str(s)
+            for s in project.get("sources") or []
+        )
+        chosen = (facts.get("python") or {}).get("chosen") or {}
+        python = f"{chosen.get('value')} ({chosen.get('source')})" if chosen else "-"
+        groups = ",".join(sorted((project.get("dependencyGroups") or {}).keys()))
+        lines.append(
+            f"| {entry['id']} | {entry['category']} | {kind.get('name')} ({candidates}) | {project.get('packageManager')} | "
+            f"{project.get('isPackage')} | {sources.replace('|', '/')} | {python.replace('|', '/')} | "
+            f"{len(project.get('dependencies') or [])} / {groups or '-'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("select", nargs="*", help="ids or categories to run (default: all)")
@@ -331,6 +382,7 @@ def main() -> int:
                 flush=True,
             )
 
+    (results_dir / "analyze-notes.md").write_text(analyze_notes(entries, results_dir))
     table, data = report(entries, results_dir)
     (results_dir / "table.md").write_text(table)
     (results_dir / "table.json").write_text(json.dumps(data, indent=1) + "\n")
