@@ -8,7 +8,7 @@ import { realpathSync } from "node:fs";
 import { basename } from "node:path";
 import { type HostPlatform, type WheelTarget, wheelFits } from "../python/wheel-tags.js";
 import { markerEnvironment } from "../record/marker-env.js";
-import { evaluateMarker } from "../standards/markers.js";
+import { evaluateMarker, type MarkerEnvironment } from "../standards/markers.js";
 import { normalizeName } from "../standards/names.js";
 
 interface LockedPackage {
@@ -40,7 +40,20 @@ export function distributionsServedByWheels(
     freeThreaded,
     platform,
   };
-  const markers = markerEnvironment(target);
+  return distributionsServedOn(lockText, candidates, target, markerEnvironment(target));
+}
+
+/**
+ * The names among `candidates` (normalised) that need no build on `target`, whose marker values are
+ * `markers`: every version the lock installs there has a wheel that fits. Pure: for a machine that is
+ * not this one too (a container image).
+ */
+export function distributionsServedOn(
+  lockText: string,
+  candidates: string[],
+  target: WheelTarget,
+  markers: MarkerEnvironment,
+): Set<string> {
   const wanted = new Set(candidates.map(normalizeName));
   const served = new Set<string>();
   const packages = lockedPackages(lockText, wanted);
@@ -109,7 +122,7 @@ function wheelFileName(table: string): string | null {
   }
 }
 
-function safeEvaluate(marker: string, env: ReturnType<typeof markerEnvironment>): boolean {
+function safeEvaluate(marker: string, env: MarkerEnvironment): boolean {
   try {
     return evaluateMarker(marker, env);
   } catch {

@@ -1,0 +1,46 @@
+/**
+ * The commands that install a project's lock exactly, as dhtl's own setup does (src/run/install.ts): every
+ * dependency group, the recorded extras, hashes required. Shared by the Dockerfile (dependencies in one
+ * layer, the project in the next) and the CI workflow (one step). Argv arrays; the renderers quote them.
+ */
+import type { ExportInputs } from "./types.js";
+
+export interface LockInstall {
+  /** Installs every locked dependency; needs only the lock (and pyproject.toml for uv) in place. */
+  dependencies: string[][];
+  /** Installs the project itself once its source is there; empty when there is nothing to install. */
+  project: string[][];
+  /** The files `dependencies` reads, relative to the project root. */
+  inputs: string[];
+}
+
+/**
+ * `venv` is where the environment goes; for uv projects the caller sets `UV_PROJECT_ENVIRONMENT` to it (uv
+ * takes the interpreter from `UV_PYTHON`), for a requirements lock the commands name both.
+ */
+export function lockInstall(
+  inputs: Pick<ExportInputs, "lock" | "extras" | "installProject">,
+  venv: string,
+  python: string,
+): LockInstall {
+  if (inputs.lock.kind === "uv") {
+    const sync = ["uv", "sync", "--frozen", "--all-groups", ...inputs.extras.flatMap((e) => ["--extra", e])];
+    return {
+      // Local packages (the project, workspace members, path dependencies) need their source: next layer.
+      dependencies: [[...sync, "--no-install-local"]],
+      project: [sync],
+      inputs: ["pyproject.toml", "uv.lock"],
+    };
+  }
+  const venvPython = `${venv}/bin/python`;
+  return {
+    dependencies: [
+      ["uv", "venv", "--python", python, venv],
+      ["uv", "pip", "sync", "--require-hashes", "--python", venvPython, inputs.lock.file],
+    ],
+    project: inputs.installProject
+      ? [["uv", "pip", "install", "--no-deps", "--python", venvPython, "-e", "."]]
+      : [],
+    inputs: [inputs.lock.file],
+  };
+}
