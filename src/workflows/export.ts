@@ -149,7 +149,8 @@ function recordedLock(facts: Facts, recorded: DhtConfig): ExportLock {
     });
   }
   // The path is written into Dockerfiles and workflows: plain characters only.
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/.test(file)) {
+  const segments = file.split("/");
+  if (segments.some((part) => !/^[A-Za-z0-9_.][A-Za-z0-9._-]*$/.test(part) || /^\.\.?$/.test(part))) {
     throw new DhtlError(
       "badInput",
       `lock.file ${JSON.stringify(file)} has characters dhtl will not write into a Dockerfile`,

@@ -104,6 +104,7 @@ async function printResult(
     for (const line of text.trimEnd().split("\n")) out.line(file.status === "new" ? line : diffLine(c, line));
     out.line();
   }
+  if (out.quiet) return;
   for (const note of result.notes) out.line(`${paint(c, "dim", "note")} ${note}`);
   if (state.dryRun) out.line("dry run: nothing written");
   else if (state.refused)

@@ -83,7 +83,7 @@ export function renderWorkflow(inputs: ExportInputs): ExportFile {
     "        env:",
     `          UV_PYTHON: ${PYTHON_PATH}`,
     "        run: |",
-    ...[...install.dependencies, ...install.project].map((argv) => `          ${formatCommand(argv)}`),
+    ...install.all.map((argv) => `          ${formatCommand(argv)}`),
     ...testStep(inputs),
   ];
   return { path: WORKFLOW_PATH, text: `${lines.join("\n")}\n` };

@@ -57,7 +57,7 @@ export function renderDevcontainerDockerfile(inputs: ExportInputs): ExportFile {
       ["groupadd", "--gid", String(UID), USER],
       ["useradd", "--uid", String(UID), "--gid", USER, "--create-home", "--shell", "/bin/bash", USER],
     ]),
-    `USER ${USER}`,
+    `USER ${UID}:${UID}`,
   ];
   return { path: ".devcontainer/Dockerfile", text: `${lines.join("\n")}\n` };
 }

@@ -49,10 +49,9 @@ export function renderDockerfile(inputs: ExportInputs): ExportFile {
     `FROM ${inputs.baseImage}`,
     ...run([
       ...aptInstall([...inputs.packages.runtime, ...inputs.packages.recorded]),
-      ["groupadd", "--system", "--gid", String(APP_UID), "app"],
+      ["groupadd", "--gid", String(APP_UID), "app"],
       [
         "useradd",
-        "--system",
         "--uid",
         String(APP_UID),
         "--gid",
@@ -74,7 +73,8 @@ export function renderDockerfile(inputs: ExportInputs): ExportFile {
       ["VIRTUAL_ENV", VENV],
     ]),
     `WORKDIR ${APP_DIR}`,
-    "USER app",
+    // Numeric, so the host and Kubernetes' runAsNonRoot can tell it is not root.
+    `USER ${APP_UID}:${APP_UID}`,
     `CMD ${JSON.stringify([inputs.command ?? "python"])}`,
   ];
   return { path: "Dockerfile", text: `${lines.join("\n")}\n` };

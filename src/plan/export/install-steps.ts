@@ -12,6 +12,8 @@ export interface LockInstall {
   project: string[][];
   /** The files `dependencies` reads, relative to the project root. */
   inputs: string[];
+  /** Everything in one go, once the whole checkout is there (CI). */
+  all: string[][];
 }
 
 /**
@@ -30,17 +32,16 @@ export function lockInstall(
       dependencies: [[...sync, "--no-install-local"]],
       project: [sync],
       inputs: ["pyproject.toml", "uv.lock"],
+      all: [sync],
     };
   }
   const venvPython = `${venv}/bin/python`;
-  return {
-    dependencies: [
-      ["uv", "venv", "--python", python, venv],
-      ["uv", "pip", "sync", "--require-hashes", "--python", venvPython, inputs.lock.file],
-    ],
-    project: inputs.installProject
-      ? [["uv", "pip", "install", "--no-deps", "--python", venvPython, "-e", "."]]
-      : [],
-    inputs: [inputs.lock.file],
-  };
+  const dependencies = [
+    ["uv", "venv", "--python", python, venv],
+    ["uv", "pip", "sync", "--require-hashes", "--python", venvPython, inputs.lock.file],
+  ];
+  const project = inputs.installProject
+    ? [["uv", "pip", "install", "--no-deps", "--python", venvPython, "-e", "."]]
+    : [];
+  return { dependencies, project, inputs: [inputs.lock.file], all: [...dependencies, ...project] };
 }
