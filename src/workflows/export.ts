@@ -4,7 +4,7 @@
  * Nothing is ever overwritten unless the caller says so (`--force`); every file is written, or none.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { collectFacts } from "../facts/collect.js";
 import { supportedPythonRange } from "../facts/python-version.js";
@@ -116,7 +116,8 @@ async function exportInputs(
     /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name),
   );
   return {
-    name: imageName(facts.project.name ?? basename(facts.root)),
+    // Not the folder's name: two clones in different places must export the same bytes.
+    name: imageName(facts.project.name ?? "app"),
     python,
     supportedRange: supportedPythonRange(facts.python.candidates),
     lock,

@@ -31,7 +31,7 @@ export interface ImagePackages {
 }
 
 export interface ExportInputs {
-  /** The project's name, for image and container labels (`hello-app`); the folder name when it has none. */
+  /** The project's name, for image and container labels (`hello-app`); `app` when it has none. */
   name: string;
   /** The exact CPython version recorded (`3.12.1`). */
   python: string;
