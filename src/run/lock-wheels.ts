@@ -6,10 +6,10 @@
  */
 import { realpathSync } from "node:fs";
 import { basename } from "node:path";
+import { evaluateMarker, type MarkerEnvironment } from "../pep/markers.js";
+import { normalizeName } from "../pep/names.js";
+import { markerEnvironment } from "../python/marker-env.js";
 import { type HostPlatform, type WheelTarget, wheelFits } from "../python/wheel-tags.js";
-import { markerEnvironment } from "../record/marker-env.js";
-import { evaluateMarker, type MarkerEnvironment } from "../standards/markers.js";
-import { normalizeName } from "../standards/names.js";
 
 interface LockedPackage {
   name: string;

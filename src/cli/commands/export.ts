@@ -1,7 +1,7 @@
 import { ExitCode } from "../../core/errors.js";
+import { type Output, paint } from "../../core/output.js";
 import type { ExportFileChange, ExportResult } from "../../workflows/export.js";
 import { type CommandSpec, dryRunOption, jsonOption } from "../command.js";
-import { type Output, paint } from "../output.js";
 
 declare const __DHTL_VERSION__: string | undefined;
 
@@ -59,7 +59,7 @@ export const exportCommand: CommandSpec = {
 };
 
 async function toJson(result: ExportResult, written: ExportFileChange[], dryRun: boolean) {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   return {
     target: result.target,
     root: result.root,
@@ -90,7 +90,7 @@ async function printResult(
   written: ExportFileChange[],
   state: { dryRun: boolean; refused: boolean },
 ): Promise<void> {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   const c = out.color;
   for (const file of result.files) {
     if (file.status === "unchanged") {

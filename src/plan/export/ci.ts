@@ -4,7 +4,7 @@
  * the others the same universal lock is installed exactly by uv; then the project's own test runner runs.
  * dhtl comes from PyPI through `uvx` (the wheel carries its own Node), pinned to the exporting version.
  */
-import { formatCommand } from "../../run/system-packages/index.js";
+import { formatCommand } from "../../facts/system-packages/index.js";
 import { lockInstall } from "./install-steps.js";
 import { pythonMatrix } from "./python-matrix.js";
 import { testCommand } from "./test-runner.js";

@@ -4,7 +4,7 @@
  * as its packages) and the lock exactly, dependencies in a layer of their own so a source change does not
  * reinstall them; the final stage gets the environment, the runtime packages and an unprivileged user.
  */
-import { formatCommand } from "../../run/system-packages/index.js";
+import { formatCommand } from "../../facts/system-packages/index.js";
 import { lockInstall } from "./install-steps.js";
 import type { ExportFile, ExportInputs, ImagePackages } from "./types.js";
 

@@ -7,9 +7,9 @@
 import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
 import { isValidSystemPackageName, systemDependenciesFor } from "../../facts/system-deps/index.js";
+import { markerEnvironmentFor } from "../../pep/markers.js";
 import type { HostPlatform } from "../../python/wheel-tags.js";
 import { distributionsServedOn } from "../../run/lock-wheels.js";
-import { markerEnvironmentFor } from "../../standards/markers.js";
 import type { ExportLock, ImagePackages } from "./types.js";
 
 /** glibc of the Debian releases the official Python images are built on. */

@@ -2,7 +2,7 @@
  * The CI matrix: every CPython minor the project's own range allows, among those CI runners can install,
  * with the recorded exact version in place of its minor. Deterministic: a fixed table, not today's list.
  */
-import { specifierAllows } from "../../standards/pep440.js";
+import { specifierAllows } from "../../pep/pep440.js";
 
 /** Minors actions/setup-python installs on ubuntu-24.04 runners (3.7 is not built for it). */
 export const CI_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"];
