@@ -174,7 +174,10 @@ function recordedLock(facts: Facts, recorded: DhtConfig): ExportLock {
       hint: "run `dhtl setup` to record the new lock, then export again",
     });
   }
-  return file === "uv.lock" ? { kind: "uv", file } : { kind: "requirements", file };
+  if (file !== "uv.lock") return { kind: "requirements", file };
+  // uv.lock lists the members of a workspace in its `[manifest]` table.
+  const workspace = /^\[manifest\]\r?\n(?:[^[].*\r?\n)*members = \[/m.test(readFileSync(path, "utf8"));
+  return { kind: "uv", file, ...(workspace ? { workspace } : {}) };
 }
 
 /** The exact CPython the record names, or the exact pin that made recording it unnecessary. */

@@ -40,9 +40,13 @@ export function renderDockerfile(inputs: ExportInputs): ExportFile {
       ["python", "-m", "pip", "install", "--no-cache-dir", `uv==${inputs.uvVersion}`],
     ]),
     `WORKDIR ${APP_DIR}`,
-    "# Dependencies before the source: this layer is rebuilt only when the lock changes.",
-    `COPY ${copySources(install.inputs)}`,
-    ...run(install.dependencies),
+    ...(install.dependencies.length > 0
+      ? [
+          "# Dependencies before the source: this layer is rebuilt only when the lock changes.",
+          `COPY ${copySources(install.inputs)}`,
+          ...run(install.dependencies),
+        ]
+      : ["# A uv workspace: its members' pyproject.toml files come with the source, then the lock."]),
     "COPY . .",
     ...(install.project.length > 0 ? run(install.project) : []),
     "",

@@ -27,8 +27,10 @@ export function lockInstall(
 ): LockInstall {
   if (inputs.lock.kind === "uv") {
     const sync = ["uv", "sync", "--frozen", "--all-groups", ...inputs.extras.flatMap((e) => ["--extra", e])];
+    // A workspace needs every member's pyproject.toml before uv can read its lock: no layer of its own.
+    if (inputs.lock.workspace) return { dependencies: [], project: [sync], inputs: [], all: [sync] };
     return {
-      // Local packages (the project, workspace members, path dependencies) need their source: next layer.
+      // Local packages (the project, path dependencies) need their source: they come in the next layer.
       dependencies: [[...sync, "--no-install-local"]],
       project: [sync],
       inputs: ["pyproject.toml", "uv.lock"],

@@ -7,7 +7,9 @@ export type ExportTarget = "docker" | "devcontainer" | "ci";
 export const EXPORT_TARGETS: readonly ExportTarget[] = ["docker", "devcontainer", "ci"];
 
 /** How the lock is installed: `uv sync` for uv.lock, `uv pip sync --require-hashes` for a hashed requirements lock. */
-export type ExportLock = { kind: "uv"; file: "uv.lock" } | { kind: "requirements"; file: string };
+export type ExportLock =
+  /** `workspace`: the lock names workspace members, whose pyproject.toml files uv reads even for `--frozen`. */
+  { kind: "uv"; file: "uv.lock"; workspace?: boolean } | { kind: "requirements"; file: string };
 
 /** The runner the project's tests use, as the evidence in its files tells. */
 export type TestRunner =
