@@ -110,7 +110,7 @@ describe("dhtl export (e2e)", () => {
     expect(read(uv, WORKFLOW)).toContain('- python: "3.10"');
     expect(read(req, "Dockerfile")).toContain("FROM python:3.12.1-slim-bookworm AS build");
     expect(read(req, "Dockerfile")).toContain("uv pip sync --require-hashes");
-    expect(read(req, WORKFLOW)).toContain("-m unittest discover -s tests -t .");
+    expect(read(req, WORKFLOW)).toContain("-m unittest discover -s tests\n");
     expect(read(poetry, "Dockerfile")).toContain(
       "RUN uv pip install --no-deps --python /app/.venv/bin/python -e .",
     );
@@ -197,6 +197,12 @@ describe("dhtl export (e2e)", () => {
     const missing = runCli(["export", "docker"], root);
     expect(missing.code, describeRun(missing)).toBe(2);
     expect(missing.stderr).toMatch(/no \.dhtconfig/);
+    const missingJson = runCli(["export", "docker", "--json"], root);
+    expect(missingJson.code).toBe(2);
+    expect(cliJson<{ ok: boolean; error: { code: string } }>(missingJson)).toMatchObject({
+      ok: false,
+      error: { code: "badInput" },
+    });
     const unknown = runCli(["export", "kubernetes"], root);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown export target "kubernetes"/);

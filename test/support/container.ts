@@ -13,14 +13,27 @@ import { delimiter, join } from "node:path";
  * user, the layers — runs for real.
  */
 const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "dhtl-ci", "containers");
-const STORAGE = [
-  "--root",
-  join(CACHE, "storage"),
-  "--runroot",
-  join(CACHE, "run"),
-  "--storage-driver",
-  "vfs",
-];
+let storage: string[] | null = null;
+
+/**
+ * buildah's storage options: the tests' own store in the CI cache, apart from the machine's; overlay where
+ * the kernel lets buildah mount it (a build takes seconds), else vfs (which copies every layer: minutes).
+ */
+function storageOptions(): string[] {
+  if (storage) return storage;
+  const options = (driver: string) => [
+    "--root",
+    join(CACHE, `storage-${driver}`),
+    "--runroot",
+    join(CACHE, `run-${driver}`),
+    "--storage-driver",
+    driver,
+  ];
+  const probe = run("buildah", [...options("overlay"), "from", "scratch"]);
+  if (probe.code === 0) run("buildah", [...options("overlay"), "rm", probe.output.trim().split("\n").pop()!]);
+  storage = options(probe.code === 0 ? "overlay" : "vfs");
+  return storage;
+}
 const ROOTFS_TAR = join(CACHE, "bookworm-minbase.tar");
 const MIRROR = "http://deb.debian.org/debian";
 /** What the official slim images add to a minimal Debian for CPython's extension modules and TLS. */
@@ -85,9 +98,19 @@ function checked(
   return result.output;
 }
 
+/** Runs argv inside a root file system with a clean environment (the test run's TMPDIR does not exist there). */
+function inChroot(dir: string, argv: string[]): string {
+  const env = [
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME=/root",
+    "LANG=C.UTF-8",
+  ];
+  return checked("chroot", [dir, "/usr/bin/env", "-i", ...env, ...argv], { timeoutMs: 900_000 });
+}
+
 /** buildah with the tests' own storage (kept in the CI cache, apart from the machine's). */
 export function buildah(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): RunResult {
-  return run("buildah", [...STORAGE, ...args], options);
+  return run("buildah", [...storageOptions(), ...args], options);
 }
 
 /** Debian bookworm, minimal, with the base packages: made once, kept as a tarball in the cache. */
@@ -98,11 +121,10 @@ function bookwormRootfs(): string {
   try {
     checked("debootstrap", ["--variant=minbase", "bookworm", dir, MIRROR], { timeoutMs: 900_000 });
     checked("cp", ["/etc/resolv.conf", join(dir, "etc", "resolv.conf")]);
-    checked("chroot", [
-      dir,
+    inChroot(dir, [
       "/bin/sh",
       "-c",
-      `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${BASE_PACKAGES.join(" ")} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
+      `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends ${BASE_PACKAGES.join(" ")} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
     ]);
     const staged = `${ROOTFS_TAR}.${process.pid}.tmp`;
     checked("tar", ["-C", dir, "-cf", staged, "."]);
@@ -120,12 +142,12 @@ export function pythonBaseImage(version: string): string | null {
   const python = join(homedir(), ".pyenv", "versions", version);
   if (!existsSync(join(python, "bin", "python3"))) return null;
   const tar = bookwormRootfs();
-  const container = checked("buildah", [...STORAGE, "from", "scratch"])
+  const container = checked("buildah", [...storageOptions(), "from", "scratch"])
     .trim()
     .split("\n")
     .pop()!;
   try {
-    const mount = checked("buildah", [...STORAGE, "mount", container])
+    const mount = checked("buildah", [...storageOptions(), "mount", container])
       .trim()
       .split("\n")
       .pop()!;
@@ -134,11 +156,11 @@ export function pythonBaseImage(version: string): string | null {
     const certs = "/usr/local/share/ca-certificates";
     for (const cert of existsSync(certs) ? readdirSync(certs).filter((f) => f.endsWith(".crt")) : [])
       checked("cp", [join(certs, cert), join(mount, certs)]);
-    checked("chroot", [mount, "/usr/sbin/update-ca-certificates"]);
-    checked("chroot", [mount, "/sbin/ldconfig"]);
-    checked("buildah", [...STORAGE, "umount", container]);
+    inChroot(mount, ["/usr/sbin/update-ca-certificates"]);
+    inChroot(mount, ["/sbin/ldconfig"]);
+    checked("buildah", [...storageOptions(), "umount", container]);
     checked("buildah", [
-      ...STORAGE,
+      ...storageOptions(),
       "config",
       "--env",
       "PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -150,9 +172,9 @@ export function pythonBaseImage(version: string): string | null {
       "python3",
       container,
     ]);
-    checked("buildah", [...STORAGE, "commit", "--quiet", container, image]);
+    checked("buildah", [...storageOptions(), "commit", "--quiet", container, image]);
   } finally {
-    run("buildah", [...STORAGE, "rm", container]);
+    run("buildah", [...storageOptions(), "rm", container]);
   }
   return image;
 }

@@ -1,7 +1,8 @@
 import { ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
 import type { ExportFileChange, ExportResult } from "../../workflows/export.js";
-import { type CommandSpec, dryRunOption, jsonOption } from "../command.js";
+import { type CommandContext, type CommandSpec, dryRunOption, jsonOption } from "../command.js";
+import { withJsonErrors } from "./setup.js";
 
 declare const __DHTL_VERSION__: string | undefined;
 
@@ -34,29 +35,30 @@ export const exportCommand: CommandSpec = {
     "  dhtl export docker --dry-run",
     "  dhtl export ci --force",
   ].join("\n"),
-  async run({ args, options, out }) {
-    const { DhtlError } = await import("../../core/errors.js");
-    const target = args[0] ?? "";
-    if (!TARGETS.includes(target)) {
-      throw new DhtlError("badInput", `unknown export target ${JSON.stringify(target)}`, {
-        hint: `choose one of: ${TARGETS.join(", ")}`,
-      });
-    }
-    const { applyExport, planExport } = await import("../../workflows/export.js");
-    const result = await planExport(args[1] ?? ".", {
-      target: target as "docker" | "devcontainer" | "ci",
-      dhtlVersion: typeof __DHTL_VERSION__ === "string" ? __DHTL_VERSION__ : "0.0.0-dev",
-      baseImage: typeof options.baseImage === "string" ? options.baseImage : undefined,
-    });
-    const changed = result.files.some((file) => file.status === "changed");
-    const refused = changed && !options.force && !options.dryRun;
-    const written = options.dryRun || refused ? [] : applyExport(result, Boolean(options.force));
-    if (options.json)
-      out.line(JSON.stringify(await toJson(result, written, Boolean(options.dryRun)), null, 2));
-    else await printResult(out, result, written, { dryRun: Boolean(options.dryRun), refused });
-    return refused ? ExitCode.refused : ExitCode.ok;
-  },
+  run: (ctx) => withJsonErrors(ctx, () => exportFiles(ctx)),
 };
+
+async function exportFiles({ args, options, out }: CommandContext): Promise<number> {
+  const { DhtlError } = await import("../../core/errors.js");
+  const target = args[0] ?? "";
+  if (!TARGETS.includes(target)) {
+    throw new DhtlError("badInput", `unknown export target ${JSON.stringify(target)}`, {
+      hint: `choose one of: ${TARGETS.join(", ")}`,
+    });
+  }
+  const { applyExport, planExport } = await import("../../workflows/export.js");
+  const result = await planExport(args[1] ?? ".", {
+    target: target as "docker" | "devcontainer" | "ci",
+    dhtlVersion: typeof __DHTL_VERSION__ === "string" ? __DHTL_VERSION__ : "0.0.0-dev",
+    baseImage: typeof options.baseImage === "string" ? options.baseImage : undefined,
+  });
+  const changed = result.files.some((file) => file.status === "changed");
+  const refused = changed && !options.force && !options.dryRun;
+  const written = options.dryRun || refused ? [] : applyExport(result, Boolean(options.force));
+  if (options.json) out.line(JSON.stringify(await toJson(result, written, Boolean(options.dryRun)), null, 2));
+  else await printResult(out, result, written, { dryRun: Boolean(options.dryRun), refused });
+  return refused ? ExitCode.refused : ExitCode.ok;
+}
 
 async function toJson(result: ExportResult, written: ExportFileChange[], dryRun: boolean) {
   const { unifiedDiff } = await import("../diff.js");

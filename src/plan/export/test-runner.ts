@@ -54,7 +54,7 @@ export function testCommand(
       return [venvPython, "-m", "pytest"];
     case "unittest":
       return runner.startDir
-        ? [venvPython, "-m", "unittest", "discover", "-s", runner.startDir, "-t", "."]
+        ? [venvPython, "-m", "unittest", "discover", "-s", runner.startDir]
         : [venvPython, "-m", "unittest", "discover"];
     case "none":
       return null;
