@@ -69,6 +69,8 @@ describe("checkBaseImage", () => {
     expect(() => checkBaseImage("python:3.12 AS evil")).toThrow(/not an image reference/);
     expect(() => checkBaseImage("python:3.12.1\nRUN curl x")).toThrow(/not an image reference/);
     expect(() => checkBaseImage("python:3.12.1-alpine3.20")).toThrow(/Debian-based/);
+    expect(() => checkBaseImage("registry.access.redhat.com/ubi9/python-312")).toThrow(/Debian-based/);
+    expect(checkBaseImage("research/python:3.12.1-bookworm")).toBe("research/python:3.12.1-bookworm");
   });
 });
 

@@ -50,7 +50,12 @@ export function checkBaseImage(image: string): string {
       hint: "give one like python:3.12.1-slim-bookworm or registry.example.com/team/python:3.12.1",
     });
   }
-  if (/alpine|distroless|ubi|fedora|centos|rocky|alma|arch|opensuse|wolfi/i.test(image)) {
+  // Names of other distributions as words of the reference (`python:3.12-alpine3.20`), not inside others.
+  if (
+    /(^|[/:._-])(alpine|distroless|ubi|fedora|centos|rockylinux|almalinux|archlinux|opensuse|wolfi)(?=$|[/:._\d-])/i.test(
+      image,
+    )
+  ) {
     throw new DhtlError(
       "badInput",
       `--base-image ${image}: dhtl writes apt commands, for Debian-based images only`,
