@@ -4,8 +4,9 @@
  */
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { parseIni } from "../formats/ini.js";
+import { tryParseToml } from "../formats/toml.js";
+import { tableAt } from "../formats/toml-table.js";
 import { allDeclared, requirementName } from "./collect.js";
 import { listSourceFiles } from "./imports/walk.js";
 import type { ProjectModel } from "./types.js";
@@ -56,17 +57,13 @@ export async function collectTestEvidence(root: string, project: ProjectModel): 
 function pyprojectSections(root: string): string[] {
   const text = readSmallText(join(root, "pyproject.toml"));
   if (text === null) return [];
-  try {
-    const tool = (parseToml(text) as { tool?: Record<string, unknown> }).tool ?? {};
-    const pytest = tool.pytest as Record<string, unknown> | undefined;
-    return [
-      ...(pytest && "ini_options" in pytest ? ["tool.pytest.ini_options"] : []),
-      ...("tox" in tool ? ["tool.tox"] : []),
-    ];
-  } catch {
-    // A malformed pyproject.toml is reported by the manifest readers; here it only says nothing.
-    return [];
-  }
+  // A malformed pyproject.toml is reported by the manifest readers; here it only says nothing.
+  const { doc } = tryParseToml(text);
+  if (!doc) return [];
+  return [
+    ...(tableAt(doc, ["tool", "pytest", "ini_options"]) ? ["tool.pytest.ini_options"] : []),
+    ...(tableAt(doc, ["tool", "tox"]) ? ["tool.tox"] : []),
+  ];
 }
 
 function setupCfgSections(root: string): string[] {

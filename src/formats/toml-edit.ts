@@ -1,26 +1,64 @@
 /**
- * The one door `migrate` uses to @decimalturn/toml-patch: change a TOML document while keeping every
- * comment, blank line and layout choice of what is not changed, and write new tables as text we render
- * ourselves (the library would put a new table as dotted keys at the top). Every result is re-read by a
- * strict TOML 1.0 parser before it is returned.
+ * The one door to @decimalturn/toml-patch (`migrate` and `standardize` both edit through it): change a
+ * TOML document while keeping every comment, blank line and layout choice of what is not changed, and
+ * write new tables as text we render ourselves (the library would put a new table as dotted keys at the
+ * top). Every result is re-read by a strict TOML 1.0 parser before it is returned.
  */
-import { parse as parseForPatch, patch, TomlFormat } from "@decimalturn/toml-patch";
-import { parse as parseStrict } from "smol-toml";
+import { parse as parseForPatch, patch, stringify, TomlFormat } from "@decimalturn/toml-patch";
 import { DhtlError } from "../core/errors.js";
+import { tryParseToml } from "./toml.js";
+import { isTable, type Table } from "./toml-table.js";
 
 /** A TOML value as dhtl writes it: no dates, no nulls. */
 export type TomlPlain = string | boolean | number | TomlPlain[] | { [key: string]: TomlPlain };
 
-export type TomlDoc = Record<string, unknown>;
+/** Whether a parsed value is one dhtl can write back (no dates). */
+export function isTomlPlain(value: unknown): value is TomlPlain {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return true;
+  if (Array.isArray(value)) return value.every(isTomlPlain);
+  return isTable(value) && Object.values(value).every(isTomlPlain);
+}
+
+/** Keys to set in one table, by the table's path (`["tool", "ruff"]`). */
+export interface TableEdit {
+  table: string[];
+  set: Record<string, TomlPlain>;
+}
 
 /** Applies `mutate` to the parsed document and writes the changes back into `text`. */
-export function patchToml(text: string, mutate: (doc: TomlDoc) => void, file = "pyproject.toml"): string {
-  const doc = parseForPatch(text) as TomlDoc;
+export function patchToml(text: string, mutate: (doc: Table) => void, file = "pyproject.toml"): string {
+  const doc = parsedForPatch(text);
   mutate(doc);
-  const format = TomlFormat.autoDetectFormat(text);
-  // Trailing commas in inline tables are TOML 1.1 only; TOML 1.0 readers would reject the file.
-  format.trailingComma = false;
-  return checked(patch(text, doc, format), file);
+  return checked(patch(text, doc, formatOf(text)), file);
+}
+
+/**
+ * Sets keys of tables: keys of existing tables are patched in place; a table that does not exist yet is
+ * appended as its own `[a.b]` section (extended inline when its parent is an inline table).
+ */
+export function editToml(text: string, edits: TableEdit[], file = "pyproject.toml"): string {
+  if (edits.length === 0) return text;
+  const doc = parsedForPatch(text);
+  const appended: TableEdit[] = [];
+  let patched = false;
+  for (const edit of edits) {
+    const found = lookup(doc, edit.table);
+    if (found.kind === "blocked") {
+      throw new DhtlError("badInput", `[${found.path.join(".")}] is not a table`, { file });
+    }
+    if (found.kind === "missing") appended.push(edit);
+    else {
+      Object.assign(found.table, edit.set);
+      patched = true;
+    }
+  }
+  let out = patched ? patch(text, doc, formatOf(text, { noInlineTables: true })) : text;
+  for (const edit of appended) {
+    const withSection = appendEditTable(out, edit);
+    // A parent written as an inline table (`tool = { … }`) cannot gain a `[tool.x]` section: extend it inline.
+    out = isValid(withSection) ? withSection : patchIn(out, edit);
+  }
+  return checked(out, file);
 }
 
 const HEADER = /^\s*\[/;
@@ -72,7 +110,8 @@ export function renderTable(
 
 /** A TOML value; `multiline` puts each array item on its own line, as people write dependency lists. */
 export function renderValue(value: TomlPlain, multiline = false): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  // toml-patch writes strings as TOML does (DEL and other controls escaped), not as JSON would.
+  if (typeof value === "string") return stringify({ v: value }).replace(/^v = /, "").trim();
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
@@ -87,18 +126,69 @@ export function quoteKey(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
+function parsedForPatch(text: string): Table {
+  const doc: unknown = parseForPatch(text);
+  if (!isTable(doc)) throw new DhtlError("internal", "toml-patch did not read a TOML table");
+  return doc;
+}
+
+function formatOf(text: string, options: { noInlineTables?: boolean } = {}): TomlFormat {
+  const format = TomlFormat.autoDetectFormat(text);
+  // Trailing commas in inline tables are TOML 1.1 only: tools that read TOML 1.0 would reject the file.
+  format.trailingComma = false;
+  if (options.noInlineTables) format.inlineTableStart = Number.MAX_SAFE_INTEGER;
+  return format;
+}
+
+/** A new `[a.b]` section at the end of the file (CRLF kept); arrays of more than two items one per line. */
+function appendEditTable(text: string, edit: TableEdit): string {
+  const lines = [`[${edit.table.map(quoteKey).join(".")}]`];
+  for (const [key, value] of Object.entries(edit.set))
+    lines.push(`${quoteKey(key)} = ${renderValue(value, Array.isArray(value) && value.length > 2)}`);
+  const lf = text.replace(/\r\n/g, "\n");
+  const separator = lf === "" ? "" : lf.endsWith("\n\n") ? "" : lf.endsWith("\n") ? "\n" : "\n\n";
+  const block = `${separator}${lines.join("\n")}\n`;
+  return text + (text.includes("\r\n") ? block.replace(/\n/g, "\r\n") : block);
+}
+
+function patchIn(text: string, edit: TableEdit): string {
+  const doc = parsedForPatch(text);
+  let node: Table = doc;
+  for (const key of edit.table) {
+    const next = node[key];
+    const table: Table = isTable(next) ? next : {};
+    node[key] = table;
+    node = table;
+  }
+  Object.assign(node, edit.set);
+  return patch(text, doc, formatOf(text, { noInlineTables: true }));
+}
+
+type Lookup = { kind: "table"; table: Table } | { kind: "missing" } | { kind: "blocked"; path: string[] };
+
+/** Finds the table at `path`; "blocked" when a key on the way holds a value that is not a table. */
+function lookup(doc: Table, path: string[]): Lookup {
+  let node: Table = doc;
+  for (const [index, key] of path.entries()) {
+    const next = node[key];
+    if (next === undefined) return { kind: "missing" };
+    if (!isTable(next)) return { kind: "blocked", path: path.slice(0, index + 1) };
+    node = next;
+  }
+  return { kind: "table", table: node };
+}
+
+function isValid(text: string): boolean {
+  return tryParseToml(text).doc !== undefined;
+}
+
 function checked(text: string, file: string): string {
-  try {
-    parseStrict(text);
-  } catch (error) {
-    throw new DhtlError(
-      "internal",
-      `editing produced invalid TOML: ${(error as Error).message.split("\n")[0]}`,
-      {
-        file,
-        hint: "Nothing was written. Please report this with the file attached.",
-      },
-    );
+  const { problem } = tryParseToml(text);
+  if (problem) {
+    throw new DhtlError("internal", `editing produced invalid TOML: ${problem.reason}`, {
+      file,
+      hint: "Nothing was written. Please report this with the file attached.",
+    });
   }
   return text;
 }

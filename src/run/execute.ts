@@ -217,6 +217,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         if (result.warning) ctx.out.warn(`warning: ${result.warning}`);
         return result.outcome;
       }
+      default: {
+        // A new kind of Step must be carried out here: without a case it would pass as a silent no-op.
+        const unknown: never = step;
+        throw new DhtlError("internal", `no executor for step ${JSON.stringify(unknown)}`);
+      }
     }
   };
 

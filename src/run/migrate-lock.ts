@@ -6,13 +6,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { compareText } from "../core/compare.js";
 import { isDhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
-import { readUvLockVersions } from "../facts/migration/old-lock.js";
 import type { OldLockedVersion } from "../facts/migration/types.js";
+import { parseToml } from "../formats/toml.js";
 import { appendBlock, patchToml } from "../formats/toml-edit.js";
+import { tableAt, valueAt } from "../formats/toml-table.js";
+import { readUvLock } from "../formats/uv-lock.js";
 import { normalizeVersion } from "../pep/pep440.js";
 import { explainUvFailure, runUv } from "./uv.js";
 
@@ -81,12 +82,13 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
 /** The pyproject text with `name==version` for each pin appended to `[tool.uv] constraint-dependencies`. */
 export function withTemporaryPins(pyproject: string, pins: OldLockedVersion[]): string {
   const lines = pins.map((p) => `${p.name}==${p.version}`);
-  const doc = parseToml(pyproject) as { tool?: { uv?: Record<string, unknown> } };
-  if (doc.tool?.uv === undefined) {
+  const doc = parseToml(pyproject, "pyproject.toml");
+  if (valueAt(doc, ["tool", "uv"]) === undefined) {
     return appendBlock(pyproject, `[tool.uv]\nconstraint-dependencies = ${JSON.stringify(lines)}\n`);
   }
   return patchToml(pyproject, (patched) => {
-    const uvTable = (patched.tool as Record<string, Record<string, unknown>>).uv!;
+    const uvTable = tableAt(patched, ["tool", "uv"]);
+    if (!uvTable) return;
     const existing = Array.isArray(uvTable["constraint-dependencies"])
       ? uvTable["constraint-dependencies"]
       : [];
@@ -120,4 +122,13 @@ function isNoSolution(message: string): boolean {
 
 function sameVersion(a: string, b: string): boolean {
   return (normalizeVersion(a) ?? a) === (normalizeVersion(b) ?? b);
+}
+
+/** Versions uv.lock resolved from a package index (the project itself and git/path packages left out). */
+function readUvLockVersions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pkg of readUvLock(text).packages) {
+    if (pkg.version !== null && pkg.source?.kind === "registry") out.set(pkg.normalized, pkg.version);
+  }
+  return out;
 }

@@ -19,6 +19,8 @@ import {
   missingPackages,
 } from "../facts/system-packages/index.js";
 import type { SystemDependency } from "../facts/types.js";
+import { pinnedNames } from "../formats/requirements.js";
+import { uvLockNames } from "../formats/uv-lock.js";
 import { normalizeName } from "../pep/names.js";
 import { readVenvPython } from "../python/venv-info.js";
 import { hostPlatform } from "../python/wheel-tags.js";
@@ -250,9 +252,8 @@ export function readLockText(root: string, lock: LockStrategy): string | null {
 
 export function distributionsInLock(text: string | null, lock: LockStrategy): string[] {
   if (text === null) return [];
-  const pattern =
-    lock.kind === "uv" ? /^name = "([^"]+)"$/gm : /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==/gm;
-  return [...new Set([...text.matchAll(pattern)].map((match) => normalizeName(match[1]!)))].sort();
+  if (lock.kind === "uv") return uvLockNames(text);
+  return [...new Set(pinnedNames(text))].sort();
 }
 
 /** On a terminal: one question on stderr, one line read from stdin. Null when stdin is not a terminal. */

@@ -3,12 +3,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeTempDirs, tempDir } from "../../test/support/temp-dirs.js";
 import { DhtlError } from "../core/errors.js";
-import {
-  editablePackagesInUvLock,
-  parseLockedRequirements,
-  requirementFiles,
-  selectForInterpreter,
-} from "./expected-packages.js";
+import { parseLockedRequirements } from "../formats/requirements.js";
+import { editablePackagesInUvLock, requirementFiles, selectForInterpreter } from "./expected-packages.js";
 
 afterAll(removeTempDirs);
 

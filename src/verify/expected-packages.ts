@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
+import { type LockedRequirement, parseLockedRequirements } from "../formats/requirements.js";
+import { readUvLock } from "../formats/uv-lock.js";
 import { evaluateMarker } from "../pep/markers.js";
-import { isValidDistributionName, normalizeName } from "../pep/names.js";
 import { extraArgs } from "../run/install.js";
 import { ensureUv, runUv } from "../run/uv.js";
 import type { ExpectedPackages } from "./env-cache.js";
@@ -12,58 +12,6 @@ export type { ExpectedPackages };
 
 import { markerEnvironment } from "../python/marker-env.js";
 import type { VenvPython } from "../python/venv-info.js";
-
-export interface LockedRequirement {
-  name: string;
-  version: string | null;
-  marker: string | null;
-  line: number;
-}
-
-/**
- * Reads `name==version ; marker` requirements as `uv export` and `uv pip compile --generate-hashes`
- * write them: continuation lines, `--hash` options, `# via` comments. `-e`, `-r` and index options are
- * skipped (editable installs are known from elsewhere).
- */
-export function parseLockedRequirements(text: string, file: string): LockedRequirement[] {
-  const result: LockedRequirement[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const startLine = i + 1;
-    let logical = stripComment(lines[i]!);
-    while (logical.endsWith("\\") && i + 1 < lines.length) {
-      logical = `${logical.slice(0, -1)} ${stripComment(lines[++i]!)}`;
-    }
-    logical = logical.replace(/\s--hash[=\s]\S+/g, " ").trim();
-    if (!logical || logical.startsWith("-")) continue;
-    const semicolon = logical.search(/\s*;/);
-    const requirement = (semicolon >= 0 ? logical.slice(0, semicolon) : logical).trim();
-    const marker = semicolon >= 0 ? logical.slice(logical.indexOf(";", semicolon) + 1).trim() || null : null;
-    const match = requirement.match(/^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/);
-    if (!match || !isValidDistributionName(match[1]!)) {
-      throw new DhtlError("badInput", `not a requirement: ${JSON.stringify(requirement)}`, {
-        file,
-        line: startLine,
-        hint: "a lock lists `name==version` or `name @ url` lines; regenerate it with `dhtl setup`",
-      });
-    }
-    const pin = match[3]!.match(/^(?:===?\s*([^\s,*]+)|@\s*(\S+))$/);
-    if (!pin) {
-      throw new DhtlError("badInput", `${match[1]} is not pinned to one version (${requirement})`, {
-        file,
-        line: startLine,
-        hint: "a lock pins every package with `==`; regenerate it with `dhtl setup`",
-      });
-    }
-    result.push({ name: normalizeName(match[1]!), version: pin[1] ?? null, marker, line: startLine });
-  }
-  return result;
-}
-
-function stripComment(line: string): string {
-  const hash = line.search(/(^|\s)#/);
-  return (hash >= 0 ? line.slice(0, hash) : line).trimEnd();
-}
 
 /** Keeps the requirements whose markers hold for `python` on this machine. */
 export function selectForInterpreter(requirements: LockedRequirement[], python: VenvPython, file: string) {
@@ -91,22 +39,10 @@ export function selectForInterpreter(requirements: LockedRequirement[], python: 
 
 /** Names of the packages a uv.lock installs editable (`source = { editable = "…" }`). */
 export function editablePackagesInUvLock(text: string): string[] {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new DhtlError("badInput", `uv.lock is not valid TOML: ${(error as Error).message.split("\n")[0]}`, {
-      file: "uv.lock",
-    });
-  }
-  const packages = Array.isArray(parsed.package) ? (parsed.package as Record<string, unknown>[]) : [];
-  const names: string[] = [];
-  for (const pkg of packages) {
-    const source = pkg.source as Record<string, unknown> | undefined;
-    if (typeof pkg.name === "string" && source && typeof source.editable === "string")
-      names.push(normalizeName(pkg.name));
-  }
-  return names.sort();
+  return readUvLock(text)
+    .packages.filter((pkg) => pkg.source?.kind === "editable")
+    .map((pkg) => pkg.normalized)
+    .sort();
 }
 
 /**

@@ -11,6 +11,7 @@ import { supportedPythonRange } from "../facts/python-version.js";
 import { findProjectRoot } from "../facts/root.js";
 import { collectTestEvidence } from "../facts/test-evidence.js";
 import type { Facts } from "../facts/types.js";
+import { readUvLock } from "../formats/uv-lock.js";
 import { imagePackages } from "../plan/export/image-packages.js";
 import {
   type ExportInputs,
@@ -175,8 +176,7 @@ function recordedLock(facts: Facts, recorded: DhtConfig): ExportLock {
     });
   }
   if (file !== "uv.lock") return { kind: "requirements", file };
-  // uv.lock lists the members of a workspace in its `[manifest]` table.
-  const workspace = /^\[manifest\]\r?\n(?:[^[].*\r?\n)*members = \[/m.test(readFileSync(path, "utf8"));
+  const workspace = readUvLock(readFileSync(path, "utf8")).workspaceMembers !== null;
   return { kind: "uv", file, ...(workspace ? { workspace } : {}) };
 }
 

@@ -5,15 +5,15 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
 import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
 import type { ProjectTypeName } from "../facts/types.js";
-import { tableAt } from "../formats/toml-table.js";
+import { parseToml } from "../formats/toml.js";
+import { editToml, isTomlPlain, type TableEdit } from "../formats/toml-edit.js";
+import { type Table, tableAt } from "../formats/toml-table.js";
 import { normalizeName } from "../pep/names.js";
 import { missingDevTools, requirementNameOf, wantedDevTools } from "../plan/standardize/dev-tools.js";
 import { planPreCommit } from "../plan/standardize/pre-commit.js";
-import { editToml, type TableEdit } from "../plan/standardize/toml-edit.js";
 import { planToolConfig } from "../plan/standardize/tool-config.js";
 import { FileBackup } from "../run/file-backup.js";
 
@@ -65,7 +65,7 @@ export async function planStandardize(input: StandardizeInput): Promise<Standard
     });
   }
   const pyprojectText = readTextFileSync(join(root, PYPROJECT), PYPROJECT);
-  const pyproject = parsePyproject(pyprojectText);
+  const pyproject = parseToml(pyprojectText, PYPROJECT);
   const preCommitText = existsSync(join(root, PRE_COMMIT))
     ? readTextFileSync(join(root, PRE_COMMIT), PRE_COMMIT)
     : null;
@@ -134,28 +134,17 @@ export function applyStandardize(plan: StandardizePlan): void {
   }
 }
 
-function parsePyproject(text: string): Record<string, unknown> {
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    const line = (error as { line?: number }).line;
-    throw new DhtlError("badInput", `invalid TOML: ${(error as Error).message.split("\n")[0]}`, {
-      file: PYPROJECT,
-      line,
-    });
-  }
-}
-
 /** The `dev` group (under any spelling PEP 735 treats as the same name) extended by the missing tools. */
-function devGroupEdit(pyproject: Record<string, unknown>, missing: string[]): TableEdit {
+function devGroupEdit(pyproject: Table, missing: string[]): TableEdit {
   const groups = tableAt(pyproject, ["dependency-groups"]) ?? {};
   const key = Object.keys(groups).find((name) => normalizeName(name) === "dev") ?? "dev";
-  const current = Array.isArray(groups[key]) ? (groups[key] as TableEdit["set"][string][]) : [];
+  const entries = groups[key];
+  const current = Array.isArray(entries) ? entries.filter(isTomlPlain) : [];
   return { table: ["dependency-groups"], set: { [key]: [...current, ...missing] } };
 }
 
 /** Every distribution name pyproject.toml declares, in any dialect dhtl knows. */
-function declaredIn(pyproject: Record<string, unknown>): string[] {
+function declaredIn(pyproject: Table): string[] {
   const names: (string | null)[] = [];
   const list = (value: unknown) => (Array.isArray(value) ? value.map(requirementNameOf) : []);
   const keys = (value: unknown) => Object.keys(tableAt({ v: value }, ["v"]) ?? {}).map(normalizeName);

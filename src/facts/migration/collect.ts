@@ -5,10 +5,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readTextFileSync } from "../../core/fs.js";
+import { TOML_LOCK_FILES } from "../../formats/poetry-lock.js";
 import { readManifests } from "../manifests/registry.js";
 import { listManifestCandidates, projectReadContext } from "../project-files.js";
 import { findProjectRoot } from "../root.js";
-import { collectOldLock, TOML_LOCK_FILES } from "./old-lock.js";
+import { collectOldLock } from "./old-lock.js";
 import type { MigrationInput, SourceKind } from "./types.js";
 
 export interface CollectedMigration {

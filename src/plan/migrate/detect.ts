@@ -2,11 +2,13 @@
  * Which format a project migrates from, when `--from` does not say. The most specific manifest wins:
  * a Poetry table, then Pipfile, environment.yml, setuptools metadata, and last plain requirements files.
  */
-import { parse as parseToml } from "smol-toml";
+
 import { DhtlError } from "../../core/errors.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
 import type { ManifestFacts } from "../../facts/manifests/types.js";
 import type { SourceKind } from "../../facts/migration/types.js";
+import { parseToml } from "../../formats/toml.js";
+import { tableAt } from "../../formats/toml-table.js";
 import { MIGRATED_POETRY_KEYS } from "./render-pyproject.js";
 
 export interface Detection {
@@ -22,7 +24,7 @@ export function detectSource(
 ): Detection {
   if (from) return { source: from, because: `--from ${from}` };
   const pyproject = manifests.find((m) => m.file === "pyproject.toml");
-  const dialects = (pyproject?.extra.dialects as string[] | undefined) ?? [];
+  const dialects = pyproject?.details.pyproject?.dialects ?? [];
   if (dialects.includes("poetry") && poetryHasWorkLeft(pyprojectText)) {
     return { source: "poetry", because: "pyproject.toml has [tool.poetry]" };
   }
@@ -60,7 +62,6 @@ export function detectSource(
  */
 function poetryHasWorkLeft(pyprojectText: string | null): boolean {
   if (pyprojectText === null) return false;
-  const poetry =
-    (parseToml(pyprojectText) as { tool?: { poetry?: Record<string, unknown> } }).tool?.poetry ?? {};
+  const poetry = tableAt(parseToml(pyprojectText, "pyproject.toml"), ["tool", "poetry"]) ?? {};
   return Object.keys(poetry).some((key) => MIGRATED_POETRY_KEYS.includes(key));
 }

@@ -6,9 +6,8 @@
  * `[tool.uv]` is removed (so there is one source of truth); packaging keys poetry-core still reads are kept
  * when poetry-core stays the backend, and keys dhtl does not know are left alone and reported.
  */
-import { parse as parseStrict } from "smol-toml";
 import type { SourceKind } from "../../facts/migration/types.js";
-import type { TomlPlain } from "../../formats/toml-edit.js";
+import { parseToml } from "../../formats/toml.js";
 import {
   appendBlock,
   insertBeforeToolTables,
@@ -16,8 +15,9 @@ import {
   quoteKey,
   renderTable,
   renderValue,
-  type TomlDoc,
+  type TomlPlain,
 } from "../../formats/toml-edit.js";
+import { isTable, type Table, tableAt, tableOrNull, valueAt } from "../../formats/toml-table.js";
 import type { BuildDecision, TargetProject, UvSource } from "./types.js";
 
 /** `[tool.poetry]` keys whose content the migration carries elsewhere. */
@@ -66,8 +66,8 @@ export function renderPyproject(
     ];
     return { text: blocks.join("\n"), leftPoetryKeys: [] };
   }
-  const existing = parseStrict(before) as TomlDoc;
-  const has = (path: string[]) => lookup(existing, path) !== undefined;
+  const existing = parseToml(before, "pyproject.toml");
+  const has = (path: string[]) => valueAt(existing, path) !== undefined;
   // `[tool.uv.sources]` alone makes `tool.uv` exist; only a `[tool.uv]` header can take new keys in place.
   const hasUvHeader = /^\s*\[\s*tool\.uv\s*\]/m.test(before);
   const leftPoetryKeys: string[] = [];
@@ -77,20 +77,23 @@ export function renderPyproject(
       if (build.backend === null) {
         if (source === "poetry" || source === "setuptools") delete doc["build-system"];
       } else {
-        const table = doc["build-system"] as TomlDoc;
-        table.requires = build.requires;
-        table["build-backend"] = build.backend;
+        const table = tableOrNull(doc["build-system"]);
+        if (table) {
+          table.requires = build.requires;
+          table["build-backend"] = build.backend;
+        }
       }
     }
-    if (has(["project"])) fillMissing(doc.project as TomlDoc, projectValues(project));
-    if (has(["dependency-groups"]))
-      fillMissing(doc["dependency-groups"] as TomlDoc, project.dependencyGroups);
-    const uv = lookup(doc, ["tool", "uv"]) as TomlDoc | undefined;
+    const projectTable = tableOrNull(doc.project);
+    if (projectTable) fillMissing(projectTable, projectValues(project));
+    const groups = tableOrNull(doc["dependency-groups"]);
+    if (groups) fillMissing(groups, project.dependencyGroups);
+    const uv = tableAt(doc, ["tool", "uv"]);
     if (uv && hasUvHeader) fillMissing(uv, uvSettings(project));
-    if (uv && has(["tool", "uv", "sources"]))
-      fillMissing(uv.sources as TomlDoc, sourcesTable(project.sources));
+    const sources = uv ? tableOrNull(uv.sources) : null;
+    if (sources) fillMissing(sources, sourcesTable(project.sources));
     if (uv && Array.isArray(uv.index)) {
-      const names = new Set(uv.index.map((i) => (i as TomlDoc).name));
+      const names = new Set(uv.index.map((i) => (isTable(i) ? i.name : undefined)));
       uv.index.push(...project.indexes.filter((i) => !names.has(i.name)));
     }
   });
@@ -194,9 +197,9 @@ function uvTables(
 }
 
 /** Removes migrated keys from `[tool.poetry]`; returns the keys left that dhtl does not migrate. */
-function prunePoetry(doc: TomlDoc, build: BuildDecision): string[] {
-  const tool = doc.tool as TomlDoc | undefined;
-  const poetry = tool?.poetry as TomlDoc | undefined;
+function prunePoetry(doc: Table, build: BuildDecision): string[] {
+  const tool = tableOrNull(doc.tool);
+  const poetry = tableOrNull(tool?.poetry);
   if (!tool || !poetry) return [];
   for (const key of MIGRATED_POETRY_KEYS) delete poetry[key];
   for (const key of ["packages", "include", "exclude"]) {
@@ -209,15 +212,6 @@ function prunePoetry(doc: TomlDoc, build: BuildDecision): string[] {
 }
 
 /** Sets only the keys the table does not have yet: what the user wrote wins. */
-function fillMissing(table: TomlDoc, values: Record<string, unknown>): void {
+function fillMissing(table: Table, values: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(values)) if (!(key in table)) table[key] = value;
-}
-
-function lookup(doc: TomlDoc, path: string[]): unknown {
-  let node: unknown = doc;
-  for (const key of path) {
-    if (typeof node !== "object" || node === null || Array.isArray(node)) return undefined;
-    node = (node as TomlDoc)[key];
-  }
-  return node;
 }

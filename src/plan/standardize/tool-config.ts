@@ -4,9 +4,9 @@
  * conflict and left alone; a tool configured in its own file (ruff.toml, mypy.ini, pytest.ini …) is not touched.
  */
 
+import type { TableEdit, TomlPlain } from "../../formats/toml-edit.js";
 import { tableAt } from "../../formats/toml-table.js";
 import { specifierAllows } from "../../pep/pep440.js";
-import type { TableEdit, TomlValue } from "./toml-edit.js";
 
 export interface ToolConfigInput {
   /** pyproject.toml as parsed. */
@@ -69,7 +69,7 @@ export function planToolConfig(input: ToolConfigInput): ToolConfigPlan {
 function planPytest(plan: ToolConfigPlan, input: ToolConfigInput): void {
   const path = ["tool", "pytest", "ini_options"];
   const current = tableAt(input.pyproject, path) ?? {};
-  const wanted: Record<string, TomlValue> = {};
+  const wanted: Record<string, TomlPlain> = {};
   if (input.testsDir) wanted.testpaths = [input.testsDir];
   // `--strict-markers` is added to whatever addopts already holds: merging, not replacing.
   const addopts = current.addopts;
@@ -77,7 +77,7 @@ function planPytest(plan: ToolConfigPlan, input: ToolConfigInput): void {
   else if (typeof addopts === "string" && !addopts.split(/\s+/).includes("--strict-markers")) {
     wanted.addopts = `${addopts.trim()} --strict-markers`.trim();
   } else if (Array.isArray(addopts) && !addopts.includes("--strict-markers")) {
-    wanted.addopts = [...(addopts as TomlValue[]), "--strict-markers"];
+    wanted.addopts = [...(addopts as TomlPlain[]), "--strict-markers"];
   }
   merge(plan, input.pyproject, path, wanted, new Set(["addopts"]));
 }
@@ -87,11 +87,11 @@ function merge(
   plan: ToolConfigPlan,
   pyproject: Record<string, unknown>,
   table: string[],
-  wanted: Record<string, TomlValue>,
+  wanted: Record<string, TomlPlain>,
   replaceable: Set<string> = new Set(),
 ): void {
   const current = tableAt(pyproject, table) ?? {};
-  const set: Record<string, TomlValue> = {};
+  const set: Record<string, TomlPlain> = {};
   for (const [key, value] of Object.entries(wanted)) {
     const existing = current[key];
     if (existing === undefined || replaceable.has(key)) set[key] = value;

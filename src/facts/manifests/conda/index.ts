@@ -7,10 +7,17 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "y
 import { diagnostic } from "../../../core/diagnostics.js";
 import { DhtlError } from "../../../core/errors.js";
 import { redactUrlsIn } from "../../../core/redact.js";
+import type { LogicalLine } from "../../../formats/requirements.js";
 import { isValidSpecifier } from "../../../pep/pep440.js";
 import { formatRequirement, Pep508Error, parseRequirement } from "../../../pep/pep508.js";
-import { type LogicalLine, readPipLines } from "../requirements/index.js";
-import { emptyManifest, type ManifestFacts, type ManifestReader, type SourceFile } from "../types.js";
+import { readPipLines } from "../requirements/index.js";
+import {
+  type CondaDetails,
+  emptyManifest,
+  type ManifestFacts,
+  type ManifestReader,
+  type SourceFile,
+} from "../types.js";
 import { condaToPypi } from "./pypi-names.js";
 
 export const condaReader: ManifestReader = {
@@ -30,14 +37,16 @@ export const condaReader: ManifestReader = {
       return [facts];
     }
     const name = root.get("name");
-    if (typeof name === "string") facts.extra.environmentName = name;
+    const conda: CondaDetails = {};
+    facts.details.conda = conda;
+    if (typeof name === "string") conda.environmentName = name;
     const channels = root.get("channels");
     if (isSeq(channels))
-      facts.extra.channels = channels.items.map((c) => redactChannel(String(scalarValue(c as Node))));
+      conda.channels = channels.items.map((c) => redactChannel(String(scalarValue(c as Node))));
     const variables = root.get("variables");
     // Values may be secrets: only the names are kept.
     if (isMap(variables))
-      facts.extra.variableNames = variables.items.map((pair) => String(scalarValue(pair.key as Node)));
+      conda.variableNames = variables.items.map((pair) => String(scalarValue(pair.key as Node)));
 
     const dependencies = root.get("dependencies", true);
     if (dependencies !== undefined && !isSeq(dependencies)) {
@@ -72,7 +81,7 @@ export const condaReader: ManifestReader = {
         );
       }
     }
-    if (condaEntries.length) facts.extra.condaPackages = condaEntries;
+    if (condaEntries.length) conda.condaPackages = condaEntries;
     return [facts];
   },
 };

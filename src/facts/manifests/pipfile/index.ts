@@ -2,12 +2,12 @@
  * Pipenv's `Pipfile` (TOML) and `Pipfile.lock` (JSON). Package entries become PEP 508 strings:
  * `"*"` → bare name, tables with version/extras/markers/git/path/index → the equivalent requirement.
  */
-import { parse as parseToml, TomlError } from "smol-toml";
 import { diagnostic } from "../../../core/diagnostics.js";
 import { DhtlError } from "../../../core/errors.js";
 import { lineOf } from "../../../core/fs.js";
 import { redactUrlsIn } from "../../../core/redact.js";
-import { isTable } from "../../../formats/toml-table.js";
+import { parseToml } from "../../../formats/toml.js";
+import { stringOrNull, type Table, tableOrNull, tablesIn } from "../../../formats/toml-table.js";
 import { MARKER_VARIABLES } from "../../../pep/markers.js";
 import { normalizeName } from "../../../pep/names.js";
 import { isValidVersion } from "../../../pep/pep440.js";
@@ -17,6 +17,7 @@ import {
   emptyManifest,
   type ManifestFacts,
   type ManifestReader,
+  type PipfileDetails,
   type SourceFile,
 } from "../types.js";
 
@@ -33,16 +34,14 @@ export const pipfileReader: ManifestReader = {
   },
 };
 
-type TomlTable = Record<string, unknown>;
-
 /** Reads a Pipfile; malformed TOML throws DhtlError("badInput") with the line of the parse error. */
 export function readPipfile(file: SourceFile): ManifestFacts {
   const facts = emptyManifest("pipfile", file.path);
   facts.packageManager = "pipenv";
-  const data = parsePipfileToml(file);
+  const data = parseToml(file.text, file.path, "Fix the syntax, or regenerate the Pipfile with pipenv.");
   const lines = new TomlLines(file.text);
 
-  for (const [index, source] of asTableArray(data.source).entries()) {
+  for (const [index, source] of tablesIn(data.source).entries()) {
     const url = typeof source.url === "string" ? source.url : null;
     if (!url) {
       facts.diagnostics.push(
@@ -59,7 +58,7 @@ export function readPipfile(file: SourceFile): ManifestFacts {
     });
   }
 
-  const requires = asTable(data.requires);
+  const requires = tableOrNull(data.requires);
   for (const key of ["python_version", "python_full_version"]) {
     const value = requires?.[key];
     if (typeof value === "string") {
@@ -76,7 +75,7 @@ export function readPipfile(file: SourceFile): ManifestFacts {
   const localPaths: { path: string; editable: boolean; file: string; line: number | null }[] = [];
   for (const [table, value] of Object.entries(data)) {
     if (NON_PACKAGE_TABLES.has(table)) continue;
-    const packages = asTable(value);
+    const packages = tableOrNull(value);
     if (!packages) continue;
     const deps: Dependency[] = [];
     for (const [name, spec] of Object.entries(packages)) {
@@ -85,7 +84,7 @@ export function readPipfile(file: SourceFile): ManifestFacts {
       if (entry.kind === "dependency") deps.push(entry.dependency);
       if (entry.kind === "local")
         localPaths.push({ path: entry.path, editable: entry.editable, file: file.path, line });
-      const index = asTable(spec)?.index;
+      const index = tableOrNull(spec)?.index;
       if (typeof index === "string") packageIndexes[name] = index;
     }
     if (table === "packages") facts.dependencies.push(...deps);
@@ -94,13 +93,14 @@ export function readPipfile(file: SourceFile): ManifestFacts {
       if (deps.length) facts.dependencyGroups[group] = [...(facts.dependencyGroups[group] ?? []), ...deps];
     }
   }
-  if (Object.keys(packageIndexes).length) facts.extra.packageIndexes = packageIndexes;
-  if (localPaths.length) facts.extra.localPaths = localPaths;
-  const settings = asTable(data.pipenv);
-  if (settings) facts.extra.pipenv = settings;
-  const scripts = asTable(data.scripts);
+  const details = pipfileDetails(facts);
+  if (Object.keys(packageIndexes).length) details.packageIndexes = packageIndexes;
+  if (localPaths.length) details.localPaths = localPaths;
+  const settings = tableOrNull(data.pipenv);
+  if (settings) details.pipenv = settings;
+  const scripts = tableOrNull(data.scripts);
   // Pipenv scripts are shell commands, not entry points, so they do not go to `scripts`.
-  if (scripts) facts.extra.pipenvScripts = scripts;
+  if (scripts) details.pipenvScripts = scripts;
   return facts;
 }
 
@@ -112,7 +112,7 @@ export function readPipfileLock(file: SourceFile): ManifestFacts {
   try {
     data = JSON.parse(file.text);
   } catch (error) {
-    const message = (error as Error).message;
+    const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
     throw new DhtlError("badInput", `invalid JSON: ${message}`, {
       file: file.path,
@@ -120,17 +120,17 @@ export function readPipfileLock(file: SourceFile): ManifestFacts {
       hint: "Regenerate it with `pipenv lock`.",
     });
   }
-  const root = asTable(data);
+  const root = tableOrNull(data);
   if (!root)
     throw new DhtlError("badInput", "not a Pipfile.lock: expected a JSON object", { file: file.path });
-  const meta = asTable(root._meta);
-  const hash = asTable(meta?.hash)?.sha256;
-  if (typeof hash === "string") facts.extra.pipfileHash = hash;
+  const meta = tableOrNull(root._meta);
+  const hash = tableOrNull(meta?.hash)?.sha256;
+  if (typeof hash === "string") pipfileDetails(facts).pipfileHash = hash;
   const vcs: string[] = [];
   for (const [category, entries] of Object.entries(root)) {
     if (category === "_meta") continue;
-    for (const [name, entry] of Object.entries(asTable(entries) ?? {})) {
-      const pin = asTable(entry);
+    for (const [name, entry] of Object.entries(tableOrNull(entries) ?? {})) {
+      const pin = tableOrNull(entry);
       const version = typeof pin?.version === "string" ? pin.version.replace(/^===?/, "") : null;
       if (!version) {
         if (pin && VCS_KEYS.some((key) => key in pin)) vcs.push(name);
@@ -142,7 +142,7 @@ export function readPipfileLock(file: SourceFile): ManifestFacts {
       facts.locked.push({ name, version, hashes, file: file.path });
     }
   }
-  if (vcs.length) facts.extra.lockedFromVcs = [...new Set(vcs)].sort();
+  if (vcs.length) pipfileDetails(facts).lockedFromVcs = [...new Set(vcs)].sort();
   return facts;
 }
 
@@ -161,7 +161,7 @@ function toDependency(
 ): Entry {
   const warn = (severity: "warning" | "error", message: string) =>
     facts.diagnostics.push(diagnostic(severity, file.path, `${name}: ${message}`, line));
-  const table = typeof spec === "string" ? { version: spec } : asTable(spec);
+  const table = typeof spec === "string" ? { version: spec } : tableOrNull(spec);
   if (!table) {
     warn("error", "expected a version string or a table");
     return { kind: "none" };
@@ -175,15 +175,16 @@ function toDependency(
 
   let head: string;
   const vcsKey = VCS_KEYS.find((key) => typeof table[key] === "string");
-  if (vcsKey) {
-    head = `${name}${extrasText} @ ${vcsUrl(vcsKey, table[vcsKey] as string, table)}`;
+  const vcsLocation = vcsKey ? stringOrNull(table[vcsKey]) : null;
+  if (vcsKey && vcsLocation !== null) {
+    head = `${name}${extrasText} @ ${vcsUrl(vcsKey, vcsLocation, table)}`;
   } else if (typeof table.file === "string" && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(table.file)) {
     head = `${name}${extrasText} @ ${redactUrlsIn(table.file)}`;
   } else if (typeof table.path === "string" || typeof table.file === "string") {
-    const path = (table.path ?? table.file) as string;
+    const path = stringOrNull(table.path) ?? stringOrNull(table.file) ?? "";
     if (path.replace(/\/+$/, "") !== ".") return { kind: "local", path, editable };
     // `path = "."`: the project itself, which is not a dependency of itself.
-    facts.extra.installsProject = editable ? "editable" : "regular";
+    pipfileDetails(facts).installsProject = editable ? "editable" : "regular";
     return { kind: "none" };
   } else {
     head = `${name}${extrasText}${versionOf(table.version, warn)}`;
@@ -219,7 +220,7 @@ function versionOf(version: unknown, warn: (severity: "warning" | "error", messa
 }
 
 /** `markers = "…"` plus marker-variable keys (`os_name = "== 'nt'"`), joined with `and`. */
-function markersOf(table: TomlTable): string[] {
+function markersOf(table: Table): string[] {
   const parts: string[] = [];
   for (const variable of MARKER_VARIABLES) {
     const value = table[variable];
@@ -232,7 +233,7 @@ function markersOf(table: TomlTable): string[] {
 }
 
 /** `git = "https://…"`, `ref`, `subdirectory` → `git+https://…@ref#subdirectory=…`; scp-style URLs become ssh. */
-function vcsUrl(kind: string, url: string, table: TomlTable): string {
+function vcsUrl(kind: string, url: string, table: Table): string {
   let full = url.startsWith(`${kind}+`)
     ? url
     : /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)
@@ -243,29 +244,6 @@ function vcsUrl(kind: string, url: string, table: TomlTable): string {
   if (typeof table.ref === "string") full += `@${table.ref}`;
   if (typeof table.subdirectory === "string") full += `#subdirectory=${table.subdirectory}`;
   return redactUrlsIn(full);
-}
-
-function parsePipfileToml(file: SourceFile): TomlTable {
-  try {
-    return parseToml(file.text) as TomlTable;
-  } catch (error) {
-    if (!(error instanceof TomlError)) throw error;
-    const first = error.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");
-    throw new DhtlError("badInput", `invalid TOML: ${first}`, {
-      file: file.path,
-      line: error.line,
-      hint: "Fix the syntax, or regenerate the Pipfile with pipenv.",
-      cause: error,
-    });
-  }
-}
-
-function asTable(value: unknown): TomlTable | null {
-  return isTable(value) ? value : null;
-}
-
-function asTableArray(value: unknown): TomlTable[] {
-  return Array.isArray(value) ? value.map(asTable).filter((t): t is TomlTable => t !== null) : [];
 }
 
 /** Finds the line of a key inside a `[table]` by scanning the text (the TOML parser keeps no positions). */
@@ -296,4 +274,10 @@ class TomlLines {
 function headerName(line: string): string | null {
   const match = /^\s*\[\[?\s*("?)([^\]"]+)\1\s*\]\]?\s*(#.*)?$/.exec(line);
   return match ? match[2]!.trim() : null;
+}
+
+/** The manifest's Pipfile section, created on first use. */
+function pipfileDetails(facts: ManifestFacts): PipfileDetails {
+  facts.details.pipfile ??= {};
+  return facts.details.pipfile;
 }

@@ -5,14 +5,14 @@
  * Spec: https://packaging.python.org/en/latest/specifications/pyproject-toml/
  */
 import { posix } from "node:path";
-import { parse, TomlError } from "smol-toml";
-import { DhtlError } from "../../../core/errors.js";
-import type { Table } from "../../../formats/toml-table.js";
+import { parseToml } from "../../../formats/toml.js";
+import { type Table, tableAt } from "../../../formats/toml-table.js";
 import {
   emptyManifest,
   type ManifestFacts,
   type ManifestReader,
   type PackageManager,
+  type PyprojectDetails,
   type ReadContext,
   type SourceFile,
 } from "../types.js";
@@ -31,10 +31,19 @@ export const pyprojectReader: ManifestReader = {
 };
 
 export function readPyproject(file: SourceFile, ctx: ReadContext): ManifestFacts {
-  const doc = parseToml(file);
+  const doc = parseToml(file.text, file.path);
   const manifest = emptyManifest("pyproject", file.path);
-  const input: DialectInput = { doc, file: file.path, lines: new TomlLines(file.text), ctx, manifest };
-  const dialects: string[] = [];
+  const details: PyprojectDetails = { dialects: [] };
+  manifest.details.pyproject = details;
+  const input: DialectInput = {
+    doc,
+    file: file.path,
+    lines: new TomlLines(file.text),
+    ctx,
+    manifest,
+    details,
+  };
+  const { dialects } = details;
   // Order matters: [project] first so tool tables can see what it already declares.
   if (readProjectTable(input)) dialects.push("pep621");
   if (readDependencyGroups(input)) dialects.push("dependency-groups");
@@ -47,29 +56,9 @@ export function readPyproject(file: SourceFile, ctx: ReadContext): ManifestFacts
   readBuildSystem(input);
   if (manifest.buildSystem) dialects.push("build-system");
   manifest.kind = dialects.length > 0 ? `pyproject:${dialects.join("+")}` : "pyproject";
-  manifest.extra.dialects = dialects;
   manifest.packageManager = inferPackageManager(doc, manifest, file.path, ctx);
   manifest.includedFiles = [...new Set(manifest.includedFiles)].sort();
   return manifest;
-}
-
-function parseToml(file: SourceFile): Table {
-  try {
-    return parse(file.text) as Table;
-  } catch (error) {
-    if (error instanceof TomlError) {
-      // smol-toml's message repeats a code excerpt after the first line; the first line is the reason.
-      const reason =
-        error.message.split("\n")[0]?.replace(/^Invalid TOML document:\s*/, "") ?? "invalid TOML";
-      throw new DhtlError("badInput", `invalid TOML: ${reason}`, {
-        file: file.path,
-        line: error.line,
-        hint: "Fix the TOML syntax (https://toml.io) and run again.",
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }
 
 /** Lock files speak loudest, then tool tables, then the build backend. */
@@ -80,7 +69,7 @@ function inferPackageManager(
   ctx: ReadContext,
 ): PackageManager | null {
   const beside = (name: string) => ctx.exists(posix.join(posix.dirname(file), name));
-  const tool = (doc.tool ?? {}) as Table;
+  const tool = tableAt(doc, ["tool"]) ?? {};
   const backend = manifest.buildSystem?.backend ?? "";
   if (beside("uv.lock")) return "uv";
   if (beside("poetry.lock")) return "poetry";

@@ -3,8 +3,8 @@
  * `mise.toml` `[tools] python`. Each yields at most one Python version statement (the first listed, as the
  * tools themselves use it); anything the tools would not read as a version becomes a diagnostic.
  */
-import { parse as parseToml } from "smol-toml";
 import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
+import { tryParseToml } from "../../../formats/toml.js";
 import { isTable } from "../../../formats/toml-table.js";
 import { parsePinName } from "../../python-version.js";
 import {
@@ -132,14 +132,10 @@ function readToolVersions(file: SourceFile, facts: ManifestFacts): void {
 }
 
 function readMiseToml(file: SourceFile, facts: ManifestFacts): void {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(file.text) as Record<string, unknown>;
-  } catch (error) {
+  const { doc, problem } = tryParseToml(file.text);
+  if (problem) {
     // A broken tool-version file must not stop the analysis of the project: report it and go on.
-    const line = (error as { line?: number }).line ?? null;
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    facts.diagnostics.push(diagnostic("error", file.path, `invalid TOML: ${message}`, line));
+    facts.diagnostics.push(diagnostic("error", file.path, `invalid TOML: ${problem.reason}`, problem.line));
     return;
   }
   const tools = doc.tools;

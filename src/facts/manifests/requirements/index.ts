@@ -6,6 +6,7 @@
 import { diagnostic } from "../../../core/diagnostics.js";
 import { DhtlError, isDhtlError } from "../../../core/errors.js";
 import { redactUrlsIn } from "../../../core/redact.js";
+import { type LogicalLine, logicalLines } from "../../../formats/requirements.js";
 import { normalizeName } from "../../../pep/names.js";
 import { formatRequirement, Pep508Error, parseRequirement, type Requirement } from "../../../pep/pep508.js";
 import {
@@ -14,6 +15,7 @@ import {
   type ManifestFacts,
   type ManifestReader,
   type PackageIndex,
+  type PipLinesDetails,
   type ReadContext,
   type SourceFile,
 } from "../types.js";
@@ -35,12 +37,6 @@ const MAIN_STEMS = new Set([
 
 /** Where a requirements file's lines go. */
 export type RequirementsRole = { kind: "main" } | { kind: "group"; group: string } | { kind: "constraints" };
-
-/** One logical line: continuation lines joined, comments removed; `line` is where it starts (1-based). */
-export interface LogicalLine {
-  text: string;
-  line: number;
-}
 
 /** Where the lines being read are sent: a dependency list, the constraints, or only the lock. */
 type Target =
@@ -94,13 +90,14 @@ export function readRequirementsFile(file: SourceFile, ctx: ReadContext): Manife
   facts.packageManager = "pip";
   const role = roleOf(file.path);
   let target: Target = role;
+  const pip = pipDetails(facts);
   const sourceOfTruth = compiledFrom(file.path, ctx);
   if (sourceOfTruth) {
     // pip-compile / `uv pip compile` output: the `.in` file holds the direct dependencies, this one the pins.
-    facts.extra.compiledFrom = sourceOfTruth;
+    pip.compiledFrom = sourceOfTruth;
     target = { kind: "locked" };
   }
-  facts.extra.role = role.kind === "group" ? `group:${role.group}` : role.kind;
+  pip.role = role.kind === "group" ? `group:${role.group}` : role.kind;
   const reader = new RequirementsInterpreter(facts, ctx);
   reader.readFile(file, target, []);
   reader.finish();
@@ -122,35 +119,10 @@ export function readPipLines(
   reader.finish();
 }
 
-/** Joins `\` continuations and drops comments and blank lines, as pip's `join_lines`/`ignore_comments`. */
-export function logicalLines(text: string): LogicalLine[] {
-  const out: LogicalLine[] = [];
-  const physical = text.split(/\r?\n/);
-  let pending: string[] = [];
-  let pendingStart = 0;
-  physical.forEach((raw, index) => {
-    const isComment = /^\s*#/.test(raw);
-    if (raw.endsWith("\\") && !isComment) {
-      if (pending.length === 0) pendingStart = index + 1;
-      pending.push(raw.slice(0, -1));
-      return;
-    }
-    const joined = pending.length ? `${pending.join("")}${isComment ? "" : raw}` : raw;
-    const start = pending.length ? pendingStart : index + 1;
-    pending = [];
-    const stripped = stripComment(joined).trim();
-    if (stripped) out.push({ text: stripped, line: start });
-  });
-  if (pending.length) {
-    const stripped = stripComment(pending.join("")).trim();
-    if (stripped) out.push({ text: stripped, line: pendingStart });
-  }
-  return out;
-}
-
-/** pip's comment rule: `#` at the start of the line or after whitespace (so `#egg=` in a URL survives). */
-function stripComment(line: string): string {
-  return line.replace(/(^|\s+)#.*$/, "");
+/** The manifest's pip section, created on first use. */
+function pipDetails(facts: ManifestFacts): PipLinesDetails {
+  facts.details.pip ??= {};
+  return facts.details.pip;
 }
 
 /** `${VAR}` references in a line, as pip recognises them. */
@@ -224,9 +196,9 @@ class RequirementsInterpreter {
   finish(): void {
     const facts = this.facts;
     facts.includedFiles = [...this.included].sort();
-    if (this.pipOptions.length) facts.extra.pipOptions = [...this.pipOptions];
-    if (this.localPaths.length) facts.extra.localPaths = [...this.localPaths];
-    if (this.skippedIncludes.length) facts.extra.includesMainFiles = [...this.skippedIncludes];
+    if (this.pipOptions.length) pipDetails(facts).pipOptions = [...this.pipOptions];
+    if (this.localPaths.length) pipDetails(facts).localPaths = [...this.localPaths];
+    if (this.skippedIncludes.length) pipDetails(facts).includesMainFiles = [...this.skippedIncludes];
   }
 
   private readLine(logical: LogicalLine, file: SourceFile, target: Target, stack: string[]): void {
@@ -488,7 +460,7 @@ class RequirementsInterpreter {
     const clean = path.replace(/\/+$/, "");
     if (clean === "." || clean === "") {
       // `-e .` / `.`: install the project itself, which is not a dependency of itself.
-      this.facts.extra.installsProject = editable ? "editable" : "regular";
+      pipDetails(this.facts).installsProject = editable ? "editable" : "regular";
       return;
     }
     this.localPaths.push({ path, editable, file: file.path, line });

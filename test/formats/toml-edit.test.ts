@@ -1,6 +1,6 @@
 import { parse } from "smol-toml";
 import { describe, expect, test } from "vitest";
-import { editToml } from "../../src/plan/standardize/toml-edit.js";
+import { editToml } from "../../src/formats/toml-edit.js";
 
 describe("editToml", () => {
   test("keys of an existing table are patched in place; a missing table becomes its own section", () => {
