@@ -6,11 +6,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { collectFacts } from "../facts/collect.js";
+import { collectProject } from "../facts/collect.js";
 import { supportedPythonRange } from "../facts/python-version.js";
 import { findProjectRoot } from "../facts/root.js";
+import { lockedDistributions } from "../facts/system-packages/needs.js";
 import { collectTestEvidence } from "../facts/test-evidence.js";
-import type { Facts } from "../facts/types.js";
+import type { ProjectFacts } from "../facts/types.js";
 import { readUvLock } from "../formats/uv-lock.js";
 import { imagePackages } from "../plan/export/image-packages.js";
 import {
@@ -22,11 +23,10 @@ import {
 import { checkBaseImage, officialPythonImage } from "../plan/export/python-image.js";
 import { chooseTestRunner } from "../plan/export/test-runner.js";
 import type { ExportLock } from "../plan/export/types.js";
-import { chooseLockStrategy } from "../plan/lock-strategy.js";
 import { type DhtConfig, readDhtConfig, sha256File } from "../record/dhtconfig.js";
 import { readProjectFile, writeProjectFiles } from "../run/project-files.js";
-import { lockedDistributions } from "../run/system-step.js";
 import { UV_PINNED_VERSION } from "../run/uv.js";
+import { refuseBrokenManifests } from "./project.js";
 
 export interface ExportOptions {
   target: ExportTarget;
@@ -55,15 +55,8 @@ export interface ExportResult {
 /** Renders the target's files and compares them with the project's; writes nothing. */
 export async function planExport(path: string, options: ExportOptions): Promise<ExportResult> {
   const root = findProjectRoot(resolve(path));
-  const facts = await collectFacts(root, { machine: false, user: false, imports: false });
-  const broken = facts.diagnostics.find((diagnostic) => diagnostic.severity === "error");
-  if (broken) {
-    throw new DhtlError("badInput", broken.message, {
-      file: broken.file,
-      line: broken.line ?? undefined,
-      hint: "fix the manifest (see `dhtl analyze`), then export again",
-    });
-  }
+  const facts = collectProject(root);
+  refuseBrokenManifests(facts.diagnostics);
   const recorded = readDhtConfig(facts.root);
   if (!recorded) {
     throw new DhtlError("badInput", `no .dhtconfig in ${facts.root}: nothing recorded to export`, {
@@ -100,7 +93,7 @@ export function applyExport(result: ExportResult, force: boolean): ExportFileCha
 }
 
 async function exportInputs(
-  facts: Facts,
+  facts: ProjectFacts,
   recorded: DhtConfig,
   options: ExportOptions,
 ): Promise<ExportInputs> {
@@ -111,7 +104,6 @@ async function exportInputs(
   const debian = options.baseImage
     ? (/bookworm|bullseye/.exec(options.baseImage)?.[0] ?? null)
     : official.debian;
-  const strategy = chooseLockStrategy(facts.project, { uvLock: lock.kind === "uv", lockedFile: lock.file });
   const evidence = await collectTestEvidence(facts.root, facts.project);
   const scripts = Object.keys(facts.project.scripts).filter((name) =>
     /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name),
@@ -128,7 +120,7 @@ async function exportInputs(
     packages: imagePackages({
       lock,
       lockText: readFileSync(join(facts.root, lock.file), "utf8"),
-      lockedDistributions: lockedDistributions(facts.root, strategy),
+      lockedDistributions: lockedDistributions(facts.root, lock),
       python,
       debian,
       recorded: recorded.systemPackages?.apt ?? [],
@@ -142,7 +134,7 @@ async function exportInputs(
 }
 
 /** The recorded lock, present and unchanged since `.dhtconfig` was written (else the files would lie). */
-function recordedLock(facts: Facts, recorded: DhtConfig): ExportLock {
+function recordedLock(facts: ProjectFacts, recorded: DhtConfig): ExportLock {
   const file = recorded.lock?.file;
   if (!file || !recorded.lock) {
     throw new DhtlError("badInput", ".dhtconfig records no lock file", {
@@ -181,7 +173,7 @@ function recordedLock(facts: Facts, recorded: DhtConfig): ExportLock {
 }
 
 /** The exact CPython the record names, or the exact pin that made recording it unnecessary. */
-function recordedPython(facts: Facts, recorded: DhtConfig): string {
+function recordedPython(facts: ProjectFacts, recorded: DhtConfig): string {
   if (recorded.python) {
     if (recorded.python.implementation !== "cpython") {
       throw new DhtlError(

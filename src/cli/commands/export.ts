@@ -2,7 +2,7 @@ import { ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
 import type { ExportFileChange, ExportResult } from "../../workflows/export.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption } from "../command.js";
-import { withJsonErrors } from "./setup.js";
+import { withJsonErrors } from "../json-errors.js";
 
 declare const __DHTL_VERSION__: string | undefined;
 

@@ -6,10 +6,10 @@
  */
 import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
+import { distributionsServedOn } from "../../facts/lock-wheels.js";
 import { isValidSystemPackageName, systemDependenciesFor } from "../../facts/system-deps/index.js";
 import { markerEnvironmentFor } from "../../pep/markers.js";
 import type { HostPlatform } from "../../python/wheel-tags.js";
-import { distributionsServedOn } from "../../run/lock-wheels.js";
 import type { ExportLock, ImagePackages } from "./types.js";
 
 /** glibc of the Debian releases the official Python images are built on. */

@@ -5,7 +5,7 @@
  */
 import { diagnostic } from "../../../core/diagnostics.js";
 import { DhtlError } from "../../../core/errors.js";
-import { isTable, type Table } from "../../../formats/toml-table.js";
+import { isTable } from "../../../formats/toml-table.js";
 import { normalizeName } from "../../../pep/names.js";
 import type { Dependency } from "../types.js";
 import {

@@ -212,7 +212,7 @@ class Extractor {
       const kw = this.kwargs.get(key);
       if (!kw) continue;
       const json = toJson(kw.value);
-      if (json !== undefined) (manifest.details.setuptools ??= {})[field] = json;
+      if (json !== undefined) setLayout(manifest, field, json);
       else if (
         !(
           key === "packages" &&
@@ -221,7 +221,7 @@ class Extractor {
         )
       ) {
         this.review(key, kw);
-      } else (manifest.details.setuptools ??= {})[field] = "find_packages()";
+      } else setLayout(manifest, field, "find_packages()");
     }
     if (this.kwargs.has("dependency_links")) {
       manifest.diagnostics.push(
@@ -423,4 +423,8 @@ function dedupe<T extends { file: string; line: number | null; message: string }
     seen.add(key);
     return true;
   });
+}
+
+function setLayout(manifest: ManifestFacts, field: keyof SetuptoolsDetails, value: unknown): void {
+  manifest.details.setuptools = { ...manifest.details.setuptools, [field]: value };
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HostPlatform, hostPlatform } from "../python/wheel-tags.js";
 import { distributionsServedByWheels } from "./lock-wheels.js";
-import { withoutWheelServedBuilds } from "./system-step.js";
+import { withoutWheelServedBuilds } from "./system-packages/needs.js";
 
 const linux: HostPlatform = {
   os: "linux",
