@@ -7,7 +7,7 @@
 import { realpathSync } from "node:fs";
 import { basename } from "node:path";
 import { readUvLock } from "../formats/uv-lock.js";
-import { evaluateMarker } from "../pep/markers.js";
+import { evaluateMarker, type MarkerEnvironment } from "../pep/markers.js";
 import { normalizeName } from "../pep/names.js";
 import { markerEnvironment } from "../python/marker-env.js";
 import { type HostPlatform, type WheelTarget, wheelFits } from "../python/wheel-tags.js";
@@ -34,7 +34,20 @@ export function distributionsServedByWheels(
     freeThreaded,
     platform,
   };
-  const markers = markerEnvironment(target);
+  return distributionsServedOn(lockText, candidates, target, markerEnvironment(target));
+}
+
+/**
+ * The names among `candidates` (normalised) that need no build on `target`, whose marker values are
+ * `markers`: every version the lock installs there has a wheel that fits. Pure: for a machine that is
+ * not this one too (a container image).
+ */
+export function distributionsServedOn(
+  lockText: string,
+  candidates: string[],
+  target: WheelTarget,
+  markers: MarkerEnvironment,
+): Set<string> {
   const wanted = new Set(candidates.map(normalizeName));
   const served = new Set<string>();
   const packages = readUvLock(lockText).packages.filter((pkg) => wanted.has(pkg.normalized));
@@ -51,7 +64,7 @@ export function distributionsServedByWheels(
   return served;
 }
 
-function safeEvaluate(marker: string, env: ReturnType<typeof markerEnvironment>): boolean {
+function safeEvaluate(marker: string, env: MarkerEnvironment): boolean {
   try {
     return evaluateMarker(marker, env);
   } catch {

@@ -1,6 +1,7 @@
 import type { CommandSpec } from "../command.js";
 import { analyzeCommand } from "./analyze.js";
 import { cloneCommand } from "./clone.js";
+import { exportCommand } from "./export.js";
 import { fixEnvCommand } from "./fix-env.js";
 import { forkCommand } from "./fork.js";
 import { hookCommand } from "./hook.js";
@@ -24,4 +25,5 @@ export const commands: CommandSpec[] = [
   standardizeCommand,
   migrateCommand,
   migrateTestsCommand,
+  exportCommand,
 ];
