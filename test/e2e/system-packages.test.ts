@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { which } from "../../src/facts/machine.js";
+import { withMachinePackages } from "../support/machine-lock.js";
 import { cliPath, describeRun, runCli } from "../support/run-cli.js";
 import { copyFixtureDir, removeTempDirs, tempDir } from "../support/temp-dirs.js";
 import { treeHash } from "../support/tree-hash.js";
@@ -28,17 +29,18 @@ describe("system packages (e2e)", () => {
   it.skipIf(!onDebian || !asRoot)(
     "psycopg2 from source: refused without --yes (nothing changed), built with --yes after apt installs libpq-dev [needs root on Debian]",
     { timeout: 900_000 },
-    () => {
-      const hadIt = isInstalled("libpq-dev");
-      if (hadIt) expect(apt("remove", "libpq-dev").status).toBe(0);
-      expect(isInstalled("libpq-dev")).toBe(false);
-      try {
-        psycopg2Scenario();
-      } finally {
-        // Whatever happened, the machine keeps what it had.
-        if (hadIt && !isInstalled("libpq-dev")) apt("install", "libpq-dev");
-      }
-    },
+    () =>
+      withMachinePackages(() => {
+        const hadIt = isInstalled("libpq-dev");
+        if (hadIt) expect(apt("remove", "libpq-dev").status).toBe(0);
+        expect(isInstalled("libpq-dev")).toBe(false);
+        try {
+          psycopg2Scenario();
+        } finally {
+          // Whatever happened, the machine keeps what it had.
+          if (hadIt && !isInstalled("libpq-dev")) apt("install", "libpq-dev");
+        }
+      }),
   );
 
   it.skipIf(!onDebian || which("script") === null)(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { withMachinePackages } from "../../../test/support/machine-lock.js";
 import { DhtlError } from "../../core/errors.js";
 import { run } from "../../core/exec.js";
 import { installPackages } from "../../run/system-packages.js";
@@ -102,20 +103,21 @@ describe.skipIf(!onDebian)("on this Debian machine", () => {
   // A real install of Debian's tiny `hello` package (root only; removed first so the install really runs).
   it.skipIf(!isRoot())(
     "installs a missing package with consent",
-    async () => {
-      await run("dpkg", ["-r", "hello"], { timeoutMs: 120_000 });
-      expect(await missingPackages("apt", ["hello"])).toEqual(["hello"]);
-      const ran: string[] = [];
-      const result = await installPackages("apt", ["hello", "dpkg"], {
-        consent: true,
-        onCommand: (argv) => ran.push(formatCommand(argv)),
-      });
-      expect(result.installed).toEqual(["hello"]);
-      expect(ran).toHaveLength(2);
-      expect(await missingPackages("apt", ["hello"])).toEqual([]);
-      const hello = await run("hello", []);
-      expect(hello.stdout.trim()).toBe("Hello, world!");
-    },
+    () =>
+      withMachinePackages(async () => {
+        await run("dpkg", ["-r", "hello"], { timeoutMs: 120_000 });
+        expect(await missingPackages("apt", ["hello"])).toEqual(["hello"]);
+        const ran: string[] = [];
+        const result = await installPackages("apt", ["hello", "dpkg"], {
+          consent: true,
+          onCommand: (argv) => ran.push(formatCommand(argv)),
+        });
+        expect(result.installed).toEqual(["hello"]);
+        expect(ran).toHaveLength(2);
+        expect(await missingPackages("apt", ["hello"])).toEqual([]);
+        const hello = await run("hello", []);
+        expect(hello.stdout.trim()).toBe("Hello, world!");
+      }),
     300_000,
   );
 });
