@@ -3,10 +3,10 @@
  * back), writes each file atomically, locks with uv keeping the old versions, and removes the old files
  * only when asked. Any failure puts every touched file back as it was.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
+import { copyProjectFile, removeProjectPath, writeProjectFile } from "../core/safe-path.js";
 import { FileBackup } from "../run/file-backup.js";
 import { acquireProjectLock } from "../run/project-lock.js";
 import { type LockOutcome, lockKeepingVersions } from "./lock.js";
@@ -37,7 +37,6 @@ export async function applyMigration(
       });
     }
   }
-  mkdirSync(join(root, ".dhtl"), { recursive: true });
   const projectLock = await acquireProjectLock(root);
   try {
     return await applyLocked(root, plan, options);
@@ -59,7 +58,7 @@ async function applyLocked(
   for (const path of touched) undo.remember(path);
   try {
     for (const change of plan.changes) {
-      if (change.path !== "pyproject.toml") writeFileAtomic(join(root, change.path), change.after);
+      if (change.path !== "pyproject.toml") writeProjectFile(root, change.path, change.after);
     }
     const pyproject =
       plan.changes.find((c) => c.path === "pyproject.toml")?.after ??
@@ -77,9 +76,11 @@ async function applyLocked(
         env: options.env,
       });
     } else {
-      writeFileAtomic(join(root, "pyproject.toml"), pyproject);
+      writeProjectFile(root, "pyproject.toml", pyproject);
     }
-    for (const file of removed) rmSync(join(root, file), { force: true });
+    for (const file of removed) removeProjectPath(root, file);
+    // Done: the journal must not outlive the run, or the next setup would "restore" the old files.
+    undo.commit();
     return {
       written: [...plan.changes.map((c) => c.path), ...(options.uv ? ["uv.lock"] : [])],
       removed,
@@ -105,10 +106,6 @@ function copyToBackup(root: string, paths: string[]): string | null {
         .filter((n) => Number.isInteger(n))
     : [];
   const relDir = `${BACKUP_ROOT}/${taken.length ? Math.max(...taken) + 1 : 1}`;
-  for (const path of existing) {
-    const target = join(root, relDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(join(root, path), target);
-  }
+  for (const path of existing) copyProjectFile(root, path, `${relDir}/${path}`);
   return relDir;
 }

@@ -4,6 +4,7 @@ import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
 import { extraArgs } from "../run/install.js";
 import { ensureUv, runUv } from "../run/uv.js";
+import { isolatedUvEnvironment } from "../run/uv-environment.js";
 import { evaluateMarker } from "../standards/markers.js";
 import { isValidDistributionName, normalizeName } from "../standards/names.js";
 import type { ExpectedPackages } from "./env-cache.js";
@@ -159,7 +160,7 @@ async function expectedFromMainLock(
         "--no-header",
         "--no-annotate",
       ],
-      { cwd: join(lockPath, ".."), env: { ...process.env, NO_COLOR: "1" } },
+      { cwd: join(lockPath, ".."), env: isolatedUvEnvironment({ NO_COLOR: "1" }) },
     );
     const requirements = parseLockedRequirements(exported.stdout, `${lockFile} (uv export)`);
     const editable = editablePackagesInUvLock(readFileSync(lockPath, "utf8"));

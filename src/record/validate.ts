@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
+import { resolvedInsideProject } from "../core/safe-path.js";
 import { readDistInfo } from "../python/dist-info.js";
 import { RUNTIME_LOCK_FILES } from "../run/languages/runtimes.js";
 import { normalizeName } from "../standards/names.js";
@@ -65,7 +66,9 @@ export async function validateEnvironment(root: string, options: ValidateOptions
       hint: "run `dhtl regenerate` to rebuild it from .dhtconfig and the lock (or `dhtl setup`)",
     });
   }
-  const config = await loadDhtConfig(configPath, venv);
+  // Caches and the stamp live in the environment only when it is inside the project (never via a link out).
+  const cacheVenv = resolvedInsideProject(root, venv);
+  const config = await loadDhtConfig(configPath, cacheVenv);
   const python = readVenvPython(venv);
   const expectedPython = expectedPythonVersion(root, config);
   const actualPython = describePython(python);
@@ -88,13 +91,13 @@ export async function validateEnvironment(root: string, options: ValidateOptions
   const clean =
     !drift.extra.length && !drift.missing.length && !drift.changed.length && !drift.modifiedFiles.length;
   const ok = pythonOk && checksumOk && clean;
-  if (options.quick && options.stamp) {
-    if (!ok) clearQuickStamp(venv);
+  if (options.quick && options.stamp && cacheVenv) {
+    if (!ok) clearQuickStamp(cacheVenv);
     else {
       const lockFile = config.lock?.file ?? "uv.lock";
       writeQuickStamp({
         root,
-        venv,
+        venv: cacheVenv,
         lockFiles: [lockFile, ...RUNTIME_LOCK_FILES].map((file) => join(root, file)),
         sitePackages: uniqueSitePackages(venv),
         startedAtMs,
@@ -110,7 +113,7 @@ export async function validateEnvironment(root: string, options: ValidateOptions
 }
 
 /** `.dhtconfig`, parsed once per edit: the parse result is cached in the environment (see env-cache.ts). */
-async function loadDhtConfig(configPath: string, venv: string): Promise<DhtConfig> {
+async function loadDhtConfig(configPath: string, venv: string | null): Promise<DhtConfig> {
   const text = readFileSync(configPath);
   const digest = sha256Of(text);
   const cached = cachedDhtConfig(venv, digest);
@@ -186,11 +189,12 @@ export async function expectedPackagesFor(
   // The extras change what the lock installs: part of the key (`extras=test,docs`), absent when none.
   if (extras.length > 0) digests.push(`extras=${extras.join(",")}`);
   const key = expectedCacheKey(digests.join(" "), python);
-  const cached = cachedExpectedPackages(venv, key);
+  const cacheVenv = resolvedInsideProject(root, venv);
+  const cached = cachedExpectedPackages(cacheVenv, key);
   if (cached) return cached;
   const { computeExpectedPackages } = await import("./expected-packages.js");
   const computed = await computeExpectedPackages(root, lockFile, python, runtimeLocks, extras);
-  cacheExpectedPackages(venv, key, computed);
+  cacheExpectedPackages(cacheVenv, key, computed);
   return computed;
 }
 

@@ -1,8 +1,7 @@
-import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
+import { lexists, removeProjectPath, writeProjectFile as writeInsideProject } from "../core/safe-path.js";
 import type { ProjectModel } from "../facts/types.js";
 import { writeActivationHooks } from "../hooks/activation.js";
 import { nextDhtConfig } from "../plan/next-config.js";
@@ -12,6 +11,7 @@ import type { Plan, Step } from "../plan/types.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
+import { createMarkedEnvironmentDir } from "./env-mark.js";
 import { FileBackup } from "./file-backup.js";
 import {
   type BuildTarget,
@@ -126,6 +126,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           throw new DhtlError("internal", "plan creates the environment before choosing Python");
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
+        createMarkedEnvironmentDir(plan.root, envPath);
         await createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath);
         return undefined;
       case "copyCurrentEnv": {
@@ -134,7 +135,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           throw new DhtlError("internal", ".venv is not an environment dhtl built");
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
-        copyEnvironment(current.path, envPath);
+        copyEnvironment(plan.root, current.path, envPath);
         return undefined;
       }
       case "writeRequirementsIn":
@@ -176,14 +177,17 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         shortfall = result.shortfall;
         return result.outcome;
       }
-      case "swapVenv":
+      case "swapVenv": {
         // Written into the new environment before the swap, so the swap stays one atomic rename.
         writeActivationHooks(plan.root, target().envPath);
         // The commit point: from here the new environment and the rewritten files belong together.
-        swapInEnvironment(plan.root, target().envPath);
+        const { movedAside } = swapInEnvironment(plan.root, target().envPath);
         swapped = true;
         backup.commit();
-        return undefined;
+        if (!movedAside) return undefined;
+        ctx.out.warn(`note: the .venv dhtl did not build was moved to ${movedAside} (kept, not deleted)`);
+        return `previous .venv kept as ${movedAside}`;
+      }
       case "writeDhtConfig":
         configWritten = recordConfig();
         return configWritten ? "written" : "unchanged";
@@ -267,7 +271,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       done(outcome);
     }
   } catch (error) {
-    if (envPath && !swapped) discardEnvironment(envPath);
+    if (envPath && !swapped) discardEnvironment(plan.root, envPath);
     if (!swapped) backup.restore();
     throw explainWithShortfall(error, shortfall);
   }
@@ -319,10 +323,9 @@ function currentEnvironmentPath(root: string): string {
 /** Writes a dhtl-owned project file (removing it when the content is empty), remembering the old one. */
 function writeProjectFile(backup: FileBackup, root: string, relPath: string, content: string): void {
   backup.remember(relPath);
-  const path = join(root, relPath);
   if (content === "") {
-    if (existsSync(path)) rmSync(path);
+    if (lexists(join(root, relPath))) removeProjectPath(root, relPath);
     return;
   }
-  writeFileAtomic(path, content);
+  writeInsideProject(root, relPath, content);
 }

@@ -1,8 +1,13 @@
-import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { DhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
+import {
+  checkedProjectPath,
+  copyProjectFile,
+  removeProjectPath,
+  writeProjectFile,
+} from "../core/safe-path.js";
 import { isValidDistributionName } from "../standards/names.js";
+import { isolatedUvEnvironment } from "./uv-environment.js";
 import { environmentPython } from "./venv.js";
 
 /** Runs uv with an argv array; throws a DhtlError (toolFailed, naming the failing package) on failure. */
@@ -23,18 +28,24 @@ export interface BuildTarget {
   uv: UvRunner;
 }
 
-/** The environment uv runs with: never the caller's activated venv, never a download of Python we did not ask for. */
+/** The environment uv runs with: see uv-environment.ts (never the project's own `.venv`, never hardlinks). */
 export function uvEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  delete env.VIRTUAL_ENV;
-  delete env.CONDA_PREFIX;
-  env.UV_NO_PROGRESS = "1";
-  return env;
+  return isolatedUvEnvironment(extra);
 }
 
 export async function createVenv(target: BuildTarget, pythonPath: string): Promise<void> {
   await target.uv(
-    ["venv", "--relocatable", "--no-project", "--quiet", "--python", pythonPath, target.envPath],
+    // The directory exists already: dhtl created it and marked it as its own (env-mark.ts).
+    [
+      "venv",
+      "--relocatable",
+      "--no-project",
+      "--allow-existing",
+      "--quiet",
+      "--python",
+      pythonPath,
+      target.envPath,
+    ],
     {
       cwd: target.root,
       env: uvEnvironment(),
@@ -47,7 +58,12 @@ export async function createVenv(target: BuildTarget, pythonPath: string): Promi
  * try every pyenv shim on PATH, which costs seconds.
  */
 export async function uvLock(target: Pick<BuildTarget, "root" | "uv">, pythonPath: string): Promise<void> {
-  await target.uv(["lock", "--quiet", "--python", pythonPath], { cwd: target.root, env: uvEnvironment() });
+  // uv writes uv.lock itself: never through a link a checkout committed.
+  checkedProjectPath(target.root, "uv.lock");
+  await target.uv(["lock", "--quiet", "--python", pythonPath], {
+    cwd: target.root,
+    env: uvEnvironment({ UV_PYTHON: pythonPath }),
+  });
 }
 
 /** Fails (drift) when uv.lock no longer satisfies pyproject.toml: regenerate must not re-resolve. */
@@ -118,11 +134,12 @@ export async function compileLock(
   output: string,
   python: { version: string; path: string },
 ): Promise<void> {
-  const outPath = join(target.root, output);
+  const outPath = checkedProjectPath(target.root, output);
   const staged = `${output}.new`;
-  const stagedPath = join(target.root, staged);
-  rmSync(stagedPath, { force: true });
-  if (existsSync(outPath)) copyFileSync(outPath, stagedPath);
+  // uv writes the staged file itself: checked first, so it can never be a committed link to elsewhere.
+  removeProjectPath(target.root, staged);
+  if (existsSync(outPath)) copyProjectFile(target.root, output, staged);
+  const stagedPath = checkedProjectPath(target.root, staged);
   try {
     await target.uv(
       [
@@ -146,9 +163,9 @@ export async function compileLock(
     const header = `# Compiled by dhtl from ${input} (uv pip compile --universal --generate-hashes); do not edit.\n`;
     // uv names the output file in its annotations; the staged name must not end up in the committed lock.
     const body = readFileSync(stagedPath, "utf8").split(staged).join(output);
-    writeFileAtomic(outPath, header + body);
+    writeProjectFile(target.root, output, header + body);
   } finally {
-    rmSync(stagedPath, { force: true });
+    removeProjectPath(target.root, staged);
   }
 }
 

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { DhtlError } from "../core/errors.js";
-import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
+import { readTextFileSync } from "../core/fs.js";
+import { writeProjectFile } from "../core/safe-path.js";
 import type { ProjectTypeName } from "../facts/types.js";
 import { tableAt } from "../formats/toml-table.js";
 import { FileBackup } from "../run/file-backup.js";
@@ -126,8 +127,10 @@ export function applyStandardize(plan: StandardizePlan): void {
   try {
     for (const change of plan.changes) {
       backup.remember(change.path);
-      writeFileAtomic(join(plan.root, change.path), change.after);
+      writeProjectFile(plan.root, change.path, change.after);
     }
+    // Done: the journal must not outlive the run, or the next setup would "restore" the old files.
+    backup.commit();
   } catch (error) {
     backup.restore();
     throw error;

@@ -38,7 +38,7 @@ export const regenerateCommand: CommandSpec = {
 
       // uv is needed unless the plan turns out empty: find it while the project is read.
       const force = Boolean(ctx.options.force);
-      const likelyRebuild = force || currentEnvironment(resolve(ctx.args[0] ?? ".")).kind === "none";
+      const likelyRebuild = force || currentEnvironment(resolve(ctx.args[0] ?? ".")).kind !== "managed";
       const uvReady = ctx.options.dryRun || !likelyRebuild ? null : uvRunner(progressOutput(ctx));
       uvReady?.catch(() => {});
       const missing = {
@@ -48,8 +48,9 @@ export const regenerateCommand: CommandSpec = {
       return withRecordedProject(ctx, missing, async ({ facts, recorded }) => {
         refuseBrokenManifests(facts.diagnostics);
         const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
+        // Only an environment dhtl built here can be "already valid": a checkout can commit one that matches.
         const environmentValid =
-          force || currentEnvironment(facts.root).kind === "none"
+          force || currentEnvironment(facts.root).kind !== "managed"
             ? null
             : await validateEnvironment(facts.root, { quick: false }).then(
                 (report) => report.ok,
