@@ -4,6 +4,7 @@ import { DhtlError } from "../core/errors.js";
 import { lexists, removeProjectPath, writeProjectFile as writeInsideProject } from "../core/safe-path.js";
 import type { ProjectModel } from "../facts/types.js";
 import { writeActivationHooks } from "../hooks/activation.js";
+import { allowActivation } from "../hooks/allow.js";
 import { nextDhtConfig } from "../plan/next-config.js";
 import { describeStep } from "../plan/render.js";
 import { renderRequirementsInput } from "../plan/requirements-in.js";
@@ -54,6 +55,8 @@ export interface ExecuteContext {
   describeDrift?: (envPath: string) => Promise<string>;
   /** `--yes` or a prompt: whether missing system packages may be installed (default: no). */
   consent?: SystemPackagesConsent;
+  /** Put the new environment on the cd hook's allow list (hooks/allow.ts); `dhtl clone` does not. */
+  allowActivation?: boolean;
 }
 
 export interface ExecuteResult {
@@ -184,6 +187,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         const { movedAside } = swapInEnvironment(plan.root, target().envPath);
         swapped = true;
         backup.commit();
+        if (ctx.allowActivation) allowOrWarn(plan.root, ctx.out);
         if (!movedAside) return undefined;
         ctx.out.warn(`note: the .venv dhtl did not build was moved to ${movedAside} (kept, not deleted)`);
         return `previous .venv kept as ${movedAside}`;
@@ -318,6 +322,18 @@ function currentEnvironmentPath(root: string): string {
   if (current.kind === "none")
     throw new DhtlError("drift", "there is no .venv", { hint: "run `dhtl setup`" });
   return current.path;
+}
+
+/** Best effort: the environment is live either way; without the record the cd hook just asks for `dhtl allow`. */
+function allowOrWarn(root: string, out: Output): void {
+  try {
+    allowActivation(root);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    out.warn(
+      `warning: could not put the environment on the cd hook's allow list (${why}); run \`dhtl allow\``,
+    );
+  }
 }
 
 /** Writes a dhtl-owned project file (removing it when the content is empty), remembering the old one. */

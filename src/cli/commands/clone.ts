@@ -51,10 +51,16 @@ export async function prepareEnvironment(ctx: CommandContext, dir: string): Prom
   const recorded = existsSync(join(dir, ".dhtconfig"));
   const command = recorded ? regenerateCommand : setupCommand;
   try {
-    const code = await command.run({ ...ctx, args: [dir], options: { ...ctx.options, force: false } });
+    // A fresh clone is code nobody on this machine has read: its environment is not put on the cd hook's
+    // allow list until the user says so.
+    const options = { ...ctx.options, force: false, allowActivation: false };
+    const code = await command.run({ ...ctx, args: [dir], options });
     if (code === 0 && !ctx.options.json) {
       const where = relative(process.cwd(), dir) || ".";
-      ctx.out.line(`next: cd ${where} && source .venv/bin/activate   (or: dhtl hook bash >> ~/.bashrc)`);
+      ctx.out.line(`next: cd ${where} && source .venv/bin/activate`);
+      ctx.out.line(
+        `      to activate it on cd (dhtl hook bash|zsh|fish), once you trust it: dhtl allow ${where}`,
+      );
     }
     return code;
   } catch (error) {

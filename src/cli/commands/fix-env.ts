@@ -65,6 +65,7 @@ export const fixEnvCommand: CommandSpec = {
           platform: platformKey(),
           existingConfig: recorded,
           consent: consentFrom(ctx.options.yes),
+          allowActivation: ctx.options.allowActivation !== false,
           validateStaged: async (envPath) => {
             const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
             if (!after.ok) {

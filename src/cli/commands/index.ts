@@ -1,4 +1,5 @@
 import type { CommandSpec } from "../command.js";
+import { allowCommand, denyCommand } from "./allow.js";
 import { analyzeCommand } from "./analyze.js";
 import { cloneCommand } from "./clone.js";
 import { fixEnvCommand } from "./fix-env.js";
@@ -21,6 +22,8 @@ export const commands: CommandSpec[] = [
   cloneCommand,
   forkCommand,
   hookCommand,
+  allowCommand,
+  denyCommand,
   standardizeCommand,
   migrateCommand,
   migrateTestsCommand,

@@ -91,6 +91,7 @@ export const regenerateCommand: CommandSpec = {
           existingConfig: recorded,
           describeDrift: (envPath) => describeDrift(facts.root, envPath),
           consent: consentFrom(ctx.options.yes),
+          allowActivation: ctx.options.allowActivation !== false,
         });
         printOutcome(ctx, plan, result);
         return 0;

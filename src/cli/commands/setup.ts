@@ -99,6 +99,7 @@ export const setupCommand: CommandSpec = {
           platform: platformKey(),
           existingConfig,
           consent: consentFrom(ctx.options.yes),
+          allowActivation: ctx.options.allowActivation !== false,
         });
         printOutcome(ctx, plan, result);
         return 0;
