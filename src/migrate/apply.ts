@@ -107,5 +107,12 @@ function copyToBackup(root: string, paths: string[]): string | null {
     : [];
   const relDir = `${BACKUP_ROOT}/${taken.length ? Math.max(...taken) + 1 : 1}`;
   for (const path of existing) copyProjectFile(root, path, `${relDir}/${path}`);
+  // Local undo copies, credentials and all: never committed by a `git add -A`.
+  if (!existsSync(join(base, ".gitignore")))
+    writeProjectFile(
+      root,
+      `${BACKUP_ROOT}/.gitignore`,
+      "# Copies of files before `dhtl migrate`: local only.\n*\n",
+    );
   return relDir;
 }
