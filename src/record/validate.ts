@@ -17,6 +17,7 @@ import {
   type ExpectedPackages,
   expectedCacheKey,
 } from "./env-cache.js";
+import { environmentIntegrity } from "./env-integrity.js";
 import { platformKey, sha256File, sha256Of } from "./platform.js";
 import { clearQuickStamp, writeQuickStamp } from "./quick-stamp.js";
 import { readVenvPython, uniqueSitePackages, type VenvPython } from "./venv-info.js";
@@ -31,6 +32,8 @@ export interface ValidationReport {
     missing: string[];
     changed: { name: string; expected: string; actual: string }[];
     modifiedFiles: string[];
+    /** The interpreter or Python's start-up hooks are not what was built (see env-integrity.ts). */
+    environment: string[];
   };
 }
 
@@ -87,9 +90,14 @@ export async function validateEnvironment(root: string, options: ValidateOptions
     drift.modifiedFiles = findModifiedFiles(dists);
     actualChecksum = environmentChecksum(environmentStateOf(python, dists));
   }
+  drift.environment = environmentIntegrity(venv, options.quick ? null : dists);
   const checksumOk = options.quick || recorded === null || recorded === actualChecksum;
   const clean =
-    !drift.extra.length && !drift.missing.length && !drift.changed.length && !drift.modifiedFiles.length;
+    !drift.extra.length &&
+    !drift.missing.length &&
+    !drift.changed.length &&
+    !drift.modifiedFiles.length &&
+    !drift.environment.length;
   const ok = pythonOk && checksumOk && clean;
   if (options.quick && options.stamp && cacheVenv) {
     if (!ok) clearQuickStamp(cacheVenv);
@@ -238,7 +246,13 @@ function compareSets(
   installed: Installed[],
   sameVersion: VersionEquality,
 ): ValidationReport["drift"] {
-  const drift: ValidationReport["drift"] = { extra: [], missing: [], changed: [], modifiedFiles: [] };
+  const drift: ValidationReport["drift"] = {
+    extra: [],
+    missing: [],
+    changed: [],
+    modifiedFiles: [],
+    environment: [],
+  };
   const editable = new Set(expected.editable);
   const seen = new Set<string>();
   for (const dist of installed) {
@@ -279,6 +293,19 @@ function isEditableInside(distInfo: string, root: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * What is wrong with a freshly built environment before it goes live, or nothing: every installed file
+ * re-hashed against its RECORD (a corrupted uv cache entry shows here, not in the user's next import) and
+ * the interpreter and start-up hooks checked (env-integrity.ts).
+ */
+export function newEnvironmentProblems(envPath: string): string[] {
+  const dists = readDistributionRecords(envPath);
+  return [
+    ...environmentIntegrity(envPath, dists),
+    ...findModifiedFiles(dists).map((file) => `${file} differs from the hash its RECORD lists`),
+  ];
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Plan, Step } from "../plan/types.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
+import { newEnvironmentProblems } from "../record/validate.js";
 import { createMarkedEnvironmentDir } from "./env-mark.js";
 import { FileBackup } from "./file-backup.js";
 import {
@@ -34,6 +35,7 @@ import {
   type SystemPackagesConsent,
   type SystemPackagesShortfall,
 } from "./system-step.js";
+import { probeLinkMode, useLinkMode } from "./uv-environment.js";
 import {
   copyEnvironment,
   currentEnvironment,
@@ -130,6 +132,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
         createMarkedEnvironmentDir(plan.root, envPath);
+        useLinkMode(await probeLinkMode(needUv(), plan.root, envPath));
         await createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath);
         return undefined;
       case "copyCurrentEnv": {
@@ -139,6 +142,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
         copyEnvironment(plan.root, current.path, envPath);
+        useLinkMode(await probeLinkMode(needUv(), plan.root, envPath));
         return undefined;
       }
       case "writeRequirementsIn":
@@ -181,6 +185,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return result.outcome;
       }
       case "swapVenv": {
+        // fix-env has validated the repaired copy in full already; every other new environment is checked here.
+        if (!ctx.validateStaged) refuseUnsoundEnvironment(target().envPath);
         // Written into the new environment before the swap, so the swap stays one atomic rename.
         writeActivationHooks(plan.root, target().envPath);
         // The commit point: from here the new environment and the rewritten files belong together.
@@ -322,6 +328,18 @@ function currentEnvironmentPath(root: string): string {
   if (current.kind === "none")
     throw new DhtlError("drift", "there is no .venv", { hint: "run `dhtl setup`" });
   return current.path;
+}
+
+/** Stops before the swap when the new environment is not what its packages say (see newEnvironmentProblems). */
+function refuseUnsoundEnvironment(envPath: string): void {
+  const problems = newEnvironmentProblems(envPath);
+  if (problems.length === 0) return;
+  const shown = problems.slice(0, 5).join("; ");
+  throw new DhtlError(
+    "toolFailed",
+    `the new environment is not what its packages install (${problems.length} problem${problems.length === 1 ? "" : "s"}: ${shown}); .venv was left as it was`,
+    { hint: "uv's cache may hold a damaged file: run `uv cache clean`, then retry" },
+  );
 }
 
 /** Best effort: the environment is live either way; without the record the cd hook just asks for `dhtl allow`. */

@@ -1,14 +1,50 @@
+import { constants, copyFileSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dhtlStateDir } from "../core/state-dir.js";
+import type { UvRunner } from "./install.js";
 
 /**
  * How uv places installed files in an environment. uv's default on Linux hardlinks them from its cache, so
  * one project's `.venv` shares inodes with the cache and with every other project: editing a file in one
- * environment edits them all, and a corrupted cache entry breaks every later install. `copy` gives each
- * environment its own files (measured: bench/link-mode.mjs); uv's `clone` would be as safe and cheaper on
- * file systems with reflinks, but on others uv falls back to hardlinks, so dhtl does not rely on it.
+ * environment edits them all, and a corrupted cache entry breaks every later install. dhtl installs with
+ * `clone` (copy-on-write reflinks: separate files at hardlink speed) where the file systems of uv's cache and
+ * the project can reflink between them, and with `copy` everywhere else — uv's `clone` falls back to
+ * hardlinks where reflinks fail, so it is used only after a probe. Measured: bench/link-mode.sh.
  */
-export const UV_LINK_MODE = "copy";
+export type LinkMode = "clone" | "copy";
+
+let buildLinkMode: LinkMode = "copy";
+
+/** Sets the link mode for the rest of this run's installs (see `probeLinkMode`). */
+export function useLinkMode(mode: LinkMode): void {
+  buildLinkMode = mode;
+}
+
+/**
+ * `clone` when a reflink from uv's cache directory into `envDir` works, else `copy`. One `uv cache dir`
+ * (it honours UV_CACHE_DIR and uv.toml) and one copy attempt of an empty file.
+ */
+export async function probeLinkMode(uv: UvRunner, root: string, envDir: string): Promise<LinkMode> {
+  let cacheDir: string;
+  try {
+    cacheDir = (await uv(["cache", "dir"], { cwd: root, env: isolatedUvEnvironment() })).stdout.trim();
+  } catch {
+    return "copy";
+  }
+  if (!cacheDir || !existsSync(cacheDir)) return "copy";
+  const source = join(cacheDir, `.dhtl-reflink-probe-${process.pid}`);
+  const target = join(envDir, `.dhtl-reflink-probe-${process.pid}`);
+  try {
+    writeFileSync(source, "probe\n");
+    copyFileSync(source, target, constants.COPYFILE_FICLONE_FORCE);
+    return "clone";
+  } catch {
+    return "copy";
+  } finally {
+    rmSync(source, { force: true });
+    rmSync(target, { force: true });
+  }
+}
 
 /**
  * The environment every uv call runs with:
@@ -16,7 +52,7 @@ export const UV_LINK_MODE = "copy";
  * - `UV_PROJECT_ENVIRONMENT` always set (by default to a path that never exists): left to itself, uv
  *   runs the project's `.venv/bin/python` to ask it questions, and that file may be a checkout's
  *   planted script. Commands that build an environment point it at the environment dhtl created;
- * - dhtl's link mode (see above); no progress bars.
+ * - dhtl's link mode (see above), whatever the user's UV_LINK_MODE says; no progress bars.
  */
 export function isolatedUvEnvironment(
   extra: Record<string, string> = {},
@@ -26,7 +62,7 @@ export function isolatedUvEnvironment(
   delete env.VIRTUAL_ENV;
   delete env.CONDA_PREFIX;
   env.UV_NO_PROGRESS = "1";
-  env.UV_LINK_MODE = UV_LINK_MODE;
+  env.UV_LINK_MODE = buildLinkMode;
   env.UV_PROJECT_ENVIRONMENT =
     extra.UV_PROJECT_ENVIRONMENT ?? join(dhtlStateDir(base), "no-project-environment");
   return env;

@@ -47,6 +47,8 @@ export const fixEnvCommand: CommandSpec = {
         // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
         if (ctx.options.force || current.kind !== "managed") return regenerate();
         const report = await validateEnvironment(facts.root, { quick: false });
+        // A replaced interpreter or a planted start-up hook is not repaired file by file: rebuilt whole.
+        if (report.drift.environment.length > 0) return regenerate();
         const fix = planFix({
           facts,
           recorded,
@@ -116,6 +118,7 @@ export function formatDrift(report: ValidationReport): string {
       ? `changed ${drift.changed.map((c) => `${c.name} ${c.expected}→${c.actual}`).join(", ")}`
       : "",
     drift.modifiedFiles.length > 0 ? `${drift.modifiedFiles.length} modified files` : "",
+    ...drift.environment,
     report.python.expected && report.python.expected !== report.python.actual
       ? `python ${report.python.expected}→${report.python.actual}`
       : "",
