@@ -1,6 +1,6 @@
 import { ExitCode, isDhtlError } from "../core/errors.js";
+import { paint, shouldColor } from "../core/output.js";
 import { redactOutput } from "../core/redact.js";
-import { paint, shouldColor } from "./output.js";
 
 /**
  * Prints an error as `error: file:line: message` plus a hint, and returns the exit code it maps to. Messages

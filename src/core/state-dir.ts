@@ -13,27 +13,8 @@
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, writeSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-
-/** `$DHTL_HOME`, else `$XDG_DATA_HOME/dhtl`, else `~/.local/share/dhtl`. */
-export function dhtlDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.DHTL_HOME) return env.DHTL_HOME;
-  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, "dhtl");
-  return join(env.HOME || homedir(), ".local", "share", "dhtl");
-}
-
-/** Where dhtl keeps what it remembers about this machine (probe results): `<data dir>/cache`. */
-export function dhtlCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(dhtlDataDir(env), "cache");
-}
-
-/** `$DHTL_HOME/state`, else `$XDG_STATE_HOME/dhtl`, else `~/.local/state/dhtl`. */
-export function dhtlStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.DHTL_HOME) return join(env.DHTL_HOME, "state");
-  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, "dhtl");
-  return join(env.HOME || homedir(), ".local", "state", "dhtl");
-}
+import { dhtlStateDir } from "./paths.js";
 
 /** The project's real path: the key of everything dhtl remembers about it. */
 export function realProjectRoot(root: string): string {

@@ -6,7 +6,7 @@ import {
   removeProjectPath,
   writeProjectFile,
 } from "../core/safe-path.js";
-import { isValidDistributionName } from "../standards/names.js";
+import { isValidDistributionName } from "../pep/names.js";
 import { isolatedUvEnvironment } from "./uv-environment.js";
 import { environmentPython } from "./venv.js";
 

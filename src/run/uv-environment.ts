@@ -1,7 +1,12 @@
 import { constants, copyFileSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dhtlStateDir } from "../core/state-dir.js";
-import type { UvRunner } from "./install.js";
+import { dhtlStateDir } from "../core/paths.js";
+
+/** Runs uv with an argv array (install.ts's UvRunner, restated here so the two modules form no cycle). */
+type RunUv = (
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+) => Promise<{ stdout: string }>;
 
 /**
  * How uv places installed files in an environment. uv's default on Linux hardlinks them from its cache, so
@@ -24,7 +29,7 @@ export function useLinkMode(mode: LinkMode): void {
  * `clone` when a reflink from uv's cache directory into `envDir` works, else `copy`. One `uv cache dir`
  * (it honours UV_CACHE_DIR and uv.toml) and one copy attempt of an empty file.
  */
-export async function probeLinkMode(uv: UvRunner, root: string, envDir: string): Promise<LinkMode> {
+export async function probeLinkMode(uv: RunUv, root: string, envDir: string): Promise<LinkMode> {
   let cacheDir: string;
   try {
     cacheDir = (await uv(["cache", "dir"], { cwd: root, env: isolatedUvEnvironment() })).stdout.trim();

@@ -1,20 +1,17 @@
 import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { lastLines, type RunOptions, type RunResult, run } from "../core/exec.js";
+import type { Output } from "../core/output.js";
+import { dhtlCacheDir, dhtlDataDir } from "../core/paths.js";
 import { openProbeCache } from "../core/probe-cache.js";
 import { redactUrlsIn } from "../core/redact.js";
-import { dhtlCacheDir, dhtlDataDir } from "../core/state-dir.js";
-import { compareVersions, isValidVersion } from "../standards/pep440.js";
+import { compareVersions, isValidVersion } from "../pep/pep440.js";
 
 /** The uv dhtl bootstraps when none (or too old a one) is on the machine. */
 export const UV_PINNED_VERSION = "0.13.9";
 /** Oldest uv whose lock format and flags (`--all-groups`, `uv export`) dhtl relies on. */
 export const UV_MIN_VERSION = "0.5.0";
-
-// Re-exported where they were first defined: the directories now live with the rest of dhtl's own state.
-export { dhtlCacheDir, dhtlDataDir };
 
 export interface UvInfo {
   /** Absolute path of the uv executable (pyenv shims resolved to the real binary). */

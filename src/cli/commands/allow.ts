@@ -32,7 +32,7 @@ async function changeAllowList(ctx: CommandContext, allow: boolean): Promise<num
   const { resolve } = await import("node:path");
   const { DhtlError } = await import("../../core/errors.js");
   const { findProjectRoot } = await import("../../facts/root.js");
-  const { allowActivation, denyActivation } = await import("../../hooks/allow.js");
+  const { allowActivation, denyActivation } = await import("../../run/hooks/allow.js");
   const { currentEnvironment } = await import("../../run/venv.js");
   const root = findProjectRoot(resolve(ctx.args[0] ?? "."));
   if (allow && currentEnvironment(root).kind !== "managed") {

@@ -1,4 +1,4 @@
-import { EOF, Lexer, NAME, NEWLINE, normalizeNewlines, OP } from "./lexer.js";
+import { EOF, Lexer, NAME, NEWLINE, normalizeNewlines, OP } from "../../formats/python-source/lexer.js";
 
 export { decodePythonSource } from "./encoding.js";
 

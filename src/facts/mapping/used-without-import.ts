@@ -4,7 +4,7 @@
  * engines picked by a string argument. Reporting them as "unused" would tell the user to delete
  * something that works, so inference leaves them out. Each rule says why.
  */
-import { normalizeName } from "../../standards/names.js";
+import { normalizeName } from "../../pep/names.js";
 
 interface Rule {
   /** Normalised exact names. */

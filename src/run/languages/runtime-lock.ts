@@ -8,9 +8,9 @@ import {
   removeProjectPath,
   writeProjectFile,
 } from "../../core/safe-path.js";
+import type { RuntimeWheel } from "../../facts/languages/runtimes.js";
 import { type BuildTarget, uvEnvironment } from "../install.js";
 import { environmentPython } from "../venv.js";
-import type { RuntimeWheel } from "./runtimes.js";
 
 /**
  * Compiles the runtime's requirement into its dhtl-owned hashed lock (`uv pip compile --universal
