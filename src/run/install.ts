@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import {
   checkedProjectPath,
@@ -171,19 +173,58 @@ export async function compileLock(
 
 /** Installs exactly a hashed requirements file: extras removed, hashes required. */
 export async function pipSync(target: BuildTarget, lockFile: string, reinstall: string[]): Promise<void> {
+  // Local directories (`-e ./lib`) carry no hash, which `--require-hashes` refuses: every hashed line is
+  // synced as locked, then each directory is installed editable on top, its dependencies already in place.
+  const { hashed, localPaths } = splitLocalPaths(
+    readFileSync(checkedProjectPath(target.root, lockFile), "utf8"),
+  );
+  const scratch = localPaths.length > 0 ? mkdtempSync(join(tmpdir(), "dhtl-lock-")) : null;
+  const syncFile = scratch ? join(scratch, "requirements.lock") : lockFile;
+  try {
+    if (scratch) writeFileSync(syncFile, hashed);
+    await target.uv(
+      [
+        "pip",
+        "sync",
+        "--require-hashes",
+        "--quiet",
+        "--python",
+        environmentPython(target.envPath),
+        ...reinstallArgs(reinstall),
+        syncFile,
+      ],
+      { cwd: target.root, env: uvEnvironment() },
+    );
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+  if (localPaths.length === 0) return;
+  // A lock may come from the checkout: its paths must stay inside the project like every other.
+  for (const path of localPaths) checkedProjectPath(target.root, path);
   await target.uv(
     [
       "pip",
-      "sync",
-      "--require-hashes",
+      "install",
       "--quiet",
+      "--no-deps",
       "--python",
       environmentPython(target.envPath),
-      ...reinstallArgs(reinstall),
-      lockFile,
+      ...localPaths.flatMap((path) => ["-e", path]),
     ],
     { cwd: target.root, env: uvEnvironment() },
   );
+}
+
+/** A compiled lock's `-e ./path` lines (each checked inside the project) apart from the rest of its text. */
+function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] } {
+  const localPaths: string[] = [];
+  const kept: string[] = [];
+  for (const line of lock.split("\n")) {
+    const local = /^-e\s+(\.\/\S*)\s*$/.exec(line);
+    if (local) localPaths.push(local[1]!);
+    else kept.push(line);
+  }
+  return { hashed: kept.join("\n"), localPaths };
 }
 
 /** The project itself, editable, without touching the locked dependencies. */

@@ -20,6 +20,8 @@ export interface ExpectedPackages {
   packages: Record<string, string | null>;
   /** Distributions the lock installs in editable mode: the project itself, workspace members. */
   editable: string[];
+  /** Local directories a compiled lock installs editable (`-e ./lib`), root-relative. */
+  localPaths?: string[];
 }
 
 export interface ExpectedCacheKey {

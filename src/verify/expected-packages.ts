@@ -103,11 +103,15 @@ async function expectedFromMainLock(
     return { packages: selectForInterpreter(requirements, python, lockFile), editable };
   }
   const packages: Record<string, string | null> = {};
+  const localPaths: string[] = [];
   for (const file of requirementFiles(root, lockFile)) {
-    const requirements = parseLockedRequirements(readFileSync(join(root, file), "utf8"), file);
+    const text = readFileSync(join(root, file), "utf8");
+    const requirements = parseLockedRequirements(text, file);
     Object.assign(packages, selectForInterpreter(requirements, python, file));
+    // `-e ./lib`: a local directory dhtl installs from the lock (facts/local-requirements.ts).
+    for (const match of text.matchAll(/^-e\s+(\.\/\S*)\s*$/gm)) localPaths.push(match[1]!);
   }
-  return { packages, editable: [] };
+  return { packages, editable: [], ...(localPaths.length > 0 ? { localPaths: localPaths.sort() } : {}) };
 }
 
 /**

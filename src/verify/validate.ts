@@ -270,6 +270,11 @@ function compareSets(
     if (!seen.has(name)) drift.missing.push(version ? `${name}==${version}` : name);
   }
   for (const name of editable) if (!seen.has(name)) drift.missing.push(name);
+  const installedSources = new Set(installed.map((dist) => editableSourceInside(dist.distInfo, root)));
+  for (const path of expected.localPaths ?? []) {
+    const source = realPathOrNull(join(root, path));
+    if (source === null || !installedSources.has(source)) drift.missing.push(`${path} (local, editable)`);
+  }
   drift.extra.sort();
   drift.missing.sort();
   drift.changed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -281,16 +286,29 @@ function compareSets(
  * say so — a compiled requirements lock never lists the project.
  */
 function isEditableInside(distInfo: string, root: string): boolean {
+  return editableSourceInside(distInfo, root) !== null;
+}
+
+/** The real path of the directory an editable distribution was installed from, when inside the project. */
+function editableSourceInside(distInfo: string, root: string): string | null {
   try {
     const direct = JSON.parse(readFileSync(join(distInfo, "direct_url.json"), "utf8")) as {
       url?: string;
       dir_info?: { editable?: boolean };
     };
-    if (direct.dir_info?.editable !== true || !direct.url?.startsWith("file://")) return false;
+    if (direct.dir_info?.editable !== true || !direct.url?.startsWith("file://")) return null;
     const path = realpathSync(decodeURIComponent(new URL(direct.url).pathname));
     const real = realpathSync(root);
-    return path === real || path.startsWith(`${real}/`);
+    return path === real || path.startsWith(`${real}/`) ? path : null;
   } catch {
-    return false;
+    return null;
+  }
+}
+
+function realPathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
   }
 }

@@ -35,6 +35,7 @@ export const setupCommand: CommandSpec = {
       const { resolve } = await import("node:path");
       const { existsSync } = await import("node:fs");
       const { collectFacts } = await import("../../facts/collect.js");
+      const { localRequirements } = await import("../../facts/local-requirements.js");
       const { findProjectRoot } = await import("../../facts/root.js");
       const { planSetup, pythonRequestOf } = await import("../../plan/setup-plan.js");
       const { chooseExtras } = await import("../../plan/extras.js");
@@ -61,6 +62,8 @@ export const setupCommand: CommandSpec = {
           imports: false,
         });
         refuseBrokenManifests(facts.diagnostics);
+        // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
+        localRequirements(facts.root, facts.project);
         const existingConfig = readDhtConfig(facts.root);
         const { extras, dropped } = chooseExtras(
           facts.project,
