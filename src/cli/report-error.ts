@@ -1,4 +1,5 @@
 import { ExitCode, isDhtlError } from "../core/errors.js";
+import { fileSystemError } from "../core/fs-errors.js";
 import { paint, shouldColor } from "../core/output.js";
 import { redactOutput } from "../core/redact.js";
 
@@ -6,8 +7,10 @@ import { redactOutput } from "../core/redact.js";
  * Prints an error as `error: file:line: message` plus a hint, and returns the exit code it maps to. Messages
  * quote tools' output and stack traces under `--debug`: all of it passes the redaction rules.
  */
-export function reportError(error: unknown, debug: boolean): number {
+export function reportError(raised: unknown, debug: boolean): number {
   const color = shouldColor(process.stderr);
+  // A write the operating system refused is not a dhtl bug: exit 5, naming the path.
+  const error = fileSystemError(raised) ?? raised;
   const write = (text: string) => process.stderr.write(redactOutput(text));
   if (isDhtlError(error)) {
     const where = error.location ? `${error.location}: ` : "";

@@ -104,7 +104,13 @@ export function makeProjectDir(root: string, path: string): string | null {
         file: parts.slice(0, i + 1).join("/"),
       });
     }
-    mkdirSync(current);
+    try {
+      mkdirSync(current);
+    } catch (error) {
+      // A full disk or a refusal half-way: what this call created goes again.
+      if (firstCreated !== null) rmSync(join(base, firstCreated), { recursive: true, force: true });
+      throw error;
+    }
     firstCreated ??= parts.slice(0, i + 1).join("/");
   }
   return firstCreated;

@@ -53,8 +53,13 @@ export type CurrentEnvironment =
  */
 export function ensureDhtlDir(root: string): { created: boolean } {
   const first = makeProjectDir(root, ENVS_DIR);
-  if (!lexists(join(root, DHTL_DIR, ".gitignore")))
-    writeProjectFile(root, `${DHTL_DIR}/.gitignore`, DHTL_GITIGNORE);
+  try {
+    if (!lexists(join(root, DHTL_DIR, ".gitignore")))
+      writeProjectFile(root, `${DHTL_DIR}/.gitignore`, DHTL_GITIGNORE);
+  } catch (error) {
+    if (first !== null) removeProjectPath(root, first, { recursive: true });
+    throw error;
+  }
   return { created: first === DHTL_DIR };
 }
 

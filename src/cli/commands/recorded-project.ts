@@ -24,29 +24,28 @@ export async function withRecordedProject<T>(
   missing: MissingRecord,
   work: (project: RecordedProject) => Promise<T>,
 ): Promise<T> {
-  const { resolve } = await import("node:path");
+  const { existsSync } = await import("node:fs");
+  const { join, resolve } = await import("node:path");
   const { DhtlError } = await import("../../core/errors.js");
   const { collectFacts } = await import("../../facts/collect.js");
   const { findProjectRoot } = await import("../../facts/root.js");
   const { readDhtConfig } = await import("../../record/dhtconfig.js");
   const { withProjectSession } = await import("../../run/session.js");
 
-  // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
   const root = findProjectRoot(resolve(ctx.args[0] ?? "."));
+  const noRecord = () =>
+    new DhtlError("badInput", `no .dhtconfig in ${root}: nothing recorded to ${missing.purpose}`, {
+      hint: missing.hint,
+    });
+  // Before the session, which writes: a project without a record is bad input even where nothing can be written.
+  if (!existsSync(join(root, ".dhtconfig"))) throw noRecord();
+  // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
   const inSession = (session: () => Promise<T>): Promise<T> =>
     ctx.options.dryRun ? session() : withProjectSession(root, session);
   return inSession(async () => {
     const facts = await collectFacts(root, { machine: false, user: false, imports: false });
     const recorded = readDhtConfig(facts.root);
-    if (!recorded) {
-      throw new DhtlError(
-        "badInput",
-        `no .dhtconfig in ${facts.root}: nothing recorded to ${missing.purpose}`,
-        {
-          hint: missing.hint,
-        },
-      );
-    }
+    if (!recorded) throw noRecord();
     return work({ facts, recorded });
   });
 }

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
+import { fileSystemError } from "../../core/fs-errors.js";
 import type { Output } from "../../core/output.js";
 import type { ExecuteResult } from "../../run/execute.js";
 import type { Plan } from "../../run/steps.js";
@@ -119,7 +120,8 @@ const reportedErrors = new WeakSet<object>();
 export async function withJsonErrors(ctx: CommandContext, work: () => Promise<number>): Promise<number> {
   try {
     return await work();
-  } catch (error) {
+  } catch (raised) {
+    const error = fileSystemError(raised) ?? raised;
     if (ctx.options.json && error instanceof DhtlError && !reportedErrors.has(error)) {
       reportedErrors.add(error);
       const { code, message, file, line, hint } = error;
