@@ -12,6 +12,7 @@ import {
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DhtlError } from "./errors.js";
+import { decodeProjectText } from "./text-decoding.js";
 
 /** Larger files are not project manifests; refusing them keeps a stray dump from stalling analysis. */
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
@@ -84,12 +85,7 @@ function checkReadable(absPath: string, displayPath: string): void {
 }
 
 function decodeText(buffer: Buffer, displayPath: string): string {
-  if (buffer.includes(0)) {
-    throw new DhtlError("badInput", "file is binary (contains NUL bytes), expected text", {
-      file: displayPath,
-    });
-  }
-  return stripBom(buffer.toString("utf8"));
+  return decodeProjectText(buffer, displayPath);
 }
 
 export function stripBom(text: string): string {

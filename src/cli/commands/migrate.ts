@@ -56,6 +56,17 @@ async function migrateProject({ options, out }: CommandContext, path: string): P
     throw new DhtlError("badInput", `--from ${String(from)}: expected one of ${SOURCE_KINDS.join(", ")}`);
   }
   const { root, input } = collectMigrationInput(resolve(path), from as MigrationPlan["source"] | undefined);
+  // A manifest that does not parse is named with its error, never taken for "no manifest" (a dry run too).
+  const broken = input.manifests
+    .flatMap((manifest) => manifest.diagnostics)
+    .find((d) => d.severity === "error");
+  if (broken) {
+    throw new DhtlError("badInput", broken.message, {
+      file: broken.file,
+      line: broken.line ?? undefined,
+      hint: "fix the manifest (see `dhtl analyze`), then run migrate again",
+    });
+  }
   const plan = planMigration(input);
   const json = Boolean(options.json);
   if (!json) await printPlan(out, plan);
