@@ -25,7 +25,7 @@ export function buildProgram(
     .configureOutput({ writeErr: (text) => process.stderr.write(redactOutput(text)) })
     .addHelpText(
       "after",
-      "\nExit codes: 0 ok, 1 drift or check failed, 2 bad input, 3 external tool failed, 4 refused, 70 internal error",
+      "\nExit codes: 0 ok, 1 drift or check failed, 2 bad input, 3 external tool failed, 4 refused, 5 cannot write, 70 internal error",
     );
   for (const spec of specs) register(program, spec, onCommand);
   return program;

@@ -13,8 +13,9 @@
  *
  * Each problem is one sentence naming the file; the list is empty for a sound environment.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join, sep } from "node:path";
+import { readFileHead } from "../core/fs.js";
 import { lstatOrNull } from "../core/safe-path.js";
 import { type DistributionRecord, readDistributionRecords } from "./dist-records.js";
 import { findModifiedFiles } from "./record-hashes.js";
@@ -122,16 +123,5 @@ function recordedTopLevelFiles(records: DistributionRecord[]): Set<string> {
 
 /** A file starting with `#!`: what a wrapper replacing the interpreter looks like. */
 function isScript(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x23 && head[1] === 0x21;
-  } finally {
-    closeSync(fd);
-  }
+  return readFileHead(path, 2)?.toString("latin1") === "#!";
 }
