@@ -9,8 +9,8 @@ import {
   writeProjectFile,
 } from "../core/safe-path.js";
 import { isValidDistributionName } from "../pep/names.js";
+import { environmentPython } from "../python/venv-info.js";
 import { isolatedUvEnvironment } from "./uv-environment.js";
-import { environmentPython } from "./venv.js";
 
 /** Runs uv with an argv array; throws a DhtlError (toolFailed, naming the failing package) on failure. */
 export type UvRunner = (

@@ -193,10 +193,3 @@ export function removeInBackground(root: string, path: string): void {
 export function discardEnvironment(root: string, envPath: string): void {
   removeProjectPath(root, envPath, { recursive: true });
 }
-
-/** The interpreter inside an environment. */
-export function environmentPython(envPath: string): string {
-  return process.platform === "win32"
-    ? join(envPath, "Scripts", "python.exe")
-    : join(envPath, "bin", "python");
-}

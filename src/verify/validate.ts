@@ -4,7 +4,7 @@ import { DhtlError } from "../core/errors.js";
 import { resolvedInsideProject } from "../core/safe-path.js";
 import { RUNTIME_LOCK_FILES } from "../facts/languages/runtimes.js";
 import { normalizeName } from "../pep/names.js";
-import { readDistInfo } from "../python/dist-info.js";
+import { readDirectUrl, readDistInfo } from "../python/dist-info.js";
 import { readDistributionRecords } from "../python/dist-records.js";
 import { environmentIntegrity } from "../python/env-integrity.js";
 import { platformKey, sha256File, sha256Of } from "../python/platform.js";
@@ -291,12 +291,9 @@ function isEditableInside(distInfo: string, root: string): boolean {
 
 /** The real path of the directory an editable distribution was installed from, when inside the project. */
 function editableSourceInside(distInfo: string, root: string): string | null {
+  const direct = readDirectUrl(distInfo);
+  if (!direct?.editable || !direct.url?.startsWith("file://")) return null;
   try {
-    const direct = JSON.parse(readFileSync(join(distInfo, "direct_url.json"), "utf8")) as {
-      url?: string;
-      dir_info?: { editable?: boolean };
-    };
-    if (direct.dir_info?.editable !== true || !direct.url?.startsWith("file://")) return null;
     const path = realpathSync(decodeURIComponent(new URL(direct.url).pathname));
     const real = realpathSync(root);
     return path === real || path.startsWith(`${real}/`) ? path : null;

@@ -188,14 +188,17 @@ export interface CondaDetails {
   environmentName?: string;
   channels?: string[];
   variableNames?: string[];
-  condaPackages?: {
-    spec: string;
-    name: string;
-    channel: string | null;
-    pypi: string | null;
-    reason: string;
-    line: number;
-  }[];
+  condaPackages?: CondaEntry[];
+}
+
+/** One conda package spec, with the PyPI name it maps to (null: conda-only) and why. */
+export interface CondaEntry {
+  spec: string;
+  name: string;
+  channel: string | null;
+  pypi: string | null;
+  reason: string;
+  line: number;
 }
 
 export interface SetuptoolsDetails {

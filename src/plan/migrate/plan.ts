@@ -252,8 +252,7 @@ function requiresPython(
 function defaultGroups(poetry: Table | null): string[] | null {
   if (!poetry) return null;
   const groups = tableAt(poetry, ["group"]) ?? {};
-  const optional = (body: unknown) =>
-    typeof body === "object" && body !== null && (body as Table).optional === true;
+  const optional = (body: unknown) => tableOrNull(body)?.optional === true;
   const wanted = new Set(
     Object.entries(groups)
       .filter(([, body]) => !optional(body))

@@ -9,8 +9,8 @@ import {
   writeProjectFile,
 } from "../../core/safe-path.js";
 import type { RuntimeWheel } from "../../facts/languages/runtimes.js";
+import { environmentPython } from "../../python/venv-info.js";
 import { type BuildTarget, uvEnvironment } from "../install.js";
-import { environmentPython } from "../venv.js";
 
 /**
  * Compiles the runtime's requirement into its dhtl-owned hashed lock (`uv pip compile --universal

@@ -13,6 +13,7 @@ import { formatRequirement, Pep508Error, parseRequirement } from "../../../pep/p
 import { readPipLines } from "../requirements/index.js";
 import {
   type CondaDetails,
+  type CondaEntry,
   emptyManifest,
   type ManifestFacts,
   type ManifestReader,
@@ -87,15 +88,6 @@ export const condaReader: ManifestReader = {
 };
 
 /** What one conda dependency line became, kept for `migrate`. */
-export interface CondaEntry {
-  spec: string;
-  name: string;
-  channel: string | null;
-  pypi: string | null;
-  reason: string;
-  line: number;
-}
-
 /** A conda match spec split into parts: `conda-forge::numpy=1.24=py311h0` → channel, name, version, build. */
 export interface CondaMatchSpec {
   channel: string | null;

@@ -294,9 +294,9 @@ function readPoetryScripts(value: unknown, input: DialectInput): void {
 }
 
 function recordSource(input: DialectInput, name: string, fields: Record<string, unknown>): void {
-  input.details.sources ??= {};
-  const sources = input.details.sources;
+  const sources = input.details.sources ?? {};
   sources[name] = { ...tableOrNull(sources[name]), ...fields };
+  input.details.sources = sources;
 }
 
 function needsReview(input: DialectInput, line: number | null, message: string): void {

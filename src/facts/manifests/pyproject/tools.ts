@@ -98,9 +98,9 @@ export function readUv(input: DialectInput): boolean {
   );
   if (overrides.length > 0) input.details.overrideDependencies = overrides.map((d) => d.requirement);
   if (isTable(uv.sources)) {
-    input.details.sources ??= {};
-    const sources = input.details.sources;
+    const sources = input.details.sources ?? {};
     for (const [name, source] of Object.entries(uv.sources)) sources[name] = redactDeep(source);
+    input.details.sources = sources;
   }
   if (Array.isArray(uv.index)) {
     for (const index of uv.index) {

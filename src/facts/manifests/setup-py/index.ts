@@ -208,15 +208,11 @@ class Extractor {
       ["package_dir", "packageDir"],
       ["dependency_links", "dependencyLinks"],
     ];
-    const setuptools = () => {
-      manifest.details.setuptools ??= {};
-      return manifest.details.setuptools;
-    };
     for (const [key, field] of layout) {
       const kw = this.kwargs.get(key);
       if (!kw) continue;
       const json = toJson(kw.value);
-      if (json !== undefined) setuptools()[field] = json;
+      if (json !== undefined) setLayout(manifest, field, json);
       else if (
         !(
           key === "packages" &&
@@ -225,7 +221,7 @@ class Extractor {
         )
       ) {
         this.review(key, kw);
-      } else setuptools()[field] = "find_packages()";
+      } else setLayout(manifest, field, "find_packages()");
     }
     if (this.kwargs.has("dependency_links")) {
       manifest.diagnostics.push(
@@ -427,4 +423,8 @@ function dedupe<T extends { file: string; line: number | null; message: string }
     seen.add(key);
     return true;
   });
+}
+
+function setLayout(manifest: ManifestFacts, field: keyof SetuptoolsDetails, value: unknown): void {
+  manifest.details.setuptools = { ...manifest.details.setuptools, [field]: value };
 }
