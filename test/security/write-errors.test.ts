@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { type CliRun, cliPath, describeRun, runCli } from "../support/run-cli.js";
 import { removeTempDirs, tempDir } from "../support/temp-dirs.js";
 import { treeHash } from "../support/tree-hash.js";
@@ -26,11 +26,8 @@ function mountTmpfs(options: string): string | null {
   return dir;
 }
 
-let canMount = false;
-beforeAll(() => {
-  const probe = asRoot ? mountTmpfs("size=64k") : null;
-  canMount = probe !== null;
-});
+// Mounting needs root (and a container that allows it): probed once, and the tmpfs tests skip (and say so) without it.
+const canMount = asRoot && mountTmpfs("size=64k") !== null;
 afterAll(() => {
   for (const dir of mounts.reverse()) spawnSync("umount", ["-l", dir]);
 });
@@ -61,29 +58,39 @@ function expectCannotWrite(run: CliRun, path: RegExp): void {
 }
 
 describe("item 13: a read-only project (EROFS)", () => {
-  it("setup (text and --json) and migrate --yes: exit 5 naming the path; without .dhtconfig regenerate is exit 2", () => {
-    if (!canMount) return void console.warn("skipped: this machine does not allow mounting a tmpfs");
-    const root = readOnlyProject(SMALL_PROJECT);
-    const before = treeHash(root);
-    expectCannotWrite(runCli(["setup", "--yes"], root), /\.dhtl: read-only file system \(EROFS\)/);
-    const json = runCli(["setup", "--yes", "--json"], root);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: "cannotWrite", exitCode: 5 } });
-    expectCannotWrite(runCli(["migrate", "--yes"], root), /read-only file system/);
-    const regenerate = runCli(["regenerate", "--yes"], root);
-    expect(regenerate.code, describeRun(regenerate)).toBe(2);
-    expect(regenerate.stderr).toMatch(/no \.dhtconfig/);
-    expect(treeHash(root)).toBe(before);
-  });
+  it.skipIf(!canMount)(
+    "setup (text and --json) and migrate --yes: exit 5 naming the path; without .dhtconfig regenerate is exit 2 [needs mount]",
+    () => {
+      const root = readOnlyProject(SMALL_PROJECT);
+      const before = treeHash(root);
+      expectCannotWrite(runCli(["setup", "--yes"], root), /\.dhtl: read-only file system \(EROFS\)/);
+      const json = runCli(["setup", "--yes", "--json"], root);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: false,
+        error: { code: "cannotWrite", exitCode: 5 },
+      });
+      expectCannotWrite(runCli(["migrate", "--yes"], root), /read-only file system/);
+      const regenerate = runCli(["regenerate", "--yes"], root);
+      expect(regenerate.code, describeRun(regenerate)).toBe(2);
+      expect(regenerate.stderr).toMatch(/no \.dhtconfig/);
+      expect(treeHash(root)).toBe(before);
+    },
+  );
 });
 
 describe("item 13: a full disk (ENOSPC)", () => {
-  it.each([0, 48])("setup with %i KB free: exit 5, the project exactly as it was", (freeKb) => {
-    if (!canMount) return void console.warn("skipped: this machine does not allow mounting a tmpfs");
-    const root = fullProject(SMALL_PROJECT, freeKb);
-    const before = treeHash(root);
-    expectCannotWrite(runCli(["setup", "--yes", "--debug"], root), /no space left on the device \(ENOSPC\)/);
-    expect(treeHash(root)).toBe(before);
-  });
+  it.skipIf(!canMount).each([0, 48])(
+    "setup with %i KB free: exit 5, the project exactly as it was [needs mount]",
+    (freeKb) => {
+      const root = fullProject(SMALL_PROJECT, freeKb);
+      const before = treeHash(root);
+      expectCannotWrite(
+        runCli(["setup", "--yes", "--debug"], root),
+        /no space left on the device \(ENOSPC\)/,
+      );
+      expect(treeHash(root)).toBe(before);
+    },
+  );
 });
 
 describe("item 13: no permission (EACCES)", () => {
