@@ -14,11 +14,19 @@ export async function prepareEnvironment(ctx: CommandContext, dir: string): Prom
   const command = environmentCommandFor(dir);
   try {
     return await withJsonErrors(ctx, async () => {
-      const outcome: BuildOutcome = await prepareClone(dir, command, buildUi(ctx));
+      // A fresh clone is code nobody on this machine has read: its environment is not put on the cd hook's
+      // allow list until the user says so.
+      const outcome: BuildOutcome = await prepareClone(dir, command, {
+        ...buildUi(ctx),
+        allowActivation: false,
+      });
       await printBuild(ctx, outcome);
       if (!ctx.options.json) {
         const where = relative(process.cwd(), dir) || ".";
-        ctx.out.line(`next: cd ${where} && source .venv/bin/activate   (or: dhtl hook bash >> ~/.bashrc)`);
+        ctx.out.line(`next: cd ${where} && source .venv/bin/activate`);
+        ctx.out.line(
+          `      to activate it on cd (dhtl hook bash|zsh|fish), once you trust it: dhtl allow ${where}`,
+        );
       }
       return 0;
     });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode } from "../core/errors.js";
+import { redactOutput } from "../core/redact.js";
 import type { CommandContext, CommandSpec } from "./command.js";
 import { COMMON_OPTIONS } from "./fast-parse.js";
 
@@ -20,9 +21,11 @@ export function buildProgram(
     .version(version, "-V, --version")
     .showHelpAfterError()
     .exitOverride()
+    // Usage errors quote the command line, which may hold a token (`dhtl clone https://TOKEN@…`).
+    .configureOutput({ writeErr: (text) => process.stderr.write(redactOutput(text)) })
     .addHelpText(
       "after",
-      "\nExit codes: 0 ok, 1 drift or check failed, 2 bad input, 3 external tool failed, 4 refused, 70 internal error",
+      "\nExit codes: 0 ok, 1 drift or check failed, 2 bad input, 3 external tool failed, 4 refused, 5 cannot write, 70 internal error",
     );
   for (const spec of specs) register(program, spec, onCommand);
   return program;

@@ -1,4 +1,5 @@
 import { DhtlError } from "../core/errors.js";
+import { fileSystemError } from "../core/fs-errors.js";
 import type { CommandContext } from "./command.js";
 
 const reportedErrors = new WeakSet<object>();
@@ -10,7 +11,9 @@ const reportedErrors = new WeakSet<object>();
 export async function withJsonErrors(ctx: CommandContext, work: () => Promise<number>): Promise<number> {
   try {
     return await work();
-  } catch (error) {
+  } catch (raised) {
+    // A write the operating system refused is reported like any other error (exit 5), JSON included.
+    const error = fileSystemError(raised) ?? raised;
     if (ctx.options.json && error instanceof DhtlError && !reportedErrors.has(error)) {
       reportedErrors.add(error);
       const { code, message, file, line, hint } = error;

@@ -7,8 +7,10 @@ export const ExitCode = {
   badInput: 2,
   /** An external tool (uv, git, apt …) failed. */
   toolFailed: 3,
-  /** Refused: consent missing, or another dhtl holds the project lock. */
+  /** Refused: consent missing, another dhtl holds the project lock, or a link where dhtl would write. */
   refused: 4,
+  /** A file could not be written: permission denied, read-only file system, no space left. */
+  cannotWrite: 5,
   /** A bug in dhtl itself. */
   internal: 70,
 } as const;

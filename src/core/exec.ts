@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { installHandlers, signalChild, trackChild } from "./child-processes.js";
 import { DhtlError } from "./errors.js";
 
 export interface RunOptions {
@@ -10,6 +11,12 @@ export interface RunOptions {
   /** Called with each chunk of stderr, for progress display. */
   onStderr?: (chunk: string) => void;
   onStdout?: (chunk: string) => void;
+  /**
+   * Start it in a process group of its own, so that a timeout or a signal ends it with every helper it
+   * started (git's remote helpers and ssh). Not for programs that may ask on the terminal (sudo): a
+   * background group cannot read it.
+   */
+  ownGroup?: boolean;
 }
 
 export interface RunResult {
@@ -34,18 +41,22 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     let stderr = "";
     let timedOut = false;
     let settled = false;
+    installHandlers();
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       shell: false,
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      detached: options.ownGroup ?? false,
     });
+    const ownGroup = options.ownGroup ?? false;
+    trackChild(child, ownGroup);
     const timer =
       options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            child.kill("SIGKILL");
+            signalChild(child, ownGroup, "SIGKILL");
           }, options.timeoutMs);
     child.stdout?.setEncoding("utf8");
     child.stderr?.setEncoding("utf8");

@@ -4,6 +4,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -12,6 +13,7 @@ import {
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DhtlError } from "./errors.js";
+import { decodeProjectText } from "./text-decoding.js";
 
 /** Larger files are not project manifests; refusing them keeps a stray dump from stalling analysis. */
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
@@ -84,12 +86,7 @@ function checkReadable(absPath: string, displayPath: string): void {
 }
 
 function decodeText(buffer: Buffer, displayPath: string): string {
-  if (buffer.includes(0)) {
-    throw new DhtlError("badInput", "file is binary (contains NUL bytes), expected text", {
-      file: displayPath,
-    });
-  }
-  return stripBom(buffer.toString("utf8"));
+  return decodeProjectText(buffer, displayPath);
 }
 
 export function stripBom(text: string): string {
@@ -114,4 +111,22 @@ export function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+/** The first `count` bytes of a file (fewer when it is shorter), or null when it cannot be read. */
+export function readFileHead(path: string, count: number): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(count);
+    return head.subarray(0, readSync(fd, head, 0, count, 0));
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,4 +1,9 @@
-/** Terminal output: colour only on a TTY without NO_COLOR, progress only where a person watches. */
+import { redactOutput } from "./redact.js";
+
+/**
+ * Terminal output: colour only on a TTY without NO_COLOR, progress only where a person watches. Every line
+ * (results, `--json`, warnings, progress) passes the one redaction rule set on its way out.
+ */
 export interface Output {
   color: boolean;
   /** Write a line to stdout. */
@@ -46,19 +51,20 @@ export function createOutput(options: OutputOptions = {}): Output {
     color,
     quiet,
     line(text = "") {
-      process.stdout.write(`${text}\n`);
+      process.stdout.write(`${redactOutput(text)}\n`);
     },
     warn(text) {
-      process.stderr.write(`${text}\n`);
+      process.stderr.write(`${redactOutput(text)}\n`);
     },
-    step(label) {
+    step(rawLabel) {
       if (quiet) return () => {};
+      const label = redactOutput(rawLabel);
       const started = Date.now();
       // A TTY gets a live line; logs get one line at the start and one at the end.
       process.stderr.write(interactive ? `${paint(color, "cyan", "…")} ${label}` : `… ${label}\n`);
       return (outcome) => {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        const tail = `${paint(color, "green", "✓")} ${label}${outcome ? ` — ${outcome}` : ""} ${paint(color, "dim", `(${seconds}s)`)}`;
+        const tail = `${paint(color, "green", "✓")} ${label}${outcome ? ` — ${redactOutput(outcome)}` : ""} ${paint(color, "dim", `(${seconds}s)`)}`;
         process.stderr.write(interactive ? `\r\u001b[2K${tail}\n` : `${tail}\n`);
       };
     },

@@ -12,3 +12,13 @@ export function dhtlDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export function dhtlCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(dhtlDataDir(env), "cache");
 }
+
+/**
+ * `$DHTL_HOME/state`, else `$XDG_STATE_HOME/dhtl`, else `~/.local/state/dhtl`: what dhtl must be able to
+ * trust later (its per-user secret, each project's lock and journal), never inside a checkout.
+ */
+export function dhtlStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DHTL_HOME) return join(env.DHTL_HOME, "state");
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, "dhtl");
+  return join(env.HOME || homedir(), ".local", "state", "dhtl");
+}

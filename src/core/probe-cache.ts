@@ -1,6 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { writeFileAtomic } from "./fs.js";
+import { readFileHead, writeFileAtomic } from "./fs.js";
 
 /**
  * Remembers what running a native executable once printed (`python -c …` → `CPython 3.12.1`), keyed by the
@@ -93,19 +93,9 @@ function identityOf(path: string): { realPath: string; identity: string } | null
 }
 
 function isNativeExecutable(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(4);
-    const read = readSync(fd, head, 0, 4, 0);
-    return NATIVE_MAGIC.some((magic) => magic.length <= read && magic.every((byte, i) => head[i] === byte));
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
+  const head = readFileHead(path, 4);
+  return (
+    head !== null &&
+    NATIVE_MAGIC.some((magic) => magic.length <= head.length && magic.every((byte, i) => head[i] === byte))
+  );
 }

@@ -30,6 +30,7 @@ const SECRET_WORDS = new Set([
 /** Two consecutive words that together mean a secret (`api_key`, `private-key`, `AWS_ACCESS_KEY_ID`). */
 const SECRET_PAIRS = new Set([
   "access key",
+  "account key",
   "api key",
   "auth token",
   "client secret",
@@ -107,27 +108,48 @@ function redactOneUrl(scheme: string, rest: string): string {
   let safeAuthority = authority;
   // The last `@` ends the user info: passwords may contain an unescaped `@`.
   const at = authority.lastIndexOf("@");
+  const hostPart = at === -1 ? authority : authority.slice(at + 1);
   if (at !== -1) {
     const userInfo = authority.slice(0, at);
-    const host = authority.slice(at + 1);
     const colon = userInfo.indexOf(":");
     if (colon !== -1) {
       const user = userInfo.slice(0, colon);
       const password = userInfo.slice(colon + 1);
       const safePassword = isVariableReference(password) ? password : MASK;
-      safeAuthority = `${isSecretLooking(user) ? MASK : user}:${safePassword}@${host}`;
+      // `TOKEN:x-oauth-basic@` and `TOKEN:@` (GitHub, packagecloud): the user name is the credential.
+      const userIsToken = isSecretLooking(user) || password === "" || PLACEHOLDER_PASSWORDS.test(password);
+      safeAuthority = `${userIsToken && !isVariableReference(user) ? MASK : user}:${safePassword}@${hostPart}`;
     } else if (ACCOUNT_USER_SCHEMES.test(scheme) || userInfo === "git" || isVariableReference(userInfo)) {
-      safeAuthority = `${userInfo}@${host}`;
+      safeAuthority = `${userInfo}@${hostPart}`;
     } else {
-      safeAuthority = `${MASK}@${host}`;
+      safeAuthority = `${MASK}@${hostPart}`;
     }
   }
+  tail = redactPathToken(hostPart.toLowerCase().replace(/:\d+$/, ""), tail);
   tail = tail.replace(
     /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g,
     (whole, sep: string, name: string, value: string) =>
       value !== "" && (isSecretKey(name) || SECRET_QUERY_PARAMS.test(name)) ? `${sep}${name}=${MASK}` : whole,
   );
   return `${scheme}://${safeAuthority}${redactTokens(tail)}`;
+}
+
+/** Passwords that only say "the user name is the token". */
+const PLACEHOLDER_PASSWORDS = /^(x-oauth-basic|x-oauth-token|x-token-auth)$/i;
+
+/**
+ * Hosts whose URLs carry the credential as the first path segment: Gemfury (`pypi.fury.io/TOKEN/acct/`)
+ * and Cloudsmith entitlement tokens (`dl.cloudsmith.io/TOKEN/org/repo/`, except its `public`/`basic` paths).
+ */
+function redactPathToken(host: string, tail: string): string {
+  const match = /^\/([^/?#]+)/.exec(tail);
+  if (!match) return tail;
+  const segment = match[1]!;
+  const furyHost = host === "fury.io" || host.endsWith(".fury.io");
+  const cloudsmithHost = host === "dl.cloudsmith.io" && !/^(public|basic)$/i.test(segment);
+  if (!furyHost && !cloudsmithHost) return tail;
+  if (isVariableReference(segment)) return tail;
+  return `/${MASK}${tail.slice(match[0].length)}`;
 }
 
 /**
@@ -138,13 +160,20 @@ function isVariableReference(part: string): boolean {
   return /^(\$\{[A-Za-z0-9_]+\})+$/.test(part);
 }
 
-/** A user name that is itself a known token format (`https://ghp_…:x-oauth-basic@github.com`). */
+/**
+ * A user name that is itself a credential: a known token format (`https://ghp_…:x-oauth-basic@github.com`),
+ * or a long random-looking string (a 40-hex GitHub OAuth token, an API key): 20+ characters of letters
+ * and digits (with `-`/`_`), both present. Account names (`alice`, `__token__`, `gitlab-ci-token`) are kept.
+ */
 function isSecretLooking(user: string): boolean {
-  return redactTokens(user) !== user;
+  if (redactTokens(user) !== user) return true;
+  return user.length >= 20 && /^[A-Za-z0-9_-]+$/.test(user) && /[0-9]/.test(user) && /[A-Za-z]/.test(user);
 }
 
 /** Well-known token formats, recognisable without any key name. */
 const TOKEN_PATTERNS: RegExp[] = [
+  // PEM private keys, whole (before anything inside them is matched piecemeal).
+  /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g,
   /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, // GitHub tokens
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g, // GitLab
@@ -152,8 +181,14 @@ const TOKEN_PATTERNS: RegExp[] = [
   /\bnpm_[A-Za-z0-9]{30,}\b/g,
   /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key ids
   /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, // Slack
-  /\bsk-[A-Za-z0-9_-]{20,}\b/g, // OpenAI-style secret keys
+  /\bsk-[A-Za-z0-9_-]{20,}\b/g, // OpenAI/Anthropic-style secret keys
+  /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g, // Stripe secret and restricted keys
   /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API keys
+  /\bhf_[A-Za-z0-9]{30,}\b/g, // Hugging Face
+  /\bdckr_pat_[A-Za-z0-9_-]{20,}/g, // Docker Hub
+  /\bdop_v1_[a-f0-9]{64}\b/g, // DigitalOcean
+  /\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b/g, // Shopify
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JSON Web Tokens
 ];
 
 /** A value already masked, or an authorisation scheme word whose credential follows (and is masked). */
@@ -167,28 +202,56 @@ function redactTokens(text: string): string {
   return out;
 }
 
+/** `Bearer x`, `Basic x`, `Token x`: an authorisation scheme followed by its credential. */
+const AUTH_HEADER = /\b(Bearer|Basic|Token)(\s+)(?!\*\*\*\*)[A-Za-z0-9._~+/=-]{8,}/g;
+
 /**
- * Free text scrubbed of secrets: credentials in URLs, secret query parameters, well-known token formats
- * (GitHub, GitLab, PyPI, npm, AWS, Slack …), `Bearer`/`Basic` authorisation values and `password=…`-style
- * assignments. Used on anything read from the user's files, environment or a tool's output before it is shown.
+ * The one rule set: text scrubbed of credentials in URLs (user info, secret query parameters, tokens in
+ * known hosts' paths), well-known token formats (GitHub, GitLab, PyPI, npm, AWS, Slack, Stripe, JWTs, PEM
+ * keys …), `Bearer`/`Basic` authorisation values, and `password=…`/`--password …` where the key or flag
+ * says what the value is. Used on what dhtl reads from the user's files, environment and tools' output,
+ * and again on every line it prints (`redactOutput`).
+ *
+ * Assignments are read narrowly enough for any output: `name==1.0`, `pkg>=2` are version specifiers, not
+ * assignments; `true`, `false`, numbers and masks are left alone; quotes stay around a masked value.
  */
 export function redactText(text: string): string {
   let out = text.replace(URL_PATTERN, (_whole, scheme: string, rest: string) => redactOneUrl(scheme, rest));
-  out = out.replace(/\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1$2${MASK}`);
+  out = out.replace(AUTH_HEADER, `$1$2${MASK}`);
   out = redactTokens(out);
   // `password = x`, `API_TOKEN: x` are assignments whose key says what the value is.
   out = out.replace(
-    /(^|[\s"'{,;(:/])([A-Za-z_][\w.-]*)(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s"',;}]+)/g,
+    /(^|[\s"'{,;(:/])([A-Za-z_][\w.-]*)(\s*(?:=(?!=)|:(?!\/\/))\s*)("[^"\n]*"|'[^'\n]*'|[^\s"',;}]+)/g,
     (whole, lead: string, key: string, sep: string, value: string) =>
-      isSecretKey(key) && !isAlreadySafe(value) ? `${lead}${key}${sep}${MASK}` : whole,
+      isSecretKey(key) && isMaskable(value) ? `${lead}${key}${sep}${maskKeepingQuotes(value)}` : whole,
   );
   // `--password x` / `-p=x` on a command line.
   out = out.replace(
     /(^|\s)(--?[A-Za-z][\w-]*)(\s+|=)("[^"\n]*"|'[^'\n]*'|[^\s"']+)/g,
     (whole, lead: string, flag: string, sep: string, value: string) =>
-      isSecretKey(flag) && !value.startsWith("-") && !isAlreadySafe(value)
-        ? `${lead}${flag}${sep}${MASK}`
+      isSecretKey(flag) && !value.startsWith("-") && isMaskable(value)
+        ? `${lead}${flag}${sep}${maskKeepingQuotes(value)}`
         : whole,
   );
   return out;
+}
+
+/**
+ * What every line dhtl prints goes through: stdout, stderr, `--json` and `--debug` stack traces
+ * (cli/output.ts, cli/report-error.ts, commander's usage errors). The same rules as `redactText`.
+ */
+export function redactOutput(text: string): string {
+  return redactText(text);
+}
+
+/** A value worth masking: not already masked, not a scheme word, not a literal (`true`, `3`, `null`). */
+function isMaskable(value: string): boolean {
+  const bare = value.replace(/^["']|["']$/g, "");
+  if (bare === "" || isAlreadySafe(bare) || isVariableReference(bare)) return false;
+  return !/^(true|false|null|none|yes|no|\d+(\.\d+)?)$/i.test(bare);
+}
+
+function maskKeepingQuotes(value: string): string {
+  const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+  return `${quote}${MASK}${quote}`;
 }

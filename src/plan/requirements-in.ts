@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { DhtlError } from "../core/errors.js";
+import { declaredLocalPaths, localRequirementLine } from "../facts/local-requirements.js";
 import type { ProjectModel } from "../facts/types.js";
 import { isValidDistributionName, normalizeName } from "../pep/names.js";
 
@@ -50,10 +51,16 @@ export function renderRequirementsInput(project: ProjectModel, extras: string[] 
     .map((index) => `${index.kind === "default" ? "--index-url" : "--extra-index-url"} ${index.url}`)
     .sort();
   const body = [...requirements.values()].sort(byName);
+  // Local directories (`./pkg`, `-e ./lib`) are installed editable from their root-relative path; the setup
+  // command has checked that each one lies inside the project (facts/local-requirements.ts).
+  const localLines = [
+    ...new Set(declaredLocalPaths(project).map((local) => localRequirementLine(local.path))),
+  ].sort();
   const lines = [
     ...header,
     ...indexLines,
     ...(constraintLines.length > 0 ? ["-c constraints.txt"] : []),
+    ...localLines,
     ...body,
   ];
   const content = `${lines.join("\n")}\n`;

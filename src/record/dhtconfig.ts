@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { type Document, isMap, isScalar, isSeq, type Node, parseDocument } from "yaml";
 import { compareText } from "../core/compare.js";
 import { DhtlError } from "../core/errors.js";
-import { lineOf, writeFileAtomic } from "../core/fs.js";
+import { lineOf } from "../core/fs.js";
+import { writeProjectFile } from "../core/safe-path.js";
 
 /**
  * `.dhtconfig`: what the project files cannot tell (exact Python, lock digest, environment checksum
@@ -269,7 +270,7 @@ export function writeDhtConfig(root: string, config: DhtConfig): boolean {
   const path = join(root, DHTCONFIG_FILE);
   const text = renderDhtConfig(config);
   if (existsSync(path) && readFileSync(path, "utf8") === text) return false;
-  writeFileAtomic(path, text);
+  writeProjectFile(root, DHTCONFIG_FILE, text);
   return true;
 }
 

@@ -1,16 +1,18 @@
-import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
 import type { Output } from "../core/output.js";
+import { lexists, removeProjectPath, writeProjectFile as writeInsideProject } from "../core/safe-path.js";
 import type { SystemPackageManager } from "../facts/system-deps/index.js";
 import { formatCommand } from "../facts/system-packages/index.js";
+import { newEnvironmentProblems } from "../python/env-integrity.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
 import { nextDhtConfig } from "../record/next-config.js";
+import { createMarkedEnvironmentDir } from "./env-mark.js";
 import { FileBackup } from "./file-backup.js";
 import { writeActivationHooks } from "./hooks/activation.js";
+import { allowActivation } from "./hooks/allow.js";
 import {
   type BuildTarget,
   checkUvLockFresh,
@@ -32,6 +34,7 @@ import {
   type Step,
 } from "./steps.js";
 import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
+import { probeLinkMode, useLinkMode } from "./uv-environment.js";
 import {
   copyEnvironment,
   currentEnvironment,
@@ -58,6 +61,8 @@ export interface ExecuteContext {
     step: InstallSystemPackagesStep,
     build: BuildTarget & { lock: LockStrategy },
   ) => Promise<SystemPackagesDecision>;
+  /** Put the new environment on the cd hook's allow list (run/hooks/allow.ts); `dhtl clone` does not. */
+  allowActivation?: boolean;
 }
 
 /** What to do at the system-packages step: install these (consent given), or only report. */
@@ -139,6 +144,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           throw new DhtlError("internal", "plan creates the environment before choosing Python");
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
+        createMarkedEnvironmentDir(plan.root, envPath);
+        useLinkMode(await probeLinkMode(needUv(), plan.root, envPath));
         await createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath);
         return undefined;
       case "copyCurrentEnv": {
@@ -147,7 +154,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           throw new DhtlError("internal", ".venv is not an environment dhtl built");
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
-        copyEnvironment(current.path, envPath);
+        copyEnvironment(plan.root, current.path, envPath);
+        useLinkMode(await probeLinkMode(needUv(), plan.root, envPath));
         return undefined;
       }
       case "writeRequirementsIn":
@@ -191,14 +199,20 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         });
         return `installed ${names.join(", ")}`;
       }
-      case "swapVenv":
+      case "swapVenv": {
+        // fix-env has validated the repaired copy in full already; every other new environment is checked here.
+        if (!ctx.validateStaged) refuseUnsoundEnvironment(target().envPath);
         // Written into the new environment before the swap, so the swap stays one atomic rename.
         writeActivationHooks(plan.root, target().envPath);
         // The commit point: from here the new environment and the rewritten files belong together.
-        swapInEnvironment(plan.root, target().envPath);
+        const { movedAside } = swapInEnvironment(plan.root, target().envPath);
         swapped = true;
         backup.commit();
-        return undefined;
+        if (ctx.allowActivation) allowOrWarn(plan.root, ctx.out);
+        if (!movedAside) return undefined;
+        ctx.out.warn(`note: the .venv dhtl did not build was moved to ${movedAside} (kept, not deleted)`);
+        return `previous .venv kept as ${movedAside}`;
+      }
       case "writeDhtConfig":
         configWritten = recordConfig(step.compiledInputDigest);
         return configWritten ? "written" : "unchanged";
@@ -287,7 +301,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       done(outcome);
     }
   } catch (error) {
-    if (envPath && !swapped) discardEnvironment(envPath);
+    if (envPath && !swapped) discardEnvironment(plan.root, envPath);
     if (!swapped) backup.restore();
     throw explainWithShortfall(error, shortfall);
   }
@@ -329,13 +343,36 @@ function currentEnvironmentPath(root: string): string {
   return current.path;
 }
 
+/** Stops before the swap when the new environment is not what its packages say (see newEnvironmentProblems). */
+function refuseUnsoundEnvironment(envPath: string): void {
+  const problems = newEnvironmentProblems(envPath);
+  if (problems.length === 0) return;
+  const shown = problems.slice(0, 5).join("; ");
+  throw new DhtlError(
+    "toolFailed",
+    `the new environment is not what its packages install (${problems.length} problem${problems.length === 1 ? "" : "s"}: ${shown}); .venv was left as it was`,
+    { hint: "uv's cache may hold a damaged file: run `uv cache clean`, then retry" },
+  );
+}
+
+/** Best effort: the environment is live either way; without the record the cd hook just asks for `dhtl allow`. */
+function allowOrWarn(root: string, out: Output): void {
+  try {
+    allowActivation(root);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    out.warn(
+      `warning: could not put the environment on the cd hook's allow list (${why}); run \`dhtl allow\``,
+    );
+  }
+}
+
 /** Writes a dhtl-owned project file (removing it when the content is empty), remembering the old one. */
 function writeProjectFile(backup: FileBackup, root: string, relPath: string, content: string): void {
   backup.remember(relPath);
-  const path = join(root, relPath);
   if (content === "") {
-    if (existsSync(path)) rmSync(path);
+    if (lexists(join(root, relPath))) removeProjectPath(root, relPath);
     return;
   }
-  writeFileAtomic(path, content);
+  writeInsideProject(root, relPath, content);
 }

@@ -1,9 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { basename, dirname, isAbsolute, join } from "node:path";
-import { writeFileAtomic } from "../core/fs.js";
-
-/** Where the originals of files a run rewrites are kept until the new environment is live. */
-export const JOURNAL_FILE = ".dhtl/journal.json";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { DhtlError } from "../core/errors.js";
+import { checkedProjectPath, lexists, removeProjectPath, writeProjectFile } from "../core/safe-path.js";
+import {
+  projectStatePath,
+  readProjectRecord,
+  removeProjectRecord,
+  writeProjectRecord,
+} from "./project-state.js";
 
 interface Journal {
   /** Directory name (under .dhtl/envs) of the environment this run builds; null before it exists. */
@@ -12,13 +16,21 @@ interface Journal {
   files: Record<string, string | null>;
 }
 
+/** Where the journal of a project lives: the user's state directory, never the checkout. */
+export function journalPath(root: string): string {
+  return projectStatePath(root, "journal.json", false);
+}
+
 /**
- * Remembers project files before a run rewrites them (lock, requirements.in, uv.lock, .dhtconfig), in memory
- * and in `.dhtl/journal.json`, so that every way a run can end leaves files and environment consistent:
+ * Remembers project files before a run rewrites them (lock, requirements.in, uv.lock, .dhtconfig, manifests),
+ * in memory and in a journal in the user's state directory (keyed by the project's real path, stamped with
+ * this host), so that every way a run can end leaves files and environment consistent:
  * - a failure puts every file back (`restore`);
- * - success (the `.venv` swap) drops the journal (`commit`);
+ * - success drops the journal (`commit`): the `.venv` swap for an environment build, the last write for
+ *   migrate, standardize and migrate tests;
  * - a kill is settled by the next run (`recoverJournal`): the swap is the commit point, so if `.venv` is
  *   the environment the journal names, the new files stay; otherwise the originals come back.
+ * A `.dhtl/journal.json` inside the checkout is never read: a repository can commit one.
  */
 export class FileBackup {
   private readonly journal: Journal = { env: null, files: {} };
@@ -33,62 +45,59 @@ export class FileBackup {
 
   remember(relPath: string): void {
     if (relPath in this.journal.files) return;
-    const path = join(this.root, relPath);
-    this.journal.files[relPath] = existsSync(path) ? readFileSync(path).toString("base64") : null;
+    // Checked before anything is written: the file must be inside the project and not reached through a link.
+    const path = checkedProjectPath(this.root, relPath);
+    this.journal.files[relPath] = lexists(path) ? readFileSync(path).toString("base64") : null;
     this.save();
   }
 
   restore(): void {
     restoreFiles(this.root, this.journal.files);
-    rmSync(join(this.root, JOURNAL_FILE), { force: true });
+    removeProjectRecord(this.root, "journal.json");
   }
 
   commit(): void {
-    rmSync(join(this.root, JOURNAL_FILE), { force: true });
+    removeProjectRecord(this.root, "journal.json");
   }
 
   private save(): void {
-    const path = join(this.root, JOURNAL_FILE);
-    // The first file a run protects may be written before anything else created `.dhtl/`.
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, `${JSON.stringify(this.journal)}\n`);
+    writeProjectRecord(this.root, "journal.json", this.journal);
   }
 }
 
 /**
  * Settles the journal a killed run left: keeps the new files when `.venv` already is the environment it
- * built (`liveEnv`, a directory name), else restores the originals. Returns a note, or null.
+ * built (`liveEnv`, a directory name), else restores the originals. Only a journal this user wrote on this
+ * host for this project path is applied. Returns a note, or null.
  */
 export function recoverJournal(root: string, liveEnv: string | null): string | null {
-  const path = join(root, JOURNAL_FILE);
-  if (!existsSync(path)) return null;
-  let journal: Journal;
-  try {
-    journal = JSON.parse(readFileSync(path, "utf8")) as Journal;
-  } catch {
-    rmSync(path, { force: true });
-    return null;
-  }
-  if (journal.env !== null && journal.env === liveEnv) {
-    rmSync(path, { force: true });
-    return null;
-  }
-  restoreFiles(root, journal.files ?? {});
-  rmSync(path, { force: true });
-  const names = Object.keys(journal.files ?? {}).sort();
-  return names.length > 0 ? `restored ${names.join(", ")} as they were before an interrupted run` : null;
+  const journal = readProjectRecord<Journal>(root, "journal.json");
+  if (!journal) return null;
+  removeProjectRecord(root, "journal.json");
+  if (typeof journal.files !== "object" || journal.files === null) return null;
+  if (journal.env !== null && journal.env === liveEnv) return null;
+  const restored = restoreFiles(root, journal.files);
+  return restored.length > 0
+    ? `restored ${restored.sort().join(", ")} as they were before an interrupted run`
+    : null;
 }
 
-function restoreFiles(root: string, files: Record<string, string | null>): void {
+/** Puts each file back through the safe-path checks; a path that fails them is skipped. Returns the restored. */
+function restoreFiles(root: string, files: Record<string, string | null>): string[] {
+  const restored: string[] = [];
   for (const [relPath, content] of Object.entries(files)) {
-    // Only project-relative paths: a tampered journal must not write outside the project.
-    if (isAbsolute(relPath) || relPath.split(/[\\/]/).includes("..")) continue;
-    const path = join(root, relPath);
-    if (content === null) {
-      rmSync(path, { force: true });
-      continue;
+    try {
+      const path = checkedProjectPath(root, relPath);
+      if (content === null) {
+        if (lexists(path)) removeProjectPath(root, relPath);
+      } else {
+        const original = Buffer.from(content, "base64");
+        if (!lexists(path) || !readFileSync(path).equals(original)) writeProjectFile(root, relPath, original);
+      }
+      restored.push(relPath);
+    } catch (error) {
+      if (!(error instanceof DhtlError)) throw error;
     }
-    const original = Buffer.from(content, "base64");
-    if (!existsSync(path) || !readFileSync(path).equals(original)) writeFileAtomic(path, original);
   }
+  return restored;
 }

@@ -1,19 +1,34 @@
 import { DhtlError } from "../core/errors.js";
 import { run } from "../core/exec.js";
 import { redactText } from "../core/redact.js";
+import { gitTimeoutMs } from "./git.js";
 
 /** The GitHub CLI, when installed. Its calls are all argv arrays; its output is redacted before display. */
 export async function ghAvailable(): Promise<boolean> {
-  const result = await run("gh", ["--version"], { timeoutMs: 10_000 });
+  const result = await run("gh", ["--version"], { timeoutMs: 10_000, ownGroup: true });
   return result.code === 0;
 }
 
-async function gh(args: string[], what: string): Promise<string> {
-  const result = await run("gh", args, { env: { ...process.env, GH_PROMPT_DISABLED: "1" } });
+async function gh(args: string[], what: string, timeoutSeconds = 120): Promise<string> {
+  const result = await run("gh", args, {
+    env: { ...process.env, GH_PROMPT_DISABLED: "1", GIT_TERMINAL_PROMPT: "0" },
+    // Its own process group: a timeout or a signal ends gh with the git it started.
+    ownGroup: true,
+    timeoutMs: gitTimeoutMs(timeoutSeconds),
+  });
   if (result.notFound) {
     throw new DhtlError("toolFailed", "the GitHub CLI (gh) is not installed", {
       hint: "install gh (https://cli.github.com) and run `gh auth login`",
     });
+  }
+  if (result.timedOut) {
+    throw new DhtlError(
+      "toolFailed",
+      `gh could not ${what}: no answer within ${gitTimeoutMs(timeoutSeconds) / 1000} s`,
+      {
+        hint: "check the network; DHTL_GIT_TIMEOUT (seconds) allows more time",
+      },
+    );
   }
   if (result.code !== 0) {
     const detail = redactText((result.stderr || result.stdout).trim());
@@ -41,5 +56,5 @@ export async function ghFork(repo: string): Promise<void> {
 }
 
 export async function ghClone(repo: string, dir: string): Promise<void> {
-  await gh(["repo", "clone", repo, dir], `clone ${repo}`);
+  await gh(["repo", "clone", repo, dir], `clone ${repo}`, 30 * 60);
 }

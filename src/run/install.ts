@@ -1,9 +1,16 @@
-import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
+import {
+  checkedProjectPath,
+  copyProjectFile,
+  removeProjectPath,
+  writeProjectFile,
+} from "../core/safe-path.js";
 import { isValidDistributionName } from "../pep/names.js";
 import { environmentPython } from "../python/venv-info.js";
+import { isolatedUvEnvironment } from "./uv-environment.js";
 
 /** Runs uv with an argv array; throws a DhtlError (toolFailed, naming the failing package) on failure. */
 export type UvRunner = (
@@ -23,18 +30,24 @@ export interface BuildTarget {
   uv: UvRunner;
 }
 
-/** The environment uv runs with: never the caller's activated venv, never a download of Python we did not ask for. */
+/** The environment uv runs with: see uv-environment.ts (never the project's own `.venv`, never hardlinks). */
 export function uvEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  delete env.VIRTUAL_ENV;
-  delete env.CONDA_PREFIX;
-  env.UV_NO_PROGRESS = "1";
-  return env;
+  return isolatedUvEnvironment(extra);
 }
 
 export async function createVenv(target: BuildTarget, pythonPath: string): Promise<void> {
   await target.uv(
-    ["venv", "--relocatable", "--no-project", "--quiet", "--python", pythonPath, target.envPath],
+    // The directory exists already: dhtl created it and marked it as its own (env-mark.ts).
+    [
+      "venv",
+      "--relocatable",
+      "--no-project",
+      "--allow-existing",
+      "--quiet",
+      "--python",
+      pythonPath,
+      target.envPath,
+    ],
     {
       cwd: target.root,
       env: uvEnvironment(),
@@ -47,7 +60,12 @@ export async function createVenv(target: BuildTarget, pythonPath: string): Promi
  * try every pyenv shim on PATH, which costs seconds.
  */
 export async function uvLock(target: Pick<BuildTarget, "root" | "uv">, pythonPath: string): Promise<void> {
-  await target.uv(["lock", "--quiet", "--python", pythonPath], { cwd: target.root, env: uvEnvironment() });
+  // uv writes uv.lock itself: never through a link a checkout committed.
+  checkedProjectPath(target.root, "uv.lock");
+  await target.uv(["lock", "--quiet", "--python", pythonPath], {
+    cwd: target.root,
+    env: uvEnvironment({ UV_PYTHON: pythonPath }),
+  });
 }
 
 /** Fails (drift) when uv.lock no longer satisfies pyproject.toml: regenerate must not re-resolve. */
@@ -118,11 +136,12 @@ export async function compileLock(
   output: string,
   python: { version: string; path: string },
 ): Promise<void> {
-  const outPath = join(target.root, output);
+  const outPath = checkedProjectPath(target.root, output);
   const staged = `${output}.new`;
-  const stagedPath = join(target.root, staged);
-  rmSync(stagedPath, { force: true });
-  if (existsSync(outPath)) copyFileSync(outPath, stagedPath);
+  // uv writes the staged file itself: checked first, so it can never be a committed link to elsewhere.
+  removeProjectPath(target.root, staged);
+  if (existsSync(outPath)) copyProjectFile(target.root, output, staged);
+  const stagedPath = checkedProjectPath(target.root, staged);
   try {
     await target.uv(
       [
@@ -146,27 +165,66 @@ export async function compileLock(
     const header = `# Compiled by dhtl from ${input} (uv pip compile --universal --generate-hashes); do not edit.\n`;
     // uv names the output file in its annotations; the staged name must not end up in the committed lock.
     const body = readFileSync(stagedPath, "utf8").split(staged).join(output);
-    writeFileAtomic(outPath, header + body);
+    writeProjectFile(target.root, output, header + body);
   } finally {
-    rmSync(stagedPath, { force: true });
+    removeProjectPath(target.root, staged);
   }
 }
 
 /** Installs exactly a hashed requirements file: extras removed, hashes required. */
 export async function pipSync(target: BuildTarget, lockFile: string, reinstall: string[]): Promise<void> {
+  // Local directories (`-e ./lib`) carry no hash, which `--require-hashes` refuses: every hashed line is
+  // synced as locked, then each directory is installed editable on top, its dependencies already in place.
+  const { hashed, localPaths } = splitLocalPaths(
+    readFileSync(checkedProjectPath(target.root, lockFile), "utf8"),
+  );
+  const scratch = localPaths.length > 0 ? mkdtempSync(join(tmpdir(), "dhtl-lock-")) : null;
+  const syncFile = scratch ? join(scratch, "requirements.lock") : lockFile;
+  try {
+    if (scratch) writeFileSync(syncFile, hashed);
+    await target.uv(
+      [
+        "pip",
+        "sync",
+        "--require-hashes",
+        "--quiet",
+        "--python",
+        environmentPython(target.envPath),
+        ...reinstallArgs(reinstall),
+        syncFile,
+      ],
+      { cwd: target.root, env: uvEnvironment() },
+    );
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+  if (localPaths.length === 0) return;
+  // A lock may come from the checkout: its paths must stay inside the project like every other.
+  for (const path of localPaths) checkedProjectPath(target.root, path);
   await target.uv(
     [
       "pip",
-      "sync",
-      "--require-hashes",
+      "install",
       "--quiet",
+      "--no-deps",
       "--python",
       environmentPython(target.envPath),
-      ...reinstallArgs(reinstall),
-      lockFile,
+      ...localPaths.flatMap((path) => ["-e", path]),
     ],
     { cwd: target.root, env: uvEnvironment() },
   );
+}
+
+/** A compiled lock's `-e ./path` lines (each checked inside the project) apart from the rest of its text. */
+function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] } {
+  const localPaths: string[] = [];
+  const kept: string[] = [];
+  for (const line of lock.split("\n")) {
+    const local = /^-e\s+(\.\/\S*)\s*$/.exec(line);
+    if (local) localPaths.push(local[1]!);
+    else kept.push(line);
+  }
+  return { hashed: kept.join("\n"), localPaths };
 }
 
 /** The project itself, editable, without touching the locked dependencies. */

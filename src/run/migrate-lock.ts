@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareText } from "../core/compare.js";
 import { isDhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
+import { checkedProjectPath, writeProjectFile } from "../core/safe-path.js";
 import type { OldLockedVersion } from "../facts/migration/types.js";
 import { parseToml } from "../formats/toml.js";
 import { appendBlock, patchToml } from "../formats/toml-edit.js";
@@ -16,6 +16,7 @@ import { tableAt, valueAt } from "../formats/toml-table.js";
 import { readUvLock } from "../formats/uv-lock.js";
 import { normalizeVersion } from "../pep/pep440.js";
 import { explainUvFailure, runUv } from "./uv.js";
+import { isolatedUvEnvironment } from "./uv-environment.js";
 
 /** An old-lock version the new uv.lock changed (`new` null: no longer in the lock). */
 export interface VersionChange {
@@ -53,8 +54,9 @@ export interface LockOutcome {
  * the successful tier locked.
  */
 export async function lockKeepingVersions(request: LockRequest): Promise<LockOutcome> {
-  const { root, uv, env } = request;
-  const path = join(root, "pyproject.toml");
+  const { root, uv } = request;
+  // Never the project's own `.venv/bin/python`: a checkout may have planted it (see uv-environment.ts).
+  const env = isolatedUvEnvironment({}, request.env ?? process.env);
   const directOnly = request.keep.filter((pin) => request.direct.has(pin.name));
   const tiers: { pins: OldLockedVersion[]; dropped: PinsDropped }[] = [
     { pins: request.keep, dropped: "none" },
@@ -64,7 +66,7 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
   ];
   let pinsDropped: PinsDropped = request.keep.length > 0 ? "all" : "none";
   for (const tier of request.keep.length > 0 ? tiers : []) {
-    writeFileAtomic(path, withTemporaryPins(request.pyproject, tier.pins));
+    writeProjectFile(root, "pyproject.toml", withTemporaryPins(request.pyproject, tier.pins));
     try {
       await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
       pinsDropped = tier.dropped;
@@ -73,7 +75,8 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
       if (!isDhtlError(error) || !isNoSolution(error.message)) throw error;
     }
   }
-  writeFileAtomic(path, request.pyproject);
+  writeProjectFile(root, "pyproject.toml", request.pyproject);
+  checkedProjectPath(root, "uv.lock");
   await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
   const locked = readUvLockVersions(readFileSync(join(root, "uv.lock"), "utf8"));
   return { pinsDropped, ...compareVersions(request.oldLock, locked) };

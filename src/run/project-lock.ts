@@ -1,9 +1,15 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
+import { projectStatePath } from "./project-state.js";
 
-export const LOCK_FILE = ".dhtl/lock";
+/**
+ * The project's run lock, in the user's state directory: a lock file a checkout commits (`.dhtl/lock`) is
+ * just a file, never a reason to refuse.
+ */
+export function projectLockPath(root: string): string {
+  return projectStatePath(root, "lock");
+}
 
 interface LockOwner {
   pid: number;
@@ -21,12 +27,12 @@ export interface LockOptions {
 }
 
 /**
- * Takes `.dhtl/lock` (created with O_EXCL, holding pid and host) so two dhtl runs never interleave on one
+ * Takes the project lock (created with O_EXCL, holding pid and host) so two dhtl runs never interleave on one
  * project. A lock whose process is dead on this host is stale and taken over; a live one is waited for
- * briefly, then the run is refused (exit 4). The `.dhtl` directory must exist.
+ * briefly, then the run is refused (exit 4).
  */
 export async function acquireProjectLock(root: string, options: LockOptions = {}): Promise<ProjectLock> {
-  const path = join(root, LOCK_FILE);
+  const path = projectLockPath(root);
   const deadline = Date.now() + (options.waitMs ?? 5000);
   const me: LockOwner = { pid: process.pid, host: hostname() };
   for (;;) {
@@ -51,8 +57,8 @@ export async function acquireProjectLock(root: string, options: LockOptions = {}
     if (Date.now() >= deadline) {
       const who = owner ? `pid ${owner.pid} on ${owner.host}` : "unknown process";
       throw new DhtlError("refused", `another dhtl (${who}) is working on this project`, {
-        file: LOCK_FILE,
-        hint: "wait for it to finish and retry; if no dhtl is running, delete .dhtl/lock",
+        file: path,
+        hint: `wait for it to finish and retry; if no dhtl is running, delete ${path}`,
       });
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, utimesSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../core/fs.js";
+import { checkedProjectPath } from "../core/safe-path.js";
 
 /**
  * Left in the environment by a passing `validate-env --quick`: the paths whose change could change that
@@ -48,6 +49,8 @@ export function writeQuickStamp(inputs: QuickStampInputs): void {
   // The last line marks a complete stamp: a stamp cut short by a crash must not vouch for anything.
   const text = `${paths.join("\n")}\n${QUICK_STAMP_END}\n`;
   try {
+    // Inside the project and no link (utimes would follow one): else the check throws and there is no stamp.
+    checkedProjectPath(root, stamp);
     // The hook's every activation rewrites it otherwise: an unchanged list only needs the new time.
     if (readTextOrNull(stamp) !== text) writeFileAtomic(stamp, text);
     const when = new Date(inputs.startedAtMs - MARGIN_MS);

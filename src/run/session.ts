@@ -1,5 +1,5 @@
-import { rmSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
+import { removeProjectPath } from "../core/safe-path.js";
 import { recoverJournal } from "./file-backup.js";
 import { acquireProjectLock, type LockOptions } from "./project-lock.js";
 import { currentEnvironment, DHTL_DIR, ensureDhtlDir, recoverInterruptedRun } from "./venv.js";
@@ -19,7 +19,7 @@ export async function withProjectSession<T>(
   try {
     lock = await acquireProjectLock(root, options);
   } catch (error) {
-    if (created) rmSync(join(root, DHTL_DIR), { recursive: true, force: true });
+    if (created) removeProjectPath(root, DHTL_DIR, { recursive: true });
     throw error;
   }
   let failed = true;
@@ -33,6 +33,6 @@ export async function withProjectSession<T>(
   } finally {
     lock.release();
     if (failed && created && currentEnvironment(root).kind !== "managed")
-      rmSync(join(root, DHTL_DIR), { recursive: true, force: true });
+      removeProjectPath(root, DHTL_DIR, { recursive: true });
   }
 }

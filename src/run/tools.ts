@@ -65,7 +65,8 @@ export function startInterpreterDiscovery(): Promise<PythonInterpreter[]> {
 /** The base interpreter of the live `.venv` when it is exactly `version` (read from pyvenv.cfg, no spawn). */
 export function interpreterOfCurrentEnvironment(root: string, version: string): InterpreterChoice | null {
   const current = currentEnvironment(root);
-  if (current.kind === "none") return null;
+  // Only an environment dhtl built here names a machine interpreter; a checkout's `.venv` names anything.
+  if (current.kind !== "managed") return null;
   try {
     const python = readVenvPython(current.path);
     if (python.version !== version || python.implementation !== "cpython") return null;

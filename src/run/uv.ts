@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, st
 import { delimiter, join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { lastLines, type RunOptions, type RunResult, run } from "../core/exec.js";
+import { fileSystemErrorInOutput } from "../core/fs-errors.js";
 import type { Output } from "../core/output.js";
 import { dhtlCacheDir, dhtlDataDir } from "../core/paths.js";
 import { openProbeCache } from "../core/probe-cache.js";
@@ -194,6 +195,8 @@ export async function runUv(uv: string, args: string[], options: RunOptions = {}
     throw new DhtlError("toolFailed", `uv was not found at ${uv}`, { hint: "install uv, or unset DHTL_UV" });
   }
   if (result.code === 0) return result;
+  const refusedWrite = fileSystemErrorInOutput(result.stderr);
+  if (refusedWrite) throw refusedWrite;
   const explained = explainUvFailure(result.stderr);
   const why = result.timedOut ? "timed out" : `exited with ${result.code ?? result.signal}`;
   const detail = redactUrlsIn(lastLines(result.stderr || result.stdout, 12));

@@ -4,19 +4,19 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   readlinkSync,
-  renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DhtlError } from "../core/errors.js";
-import { FileBackup, JOURNAL_FILE } from "./file-backup.js";
-import { acquireProjectLock, LOCK_FILE } from "./project-lock.js";
+import { createMarkedEnvironmentDir } from "./env-mark.js";
+import { FileBackup, journalPath } from "./file-backup.js";
+import { acquireProjectLock, projectLockPath } from "./project-lock.js";
 import { withProjectSession } from "./session.js";
 import {
   currentEnvironment,
@@ -25,6 +25,7 @@ import {
   newEnvironmentPath,
   recoverInterruptedRun,
   swapInEnvironment,
+  VENV_ASIDE,
 } from "./venv.js";
 
 const projects: string[] = [];
@@ -37,9 +38,10 @@ afterAll(() => {
   for (const root of projects) rmSync(root, { recursive: true, force: true });
 });
 
-/** A stand-in environment: just enough files to tell two apart. */
+/** A stand-in environment, marked as dhtl's: just enough files to tell two apart. */
 function fakeEnv(root: string, marker: string): string {
   const path = newEnvironmentPath(root);
+  createMarkedEnvironmentDir(root, path);
   mkdirSync(join(path, "bin"), { recursive: true });
   writeFileSync(join(path, "pyvenv.cfg"), `marker = ${marker}\n`);
   return path;
@@ -62,27 +64,35 @@ describe("environment swap", () => {
     expect(readFileSync(join(root, ".dhtl", ".gitignore"), "utf8")).toContain("envs/");
   });
 
-  it("moves a user's real .venv aside, and puts it back when a kill left no .venv", () => {
+  it("moves a user's real .venv aside (kept, never deleted), and puts it back when a kill left no .venv", () => {
     const root = tempProject();
     mkdirSync(join(root, ".venv"));
     writeFileSync(join(root, ".venv", "pyvenv.cfg"), "marker = user\n");
     ensureDhtlDir(root);
+    expect(currentEnvironment(root).kind).toBe("foreign");
     const built = fakeEnv(root, "built");
-    // Simulate a kill between the move aside and the symlink rename.
-    renameSync(join(root, ".venv"), `${built}-previous.aside`);
-    expect(currentEnvironment(root).kind).toBe("none");
-    const notes = recoverInterruptedRun(root);
-    expect(notes[0]).toMatch(/restored/);
-    expect(lstatSync(join(root, ".venv")).isDirectory()).toBe(true);
-    expect(marker(root)).toContain("user");
-    expect(existsSync(built)).toBe(false);
-    // The full swap replaces the directory with a symlink and drops the old one.
+    expect(swapInEnvironment(root, built).movedAside).toBe(VENV_ASIDE);
+    expect(marker(root)).toContain("built");
+    expect(readFileSync(join(root, VENV_ASIDE, "pyvenv.cfg"), "utf8")).toContain("user");
+    // A second foreign .venv goes beside the first, never over it.
+    rmSync(join(root, ".venv"));
+    mkdirSync(join(root, ".venv"));
     const again = fakeEnv(root, "again");
-    swapInEnvironment(root, again);
+    expect(swapInEnvironment(root, again).movedAside).toBe(`${VENV_ASIDE}-2`);
     expect(lstatSync(join(root, ".venv")).isSymbolicLink()).toBe(true);
-    expect(marker(root)).toContain("again");
-    // The user's directory is on its way out in the background.
-    expect(readdirSync(join(root, ENVS_DIR)).filter((entry) => !entry.endsWith(".trash"))).toHaveLength(1);
+  });
+
+  it("an unmarked environment under .dhtl/envs is foreign: never trusted, reused or removed", () => {
+    const root = tempProject();
+    ensureDhtlDir(root);
+    const planted = join(root, ENVS_DIR, "env-a");
+    mkdirSync(join(planted, "bin"), { recursive: true });
+    writeFileSync(join(planted, ".dhtl-env"), "0".repeat(64));
+    symlinkSync(".dhtl/envs/env-a", join(root, ".venv"));
+    expect(currentEnvironment(root)).toMatchObject({ kind: "foreign", isLink: true });
+    recoverInterruptedRun(root);
+    expect(existsSync(planted)).toBe(true);
+    expect(newEnvironmentPath(root)).toBe(join(root, ENVS_DIR, "env-b"));
   });
 
   it("removes half-built environments but keeps the live one", () => {
@@ -103,7 +113,7 @@ describe("project lock", () => {
     ensureDhtlDir(root);
     const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
     try {
-      writeFileSync(join(root, LOCK_FILE), JSON.stringify({ pid: other.pid, host: hostname() }));
+      writeFileSync(projectLockPath(root), JSON.stringify({ pid: other.pid, host: hostname() }));
       const started = Date.now();
       await expect(acquireProjectLock(root, { waitMs: 300, pollMs: 50 })).rejects.toMatchObject({
         code: "refused",
@@ -117,9 +127,9 @@ describe("project lock", () => {
     const held = await acquireProjectLock(root, { waitMs: 0 });
     const nested = await acquireProjectLock(root, { waitMs: 0 });
     nested.release();
-    expect(existsSync(join(root, LOCK_FILE))).toBe(true);
+    expect(existsSync(projectLockPath(root))).toBe(true);
     held.release();
-    expect(existsSync(join(root, LOCK_FILE))).toBe(false);
+    expect(existsSync(projectLockPath(root))).toBe(false);
   });
 
   it("takes over a lock whose process is dead", async () => {
@@ -127,9 +137,9 @@ describe("project lock", () => {
     ensureDhtlDir(root);
     const child = spawn(process.execPath, ["-e", "0"]);
     const pid = await new Promise<number>((resolve) => child.on("exit", () => resolve(child.pid ?? 0)));
-    writeFileSync(join(root, LOCK_FILE), JSON.stringify({ pid, host: hostname() }));
+    writeFileSync(projectLockPath(root), JSON.stringify({ pid, host: hostname() }));
     const lock = await acquireProjectLock(root, { waitMs: 0 });
-    expect(JSON.parse(readFileSync(join(root, LOCK_FILE), "utf8")).pid).toBe(process.pid);
+    expect(JSON.parse(readFileSync(projectLockPath(root), "utf8")).pid).toBe(process.pid);
     lock.release();
   });
 
@@ -164,13 +174,13 @@ describe("journal of rewritten files", () => {
 
   it("a kill before the swap: the next run puts the files back as they were", async () => {
     const root = interruptedRun(false);
-    expect(existsSync(join(root, JOURNAL_FILE))).toBe(true);
+    expect(existsSync(journalPath(root))).toBe(true);
     const notes = await withProjectSession(root, async (found) => found);
     expect(notes[0]).toMatch(/restored requirements.in, uv.lock/);
     expect(readFileSync(join(root, "uv.lock"), "utf8")).toBe("old lock\n");
     expect(existsSync(join(root, "requirements.in"))).toBe(false);
     expect(marker(root)).toContain("old");
-    expect(existsSync(join(root, JOURNAL_FILE))).toBe(false);
+    expect(existsSync(journalPath(root))).toBe(false);
   });
 
   it("a kill after the swap: the new files belong to the live environment and stay", async () => {
@@ -178,6 +188,6 @@ describe("journal of rewritten files", () => {
     await withProjectSession(root, async () => null);
     expect(readFileSync(join(root, "uv.lock"), "utf8")).toBe("new lock\n");
     expect(marker(root)).toContain("new");
-    expect(existsSync(join(root, JOURNAL_FILE))).toBe(false);
+    expect(existsSync(journalPath(root))).toBe(false);
   });
 });

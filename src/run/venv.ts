@@ -1,96 +1,107 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import {
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
-import { writeFileAtomic } from "../core/fs.js";
+  checkedProjectPath,
+  copyProjectTree,
+  lexists,
+  lstatOrNull,
+  makeProjectDir,
+  removeProjectPath,
+  renameInProject,
+  symlinkInProject,
+  writeProjectFile,
+} from "../core/safe-path.js";
+import { isMarkedEnvironment } from "./env-mark.js";
+import { readProjectRecord, removeProjectRecord, writeProjectRecord } from "./project-state.js";
 
 /**
  * Environments are built beside the live one and swapped in whole, so `kill -9` at any moment leaves a
  * working `.venv`:
  *
- *   .dhtl/envs/<id>/   real environments (uv `--relocatable`, so their files do not depend on their path)
+ *   .dhtl/envs/<id>/   real environments (uv `--relocatable`, so their files do not depend on their path),
+ *                      each marked as dhtl's own (env-mark.ts) before uv writes anything into it
  *   .venv              a symlink to one of them, replaced by rename(2) of a new symlink: no moment without one
  *
- * A user's pre-existing real `.venv` directory is moved to `.dhtl/envs/<id>.aside` just before the first
- * swap; if a kill lands between that move and the swap, the next run moves it back. Every other entry of
- * `.dhtl/envs` that `.venv` does not point to is a leftover of a killed run and is removed.
+ * A `.venv` dhtl did not build (the user's own directory, a link elsewhere, or one a checkout committed) is
+ * moved to `.venv.before-dhtl` (or `-2`, `-3` …) just before the first swap and kept there; if a kill lands
+ * between that move and the swap, the next run moves it back. Only environments carrying dhtl's mark are
+ * ever trusted, reused or removed; every change goes through core/safe-path.ts.
  */
 export const DHTL_DIR = ".dhtl";
 export const ENVS_DIR = ".dhtl/envs";
 export const VENV = ".venv";
-const ASIDE_SUFFIX = ".aside";
+/** Where a `.venv` dhtl did not build is kept (first free of this name, `-2`, `-3` …). */
+export const VENV_ASIDE = ".venv.before-dhtl";
 const TRASH_SUFFIX = ".trash";
+const TEMP_LINK_PREFIX = `${VENV}.dhtl-`;
 
 /** Files of `.dhtl/` that are local to one checkout and never committed. */
-const DHTL_GITIGNORE =
-  "# Local to this checkout: built environments, the run lock and a running setup's journal.\nenvs/\nlock\njournal.json\n";
+const DHTL_GITIGNORE = "# Local to this checkout: the environments dhtl builds.\nenvs/\n";
 
 export type CurrentEnvironment =
   | { kind: "none" }
-  /** `.venv` links into `.dhtl/envs/`. */
+  /** `.venv` links to an environment under `.dhtl/envs/` that carries dhtl's mark. */
   | { kind: "managed"; path: string }
-  /** A real directory dhtl did not build (or a symlink elsewhere). */
+  /** A real directory dhtl did not build, or a symlink to anything else (an unmarked environment included). */
   | { kind: "foreign"; path: string; isLink: boolean };
 
-/** Creates `.dhtl/` and its `.gitignore`; reports whether the directory is new (to undo on failure). */
+/**
+ * Creates `.dhtl/envs/` and `.dhtl/.gitignore`, refusing a `.dhtl` or `.dhtl/envs` that is a symbolic link;
+ * reports whether `.dhtl` is new (to undo on failure).
+ */
 export function ensureDhtlDir(root: string): { created: boolean } {
-  const dir = join(root, DHTL_DIR);
-  const created = !existsSync(dir);
-  mkdirSync(join(root, ENVS_DIR), { recursive: true });
-  const gitignore = join(dir, ".gitignore");
-  if (!existsSync(gitignore)) writeFileAtomic(gitignore, DHTL_GITIGNORE);
-  return { created };
+  const first = makeProjectDir(root, ENVS_DIR);
+  try {
+    if (!lexists(join(root, DHTL_DIR, ".gitignore")))
+      writeProjectFile(root, `${DHTL_DIR}/.gitignore`, DHTL_GITIGNORE);
+  } catch (error) {
+    if (first !== null) removeProjectPath(root, first, { recursive: true });
+    throw error;
+  }
+  return { created: first === DHTL_DIR };
 }
 
 export function currentEnvironment(root: string): CurrentEnvironment {
   const venv = join(root, VENV);
-  let isLink: boolean;
-  try {
-    isLink = lstatSync(venv).isSymbolicLink();
-  } catch {
-    return { kind: "none" };
-  }
-  if (!isLink) return { kind: "foreign", path: venv, isLink: false };
+  const stat = lstatOrNull(venv);
+  if (stat === null) return { kind: "none" };
+  if (!stat.isSymbolicLink()) return { kind: "foreign", path: venv, isLink: false };
   const target = resolve(root, readlinkSync(venv));
   if (!existsSync(target)) return { kind: "none" };
-  const envs = join(root, ENVS_DIR) + sep;
-  return target.startsWith(envs)
+  return isMarkedEnvironment(root, target)
     ? { kind: "managed", path: target }
     : { kind: "foreign", path: venv, isLink: true };
 }
 
 /**
- * Repairs what a killed run left: puts a moved-aside `.venv` back when no `.venv` exists, and removes
- * half-built environments and temporary links. Call it while holding the project lock.
+ * Repairs what a killed run left: puts a `.venv` moved aside back when no `.venv` exists, and removes the
+ * half-built environments and temporary links dhtl made (those carrying its mark; anything else under
+ * `.dhtl/envs` is left alone and never used). Call it while holding the project lock.
  */
 export function recoverInterruptedRun(root: string): string[] {
   const notes: string[] = [];
-  const envsDir = join(root, ENVS_DIR);
-  if (!existsSync(envsDir)) return notes;
-  const venv = join(root, VENV);
-  const aside = readdirSync(envsDir).filter((entry) => entry.endsWith(ASIDE_SUFFIX));
-  if (!lexists(venv) && aside.length > 0) {
-    renameSync(join(envsDir, aside[0]!), venv);
-    notes.push("restored the previous .venv moved aside by an interrupted run");
+  const aside = readProjectRecord<{ to: string }>(root, "aside.json");
+  if (aside && !lexists(join(root, VENV)) && lexists(join(root, aside.to))) {
+    renameInProject(root, aside.to, VENV);
+    notes.push(`put your .venv back from ${aside.to}, where an interrupted run had moved it`);
   }
+  removeProjectRecord(root, "aside.json");
   for (const entry of readdirSync(root)) {
-    if (entry.startsWith(`${VENV}.dhtl-`)) rmSync(join(root, entry), { force: true });
+    if (!entry.startsWith(TEMP_LINK_PREFIX)) continue;
+    const link = join(root, entry);
+    if (lstatOrNull(link)?.isSymbolicLink() && isMarkedEnvironment(root, resolve(root, readlinkSync(link))))
+      removeProjectPath(root, entry);
   }
+  const envsDir = join(root, ENVS_DIR);
+  if (!lstatOrNull(envsDir)?.isDirectory()) return notes;
   const current = currentEnvironment(root);
   for (const entry of readdirSync(envsDir)) {
     const path = join(envsDir, entry);
     if (current.kind === "managed" && path === current.path) continue;
-    removeInBackground(path);
+    if (!isMarkedEnvironment(root, path)) continue;
+    removeInBackground(root, path);
     if (!entry.endsWith(TRASH_SUFFIX)) notes.push(`removed ${ENVS_DIR}/${entry} left by an interrupted run`);
   }
   return notes;
@@ -118,28 +129,36 @@ export function newEnvironmentPath(root: string): string {
 }
 
 /** Copies an environment (relocatable, so the copy works where it lands) for an in-place repair. */
-export function copyEnvironment(from: string, to: string): void {
-  cpSync(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+export function copyEnvironment(root: string, from: string, to: string): void {
+  copyProjectTree(root, from, to);
 }
 
 /**
  * Makes `envPath` the live `.venv`. The new symlink is renamed over the old one, so readers always see a
- * complete environment; the environment it replaces is deleted afterwards.
+ * complete environment; a dhtl environment it replaces is deleted afterwards, anything else is kept as
+ * `.venv.before-dhtl`. Returns where a `.venv` dhtl did not build was moved, or null.
  */
-export function swapInEnvironment(root: string, envPath: string): void {
-  const venv = join(root, VENV);
+export function swapInEnvironment(root: string, envPath: string): { movedAside: string | null } {
   const before = currentEnvironment(root);
-  if (before.kind === "foreign" && !before.isLink) {
-    // rename(2) cannot replace a directory with a symlink: move the user's directory aside first.
-    renameSync(venv, `${envPath}-previous${ASIDE_SUFFIX}`);
+  let movedAside: string | null = null;
+  if (before.kind === "foreign") {
+    // Never deleted: the user's own environment, or whatever a checkout put there, is kept beside.
+    movedAside = freeAsideName(root);
+    writeProjectRecord(root, "aside.json", { to: movedAside });
+    renameInProject(root, VENV, movedAside);
   }
-  const link = join(root, `${VENV}.dhtl-${process.pid}-${randomBytes(3).toString("hex")}`);
-  symlinkSync(relative(root, envPath), link);
-  renameSync(link, venv);
-  if (before.kind === "managed" && before.path !== envPath) removeInBackground(before.path);
-  const envsDir = join(root, ENVS_DIR);
-  for (const entry of readdirSync(envsDir)) {
-    if (entry.endsWith(ASIDE_SUFFIX)) removeInBackground(join(envsDir, entry));
+  const link = `${TEMP_LINK_PREFIX}${process.pid}-${randomBytes(3).toString("hex")}`;
+  symlinkInProject(root, link, relative(root, envPath));
+  renameInProject(root, link, VENV);
+  removeProjectRecord(root, "aside.json");
+  if (before.kind === "managed" && before.path !== envPath) removeInBackground(root, before.path);
+  return { movedAside };
+}
+
+function freeAsideName(root: string): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? VENV_ASIDE : `${VENV_ASIDE}-${n}`;
+    if (!lexists(join(root, name))) return name;
   }
 }
 
@@ -148,36 +167,29 @@ export function swapInEnvironment(root: string, envPath: string): void {
  * (`<id>-<random>.trash`), then `rm -rf` runs detached (thousands of files take Node's rmSync a few hundred ms).
  * Should that be killed, the next run's recoverInterruptedRun removes what is left.
  */
-export function removeInBackground(path: string): void {
+export function removeInBackground(root: string, path: string): void {
   let trash = path;
   if (!path.endsWith(TRASH_SUFFIX)) {
     // Unique: the previous occupant of this slot may still be on its way out under its own trash name.
     trash = `${path}-${randomBytes(3).toString("hex")}${TRASH_SUFFIX}`;
     try {
-      renameSync(path, trash);
+      renameInProject(root, path, trash);
     } catch {
       return;
     }
   }
+  // Checked once more: `rm -rf` must only ever receive a path inside the project, reached without links.
+  const target = checkedProjectPath(root, trash);
   if (process.platform === "win32") {
-    rmSync(trash, { recursive: true, force: true });
+    rmSync(target, { recursive: true, force: true });
     return;
   }
-  const child = spawn("rm", ["-rf", "--", trash], { detached: true, stdio: "ignore" });
-  child.on("error", () => rmSync(trash, { recursive: true, force: true }));
+  const child = spawn("rm", ["-rf", "--", target], { detached: true, stdio: "ignore" });
+  child.on("error", () => rmSync(target, { recursive: true, force: true }));
   child.unref();
 }
 
 /** Deletes a half-built environment after a failure; the live `.venv` is untouched. */
-export function discardEnvironment(envPath: string): void {
-  rmSync(envPath, { recursive: true, force: true });
-}
-
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
+export function discardEnvironment(root: string, envPath: string): void {
+  removeProjectPath(root, envPath, { recursive: true });
 }

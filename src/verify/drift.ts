@@ -10,6 +10,7 @@ export function formatDrift(report: ValidationReport): string {
       ? `changed ${drift.changed.map((c) => `${c.name} ${c.expected}→${c.actual}`).join(", ")}`
       : "",
     drift.modifiedFiles.length > 0 ? `${drift.modifiedFiles.length} modified files` : "",
+    ...drift.environment,
     report.python.expected && report.python.expected !== report.python.actual
       ? `python ${report.python.expected}→${report.python.actual}`
       : "",

@@ -6,6 +6,7 @@ import { readUvLock } from "../formats/uv-lock.js";
 import { evaluateMarker } from "../pep/markers.js";
 import { extraArgs } from "../run/install.js";
 import { ensureUv, runUv } from "../run/uv.js";
+import { isolatedUvEnvironment } from "../run/uv-environment.js";
 import type { ExpectedPackages } from "./env-cache.js";
 
 export type { ExpectedPackages };
@@ -95,18 +96,22 @@ async function expectedFromMainLock(
         "--no-header",
         "--no-annotate",
       ],
-      { cwd: join(lockPath, ".."), env: { ...process.env, NO_COLOR: "1" } },
+      { cwd: join(lockPath, ".."), env: isolatedUvEnvironment({ NO_COLOR: "1" }) },
     );
     const requirements = parseLockedRequirements(exported.stdout, `${lockFile} (uv export)`);
     const editable = editablePackagesInUvLock(readFileSync(lockPath, "utf8"));
     return { packages: selectForInterpreter(requirements, python, lockFile), editable };
   }
   const packages: Record<string, string | null> = {};
+  const localPaths: string[] = [];
   for (const file of requirementFiles(root, lockFile)) {
-    const requirements = parseLockedRequirements(readFileSync(join(root, file), "utf8"), file);
+    const text = readFileSync(join(root, file), "utf8");
+    const requirements = parseLockedRequirements(text, file);
     Object.assign(packages, selectForInterpreter(requirements, python, file));
+    // `-e ./lib`: a local directory dhtl installs from the lock (facts/local-requirements.ts).
+    for (const match of text.matchAll(/^-e\s+(\.\/\S*)\s*$/gm)) localPaths.push(match[1]!);
   }
-  return { packages, editable: [] };
+  return { packages, editable: [], ...(localPaths.length > 0 ? { localPaths: localPaths.sort() } : {}) };
 }
 
 /**

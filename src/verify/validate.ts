@@ -1,12 +1,14 @@
-import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
+import { resolvedInsideProject } from "../core/safe-path.js";
 import { RUNTIME_LOCK_FILES } from "../facts/languages/runtimes.js";
 import { normalizeName } from "../pep/names.js";
 import { readDirectUrl, readDistInfo } from "../python/dist-info.js";
-import { type DistributionRecord, readDistributionRecords } from "../python/dist-records.js";
+import { readDistributionRecords } from "../python/dist-records.js";
+import { environmentIntegrity } from "../python/env-integrity.js";
 import { platformKey, sha256File, sha256Of } from "../python/platform.js";
+import { findModifiedFiles } from "../python/record-hashes.js";
 import { readVenvPython, uniqueSitePackages, type VenvPython } from "../python/venv-info.js";
 import { environmentChecksum, environmentStateOf } from "../record/checksum.js";
 import type { DhtConfig } from "../record/dhtconfig.js";
@@ -30,6 +32,8 @@ export interface ValidationReport {
     missing: string[];
     changed: { name: string; expected: string; actual: string }[];
     modifiedFiles: string[];
+    /** The interpreter or Python's start-up hooks are not what was built (see env-integrity.ts). */
+    environment: string[];
   };
 }
 
@@ -65,7 +69,9 @@ export async function validateEnvironment(root: string, options: ValidateOptions
       hint: "run `dhtl regenerate` to rebuild it from .dhtconfig and the lock (or `dhtl setup`)",
     });
   }
-  const config = await loadDhtConfig(configPath, venv);
+  // Caches and the stamp live in the environment only when it is inside the project (never via a link out).
+  const cacheVenv = resolvedInsideProject(root, venv);
+  const config = await loadDhtConfig(configPath, cacheVenv);
   const python = readVenvPython(venv);
   const expectedPython = expectedPythonVersion(root, config);
   const actualPython = describePython(python);
@@ -84,17 +90,22 @@ export async function validateEnvironment(root: string, options: ValidateOptions
     drift.modifiedFiles = findModifiedFiles(dists);
     actualChecksum = environmentChecksum(environmentStateOf(python, dists));
   }
+  drift.environment = environmentIntegrity(venv, options.quick ? null : dists);
   const checksumOk = options.quick || recorded === null || recorded === actualChecksum;
   const clean =
-    !drift.extra.length && !drift.missing.length && !drift.changed.length && !drift.modifiedFiles.length;
+    !drift.extra.length &&
+    !drift.missing.length &&
+    !drift.changed.length &&
+    !drift.modifiedFiles.length &&
+    !drift.environment.length;
   const ok = pythonOk && checksumOk && clean;
-  if (options.quick && options.stamp) {
-    if (!ok) clearQuickStamp(venv);
+  if (options.quick && options.stamp && cacheVenv) {
+    if (!ok) clearQuickStamp(cacheVenv);
     else {
       const lockFile = config.lock?.file ?? "uv.lock";
       writeQuickStamp({
         root,
-        venv,
+        venv: cacheVenv,
         lockFiles: [lockFile, ...RUNTIME_LOCK_FILES].map((file) => join(root, file)),
         sitePackages: uniqueSitePackages(venv),
         startedAtMs,
@@ -110,7 +121,7 @@ export async function validateEnvironment(root: string, options: ValidateOptions
 }
 
 /** `.dhtconfig`, parsed once per edit: the parse result is cached in the environment (see env-cache.ts). */
-async function loadDhtConfig(configPath: string, venv: string): Promise<DhtConfig> {
+async function loadDhtConfig(configPath: string, venv: string | null): Promise<DhtConfig> {
   const text = readFileSync(configPath);
   const digest = sha256Of(text);
   const cached = cachedDhtConfig(venv, digest);
@@ -186,11 +197,12 @@ export async function expectedPackagesFor(
   // The extras change what the lock installs: part of the key (`extras=test,docs`), absent when none.
   if (extras.length > 0) digests.push(`extras=${extras.join(",")}`);
   const key = expectedCacheKey(digests.join(" "), python);
-  const cached = cachedExpectedPackages(venv, key);
+  const cacheVenv = resolvedInsideProject(root, venv);
+  const cached = cachedExpectedPackages(cacheVenv, key);
   if (cached) return cached;
   const { computeExpectedPackages } = await import("./expected-packages.js");
   const computed = await computeExpectedPackages(root, lockFile, python, runtimeLocks, extras);
-  cacheExpectedPackages(venv, key, computed);
+  cacheExpectedPackages(cacheVenv, key, computed);
   return computed;
 }
 
@@ -234,7 +246,13 @@ function compareSets(
   installed: Installed[],
   sameVersion: VersionEquality,
 ): ValidationReport["drift"] {
-  const drift: ValidationReport["drift"] = { extra: [], missing: [], changed: [], modifiedFiles: [] };
+  const drift: ValidationReport["drift"] = {
+    extra: [],
+    missing: [],
+    changed: [],
+    modifiedFiles: [],
+    environment: [],
+  };
   const editable = new Set(expected.editable);
   const seen = new Set<string>();
   for (const dist of installed) {
@@ -252,6 +270,11 @@ function compareSets(
     if (!seen.has(name)) drift.missing.push(version ? `${name}==${version}` : name);
   }
   for (const name of editable) if (!seen.has(name)) drift.missing.push(name);
+  const installedSources = new Set(installed.map((dist) => editableSourceInside(dist.distInfo, root)));
+  for (const path of expected.localPaths ?? []) {
+    const source = realPathOrNull(join(root, path));
+    if (source === null || !installedSources.has(source)) drift.missing.push(`${path} (local, editable)`);
+  }
   drift.extra.sort();
   drift.missing.sort();
   drift.changed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -263,55 +286,26 @@ function compareSets(
  * say so — a compiled requirements lock never lists the project.
  */
 function isEditableInside(distInfo: string, root: string): boolean {
+  return editableSourceInside(distInfo, root) !== null;
+}
+
+/** The real path of the directory an editable distribution was installed from, when inside the project. */
+function editableSourceInside(distInfo: string, root: string): string | null {
   const direct = readDirectUrl(distInfo);
-  if (!direct?.editable || !direct.url?.startsWith("file://")) return false;
+  if (!direct?.editable || !direct.url?.startsWith("file://")) return null;
   try {
     const path = realpathSync(decodeURIComponent(new URL(direct.url).pathname));
     const real = realpathSync(root);
-    return path === real || path.startsWith(`${real}/`);
+    return path === real || path.startsWith(`${real}/`) ? path : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
-/**
- * Re-hashes every file RECORD lists with a hash and returns the site-packages-relative paths whose
- * content changed or vanished. Bytecode is skipped: Python rewrites it on its own.
- */
-export function findModifiedFiles(dists: DistributionRecord[]): string[] {
-  const modified: string[] = [];
-  // One reused buffer instead of a Buffer per file: a big environment has tens of thousands of files.
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  for (const dist of dists) {
-    const base = dirname(dist.distInfo);
-    for (const row of dist.record) {
-      if (!row.hash.startsWith("sha256=") || row.path.endsWith(".pyc")) continue;
-      // RECORD paths are `/`-separated and may climb out with `../` (scripts); the OS resolves both.
-      if (hashFile(`${base}/${row.path}`, buffer) !== row.hash.slice(7)) modified.push(row.path);
-    }
-  }
-  return modified.sort();
-}
-
-/** sha256 as RECORD writes it (urlsafe base64, no padding); "" when the file cannot be read. */
-function hashFile(path: string, buffer: Buffer): string {
-  let fd: number;
+function realPathOrNull(path: string): string | null {
   try {
-    fd = openSync(path, "r");
+    return realpathSync(path);
   } catch {
-    return "";
-  }
-  try {
-    const hash = createHash("sha256");
-    let read = readSync(fd, buffer, 0, buffer.length, null);
-    while (read > 0) {
-      hash.update(buffer.subarray(0, read));
-      read = readSync(fd, buffer, 0, buffer.length, null);
-    }
-    return hash.digest("base64url");
-  } catch {
-    return "";
-  } finally {
-    closeSync(fd);
+    return null;
   }
 }

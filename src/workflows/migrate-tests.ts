@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { run } from "../core/exec.js";
-import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
+import { readTextFileSync } from "../core/fs.js";
+import { writeProjectFile } from "../core/safe-path.js";
 import { findProjectRoot } from "../facts/root.js";
 import { type Conversion, rewriteTestSource } from "../plan/migrate-tests/rewrite.js";
 import { FileBackup } from "../run/file-backup.js";
@@ -80,8 +81,10 @@ export async function applyMigrateTests(plan: MigrateTestsPlan, python = "python
   try {
     for (const file of plan.files) {
       backup.remember(file.path);
-      writeFileAtomic(join(plan.root, file.path), file.after);
+      writeProjectFile(plan.root, file.path, file.after);
     }
+    // Done: the journal must not outlive the run, or the next setup would "restore" the old files.
+    backup.commit();
   } catch (error) {
     backup.restore();
     throw error;

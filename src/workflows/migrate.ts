@@ -3,11 +3,11 @@
  * back), writes each file atomically, locks with uv keeping the old versions, and removes the old files
  * only when asked. Any failure puts every touched file back as it was.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs.js";
 import type { Output } from "../core/output.js";
+import { copyProjectFile, removeProjectPath, writeProjectFile } from "../core/safe-path.js";
 import { collectMigrationInput } from "../facts/migration/collect.js";
 import { SOURCE_KINDS, type SourceKind } from "../facts/migration/types.js";
 import { directNames, pinsWorthKeeping, planMigration } from "../plan/migrate/plan.js";
@@ -43,6 +43,17 @@ export function planProjectMigration(options: MigrationOptions): { root: string;
     throw new DhtlError("badInput", `--from ${from}: expected one of ${SOURCE_KINDS.join(", ")}`);
   }
   const { root, input } = collectMigrationInput(resolve(options.path), from);
+  // A manifest that does not parse is named with its error, never taken for "no manifest" (a dry run too).
+  const broken = input.manifests
+    .flatMap((manifest) => manifest.diagnostics)
+    .find((d) => d.severity === "error");
+  if (broken) {
+    throw new DhtlError("badInput", broken.message, {
+      file: broken.file,
+      line: broken.line ?? undefined,
+      hint: "fix the manifest (see `dhtl analyze`), then run migrate again",
+    });
+  }
   return { root, plan: planMigration(input) };
 }
 
@@ -88,7 +99,6 @@ export async function applyMigration(
       });
     }
   }
-  mkdirSync(join(root, ".dhtl"), { recursive: true });
   const projectLock = await acquireProjectLock(root);
   try {
     return await applyLocked(root, plan, options);
@@ -110,7 +120,7 @@ async function applyLocked(
   for (const path of touched) undo.remember(path);
   try {
     for (const change of plan.changes) {
-      if (change.path !== "pyproject.toml") writeFileAtomic(join(root, change.path), change.after);
+      if (change.path !== "pyproject.toml") writeProjectFile(root, change.path, change.after);
     }
     const pyproject =
       plan.changes.find((c) => c.path === "pyproject.toml")?.after ??
@@ -128,9 +138,11 @@ async function applyLocked(
         env: options.env,
       });
     } else {
-      writeFileAtomic(join(root, "pyproject.toml"), pyproject);
+      writeProjectFile(root, "pyproject.toml", pyproject);
     }
-    for (const file of removed) rmSync(join(root, file), { force: true });
+    for (const file of removed) removeProjectPath(root, file);
+    // Done: the journal must not outlive the run, or the next setup would "restore" the old files.
+    undo.commit();
     return {
       written: [...plan.changes.map((c) => c.path), ...(options.uv ? ["uv.lock"] : [])],
       removed,
@@ -156,10 +168,13 @@ function copyToBackup(root: string, paths: string[]): string | null {
         .filter((n) => Number.isInteger(n))
     : [];
   const relDir = `${BACKUP_ROOT}/${taken.length ? Math.max(...taken) + 1 : 1}`;
-  for (const path of existing) {
-    const target = join(root, relDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(join(root, path), target);
-  }
+  for (const path of existing) copyProjectFile(root, path, `${relDir}/${path}`);
+  // Local undo copies, credentials and all: never committed by a `git add -A`.
+  if (!existsSync(join(base, ".gitignore")))
+    writeProjectFile(
+      root,
+      `${BACKUP_ROOT}/.gitignore`,
+      "# Copies of files before `dhtl migrate`: local only.\n*\n",
+    );
   return relDir;
 }

@@ -3,6 +3,8 @@
  * unless the run only reads (`--dry-run`) it works inside the project session (the project lock held,
  * what an interrupted run left repaired first).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Diagnostic } from "../core/diagnostics.js";
 import { DhtlError } from "../core/errors.js";
 import { collectProject } from "../facts/collect.js";
@@ -41,14 +43,17 @@ export function withRecordedProject<T>(
   missing: MissingRecord,
   work: (project: RecordedProject) => Promise<T>,
 ): Promise<T> {
+  const noRecord = (root: string) =>
+    new DhtlError("badInput", `no .dhtconfig in ${root}: nothing recorded to ${missing.purpose}`, {
+      hint: missing.hint,
+    });
+  // Before the session, which writes: a project without a record is bad input even where nothing can be written.
+  const root = findProjectRoot(path);
+  if (!existsSync(join(root, ".dhtconfig"))) return Promise.reject(noRecord(root));
   return inProject(path, dryRun, async (root) => {
     const facts = collectProject(root);
     const recorded = readDhtConfig(root);
-    if (!recorded) {
-      throw new DhtlError("badInput", `no .dhtconfig in ${root}: nothing recorded to ${missing.purpose}`, {
-        hint: missing.hint,
-      });
-    }
+    if (!recorded) throw noRecord(root);
     return work({ facts, recorded });
   });
 }

@@ -32,7 +32,7 @@ export const NOTHING_TO_REGENERATE = {
 
 export function regenerateProject(options: RegenerateOptions, ui: BuildUi): Promise<BuildOutcome> {
   // uv is needed unless the plan turns out empty: find it while the project is read.
-  const likelyRebuild = options.force || currentEnvironment(resolve(options.path)).kind === "none";
+  const likelyRebuild = options.force || currentEnvironment(resolve(options.path)).kind !== "managed";
   const uvReady = options.dryRun || !likelyRebuild ? null : uvRunner(ui.out);
   uvReady?.catch(() => {});
   return withRecordedProject(options.path, options.dryRun, NOTHING_TO_REGENERATE, (project) =>
@@ -51,7 +51,8 @@ export async function regenerateRecorded(
   const { force } = options;
   const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
   const environmentValid =
-    force || currentEnvironment(facts.root).kind === "none"
+    // Only an environment dhtl built here can be "already valid": a checkout can commit one that matches.
+    force || currentEnvironment(facts.root).kind !== "managed"
       ? null
       : await validateEnvironment(facts.root, { quick: false }).then(
           (report) => report.ok,
@@ -91,6 +92,7 @@ export async function regenerateRecorded(
     existingConfig: recorded,
     describeDrift: (envPath) => describeDrift(facts.root, envPath),
     decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
+    allowActivation: ui.allowActivation ?? true,
   });
   return { plan, result };
 }

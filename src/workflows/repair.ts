@@ -46,6 +46,8 @@ export function repairProject(options: RepairOptions, ui: BuildUi): Promise<Repa
     // Only an environment dhtl built is repaired in place; anything else (or --force) is rebuilt whole.
     if (options.force || current.kind !== "managed") return regenerate();
     const report = await validateEnvironment(facts.root, { quick: false });
+    // A replaced interpreter or a planted start-up hook is not repaired file by file: rebuilt whole.
+    if (report.drift.environment.length > 0) return regenerate();
     const fix = planFix({
       facts,
       recorded,
@@ -63,6 +65,7 @@ export function repairProject(options: RepairOptions, ui: BuildUi): Promise<Repa
       platform: platformKey(),
       existingConfig: recorded,
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
+      allowActivation: ui.allowActivation ?? true,
       validateStaged: async (envPath) => {
         const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
         if (!after.ok) {

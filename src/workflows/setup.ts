@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
+import { localRequirements } from "../facts/local-requirements.js";
 import { chooseExtras } from "../plan/extras.js";
 import { planSetup, pythonRequestOf } from "../plan/setup-plan.js";
 import { platformKey, readDhtConfig } from "../record/dhtconfig.js";
@@ -21,6 +22,8 @@ export interface BuildUi {
   /** Progress steps and warnings (a `--json` caller silences the steps). */
   out: Output;
   consent: SystemPackagesConsent;
+  /** Put the environment built on the cd hook's allow list (run/hooks/allow.ts); `dhtl clone` says no. */
+  allowActivation?: boolean;
 }
 
 /** A build workflow's answer: the plan, and what carrying it out did (null on a dry run). */
@@ -46,6 +49,8 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
   return inProject(options.path, options.dryRun, async (root) => {
     const facts = collectProject(root);
     refuseBrokenManifests(facts.diagnostics);
+    // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
+    localRequirements(root, facts.project);
     const existingConfig = readDhtConfig(root);
     const { extras, dropped } = chooseExtras(
       facts.project,
@@ -81,6 +86,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       platform: platformKey(),
       existingConfig,
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
+      allowActivation: ui.allowActivation ?? true,
     });
     return { plan, result };
   });

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
+import { readTextFileSync } from "../core/fs.js";
+import { writeProjectFile } from "../core/safe-path.js";
 import { collectCodeAnalysis, collectProject, declaredNames } from "../facts/collect.js";
 import { supportedPythonRange } from "../facts/python-version.js";
 import { findProjectRoot } from "../facts/root.js";
@@ -141,8 +142,10 @@ export function applyStandardize(plan: StandardizePlan): void {
   try {
     for (const change of plan.changes) {
       backup.remember(change.path);
-      writeFileAtomic(join(plan.root, change.path), change.after);
+      writeProjectFile(plan.root, change.path, change.after);
     }
+    // Done: the journal must not outlive the run, or the next setup would "restore" the old files.
+    backup.commit();
   } catch (error) {
     backup.restore();
     throw error;

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } fr
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { journalPath } from "../../src/run/file-backup.js";
+import { projectLockPath } from "../../src/run/project-lock.js";
 import { describeRun, runCli, startCli } from "../support/run-cli.js";
 import { copyFixtureDir, removeTempDirs } from "../support/temp-dirs.js";
 import { treeHash } from "../support/tree-hash.js";
@@ -56,7 +58,7 @@ describe("robustness (e2e)", () => {
     // Replaced environments may still be on their way out (`.trash`, deleted in the background).
     const envs = readdirSync(join(root, ".dhtl", "envs")).filter((entry) => !entry.endsWith(".trash"));
     expect(envs).toHaveLength(1);
-    expect(existsSync(join(root, ".dhtl", "lock"))).toBe(false);
+    expect(existsSync(projectLockPath(root))).toBe(false);
   });
 
   it("kill -9 during a setup that re-locks: the next run puts the previous lock back", async () => {
@@ -80,7 +82,7 @@ describe("robustness (e2e)", () => {
     const regenerate = runCli(["regenerate", "--yes"], root);
     expect(regenerate.code, describeRun(regenerate)).toBe(0);
     expect(readFileSync(lockPath, "utf8")).toBe(lockBefore);
-    expect(existsSync(join(root, ".dhtl", "journal.json"))).toBe(false);
+    expect(existsSync(journalPath(root))).toBe(false);
     expect(runCli(["validate-env"], root).code).toBe(0);
   });
 
@@ -115,8 +117,8 @@ describe("robustness (e2e)", () => {
     const root = copyFixtureDir("projects/uv-app");
     const setup = runCli(["setup", "--yes"], root);
     expect(setup.code, describeRun(setup)).toBe(0);
-    // This test process is alive on this host: its lock is not stale.
-    writeFileSync(join(root, ".dhtl", "lock"), JSON.stringify({ pid: process.pid, host: hostname() }));
+    // This test process is alive on this host: its lock (in the user's state directory) is not stale.
+    writeFileSync(projectLockPath(root), JSON.stringify({ pid: process.pid, host: hostname() }));
     const started = Date.now();
     const result = runCli(["regenerate", "--force", "--yes"], root);
     expect(result.code, describeRun(result)).toBe(4);

@@ -1,4 +1,5 @@
 import type { CommandSpec } from "../command.js";
+import { allowCommand, denyCommand } from "./allow.js";
 import { analyzeCommand } from "./analyze.js";
 import { cloneCommand } from "./clone.js";
 import { exportCommand } from "./export.js";
@@ -22,6 +23,8 @@ export const commands: CommandSpec[] = [
   cloneCommand,
   forkCommand,
   hookCommand,
+  allowCommand,
+  denyCommand,
   standardizeCommand,
   migrateCommand,
   migrateTestsCommand,

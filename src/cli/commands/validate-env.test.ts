@@ -59,7 +59,13 @@ describe("dhtl validate-env", () => {
     const report = JSON.parse(json.lines.join("\n"));
     expect(Object.keys(report)).toEqual(["ok", "python", "checksum", "drift"]);
     expect(report.ok).toBe(false);
-    expect(report.drift).toEqual({ extra: [], missing: [], changed: [], modifiedFiles: ["six.py"] });
+    expect(report.drift).toEqual({
+      extra: [],
+      missing: [],
+      changed: [],
+      modifiedFiles: ["six.py"],
+      environment: [],
+    });
 
     const human = await runCommand(project, {});
     expect(human.code).toBe(1);

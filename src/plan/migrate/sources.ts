@@ -129,6 +129,13 @@ export function convertIndexes(found: PackageIndex[], referenced: Set<string>): 
     seen.add(name);
     const { url, hadCredentials } = stripCredentials(index.url);
     if (PYPI_SIMPLE.test(url) && !referenced.has(name) && index.kind !== "find-links") continue;
+    if (url.includes("****")) {
+      // A token inside the URL's path (Gemfury, Cloudsmith): no variable can stand in for it in pyproject.toml.
+      notes.push(
+        `index ${name}: its URL carries a token (${url}); not copied — add it with the token from an environment variable`,
+      );
+      continue;
+    }
     const entry: UvIndex = { name, url };
     if (index.kind === "default") entry.default = true;
     if (index.kind === "explicit") entry.explicit = true;

@@ -8,6 +8,7 @@
  */
 import { realpathSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { checkedProjectPath } from "../../core/safe-path.js";
 import { QUICK_STAMP_END, QUICK_STAMP_FILE } from "../quick-stamp.js";
 import { fishQuote, shQuote } from "./quote.js";
 
@@ -26,8 +27,15 @@ export const FISH_HOOK_FILE = "activate.dht.fish";
 export function writeActivationHooks(root: string, venv: string, options: ActivationOptions = {}): void {
   const command = options.dhtlCommand ?? currentDhtlCommand();
   const bin = join(venv, process.platform === "win32" ? "Scripts" : "bin");
-  writeFileSync(join(bin, BASH_HOOK_FILE), bashActivationScript(resolve(root), command));
-  writeFileSync(join(bin, FISH_HOOK_FILE), fishActivationScript(resolve(root), command));
+  // Checked like every write into a project: inside it, never through a link.
+  writeFileSync(
+    checkedProjectPath(root, join(bin, BASH_HOOK_FILE)),
+    bashActivationScript(resolve(root), command),
+  );
+  writeFileSync(
+    checkedProjectPath(root, join(bin, FISH_HOOK_FILE)),
+    fishActivationScript(resolve(root), command),
+  );
 }
 
 /** The running dhtl (`node …/bin/dhtl.js`) when that is what runs, so hooks work without dhtl on PATH. */

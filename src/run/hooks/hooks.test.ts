@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { hookCommand } from "../../cli/commands/hook.js";
 import { isDhtlError } from "../../core/errors.js";
 import type { Output } from "../../core/output.js";
 import { BASH_HOOK_FILE, FISH_HOOK_FILE, writeActivationHooks } from "./activation.js";
+import { allowActivation, denyActivation, isActivationAllowed } from "./allow.js";
 import { cdHookSnippet } from "./cd-hook.js";
 
 /**
@@ -37,6 +38,8 @@ beforeAll(() => {
   );
   chmodSync(fakeDhtl, 0o755);
   writeActivationHooks(project, venv, { dhtlCommand: [fakeDhtl] });
+  // The shells run with HOME=base and no DHTL_HOME: dhtl's data directory is base/.local/share/dhtl.
+  allowActivation(project, { HOME: base });
 });
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -148,6 +151,36 @@ describe.each(["bash", "zsh", "fish"] as const)("cd hook in %s", (program) => {
     expect(run.stdout.split("\n")).toEqual(["[|]", `[${venv}|true]`, `[${venv}|true]`, "[|]", ""]);
     // Moving inside the project does not re-activate (one validation, on entry).
     expect(readFileSync(callLog, "utf8").trim().split("\n")).toHaveLength(1);
+  });
+
+  it("never sources a project that is not allowed, or whose activation script changed: one line says how", () => {
+    resetState(null, false);
+    const file = snippetFile();
+    const load = program === "fish" ? `source '${file}'` : `. '${file}'`;
+    const show = 'echo "[$VIRTUAL_ENV|$DHT_MANAGED]"';
+    const visit = [load, `cd '${join(project, "src")}'`, prompt, show, `cd '${project}'`, prompt, show].join(
+      "; ",
+    );
+    const script = program === "fish" ? join(venv, "bin", FISH_HOOK_FILE) : join(venv, "bin", BASH_HOOK_FILE);
+    const original = readFileSync(script, "utf8");
+    try {
+      writeFileSync(script, `${original}echo tampered\n`);
+      expect(isActivationAllowed(project, { HOME: base })).toBe(false);
+      const changed = shell(program, visit);
+      expect(changed.stdout).toBe("[|]\n[|]\n");
+      expect(changed.stderr.trim().split("\n")).toEqual([
+        `dhtl: not activating ${project} (not allowed, or its activation script changed); to trust it: dhtl allow ${project}`,
+      ]);
+      writeFileSync(script, original);
+      denyActivation(project, { HOME: base });
+      const denied = shell(program, visit);
+      expect(denied.stdout).toBe("[|]\n[|]\n");
+      expect(denied.stderr).toMatch(/^dhtl: not activating .*dhtl allow/);
+      expect(existsSync(callLog)).toBe(false);
+    } finally {
+      writeFileSync(script, original);
+      allowActivation(project, { HOME: base });
+    }
   });
 });
 

@@ -1,7 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DhtlError } from "../../core/errors.js";
-import { writeFileAtomic } from "../../core/fs.js";
+import {
+  checkedProjectPath,
+  copyProjectFile,
+  makeProjectDir,
+  removeProjectPath,
+  writeProjectFile,
+} from "../../core/safe-path.js";
 import type { RuntimeWheel } from "../../facts/languages/runtimes.js";
 import { environmentPython } from "../../python/venv-info.js";
 import { type BuildTarget, uvEnvironment } from "../install.js";
@@ -18,26 +24,26 @@ export async function compileRuntimeLock(
   python: { version: string; path: string },
   requestedIn: string | null = null,
 ): Promise<string> {
-  const outPath = join(target.root, runtime.lockFile);
-  mkdirSync(dirname(outPath), { recursive: true });
+  const outPath = checkedProjectPath(target.root, runtime.lockFile);
+  makeProjectDir(target.root, dirname(runtime.lockFile));
   const staged = `${runtime.lockFile}.new`;
   const input = `${runtime.lockFile}.in.tmp`;
-  const stagedPath = join(target.root, staged);
-  const inputPath = join(target.root, input);
-  rmSync(stagedPath, { force: true });
-  if (existsSync(outPath)) copyFileSync(outPath, stagedPath);
+  // uv writes the staged file itself: checked (and cleared) first, never a committed link.
+  removeProjectPath(target.root, staged);
+  if (existsSync(outPath)) copyProjectFile(target.root, runtime.lockFile, staged);
+  const stagedPath = checkedProjectPath(target.root, staged);
   try {
-    writeFileAtomic(inputPath, `${requirement}\n`);
+    writeProjectFile(target.root, input, `${requirement}\n`);
     await compile(target, staged, input, python).catch((error: unknown) => {
       throw noWheelFits(error, runtime, requirement, requestedIn);
     });
     const header =
       `# ${runtime.language} for this project's environment, compiled by dhtl from ${JSON.stringify(requirement)}\n` +
       "# with uv pip compile --universal --generate-hashes; do not edit.\n";
-    writeFileAtomic(outPath, header + readFileSync(stagedPath, "utf8"));
+    writeProjectFile(target.root, runtime.lockFile, header + readFileSync(stagedPath, "utf8"));
   } finally {
-    rmSync(stagedPath, { force: true });
-    rmSync(inputPath, { force: true });
+    removeProjectPath(target.root, staged);
+    removeProjectPath(target.root, input);
   }
   const version = lockedVersion(readFileSync(outPath, "utf8"), runtime);
   if (!version) throw new DhtlError("internal", `${runtime.lockFile} pins no ${runtime.distribution}`);

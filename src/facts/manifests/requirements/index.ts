@@ -438,7 +438,8 @@ class RequirementsInterpreter {
     const nameAndExtras = egg ?? nameFromArchive(url);
     if (nameAndExtras === null) {
       this.diag(
-        "review",
+        // A path on this machine is never dropped quietly (setup refuses it); other URLs are for review.
+        /^(?:[a-z]+\+)?file:/i.test(url) ? "error" : "review",
         file,
         line,
         `cannot tell which distribution ${url} provides; add #egg=<name> or write it as "<name> @ <url>"`,
