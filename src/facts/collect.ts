@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type Diagnostic, sortDiagnostics } from "../core/diagnostics.js";
 import { readTextFileSync } from "../core/fs.js";
@@ -9,6 +9,7 @@ import { readManifests } from "./manifests/registry.js";
 import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
 import { detectProjectType } from "./project-type.js";
+import { collectPythonHints } from "./python-hints/index.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
 import type { CodeFacts, ProjectFacts, ProjectModel, PythonFacts } from "./types.js";
@@ -19,12 +20,16 @@ import type { CodeFacts, ProjectFacts, ProjectModel, PythonFacts } from "./types
  * project root as findProjectRoot found it.
  */
 export function collectProject(root: string): ProjectFacts {
-  const manifests = readManifests(listManifestCandidates(root), projectReadContext(root));
-  const python = resolvePythonVersion(manifests.flatMap((m) => m.python));
+  const context = projectReadContext(root);
+  const manifests = readManifests(listManifestCandidates(root), context);
+  const hints = collectPythonHints(root, context);
+  const python = resolvePythonVersion([...manifests.flatMap((m) => m.python), ...hints.hints]);
   const project = mergeManifests(manifests, python);
+  project.sources.push(...lockFileSources(root, project.sources));
   const components = scanComponents(root);
   const diagnostics: Diagnostic[] = [
     ...manifests.flatMap((m) => m.diagnostics),
+    ...hints.diagnostics,
     ...components.diagnostics,
     ...pythonConflicts(python),
   ];
@@ -75,6 +80,23 @@ export async function collectCodeAnalysis(
     readFile: (file) => readProjectText(root, file),
   });
   return { type, imports, inferred, diagnostics: importResult?.diagnostics ?? [] };
+}
+
+/** Lock files no manifest reader reads (Pipfile.lock is one), listed in `project.sources` with their kind. */
+export const PROJECT_LOCK_FILES = ["uv.lock", "poetry.lock", "pdm.lock"] as const;
+
+function lockFileSources(root: string, known: { file: string }[]): { file: string; kind: string }[] {
+  return PROJECT_LOCK_FILES.filter(
+    (file) => !known.some((source) => source.file === file) && isFile(join(root, file)),
+  ).map((file) => ({ file, kind: file }));
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The distribution names the project declares anywhere, normalised, each once. */

@@ -360,6 +360,8 @@ export function resolvePythonVersion(candidates: PythonVersionSource[]): PythonF
   const usable: Candidate[] = [];
   const ignored: NonNullable<PythonFacts["ignored"]> = [];
   for (const source of unique) {
+    // A hint (CI matrix, image, classifier) ranks interpreters later; it is not a statement of need.
+    if (source.hint) continue;
     const statement = readStatement(source);
     if (statement.kind === "unusable") {
       ignored.push({
@@ -382,7 +384,7 @@ export function resolvePythonVersion(candidates: PythonVersionSource[]): PythonF
  * Tool settings that name the oldest supported Python (ruff target-version, mypy python_version) start here.
  */
 export function supportedPythonRange(candidates: PythonVersionSource[]): string | null {
-  const ranges = candidates.filter((c) => readStatement(c).kind === "range");
+  const ranges = candidates.filter((c) => !c.hint && readStatement(c).kind === "range");
   return resolvePythonVersion(ranges).chosen?.value ?? null;
 }
 

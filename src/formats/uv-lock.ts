@@ -26,6 +26,8 @@ export interface UvLockPackage {
   readonly resolutionMarkers: string[] | null;
   /** File names of the wheels the lock lists for it. */
   readonly wheels: string[];
+  /** True when the lock lists a source distribution for it. */
+  readonly hasSdist: boolean;
 }
 
 export interface UvLock {
@@ -75,6 +77,9 @@ function lockedPackage(name: string, block: string): UvLockPackage {
         (table) => wheelFileName(table[0]) ?? [],
       );
       return wheels;
+    },
+    get hasSdist() {
+      return /^sdist = \{/m.test(block);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { DhtlError } from "../core/errors.js";
 import type { ProjectFacts } from "../facts/types.js";
-import type { InterpreterChoice, Plan, PythonRequest, Step } from "../run/steps.js";
+import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
 import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import { renderRequirementsInput } from "./requirements-in.js";
@@ -9,7 +9,7 @@ import { compiledInputDigest, installSteps, pythonRequestOf, pythonStep } from "
 /** The part of `.dhtconfig` regenerate and fix-env rely on (structurally a subset of record/dhtconfig's DhtConfig). */
 export interface RecordedConfig {
   python?: { version: string; implementation: string };
-  lock?: { file: string; digest: string; inputDigest?: string };
+  lock?: { file: string; digest: string; inputDigest?: string; source?: string };
   extras?: string[];
   environment?: { checksums: Record<string, string> };
 }
@@ -21,6 +21,8 @@ export interface RegeneratePlanInputs {
   lockDigestNow: string | null;
   /** uv.lock's input digest as it is now (record/lock-inputs.ts); null when uv must re-check the lock. */
   uvInputDigestNow?: string | null;
+  /** For a lock converted from the project's own (`lock.source`): that lock's digest now (null: missing). */
+  projectLockDigestNow?: string | null;
   interpreter: InterpreterChoice | null;
   installed: string[];
   platform: string;
@@ -65,8 +67,17 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
       hint: "run `dhtl setup` to record the new lock, or restore the recorded one",
     });
   }
-  const lock = chooseLockStrategy(facts.project, { uvLock: lockFile === "uv.lock", lockedFile: lockFile });
+  const source = recorded.lock?.source;
+  const lock: LockStrategy = source
+    ? { kind: "converted", file: lockFile, from: source }
+    : chooseLockStrategy(facts.project, { uvLock: lockFile === "uv.lock", lockedFile: lockFile });
   const extras = recorded.extras ?? [];
+  if (source && recorded.lock?.inputDigest && inputs.projectLockDigestNow !== recorded.lock.inputDigest) {
+    throw new DhtlError("drift", `stale lock: ${source} changed since ${lockFile} was converted from it`, {
+      file: source,
+      hint: "run `dhtl setup` to convert it again",
+    });
+  }
   if (lock.kind === "compiled" && recorded.lock?.inputDigest) {
     const now = renderRequirementsInput(facts.project, extras).digest;
     if (now !== recorded.lock.inputDigest) {
@@ -106,7 +117,10 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     if (!expected)
       steps.push({
         kind: "writeDhtConfig",
-        compiledInputDigest: compiledInputDigest(facts.project, lock, extras),
+        compiledInputDigest:
+          lock.kind === "converted"
+            ? (recorded.lock?.inputDigest ?? null)
+            : compiledInputDigest(facts.project, lock, extras),
         reason: `record the checksum for ${inputs.platform}`,
       });
     steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });

@@ -1,6 +1,7 @@
 import { DhtlError } from "../core/errors.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
 import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
+import type { InterpreterDecision } from "./interpreter-choice.js";
 import {
   componentSteps,
   type LanguagePlanInputs,
@@ -9,7 +10,13 @@ import {
   runtimeLockSteps,
 } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
-import { renderRequirementsInput } from "./requirements-in.js";
+import type { ProjectLockOutcome } from "./project-lock.js";
+import {
+  CONSTRAINTS_TXT,
+  REQUIREMENTS_IN,
+  REQUIREMENTS_LOCK,
+  renderRequirementsInput,
+} from "./requirements-in.js";
 
 /** What planning needs to know about the project beyond Facts; the command gathers it before planning. */
 export interface SetupPlanInputs {
@@ -23,7 +30,30 @@ export interface SetupPlanInputs {
   extras?: string[];
   /** The project's Node, Rust and Go components (none when absent). */
   languages?: LanguagePlanInputs;
+  /** The interpreter decision with its reason (workflows/interpreter.ts); without it, `interpreter` is used as is. */
+  python?: PythonPlan;
+  /** The project's own lock, converted (or why it is re-resolved): plan/project-lock.ts. */
+  projectLock?: ProjectLockOutcome | null;
+  /**
+   * The universal resolution failed for Pythons other than the chosen one: lock for the chosen
+   * interpreter's range (`>=3.13`) with a dhtl-owned compiled lock instead of uv.lock.
+   */
+  narrowLock?: string | null;
+  /** `--python` given: recorded as the project's request. */
+  requestedPython?: string | null;
 }
+
+/** How setup gets its interpreter: an installed one, or a version uv installs (with a fallback). */
+export type PythonPlan =
+  | { kind: "use"; decision: InterpreterDecision }
+  | {
+      kind: "install";
+      version: string;
+      why: string;
+      /** The interpreter to use when uv cannot install it (null: stop). */
+      fallback: InterpreterDecision | null;
+      warnings: string[];
+    };
 
 /** The Python request stated by the project (pin file, requires-python …), or null. */
 export function pythonRequestOf(facts: Pick<ProjectFacts, "python">): PythonRequest | null {
@@ -34,23 +64,39 @@ export function pythonRequestOf(facts: Pick<ProjectFacts, "python">): PythonRequ
 /** Plans `dhtl setup`: resolve (lock) from the manifests, build a new environment, swap it in, record. */
 export function planSetup(inputs: SetupPlanInputs): Plan {
   const { facts } = inputs;
-  const lock = chooseLockStrategy(facts.project, { uvLock: inputs.uvLockExists });
+  const lock = setupLockStrategy(inputs);
   const python = pythonRequestOf(facts);
+  const interpreter =
+    inputs.python?.kind === "use"
+      ? inputs.python.decision.interpreter
+      : inputs.python?.kind === "install"
+        ? null
+        : inputs.interpreter;
+  // The Python the lock is compiled for: the chosen interpreter's, or the one uv is asked to install.
+  const lockPython =
+    interpreter?.version ?? (inputs.python?.kind === "install" ? inputs.python.version : "3");
   const steps: Step[] = [{ kind: "ensureUv", reason: "uv creates the environment and installs packages" }];
-  steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
+  steps.push(
+    inputs.python
+      ? plannedPythonStep(inputs.python, inputs.installed)
+      : pythonStep(python, inputs.interpreter, inputs.installed),
+  );
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
   const extras = inputs.extras ?? [];
-  steps.push(...lockSteps(facts, lock, inputs.interpreter, extras));
-  const runtimeLocks = inputs.languages
-    ? runtimeLockSteps(inputs.languages, minorOf(inputs.interpreter?.version ?? "3"))
-    : [];
+  steps.push(
+    ...lockSteps(facts, lock, lockPython, extras, inputs.projectLock ?? null, inputs.narrowLock ?? null),
+  );
+  const runtimeLocks = inputs.languages ? runtimeLockSteps(inputs.languages, minorOf(lockPython)) : [];
   steps.push(...runtimeLocks);
   steps.push(...installSteps(lock, facts.project.isPackage, [], { extras }));
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
   // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
   steps.push({
     kind: "writeDhtConfig",
-    compiledInputDigest: compiledInputDigest(facts.project, lock, extras),
+    compiledInputDigest:
+      lock.kind === "converted" && inputs.projectLock?.kind === "convert"
+        ? inputs.projectLock.inputDigest
+        : compiledInputDigest(facts.project, lock, extras),
     reason: "record the exact Python, the lock digest and the checksum",
   });
   steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
@@ -60,11 +106,67 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     root: facts.root,
     lock,
     python,
-    recordPython: python?.kind === "exact" ? null : (inputs.interpreter?.version ?? null),
+    recordPython: recordedVersion(inputs, python),
+    requestedPython: inputs.requestedPython ?? null,
+    lockPython: inputs.narrowLock ?? null,
+    pythonGaps:
+      inputs.python?.kind === "use" && inputs.python.decision.gaps.length > 0
+        ? { version: inputs.python.decision.interpreter.version, gaps: inputs.python.decision.gaps }
+        : undefined,
     installsProject: facts.project.isPackage,
     extras,
     steps,
     upToDate: false,
+  };
+}
+
+/** The lock setup builds: uv.lock, a user's hashed file, the project's own lock converted, else compiled. */
+function setupLockStrategy(inputs: SetupPlanInputs): LockStrategy {
+  const chosen = chooseLockStrategy(inputs.facts.project, { uvLock: inputs.uvLockExists });
+  if (chosen.kind === "uv" && inputs.uvLockExists) return chosen;
+  if (chosen.kind === "user-hashed") return chosen;
+  if (inputs.projectLock?.kind === "convert")
+    return { kind: "converted", file: REQUIREMENTS_LOCK, from: inputs.projectLock.from };
+  if (chosen.kind === "uv" && inputs.narrowLock) return compiledStrategy(inputs.facts.project);
+  return chosen;
+}
+
+function compiledStrategy(project: ProjectModel): LockStrategy {
+  return {
+    kind: "compiled",
+    file: REQUIREMENTS_LOCK,
+    input: REQUIREMENTS_IN,
+    constraints: project.constraints.length > 0 ? CONSTRAINTS_TXT : null,
+  };
+}
+
+/** The exact version `.dhtconfig` records: none when a pin file fixes it, else the interpreter chosen. */
+function recordedVersion(inputs: SetupPlanInputs, python: PythonRequest | null): string | null {
+  const planned = inputs.python;
+  if (planned?.kind === "use") return planned.decision.record ? planned.decision.interpreter.version : null;
+  // Installed by uv (or the fallback): the executor records what was really used.
+  if (planned?.kind === "install") return null;
+  return python?.kind === "exact" ? null : (inputs.interpreter?.version ?? null);
+}
+
+/** The interpreter step of a decided plan: its reason is the decision's. */
+function plannedPythonStep(planned: PythonPlan, installed: string[]): Step {
+  if (planned.kind === "use") {
+    const { interpreter, reason } = planned.decision;
+    return { kind: "usePython", interpreter, reason: `${reason}; at ${interpreter.path}` };
+  }
+  const fallback = planned.fallback
+    ? {
+        interpreter: planned.fallback.interpreter,
+        warning: `${planned.warnings.concat(planned.fallback.warnings).join("; ") || `Python ${planned.version} cannot be installed`}: using ${planned.fallback.interpreter.version} instead (${planned.fallback.reason})`,
+      }
+    : null;
+  return {
+    kind: "installPython",
+    version: planned.version,
+    installed,
+    fallback,
+    reason: `${planned.why}; uv can install it${fallback ? `, else ${fallback.interpreter.version} (${planned.fallback?.reason})` : ""}`,
   };
 }
 
@@ -99,8 +201,10 @@ export function pythonStep(
 function lockSteps(
   facts: Pick<ProjectFacts, "project">,
   lock: LockStrategy,
-  interpreter: InterpreterChoice | null,
+  pythonFor: string,
   extras: string[],
+  projectLock: ProjectLockOutcome | null,
+  narrowLock: string | null,
 ): Step[] {
   if (lock.kind === "uv") {
     const reason = lock.exists
@@ -109,8 +213,21 @@ function lockSteps(
     return [{ kind: "uvLock", reason }];
   }
   if (lock.kind === "user-hashed") return [];
+  if (lock.kind === "converted") {
+    if (projectLock?.kind !== "convert")
+      throw new DhtlError("internal", "a converted lock without its conversion");
+    return [
+      {
+        kind: "writeLock",
+        file: lock.file,
+        content: projectLock.content,
+        from: projectLock.from,
+        reason: `install what ${projectLock.from} pins (${projectLock.packages} versions with their hashes), without re-resolving`,
+      },
+    ];
+  }
   const input = renderRequirementsInput(facts.project, extras);
-  const pythonVersion = minorOf(interpreter?.version ?? "3");
+  const pythonVersion = minorOf(pythonFor);
   return [
     {
       kind: "writeRequirementsIn",
@@ -125,7 +242,11 @@ function lockSteps(
       input: lock.input,
       output: lock.file,
       pythonVersion,
-      reason: "pin every dependency with hashes for all platforms (uv pip compile --universal)",
+      reason: narrowLock
+        ? `pin every dependency with hashes for Python ${narrowLock} only: the project's range cannot be resolved as a whole`
+        : projectLock?.kind === "reresolve"
+          ? `re-resolve (${projectLock.reason}) and pin every dependency with hashes (uv pip compile --universal)`
+          : "pin every dependency with hashes for all platforms (uv pip compile --universal)",
     },
   ];
 }
@@ -151,7 +272,7 @@ export function installSteps(
       kind: "pipSync",
       lockFile: lock.file,
       reinstall,
-      reason: `install exactly ${lock.file}, hashes required`,
+      reason: `install exactly ${lock.file}${lock.kind === "converted" ? ` (from ${lock.from})` : ""}, hashes required`,
     },
   ];
   if (isPackage)

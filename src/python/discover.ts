@@ -110,6 +110,21 @@ export function selectInterpreter(
   return sortInterpreters(cpython.length > 0 ? cpython : matches)[0] ?? null;
 }
 
+/**
+ * The interpreter at `path` (one a user names: `setup --python /opt/py/bin/python3`), identified by the
+ * same fixed probe discovery runs; null when it is not an executable Python.
+ */
+export async function identifyInterpreter(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ path: string; version: string; implementation: string } | null> {
+  if (!isAbsolute(path) || !isExecutableFile(path)) return null;
+  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"));
+  const identity = await probeInterpreter(path, env, 4000, cache);
+  cache.save();
+  return identity ? { path, ...identity } : null;
+}
+
 /** Newest version first, then by source preference, then by path so the order never depends on the disk. */
 export function sortInterpreters(interpreters: PythonInterpreter[]): PythonInterpreter[] {
   return [...interpreters].sort(

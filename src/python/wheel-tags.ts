@@ -44,6 +44,11 @@ export function wheelFits(filename: string, target: WheelTarget): boolean {
   );
 }
 
+/** True when some platform tag of the wheel installs on `platform` (the Python tags aside). */
+export function wheelPlatformFits(filename: string, platform: HostPlatform): boolean {
+  return wheelTags(filename)?.platforms.some((tag) => platformTagFits(tag, platform)) ?? false;
+}
+
 /** The three tag sets of a wheel file name (each may be compressed: `py2.py3`); null when it is not one. */
 export function wheelTags(
   filename: string,
@@ -62,7 +67,8 @@ export function wheelTags(
 
 function pythonAbiFits(python: string, abi: string, minor: number, anyPlatform: boolean): boolean {
   const ours = `cp3${minor}`;
-  if (abi === ours) return python === ours && !anyPlatform;
+  // Up to 3.7 CPython's ABI tag carries pymalloc's `m` (`cp36m`).
+  if (abi === ours || (minor <= 7 && abi === `${ours}m`)) return python === ours && !anyPlatform;
   if (abi === "abi3") {
     // The stable ABI: built for 3.N, good for every later 3.x.
     const built = /^cp3(\d+)$/.exec(python);

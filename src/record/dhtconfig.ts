@@ -12,8 +12,13 @@ import { writeProjectFile } from "../core/safe-path.js";
  */
 export interface DhtConfig {
   schema: 1;
-  python?: { version: string; implementation: string };
-  lock?: { file: string; digest: string; inputDigest?: string };
+  /** `requested`: what `setup --python` asked for (a version), kept by regenerate and later setups. */
+  python?: { version: string; implementation: string; requested?: string };
+  /**
+   * `source`: the project's own lock the file was converted from (poetry.lock …); `python`: the Python
+   * range the lock was resolved for when the project's whole range could not be (`>=3.13`).
+   */
+  lock?: { file: string; digest: string; inputDigest?: string; source?: string; python?: string };
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
   extras?: string[];
   environment?: { checksums: Record<string, string> };
@@ -115,7 +120,7 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const python = root.get("python");
   if (python !== undefined) {
     const map = v.map(python, "python");
-    v.onlyKeys(map, ["implementation", "version"], "python.");
+    v.onlyKeys(map, ["implementation", "requested", "version"], "python.");
     config.python = {
       version: v.string(map.get("version"), "python.version", PYTHON_VERSION, "an exact version like 3.12.1"),
       implementation: v.string(
@@ -125,12 +130,19 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
         "a name like cpython",
       ),
     };
+    if (map.has("requested"))
+      config.python.requested = v.string(
+        map.get("requested"),
+        "python.requested",
+        /^\d+\.\d+(\.\d+)?$/,
+        "a version like 3.11 or 3.11.7",
+      );
   }
 
   const lock = root.get("lock");
   if (lock !== undefined) {
     const map = v.map(lock, "lock");
-    v.onlyKeys(map, ["digest", "file", "inputDigest"], "lock.");
+    v.onlyKeys(map, ["digest", "file", "inputDigest", "python", "source"], "lock.");
     const fileNode = map.get("file");
     const lockFile = v.string(fileNode, "lock.file", /^[^\0]+$/, "a path relative to the project");
     if (!isSafeRelativePath(lockFile)) {
@@ -142,6 +154,22 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
     };
     if (map.has("inputDigest")) {
       config.lock.inputDigest = v.string(map.get("inputDigest"), "lock.inputDigest", DIGEST, "sha256:<hex>");
+    }
+    if (map.has("source")) {
+      config.lock.source = v.string(
+        map.get("source"),
+        "lock.source",
+        /^(poetry\.lock|pdm\.lock|Pipfile\.lock)$/,
+        "poetry.lock, pdm.lock or Pipfile.lock",
+      );
+    }
+    if (map.has("python")) {
+      config.lock.python = v.string(
+        map.get("python"),
+        "lock.python",
+        /^>=\d+\.\d+(\.\d+)?$/,
+        "a range like >=3.13",
+      );
     }
   }
 

@@ -5,14 +5,20 @@ export interface BuildRequest {
   command: "setup" | "regenerate" | "fix-env";
   /** Exact Python version to record (setup only; the other commands keep the recorded one). */
   recordPython: string | null;
+  /** `setup --python VERSION`: recorded as `python.requested` (setup only). */
+  requestedPython?: string | null;
+  /** The Python range a narrowed lock was resolved for (setup only). */
+  lockPython?: string | null;
   extras: string[];
 }
 
 export interface BuiltEnvironment {
   lockFile: string;
   lockDigest: string;
-  /** Digest of the dhtl-owned lock's inputs (compiled lock only). */
+  /** Digest of the dhtl-owned lock's inputs (compiled and converted locks). */
   inputDigest: string | null;
+  /** The project lock a converted lock was made from (null: not converted). */
+  lockSource?: string | null;
   checksum: string;
   python: { version: string; implementation: string };
   /** Runtime versions this build pinned that the project files do not state exactly (null: forget it). */
@@ -42,12 +48,19 @@ export function nextDhtConfig(
     config.languages = languages;
   }
   const recordPython = plan.command === "setup" ? plan.recordPython : (existing?.python?.version ?? null);
+  const requested =
+    plan.command === "setup" ? (plan.requestedPython ?? null) : (existing?.python?.requested ?? null);
   if (recordPython) {
     config.python = { version: recordPython, implementation: built.python.implementation.toLowerCase() };
+    if (requested) config.python.requested = requested;
   }
   config.lock = { file: built.lockFile, digest: built.lockDigest };
   if (plan.extras.length > 0) config.extras = [...plan.extras];
   if (built.inputDigest) config.lock.inputDigest = built.inputDigest;
+  const lockSource = plan.command === "setup" ? built.lockSource : existing?.lock?.source;
+  if (lockSource) config.lock.source = lockSource;
+  const lockPython = plan.command === "setup" ? plan.lockPython : existing?.lock?.python;
+  if (lockPython) config.lock.python = lockPython;
   const sameInputs =
     existing?.lock?.digest === built.lockDigest &&
     (existing?.python?.version ?? null) === (config.python?.version ?? null) &&

@@ -99,6 +99,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   let shortfall: SystemPackagesShortfall | null = null;
   // Runtime versions to record in `.dhtconfig` `languages` (null: drop the entry).
   const runtimeVersions: Record<string, string | null> = {};
+  // The interpreter came from `uv python install` for a minor pin, or from the fallback: record it.
+  let recordActualPython = false;
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -132,13 +134,13 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       case "usePython":
         pythonPath = step.interpreter.path;
         return step.interpreter.path;
-      case "installPython":
-        pythonPath = await installPythonOrExplain(
-          { root: plan.root, uv: needUv() },
-          step.version,
-          step.installed,
-        );
-        return pythonPath;
+      case "installPython": {
+        const installed = await installPythonOrFallBack({ root: plan.root, uv: needUv() }, step, ctx.out);
+        pythonPath = installed.path;
+        // A minor pin or a fallback is not fixed by the project files: record the exact version used.
+        recordActualPython = installed.fellBack || step.version.split(".").length < 3;
+        return installed.fellBack ? `${installed.path} (fallback)` : pythonPath;
+      }
       case "createVenv":
         if (!pythonPath)
           throw new DhtlError("internal", "plan creates the environment before choosing Python");
@@ -162,6 +164,9 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         writeProjectFile(backup, plan.root, step.file, step.content);
         if (step.constraintsFile) writeProjectFile(backup, plan.root, step.constraintsFile, step.constraints);
         return undefined;
+      case "writeLock":
+        writeProjectFile(backup, plan.root, step.file, step.content);
+        return `${step.from} → ${step.file}`;
       case "compileLock":
         backup.remember(step.output);
         await compileLock({ root: plan.root, uv: needUv() }, step.input, step.output, {
@@ -286,12 +291,14 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       lockFile,
       lockDigest: sha256File(join(plan.root, lockFile)),
       inputDigest: plan.lock.kind === "uv" ? uvLockInputDigest(plan.root) : compiledInputDigest,
+      lockSource: plan.lock.kind === "converted" ? plan.lock.from : null,
       checksum: environmentChecksum(state),
       python: state.python,
       languages: runtimeVersions,
     };
     backup.remember(".dhtconfig");
-    return writeDhtConfig(plan.root, nextDhtConfig(ctx.existingConfig, plan, built, ctx.platform));
+    const request = recordActualPython ? { ...plan, recordPython: state.python.version } : plan;
+    return writeDhtConfig(plan.root, nextDhtConfig(ctx.existingConfig, request, built, ctx.platform));
   };
 
   try {
@@ -317,14 +324,20 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   };
 }
 
-async function installPythonOrExplain(
+/** `uv python install`; when uv cannot, the planned fallback (with its warning), else an error listing what is installed. */
+async function installPythonOrFallBack(
   target: Pick<BuildTarget, "root" | "uv">,
-  version: string,
-  installed: string[],
-): Promise<string> {
+  step: Extract<Step, { kind: "installPython" }>,
+  out: Output,
+): Promise<{ path: string; fellBack: boolean }> {
+  const { version, installed } = step;
   try {
-    return await installPython(target, version);
+    return { path: await installPython(target, version), fellBack: false };
   } catch (error) {
+    if (step.fallback) {
+      out.warn(`warning: ${step.fallback.warning}`);
+      return { path: step.fallback.interpreter.path, fellBack: true };
+    }
     throw new DhtlError(
       "toolFailed",
       `Python ${version} is not installed and uv could not install it (installed: ${installed.join(", ") || "none"})`,

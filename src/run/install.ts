@@ -243,8 +243,11 @@ export async function installPython(
   target: Pick<BuildTarget, "root" | "uv">,
   version: string,
 ): Promise<string> {
-  if (!/^\d+\.\d+\.\d+$/.test(version)) {
-    throw new DhtlError("badInput", `cannot install Python ${JSON.stringify(version)}: not an exact version`);
+  if (!/^\d+\.\d+(\.\d+)?$/.test(version)) {
+    throw new DhtlError(
+      "badInput",
+      `cannot install Python ${JSON.stringify(version)}: not a version like 3.12 or 3.12.1`,
+    );
   }
   await target.uv(["python", "install", "--quiet", version], { cwd: target.root, env: uvEnvironment() });
   const found = await target.uv(["python", "find", "--no-project", version], {

@@ -14,7 +14,9 @@ export type LockStrategy =
   /** Any other project: dhtl compiles `.dhtl/requirements.in` into a hashed `.dhtl/requirements.lock`. */
   | { kind: "compiled"; file: string; input: string; constraints: string | null }
   /** The user already keeps a fully hashed requirements file: installed exactly as it is. */
-  | { kind: "user-hashed"; file: string };
+  | { kind: "user-hashed"; file: string }
+  /** The project's own lock (poetry.lock, pdm.lock, Pipfile.lock) converted into dhtl's hashed lock, not re-resolved. */
+  | { kind: "converted"; file: string; from: string };
 
 /** A request for a Python version, as the version resolver or `.dhtconfig` states it. */
 export interface PythonRequest {
@@ -34,8 +36,17 @@ export type Step =
   /** Missing operating-system packages the build needs (planned by src/plan/system-packages.ts). */
   | InstallSystemPackagesStep
   | { kind: "usePython"; interpreter: InterpreterChoice; reason: string }
-  /** `installed` lists what is on the machine, for the message when uv cannot install it either. */
-  | { kind: "installPython"; version: string; installed: string[]; reason: string }
+  /**
+   * `installed` lists what is on the machine, for the message when uv cannot install it either;
+   * `fallback`: the installed interpreter to use instead (with a warning) when uv cannot install it.
+   */
+  | {
+      kind: "installPython";
+      version: string;
+      installed: string[];
+      fallback?: { interpreter: InterpreterChoice; warning: string } | null;
+      reason: string;
+    }
   | { kind: "createVenv"; reason: string }
   | {
       kind: "writeRequirementsIn";
@@ -46,6 +57,8 @@ export type Step =
       reason: string;
     }
   | { kind: "compileLock"; input: string; output: string; pythonVersion: string; reason: string }
+  /** Writes a lock dhtl converted from the project's own (plan/project-lock.ts). */
+  | { kind: "writeLock"; file: string; content: string; from: string; reason: string }
   | { kind: "uvLock"; reason: string }
   | { kind: "checkLockFresh"; reason: string }
   /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
@@ -113,6 +126,12 @@ export interface Plan {
   python: PythonRequest | null;
   /** Exact version to record in `.dhtconfig` (null when a pin file already fixes it). */
   recordPython: string | null;
+  /** Record `--python` as the project's request in `.dhtconfig` (`python.requested`), so regenerate and later setups keep it. */
+  requestedPython?: string | null;
+  /** The lock covers only this Python range (the universal resolution failed for others): recorded. */
+  lockPython?: string | null;
+  /** Why the interpreter was chosen and what will build from source on it: explains a failed build. */
+  pythonGaps?: { version: string; gaps: { name: string; version: string; wheelPythons: string[] }[] };
   /** True when the project itself is installed (editable). */
   installsProject: boolean;
   /** Optional-dependency extras installed besides every group (normalised, sorted; recorded in .dhtconfig). */
@@ -130,13 +149,15 @@ export function describeStep(step: Step): string {
     case "usePython":
       return `use Python ${step.interpreter.version}`;
     case "installPython":
-      return `install Python ${step.version} with uv`;
+      return `install Python ${step.version} with uv${step.fallback ? ` (else use ${step.fallback.interpreter.version})` : ""}`;
     case "createVenv":
       return "create a new virtual environment";
     case "writeRequirementsIn":
       return `write ${step.file}`;
     case "compileLock":
       return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes)`;
+    case "writeLock":
+      return `write ${step.file} from ${step.from} (its pins and hashes, not re-resolved)`;
     case "uvLock":
       return "uv lock";
     case "checkLockFresh":

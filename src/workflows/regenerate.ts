@@ -4,6 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { projectReadContext } from "../facts/project-files.js";
+import { PROJECT_LOCKS, type ProjectLockFile, projectLockDigest } from "../plan/project-lock.js";
 import { planRegenerate, recordedPythonRequest } from "../plan/regenerate-plan.js";
 import { platformKey, sha256File } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
@@ -69,6 +71,9 @@ export async function regenerateRecorded(
       recorded,
       lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
       uvInputDigestNow: recorded.lock?.file === "uv.lock" ? uvLockInputDigest(facts.root) : null,
+      projectLockDigestNow: recorded.lock?.source
+        ? sourceLockDigest(facts.root, recorded.lock.source, recorded.extras ?? [])
+        : null,
       interpreter: search.interpreter,
       installed: search.installed,
       platform: platformKey(),
@@ -95,4 +100,12 @@ export async function regenerateRecorded(
     allowActivation: ui.allowActivation ?? true,
   });
   return { plan, result };
+}
+
+/** The digest of the project lock a converted lock was made from, as it is now; null when it is gone. */
+function sourceLockDigest(root: string, source: string, extras: string[]): string | null {
+  const file = PROJECT_LOCKS.find((name) => name === source) as ProjectLockFile | undefined;
+  if (!file || !existsSync(join(root, file))) return null;
+  const text = projectReadContext(root).readFile(file, { file, line: null }).text;
+  return projectLockDigest({ file, text }, extras);
 }

@@ -4,16 +4,32 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
 import { localRequirements } from "../facts/local-requirements.js";
+import { projectReadContext } from "../facts/project-files.js";
+import type { ProjectFacts } from "../facts/types.js";
+import { parsePipfileLock } from "../formats/pipfile-lock.js";
+import { parseLockedRequirements } from "../formats/requirements.js";
 import { chooseExtras } from "../plan/extras.js";
-import { planSetup, pythonRequestOf } from "../plan/setup-plan.js";
-import { platformKey, readDhtConfig } from "../record/dhtconfig.js";
+import { minorOf } from "../plan/interpreter-choice.js";
+import { chooseLockStrategy, userHashedFile } from "../plan/lock-strategy.js";
+import {
+  convertProjectLock,
+  type ProjectLockOutcome,
+  type ProjectLockText,
+  projectLockFileOf,
+} from "../plan/project-lock.js";
+import { renderRequirementsInput } from "../plan/requirements-in.js";
+import { type PythonPlan, planSetup } from "../plan/setup-plan.js";
+import { markerEnvironment } from "../python/marker-env.js";
+import { type DhtConfig, platformKey, readDhtConfig } from "../record/dhtconfig.js";
 import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import type { Plan } from "../run/steps.js";
-import { findInterpreterFor, startInterpreterDiscovery, uvRunner } from "../run/tools.js";
+import { startInterpreterDiscovery, uvRunner } from "../run/tools.js";
+import { choosePython, explicitPython } from "./interpreter.js";
 import { inProject, refuseBrokenManifests } from "./project.js";
 import { decideSystemPackages, type SystemPackagesConsent, withSystemPackages } from "./system-packages.js";
 
@@ -38,12 +54,21 @@ export interface SetupOptions {
   extras?: string;
   allExtras: boolean;
   dryRun: boolean;
+  /** `--python VERSION|PATH`: use that interpreter (recorded). */
+  python?: string;
+  /** `--upgrade`: re-resolve instead of installing the project's lock as it pins. */
+  upgrade?: boolean;
 }
 
 export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<BuildOutcome> {
   // Finding uv and probing interpreters both spawn processes: let them overlap with reading the project.
   const uvReady = options.dryRun ? null : uvRunner(ui.out);
   uvReady?.catch(() => {});
+  let uvForProbes: ReturnType<typeof uvRunner> | null = uvReady;
+  const getUv = () => {
+    uvForProbes ??= uvRunner(ui.out);
+    return uvForProbes;
+  };
   const discovered = startInterpreterDiscovery();
   // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
   return inProject(options.path, options.dryRun, async (root) => {
@@ -59,35 +84,204 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     );
     if (dropped.length > 0)
       ui.out.warn(`warning: the project no longer declares the recorded extras ${dropped.join(", ")}`);
-    const search = await findInterpreterFor(pythonRequestOf(facts), {
-      discovered,
-      prefer: existingConfig?.python?.version,
+    const uvLockExists = existsSync(join(root, "uv.lock"));
+    const projectLock = options.upgrade || uvLockExists ? null : readProjectLock(root, facts);
+    if (options.upgrade && !uvLockExists) {
+      const lockFile = projectLockFileOf(facts.project.sources.map((source) => source.file));
+      if (lockFile) ui.out.warn(`note: --upgrade: re-resolving instead of installing ${lockFile} as it pins`);
+    }
+    const requested = options.python ?? existingConfig?.python?.requested;
+    const explicit = requested
+      ? await explicitPython(
+          requested,
+          root,
+          options.python ? "--python" : ".dhtconfig (from setup --python)",
+        )
+      : null;
+    const interpreters = await discovered;
+    const choice = await choosePython({
+      facts,
+      interpreters,
+      explicit,
+      recorded: existingConfig?.python?.version ?? null,
+      lock: wheelLock(root, uvLockExists, projectLock),
+      probe: probeRequirements(facts, projectLock, extras, uvLockExists),
+      uv: getUv,
+      warn: (message) => ui.out.warn(message),
     });
-    const plan = await withSystemPackages(
-      planSetup({
-        facts,
-        interpreter: search.interpreter,
-        installed: search.installed,
-        uvLockExists: existsSync(join(root, "uv.lock")),
-        extras,
-        languages: {
-          components: facts.components,
-          existingRuntimeLocks: existingRuntimeLocks(root),
-          recordedLanguages: existingConfig?.languages,
-        },
-      }),
-      facts.systemDependencies,
-      existingConfig?.systemPackages,
-    );
-    if (options.dryRun) return { plan, result: null };
-    const result = await executePlan(plan, {
-      out: ui.out,
-      getUv: () => uvReady ?? uvRunner(ui.out),
-      platform: platformKey(),
-      existingConfig,
-      decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
-      allowActivation: ui.allowActivation ?? true,
-    });
-    return { plan, result };
+    for (const warning of warningsOf(choice.plan)) ui.out.warn(`warning: ${warning}`);
+    const converted = projectLock ? convertLock(facts, projectLock, extras, choice.plan) : null;
+    if (converted?.kind === "convert" && converted.uncovered.length > 0)
+      ui.out.warn(
+        `note: ${converted.from} does not cover the groups ${converted.uncovered.join(", ")}: they are not installed (\`dhtl setup --upgrade\` re-resolves everything)`,
+      );
+    if (converted?.kind === "reresolve")
+      ui.out.warn(
+        `note: ${converted.reason}: re-resolving instead of installing ${converted.from} as it pins`,
+      );
+    const narrowLock = options.upgrade
+      ? null
+      : recordedNarrowLock(facts, existingConfig, uvLockExists, converted);
+    if (narrowLock)
+      ui.out.warn(
+        `note: locking for Python ${narrowLock} only, as .dhtconfig records (the project's whole range cannot be resolved)`,
+      );
+    const plan = (narrow: string | null) =>
+      withSystemPackages(
+        planSetup({
+          facts,
+          interpreter: null,
+          installed: [...new Set(interpreters.map((found) => `${found.implementation}-${found.version}`))],
+          uvLockExists,
+          extras,
+          languages: {
+            components: facts.components,
+            existingRuntimeLocks: existingRuntimeLocks(root),
+            recordedLanguages: existingConfig?.languages,
+          },
+          python: choice.plan,
+          projectLock: converted,
+          narrowLock: narrow,
+          requestedPython:
+            explicit?.kind === "version" ? explicit.value : explicit ? explicit.interpreter.version : null,
+        }),
+        facts.systemDependencies,
+        existingConfig?.systemPackages,
+      );
+    const first = await plan(narrowLock);
+    if (options.dryRun) return { plan: first, result: null };
+    const execute = (planned: Plan) =>
+      executePlan(planned, {
+        out: ui.out,
+        getUv,
+        platform: platformKey(),
+        existingConfig,
+        decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
+        allowActivation: ui.allowActivation ?? true,
+      });
+    try {
+      return { plan: first, result: await execute(first) };
+    } catch (error) {
+      const narrow = narrowedRange(error, first, choice.plan);
+      if (!narrow) throw error;
+      // Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
+      // resolved for one of them. Lock for the chosen interpreter's range instead, and say so.
+      ui.out.warn(
+        `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
+      );
+      const second = await plan(narrow);
+      return { plan: second, result: await execute(second) };
+    }
   });
+}
+
+/** The project's own lock (poetry.lock, pdm.lock, Pipfile.lock), read inside the project. */
+function readProjectLock(root: string, facts: ProjectFacts): ProjectLockText | null {
+  // A user's fully hashed requirements file is already the lock; it wins as before.
+  if (userHashedFile(facts.project)) return null;
+  const file = projectLockFileOf(facts.project.sources.map((source) => source.file));
+  if (!file) return null;
+  return { file, text: projectReadContext(root).readFile(file, { file, line: null }).text };
+}
+
+/** The lock whose wheel file names answer the interpreter question without uv. */
+function wheelLock(
+  root: string,
+  uvLockExists: boolean,
+  projectLock: ProjectLockText | null,
+): { file: "uv.lock" | "poetry.lock" | "pdm.lock"; text: string } | null {
+  if (uvLockExists)
+    return {
+      file: "uv.lock",
+      text: projectReadContext(root).readFile("uv.lock", { file: "uv.lock", line: null }).text,
+    };
+  if (projectLock && projectLock.file !== "Pipfile.lock")
+    return { file: projectLock.file, text: projectLock.text };
+  return null;
+}
+
+/** What uv is asked about when no lock names its wheels: Pipfile.lock's pins, else the declared requirements. */
+function probeRequirements(
+  facts: ProjectFacts,
+  projectLock: ProjectLockText | null,
+  extras: string[],
+  uvLockExists: boolean,
+): { text: string; noDeps: boolean } | null {
+  if (uvLockExists) return null;
+  if (projectLock?.file === "Pipfile.lock") {
+    const pins = Object.values(parsePipfileLock(projectLock.text, projectLock.file).categories)
+      .flat()
+      .filter((entry) => entry.version !== null && entry.vcs === null)
+      .map((entry) => `${entry.name}==${entry.version}${entry.markers ? ` ; ${entry.markers}` : ""}`);
+    return { text: `${[...new Set(pins)].join("\n")}\n`, noDeps: true };
+  }
+  const hashed = userHashedFile(facts.project);
+  if (hashed) {
+    const text = projectReadContext(facts.root).readFile(hashed, { file: hashed, line: null }).text;
+    const pins = parseLockedRequirements(text, hashed).flatMap((pin) =>
+      pin.version ? [`${pin.name}==${pin.version}${pin.marker ? ` ; ${pin.marker}` : ""}`] : [],
+    );
+    return { text: `${pins.join("\n")}\n`, noDeps: true };
+  }
+  // The declared set, without local directories and constraint files (they live in the project, not in the scratch dir).
+  const input = renderRequirementsInput(facts.project, extras).content;
+  const text = input
+    .split("\n")
+    .filter((line) => !/^(-e\s+)?\.\.?\//.test(line) && !/^-c\s/.test(line))
+    .join("\n");
+  return text.split("\n").some((line) => line.trim() !== "" && !line.startsWith("#"))
+    ? { text, noDeps: false }
+    : null;
+}
+
+/** The project lock converted for the chosen interpreter (its markers decide which declared requirements apply). */
+function convertLock(
+  facts: ProjectFacts,
+  lock: ProjectLockText,
+  extras: string[],
+  python: PythonPlan,
+): ProjectLockOutcome {
+  const version =
+    python.kind === "use"
+      ? python.decision.interpreter.version
+      : (python.fallback?.interpreter.version ?? python.version);
+  const env = markerEnvironment({
+    implementation: "cpython",
+    version: version.split(".").length < 3 ? `${version}.0` : version,
+  });
+  return convertProjectLock(facts.project, lock, { extras, env });
+}
+
+function warningsOf(plan: PythonPlan): string[] {
+  return plan.kind === "use" ? plan.decision.warnings : plan.warnings;
+}
+
+/** A uv project whose record says the universal lock failed: lock for the recorded range again. */
+function recordedNarrowLock(
+  facts: ProjectFacts,
+  config: DhtConfig | null,
+  uvLockExists: boolean,
+  converted: ProjectLockOutcome | null,
+): string | null {
+  if (uvLockExists || converted?.kind === "convert" || !config?.lock?.python) return null;
+  const strategy = chooseLockStrategy(facts.project, { uvLock: false });
+  return strategy.kind === "uv" ? config.lock.python : null;
+}
+
+/**
+ * `>=3.13` when `error` is uv's "the resolution failed for other Python versions" for a plan that locked
+ * universally (uv.lock); null for any other failure.
+ */
+function narrowedRange(error: unknown, plan: Plan, python: PythonPlan): string | null {
+  if (!(error instanceof DhtlError) || plan.lockPython || plan.lock.kind !== "uv" || plan.lock.exists)
+    return null;
+  if (
+    !/resolution failed for other Python versions|limiting your project's supported Python versions/.test(
+      error.message,
+    )
+  )
+    return null;
+  const version =
+    python.kind === "use" ? python.decision.interpreter.version : python.fallback?.interpreter.version;
+  return version ? `>=${minorOf(version)}` : null;
 }

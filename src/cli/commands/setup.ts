@@ -12,20 +12,34 @@ export const setupCommand: CommandSpec = {
       description: "also install these optional-dependency extras (comma-separated; '' for none); recorded",
     },
     { flags: "--all-extras", description: "also install every extra the project declares; recorded" },
+    {
+      flags: "--python <version|path>",
+      description: "use this interpreter (3.11, 3.11.7 or a path) instead of choosing one; recorded",
+    },
+    {
+      flags: "--upgrade",
+      description:
+        "re-resolve instead of installing the project's own lock (poetry.lock, pdm.lock, Pipfile.lock)",
+    },
     yesOption,
     dryRunOption,
     jsonOption,
   ],
   help: [
     "Builds the environment beside the current .venv and swaps it in only when complete.",
-    "uv projects are locked with uv.lock; any other project gets a dhtl-owned .dhtl/requirements.lock;",
-    "your manifests are never modified. Every dependency group is installed; extras only when asked",
+    "uv projects are locked with uv.lock; a project with poetry.lock, pdm.lock or Pipfile.lock gets",
+    "exactly what that lock pins (converted into .dhtl/requirements.lock, not re-resolved, unless it is",
+    "stale or --upgrade is given); any other project gets a dhtl-owned .dhtl/requirements.lock.",
+    "Your manifests are never modified. Every dependency group is installed; extras only when asked",
     "(the choice is recorded in .dhtconfig, so regenerate and later setups install them too).",
+    "The interpreter is the newest installed one the project allows on which every locked version has a",
+    "wheel, ranked by what its CI, tox, Dockerfile and classifiers name; --python overrides it.",
     "",
     "Examples:",
     "  dhtl setup",
     "  dhtl setup path/to/project --dry-run",
     "  dhtl setup --extras test,docs",
+    "  dhtl setup --python 3.11",
   ].join("\n"),
   run: (ctx: CommandContext): Promise<number> =>
     withJsonErrors(ctx, async () => {
@@ -37,6 +51,8 @@ export const setupCommand: CommandSpec = {
           extras: text(ctx.options, "extras"),
           allExtras: flag(ctx.options, "allExtras"),
           dryRun: flag(ctx.options, "dryRun"),
+          python: text(ctx.options, "python"),
+          upgrade: flag(ctx.options, "upgrade"),
         },
         buildUi(ctx),
       );

@@ -51,6 +51,26 @@ export interface PythonVersionSource {
   line: number | null;
   /** The value as written (`3.11.7`, `>=3.9,<4`, `^3.10`, `python-3.12.1`). */
   value: string;
+  /**
+   * Set when the file only names a Python it runs on (a CI matrix, a Docker image, a classifier …)
+   * rather than stating what the project needs: a hint ranks installed interpreters, it never pins one.
+   */
+  hint?: PythonHint;
+}
+
+/** What a hint says and how much it weighs (see facts/python-hints). */
+export interface PythonHint {
+  /**
+   * `tested`: a CI matrix, tox or nox runs the tests on it; `runs`: a Docker or devcontainer image the
+   * project runs in; `declared`: a trove classifier; `other`: named for something else (a docs host).
+   */
+  tier: "tested" | "runs" | "declared" | "other";
+  /** `3.11`, `3.12.4`; null when the value names no CPython release (`pypy3.10`, `3.x`, `nightly`). */
+  version: string | null;
+  /** True for a pre-release or development build (`3.13-dev`, `3.14.0-beta.1`). */
+  prerelease?: boolean;
+  /** Why the file names it, in words: `GitHub Actions matrix python-version of job test`. */
+  reason: string;
 }
 
 export interface PackageIndex {

@@ -6,12 +6,14 @@
 import { type Diagnostic, diagnostic } from "../../../core/diagnostics.js";
 import { tryParseToml } from "../../../formats/toml.js";
 import { isTable } from "../../../formats/toml-table.js";
+import { readHintVersion } from "../../python-hints/versions.js";
 import { parsePinName } from "../../python-version.js";
 import {
   emptyManifest,
   type ManifestFacts,
   type ManifestReader,
   type PythonVersionSource,
+  type ReadContext,
   type SourceFile,
 } from "../types.js";
 
@@ -29,11 +31,11 @@ export const pythonPinsReader: ManifestReader = {
   spec: "https://github.com/pyenv/pyenv#choosing-the-python-version",
   // Only at the project root: a pin file in a subfolder belongs to a subproject.
   claims: (relPath) => CLAIMED.has(relPath),
-  read(file: SourceFile): ManifestFacts[] {
+  read(file: SourceFile, ctx?: ReadContext): ManifestFacts[] {
     const facts = emptyManifest("python-pins", file.path);
     const name = file.path.slice(file.path.lastIndexOf("/") + 1);
     if (name === ".python-version") readPythonVersionFile(file, facts);
-    else if (name === "runtime.txt") readRuntimeTxt(file, facts);
+    else if (name === "runtime.txt") readRuntimeTxt(file, facts, ctx?.exists("netlify.toml") ?? false);
     else if (name === ".tool-versions") readToolVersions(file, facts);
     else readMiseToml(file, facts);
     return [facts];
@@ -93,10 +95,23 @@ function readPythonVersionFile(file: SourceFile, facts: ManifestFacts): void {
   addFirstVersion(facts, ".python-version", versions);
 }
 
-function readRuntimeTxt(file: SourceFile, facts: ManifestFacts): void {
+function readRuntimeTxt(file: SourceFile, facts: ManifestFacts, netlify: boolean): void {
   const [first, ...rest] = meaningfulLines(file.text);
   if (!first) {
     facts.diagnostics.push(warn(file.path, "is empty: it states no Python version"));
+    return;
+  }
+  if (!/^python-/.test(first.text) && netlify) {
+    // Netlify's form (a bare `3.10`, netlify.toml beside it) picks the Python that builds the docs site,
+    // not the project's: a hint, never a pin over requires-python.
+    facts.python.push({
+      ...pythonSource("runtime.txt", facts.file, first.line, first.text),
+      hint: {
+        tier: "other",
+        ...readHintVersion(first.text),
+        reason: "runtime.txt in Netlify's form (netlify.toml beside it): the Python that builds the site",
+      },
+    });
     return;
   }
   if (!/^python-/.test(first.text)) {
