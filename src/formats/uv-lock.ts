@@ -33,6 +33,8 @@ export interface UvLockPackage {
 export interface UvLock {
   /** `[manifest] members`: the workspace members, or null for a single project. */
   workspaceMembers: string[] | null;
+  /** The top-level `requires-python`: the Pythons the lock was resolved for (null when absent). */
+  requiresPython: string | null;
   packages: UvLockPackage[];
 }
 
@@ -42,7 +44,9 @@ let last: { text: string; lock: UvLock } | null = null;
 export function readUvLock(text: string): UvLock {
   if (last?.text === text) return last.lock;
   const blocks = text.split(/^\[\[package\]\]\r?$/m).slice(1);
-  const lock: UvLock = { workspaceMembers: workspaceMembers(text), packages: [] };
+  const header = text.split(/^\[/m)[0] ?? "";
+  const requiresPython = /^requires-python = "([^"]*)"\r?$/m.exec(header)?.[1] ?? null;
+  const lock: UvLock = { workspaceMembers: workspaceMembers(text), requiresPython, packages: [] };
   for (const block of blocks) {
     const name = /^name = "([^"]+)"\r?$/m.exec(block)?.[1];
     if (name) lock.packages.push(lockedPackage(name, block));

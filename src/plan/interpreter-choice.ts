@@ -29,6 +29,8 @@ export interface RankingInputs {
   explicit?: ExplicitPython | null;
   /** The exact version `.dhtconfig` records: kept first while it is still allowed (a re-setup stays put). */
   recorded?: string | null;
+  /** The Pythons the committed lock was resolved for (uv.lock `requires-python`): nothing outside it fits. */
+  lockRange?: string | null;
 }
 
 export interface RankedInterpreter {
@@ -157,13 +159,18 @@ function rankRange(
   warnings: string[],
 ): Ranking {
   const cpython = all.filter((found) => found.implementation === "cpython");
-  const allowed = cpython.filter((found) => range === null || specifierAllows(range, found.version));
+  const lockRange = inputs.lockRange?.replace(/\s+/g, "") || null;
+  const allowed = cpython.filter(
+    (found) =>
+      (range === null || specifierAllows(range, found.version)) &&
+      (lockRange === null || specifierAllows(lockRange, found.version)),
+  );
   const python3 = allowed.filter((found) => !found.version.startsWith("2."));
   const pool = python3.length > 0 ? python3 : allowed;
   if (pool.length === 0) {
     return {
       kind: "none",
-      message: `no installed Python satisfies ${range ?? "the project"} (installed: ${installedList(all)})`,
+      message: `no installed Python satisfies ${[range, lockRange && `${lockRange} (the lock's requires-python)`].filter(Boolean).join(" and ") || "the project"} (installed: ${installedList(all)})`,
       hint: `install one with \`uv python install ${lowestOf(range)}\` or pyenv, then retry`,
     };
   }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
@@ -5,11 +6,13 @@ import { lexists, removeProjectPath, writeProjectFile as writeInsideProject } fr
 import type { SystemPackageManager } from "../facts/system-deps/index.js";
 import { formatCommand } from "../facts/system-packages/index.js";
 import { newEnvironmentProblems } from "../python/env-integrity.js";
+import { environmentPython, readVenvPython } from "../python/venv-info.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
 import { nextDhtConfig } from "../record/next-config.js";
 import { createMarkedEnvironmentDir } from "./env-mark.js";
+import { explainBuildFailure } from "./explain-build.js";
 import { FileBackup } from "./file-backup.js";
 import { writeActivationHooks } from "./hooks/activation.js";
 import { allowActivation } from "./hooks/allow.js";
@@ -308,9 +311,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       done(outcome);
     }
   } catch (error) {
+    // Read before the restore: the lock being installed names the version that failed to build.
+    const explained = await explainBuildOn(error, plan, envPath, uv);
     if (envPath && !swapped) discardEnvironment(plan.root, envPath);
     if (!swapped) backup.restore();
-    throw explainWithShortfall(error, shortfall);
+    throw explainWithShortfall(explained, shortfall);
   }
   backup.commit();
   const finalEnv = envPath ?? currentEnvironmentPath(plan.root);
@@ -388,4 +393,30 @@ function writeProjectFile(backup: FileBackup, root: string, relPath: string, con
     return;
   }
   writeInsideProject(root, relPath, content);
+}
+
+/** A build failure explained by the Python version when that is its cause (run/explain-build.ts). */
+async function explainBuildOn(
+  error: unknown,
+  plan: Plan,
+  envPath: string | null,
+  uv: UvRunner | null,
+): Promise<unknown> {
+  if (!envPath || !existsSync(join(envPath, "pyvenv.cfg"))) return error;
+  try {
+    const python = readVenvPython(envPath);
+    return await explainBuildFailure(error, {
+      root: plan.root,
+      lockFile: plan.lock.file,
+      python: {
+        path: environmentPython(envPath),
+        version: python.version,
+        implementation: python.implementation,
+      },
+      knownGaps: plan.pythonGaps?.version === python.version ? plan.pythonGaps.gaps : [],
+      uv,
+    });
+  } catch {
+    return error;
+  }
 }

@@ -64,6 +64,7 @@ export async function choosePython(inputs: PythonChoiceInputs): Promise<PythonCh
     interpreters: inputs.interpreters,
     explicit: inputs.explicit,
     recorded: inputs.recorded,
+    lockRange: inputs.lock?.file === "uv.lock" ? safeRequiresPython(inputs.lock.text) : null,
   });
   const cost = { probes: 0, seconds: 0 };
   if (ranking.kind === "none") throw new DhtlError("badInput", ranking.message, { hint: ranking.hint });
@@ -247,4 +248,12 @@ export async function explicitPython(value: string, root: string, from: string):
   const identity = await identifyInterpreter(path);
   if (!identity) throw new DhtlError("badInput", `--python ${value}: not a Python interpreter dhtl can run`);
   return { kind: "interpreter", interpreter: identity, from };
+}
+
+function safeRequiresPython(text: string): string | null {
+  try {
+    return readUvLock(text).requiresPython;
+  } catch {
+    return null;
+  }
 }

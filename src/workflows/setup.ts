@@ -22,7 +22,7 @@ import {
   projectLockFileOf,
 } from "../plan/project-lock.js";
 import { renderRequirementsInput } from "../plan/requirements-in.js";
-import { type PythonPlan, planSetup } from "../plan/setup-plan.js";
+import { type PythonPlan, planSetup, type SetupPlanInputs } from "../plan/setup-plan.js";
 import { markerEnvironment } from "../python/marker-env.js";
 import { type DhtConfig, platformKey, readDhtConfig } from "../record/dhtconfig.js";
 import { type ExecuteResult, executePlan } from "../run/execute.js";
@@ -126,25 +126,26 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       ui.out.warn(
         `note: locking for Python ${narrowLock} only, as .dhtconfig records (the project's whole range cannot be resolved)`,
       );
+    const planInputs = (narrow: string | null): SetupPlanInputs => ({
+      facts,
+      interpreter: null,
+      installed: [...new Set(interpreters.map((found) => `${found.implementation}-${found.version}`))],
+      uvLockExists,
+      extras,
+      languages: {
+        components: facts.components,
+        existingRuntimeLocks: existingRuntimeLocks(root),
+        recordedLanguages: existingConfig?.languages,
+      },
+      python: choice.plan,
+      projectLock: converted,
+      narrowLock: narrow,
+      requestedPython:
+        explicit?.kind === "version" ? explicit.value : explicit ? explicit.interpreter.version : null,
+    });
     const plan = (narrow: string | null) =>
       withSystemPackages(
-        planSetup({
-          facts,
-          interpreter: null,
-          installed: [...new Set(interpreters.map((found) => `${found.implementation}-${found.version}`))],
-          uvLockExists,
-          extras,
-          languages: {
-            components: facts.components,
-            existingRuntimeLocks: existingRuntimeLocks(root),
-            recordedLanguages: existingConfig?.languages,
-          },
-          python: choice.plan,
-          projectLock: converted,
-          narrowLock: narrow,
-          requestedPython:
-            explicit?.kind === "version" ? explicit.value : explicit ? explicit.interpreter.version : null,
-        }),
+        planSetup(planInputs(narrow)),
         facts.systemDependencies,
         existingConfig?.systemPackages,
       );
@@ -162,6 +163,21 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     try {
       return { plan: first, result: await execute(first) };
     } catch (error) {
+      const gone = converted?.kind === "convert" ? vanishedPin(error) : null;
+      if (gone && converted) {
+        // A pin the index no longer serves (a yanked-and-deleted release): the lock cannot be installed as it is.
+        const reason = `${converted.from} pins ${gone}, which the package index no longer has`;
+        ui.out.warn(`note: ${reason}: re-resolving instead of installing ${converted.from} as it pins`);
+        const retry = await withSystemPackages(
+          planSetup({
+            ...planInputs(null),
+            projectLock: { kind: "reresolve", from: converted.from, reason },
+          }),
+          facts.systemDependencies,
+          existingConfig?.systemPackages,
+        );
+        return { plan: retry, result: await execute(retry) };
+      }
       const narrow = narrowedRange(error, first, choice.plan);
       if (!narrow) throw error;
       // Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
@@ -284,4 +300,11 @@ function narrowedRange(error: unknown, plan: Plan, python: PythonPlan): string |
   const version =
     python.kind === "use" ? python.decision.interpreter.version : python.fallback?.interpreter.version;
   return version ? `>=${minorOf(version)}` : null;
+}
+
+/** `codecov==2.0.15` when uv found no such version on the index while installing a converted lock. */
+function vanishedPin(error: unknown): string | null {
+  if (!(error instanceof DhtlError)) return null;
+  const match = /there is no version of ([A-Za-z0-9._-]+==[^\s,]+)/.exec(error.message);
+  return match ? match[1]! : null;
 }
