@@ -42,6 +42,9 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
   lines.push(
     `${head("Python")}${chosen ? `${chosen.value} ${dim(`— ${chosen.reason}`)}` : "no version stated by the project"}`,
   );
+  const interpreter = facts.python.interpreter;
+  if (interpreter)
+    lines.push(`${head("  uses")}${interpreter.version ?? "none installed"} ${dim(`— ${interpreter.reason}`)}`);
   for (const conflict of facts.python.conflicts)
     lines.push(`${head("")}${paint(color, "yellow", `! ${conflict}`)}`);
 

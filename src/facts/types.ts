@@ -50,6 +50,11 @@ export interface PythonFacts {
     implementation?: string;
   } | null;
   conflicts: string[];
+  /**
+   * The interpreter setup would use on this machine and why (analyze, when the machine was probed; the
+   * lock's wheels answer without uv, so a project without one may get another when setup asks uv).
+   */
+  interpreter?: { version: string | null; path: string | null; reason: string };
   /** Candidates that state no usable version (`system`, garbage), with why; they take no part in the choice. */
   ignored?: { source: string; file: string; value: string; reason: string }[];
 }

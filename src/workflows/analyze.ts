@@ -7,6 +7,7 @@ import { collectCodeAnalysis, collectProject, declaredNames, dedupeDiagnostics }
 import { findProjectRoot } from "../facts/root.js";
 import { systemDependenciesFor } from "../facts/system-deps/index.js";
 import type { Facts } from "../facts/types.js";
+import { lockWithWheels, previewPython } from "./interpreter.js";
 
 export interface AnalyzeOptions {
   path: string;
@@ -35,8 +36,20 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
     managers.length > 0
       ? systemDependenciesFor(declaredNames(project.project), managers)
       : project.systemDependencies;
+  const python = system
+    ? {
+        ...project.python,
+        interpreter: previewPython({
+          facts: project,
+          interpreters: system.interpreters,
+          lock: lockWithWheels(root),
+          recorded: null,
+        }),
+      }
+    : project.python;
   return {
     ...project,
+    python,
     type: code.type,
     imports: code.imports,
     inferred: code.inferred,

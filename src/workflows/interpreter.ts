@@ -8,6 +8,7 @@ import { realpathSync } from "node:fs";
 import { basename, relative, resolve, sep } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { dhtlCacheDir } from "../core/paths.js";
+import { projectReadContext } from "../facts/project-files.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { parseTomlLock } from "../formats/poetry-lock.js";
 import { readUvLock } from "../formats/uv-lock.js";
@@ -56,6 +57,44 @@ export interface PythonChoice {
   /** uv probes run, and their wall time (for the cost report). */
   probes: number;
   probeSeconds: number;
+}
+
+/**
+ * The choice as far as the lock's wheel names tell, without running anything (analyze): what setup
+ * would use, unless asking uv about a project without such a lock changes it.
+ */
+export function previewPython(
+  inputs: Pick<PythonChoiceInputs, "facts" | "interpreters" | "lock" | "recorded">,
+): NonNullable<ProjectFacts["python"]["interpreter"]> {
+  const ranking = rankInterpreters({
+    python: inputs.facts.python,
+    interpreters: inputs.interpreters,
+    recorded: inputs.recorded,
+    lockRange: inputs.lock?.file === "uv.lock" ? safeRequiresPython(inputs.lock.text) : null,
+  });
+  const noWarn = () => {};
+  if (ranking.kind === "none") return { version: null, path: null, reason: ranking.message };
+  const pick = (ranked: Extract<Ranking, { kind: "ranked" }>) => {
+    const gaps = new Map<string, WheelGap[] | { failed: string }>();
+    const locked = lockedDistributions(inputs.lock, noWarn);
+    const platform = hostPlatform(dhtlCacheDir());
+    for (const candidate of locked ? ranked.candidates : []) {
+      const target = targetOf(candidate.interpreter, platform);
+      if (target && locked)
+        gaps.set(candidate.interpreter.path, gapsOn(locked, target, { sdistOnly: false }));
+    }
+    return pickInterpreter(ranked, gaps, locked ? `wheels read from ${inputs.lock?.file}` : "");
+  };
+  if (ranking.kind === "install") {
+    const fallback = ranking.fallback ? pick(ranking.fallback) : null;
+    return {
+      version: null,
+      path: null,
+      reason: `${ranking.why}: setup asks uv to install it${fallback ? `, else uses ${fallback.interpreter.version} (${fallback.reason})` : ""}`,
+    };
+  }
+  const decision = pick(ranking);
+  return { version: decision.interpreter.version, path: decision.interpreter.path, reason: decision.reason };
 }
 
 export async function choosePython(inputs: PythonChoiceInputs): Promise<PythonChoice> {
@@ -256,4 +295,18 @@ function safeRequiresPython(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The lock whose wheel file names answer the interpreter question: uv.lock, else poetry.lock or pdm.lock. */
+export function lockWithWheels(root: string): PythonChoiceInputs["lock"] {
+  const context = projectReadContext(root);
+  for (const file of ["uv.lock", "poetry.lock", "pdm.lock"] as const) {
+    if (!context.exists(file)) continue;
+    try {
+      return { file, text: context.readFile(file, { file, line: null }).text };
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
