@@ -277,7 +277,13 @@ function walkMarkers(
     const parentMarker = current.markers === null ? null : anyOf([...current.markers]);
     for (const edge of entry.dependencies) {
       if (edge.optional && !extraAsks(entry, current.extras, edge.name)) continue;
-      const edgeMarker = allOf([edge.marker, edge.python ? poetryToPythonMarker(edge.python) : null]);
+      // `extra == "socks"` on an edge speaks of the extras asked of this entry, not of the project.
+      const own = edge.marker === null ? true : decideExtras(edge.marker, [...current.extras]);
+      if (own === false) continue;
+      const edgeMarker = allOf([
+        own === true ? null : own,
+        edge.python ? poetryToPythonMarker(edge.python) : null,
+      ]);
       const specifier = lock.format === "poetry" ? safePoetrySpecifier(edge) : edge.constraint.trim();
       for (const child of pickVersions(byName.get(normalizeName(edge.name)) ?? [], specifier))
         reach(child, allOf([parentMarker, edgeMarker]), edge.extras);

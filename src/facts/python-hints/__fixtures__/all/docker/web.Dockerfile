@@ -1,0 +1,1 @@
+FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim
