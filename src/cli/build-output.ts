@@ -53,6 +53,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
         command: plan.command,
         upToDate: plan.upToDate,
         python: result.python,
+        pythonReason: pythonReasonOf(plan),
         packages: result.packages,
         checksum: result.checksum,
         lock: { file: plan.lock.file, kind: plan.lock.kind },
@@ -70,4 +71,12 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
       `lock ${plan.lock.file}${plan.extras.length > 0 ? `, extras ${plan.extras.join(", ")}` : ""}, ` +
       `${result.seconds.toFixed(1)}s`,
   );
+}
+
+/** Why the interpreter was chosen (the plan's Python step), for `--json`. */
+function pythonReasonOf(plan: Plan): string | null {
+  const step = plan.steps.find(
+    (candidate) => candidate.kind === "usePython" || candidate.kind === "installPython",
+  );
+  return step?.reason ?? null;
 }

@@ -44,7 +44,9 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
   );
   const interpreter = facts.python.interpreter;
   if (interpreter)
-    lines.push(`${head("  uses")}${interpreter.version ?? "none installed"} ${dim(`— ${interpreter.reason}`)}`);
+    lines.push(
+      `${head("  uses")}${interpreter.version ?? "none installed"} ${dim(`— ${interpreter.reason}`)}`,
+    );
   for (const conflict of facts.python.conflicts)
     lines.push(`${head("")}${paint(color, "yellow", `! ${conflict}`)}`);
 

@@ -7,13 +7,15 @@ import { hintCeiling, pickInterpreter, type Ranking, rankInterpreters } from "./
 
 /** This machine's kind of install: pyenv builds 3.6–3.13, a second 3.11 from the OS on PATH. */
 const INSTALLED: PythonInterpreter[] = ["3.13.0", "3.12.1", "3.11.7", "3.10.13", "3.9.18", "3.7.16", "3.6.15"]
-  .map((version) => ({
-    path: `/pyenv/${version}/bin/python3`,
-    version,
-    implementation: "cpython",
-    source: "pyenv" as const,
-    onPath: false,
-  }))
+  .map(
+    (version): PythonInterpreter => ({
+      path: `/pyenv/${version}/bin/python3`,
+      version,
+      implementation: "cpython",
+      source: "pyenv",
+      onPath: false,
+    }),
+  )
   .concat([
     {
       path: "/usr/bin/python3",

@@ -41,6 +41,8 @@ export interface SetupPlanInputs {
   narrowLock?: string | null;
   /** `--python` given: recorded as the project's request. */
   requestedPython?: string | null;
+  /** `--upgrade`: resolve afresh (uv lock --upgrade, uv pip compile --upgrade). */
+  upgrade?: boolean;
 }
 
 /** How setup gets its interpreter: an installed one, or a version uv installs (with a fallback). */
@@ -84,7 +86,12 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
   const extras = inputs.extras ?? [];
   steps.push(
-    ...lockSteps(facts, lock, lockPython, extras, inputs.projectLock ?? null, inputs.narrowLock ?? null),
+    ...lockSteps(facts, lock, lockPython, extras, inputs.projectLock ?? null, inputs.narrowLock ?? null).map(
+      (step) =>
+        inputs.upgrade && (step.kind === "compileLock" || step.kind === "uvLock")
+          ? { ...step, upgrade: true }
+          : step,
+    ),
   );
   const runtimeLocks = inputs.languages ? runtimeLockSteps(inputs.languages, minorOf(lockPython)) : [];
   steps.push(...runtimeLocks);

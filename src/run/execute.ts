@@ -172,14 +172,17 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return `${step.from} → ${step.file}`;
       case "compileLock":
         backup.remember(step.output);
-        await compileLock({ root: plan.root, uv: needUv() }, step.input, step.output, {
-          version: step.pythonVersion,
-          path: needPython(),
-        });
+        await compileLock(
+          { root: plan.root, uv: needUv() },
+          step.input,
+          step.output,
+          { version: step.pythonVersion, path: needPython() },
+          step.upgrade ?? false,
+        );
         return undefined;
       case "uvLock":
         backup.remember("uv.lock");
-        await uvLock({ root: plan.root, uv: needUv() }, needPython());
+        await uvLock({ root: plan.root, uv: needUv() }, needPython(), step.upgrade ?? false);
         return undefined;
       case "checkLockFresh":
         await checkUvLockFresh({ root: plan.root, uv: needUv() });

@@ -59,10 +59,14 @@ export async function createVenv(target: BuildTarget, pythonPath: string): Promi
  * `uv lock`: creates uv.lock, or brings it up to date. The interpreter is named: left to search, uv may
  * try every pyenv shim on PATH, which costs seconds.
  */
-export async function uvLock(target: Pick<BuildTarget, "root" | "uv">, pythonPath: string): Promise<void> {
+export async function uvLock(
+  target: Pick<BuildTarget, "root" | "uv">,
+  pythonPath: string,
+  upgrade = false,
+): Promise<void> {
   // uv writes uv.lock itself: never through a link a checkout committed.
   checkedProjectPath(target.root, "uv.lock");
-  await target.uv(["lock", "--quiet", "--python", pythonPath], {
+  await target.uv(["lock", "--quiet", "--python", pythonPath, ...(upgrade ? ["--upgrade"] : [])], {
     cwd: target.root,
     env: uvEnvironment({ UV_PYTHON: pythonPath }),
   });
@@ -135,6 +139,7 @@ export async function compileLock(
   input: string,
   output: string,
   python: { version: string; path: string },
+  upgrade = false,
 ): Promise<void> {
   const outPath = checkedProjectPath(target.root, output);
   const staged = `${output}.new`;
@@ -158,6 +163,7 @@ export async function compileLock(
         python.path,
         "--output-file",
         staged,
+        ...(upgrade ? ["--upgrade"] : []),
         input,
       ],
       { cwd: target.root, env: uvEnvironment() },

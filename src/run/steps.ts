@@ -56,10 +56,18 @@ export type Step =
       constraints: string;
       reason: string;
     }
-  | { kind: "compileLock"; input: string; output: string; pythonVersion: string; reason: string }
+  /** `upgrade`: resolve afresh instead of keeping the previous lock's pins where they still fit. */
+  | {
+      kind: "compileLock";
+      input: string;
+      output: string;
+      pythonVersion: string;
+      upgrade?: boolean;
+      reason: string;
+    }
   /** Writes a lock dhtl converted from the project's own (plan/project-lock.ts). */
   | { kind: "writeLock"; file: string; content: string; from: string; reason: string }
-  | { kind: "uvLock"; reason: string }
+  | { kind: "uvLock"; upgrade?: boolean; reason: string }
   | { kind: "checkLockFresh"; reason: string }
   /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
   | { kind: "uvSync"; reinstall: string[]; locked: boolean; extras: string[]; reason: string }
@@ -155,11 +163,11 @@ export function describeStep(step: Step): string {
     case "writeRequirementsIn":
       return `write ${step.file}`;
     case "compileLock":
-      return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes)`;
+      return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes${step.upgrade ? ", upgrade" : ""})`;
     case "writeLock":
       return `write ${step.file} from ${step.from} (its pins and hashes, not re-resolved)`;
     case "uvLock":
-      return "uv lock";
+      return step.upgrade ? "uv lock --upgrade" : "uv lock";
     case "checkLockFresh":
       return "uv lock --check";
     case "uvSync":

@@ -140,6 +140,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       python: choice.plan,
       projectLock: converted,
       narrowLock: narrow,
+      upgrade: options.upgrade ?? false,
       requestedPython:
         explicit?.kind === "version" ? explicit.value : explicit ? explicit.interpreter.version : null,
     });

@@ -1,0 +1,148 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cliJson, describeRun, runCli } from "../support/run-cli.js";
+import { copyFixtureDir, removeTempDirs } from "../support/temp-dirs.js";
+
+afterAll(removeTempDirs);
+
+/**
+ * The project's own lock installed as it pins (issue 10 class 3), and a universal lock uv cannot solve
+ * (class 15): small projects built from real repositories' manifests, real uv and PyPI.
+ */
+
+/** `name==version` of every distribution installed in `.venv`. */
+function installed(root: string): string[] {
+  const lib = join(root, ".venv", "lib");
+  const site = join(lib, readdirSync(lib)[0]!, "site-packages");
+  return readdirSync(site)
+    .filter((entry) => entry.endsWith(".dist-info"))
+    .map((entry) =>
+      entry
+        .replace(/\.dist-info$/, "")
+        .replace(/-([^-]+)$/, "==$1")
+        .toLowerCase(),
+    )
+    .sort();
+}
+
+function setup(root: string, ...args: string[]) {
+  const result = runCli(["setup", "--yes", ...args], root);
+  expect(result.code, describeRun(result)).toBe(0);
+  return result;
+}
+
+describe("the project's own lock (e2e)", () => {
+  it("rich: poetry.lock's pins and hashes (pygments 2.19.2, not today's), recorded; an edited lock is stale for regenerate; --upgrade re-resolves", () => {
+    const root = copyFixtureDir("python-choice/rich");
+    const pyproject = readFileSync(join(root, "pyproject.toml"), "utf8");
+    setup(root);
+    expect(installed(root)).toEqual([
+      "markdown_it_py==3.0.0",
+      "mdurl==0.1.2",
+      "pygments==2.19.2",
+      "rich==14.3.3",
+    ]);
+    const lock = readFileSync(join(root, ".dhtl", "requirements.lock"), "utf8");
+    expect(lock).toMatch(/^# Converted by dhtl from poetry\.lock/);
+    expect(lock).toContain("--hash=sha256:86540386c03d588bb81d44bc3928634ff26449851e99741617ecb9037ee5ec0b");
+    const config = readFileSync(join(root, ".dhtconfig"), "utf8");
+    expect(config).toMatch(
+      /file: \.dhtl\/requirements\.lock\n {2}inputDigest: sha256:[0-9a-f]{64}\n {2}source: poetry\.lock\n/,
+    );
+    expect(readFileSync(join(root, "pyproject.toml"), "utf8")).toBe(pyproject);
+    expect(existsSync(join(root, "uv.lock"))).toBe(false);
+    expect(runCli(["validate-env"], root).code).toBe(0);
+
+    writeFileSync(
+      join(root, "poetry.lock"),
+      `${readFileSync(join(root, "poetry.lock"), "utf8")}\n# edited\n`,
+    );
+    const stale = runCli(["regenerate", "--force", "--yes"], root);
+    expect(stale.code, describeRun(stale)).toBe(1);
+    expect(stale.stderr).toMatch(
+      /stale lock: poetry\.lock changed since \.dhtl\/requirements\.lock was converted from it/,
+    );
+
+    const upgraded = setup(root, "--upgrade");
+    expect(upgraded.stderr).toMatch(/--upgrade: re-resolving instead of installing poetry\.lock as it pins/);
+    expect(installed(root).find((pin) => pin.startsWith("pygments=="))).not.toBe("pygments==2.19.2");
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("source: poetry.lock");
+  });
+
+  it("rich: a poetry.lock behind pyproject.toml is re-resolved, and setup says why", () => {
+    const root = copyFixtureDir("python-choice/rich");
+    const path = join(root, "pyproject.toml");
+    writeFileSync(path, readFileSync(path, "utf8").replace('pygments = "^2.13.0"', 'pygments = "^2.20"'));
+    const result = setup(root);
+    expect(result.stderr).toMatch(
+      /note: poetry\.lock pins pygments 2\.19\.2, outside what the manifests ask for \(pygments>=2\.20,<3\.0\): re-resolving/,
+    );
+    expect(installed(root).find((pin) => pin.startsWith("pygments=="))).toMatch(
+      /^pygments==2\.(2\d|[3-9]\d)/,
+    );
+  });
+
+  it("marko: pdm.lock's dev group as locked (six 1.16.0, not today's), no uv.lock written into the checkout", () => {
+    const root = copyFixtureDir("python-choice/marko");
+    setup(root);
+    expect(installed(root)).toEqual(["marko==2.2.1", "six==1.16.0"]);
+    expect(existsSync(join(root, "uv.lock"))).toBe(false);
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).toContain("source: pdm.lock");
+  });
+
+  it("requests-2018: Pipfile.lock as locked, on the 3.6 Travis names; a pin the index no longer has is re-resolved, saying so", () => {
+    const root = copyFixtureDir("python-choice/requests-2018");
+    const result = setup(root, "--json");
+    expect(cliJson<{ python: { version: string } }>(result).python.version).toMatch(/^3\.6\./);
+    expect(installed(root)).toEqual(["six==1.16.0"]);
+
+    const path = join(root, "Pipfile.lock");
+    writeFileSync(path, readFileSync(path, "utf8").replace('"==1.16.0"', '"==1.99.0"'));
+    const gone = setup(root);
+    expect(gone.stderr).toMatch(
+      /note: Pipfile\.lock pins six==1\.99\.0, which the package index no longer has: re-resolving/,
+    );
+    expect(installed(root)[0]).toMatch(/^six==1\.\d+\.\d+$/);
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("source: Pipfile.lock");
+  });
+});
+
+describe("a universal lock uv cannot solve (e2e, class 15)", () => {
+  it("platformdirs: an extra needs a newer Python than requires-python: locked for the chosen interpreter's range, said and recorded", () => {
+    const root = copyFixtureDir("python-choice/platformdirs");
+    const first = setup(root, "--json");
+    expect(first.stderr).toMatch(
+      /note: uv cannot lock the project for every Python it allows \(>=3\.10\); locking for Python >=3\.(\d+), the chosen interpreter's range, instead \(recorded in \.dhtconfig\)/,
+    );
+    const version = cliJson<{ python: { version: string } }>(first).python.version;
+    const range = `>=${version.split(".").slice(0, 2).join(".")}`;
+    const config = readFileSync(join(root, ".dhtconfig"), "utf8");
+    expect(config).toContain(`python: "${range}"`);
+    expect(config).toContain("file: .dhtl/requirements.lock");
+    expect(existsSync(join(root, "uv.lock"))).toBe(false);
+    expect(installed(root)).toContain("platformdirs==4.5.0");
+
+    // The record spares the next setup the failing universal lock; regenerate installs the same lock.
+    const second = setup(root);
+    expect(second.stderr).toContain(`note: locking for Python ${range} only, as .dhtconfig records`);
+    expect(runCli(["regenerate", "--force", "--yes"], root).code).toBe(0);
+  });
+});
+
+describe("analyze (e2e)", () => {
+  it("lists the lock file with its kind, every hint, and the interpreter setup would use with its reason", () => {
+    const root = copyFixtureDir("python-choice/fullstack-2024");
+    const result = runCli(["analyze", "--json", "--no-user", "--no-imports"], root);
+    expect(result.code, describeRun(result)).toBe(0);
+    const json = cliJson<{
+      project: { sources: { file: string; kind: string }[] };
+      python: { interpreter: { version: string; reason: string } };
+    }>(result);
+    expect(json.project.sources).toContainEqual({ file: "uv.lock", kind: "uv.lock" });
+    expect(json.python.interpreter.version).toMatch(/^3\.12\./);
+    expect(json.python.interpreter.reason).toMatch(
+      /passed over: no wheel for httptools 0\.6\.1.*wheels read from uv\.lock/,
+    );
+  });
+});
