@@ -202,7 +202,12 @@ async function decide(
     gaps.set(candidate.interpreter.path, gapsOn(files, target, { sdistOnly: false }));
     break;
   }
-  return pickInterpreter(ranking, gaps, gaps.size > 0 ? "wheels as uv resolves the requirements" : "");
+  const asked = `${cost.probes} uv ${cost.probes === 1 ? "call" : "calls"}, ${cost.seconds.toFixed(1)} s`;
+  return pickInterpreter(
+    ranking,
+    gaps,
+    gaps.size > 0 ? `wheels as uv resolves the requirements: ${asked}` : "",
+  );
 }
 
 function lockedDistributions(
