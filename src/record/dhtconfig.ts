@@ -13,7 +13,13 @@ import { writeProjectFile } from "../core/safe-path.js";
 export interface DhtConfig {
   schema: 1;
   python?: { version: string; implementation: string };
-  lock?: { file: string; digest: string; inputDigest?: string };
+  lock?: {
+    file: string;
+    digest: string;
+    inputDigest?: string;
+    /** uv project: the dhtl-owned lock of the groups uv does not read (plan/uv-groups.ts). */
+    groups?: { file: string; digest: string; inputDigest: string };
+  };
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
   extras?: string[];
   environment?: { checksums: Record<string, string> };
@@ -130,18 +136,22 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const lock = root.get("lock");
   if (lock !== undefined) {
     const map = v.map(lock, "lock");
-    v.onlyKeys(map, ["digest", "file", "inputDigest"], "lock.");
-    const fileNode = map.get("file");
-    const lockFile = v.string(fileNode, "lock.file", /^[^\0]+$/, "a path relative to the project");
-    if (!isSafeRelativePath(lockFile)) {
-      v.fail(fileNode, "lock.file must be a path inside the project, relative to its root");
-    }
+    v.onlyKeys(map, ["digest", "file", "groups", "inputDigest"], "lock.");
     config.lock = {
-      file: lockFile,
+      file: v.relativePath(map.get("file"), "lock.file"),
       digest: v.string(map.get("digest"), "lock.digest", DIGEST, "sha256:<hex>"),
     };
     if (map.has("inputDigest")) {
       config.lock.inputDigest = v.string(map.get("inputDigest"), "lock.inputDigest", DIGEST, "sha256:<hex>");
+    }
+    if (map.has("groups")) {
+      const groups = v.map(map.get("groups"), "lock.groups");
+      v.onlyKeys(groups, ["digest", "file", "inputDigest"], "lock.groups.");
+      config.lock.groups = {
+        file: v.relativePath(groups.get("file"), "lock.groups.file"),
+        digest: v.string(groups.get("digest"), "lock.groups.digest", DIGEST, "sha256:<hex>"),
+        inputDigest: v.string(groups.get("inputDigest"), "lock.groups.inputDigest", DIGEST, "sha256:<hex>"),
+      };
     }
   }
 
@@ -222,6 +232,14 @@ class Validator {
         });
       }
     }
+  }
+
+  /** A path inside the project, relative to its root. */
+  relativePath(node: unknown, what: string): string {
+    const path = this.string(node, what, /^[^\0]+$/, "a path relative to the project");
+    if (!isSafeRelativePath(path))
+      this.fail(node, `${what} must be a path inside the project, relative to its root`);
+    return path;
   }
 
   scalarValue(node: unknown, what: string): unknown {

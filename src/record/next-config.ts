@@ -13,6 +13,8 @@ export interface BuiltEnvironment {
   lockDigest: string;
   /** Digest of the dhtl-owned lock's inputs (compiled lock only). */
   inputDigest: string | null;
+  /** uv project: the dhtl-owned lock of the groups uv does not read (null: none). */
+  groups?: { file: string; digest: string; inputDigest: string } | null;
   checksum: string;
   python: { version: string; implementation: string };
   /** Runtime versions this build pinned that the project files do not state exactly (null: forget it). */
@@ -48,8 +50,10 @@ export function nextDhtConfig(
   config.lock = { file: built.lockFile, digest: built.lockDigest };
   if (plan.extras.length > 0) config.extras = [...plan.extras];
   if (built.inputDigest) config.lock.inputDigest = built.inputDigest;
+  if (built.groups) config.lock.groups = { ...built.groups };
   const sameInputs =
     existing?.lock?.digest === built.lockDigest &&
+    (existing?.lock?.groups?.digest ?? null) === (built.groups?.digest ?? null) &&
     (existing?.python?.version ?? null) === (config.python?.version ?? null) &&
     (existing?.extras ?? []).join(",") === plan.extras.join(",");
   const checksums: Record<string, string> = sameInputs ? { ...(existing?.environment?.checksums ?? {}) } : {};

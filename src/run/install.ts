@@ -216,7 +216,7 @@ export async function pipSync(target: BuildTarget, lockFile: string, reinstall: 
 }
 
 /** A compiled lock's `-e ./path` lines (each checked inside the project) apart from the rest of its text. */
-function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] } {
+export function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] } {
   const localPaths: string[] = [];
   const kept: string[] = [];
   for (const line of lock.split("\n")) {
@@ -227,16 +227,44 @@ function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] }
   return { hashed: kept.join("\n"), localPaths };
 }
 
-/** The project itself, editable, without touching the locked dependencies. */
-export async function installProjectEditable(target: BuildTarget): Promise<void> {
-  await target.uv(
-    ["pip", "install", "--quiet", "--no-deps", "--python", environmentPython(target.envPath), "-e", "."],
-    {
-      cwd: target.root,
-      env: uvEnvironment(),
-    },
-  );
+/**
+ * The project itself, without touching the locked dependencies: editable, or a regular install when its
+ * backend cannot build editable installs (PEP 660). A backend found without `build_editable` only when
+ * asked (setuptools < 64 on an old Python) gets the regular install too. Returns the mode used.
+ */
+export async function installProject(
+  target: BuildTarget,
+  mode: "editable" | "regular",
+): Promise<"editable" | "regular"> {
+  const install = (editable: boolean) =>
+    target.uv(
+      [
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--python",
+        environmentPython(target.envPath),
+        ...(editable ? ["-e", "."] : ["."]),
+      ],
+      { cwd: target.root, env: uvEnvironment() },
+    );
+  if (mode === "regular") {
+    await install(false);
+    return "regular";
+  }
+  try {
+    await install(true);
+    return "editable";
+  } catch (error) {
+    if (!(error instanceof DhtlError) || !NO_EDITABLE_HOOK.test(error.message)) throw error;
+    await install(false);
+    return "regular";
+  }
 }
+
+/** uv's report of a build backend without PEP 660's hook (`… has no attribute 'build_editable'`). */
+const NO_EDITABLE_HOOK = /no attribute '?build_editable'?|does not support editable/i;
 
 /** `uv python install X.Y.Z`, then the path uv gives that interpreter. */
 export async function installPython(

@@ -60,8 +60,18 @@ export async function computeExpectedPackages(
 ): Promise<ExpectedPackages> {
   const main = await expectedFromMainLock(root, lockFile, python, extras);
   for (const file of runtimeLocks) {
-    const requirements = parseLockedRequirements(readFileSync(join(root, file), "utf8"), file);
-    Object.assign(main.packages, selectForInterpreter(requirements, python, file));
+    const path = join(root, file);
+    if (!existsSync(path)) {
+      throw new DhtlError("badInput", `the lock file ${file} recorded in .dhtconfig does not exist`, {
+        file: ".dhtconfig",
+        hint: "restore it from version control, or run `dhtl setup` to lock again",
+      });
+    }
+    const text = readFileSync(path, "utf8");
+    Object.assign(main.packages, selectForInterpreter(parseLockedRequirements(text, file), python, file));
+    const localPaths = [...text.matchAll(/^-e\s+(\.\/\S*)\s*$/gm)].map((match) => match[1]!);
+    if (localPaths.length > 0)
+      main.localPaths = [...new Set([...(main.localPaths ?? []), ...localPaths])].sort();
   }
   return main;
 }

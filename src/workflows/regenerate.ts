@@ -69,6 +69,7 @@ export async function regenerateRecorded(
       recorded,
       lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
       uvInputDigestNow: recorded.lock?.file === "uv.lock" ? uvLockInputDigest(facts.root) : null,
+      uvGroupsLockDigestNow: digestIfExists(facts.root, recorded.lock?.groups?.file),
       interpreter: search.interpreter,
       installed: search.installed,
       platform: platformKey(),
@@ -95,4 +96,11 @@ export async function regenerateRecorded(
     allowActivation: ui.allowActivation ?? true,
   });
   return { plan, result };
+}
+
+/** sha256 of a project file, or null when it is missing or not recorded at all. */
+function digestIfExists(root: string, file: string | undefined): string | null {
+  if (!file) return null;
+  const path = join(root, file);
+  return existsSync(path) ? sha256File(path) : null;
 }

@@ -9,6 +9,7 @@ import { collectProject } from "../facts/collect.js";
 import { localRequirements } from "../facts/local-requirements.js";
 import { chooseExtras } from "../plan/extras.js";
 import { planSetup, pythonRequestOf } from "../plan/setup-plan.js";
+import { UV_GROUPS_LOCK } from "../plan/uv-groups.js";
 import { platformKey, readDhtConfig } from "../record/dhtconfig.js";
 import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
@@ -52,13 +53,15 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
     localRequirements(root, facts.project);
     const existingConfig = readDhtConfig(root);
-    const { extras, dropped } = chooseExtras(
+    const { extras, dropped, defaults } = chooseExtras(
       facts.project,
       { extras: options.extras, allExtras: options.allExtras },
       existingConfig?.extras,
     );
     if (dropped.length > 0)
       ui.out.warn(`warning: the project no longer declares the recorded extras ${dropped.join(", ")}`);
+    for (const found of defaults)
+      ui.out.warn(`note: installing the extra ${found.extra}: ${found.why} (\`--extras\` chooses others)`);
     const search = await findInterpreterFor(pythonRequestOf(facts), {
       discovered,
       prefer: existingConfig?.python?.version,
@@ -69,6 +72,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         interpreter: search.interpreter,
         installed: search.installed,
         uvLockExists: existsSync(join(root, "uv.lock")),
+        uvGroupsLockExists: existsSync(join(root, UV_GROUPS_LOCK)),
         extras,
         languages: {
           components: facts.components,
@@ -79,6 +83,10 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       facts.systemDependencies,
       existingConfig?.systemPackages,
     );
+    // uv projects are installed by `uv sync` (editable unless `package = false`).
+    const install = plan.projectInstall;
+    if (install && install.mode !== "editable" && (install.mode === "none" || plan.lock.kind !== "uv"))
+      ui.out.warn(`note: the project itself is ${install.reason}`);
     if (options.dryRun) return { plan, result: null };
     const result = await executePlan(plan, {
       out: ui.out,
