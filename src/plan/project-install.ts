@@ -5,7 +5,7 @@
  */
 import type { ProjectModel } from "../facts/types.js";
 import { normalizeName } from "../pep/names.js";
-import { specifierAllows } from "../pep/pep440.js";
+import { compareVersions } from "../pep/pep440.js";
 import { tryParseRequirement } from "../pep/pep508.js";
 
 export type ProjectInstallMode = "editable" | "regular" | "none";
@@ -68,10 +68,31 @@ function notAPackage(project: ProjectModel): string {
 function requiresCap(requires: string[], distribution: string, since: string): string | null {
   for (const text of requires) {
     const requirement = tryParseRequirement(text);
-    if (!requirement || normalizeName(requirement.name) !== distribution || requirement.specifier === "")
-      continue;
-    const allowsNewer = ["999", since].some((version) => specifierAllows(requirement.specifier, version));
-    if (!allowsNewer) return text;
+    if (!requirement || normalizeName(requirement.name) !== distribution) continue;
+    const bound = upperBound(requirement.specifier);
+    if (bound && compareVersions(bound.version, since) < (bound.inclusive ? 0 : 1)) return text;
   }
   return null;
+}
+
+/** The lowest upper bound a specifier sets (`<60`, `<=63.2`, `==59.6`, `==59.*`), or null when it has none. */
+function upperBound(specifier: string): { version: string; inclusive: boolean } | null {
+  let lowest: { version: string; inclusive: boolean } | null = null;
+  for (const clause of specifier.split(",")) {
+    const match = /^(<=|<|===?)\s*([0-9][0-9A-Za-z.+!-]*?)(\.\*)?$/.exec(clause.trim());
+    if (!match) continue;
+    const [, op, version, wildcard] = match;
+    // `==59.*` allows every 59.x: below 60, as `<60` does.
+    const bound = wildcard
+      ? { version: bumpLast(version!), inclusive: false }
+      : { version: version!, inclusive: op !== "<" };
+    if (!lowest || compareVersions(bound.version, lowest.version) < 0) lowest = bound;
+  }
+  return lowest;
+}
+
+function bumpLast(version: string): string {
+  const parts = version.split(".");
+  parts[parts.length - 1] = String(Number(parts.at(-1)) + 1);
+  return parts.join(".");
 }

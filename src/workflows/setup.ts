@@ -60,8 +60,10 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     );
     if (dropped.length > 0)
       ui.out.warn(`warning: the project no longer declares the recorded extras ${dropped.join(", ")}`);
-    for (const found of defaults)
-      ui.out.warn(`note: installing the extra ${found.extra}: ${found.why} (\`--extras\` chooses others)`);
+    for (const [why, names] of byReason(defaults))
+      ui.out.warn(
+        `note: installing the extra${names.length > 1 ? "s" : ""} ${names.join(", ")} by default: ${why} (\`--extras\` chooses others)`,
+      );
     const search = await findInterpreterFor(pythonRequestOf(facts), {
       discovered,
       prefer: existingConfig?.python?.version,
@@ -98,4 +100,11 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     });
     return { plan, result };
   });
+}
+
+/** The default extras grouped by the reason they are installed, in order. */
+function byReason(defaults: { extra: string; why: string }[]): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const found of defaults) grouped.set(found.why, [...(grouped.get(found.why) ?? []), found.extra]);
+  return grouped;
 }

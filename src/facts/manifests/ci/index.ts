@@ -38,7 +38,8 @@ export function ciExtras(text: string, file: string): DevExtra[] {
 
 /** The extras one shell command installs ("*" for all of them). */
 export function extrasOf(command: string): string[] {
-  const words = command.split(/\s+/).filter(Boolean);
+  // Words as a shell splits them, quotes removed (`-E "a b"` is one word).
+  const words = [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
   if (/\buv\s+(sync|run)\b/.test(command) || /\bpoetry\s+install\b/.test(command)) {
     const poetry = /\bpoetry\s+install\b/.test(command);
     const extras: string[] = [];
@@ -51,7 +52,7 @@ export function extrasOf(command: string): string[] {
       const named = flag === "--extra" || (poetry && (flag === "-E" || flag === "--extras"));
       if (!named) continue;
       const value = inline ?? words[++i] ?? "";
-      // `poetry install --extras "a b"`: one quoted word or several.
+      // `poetry install --extras "a b"`: several extras in one word.
       extras.push(...value.replace(/^["']|["']$/g, "").split(/[\s,]+/));
     }
     return extras.filter((extra) => extra === "*" || EXTRA_NAME.test(extra));
@@ -76,7 +77,10 @@ function commands(text: string): { command: string; line: number }[] {
     // `- run: uv sync`, `run: |` bodies and list items alike: the command is what follows the YAML syntax.
     const body = joined.replace(/^\s*(-\s+)?(run|script|command)?:?\s*/, "").replace(/^-\s+/, "");
     for (const part of body.split(/&&|\|\||;|\|/)) {
-      const command = part.trim().replace(/^["']|["']$/g, "");
+      const command = part
+        .trim()
+        .replace(/^["']|["']$/g, "")
+        .replace(/\s+/g, " ");
       if (command) out.push({ command, line: start + 1 });
     }
   }
