@@ -201,7 +201,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           step.extras,
         );
         for (const requirement of result.overruled)
-          ctx.out.warn(`note: uv.lock's version is kept over \`${requirement}\``);
+          ctx.out.warn(`note: uv.lock's version is kept: ${requirement}`);
         return result.packages === 0 ? "everything is in uv.lock" : `${result.packages} packages`;
       }
       case "installUvGroups": {

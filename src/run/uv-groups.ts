@@ -228,7 +228,7 @@ function leftToCompile(
     if (name && (locked || coverage.elsewhere.has(name))) {
       const spec = requirement?.specifier ?? "";
       if (locked && spec && !locked.some((version) => specifierAllows(spec, version, { prereleases: true })))
-        overruled.push(`${text} (uv.lock: ${name} ${locked.join(", ")})`);
+        overruled.push(`\`${text}\` (uv.lock pins ${name} ${locked.join(", ")})`);
       continue;
     }
     kept.push(text);
