@@ -207,7 +207,9 @@ describe("renderExport", () => {
   it("docker and ci: a uv project's groups lock is installed after the sync, and kept by the project's sync", () => {
     const lock = { kind: "uv" as const, file: "uv.lock" as const, groups: ".dhtl/uv-groups.lock" };
     const text = renderExport("docker", inputs({ lock })).files[0]!.text;
-    expect(text).toContain("COPY pyproject.toml uv.lock ./\nCOPY .dhtl/uv-groups.lock .dhtl/uv-groups.lock\n");
+    expect(text).toContain(
+      "COPY pyproject.toml uv.lock ./\nCOPY .dhtl/uv-groups.lock .dhtl/uv-groups.lock\n",
+    );
     const groups = text.indexOf(
       "uv pip install --require-hashes --no-deps --python /app/.venv/bin/python -r .dhtl/uv-groups.lock",
     );
