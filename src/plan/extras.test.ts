@@ -53,8 +53,8 @@ describe("chooseExtras", () => {
     const chosen = chooseExtras(workflow, {}, ["docs"]);
     expect(chosen.extras).toEqual(["cli", "docs", "testing"]);
     expect(chosen.defaults).toEqual([
-      { extra: "cli", why: "tox.ini:4 installs it (`extras = CLI`)" },
-      { extra: "testing", why: "its name says it is for development and tests" },
+      { extra: "cli", why: "`extras = CLI` in tox.ini:4" },
+      { extra: "testing", why: "named for development and tests" },
     ]);
     // `--all-extras` in CI means every declared extra; the command line still decides alone.
     const all = projectModel({

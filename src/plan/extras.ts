@@ -20,7 +20,7 @@ export interface ChosenExtras {
 
 export interface DefaultExtra {
   extra: string;
-  /** `.github/workflows/test.yml:12 runs \`uv sync --all-extras\``, or why the name says tests. */
+  /** `` `uv sync --all-extras` in .github/workflows/test.yml:12 ``, or `named for development and tests`. */
   why: string;
 }
 
@@ -86,12 +86,10 @@ export function devWorkflowExtras(project: ProjectModel, declared: string[]): De
     const where = `${dev.file}${dev.line ? `:${dev.line}` : ""}`;
     const names = dev.extra === "*" ? declared : [normalizeName(dev.extra)];
     for (const extra of names)
-      if (declared.includes(extra) && !found.has(extra))
-        found.set(extra, `${where} installs it (\`${dev.how}\`)`);
+      if (declared.includes(extra) && !found.has(extra)) found.set(extra, `\`${dev.how}\` in ${where}`);
   }
   for (const extra of declared)
-    if (TEST_EXTRAS.has(extra) && !found.has(extra))
-      found.set(extra, "its name says it is for development and tests");
+    if (TEST_EXTRAS.has(extra) && !found.has(extra)) found.set(extra, "named for development and tests");
   return [...found.entries()]
     .map(([extra, why]) => ({ extra, why }))
     .sort((a, b) => compareText(a.extra, b.extra));

@@ -143,25 +143,10 @@ export async function compileLock(
   if (existsSync(outPath)) copyProjectFile(target.root, output, staged);
   const stagedPath = checkedProjectPath(target.root, staged);
   try {
-    await target.uv(
-      [
-        "pip",
-        "compile",
-        "--universal",
-        "--generate-hashes",
-        "--quiet",
-        "--no-header",
-        "--python-version",
-        python.version,
-        // Named, so uv does not probe every pyenv shim on PATH looking for one (seconds).
-        "--python",
-        python.path,
-        "--output-file",
-        staged,
-        input,
-      ],
-      { cwd: target.root, env: uvEnvironment() },
-    );
+    await target.uv(universalCompileArgs(python, staged, [input]), {
+      cwd: target.root,
+      env: uvEnvironment(),
+    });
     const header = `# Compiled by dhtl from ${input} (uv pip compile --universal --generate-hashes); do not edit.\n`;
     // uv names the output file in its annotations; the staged name must not end up in the committed lock.
     const body = readFileSync(stagedPath, "utf8").split(staged).join(output);
@@ -169,6 +154,30 @@ export async function compileLock(
   } finally {
     removeProjectPath(target.root, staged);
   }
+}
+
+/** `uv pip compile` of `inputs` (and options) into a universal, hashed lock written to `output`. */
+export function universalCompileArgs(
+  python: { version: string; path: string },
+  output: string,
+  inputs: string[],
+): string[] {
+  return [
+    "pip",
+    "compile",
+    "--universal",
+    "--generate-hashes",
+    "--quiet",
+    "--no-header",
+    "--python-version",
+    python.version,
+    // Named, so uv does not probe every pyenv shim on PATH looking for one (seconds).
+    "--python",
+    python.path,
+    "--output-file",
+    output,
+    ...inputs,
+  ];
 }
 
 /** Installs exactly a hashed requirements file: extras removed, hashes required. */
@@ -198,21 +207,43 @@ export async function pipSync(target: BuildTarget, lockFile: string, reinstall: 
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+  await installLocalPaths(target, localPaths);
+}
+
+/** `uv pip install --no-deps` into the target environment: only what `args` name is installed or changed. */
+export async function pipInstallNoDeps(target: BuildTarget, args: string[]): Promise<void> {
+  await target.uv(
+    ["pip", "install", "--quiet", "--no-deps", "--python", environmentPython(target.envPath), ...args],
+    { cwd: target.root, env: uvEnvironment() },
+  );
+}
+
+/** Local directories from a lock (`-e ./lib`), editable, their dependencies already in place. */
+export async function installLocalPaths(target: BuildTarget, localPaths: string[]): Promise<void> {
   if (localPaths.length === 0) return;
   // A lock may come from the checkout: its paths must stay inside the project like every other.
   for (const path of localPaths) checkedProjectPath(target.root, path);
-  await target.uv(
-    [
-      "pip",
-      "install",
-      "--quiet",
-      "--no-deps",
-      "--python",
-      environmentPython(target.envPath),
-      ...localPaths.flatMap((path) => ["-e", path]),
-    ],
-    { cwd: target.root, env: uvEnvironment() },
+  await pipInstallNoDeps(
+    target,
+    localPaths.flatMap((path) => ["-e", path]),
   );
+}
+
+/** `uv export` of uv.lock as pinned requirements: every group and `extras`, no hashes, no local packages. */
+export function uvLockExportArgs(extras: string[]): string[] {
+  return [
+    "export",
+    "--frozen",
+    "--format",
+    "requirements-txt",
+    "--all-groups",
+    ...extraArgs(extras),
+    "--no-hashes",
+    "--no-emit-project",
+    "--no-emit-workspace",
+    "--no-header",
+    "--no-annotate",
+  ];
 }
 
 /** A compiled lock's `-e ./path` lines (each checked inside the project) apart from the rest of its text. */
@@ -236,19 +267,7 @@ export async function installProject(
   target: BuildTarget,
   mode: "editable" | "regular",
 ): Promise<"editable" | "regular"> {
-  const install = (editable: boolean) =>
-    target.uv(
-      [
-        "pip",
-        "install",
-        "--quiet",
-        "--no-deps",
-        "--python",
-        environmentPython(target.envPath),
-        ...(editable ? ["-e", "."] : ["."]),
-      ],
-      { cwd: target.root, env: uvEnvironment() },
-    );
+  const install = (editable: boolean) => pipInstallNoDeps(target, editable ? ["-e", "."] : ["."]);
   if (mode === "regular") {
     await install(false);
     return "regular";

@@ -8,18 +8,29 @@
  * uv.lock alone decides them. Installing: after the exact `uv sync`, `uv pip install --require-hashes
  * --no-deps` of exactly that lock, so each package is installed once, from one lock.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
-import { checkedProjectPath, removeProjectPath, writeProjectFile } from "../core/safe-path.js";
+import {
+  checkedProjectPath,
+  copyProjectFile,
+  removeProjectPath,
+  writeProjectFile,
+} from "../core/safe-path.js";
 import { logicalLines, parseLockedRequirements } from "../formats/requirements.js";
 import { readUvLock } from "../formats/uv-lock.js";
 import { normalizeName } from "../pep/names.js";
 import { specifierAllows } from "../pep/pep440.js";
 import { tryParseRequirement } from "../pep/pep508.js";
-import { environmentPython } from "../python/venv-info.js";
-import { type BuildTarget, extraArgs, splitLocalPaths } from "./install.js";
+import {
+  type BuildTarget,
+  installLocalPaths,
+  pipInstallNoDeps,
+  splitLocalPaths,
+  universalCompileArgs,
+  uvLockExportArgs,
+} from "./install.js";
 import { isolatedUvEnvironment } from "./uv-environment.js";
 
 /** What uv.lock installs, as far as the groups lock must know. */
@@ -66,28 +77,13 @@ export async function compileUvGroupsLock(
     writeFileSync(filteredInput, text);
     writeFileSync(constraints, `${coverage.pins.join("\n")}\n`);
     removeProjectPath(target.root, staged);
+    // The previous lock is the starting point: uv keeps its pins where they still fit.
+    if (existsSync(checkedProjectPath(target.root, output))) copyProjectFile(target.root, output, staged);
     checkedProjectPath(target.root, staged);
     await target
       .uv(
-        [
-          "pip",
-          "compile",
-          "--universal",
-          "--generate-hashes",
-          "--quiet",
-          "--no-header",
-          // Annotations would name the scratch files: the committed lock must not depend on them.
-          "--no-annotate",
-          "--python-version",
-          python.version,
-          "--python",
-          python.path,
-          "--constraint",
-          constraints,
-          "--output-file",
-          staged,
-          filteredInput,
-        ],
+        // Annotations would name the scratch files: the committed lock must not depend on them.
+        universalCompileArgs(python, staged, ["--no-annotate", "--constraint", constraints, filteredInput]),
         { cwd: target.root, env: isolatedUvEnvironment() },
       )
       .catch((error: unknown) => {
@@ -124,48 +120,21 @@ export async function installUvGroupsLock(
   );
   const names = new Set(parseLockedRequirements(hashed, lockFile).map((req) => req.name));
   if (names.size === 0 && localPaths.length === 0) return 0;
-  const scratch = mkdtempSync(join(tmpdir(), "dhtl-uv-groups-"));
-  try {
-    const python = environmentPython(target.envPath);
-    if (names.size > 0) {
+  if (names.size > 0) {
+    const scratch = mkdtempSync(join(tmpdir(), "dhtl-uv-groups-"));
+    try {
+      // The lock without its `-e ./path` lines, which carry no hash.
       const file = join(scratch, "groups.lock");
       writeFileSync(file, hashed);
-      await target.uv(
-        [
-          "pip",
-          "install",
-          "--require-hashes",
-          "--no-deps",
-          "--quiet",
-          "--python",
-          python,
-          ...reinstall
-            .filter((name) => names.has(normalizeName(name)))
-            .flatMap((name) => ["--reinstall-package", name]),
-          "-r",
-          file,
-        ],
-        { cwd: target.root, env: isolatedUvEnvironment() },
-      );
+      const reinstallArgs = reinstall
+        .filter((name) => names.has(normalizeName(name)))
+        .flatMap((name) => ["--reinstall-package", name]);
+      await pipInstallNoDeps(target, ["--require-hashes", ...reinstallArgs, "-r", file]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
-    if (localPaths.length > 0) {
-      for (const path of localPaths) checkedProjectPath(target.root, path);
-      await target.uv(
-        [
-          "pip",
-          "install",
-          "--quiet",
-          "--no-deps",
-          "--python",
-          python,
-          ...localPaths.flatMap((path) => ["-e", path]),
-        ],
-        { cwd: target.root, env: isolatedUvEnvironment() },
-      );
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
   }
+  await installLocalPaths(target, localPaths);
   return names.size + localPaths.length;
 }
 
@@ -174,22 +143,10 @@ async function uvLockCoverage(
   target: Pick<BuildTarget, "root" | "uv">,
   extras: string[],
 ): Promise<UvLockCoverage> {
-  const exported = await target.uv(
-    [
-      "export",
-      "--frozen",
-      "--format",
-      "requirements-txt",
-      "--all-groups",
-      ...extraArgs(extras),
-      "--no-hashes",
-      "--no-emit-project",
-      "--no-emit-workspace",
-      "--no-header",
-      "--no-annotate",
-    ],
-    { cwd: target.root, env: isolatedUvEnvironment({ NO_COLOR: "1" }) },
-  );
+  const exported = await target.uv(uvLockExportArgs(extras), {
+    cwd: target.root,
+    env: isolatedUvEnvironment({ NO_COLOR: "1" }),
+  });
   const pins: string[] = [];
   const versions = new Map<string, string[]>();
   const elsewhere = new Set<string>();

@@ -4,7 +4,7 @@ import { DhtlError } from "../core/errors.js";
 import { type LockedRequirement, parseLockedRequirements } from "../formats/requirements.js";
 import { readUvLock } from "../formats/uv-lock.js";
 import { evaluateMarker } from "../pep/markers.js";
-import { extraArgs } from "../run/install.js";
+import { uvLockExportArgs } from "../run/install.js";
 import { ensureUv, runUv } from "../run/uv.js";
 import { isolatedUvEnvironment } from "../run/uv-environment.js";
 import type { ExpectedPackages } from "./env-cache.js";
@@ -91,23 +91,10 @@ async function expectedFromMainLock(
   }
   if (lockFile === "uv.lock" || lockFile.endsWith("/uv.lock")) {
     const uv = await ensureUv();
-    const exported = await runUv(
-      uv.path,
-      [
-        "export",
-        "--frozen",
-        "--format",
-        "requirements-txt",
-        "--all-groups",
-        ...extraArgs(extras),
-        "--no-hashes",
-        "--no-emit-project",
-        "--no-emit-workspace",
-        "--no-header",
-        "--no-annotate",
-      ],
-      { cwd: join(lockPath, ".."), env: isolatedUvEnvironment({ NO_COLOR: "1" }) },
-    );
+    const exported = await runUv(uv.path, uvLockExportArgs(extras), {
+      cwd: join(lockPath, ".."),
+      env: isolatedUvEnvironment({ NO_COLOR: "1" }),
+    });
     const requirements = parseLockedRequirements(exported.stdout, `${lockFile} (uv export)`);
     const editable = editablePackagesInUvLock(readFileSync(lockPath, "utf8"));
     return { packages: selectForInterpreter(requirements, python, lockFile), editable };

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
 import { localRequirements } from "../facts/local-requirements.js";
+import type { ProjectModel } from "../facts/types.js";
 import { chooseExtras } from "../plan/extras.js";
 import { planSetup, pythonRequestOf } from "../plan/setup-plan.js";
 import { UV_GROUPS_LOCK } from "../plan/uv-groups.js";
@@ -87,7 +88,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     );
     // uv projects are installed by `uv sync` (editable unless `package = false`).
     const install = plan.projectInstall;
-    if (install && install.mode !== "editable" && (install.mode === "none" || plan.lock.kind !== "uv"))
+    if (install && shouldSayProjectInstall(install, plan.lock.kind, facts.project))
       ui.out.warn(`note: the project itself is ${install.reason}`);
     if (options.dryRun) return { plan, result: null };
     const result = await executePlan(plan, {
@@ -107,4 +108,18 @@ function byReason(defaults: { extra: string; why: string }[]): Map<string, strin
   const grouped = new Map<string, string[]>();
   for (const found of defaults) grouped.set(found.why, [...(grouped.get(found.why) ?? []), found.extra]);
   return grouped;
+}
+
+/**
+ * Whether setup says how the project itself is installed: when it is not installed editable, except where
+ * uv installs it (uv projects) and where there is plainly nothing to build (no pyproject.toml at all).
+ */
+function shouldSayProjectInstall(
+  install: NonNullable<Plan["projectInstall"]>,
+  lock: Plan["lock"]["kind"],
+  project: ProjectModel,
+): boolean {
+  if (install.mode === "editable") return false;
+  if (install.mode === "regular") return lock !== "uv";
+  return project.manifests.some((manifest) => manifest.details.pyproject !== undefined);
 }

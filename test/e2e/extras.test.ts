@@ -23,7 +23,7 @@ describe("optional-dependency extras (e2e, uv project)", () => {
     const plain = runCli(["setup", "--yes"], root);
     expect(plain.code, describeRun(plain)).toBe(0);
     expect(plain.stderr).toContain(
-      "note: installing the extra test by default: its name says it is for development and tests",
+      "note: installing the extra test by default: named for development and tests",
     );
     expect(installed(root)).toEqual(["extras_app", "iniconfig", "six"]);
     const none = runCli(["setup", "--extras", "", "--yes", "--quiet"], root);
