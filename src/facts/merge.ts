@@ -1,4 +1,5 @@
 import { compareText, compareTextIgnoringCase } from "../core/compare.js";
+import { demoteDevRequirementFiles } from "./dev-requirement-files.js";
 import type { Dependency, ManifestFacts, PackageManager, PythonVersionSource } from "./manifests/types.js";
 import { readStatement, resolvePythonVersion } from "./python-version.js";
 import type { ProjectModel, PythonFacts } from "./types.js";
@@ -56,7 +57,7 @@ export function mergeManifests(
   manifests: ManifestFacts[],
   python: PythonFacts = resolvePythonVersion(manifests.flatMap((m) => m.python)),
 ): ProjectModel {
-  const ordered = [...manifests].sort(
+  const ordered = [...demoteDevRequirementFiles(manifests)].sort(
     (a, b) => rank(a.kind) - rank(b.kind) || compareTextIgnoringCase(a.file, b.file),
   );
   const provenance: Record<string, string> = {};
@@ -112,6 +113,7 @@ export function mergeManifests(
     scripts: sortRecord(scripts),
     isPackage: isInstallablePackage(ordered),
     nonPythonPackages: ordered.flatMap((m) => m.nonPythonPackages),
+    devExtras: ordered.flatMap((m) => m.devExtras ?? []),
     manifests: ordered,
   };
 }

@@ -6,6 +6,16 @@ import type { ReadContext, SourceFile } from "./manifests/types.js";
 
 /** Folders whose files can be manifests besides the root itself (`requirements/dev.txt`). */
 const MANIFEST_SUBDIRS = ["requirements", "reqs", "requirements.d"];
+/**
+ * Folders where only some files describe the project: what the test suite installs
+ * (`tests/requirements.txt`) and what CI runs (`.github/workflows/*.yml`). Only those names are listed, so a
+ * test fixture's `tests/pyproject.toml` is never read as the project's own.
+ */
+const PARTIAL_SUBDIRS: [string, RegExp][] = [
+  ["tests", /^requirements[^/]*\.(txt|in)$/i],
+  ["test", /^requirements[^/]*\.(txt|in)$/i],
+  [".github/workflows", /\.ya?ml$/i],
+];
 
 /** Root-relative posix paths of every file a manifest reader may claim, sorted. */
 export function listManifestCandidates(root: string): string[] {
@@ -17,6 +27,12 @@ export function listManifestCandidates(root: string): string[] {
     const dir = join(root, sub);
     if (!isDirectory(dir)) continue;
     for (const entry of safeReaddir(dir)) if (entry.isFile()) found.push(`${sub}/${entry.name}`);
+  }
+  for (const [sub, pattern] of PARTIAL_SUBDIRS) {
+    const dir = join(root, sub);
+    if (!isDirectory(dir)) continue;
+    for (const entry of safeReaddir(dir))
+      if (entry.isFile() && pattern.test(entry.name)) found.push(`${sub}/${entry.name}`);
   }
   return found.sort();
 }

@@ -3,6 +3,7 @@ import type { Component } from "./components.js";
 import type { MachineFacts } from "./machine.js";
 import type {
   BuildSystem,
+  DevExtra,
   LockedPackage,
   ManifestFacts,
   PackageIndex,
@@ -34,6 +35,8 @@ export interface ProjectModel {
   /** True when the project is an installable package (has a build backend, setup.py or setup.cfg metadata). */
   isPackage: boolean;
   nonPythonPackages: ManifestFacts["nonPythonPackages"];
+  /** Extras of the project that its own dev workflow installs (tox, nox, Hatch, CI, `-e .[test]`). */
+  devExtras?: DevExtra[];
   manifests: ManifestFacts[];
 }
 

@@ -20,6 +20,7 @@ describe("chooseExtras", () => {
     expect(chooseExtras(project, { extras: "docs, Test.Tools" }, ["all"])).toEqual({
       extras: ["docs", "test-tools"],
       dropped: [],
+      defaults: [],
     });
     expect(chooseExtras(project, { allExtras: true }, undefined).extras).toEqual([
       "all",
@@ -27,9 +28,41 @@ describe("chooseExtras", () => {
       "loop",
       "test-tools",
     ]);
-    expect(chooseExtras(project, { extras: "" }, ["docs"])).toEqual({ extras: [], dropped: [] });
-    expect(chooseExtras(project, {}, ["docs", "gone"])).toEqual({ extras: ["docs"], dropped: ["gone"] });
-    expect(chooseExtras(project, {}, undefined)).toEqual({ extras: [], dropped: [] });
+    expect(chooseExtras(project, { extras: "" }, ["docs"])).toEqual({
+      extras: [],
+      dropped: [],
+      defaults: [],
+    });
+    expect(chooseExtras(project, {}, ["docs", "gone"])).toEqual({
+      extras: ["docs"],
+      dropped: ["gone"],
+      defaults: [],
+    });
+    expect(chooseExtras(project, {}, undefined)).toEqual({ extras: [], dropped: [], defaults: [] });
+  });
+
+  it("adds the extras the project's own dev workflow installs, and those named for tests, saying why", () => {
+    const workflow = projectModel({
+      name: "demo",
+      optionalDependencies: { cli: ["typer"], Testing: ["pytest"], docs: ["sphinx"], gui: ["tk"] },
+      devExtras: [
+        { extra: "CLI", file: "tox.ini", line: 4, how: "extras = CLI" },
+        { extra: "undeclared", file: "tox.ini", line: 4, how: "extras = undeclared" },
+      ],
+    });
+    const chosen = chooseExtras(workflow, {}, ["docs"]);
+    expect(chosen.extras).toEqual(["cli", "docs", "testing"]);
+    expect(chosen.defaults).toEqual([
+      { extra: "cli", why: "`extras = CLI` in tox.ini:4" },
+      { extra: "testing", why: "named for development and tests" },
+    ]);
+    // `--all-extras` in CI means every declared extra; the command line still decides alone.
+    const all = projectModel({
+      ...workflow,
+      devExtras: [{ extra: "*", file: ".github/workflows/ci.yml", line: 9, how: "uv sync --all-extras" }],
+    });
+    expect(chooseExtras(all, {}, undefined).extras).toEqual(["cli", "docs", "gui", "testing"]);
+    expect(chooseExtras(all, { extras: "" }, undefined).extras).toEqual([]);
   });
 
   it("refuses an undeclared extra (listing the declared ones) and both flags at once", () => {

@@ -3,6 +3,7 @@ import { normalizeName } from "../pep/names.js";
 import type { Plan, Step } from "../run/steps.js";
 import { runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
+import { projectInstall } from "./project-install.js";
 import type { RecordedConfig } from "./regenerate-plan.js";
 import { installSteps } from "./setup-plan.js";
 
@@ -63,6 +64,8 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
         { kind: "copyCurrentEnv", reason: "repair a copy, so an interrupted fix leaves .venv as it was" },
         ...installSteps(lock, inputs.facts.project.isPackage, reinstall, {
           extras: inputs.recorded.extras ?? [],
+          uvGroupsLock: lock.kind === "uv" ? (inputs.recorded.lock?.groups?.file ?? null) : null,
+          projectInstall: projectInstall(inputs.facts.project),
         }).map((step) => withRepairReason(step, inputs.drift)),
         ...runtimeInstallSteps(inputs.runtimeLocks ?? []),
         {

@@ -3,13 +3,21 @@ import type { ProjectFacts } from "../facts/types.js";
 import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
 import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
+import { projectInstall } from "./project-install.js";
 import { renderRequirementsInput } from "./requirements-in.js";
 import { compiledInputDigest, installSteps, pythonRequestOf, pythonStep } from "./setup-plan.js";
+import { renderUvGroupsInput, UV_GROUPS_IN, UV_GROUPS_LOCK } from "./uv-groups.js";
 
 /** The part of `.dhtconfig` regenerate and fix-env rely on (structurally a subset of record/dhtconfig's DhtConfig). */
 export interface RecordedConfig {
   python?: { version: string; implementation: string };
-  lock?: { file: string; digest: string; inputDigest?: string; source?: string };
+  lock?: {
+    file: string;
+    digest: string;
+    inputDigest?: string;
+    source?: string;
+    groups?: { file: string; digest: string; inputDigest: string };
+  };
   extras?: string[];
   environment?: { checksums: Record<string, string> };
 }
@@ -23,6 +31,8 @@ export interface RegeneratePlanInputs {
   uvInputDigestNow?: string | null;
   /** For a lock converted from the project's own (`lock.source`): that lock's digest now (null: missing). */
   projectLockDigestNow?: string | null;
+  /** sha256 of the recorded groups lock (`lock.groups.file`) as it is now; null when it is missing. */
+  uvGroupsLockDigestNow?: string | null;
   interpreter: InterpreterChoice | null;
   installed: string[];
   platform: string;
@@ -90,6 +100,8 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
   const python = recordedPythonRequest(recorded, facts);
   const expected = recorded.environment?.checksums[inputs.platform] ?? null;
   const upToDate = inputs.environmentValid === true && !inputs.force;
+  const groups = lock.kind === "uv" ? checkedUvGroups(inputs, upToDate) : null;
+  const install = projectInstall(facts.project);
   // A lock recorded fresh against byte-identical inputs is fresh still: no need for uv to re-check it.
   const uvInputsUnchanged =
     lock.kind === "uv" &&
@@ -105,7 +117,14 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     steps.push({ kind: "ensureUv", reason: "uv creates the environment and installs packages" });
     steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
     steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
-    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: !uvInputsUnchanged, extras }));
+    steps.push(
+      ...installSteps(lock, facts.project.isPackage, [], {
+        locked: !uvInputsUnchanged,
+        extras,
+        uvGroupsLock: groups?.file ?? null,
+        projectInstall: install,
+      }),
+    );
     steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));
     steps.push({
       kind: "verifyChecksum",
@@ -121,6 +140,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
           lock.kind === "converted"
             ? (recorded.lock?.inputDigest ?? null)
             : compiledInputDigest(facts.project, lock, extras),
+        uvGroupsInputDigest: groups?.inputDigest ?? null,
         reason: `record the checksum for ${inputs.platform}`,
       });
     steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
@@ -134,7 +154,55 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     recordPython: null,
     installsProject: facts.project.isPackage,
     extras,
+    uvGroups: groups ? { input: UV_GROUPS_IN, lock: groups.file } : null,
+    projectInstall: install,
     steps,
     upToDate,
   };
+}
+
+/**
+ * The recorded lock of a uv project's groups uv does not read, checked like the main lock: present,
+ * unchanged, and compiled from what the manifests ask for now. A project that has such groups without a
+ * record of them (set up by an older dhtl) is stale once a rebuild is due.
+ */
+function checkedUvGroups(
+  inputs: RegeneratePlanInputs,
+  upToDate: boolean,
+): { file: string; inputDigest: string } | null {
+  const recorded = inputs.recorded.lock?.groups ?? null;
+  const now = renderUvGroupsInput(inputs.facts.project);
+  const hint = "run `dhtl setup` to lock the groups again";
+  if (!recorded) {
+    if (now && !upToDate)
+      throw new DhtlError(
+        "drift",
+        `stale lock: the project has dependency groups uv does not read and no ${UV_GROUPS_LOCK}`,
+        {
+          file: ".dhtconfig",
+          hint,
+        },
+      );
+    return null;
+  }
+  if (inputs.uvGroupsLockDigestNow === null || inputs.uvGroupsLockDigestNow === undefined)
+    throw new DhtlError("badInput", `the recorded lock file ${recorded.file} is missing`, {
+      file: recorded.file,
+      hint: "restore it from version control, or run `dhtl setup` to lock again",
+    });
+  if (inputs.uvGroupsLockDigestNow !== recorded.digest)
+    throw new DhtlError("drift", `${recorded.file} changed since .dhtconfig was written (digest mismatch)`, {
+      file: recorded.file,
+      hint: "run `dhtl setup` to record the new lock, or restore the recorded one",
+    });
+  if (now?.digest !== recorded.inputDigest)
+    throw new DhtlError(
+      "drift",
+      `stale lock: the dependency groups changed since ${recorded.file} was compiled`,
+      {
+        file: recorded.file,
+        hint,
+      },
+    );
+  return recorded;
 }

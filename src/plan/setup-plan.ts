@@ -10,13 +10,16 @@ import {
   runtimeLockSteps,
 } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
+import { type ProjectInstall, projectInstall } from "./project-install.js";
 import type { ProjectLockOutcome } from "./project-lock.js";
 import {
   CONSTRAINTS_TXT,
   REQUIREMENTS_IN,
   REQUIREMENTS_LOCK,
+  type RequirementsInput,
   renderRequirementsInput,
 } from "./requirements-in.js";
+import { renderUvGroupsInput, UV_GROUPS_IN, UV_GROUPS_LOCK } from "./uv-groups.js";
 
 /** What planning needs to know about the project beyond Facts; the command gathers it before planning. */
 export interface SetupPlanInputs {
@@ -26,6 +29,8 @@ export interface SetupPlanInputs {
   /** Versions installed here, listed in the error when none fits. */
   installed: string[];
   uvLockExists: boolean;
+  /** `.dhtl/uv-groups.lock` exists (from an earlier setup): removed when nothing needs it any more. */
+  uvGroupsLockExists?: boolean;
   /** Optional-dependency extras to install besides every group (normalised; checked by the command). */
   extras?: string[];
   /** The project's Node, Rust and Go components (none when absent). */
@@ -94,8 +99,17 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     ),
   );
   const runtimeLocks = inputs.languages ? runtimeLockSteps(inputs.languages, minorOf(lockPython)) : [];
+  const groups = lock.kind === "uv" ? renderUvGroupsInput(facts.project) : null;
+  const install = projectInstall(facts.project);
+  steps.push(...uvGroupsLockSteps(groups, inputs, lockPython, extras));
   steps.push(...runtimeLocks);
-  steps.push(...installSteps(lock, facts.project.isPackage, [], { extras }));
+  steps.push(
+    ...installSteps(lock, facts.project.isPackage, [], {
+      extras,
+      uvGroupsLock: groups ? UV_GROUPS_LOCK : null,
+      projectInstall: install,
+    }),
+  );
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
   // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
   steps.push({
@@ -104,6 +118,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
       lock.kind === "converted" && inputs.projectLock?.kind === "convert"
         ? inputs.projectLock.inputDigest
         : compiledInputDigest(facts.project, lock, extras),
+    uvGroupsInputDigest: groups?.digest ?? null,
     reason: "record the exact Python, the lock digest and the checksum",
   });
   steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
@@ -122,6 +137,8 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
         : undefined,
     installsProject: facts.project.isPackage,
     extras,
+    uvGroups: groups ? { input: UV_GROUPS_IN, lock: UV_GROUPS_LOCK } : null,
+    projectInstall: install,
     steps,
     upToDate: false,
   };
@@ -175,6 +192,49 @@ function plannedPythonStep(planned: PythonPlan, installed: string[]): Step {
     fallback,
     reason: `${planned.why}; uv can install it${fallback ? `, else ${fallback.interpreter.version} (${planned.fallback?.reason})` : ""}`,
   };
+}
+
+/**
+ * A uv project's groups that uv does not read: written to `.dhtl/uv-groups.in` and compiled against uv.lock
+ * (after `uv lock`, whose versions constrain them); both files go when nothing needs them any more.
+ */
+function uvGroupsLockSteps(
+  groups: RequirementsInput | null,
+  inputs: Pick<SetupPlanInputs, "uvGroupsLockExists">,
+  lockPython: string,
+  extras: string[],
+): Step[] {
+  if (!groups) {
+    if (!inputs.uvGroupsLockExists) return [];
+    const reason = "uv installs every group the project has now: the dhtl-owned groups lock is not needed";
+    return [UV_GROUPS_IN, UV_GROUPS_LOCK].map((file) => ({
+      kind: "writeRequirementsIn" as const,
+      file,
+      content: "",
+      constraintsFile: null,
+      constraints: "",
+      reason,
+    }));
+  }
+  return [
+    {
+      kind: "writeRequirementsIn",
+      file: UV_GROUPS_IN,
+      content: groups.content,
+      constraintsFile: null,
+      constraints: "",
+      reason:
+        "list the groups uv does not read (tool tables, requirement files, tox, nox) in one dhtl-owned file",
+    },
+    {
+      kind: "compileUvGroups",
+      input: UV_GROUPS_IN,
+      output: UV_GROUPS_LOCK,
+      pythonVersion: minorOf(lockPython),
+      extras,
+      reason: "pin them with hashes for all platforms, keeping uv.lock's version of every package it locks",
+    },
+  ];
 }
 
 export function pythonStep(
@@ -263,7 +323,13 @@ export function installSteps(
   lock: LockStrategy,
   isPackage: boolean,
   reinstall: string[],
-  options: { locked?: boolean; extras?: string[] } = {},
+  options: {
+    locked?: boolean;
+    extras?: string[];
+    /** uv project: the dhtl-owned lock of the groups uv does not read, installed after the sync. */
+    uvGroupsLock?: string | null;
+    projectInstall?: ProjectInstall;
+  } = {},
 ): Step[] {
   if (lock.kind === "uv") {
     const locked = options.locked ?? false;
@@ -272,7 +338,15 @@ export function installSteps(
     const reason = locked
       ? `install exactly uv.lock, ${what}; stop if it is stale against pyproject.toml`
       : `install exactly uv.lock, ${what}`;
-    return [{ kind: "uvSync", reinstall, locked, extras, reason }];
+    const steps: Step[] = [{ kind: "uvSync", reinstall, locked, extras, reason }];
+    if (options.uvGroupsLock)
+      steps.push({
+        kind: "installUvGroups",
+        lockFile: options.uvGroupsLock,
+        reinstall,
+        reason: `install the groups uv does not read from ${options.uvGroupsLock}, hashes required`,
+      });
+    return steps;
   }
   const steps: Step[] = [
     {
@@ -282,8 +356,12 @@ export function installSteps(
       reason: `install exactly ${lock.file}${lock.kind === "converted" ? ` (from ${lock.from})` : ""}, hashes required`,
     },
   ];
-  if (isPackage)
-    steps.push({ kind: "installProject", reason: "install the project itself in editable mode" });
+  const install = options.projectInstall ?? {
+    mode: isPackage ? "editable" : "none",
+    reason: "install the project itself in editable mode",
+  };
+  if (install.mode !== "none")
+    steps.push({ kind: "installProject", mode: install.mode, reason: install.reason });
   return steps;
 }
 

@@ -26,6 +26,8 @@ export interface InstalledDistribution {
 export interface DirectUrl {
   url: string | null;
   editable: boolean;
+  /** Installed from a local directory (`dir_info`), editable or not: the project's own source. */
+  directory: boolean;
 }
 
 /** Reads `<dist-info>/direct_url.json`; null when it is absent or not a JSON object. */
@@ -41,7 +43,8 @@ export function readDirectUrl(distInfo: string): DirectUrl | null {
   const dirInfo = "dir_info" in parsed ? parsed.dir_info : null;
   const editable =
     typeof dirInfo === "object" && dirInfo !== null && "editable" in dirInfo && dirInfo.editable === true;
-  return { url, editable };
+  const directory = typeof dirInfo === "object" && dirInfo !== null && (url?.startsWith("file://") ?? false);
+  return { url, editable, directory };
 }
 
 export function sitePackagesDirs(venv: string): string[] {

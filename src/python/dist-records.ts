@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { normalizeName } from "../pep/names.js";
-import { parseMetadataHeaders, readDirectUrl } from "./dist-info.js";
+import { type DirectUrl, parseMetadataHeaders, readDirectUrl } from "./dist-info.js";
 import { uniqueSitePackages } from "./venv-info.js";
 
 /** What the checksum and full validation need of one installed distribution, and nothing more. */
@@ -13,7 +13,10 @@ export interface DistributionRecord {
   distInfo: string;
   /** RECORD rows: path relative to site-packages and `sha256=…` (or "" for unhashed rows). */
   record: { path: string; hash: string }[];
-  /** PEP 610 `direct_url.json` says `editable`. */
+  /**
+   * PEP 610 `direct_url.json` says `editable`, or that it was built from a local directory (the project
+   * itself installed as a regular package): either way its files are the user's source, not the lock's.
+   */
   editable: boolean;
 }
 
@@ -38,7 +41,7 @@ export function readDistributionRecords(venv: string): DistributionRecord[] {
         version: meta.version,
         distInfo,
         record,
-        editable: listsDirectUrl && readDirectUrl(distInfo)?.editable === true,
+        editable: listsDirectUrl && isLocalSource(readDirectUrl(distInfo)),
       });
     }
   }
@@ -106,4 +109,8 @@ function parseQuotedRow(row: string): { path: string; hash: string } | null {
   }
   const rest = row.slice(i + 2).split(",");
   return { path, hash: rest[0] ?? "" };
+}
+
+function isLocalSource(direct: DirectUrl | null): boolean {
+  return direct !== null && (direct.editable || direct.directory);
 }

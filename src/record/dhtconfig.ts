@@ -16,9 +16,17 @@ export interface DhtConfig {
   python?: { version: string; implementation: string; requested?: string };
   /**
    * `source`: the project's own lock the file was converted from (poetry.lock …); `python`: the Python
-   * range the lock was resolved for when the project's whole range could not be (`>=3.13`).
+   * range the lock was resolved for when the project's whole range could not be (`>=3.13`);
+   * `groups` (uv project): the dhtl-owned lock of the groups uv does not read (plan/uv-groups.ts).
    */
-  lock?: { file: string; digest: string; inputDigest?: string; source?: string; python?: string };
+  lock?: {
+    file: string;
+    digest: string;
+    inputDigest?: string;
+    source?: string;
+    python?: string;
+    groups?: { file: string; digest: string; inputDigest: string };
+  };
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
   extras?: string[];
   environment?: { checksums: Record<string, string> };
@@ -142,14 +150,9 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const lock = root.get("lock");
   if (lock !== undefined) {
     const map = v.map(lock, "lock");
-    v.onlyKeys(map, ["digest", "file", "inputDigest", "python", "source"], "lock.");
-    const fileNode = map.get("file");
-    const lockFile = v.string(fileNode, "lock.file", /^[^\0]+$/, "a path relative to the project");
-    if (!isSafeRelativePath(lockFile)) {
-      v.fail(fileNode, "lock.file must be a path inside the project, relative to its root");
-    }
+    v.onlyKeys(map, ["digest", "file", "groups", "inputDigest", "python", "source"], "lock.");
     config.lock = {
-      file: lockFile,
+      file: v.relativePath(map.get("file"), "lock.file"),
       digest: v.string(map.get("digest"), "lock.digest", DIGEST, "sha256:<hex>"),
     };
     if (map.has("inputDigest")) {
@@ -170,6 +173,15 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
         /^>=\d+\.\d+(\.\d+)?$/,
         "a range like >=3.13",
       );
+    }
+    if (map.has("groups")) {
+      const groups = v.map(map.get("groups"), "lock.groups");
+      v.onlyKeys(groups, ["digest", "file", "inputDigest"], "lock.groups.");
+      config.lock.groups = {
+        file: v.relativePath(groups.get("file"), "lock.groups.file"),
+        digest: v.string(groups.get("digest"), "lock.groups.digest", DIGEST, "sha256:<hex>"),
+        inputDigest: v.string(groups.get("inputDigest"), "lock.groups.inputDigest", DIGEST, "sha256:<hex>"),
+      };
     }
   }
 
@@ -250,6 +262,14 @@ class Validator {
         });
       }
     }
+  }
+
+  /** A path inside the project, relative to its root. */
+  relativePath(node: unknown, what: string): string {
+    const path = this.string(node, what, /^[^\0]+$/, "a path relative to the project");
+    if (!isSafeRelativePath(path))
+      this.fail(node, `${what} must be a path inside the project, relative to its root`);
+    return path;
   }
 
   scalarValue(node: unknown, what: string): unknown {

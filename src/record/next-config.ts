@@ -19,6 +19,8 @@ export interface BuiltEnvironment {
   inputDigest: string | null;
   /** The project lock a converted lock was made from (null: not converted). */
   lockSource?: string | null;
+  /** uv project: the dhtl-owned lock of the groups uv does not read (null: none). */
+  groups?: { file: string; digest: string; inputDigest: string } | null;
   checksum: string;
   python: { version: string; implementation: string };
   /** Runtime versions this build pinned that the project files do not state exactly (null: forget it). */
@@ -61,8 +63,10 @@ export function nextDhtConfig(
   if (lockSource) config.lock.source = lockSource;
   const lockPython = plan.command === "setup" ? plan.lockPython : existing?.lock?.python;
   if (lockPython) config.lock.python = lockPython;
+  if (built.groups) config.lock.groups = { ...built.groups };
   const sameInputs =
     existing?.lock?.digest === built.lockDigest &&
+    (existing?.lock?.groups?.digest ?? null) === (built.groups?.digest ?? null) &&
     (existing?.python?.version ?? null) === (config.python?.version ?? null) &&
     (existing?.extras ?? []).join(",") === plan.extras.join(",");
   const checksums: Record<string, string> = sameInputs ? { ...(existing?.environment?.checksums ?? {}) } : {};

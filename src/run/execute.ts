@@ -21,7 +21,7 @@ import {
   checkUvLockFresh,
   compileLock,
   createVenv,
-  installProjectEditable,
+  installProject,
   installPython,
   pipSync,
   type UvRunner,
@@ -38,6 +38,7 @@ import {
 } from "./steps.js";
 import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
 import { probeLinkMode, useLinkMode } from "./uv-environment.js";
+import { compileUvGroupsLock, installUvGroupsLock } from "./uv-groups.js";
 import {
   copyEnvironment,
   currentEnvironment,
@@ -193,9 +194,31 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       case "pipSync":
         await pipSync(target(), step.lockFile, step.reinstall);
         return undefined;
-      case "installProject":
-        await installProjectEditable(target());
-        return undefined;
+      case "installProject": {
+        const used = await installProject(target(), step.mode);
+        if (used === step.mode) return used;
+        ctx.out.warn(
+          "note: the build backend has no build_editable (PEP 660): the project was installed as a regular package",
+        );
+        return `${used} (the backend cannot build editable installs)`;
+      }
+      case "compileUvGroups": {
+        backup.remember(step.output);
+        const result = await compileUvGroupsLock(
+          { root: plan.root, uv: needUv() },
+          step.input,
+          step.output,
+          { version: step.pythonVersion, path: needPython() },
+          step.extras,
+        );
+        for (const requirement of result.overruled)
+          ctx.out.warn(`note: uv.lock's version is kept: ${requirement}`);
+        return result.packages === 0 ? "everything is in uv.lock" : `${result.packages} packages`;
+      }
+      case "installUvGroups": {
+        const count = await installUvGroupsLock(target(), step.lockFile, step.reinstall);
+        return count === 0 ? "nothing beyond uv.lock" : `${count} packages`;
+      }
       case "verifyChecksum":
         return verify(step.expected);
       case "installSystemPackages": {
@@ -225,7 +248,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return `previous .venv kept as ${movedAside}`;
       }
       case "writeDhtConfig":
-        configWritten = recordConfig(step.compiledInputDigest);
+        configWritten = recordConfig(step.compiledInputDigest, step.uvGroupsInputDigest ?? null);
         return configWritten ? "written" : "unchanged";
       case "lockRuntime": {
         backup.remember(step.lockFile);
@@ -289,15 +312,24 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     return actual.slice(0, 19);
   };
 
-  const recordConfig = (compiledInputDigest: string | null): boolean => {
+  const recordConfig = (compiledInputDigest: string | null, uvGroupsInputDigest: string | null): boolean => {
     const path = target().envPath;
     const state = stateOf(path);
     const lockFile = plan.lock.file;
+    const groups = plan.uvGroups ?? null;
     const built = {
       lockFile,
       lockDigest: sha256File(join(plan.root, lockFile)),
       inputDigest: plan.lock.kind === "uv" ? uvLockInputDigest(plan.root) : compiledInputDigest,
       lockSource: plan.lock.kind === "converted" ? plan.lock.from : null,
+      groups:
+        groups && uvGroupsInputDigest
+          ? {
+              file: groups.lock,
+              digest: sha256File(join(plan.root, groups.lock)),
+              inputDigest: uvGroupsInputDigest,
+            }
+          : null,
       checksum: environmentChecksum(state),
       python: state.python,
       languages: runtimeVersions,

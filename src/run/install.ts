@@ -148,26 +148,10 @@ export async function compileLock(
   if (existsSync(outPath)) copyProjectFile(target.root, output, staged);
   const stagedPath = checkedProjectPath(target.root, staged);
   try {
-    await target.uv(
-      [
-        "pip",
-        "compile",
-        "--universal",
-        "--generate-hashes",
-        "--quiet",
-        "--no-header",
-        "--python-version",
-        python.version,
-        // Named, so uv does not probe every pyenv shim on PATH looking for one (seconds).
-        "--python",
-        python.path,
-        "--output-file",
-        staged,
-        ...(upgrade ? ["--upgrade"] : []),
-        input,
-      ],
-      { cwd: target.root, env: uvEnvironment() },
-    );
+    await target.uv(universalCompileArgs(python, staged, [...(upgrade ? ["--upgrade"] : []), input]), {
+      cwd: target.root,
+      env: uvEnvironment(),
+    });
     const header = `# Compiled by dhtl from ${input} (uv pip compile --universal --generate-hashes); do not edit.\n`;
     // uv names the output file in its annotations; the staged name must not end up in the committed lock.
     const body = readFileSync(stagedPath, "utf8").split(staged).join(output);
@@ -175,6 +159,30 @@ export async function compileLock(
   } finally {
     removeProjectPath(target.root, staged);
   }
+}
+
+/** `uv pip compile` of `inputs` (and options) into a universal, hashed lock written to `output`. */
+export function universalCompileArgs(
+  python: { version: string; path: string },
+  output: string,
+  inputs: string[],
+): string[] {
+  return [
+    "pip",
+    "compile",
+    "--universal",
+    "--generate-hashes",
+    "--quiet",
+    "--no-header",
+    "--python-version",
+    python.version,
+    // Named, so uv does not probe every pyenv shim on PATH looking for one (seconds).
+    "--python",
+    python.path,
+    "--output-file",
+    output,
+    ...inputs,
+  ];
 }
 
 /** Installs exactly a hashed requirements file: extras removed, hashes required. */
@@ -204,25 +212,47 @@ export async function pipSync(target: BuildTarget, lockFile: string, reinstall: 
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
-  if (localPaths.length === 0) return;
-  // A lock may come from the checkout: its paths must stay inside the project like every other.
-  for (const path of localPaths) checkedProjectPath(target.root, path);
+  await installLocalPaths(target, localPaths);
+}
+
+/** `uv pip install --no-deps` into the target environment: only what `args` name is installed or changed. */
+export async function pipInstallNoDeps(target: BuildTarget, args: string[]): Promise<void> {
   await target.uv(
-    [
-      "pip",
-      "install",
-      "--quiet",
-      "--no-deps",
-      "--python",
-      environmentPython(target.envPath),
-      ...localPaths.flatMap((path) => ["-e", path]),
-    ],
+    ["pip", "install", "--quiet", "--no-deps", "--python", environmentPython(target.envPath), ...args],
     { cwd: target.root, env: uvEnvironment() },
   );
 }
 
+/** Local directories from a lock (`-e ./lib`), editable, their dependencies already in place. */
+export async function installLocalPaths(target: BuildTarget, localPaths: string[]): Promise<void> {
+  if (localPaths.length === 0) return;
+  // A lock may come from the checkout: its paths must stay inside the project like every other.
+  for (const path of localPaths) checkedProjectPath(target.root, path);
+  await pipInstallNoDeps(
+    target,
+    localPaths.flatMap((path) => ["-e", path]),
+  );
+}
+
+/** `uv export` of uv.lock as pinned requirements: every group and `extras`, no hashes, no local packages. */
+export function uvLockExportArgs(extras: string[]): string[] {
+  return [
+    "export",
+    "--frozen",
+    "--format",
+    "requirements-txt",
+    "--all-groups",
+    ...extraArgs(extras),
+    "--no-hashes",
+    "--no-emit-project",
+    "--no-emit-workspace",
+    "--no-header",
+    "--no-annotate",
+  ];
+}
+
 /** A compiled lock's `-e ./path` lines (each checked inside the project) apart from the rest of its text. */
-function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] } {
+export function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] } {
   const localPaths: string[] = [];
   const kept: string[] = [];
   for (const line of lock.split("\n")) {
@@ -233,16 +263,32 @@ function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] }
   return { hashed: kept.join("\n"), localPaths };
 }
 
-/** The project itself, editable, without touching the locked dependencies. */
-export async function installProjectEditable(target: BuildTarget): Promise<void> {
-  await target.uv(
-    ["pip", "install", "--quiet", "--no-deps", "--python", environmentPython(target.envPath), "-e", "."],
-    {
-      cwd: target.root,
-      env: uvEnvironment(),
-    },
-  );
+/**
+ * The project itself, without touching the locked dependencies: editable, or a regular install when its
+ * backend cannot build editable installs (PEP 660). A backend found without `build_editable` only when
+ * asked (setuptools < 64 on an old Python) gets the regular install too. Returns the mode used.
+ */
+export async function installProject(
+  target: BuildTarget,
+  mode: "editable" | "regular",
+): Promise<"editable" | "regular"> {
+  const install = (editable: boolean) => pipInstallNoDeps(target, editable ? ["-e", "."] : ["."]);
+  if (mode === "regular") {
+    await install(false);
+    return "regular";
+  }
+  try {
+    await install(true);
+    return "editable";
+  } catch (error) {
+    if (!(error instanceof DhtlError) || !NO_EDITABLE_HOOK.test(error.message)) throw error;
+    await install(false);
+    return "regular";
+  }
 }
+
+/** uv's report of a build backend without PEP 660's hook (`… has no attribute 'build_editable'`). */
+const NO_EDITABLE_HOOK = /no attribute '?build_editable'?|does not support editable/i;
 
 /** `uv python install X.Y.Z`, then the path uv gives that interpreter. */
 export async function installPython(

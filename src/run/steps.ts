@@ -72,7 +72,22 @@ export type Step =
   /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
   | { kind: "uvSync"; reinstall: string[]; locked: boolean; extras: string[]; reason: string }
   | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
-  | { kind: "installProject"; reason: string }
+  /**
+   * uv project: compiles the groups uv does not read (`input`, plan/uv-groups.ts) into a hashed universal
+   * lock constrained by uv.lock's versions for the installed extras.
+   */
+  | {
+      kind: "compileUvGroups";
+      input: string;
+      output: string;
+      pythonVersion: string;
+      extras: string[];
+      reason: string;
+    }
+  /** Installs that lock after `uv sync` (whose exact sync would remove it), hashes required. */
+  | { kind: "installUvGroups"; lockFile: string; reinstall: string[]; reason: string }
+  /** The project itself: editable when its backend can (PEP 660), else a regular install (plan/project-install.ts). */
+  | { kind: "installProject"; mode: "editable" | "regular"; reason: string }
   | { kind: "copyCurrentEnv"; reason: string }
   | { kind: "verifyChecksum"; expected: string | null; reason: string }
   | { kind: "swapVenv"; reason: string }
@@ -80,7 +95,13 @@ export type Step =
    * `compiledInputDigest`: digest of the dhtl-owned requirements input a compiled lock is made from, as
    * planned; null for other locks (uv.lock's own inputs are digested when the record is written).
    */
-  | { kind: "writeDhtConfig"; compiledInputDigest: string | null; reason: string }
+  | {
+      kind: "writeDhtConfig";
+      compiledInputDigest: string | null;
+      /** Digest of `.dhtl/uv-groups.in` when a uv project has groups uv does not read (null: none). */
+      uvGroupsInputDigest?: string | null;
+      reason: string;
+    }
   /**
    * Pins a Node/Go component's toolchain wheel in its dhtl-owned hashed lock (setup only). `record`: the
    * request is not one exact version, so `.dhtconfig` records the version the lock pinned.
@@ -144,6 +165,10 @@ export interface Plan {
   installsProject: boolean;
   /** Optional-dependency extras installed besides every group (normalised, sorted; recorded in .dhtconfig). */
   extras: string[];
+  /** uv project: the dhtl-owned lock of the groups uv does not read, and its input (null: none). */
+  uvGroups?: { input: string; lock: string } | null;
+  /** How the project itself is installed, and why (setup says it). */
+  projectInstall?: { mode: "editable" | "regular" | "none"; reason: string };
   steps: Step[];
   /** Nothing to do: the environment already matches (regenerate without --force). */
   upToDate: boolean;
@@ -161,7 +186,7 @@ export function describeStep(step: Step): string {
     case "createVenv":
       return "create a new virtual environment";
     case "writeRequirementsIn":
-      return `write ${step.file}`;
+      return `${step.content === "" ? "remove" : "write"} ${step.file}`;
     case "compileLock":
       return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes${step.upgrade ? ", upgrade" : ""})`;
     case "writeLock":
@@ -174,8 +199,12 @@ export function describeStep(step: Step): string {
       return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.extras.map((extra) => ` --extra ${extra}`).join("")}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "pipSync":
       return `uv pip sync ${step.lockFile}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
+    case "compileUvGroups":
+      return `compile ${step.output} (groups uv does not read, constrained by uv.lock)`;
+    case "installUvGroups":
+      return `uv pip install ${step.lockFile}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "installProject":
-      return "uv pip install --no-deps -e .";
+      return `uv pip install --no-deps ${step.mode === "editable" ? "-e ." : "."}`;
     case "copyCurrentEnv":
       return "copy the current environment";
     case "verifyChecksum":

@@ -4,7 +4,7 @@ import { DhtlError } from "../core/errors.js";
 import { type LockedRequirement, parseLockedRequirements } from "../formats/requirements.js";
 import { readUvLock } from "../formats/uv-lock.js";
 import { evaluateMarker } from "../pep/markers.js";
-import { extraArgs } from "../run/install.js";
+import { uvLockExportArgs } from "../run/install.js";
 import { ensureUv, runUv } from "../run/uv.js";
 import { isolatedUvEnvironment } from "../run/uv-environment.js";
 import type { ExpectedPackages } from "./env-cache.js";
@@ -60,8 +60,18 @@ export async function computeExpectedPackages(
 ): Promise<ExpectedPackages> {
   const main = await expectedFromMainLock(root, lockFile, python, extras);
   for (const file of runtimeLocks) {
-    const requirements = parseLockedRequirements(readFileSync(join(root, file), "utf8"), file);
-    Object.assign(main.packages, selectForInterpreter(requirements, python, file));
+    const path = join(root, file);
+    if (!existsSync(path)) {
+      throw new DhtlError("badInput", `the lock file ${file} recorded in .dhtconfig does not exist`, {
+        file: ".dhtconfig",
+        hint: "restore it from version control, or run `dhtl setup` to lock again",
+      });
+    }
+    const text = readFileSync(path, "utf8");
+    Object.assign(main.packages, selectForInterpreter(parseLockedRequirements(text, file), python, file));
+    const localPaths = [...text.matchAll(/^-e\s+(\.\/\S*)\s*$/gm)].map((match) => match[1]!);
+    if (localPaths.length > 0)
+      main.localPaths = [...new Set([...(main.localPaths ?? []), ...localPaths])].sort();
   }
   return main;
 }
@@ -81,23 +91,10 @@ async function expectedFromMainLock(
   }
   if (lockFile === "uv.lock" || lockFile.endsWith("/uv.lock")) {
     const uv = await ensureUv();
-    const exported = await runUv(
-      uv.path,
-      [
-        "export",
-        "--frozen",
-        "--format",
-        "requirements-txt",
-        "--all-groups",
-        ...extraArgs(extras),
-        "--no-hashes",
-        "--no-emit-project",
-        "--no-emit-workspace",
-        "--no-header",
-        "--no-annotate",
-      ],
-      { cwd: join(lockPath, ".."), env: isolatedUvEnvironment({ NO_COLOR: "1" }) },
-    );
+    const exported = await runUv(uv.path, uvLockExportArgs(extras), {
+      cwd: join(lockPath, ".."),
+      env: isolatedUvEnvironment({ NO_COLOR: "1" }),
+    });
     const requirements = parseLockedRequirements(exported.stdout, `${lockFile} (uv export)`);
     const editable = editablePackagesInUvLock(readFileSync(lockPath, "utf8"));
     return { packages: selectForInterpreter(requirements, python, lockFile), editable };

@@ -103,10 +103,11 @@ export async function validateEnvironment(root: string, options: ValidateOptions
     if (!ok) clearQuickStamp(cacheVenv);
     else {
       const lockFile = config.lock?.file ?? "uv.lock";
+      const groupsLock = config.lock?.groups ? [config.lock.groups.file] : [];
       writeQuickStamp({
         root,
         venv: cacheVenv,
-        lockFiles: [lockFile, ...RUNTIME_LOCK_FILES].map((file) => join(root, file)),
+        lockFiles: [lockFile, ...groupsLock, ...RUNTIME_LOCK_FILES].map((file) => join(root, file)),
         sitePackages: uniqueSitePackages(venv),
         startedAtMs,
       });
@@ -187,8 +188,19 @@ export async function expectedPackagesFor(
       hint: "restore it from version control, or run `dhtl setup` to lock again",
     });
   }
-  // Node/Go toolchain wheels dhtl installed from its own runtime locks are expected too.
-  const runtimeLocks = RUNTIME_LOCK_FILES.filter((file) => existsSync(join(root, file)));
+  // Node/Go toolchain wheels dhtl installed from its own runtime locks are expected too, and so is a uv
+  // project's lock of the groups uv does not read.
+  const groupsLock = config.lock?.groups?.file;
+  if (groupsLock && !existsSync(join(root, groupsLock))) {
+    throw new DhtlError("badInput", `the lock file ${groupsLock} does not exist`, {
+      file: ".dhtconfig",
+      hint: "restore it from version control, or run `dhtl setup` to lock again",
+    });
+  }
+  const runtimeLocks = [
+    ...(groupsLock ? [groupsLock] : []),
+    ...RUNTIME_LOCK_FILES.filter((file) => existsSync(join(root, file))),
+  ];
   const digests = [
     sha256File(lockPath),
     ...runtimeLocks.map((file) => `${file}:${sha256File(join(root, file))}`),
@@ -292,7 +304,8 @@ function isEditableInside(distInfo: string, root: string): boolean {
 /** The real path of the directory an editable distribution was installed from, when inside the project. */
 function editableSourceInside(distInfo: string, root: string): string | null {
   const direct = readDirectUrl(distInfo);
-  if (!direct?.editable || !direct.url?.startsWith("file://")) return null;
+  // Editable, or the project itself built from its directory as a regular package (no PEP 660 backend).
+  if (!(direct?.editable || direct?.directory) || !direct.url?.startsWith("file://")) return null;
   try {
     const path = realpathSync(decodeURIComponent(new URL(direct.url).pathname));
     const real = realpathSync(root);

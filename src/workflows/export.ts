@@ -169,7 +169,14 @@ function recordedLock(facts: ProjectFacts, recorded: DhtConfig): ExportLock {
   }
   if (file !== "uv.lock") return { kind: "requirements", file };
   const workspace = readUvLock(readFileSync(path, "utf8")).workspaceMembers !== null;
-  return { kind: "uv", file, ...(workspace ? { workspace } : {}) };
+  const groups = recorded.lock.groups?.file;
+  if (groups && (!/^\.dhtl\/[A-Za-z0-9._-]+$/.test(groups) || !existsSync(join(facts.root, groups)))) {
+    throw new DhtlError("badInput", `the recorded lock file ${groups} is missing or misnamed`, {
+      file: ".dhtconfig",
+      hint: "run `dhtl setup` to lock the project and record it",
+    });
+  }
+  return { kind: "uv", file, ...(workspace ? { workspace } : {}), ...(groups ? { groups } : {}) };
 }
 
 /** The exact CPython the record names, or the exact pin that made recording it unnecessary. */

@@ -74,6 +74,7 @@ export async function regenerateRecorded(
       projectLockDigestNow: recorded.lock?.source
         ? sourceLockDigest(facts.root, recorded.lock.source, recorded.extras ?? [])
         : null,
+      uvGroupsLockDigestNow: digestIfExists(facts.root, recorded.lock?.groups?.file),
       interpreter: search.interpreter,
       installed: search.installed,
       platform: platformKey(),
@@ -108,4 +109,11 @@ function sourceLockDigest(root: string, source: string, extras: string[]): strin
   if (!file || !existsSync(join(root, file))) return null;
   const text = projectReadContext(root).readFile(file, { file, line: null }).text;
   return projectLockDigest({ file, text }, extras);
+}
+
+/** sha256 of a project file, or null when it is missing or not recorded at all. */
+function digestIfExists(root: string, file: string | undefined): string | null {
+  if (!file) return null;
+  const path = join(root, file);
+  return existsSync(path) ? sha256File(path) : null;
 }

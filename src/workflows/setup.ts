@@ -9,7 +9,7 @@ import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
 import { localRequirements } from "../facts/local-requirements.js";
 import { projectReadContext } from "../facts/project-files.js";
-import type { ProjectFacts } from "../facts/types.js";
+import type { ProjectFacts, ProjectModel } from "../facts/types.js";
 import { parsePipfileLock } from "../formats/pipfile-lock.js";
 import { parseLockedRequirements } from "../formats/requirements.js";
 import { chooseExtras } from "../plan/extras.js";
@@ -23,6 +23,7 @@ import {
 } from "../plan/project-lock.js";
 import { renderRequirementsInput } from "../plan/requirements-in.js";
 import { type PythonPlan, planSetup, type SetupPlanInputs } from "../plan/setup-plan.js";
+import { UV_GROUPS_LOCK } from "../plan/uv-groups.js";
 import { markerEnvironment } from "../python/marker-env.js";
 import { type DhtConfig, platformKey, readDhtConfig } from "../record/dhtconfig.js";
 import { type ExecuteResult, executePlan } from "../run/execute.js";
@@ -77,13 +78,17 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
     localRequirements(root, facts.project);
     const existingConfig = readDhtConfig(root);
-    const { extras, dropped } = chooseExtras(
+    const { extras, dropped, defaults } = chooseExtras(
       facts.project,
       { extras: options.extras, allExtras: options.allExtras },
       existingConfig?.extras,
     );
     if (dropped.length > 0)
       ui.out.warn(`warning: the project no longer declares the recorded extras ${dropped.join(", ")}`);
+    for (const [why, names] of byReason(defaults))
+      ui.out.warn(
+        `note: installing the extra${names.length > 1 ? "s" : ""} ${names.join(", ")} by default: ${why} (\`--extras\` chooses others)`,
+      );
     const uvLockExists = existsSync(join(root, "uv.lock"));
     const projectLock = options.upgrade || uvLockExists ? null : readProjectLock(root, facts);
     if (options.upgrade && !uvLockExists) {
@@ -131,6 +136,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       interpreter: null,
       installed: [...new Set(interpreters.map((found) => `${found.implementation}-${found.version}`))],
       uvLockExists,
+      uvGroupsLockExists: existsSync(join(root, UV_GROUPS_LOCK)),
       extras,
       languages: {
         components: facts.components,
@@ -151,6 +157,10 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         existingConfig?.systemPackages,
       );
     const first = await plan(narrowLock);
+    // uv projects are installed by `uv sync` (editable unless `package = false`).
+    const install = first.projectInstall;
+    if (install && shouldSayProjectInstall(install, first.lock.kind, facts.project))
+      ui.out.warn(`note: the project itself is ${install.reason}`);
     if (options.dryRun) return { plan: first, result: null };
     const execute = (planned: Plan) =>
       executePlan(planned, {
@@ -308,4 +318,25 @@ function vanishedPin(error: unknown): string | null {
   if (!(error instanceof DhtlError)) return null;
   const match = /there is no version of ([A-Za-z0-9._-]+==[^\s,]+)/.exec(error.message);
   return match ? match[1]! : null;
+}
+
+/** The default extras grouped by the reason they are installed, in order. */
+function byReason(defaults: { extra: string; why: string }[]): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const found of defaults) grouped.set(found.why, [...(grouped.get(found.why) ?? []), found.extra]);
+  return grouped;
+}
+
+/**
+ * Whether setup says how the project itself is installed: when it is not installed editable, except where
+ * uv installs it (uv projects) and where there is plainly nothing to build (no pyproject.toml at all).
+ */
+function shouldSayProjectInstall(
+  install: NonNullable<Plan["projectInstall"]>,
+  lock: Plan["lock"]["kind"],
+  project: ProjectModel,
+): boolean {
+  if (install.mode === "editable") return false;
+  if (install.mode === "regular") return lock !== "uv";
+  return project.manifests.some((manifest) => manifest.details.pyproject !== undefined);
 }

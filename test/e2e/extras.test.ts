@@ -17,10 +17,17 @@ function installed(root: string): string[] {
 }
 
 describe("optional-dependency extras (e2e, uv project)", () => {
-  it("installs only the extras asked for, records them, and regenerate and setup keep them", () => {
+  it("installs the extras asked for (by default the one named for tests), records them, and regenerate and setup keep them", () => {
     const root = copyFixtureDir("projects/extras-app");
-    const plain = runCli(["setup", "--yes", "--quiet"], root);
+    // An extra named `test` is what a contributor installs to run the tests: installed by default, said.
+    const plain = runCli(["setup", "--yes"], root);
     expect(plain.code, describeRun(plain)).toBe(0);
+    expect(plain.stderr).toContain(
+      "note: installing the extra test by default: named for development and tests",
+    );
+    expect(installed(root)).toEqual(["extras_app", "iniconfig", "six"]);
+    const none = runCli(["setup", "--extras", "", "--yes", "--quiet"], root);
+    expect(none.code, describeRun(none)).toBe(0);
     expect(installed(root)).toEqual(["extras_app", "six"]);
 
     const withTest = runCli(["setup", "--extras", "Test", "--yes", "--quiet"], root);
@@ -46,8 +53,8 @@ describe("optional-dependency extras (e2e, uv project)", () => {
     expect(installed(root)).toEqual(["extras_app", "idna", "iniconfig", "six"]);
 
     // `--extras ''` takes every extra away again, and the record with it.
-    const none = runCli(["setup", "--extras", "", "--yes", "--quiet"], root);
-    expect(none.code, describeRun(none)).toBe(0);
+    const dropped = runCli(["setup", "--extras", "", "--yes", "--quiet"], root);
+    expect(dropped.code, describeRun(dropped)).toBe(0);
     expect(installed(root)).toEqual(["extras_app", "six"]);
     expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("extras:");
   });

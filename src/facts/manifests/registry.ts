@@ -1,12 +1,15 @@
 import { diagnostic } from "../../core/diagnostics.js";
 import { isDhtlError } from "../../core/errors.js";
+import { ciReader } from "./ci/index.js";
 import { condaReader } from "./conda/index.js";
+import { noxReader } from "./nox/index.js";
 import { pipfileReader } from "./pipfile/index.js";
 import { pyprojectReader } from "./pyproject/index.js";
 import { pythonPinsReader } from "./python-pins/index.js";
 import { requirementsReader } from "./requirements/index.js";
 import { setupCfgReader } from "./setup-cfg/index.js";
 import { setupPyReader } from "./setup-py/index.js";
+import { toxReader } from "./tox/index.js";
 import { emptyManifest, type ManifestFacts, type ManifestReader, type ReadContext } from "./types.js";
 
 /** Every manifest format dhtl reads. Adding a format: one file beside this one and one line here. */
@@ -18,6 +21,10 @@ export const manifestReaders: ManifestReader[] = [
   pipfileReader,
   condaReader,
   pythonPinsReader,
+  // What the project's own dev workflow installs: test environments and CI commands.
+  toxReader,
+  noxReader,
+  ciReader,
 ];
 
 /**

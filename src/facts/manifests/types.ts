@@ -126,9 +126,25 @@ export interface ManifestFacts {
   nonPythonPackages: { name: string; spec: string; manager: string; file: string; line: number | null }[];
   /** Other files read to produce this (includes, `open()` targets), relative to the root. */
   includedFiles: string[];
+  /** Extras of the project itself that its own dev workflow installs (`pip install -e .[test]` …). */
+  devExtras?: DevExtra[];
   /** What only one reader knows, typed per reader: never merged across manifests. */
   details: ManifestDetails;
   diagnostics: Diagnostic[];
+}
+
+/**
+ * An extra of the project itself that the project's own development workflow installs: `-e .[test]` in a
+ * requirements file or a noxfile, tox `extras = test`, Hatch's default environment `features`, CI running
+ * `uv sync --all-extras`. setup installs these by default (plan/extras.ts).
+ */
+export interface DevExtra {
+  /** Extra name as written, or `*` for every extra the project declares (`--all-extras`). */
+  extra: string;
+  file: string;
+  line: number | null;
+  /** What installs it, as written (`uv sync --all-extras`, `extras = test`). */
+  how: string;
 }
 
 /** One section per reader; a reader fills only its own (conda's `pip:` lines fill `pip` too). */
@@ -162,6 +178,13 @@ export interface PyprojectDetails {
   backendPath?: unknown[];
   /** `false`: dependencies only, the project is never installed (Poetry `package-mode`, `[tool.uv] package`). */
   package?: boolean;
+  /** The setting that said `package` (`tool.uv.package`, `tool.poetry.package-mode`). */
+  packageSetting?: string;
+  /**
+   * Group entries from tool tables uv does not read (`[tool.pdm.dev-dependencies]`, Poetry groups, Hatch's
+   * default environment): `uv sync` never installs them, so dhtl locks them beside uv.lock (plan/uv-groups.ts).
+   */
+  toolGroups?: Record<string, string[]>;
   /** Per-dependency sources: Poetry's `source`/`path`/`git` records and `[tool.uv.sources]` (redacted). */
   sources?: Record<string, unknown>;
   poetryOptionalGroups?: string[];

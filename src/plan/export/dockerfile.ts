@@ -43,7 +43,7 @@ export function renderDockerfile(inputs: ExportInputs): ExportFile {
     ...(install.dependencies.length > 0
       ? [
           "# Dependencies before the source: this layer is rebuilt only when the lock changes.",
-          `COPY ${copySources(install.inputs)}`,
+          ...copySources(install.inputs),
           ...run(install.dependencies),
         ]
       : ["# A uv workspace: its members' pyproject.toml files come with the source, then the lock."]),
@@ -147,8 +147,12 @@ function packageComments(packages: ImagePackages): string[] {
   return lines.length > 0 ? ["# System packages (runtime ones go to the final stage too):", ...lines] : [];
 }
 
-/** `COPY a b ./` or, for a file in a folder, `COPY .dhtl/requirements.lock .dhtl/requirements.lock`. */
-function copySources(files: string[]): string {
-  if (files.length === 1 && files[0]!.includes("/")) return `${files[0]} ${files[0]}`;
-  return `${files.join(" ")} ./`;
+/** `COPY a b ./` for root files, and `COPY .dhtl/x.lock .dhtl/x.lock` for each file in a folder. */
+function copySources(files: string[]): string[] {
+  const root = files.filter((file) => !file.includes("/"));
+  const nested = files.filter((file) => file.includes("/"));
+  return [
+    ...(root.length > 0 ? [`COPY ${root.join(" ")} ./`] : []),
+    ...nested.map((file) => `COPY ${file} ${file}`),
+  ];
 }

@@ -204,6 +204,21 @@ describe("renderExport", () => {
     expect(text).toMatch(/COPY \. \.\nRUN uv sync --frozen --all-groups\n/);
   });
 
+  it("docker and ci: a uv project's groups lock is installed after the sync, and kept by the project's sync", () => {
+    const lock = { kind: "uv" as const, file: "uv.lock" as const, groups: ".dhtl/uv-groups.lock" };
+    const text = renderExport("docker", inputs({ lock })).files[0]!.text;
+    expect(text).toContain(
+      "COPY pyproject.toml uv.lock ./\nCOPY .dhtl/uv-groups.lock .dhtl/uv-groups.lock\n",
+    );
+    const groups = text.indexOf(
+      "uv pip install --require-hashes --no-deps --python /app/.venv/bin/python -r .dhtl/uv-groups.lock",
+    );
+    expect(groups).toBeGreaterThan(text.indexOf("uv sync --frozen --all-groups --no-install-local"));
+    expect(text.indexOf("RUN uv sync --frozen --all-groups --inexact")).toBeGreaterThan(groups);
+    const ci = renderExport("ci", inputs({ lock })).files[0]!.text;
+    expect(ci).toContain("-r .dhtl/uv-groups.lock");
+  });
+
   it("ci: quotes versions so YAML keeps 3.10 a string, and installs the recorded extras", () => {
     const text = renderExport("ci", inputs({ supportedRange: ">=3.10", extras: ["fast"] })).files[0]!.text;
     expect(text).toContain('          - python: "3.10"');

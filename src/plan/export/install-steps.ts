@@ -27,14 +27,33 @@ export function lockInstall(
 ): LockInstall {
   if (inputs.lock.kind === "uv") {
     const sync = ["uv", "sync", "--frozen", "--all-groups", ...inputs.extras.flatMap((e) => ["--extra", e])];
+    // The groups uv does not read, from dhtl's lock beside uv.lock (after the sync, which is exact).
+    const groups = inputs.lock.groups
+      ? [
+          [
+            "uv",
+            "pip",
+            "install",
+            "--require-hashes",
+            "--no-deps",
+            "--python",
+            `${venv}/bin/python`,
+            "-r",
+            inputs.lock.groups,
+          ],
+        ]
+      : [];
+    const groupsInput = inputs.lock.groups ? [inputs.lock.groups] : [];
     // A workspace needs every member's pyproject.toml before uv can read its lock: no layer of its own.
-    if (inputs.lock.workspace) return { dependencies: [], project: [sync], inputs: [], all: [sync] };
+    if (inputs.lock.workspace)
+      return { dependencies: [], project: [sync, ...groups], inputs: [], all: [sync, ...groups] };
     return {
       // Local packages (the project, path dependencies) need their source: they come in the next layer.
-      dependencies: [[...sync, "--no-install-local"]],
-      project: [sync],
-      inputs: ["pyproject.toml", "uv.lock"],
-      all: [sync],
+      dependencies: [[...sync, "--no-install-local"], ...groups],
+      // An exact sync would take the groups installed above away again.
+      project: [groups.length > 0 ? [...sync, "--inexact"] : sync],
+      inputs: ["pyproject.toml", "uv.lock", ...groupsInput],
+      all: [sync, ...groups],
     };
   }
   const venvPython = `${venv}/bin/python`;

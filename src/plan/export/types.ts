@@ -9,7 +9,14 @@ export const EXPORT_TARGETS: readonly ExportTarget[] = ["docker", "devcontainer"
 /** How the lock is installed: `uv sync` for uv.lock, `uv pip sync --require-hashes` for a hashed requirements lock. */
 export type ExportLock =
   /** `workspace`: the lock names workspace members, whose pyproject.toml files uv reads even for `--frozen`. */
-  { kind: "uv"; file: "uv.lock"; workspace?: boolean } | { kind: "requirements"; file: string };
+  | {
+      kind: "uv";
+      file: "uv.lock";
+      workspace?: boolean;
+      /** `.dhtl/uv-groups.lock`: the groups uv does not read, installed after the sync (plan/uv-groups.ts). */
+      groups?: string;
+    }
+  | { kind: "requirements"; file: string };
 
 /** The runner the project's tests use, as the evidence in its files tells. */
 export type TestRunner =

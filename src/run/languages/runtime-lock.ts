@@ -9,8 +9,7 @@ import {
   writeProjectFile,
 } from "../../core/safe-path.js";
 import type { RuntimeWheel } from "../../facts/languages/runtimes.js";
-import { environmentPython } from "../../python/venv-info.js";
-import { type BuildTarget, uvEnvironment } from "../install.js";
+import { type BuildTarget, pipInstallNoDeps, uvEnvironment } from "../install.js";
 
 /**
  * Compiles the runtime's requirement into its dhtl-owned hashed lock (`uv pip compile --universal
@@ -117,19 +116,6 @@ export async function installRuntimeLock(target: BuildTarget, runtime: RuntimeWh
       hint: "restore it from version control, or run `dhtl setup` to lock the runtime again",
     });
   }
-  await target.uv(
-    [
-      "pip",
-      "install",
-      "--require-hashes",
-      "--no-deps",
-      "--quiet",
-      "--python",
-      environmentPython(target.envPath),
-      "-r",
-      runtime.lockFile,
-    ],
-    { cwd: target.root, env: uvEnvironment() },
-  );
+  await pipInstallNoDeps(target, ["--require-hashes", "-r", runtime.lockFile]);
   return lockedVersion(readFileSync(lockPath, "utf8"), runtime) ?? "?";
 }

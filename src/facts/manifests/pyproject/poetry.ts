@@ -10,7 +10,7 @@ import { redactUrl } from "../../../core/redact.js";
 import { isTable, type Table, tableAt, tableOrNull } from "../../../formats/toml-table.js";
 import type { Dependency, PackageIndex } from "../types.js";
 import { convertPoetryConstraint, poetryToPythonMarker } from "./poetry-constraint.js";
-import { addToGroup, type DialectInput, dependencyFrom, describe, stringOrNull } from "./values.js";
+import { addToolGroup, type DialectInput, dependencyFrom, describe, stringOrNull } from "./values.js";
 
 interface PoetryDependency {
   dependency: Dependency;
@@ -39,8 +39,8 @@ export function readPoetry(input: DialectInput): boolean {
 
   const dev = readDependencyTable(poetry["dev-dependencies"], ["tool", "poetry", "dev-dependencies"], input);
   if (dev.length > 0)
-    addToGroup(
-      manifest.dependencyGroups,
+    addToolGroup(
+      input,
       "dev",
       dev.map((d) => d.dependency),
     );
@@ -55,8 +55,8 @@ export function readPoetry(input: DialectInput): boolean {
       ["tool", "poetry", "group", group, "dependencies"],
       input,
     );
-    addToGroup(
-      manifest.dependencyGroups,
+    addToolGroup(
+      input,
       group,
       deps.map((d) => d.dependency),
     );
@@ -66,7 +66,10 @@ export function readPoetry(input: DialectInput): boolean {
   readSources(poetry.source, input);
   readPoetryScripts(poetry.scripts, input);
   // Poetry 1.8+: `package-mode = false` manages dependencies only, the project is not installed.
-  if (poetry["package-mode"] === false) input.details.package = false;
+  if (poetry["package-mode"] === false) {
+    input.details.package = false;
+    input.details.packageSetting = "tool.poetry.package-mode";
+  }
   for (const key of ["packages", "include", "exclude"] as const) {
     if (poetry[key] !== undefined) input.details.poetry = { ...input.details.poetry, [key]: poetry[key] };
   }

@@ -12,7 +12,14 @@ import { isTable, type Table, tableAt } from "../../../formats/toml-table.js";
 import { findAttrValue, setVersionFromAttr } from "../setup-py/version.js";
 import type { Dependency, PackageIndex } from "../types.js";
 import { readRequirementFile } from "./requirement-files.js";
-import { addToGroup, type DialectInput, dependencyFrom, requirementList, stringOrNull } from "./values.js";
+import {
+  addToGroup,
+  addToolGroup,
+  type DialectInput,
+  dependencyFrom,
+  requirementList,
+  stringOrNull,
+} from "./values.js";
 
 export function readPdm(input: DialectInput): boolean {
   const pdm = tableAt(input.doc, ["tool", "pdm"]);
@@ -20,11 +27,7 @@ export function readPdm(input: DialectInput): boolean {
   const dev = isTable(pdm["dev-dependencies"]) ? pdm["dev-dependencies"] : {};
   for (const [group, list] of Object.entries(dev)) {
     const line = input.lines.key(group, ["tool", "pdm", "dev-dependencies"]);
-    addToGroup(
-      input.manifest.dependencyGroups,
-      group,
-      editableAware(list, `tool.pdm.dev-dependencies.${group}`, input, line),
-    );
+    addToolGroup(input, group, editableAware(list, `tool.pdm.dev-dependencies.${group}`, input, line));
   }
   if (Array.isArray(pdm.source)) {
     for (const source of pdm.source) {
@@ -131,7 +134,10 @@ export function readUv(input: DialectInput): boolean {
     }
   }
   // `package = false`: uv manages the environment but never builds or installs the project itself.
-  if (typeof uv.package === "boolean") input.details.package = uv.package;
+  if (typeof uv.package === "boolean") {
+    input.details.package = uv.package;
+    input.details.packageSetting = "tool.uv.package";
+  }
   for (const key of ["workspace", "default-groups", "required-version", "environments"]) {
     if (uv[key] !== undefined) input.details.uv = { ...input.details.uv, [key]: uv[key] };
   }
@@ -154,6 +160,7 @@ export function readHatch(input: DialectInput): boolean {
     summary[env] = { dependencies: deps, features };
   }
   if (Object.keys(summary).length > 0) input.details.hatchEnvs = summary;
+  readHatchDefaultEnvironment(input, envs);
   const metadata = isTable(hatch.metadata) ? hatch.metadata : {};
   if (metadata["allow-direct-references"] === true) input.details.hatchAllowDirectReferences = true;
   const version = isTable(hatch.version) ? hatch.version : null;
@@ -173,6 +180,33 @@ export function readHatch(input: DialectInput): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Hatch's `default` environment is the project's development environment (`hatch shell`, `hatch run`):
+ * its dependencies become the group `hatch`, its `features` extras the dev workflow installs.
+ */
+function readHatchDefaultEnvironment(input: DialectInput, envs: Table): void {
+  const env = envs.default;
+  if (!isTable(env)) return;
+  const header = ["tool", "hatch", "envs", "default"];
+  for (const key of ["dependencies", "extra-dependencies"]) {
+    const line = input.lines.key(key, header);
+    const deps = requirementList(env[key], `tool.hatch.envs.default.${key}`, input, line);
+    if (deps.length > 0) addToolGroup(input, "hatch", deps);
+  }
+  if (!Array.isArray(env.features)) return;
+  const line = input.lines.key("features", header);
+  const extras = env.features.filter((feature): feature is string => typeof feature === "string");
+  input.manifest.devExtras = [
+    ...(input.manifest.devExtras ?? []),
+    ...extras.map((extra) => ({
+      extra,
+      file: input.file,
+      line,
+      how: `[tool.hatch.envs.default] features = [${extras.map((e) => JSON.stringify(e)).join(", ")}]`,
+    })),
+  ];
 }
 
 /** Flit's pre-PEP 621 format: `[tool.flit.metadata]` with module, requires, requires-extra, requires-python. */

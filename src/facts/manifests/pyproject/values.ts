@@ -159,3 +159,17 @@ export function addToGroup(groups: Record<string, Dependency[]>, group: string, 
   }
   groups[group] = list;
 }
+
+/**
+ * Appends to a group from a tool table uv does not read (PDM, Poetry, Hatch), remembering the entries in
+ * `details.toolGroups`: a uv project installs them beside `uv sync` (plan/uv-groups.ts).
+ */
+export function addToolGroup(input: DialectInput, group: string, deps: Dependency[]): void {
+  addToGroup(input.manifest.dependencyGroups, group, deps);
+  if (deps.length === 0) return;
+  const toolGroups = input.details.toolGroups ?? {};
+  const list = toolGroups[group] ?? [];
+  for (const dep of deps) if (!list.includes(dep.requirement)) list.push(dep.requirement);
+  toolGroups[group] = list;
+  input.details.toolGroups = toolGroups;
+}

@@ -22,6 +22,8 @@ import {
 
 /** Folders whose every `.txt`/`.in` file is a requirements file. */
 const REQUIREMENTS_DIRS = new Set(["requirements", "reqs", "requirements.d"]);
+/** Test folders whose `requirements*.txt` list what the test suite needs: a group named after the folder. */
+const TEST_DIRS = new Set(["tests", "test"]);
 /** File stems that mean "the project's runtime dependencies" rather than a dev/test/docs group. */
 const MAIN_STEMS = new Set([
   "",
@@ -54,12 +56,16 @@ export const requirementsReader: ManifestReader = {
   },
 };
 
-/** True for `requirements*.txt|in`, `*-requirements.txt`, `constraints*.txt` and files in `requirements/`. */
+/**
+ * True for `requirements*.txt|in`, `*-requirements.txt`, `constraints*.txt`, files in `requirements/`, and
+ * `requirements*.txt` in the test folder (`tests/requirements.txt`, which a noxfile or CI installs).
+ */
 export function isRequirementsFile(relPath: string): boolean {
   const parts = relPath.split("/");
   const base = parts.at(-1)!.toLowerCase();
   if (!/\.(txt|in)$/.test(base)) return false;
   if (parts.length === 2 && REQUIREMENTS_DIRS.has(parts[0]!)) return true;
+  if (parts.length === 2 && TEST_DIRS.has(parts[0]!)) return /^requirements.*\.(txt|in)$/.test(base);
   if (parts.length !== 1) return false;
   return (
     /^requirements.*\.(txt|in)$/.test(base) ||
@@ -80,6 +86,8 @@ export function roleOf(relPath: string): RequirementsRole {
     .replace(/requirements?/, "")
     .replace(/^[-_.]+|[-_.]+$/g, "")
     .trim();
+  if (parts.length === 2 && TEST_DIRS.has(parts[0]!))
+    return { kind: "group", group: normalizeName(name || parts[0]!) };
   if (MAIN_STEMS.has(name) || name.startsWith("prod")) return { kind: "main" };
   return { kind: "group", group: normalizeName(name) };
 }
@@ -459,9 +467,17 @@ class RequirementsInterpreter {
 
   private localPath(path: string, editable: boolean, file: SourceFile, line: number): void {
     const clean = path.replace(/\/+$/, "");
-    if (clean === "." || clean === "") {
-      // `-e .` / `.`: install the project itself, which is not a dependency of itself.
+    const self = /^\.\/?(?:\[([^\]]*)\])?$/.exec(clean);
+    if (clean === "" || self) {
+      // `-e .` / `.`: install the project itself, which is not a dependency of itself; `.[test]` with extras.
       pipDetails(this.facts).installsProject = editable ? "editable" : "regular";
+      const extras = (self?.[1] ?? "")
+        .split(",")
+        .map((extra) => extra.trim())
+        .filter(Boolean);
+      const how = `${editable ? "-e " : ""}${path}`;
+      const found = extras.map((extra) => ({ extra, file: file.path, line, how }));
+      if (found.length > 0) this.facts.devExtras = [...(this.facts.devExtras ?? []), ...found];
       return;
     }
     this.localPaths.push({ path, editable, file: file.path, line });
