@@ -10,6 +10,7 @@ import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
 import { detectProjectType } from "./project-type.js";
 import { resolvePythonVersion } from "./python-version.js";
+import { findSubprojects } from "./subprojects.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
 import type { CodeFacts, ProjectFacts, ProjectModel, PythonFacts } from "./types.js";
 
@@ -34,6 +35,7 @@ export function collectProject(root: string): ProjectFacts {
     python,
     systemDependencies: systemDependenciesFor(declaredNames(project)),
     components: components.components,
+    subprojects: findSubprojects(root, project),
     diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
   };
 }

@@ -9,6 +9,7 @@ import type {
   PackageManager,
   PythonVersionSource,
 } from "./manifests/types.js";
+import type { Subproject } from "./subprojects.js";
 import type { UserFacts } from "./user.js";
 
 /** The unified project model: every manifest merged, each value remembering its file. */
@@ -146,6 +147,8 @@ export interface ProjectFacts {
   systemDependencies: SystemDependency[];
   /** Node, Rust and Go parts of the project (root or sub-folders), with the toolchain versions they ask for. */
   components: Component[];
+  /** Python projects below the root: uv workspace members and nested projects (facts/subprojects.ts). */
+  subprojects: Subproject[];
   diagnostics: Diagnostic[];
 }
 

@@ -1,3 +1,4 @@
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { normalizeName } from "../pep/names.js";
 import type { Plan, Step } from "../run/steps.js";
@@ -63,6 +64,7 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
         { kind: "copyCurrentEnv", reason: "repair a copy, so an interrupted fix leaves .venv as it was" },
         ...installSteps(lock, inputs.facts.project.isPackage, reinstall, {
           extras: inputs.recorded.extras ?? [],
+          allPackages: isUvWorkspace(inputs.facts.project),
         }).map((step) => withRepairReason(step, inputs.drift)),
         ...runtimeInstallSteps(inputs.runtimeLocks ?? []),
         {

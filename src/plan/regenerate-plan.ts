@@ -1,4 +1,5 @@
 import { DhtlError } from "../core/errors.js";
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectFacts } from "../facts/types.js";
 import type { InterpreterChoice, Plan, PythonRequest, Step } from "../run/steps.js";
 import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
@@ -94,7 +95,13 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     steps.push({ kind: "ensureUv", reason: "uv creates the environment and installs packages" });
     steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
     steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
-    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: !uvInputsUnchanged, extras }));
+    steps.push(
+      ...installSteps(lock, facts.project.isPackage, [], {
+        locked: !uvInputsUnchanged,
+        extras,
+        allPackages: isUvWorkspace(facts.project),
+      }),
+    );
     steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));
     steps.push({
       kind: "verifyChecksum",

@@ -1,4 +1,5 @@
 import { DhtlError } from "../core/errors.js";
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
 import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
 import {
@@ -45,7 +46,9 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     ? runtimeLockSteps(inputs.languages, minorOf(inputs.interpreter?.version ?? "3"))
     : [];
   steps.push(...runtimeLocks);
-  steps.push(...installSteps(lock, facts.project.isPackage, [], { extras }));
+  steps.push(
+    ...installSteps(lock, facts.project.isPackage, [], { extras, allPackages: isUvWorkspace(facts.project) }),
+  );
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
   // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
   steps.push({
@@ -135,16 +138,17 @@ export function installSteps(
   lock: LockStrategy,
   isPackage: boolean,
   reinstall: string[],
-  options: { locked?: boolean; extras?: string[] } = {},
+  options: { locked?: boolean; extras?: string[]; allPackages?: boolean } = {},
 ): Step[] {
   if (lock.kind === "uv") {
     const locked = options.locked ?? false;
     const extras = options.extras ?? [];
-    const what = `every dependency group${extras.length > 0 ? ` and the extras ${extras.join(", ")}` : ""}`;
+    const allPackages = options.allPackages ?? false;
+    const what = `${allPackages ? "every workspace member, " : ""}every dependency group${extras.length > 0 ? ` and the extras ${extras.join(", ")}` : ""}`;
     const reason = locked
       ? `install exactly uv.lock, ${what}; stop if it is stale against pyproject.toml`
       : `install exactly uv.lock, ${what}`;
-    return [{ kind: "uvSync", reinstall, locked, extras, reason }];
+    return [{ kind: "uvSync", reinstall, locked, extras, ...(allPackages ? { allPackages } : {}), reason }];
   }
   const steps: Step[] = [
     {

@@ -80,6 +80,19 @@ export interface ExecuteResult {
   checksum: string;
   configWritten: boolean;
   seconds: number;
+  /**
+   * Node/Go/Rust components whose install step failed after the Python environment was complete: each was
+   * a warning naming the directory and the command, never the command's failure.
+   */
+  componentFailures: ComponentFailure[];
+}
+
+/** A component step that failed once `.venv` was live (class 17): what, where, and the command to retry. */
+export interface ComponentFailure {
+  language: "node" | "rust" | "go";
+  dir: string;
+  message: string;
+  hint: string | null;
 }
 
 /**
@@ -99,6 +112,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   let shortfall: SystemPackagesShortfall | null = null;
   // Runtime versions to record in `.dhtconfig` `languages` (null: drop the entry).
   const runtimeVersions: Record<string, string | null> = {};
+  const componentFailures: ComponentFailure[] = [];
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -177,7 +191,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         await checkUvLockFresh({ root: plan.root, uv: needUv() });
         return undefined;
       case "uvSync":
-        await uvSync(target(), step.reinstall, step.locked, step.extras);
+        await uvSync(target(), step.reinstall, step.locked, step.extras, step.allPackages ?? false);
         return undefined;
       case "pipSync":
         await pipSync(target(), step.lockFile, step.reinstall);
@@ -240,15 +254,26 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       }
       case "installComponent": {
         // After the swap: the tools run from the live `.venv/bin`, the path the user's shell will use too.
-        const result = await LANGUAGE_ADAPTERS[step.language].installDependencies({
-          root: plan.root,
-          dir: step.dir,
-          packageManager: step.packageManager,
-          lockfile: step.lockfile,
-          envBin: join(plan.root, ".venv", "bin"),
-        });
-        if (result.warning) ctx.out.warn(`warning: ${result.warning}`);
-        return result.outcome;
+        try {
+          const result = await LANGUAGE_ADAPTERS[step.language].installDependencies({
+            root: plan.root,
+            dir: step.dir,
+            packageManager: step.packageManager,
+            lockfile: step.lockfile,
+            envBin: join(plan.root, ".venv", "bin"),
+          });
+          if (result.warning) ctx.out.warn(`warning: ${result.warning}`);
+          return result.outcome;
+        } catch (error) {
+          // The Python environment is complete and live: a Node/Go/Rust part failing is the user's to fix
+          // (a 404 in a lint tool's lock), never a reason to report the whole setup as failed.
+          if (!(error instanceof DhtlError) || error.code === "internal") throw error;
+          const failure = componentFailure(step, error);
+          componentFailures.push(failure);
+          ctx.out.warn(`warning: ${failure.message}`);
+          if (failure.hint) ctx.out.warn(`hint: ${failure.hint}`);
+          return "failed (a warning, not an error: the Python environment is complete)";
+        }
       }
       default: {
         // A new kind of Step must be carried out here: without a case it would pass as a silent no-op.
@@ -314,7 +339,15 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     checksum: environmentChecksum(state),
     configWritten,
     seconds: (Date.now() - started) / 1000,
+    componentFailures,
   };
+}
+
+function componentFailure(
+  step: Extract<Step, { kind: "installComponent" }>,
+  error: DhtlError,
+): ComponentFailure {
+  return { language: step.language, dir: step.dir, message: error.message, hint: error.hint ?? null };
 }
 
 async function installPythonOrExplain(

@@ -86,7 +86,8 @@ function staleUvLock(cause: unknown): DhtlError {
 }
 
 /**
- * Installs exactly uv.lock (every group, the project editable) into the target environment. `locked`
+ * Installs exactly uv.lock (every group, the project editable, every workspace member when `allPackages`)
+ * into the target environment. `locked`
  * makes a lock that no longer matches pyproject.toml an error (drift) instead of installing it.
  */
 export async function uvSync(
@@ -94,9 +95,10 @@ export async function uvSync(
   reinstall: string[],
   locked = false,
   extras: string[] = [],
+  allPackages = false,
 ): Promise<void> {
   try {
-    await runUvSync(target, reinstall, locked, extras);
+    await runUvSync(target, reinstall, locked, extras, allPackages);
   } catch (error) {
     if (locked && error instanceof DhtlError && /needs to be updated/.test(error.message)) {
       throw staleUvLock(error);
@@ -110,12 +112,15 @@ async function runUvSync(
   reinstall: string[],
   locked: boolean,
   extras: string[],
+  allPackages: boolean,
 ): Promise<void> {
   await target.uv(
     [
       "sync",
       locked ? "--locked" : "--frozen",
       "--all-groups",
+      // A workspace is one environment: every member is installed, as `uv sync --all-packages` does.
+      ...(allPackages ? ["--all-packages"] : []),
       "--quiet",
       "--python",
       environmentPython(target.envPath),

@@ -48,8 +48,18 @@ export type Step =
   | { kind: "compileLock"; input: string; output: string; pythonVersion: string; reason: string }
   | { kind: "uvLock"; reason: string }
   | { kind: "checkLockFresh"; reason: string }
-  /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
-  | { kind: "uvSync"; reinstall: string[]; locked: boolean; extras: string[]; reason: string }
+  /**
+   * `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves).
+   * `allPackages`: the project is a uv workspace, whose every member is installed (`--all-packages`).
+   */
+  | {
+      kind: "uvSync";
+      reinstall: string[];
+      locked: boolean;
+      extras: string[];
+      allPackages?: boolean;
+      reason: string;
+    }
   | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
   | { kind: "installProject"; reason: string }
   | { kind: "copyCurrentEnv"; reason: string }
@@ -142,7 +152,7 @@ export function describeStep(step: Step): string {
     case "checkLockFresh":
       return "uv lock --check";
     case "uvSync":
-      return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.extras.map((extra) => ` --extra ${extra}`).join("")}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
+      return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.allPackages ? " --all-packages" : ""}${step.extras.map((extra) => ` --extra ${extra}`).join("")}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "pipSync":
       return `uv pip sync ${step.lockFile}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "installProject":

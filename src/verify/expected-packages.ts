@@ -80,6 +80,9 @@ async function expectedFromMainLock(
     });
   }
   if (lockFile === "uv.lock" || lockFile.endsWith("/uv.lock")) {
+    const lockText = readFileSync(lockPath, "utf8");
+    // A workspace's members are installed with the root (`uv sync --all-packages`): expect them all.
+    const workspace = readUvLock(lockText).workspaceMembers !== null;
     const uv = await ensureUv();
     const exported = await runUv(
       uv.path,
@@ -89,6 +92,7 @@ async function expectedFromMainLock(
         "--format",
         "requirements-txt",
         "--all-groups",
+        ...(workspace ? ["--all-packages"] : []),
         ...extraArgs(extras),
         "--no-hashes",
         "--no-emit-project",
@@ -99,7 +103,7 @@ async function expectedFromMainLock(
       { cwd: join(lockPath, ".."), env: isolatedUvEnvironment({ NO_COLOR: "1" }) },
     );
     const requirements = parseLockedRequirements(exported.stdout, `${lockFile} (uv export)`);
-    const editable = editablePackagesInUvLock(readFileSync(lockPath, "utf8"));
+    const editable = editablePackagesInUvLock(lockText);
     return { packages: selectForInterpreter(requirements, python, lockFile), editable };
   }
   const packages: Record<string, string | null> = {};

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
 import { localRequirements } from "../facts/local-requirements.js";
+import { findProjectRoot } from "../facts/root.js";
+import { hasPythonManifest } from "../facts/subprojects.js";
 import { chooseExtras } from "../plan/extras.js";
 import { planSetup, pythonRequestOf } from "../plan/setup-plan.js";
 import { platformKey, readDhtConfig } from "../record/dhtconfig.js";
@@ -46,7 +48,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
   uvReady?.catch(() => {});
   const discovered = startInterpreterDiscovery();
   // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
-  return inProject(options.path, options.dryRun, async (root) => {
+  return inProject(options.path, { dryRun: options.dryRun, announce: announceTo(ui) }, async (root) => {
     const facts = collectProject(root);
     refuseBrokenManifests(facts.diagnostics);
     // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
@@ -90,4 +92,34 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     });
     return { plan, result };
   });
+}
+
+/** Says why the environment is built elsewhere than the directory given (a workspace, `backend/`). */
+export function announceTo(ui: BuildUi): (note: string) => void {
+  return (note) => ui.out.warn(note);
+}
+
+/** What `setup --all` did in one directory (root-relative, "." for the root): built, or why not. */
+export type ProjectOutcome = { dir: string; outcome: BuildOutcome } | { dir: string; error: unknown };
+
+/** Every Python project at and below `path` (`setup --all`), each in its own directory; one outcome each. */
+export async function setupAllProjects(options: SetupOptions, ui: BuildUi): Promise<ProjectOutcome[]> {
+  const root = findProjectRoot(options.path);
+  const facts = collectProject(root);
+  const nested = facts.subprojects.filter((subproject) => subproject.kind === "nested");
+  const dirs = [
+    ...(hasPythonManifest(facts.project) || nested.length === 0 ? ["."] : []),
+    ...nested.map((subproject) => subproject.dir),
+  ];
+  const outcomes: ProjectOutcome[] = [];
+  for (const dir of dirs) {
+    if (dirs.length > 1) ui.out.warn(`setup --all: ${dir === "." ? "the root" : `${dir}/`}`);
+    try {
+      outcomes.push({ dir, outcome: await setupProject({ ...options, path: join(root, dir) }, ui) });
+    } catch (error) {
+      // One project failing does not stop the others: every one is reported, and the command fails at the end.
+      outcomes.push({ dir, error });
+    }
+  }
+  return outcomes;
 }

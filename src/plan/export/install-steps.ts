@@ -26,7 +26,15 @@ export function lockInstall(
   python: string,
 ): LockInstall {
   if (inputs.lock.kind === "uv") {
-    const sync = ["uv", "sync", "--frozen", "--all-groups", ...inputs.extras.flatMap((e) => ["--extra", e])];
+    const sync = [
+      "uv",
+      "sync",
+      "--frozen",
+      "--all-groups",
+      // Every workspace member, as dhtl's own setup installs them.
+      ...(inputs.lock.workspace ? ["--all-packages"] : []),
+      ...inputs.extras.flatMap((e) => ["--extra", e]),
+    ];
     // A workspace needs every member's pyproject.toml before uv can read its lock: no layer of its own.
     if (inputs.lock.workspace) return { dependencies: [], project: [sync], inputs: [], all: [sync] };
     return {
