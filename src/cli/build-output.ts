@@ -62,6 +62,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
         dhtconfigWritten: result.configWritten,
         seconds: Number(result.seconds.toFixed(2)),
         componentFailures: result.componentFailures,
+        inferred: result.inferred,
       }),
     );
     return;
@@ -71,6 +72,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
   ctx.out.line(
     `${plan.command}: ${what} — Python ${result.python.version}, ${result.packages} packages, ` +
       `lock ${plan.lock.file}${plan.extras.length > 0 ? `, extras ${plan.extras.join(", ")}` : ""}, ` +
+      `${result.inferred.length > 0 ? `inferred ${result.inferred.join(", ")}, ` : ""}` +
       `${result.seconds.toFixed(1)}s`,
   );
   const failed = result.componentFailures.map(

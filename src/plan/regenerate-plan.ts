@@ -12,6 +12,8 @@ export interface RecordedConfig {
   python?: { version: string; implementation: string };
   lock?: { file: string; digest: string; inputDigest?: string };
   extras?: string[];
+  /** Requirements inferred from the imports: part of the compiled lock's input. */
+  inferred?: string[];
   environment?: { checksums: Record<string, string> };
 }
 
@@ -69,7 +71,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
   const lock = chooseLockStrategy(facts.project, { uvLock: lockFile === "uv.lock", lockedFile: lockFile });
   const extras = recorded.extras ?? [];
   if (lock.kind === "compiled" && recorded.lock?.inputDigest) {
-    const now = renderRequirementsInput(facts.project, extras).digest;
+    const now = renderRequirementsInput(facts.project, extras, recorded.inferred ?? []).digest;
     if (now !== recorded.lock.inputDigest) {
       throw new DhtlError("drift", `stale lock: the manifests changed since ${lockFile} was compiled`, {
         file: lockFile,
@@ -113,7 +115,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     if (!expected)
       steps.push({
         kind: "writeDhtConfig",
-        compiledInputDigest: compiledInputDigest(facts.project, lock, extras),
+        compiledInputDigest: compiledInputDigest(facts.project, lock, extras, recorded.inferred ?? []),
         reason: `record the checksum for ${inputs.platform}`,
       });
     steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });

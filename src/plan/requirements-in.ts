@@ -3,6 +3,7 @@ import { DhtlError } from "../core/errors.js";
 import { declaredLocalPaths, localRequirementLine } from "../facts/local-requirements.js";
 import type { ProjectModel } from "../facts/types.js";
 import { isValidDistributionName, normalizeName } from "../pep/names.js";
+import { INFERRED_SECTION_HEADER } from "./inferred-requirements.js";
 
 /** The dependency list dhtl compiles for non-uv projects, rendered deterministically. */
 export interface RequirementsInput {
@@ -22,9 +23,14 @@ export const CONSTRAINTS_TXT = ".dhtl/constraints.txt";
  * Runtime dependencies plus every dependency group (dev requirement files, Poetry groups, Pipfile
  * dev-packages) and the chosen extras (`setup --extras`); other extras are left out, as `uv sync
  * --all-groups` leaves them out. The project itself (`-e .`, `.`) is skipped: it is installed editable
- * after the lock.
+ * after the lock. `inferred` (normalised distribution names the code imports and no manifest declares,
+ * plan/inferred-requirements.ts) comes last, in a section of its own.
  */
-export function renderRequirementsInput(project: ProjectModel, extras: string[] = []): RequirementsInput {
+export function renderRequirementsInput(
+  project: ProjectModel,
+  extras: string[] = [],
+  inferred: string[] = [],
+): RequirementsInput {
   const requirements = new Map<string, string>();
   const add = (requirement: string) => {
     const line = checkedRequirement(requirement);
@@ -56,12 +62,14 @@ export function renderRequirementsInput(project: ProjectModel, extras: string[] 
   const localLines = [
     ...new Set(declaredLocalPaths(project).map((local) => localRequirementLine(local.path))),
   ].sort();
+  const inferredLines = [...new Set(inferred.map(checkedRequirement).filter(isString))].sort(byName);
   const lines = [
     ...header,
     ...indexLines,
     ...(constraintLines.length > 0 ? ["-c constraints.txt"] : []),
     ...localLines,
     ...body,
+    ...(inferredLines.length > 0 ? [INFERRED_SECTION_HEADER, ...inferredLines] : []),
   ];
   const content = `${lines.join("\n")}\n`;
   const constraints = constraintLines.length > 0 ? `${constraintLines.join("\n")}\n` : "";

@@ -1,7 +1,15 @@
 import { DhtlError } from "../core/errors.js";
 import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
-import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
+import type {
+  InferredCandidate,
+  InterpreterChoice,
+  LockStrategy,
+  Plan,
+  PythonRequest,
+  Step,
+} from "../run/steps.js";
+import { describeCandidate } from "./inferred-requirements.js";
 import {
   componentSteps,
   type LanguagePlanInputs,
@@ -24,6 +32,11 @@ export interface SetupPlanInputs {
   extras?: string[];
   /** The project's Node, Rust and Go components (none when absent). */
   languages?: LanguagePlanInputs;
+  /**
+   * What the code imports that no manifest declares (plan/inferred-requirements.ts) and the recorded
+   * inferred requirements still needed (`kept`); absent when the imports were not looked at (`--no-infer`).
+   */
+  inferred?: { candidates: InferredCandidate[]; kept: string[] };
 }
 
 /** The Python request stated by the project (pin file, requires-python …), or null. */
@@ -41,7 +54,8 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
   const extras = inputs.extras ?? [];
-  steps.push(...lockSteps(facts, lock, inputs.interpreter, extras));
+  const inferred = inputs.inferred ?? { candidates: [], kept: [] };
+  steps.push(...lockSteps(facts, lock, inputs.interpreter, extras, inferred));
   const runtimeLocks = inputs.languages
     ? runtimeLockSteps(inputs.languages, minorOf(inputs.interpreter?.version ?? "3"))
     : [];
@@ -53,7 +67,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
   steps.push({
     kind: "writeDhtConfig",
-    compiledInputDigest: compiledInputDigest(facts.project, lock, extras),
+    compiledInputDigest: compiledInputDigest(facts.project, lock, extras, inferred.kept),
     reason: "record the exact Python, the lock digest and the checksum",
   });
   steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
@@ -69,6 +83,14 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     steps,
     upToDate: false,
   };
+}
+
+function inferReason(candidates: InferredCandidate[], lockFile: string, input: string | null): string {
+  const required = candidates.filter((candidate) => !candidate.optional);
+  const what = `the code imports what no manifest declares (${candidates.map(describeCandidate).join("; ")})`;
+  if (input === null || required.length === 0)
+    return `${what}: what ${lockFile} does not provide is reported, not installed`;
+  return `${what}: what the lock does not already pin is added (with consent) and recorded as inferred; guarded imports are only reported`;
 }
 
 export function pythonStep(
@@ -104,16 +126,31 @@ function lockSteps(
   lock: LockStrategy,
   interpreter: InterpreterChoice | null,
   extras: string[],
+  inferred: { candidates: InferredCandidate[]; kept: string[] },
 ): Step[] {
+  const pythonVersion = minorOf(interpreter?.version ?? "3");
+  const inferStep = (input: string | null): Step[] =>
+    inferred.candidates.length === 0
+      ? []
+      : [
+          {
+            kind: "inferRequirements",
+            candidates: inferred.candidates,
+            kept: inferred.kept,
+            lockFile: lock.file,
+            input,
+            pythonVersion,
+            reason: inferReason(inferred.candidates, lock.file, input),
+          },
+        ];
   if (lock.kind === "uv") {
     const reason = lock.exists
       ? "bring uv.lock up to date with pyproject.toml (unchanged when it already matches)"
       : "uv.lock is missing: resolve the project with `uv lock`";
-    return [{ kind: "uvLock", reason }];
+    return [{ kind: "uvLock", reason }, ...inferStep(null)];
   }
-  if (lock.kind === "user-hashed") return [];
-  const input = renderRequirementsInput(facts.project, extras);
-  const pythonVersion = minorOf(interpreter?.version ?? "3");
+  if (lock.kind === "user-hashed") return inferStep(null);
+  const input = renderRequirementsInput(facts.project, extras, inferred.kept);
   return [
     {
       kind: "writeRequirementsIn",
@@ -130,6 +167,7 @@ function lockSteps(
       pythonVersion,
       reason: "pin every dependency with hashes for all platforms (uv pip compile --universal)",
     },
+    ...inferStep(lock.input),
   ];
 }
 
@@ -168,8 +206,9 @@ export function compiledInputDigest(
   project: ProjectModel,
   lock: LockStrategy,
   extras: string[],
+  inferred: string[] = [],
 ): string | null {
-  return lock.kind === "compiled" ? renderRequirementsInput(project, extras).digest : null;
+  return lock.kind === "compiled" ? renderRequirementsInput(project, extras, inferred).digest : null;
 }
 
 export function minorOf(version: string): string {

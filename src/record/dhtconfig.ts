@@ -16,6 +16,11 @@ export interface DhtConfig {
   lock?: { file: string; digest: string; inputDigest?: string };
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
   extras?: string[];
+  /**
+   * Distributions installed because the code imports them and no manifest declares them (normalised,
+   * sorted; `setup` with consent). They are in the lock like every other requirement.
+   */
+  inferred?: string[];
   environment?: { checksums: Record<string, string> };
   systemPackages?: Record<string, string[]>;
   tools?: Record<string, string>;
@@ -99,7 +104,7 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const root = v.map(doc.contents, "the document");
   v.onlyKeys(
     root,
-    ["environment", "extras", "languages", "lock", "python", "schema", "systemPackages", "tools"],
+    ["environment", "extras", "inferred", "languages", "lock", "python", "schema", "systemPackages", "tools"],
     "",
   );
   const schemaNode = root.get("schema");
@@ -148,6 +153,16 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const extras = root.get("extras");
   if (extras !== undefined) {
     config.extras = v.stringList(extras, "extras", /^[a-z0-9]+(-[a-z0-9]+)*$/, "a normalised extra name");
+  }
+
+  const inferred = root.get("inferred");
+  if (inferred !== undefined) {
+    config.inferred = v.stringList(
+      inferred,
+      "inferred",
+      /^[a-z0-9]+(-[a-z0-9]+)*$/,
+      "a normalised distribution name",
+    );
   }
 
   const environment = root.get("environment");

@@ -1,9 +1,13 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { lexists, removeProjectPath, writeProjectFile as writeInsideProject } from "../core/safe-path.js";
 import type { SystemPackageManager } from "../facts/system-deps/index.js";
 import { formatCommand } from "../facts/system-packages/index.js";
+import { pinnedNames } from "../formats/requirements.js";
+import { uvLockNames } from "../formats/uv-lock.js";
+import { normalizeName } from "../pep/names.js";
 import { newEnvironmentProblems } from "../python/env-integrity.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
@@ -34,6 +38,7 @@ import {
   type Step,
 } from "./steps.js";
 import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
+import { explainUvFailure } from "./uv.js";
 import { probeLinkMode, useLinkMode } from "./uv-environment.js";
 import {
   copyEnvironment,
@@ -63,6 +68,24 @@ export interface ExecuteContext {
   ) => Promise<SystemPackagesDecision>;
   /** Put the new environment on the cd hook's allow list (run/hooks/allow.ts); `dhtl clone` does not. */
   allowActivation?: boolean;
+  /**
+   * Decides, when the build reaches `inferRequirements` (the lock compiled once), which inferred requirements
+   * the project gets and the input that holds them; asks for consent and throws (refused) without it.
+   * `lockedNames`: the distributions the lock pins now; `dropped`: inferred names the index does not have.
+   */
+  decideInferred?: (
+    step: Extract<Step, { kind: "inferRequirements" }>,
+    lockedNames: ReadonlySet<string>,
+    dropped: string[],
+  ) => Promise<InferredDecision>;
+}
+
+/** The inferred requirements of this build and, when the input must change, its new text. */
+export interface InferredDecision {
+  /** Normalised names, sorted: what `.dhtconfig` records as `inferred`. */
+  names: string[];
+  /** The dhtl-owned input to compile again (with its digest), or null when the lock already fits. */
+  input: { content: string; digest: string } | null;
 }
 
 /** What to do at the system-packages step: install these (consent given), or only report. */
@@ -85,6 +108,8 @@ export interface ExecuteResult {
    * a warning naming the directory and the command, never the command's failure.
    */
   componentFailures: ComponentFailure[];
+  /** Requirements inferred from the imports that this build installed (empty when none). */
+  inferred: string[];
 }
 
 /** A component step that failed once `.venv` was live (class 17): what, where, and the command to retry. */
@@ -113,6 +138,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   // Runtime versions to record in `.dhtconfig` `languages` (null: drop the entry).
   const runtimeVersions: Record<string, string | null> = {};
   const componentFailures: ComponentFailure[] = [];
+  // The inferred requirements this build settled on (null: none decided, the record keeps its own).
+  let inferred = null as { names: string[]; inputDigest: string | null } | null;
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -183,6 +210,40 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           path: needPython(),
         });
         return undefined;
+      case "inferRequirements": {
+        if (!ctx.decideInferred) throw new DhtlError("internal", "no decision for inferred requirements");
+        const decide = ctx.decideInferred;
+        const lockText = readFileSync(join(plan.root, step.lockFile), "utf8");
+        const locked = new Set(step.lockFile === "uv.lock" ? uvLockNames(lockText) : pinnedNames(lockText));
+        const dropped: string[] = [];
+        for (;;) {
+          const decision = await decide(step, locked, dropped);
+          if (!decision.input) {
+            inferred = { names: decision.names, inputDigest: null };
+            return decision.names.length > 0 ? `kept ${decision.names.join(", ")}` : "nothing to add";
+          }
+          const input = step.input;
+          if (input === null) throw new DhtlError("internal", `${step.lockFile} is not dhtl's to edit`);
+          writeProjectFile(backup, plan.root, input, decision.input.content);
+          try {
+            await compileLock({ root: plan.root, uv: needUv() }, input, step.lockFile, {
+              version: step.pythonVersion,
+              path: needPython(),
+            });
+          } catch (error) {
+            // A name the code imports but the index does not have (a module generated at run time): drop it.
+            const missing = missingFromIndex(error, decision.names);
+            if (!missing) throw error;
+            dropped.push(missing);
+            ctx.out.warn(
+              `warning: ${missing} is imported (${importsOf(step, missing)}) but is no package on the index: not installed`,
+            );
+            continue;
+          }
+          inferred = { names: decision.names, inputDigest: decision.input.digest };
+          return decision.names.length > 0 ? `inferred ${decision.names.join(", ")}` : "nothing to add";
+        }
+      }
       case "uvLock":
         backup.remember("uv.lock");
         await uvLock({ root: plan.root, uv: needUv() }, needPython());
@@ -228,7 +289,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return `previous .venv kept as ${movedAside}`;
       }
       case "writeDhtConfig":
-        configWritten = recordConfig(step.compiledInputDigest);
+        configWritten = recordConfig(inferred?.inputDigest ?? step.compiledInputDigest);
         return configWritten ? "written" : "unchanged";
       case "lockRuntime": {
         backup.remember(step.lockFile);
@@ -314,6 +375,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       checksum: environmentChecksum(state),
       python: state.python,
       languages: runtimeVersions,
+      ...(inferred ? { inferred: inferred.names } : {}),
     };
     backup.remember(".dhtconfig");
     return writeDhtConfig(plan.root, nextDhtConfig(ctx.existingConfig, plan, built, ctx.platform));
@@ -340,7 +402,23 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     configWritten,
     seconds: (Date.now() - started) / 1000,
     componentFailures,
+    inferred: inferred?.names ?? ctx.existingConfig?.inferred ?? [],
   };
+}
+
+/** The inferred name uv could not find on the index, when that is why the compile failed. */
+function missingFromIndex(error: unknown, inferredNames: string[]): string | null {
+  if (!(error instanceof DhtlError)) return null;
+  const explained = explainUvFailure(error.message);
+  const name = explained?.kind === "notFound" && explained.package ? normalizeName(explained.package) : null;
+  return name && inferredNames.includes(name) ? name : null;
+}
+
+function importsOf(step: Extract<Step, { kind: "inferRequirements" }>, name: string): string {
+  const candidate = step.candidates.find((c) => c.name === name);
+  return candidate
+    ? `import ${candidate.imports.join(", ")} in ${candidate.files.slice(0, 3).join(", ")}`
+    : name;
 }
 
 function componentFailure(

@@ -29,6 +29,20 @@ export interface InterpreterChoice {
   implementation: string;
 }
 
+/** A distribution the code's imports need and no manifest declares (planned in plan/inferred-requirements.ts). */
+export interface InferredCandidate {
+  /** Normalised distribution name to install (the mapping's best candidate). */
+  name: string;
+  /** The imports it stands for (`sklearn`), sorted. */
+  imports: string[];
+  /** Every distribution that may provide those imports, normalised: any of them in the lock covers them. */
+  providers: string[];
+  /** Root-relative files importing them, sorted. */
+  files: string[];
+  /** Only guarded code imports them (`try: … except ImportError`): reported when missing, never installed. */
+  optional?: boolean;
+}
+
 export type Step =
   | { kind: "ensureUv"; reason: string }
   /** Missing operating-system packages the build needs (planned by src/plan/system-packages.ts). */
@@ -46,6 +60,21 @@ export type Step =
       reason: string;
     }
   | { kind: "compileLock"; input: string; output: string; pythonVersion: string; reason: string }
+  /**
+   * After the lock: the code's imports that no locked distribution provides are added to the dhtl-owned
+   * input as inferred requirements (with consent, decided when the build gets there) and the lock is
+   * compiled again. `kept`: the recorded inferred requirements the input already holds. `input` null: the
+   * lock is the user's (uv.lock), which dhtl never edits: what it lacks is reported, not added.
+   */
+  | {
+      kind: "inferRequirements";
+      candidates: InferredCandidate[];
+      kept: string[];
+      lockFile: string;
+      input: string | null;
+      pythonVersion: string;
+      reason: string;
+    }
   | { kind: "uvLock"; reason: string }
   | { kind: "checkLockFresh"; reason: string }
   /**
@@ -151,6 +180,13 @@ export function describeStep(step: Step): string {
       return "uv lock";
     case "checkLockFresh":
       return "uv lock --check";
+    case "inferRequirements":
+      return step.input === null
+        ? `check the imports against ${step.lockFile}`
+        : `check the imports against the lock (may add: ${step.candidates
+            .filter((c) => !c.optional)
+            .map((c) => c.name)
+            .join(", ")})`;
     case "uvSync":
       return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.allPackages ? " --all-packages" : ""}${step.extras.map((extra) => ` --extra ${extra}`).join("")}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "pipSync":

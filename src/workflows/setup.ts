@@ -16,6 +16,7 @@ import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import type { Plan } from "../run/steps.js";
 import { findInterpreterFor, startInterpreterDiscovery, uvRunner } from "../run/tools.js";
+import { inferredDecider, inferredInputsFor } from "./inferred.js";
 import { inProject, refuseBrokenManifests } from "./project.js";
 import { decideSystemPackages, type SystemPackagesConsent, withSystemPackages } from "./system-packages.js";
 
@@ -40,6 +41,11 @@ export interface SetupOptions {
   extras?: string;
   allExtras: boolean;
   dryRun: boolean;
+  /**
+   * False (`--no-infer`): install only what the manifests declare, even when the code imports more
+   * (reported, never installed). Default: what the code imports is checked and, with consent, inferred.
+   */
+  infer?: boolean;
 }
 
 export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<BuildOutcome> {
@@ -54,6 +60,12 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
     localRequirements(root, facts.project);
     const existingConfig = readDhtConfig(root);
+    // The import scan reads every source file: it overlaps with the interpreter search.
+    const inferring =
+      options.infer === false
+        ? Promise.resolve(undefined)
+        : inferredInputsFor(facts, existingConfig?.inferred ?? []);
+    inferring.catch(() => {});
     const { extras, dropped } = chooseExtras(
       facts.project,
       { extras: options.extras, allExtras: options.allExtras },
@@ -72,6 +84,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         installed: search.installed,
         uvLockExists: existsSync(join(root, "uv.lock")),
         extras,
+        inferred: await inferring,
         languages: {
           components: facts.components,
           existingRuntimeLocks: existingRuntimeLocks(root),
@@ -88,6 +101,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       platform: platformKey(),
       existingConfig,
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
+      decideInferred: inferredDecider(facts.project, extras, ui),
       allowActivation: ui.allowActivation ?? true,
     });
     return { plan, result };

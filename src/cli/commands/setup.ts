@@ -13,6 +13,10 @@ export const setupCommand: CommandSpec = {
     },
     { flags: "--all-extras", description: "also install every extra the project declares; recorded" },
     {
+      flags: "--no-infer",
+      description: "install only what the manifests declare, even when the code imports more (reported)",
+    },
+    {
       flags: "--all",
       description:
         "set up every Python project here: the root's and each nested one (backend/ …), each in its own dir",
@@ -29,6 +33,9 @@ export const setupCommand: CommandSpec = {
     "A uv workspace is one environment at its root, every member installed. A root with no Python project",
     "and exactly one below it (backend/) sets that one up in its own directory and says so; with several,",
     "name one (`dhtl setup backend`) or pass --all. `dhtl analyze` lists them (Subprojects).",
+    "What the code imports and no manifest declares (scripts and notebooks without a manifest included) is",
+    "installed with consent (--yes, or yes on a terminal), pinned with hashes in the lock and recorded in",
+    ".dhtconfig as `inferred`; without consent setup stops (exit 4) and changes nothing.",
     "",
     "Examples:",
     "  dhtl setup",
@@ -46,6 +53,7 @@ export const setupCommand: CommandSpec = {
         extras: text(ctx.options, "extras"),
         allExtras: flag(ctx.options, "allExtras"),
         dryRun: flag(ctx.options, "dryRun"),
+        infer: ctx.options.infer !== false,
       };
       if (flag(ctx.options, "all"))
         return printProjectOutcomes(ctx, await setupAllProjects(options, buildUi(ctx)));
