@@ -60,8 +60,16 @@ export function selectInferredCandidates(inputs: InferenceInputs): InferredCandi
     const best = entry.candidates[0];
     if (files.length === 0 || !best || !isValidDistributionName(best)) return;
     const name = normalizeName(best);
-    const candidate = byName.get(name) ?? { name, imports: [], providers: [], files: [], optional };
+    const candidate = byName.get(name) ?? {
+      name,
+      requirement: name,
+      imports: [],
+      providers: [],
+      files: [],
+      optional,
+    };
     candidate.imports = sortedUnique([...candidate.imports, entry.import]);
+    candidate.requirement = requirementFor(name, candidate.imports);
     candidate.providers = sortedUnique([...candidate.providers, ...entry.candidates.map(normalizeName)]);
     candidate.files = sortedUnique([...candidate.files, ...files]);
     // Required by one import is required: a guarded use elsewhere does not make it optional.
@@ -84,12 +92,20 @@ export function uncoveredCandidates(
 }
 
 /**
- * The recorded inferred requirements (`.dhtconfig` `inferred`) the code still needs: still imported, still
- * undeclared. What the user has since declared, or the code no longer imports, is dropped.
+ * The recorded inferred requirements (`.dhtconfig` `inferred`) the code still needs, as this dhtl writes
+ * them: still imported, still undeclared. What the user has since declared, or the code no longer imports,
+ * is dropped.
  */
 export function keptInferred(recorded: string[], candidates: InferredCandidate[]): string[] {
-  const wanted = new Set(candidates.filter((c) => !c.optional).map((candidate) => candidate.name));
-  return sortedUnique(recorded.map(normalizeName).filter((name) => wanted.has(name)));
+  const names = new Set(recorded.map((requirement) => normalizeName(requirementNameOf(requirement))));
+  return sortedUnique(
+    candidates.filter((c) => !c.optional && names.has(c.name)).map((candidate) => candidate.requirement),
+  );
+}
+
+/** `setuptools<82` → `setuptools`. */
+export function requirementNameOf(requirement: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement)?.[0] ?? requirement;
 }
 
 /** One line per candidate for the plan and the consent question: `numpy (import numpy: train.py)`. */
@@ -98,7 +114,7 @@ export function describeCandidate(candidate: InferredCandidate): string {
     candidate.files.length > 2
       ? `${candidate.files.slice(0, 2).join(", ")} +${candidate.files.length - 2} more`
       : candidate.files.join(", ");
-  return `${candidate.name} (import ${candidate.imports.join(", ")}: ${files})`;
+  return `${candidate.requirement} (import ${candidate.imports.join(", ")}: ${files})`;
 }
 
 /** The question asked on a terminal before inferred requirements are installed. */
@@ -113,6 +129,22 @@ export function inferredConsentQuestion(candidates: InferredCandidate[]): string
 /** Header of the `.dhtl/requirements.in` section holding them. */
 export const INFERRED_SECTION_HEADER =
   "# Inferred from the code's imports (dhtl setup, with consent); recorded in .dhtconfig `inferred`:";
+
+/**
+ * Modules a distribution stopped providing: the inferred requirement keeps a release that still has them
+ * (setuptools 82.0.0 removed `pkg_resources`, which code of every era imports).
+ */
+const PROVIDED_BELOW: Record<string, { distribution: string; below: string }> = {
+  pkg_resources: { distribution: "setuptools", below: "82" },
+};
+
+function requirementFor(name: string, imports: string[]): string {
+  const bounds = imports
+    .map((module) => PROVIDED_BELOW[module.split(".")[0]!])
+    .filter((bound) => bound !== undefined && bound.distribution === name)
+    .map((bound) => bound!.below);
+  return bounds.length > 0 ? `${name}<${bounds.sort()[0]}` : name;
+}
 
 function isRuntimeFile(file: string, everyFile: boolean): boolean {
   const parts = file.split("/");

@@ -17,8 +17,9 @@ export interface DhtConfig {
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
   extras?: string[];
   /**
-   * Distributions installed because the code imports them and no manifest declares them (normalised,
-   * sorted; `setup` with consent). They are in the lock like every other requirement.
+   * Requirements installed because the code imports them and no manifest declares them: a normalised name,
+   * bounded where newer releases dropped the module (`setuptools<82`); sorted; `setup` with consent. They
+   * are pinned in the lock like every other requirement.
    */
   inferred?: string[];
   environment?: { checksums: Record<string, string> };
@@ -160,8 +161,8 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
     config.inferred = v.stringList(
       inferred,
       "inferred",
-      /^[a-z0-9]+(-[a-z0-9]+)*$/,
-      "a normalised distribution name",
+      /^[a-z0-9]+(-[a-z0-9]+)*((==|!=|<=|>=|~=|<|>)[0-9][0-9a-z.*+!]*(,(==|!=|<=|>=|~=|<|>)[0-9][0-9a-z.*+!]*)*)?$/,
+      "a normalised distribution name, with a version bound at most",
     );
   }
 

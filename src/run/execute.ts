@@ -407,11 +407,14 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
 }
 
 /** The inferred name uv could not find on the index, when that is why the compile failed. */
-function missingFromIndex(error: unknown, inferredNames: string[]): string | null {
+function missingFromIndex(error: unknown, inferredRequirements: string[]): string | null {
   if (!(error instanceof DhtlError)) return null;
   const explained = explainUvFailure(error.message);
   const name = explained?.kind === "notFound" && explained.package ? normalizeName(explained.package) : null;
-  return name && inferredNames.includes(name) ? name : null;
+  const inferred = inferredRequirements.map((requirement) =>
+    normalizeName(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement)?.[0] ?? requirement),
+  );
+  return name && inferred.includes(name) ? name : null;
 }
 
 function importsOf(step: Extract<Step, { kind: "inferRequirements" }>, name: string): string {

@@ -33,6 +33,8 @@ export interface InterpreterChoice {
 export interface InferredCandidate {
   /** Normalised distribution name to install (the mapping's best candidate). */
   name: string;
+  /** What is written and recorded: the name, bounded where newer releases no longer provide the import. */
+  requirement: string;
   /** The imports it stands for (`sklearn`), sorted. */
   imports: string[];
   /** Every distribution that may provide those imports, normalised: any of them in the lock covers them. */

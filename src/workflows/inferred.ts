@@ -10,11 +10,13 @@ import { collectCodeAnalysis } from "../facts/collect.js";
 import { notebookGeneratedModules } from "../facts/generated-modules.js";
 import { hasPythonManifest, subprojectModuleNames } from "../facts/subprojects.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
+import { normalizeName } from "../pep/names.js";
 import {
   describeCandidate,
   type InferredCandidate,
   inferredConsentQuestion,
   keptInferred,
+  requirementNameOf,
   selectInferredCandidates,
   uncoveredCandidates,
 } from "../plan/inferred-requirements.js";
@@ -78,7 +80,8 @@ export function inferredDecider(
         );
       return { names: [], input: null };
     }
-    const adding = required.filter((c) => !step.kept.includes(c.name) && !dropped.includes(c.name));
+    const kept = new Set(step.kept.map((requirement) => normalizeName(requirementNameOf(requirement))));
+    const adding = required.filter((c) => !kept.has(c.name) && !dropped.includes(c.name));
     if (adding.length === 0 && dropped.length === 0) return { names: step.kept, input: null };
     if (adding.length > 0 && !consented) {
       const agreed =
@@ -87,8 +90,8 @@ export function inferredDecider(
       if (!agreed) throw refused(adding);
       consented = true;
     }
-    const names = [...new Set([...step.kept, ...adding.map((c) => c.name)])]
-      .filter((name) => !dropped.includes(name))
+    const names = [...new Set([...step.kept, ...adding.map((c) => c.requirement)])]
+      .filter((requirement) => !dropped.includes(normalizeName(requirementNameOf(requirement))))
       .sort();
     const input = renderRequirementsInput(project, extras, names);
     return { names, input: { content: input.content, digest: input.digest } };
