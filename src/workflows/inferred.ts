@@ -64,6 +64,8 @@ export function inferredDecider(
   project: ProjectModel,
   extras: string[],
   ui: { out: Output; consent: SystemPackagesConsent },
+  /** False (`--no-infer`): report what is missing, add nothing. */
+  install = true,
 ): NonNullable<ExecuteContext["decideInferred"]> {
   let consented = false;
   return async (step, lockedNames, dropped) => {
@@ -73,11 +75,17 @@ export function inferredDecider(
         `note: ${describeCandidate(candidate)} is imported only where an ImportError is caught: not installed`,
       );
     const required = uncovered.filter((c) => !c.optional);
-    if (step.input === null) {
-      for (const candidate of required)
+    if (step.input === null || !install) {
+      // The lock is the user's (uv.lock), or they said --no-infer: name what is missing and how to declare it.
+      for (const candidate of required) {
+        const how =
+          step.input === null
+            ? `\`uv add ${candidate.requirement}\``
+            : "in a manifest, or run setup without --no-infer";
         ui.out.warn(
-          `warning: the code imports what ${step.lockFile} does not provide: ${describeCandidate(candidate)}; declare it (\`uv add ${candidate.name}\`)`,
+          `warning: not installed: the code imports what ${step.lockFile} does not provide: ${describeCandidate(candidate)}; declare it (${how})`,
         );
+      }
       return { names: [], input: null };
     }
     const kept = new Set(step.kept.map((requirement) => normalizeName(requirementNameOf(requirement))));

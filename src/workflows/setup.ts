@@ -61,10 +61,11 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     localRequirements(root, facts.project);
     const existingConfig = readDhtConfig(root);
     // The import scan reads every source file: it overlaps with the interpreter search.
-    const inferring =
-      options.infer === false
-        ? Promise.resolve(undefined)
-        : inferredInputsFor(facts, existingConfig?.inferred ?? []);
+    // `--no-infer` still looks (to report), but keeps nothing recorded and adds nothing.
+    const inferring = inferredInputsFor(
+      facts,
+      options.infer === false ? [] : (existingConfig?.inferred ?? []),
+    );
     inferring.catch(() => {});
     const { extras, dropped } = chooseExtras(
       facts.project,
@@ -101,7 +102,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       platform: platformKey(),
       existingConfig,
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
-      decideInferred: inferredDecider(facts.project, extras, ui),
+      decideInferred: inferredDecider(facts.project, extras, ui, options.infer !== false),
       allowActivation: ui.allowActivation ?? true,
     });
     return { plan, result };
