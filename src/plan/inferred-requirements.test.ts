@@ -57,11 +57,14 @@ describe("selectInferredCandidates", () => {
           },
           { import: "pytest", candidates: ["pytest"], files: ["tests/conftest.py", "test_cli.py"] },
           { import: "app", candidates: ["app"], files: ["backend/app/main.py"] },
+          // A nested project's code answers to its own manifests (hatch's backend/ is hatchling).
+          { import: "pluggy", candidates: ["pluggy"], files: ["backend/src/hatchling/plugin.py"] },
         ],
         undeclaredOptional: [{ import: "OpenSSL", candidates: ["pyOpenSSL"], files: ["httpie/client.py"] }],
       }),
       localNames: ["app"],
       declaresNothing: false,
+      subprojectDirs: ["backend"],
     });
     expect(candidates.map((c) => [c.requirement, c.files, c.optional ?? false])).toEqual([
       ["pyopenssl", ["httpie/client.py"], true],

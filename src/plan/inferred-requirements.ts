@@ -24,6 +24,11 @@ export interface InferenceInputs {
   localNames: string[];
   /** True when no manifest declares anything: every importing file counts, tests and scripts included. */
   declaresNothing: boolean;
+  /**
+   * Root-relative directories of the projects below this one (workspace members, nested projects): their
+   * files are judged by their own manifests and locks, never by this project's.
+   */
+  subprojectDirs?: string[];
 }
 
 /**
@@ -52,11 +57,14 @@ const BUILD_FILES = new Set(["setup.py", "conftest.py", "noxfile.py", "fabfile.p
  */
 export function selectInferredCandidates(inputs: InferenceInputs): InferredCandidate[] {
   const local = new Set(inputs.localNames);
+  const elsewhere = (file: string) => (inputs.subprojectDirs ?? []).some((dir) => file.startsWith(`${dir}/`));
   const byName = new Map<string, InferredCandidate>();
   const add = (entry: UndeclaredImport, optional: boolean) => {
     const top = entry.import.split(".")[0]!;
     if (local.has(top) || isPythonTwoOnlyStdlib(top)) return;
-    const files = entry.files.filter((file) => isRuntimeFile(file, inputs.declaresNothing));
+    const files = entry.files.filter(
+      (file) => !elsewhere(file) && isRuntimeFile(file, inputs.declaresNothing),
+    );
     const best = entry.candidates[0];
     if (files.length === 0 || !best || !isValidDistributionName(best)) return;
     const name = normalizeName(best);

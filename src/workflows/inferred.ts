@@ -50,6 +50,7 @@ export async function inferredInputsFor(
       ...notebookGeneratedModules(facts.root, notebooks),
     ],
     declaresNothing: !hasPythonManifest(facts.project),
+    subprojectDirs: facts.subprojects.map((subproject) => subproject.dir),
   });
   return { candidates, kept: keptInferred(recorded, candidates) };
 }
