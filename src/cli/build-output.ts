@@ -63,6 +63,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
         seconds: Number(result.seconds.toFixed(2)),
         componentFailures: result.componentFailures,
         inferred: result.inferred,
+        missingImports: result.missingImports,
       }),
     );
     return;
@@ -78,6 +79,10 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
   const failed = result.componentFailures.map(
     (failure) => `${failure.dir === "." ? "./" : `${failure.dir}/`} (${failure.language})`,
   );
+  if (result.missingImports.length > 0)
+    ctx.out.line(
+      `  not installed though the code imports them: ${result.missingImports.join(", ")} — see the warnings above`,
+    );
   if (failed.length > 0)
     ctx.out.line(
       `  not installed: ${failed.join(", ")} — see the warning above; the Python environment is complete`,

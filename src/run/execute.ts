@@ -86,6 +86,8 @@ export interface InferredDecision {
   names: string[];
   /** The dhtl-owned input to compile again (with its digest), or null when the lock already fits. */
   input: { content: string; digest: string } | null;
+  /** Distributions the code imports that stay uninstalled (the lock is the user's, or `--no-infer`). */
+  missing?: string[];
 }
 
 /** What to do at the system-packages step: install these (consent given), or only report. */
@@ -110,6 +112,8 @@ export interface ExecuteResult {
   componentFailures: ComponentFailure[];
   /** Requirements inferred from the imports that this build installed (empty when none). */
   inferred: string[];
+  /** Distributions the code imports that this build left out, each reported as a warning (never "ready" silently). */
+  missingImports: string[];
 }
 
 /** A component step that failed once `.venv` was live (class 17): what, where, and the command to retry. */
@@ -140,6 +144,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const componentFailures: ComponentFailure[] = [];
   // The inferred requirements this build settled on (null: none decided, the record keeps its own).
   let inferred = null as { names: string[]; inputDigest: string | null } | null;
+  let missingImports: string[] = [];
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -218,6 +223,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         const dropped: string[] = [];
         for (;;) {
           const decision = await decide(step, locked, dropped);
+          missingImports = decision.missing ?? [];
           if (!decision.input) {
             inferred = { names: decision.names, inputDigest: null };
             return decision.names.length > 0 ? `kept ${decision.names.join(", ")}` : "nothing to add";
@@ -403,6 +409,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     seconds: (Date.now() - started) / 1000,
     componentFailures,
     inferred: inferred?.names ?? ctx.existingConfig?.inferred ?? [],
+    missingImports,
   };
 }
 

@@ -87,7 +87,7 @@ export function inferredDecider(
           `warning: not installed: the code imports what ${step.lockFile} does not provide: ${describeCandidate(candidate)}; declare it (${how})`,
         );
       }
-      return { names: [], input: null };
+      return { names: [], input: null, missing: required.map((candidate) => candidate.requirement) };
     }
     const kept = new Set(step.kept.map((requirement) => normalizeName(requirementNameOf(requirement))));
     const adding = required.filter((c) => !kept.has(c.name) && !dropped.includes(c.name));

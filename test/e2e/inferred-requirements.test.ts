@@ -87,6 +87,7 @@ describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)
     const result = runCli(["setup", "--no-infer"], root);
     expect(result.code, describeRun(result)).toBe(0);
     expect(result.stderr).toMatch(/warning: not installed: .*pyyaml \(import yaml/);
+    expect(result.stdout).toMatch(/not installed though the code imports them: python-dateutil, pyyaml/);
     expect(imports(root, "import yaml").status).not.toBe(0);
     expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("inferred");
   });
