@@ -2,19 +2,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { gitFixtureDir } from "../support/git-fixture.js";
 import { cliJson, describeRun, runCli } from "../support/run-cli.js";
-import { copyFixtureDir, removeTempDirs } from "../support/temp-dirs.js";
+import { removeTempDirs } from "../support/temp-dirs.js";
 import { treeHash } from "../support/tree-hash.js";
 
 afterAll(removeTempDirs);
-
-/** A fixture copied and made a git repository, as a clone is (no manifest: `.git` marks the root). */
-function clone(fixture: string): string {
-  const root = copyFixtureDir(`projects/${fixture}`);
-  const git = spawnSync("git", ["init", "--quiet", root], { encoding: "utf8" });
-  expect(git.status, git.stderr).toBe(0);
-  return root;
-}
 
 function imports(root: string, code: string): { status: number | null; output: string } {
   const result = spawnSync(join(root, ".venv", "bin", "python"), ["-c", code], {
@@ -35,7 +28,7 @@ interface SetupJson {
 /** Class 6 (issue 10 #6): never "ready — 0 packages" while the code imports what is not installed. */
 describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)", () => {
   it("without consent: refused (exit 4), the inferred set named, nothing changed", () => {
-    const root = clone("notebook-only");
+    const root = gitFixtureDir("projects/notebook-only");
     const before = treeHash(root);
     const result = runCli(["setup"], root);
     expect(result.code, describeRun(result)).toBe(4);
@@ -49,7 +42,7 @@ describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)
   });
 
   it("with --yes: installed from a hashed lock, recorded as inferred; validate, regenerate and setup agree", () => {
-    const root = clone("notebook-only");
+    const root = gitFixtureDir("projects/notebook-only");
     const result = runCli(["setup", "--yes", "--json"], root);
     expect(result.code, describeRun(result)).toBe(0);
     const outcome = cliJson<SetupJson>(result);
@@ -83,7 +76,7 @@ describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)
   });
 
   it("--no-infer: only what the manifests declare, the missing imports reported", () => {
-    const root = clone("notebook-only");
+    const root = gitFixtureDir("projects/notebook-only");
     const result = runCli(["setup", "--no-infer"], root);
     expect(result.code, describeRun(result)).toBe(0);
     expect(result.stderr).toMatch(/warning: not installed: .*pyyaml \(import yaml/);
@@ -95,7 +88,7 @@ describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)
 
 describe("inferred from scripts and from a package's own code", () => {
   it("a script without a manifest (fogleman/Minecraft): pyglet inferred from `from pyglet import image`", () => {
-    const root = clone("scripts-only");
+    const root = gitFixtureDir("projects/scripts-only");
     const result = runCli(["setup", "--yes", "--json"], root);
     expect(result.code, describeRun(result)).toBe(0);
     expect(cliJson<SetupJson>(result).inferred).toEqual(["pyglet"]);
@@ -104,7 +97,7 @@ describe("inferred from scripts and from a package's own code", () => {
   });
 
   it("setup.py code importing pkg_resources (httpie 2019): setuptools inferred with a release that has it", () => {
-    const root = clone("setuppy-pkg-resources");
+    const root = gitFixtureDir("projects/setuppy-pkg-resources");
     const result = runCli(["setup", "--yes", "--json"], root);
     expect(result.code, describeRun(result)).toBe(0);
     // setuptools 82 dropped pkg_resources: the inferred requirement keeps a release that still has it.
@@ -120,7 +113,7 @@ describe("inferred from scripts and from a package's own code", () => {
 
 describe("an MLflow project (mlflow/mlflow-example): conda.yaml named by MLproject", () => {
   it("is a conda manifest for analyze and setup: its packages installed, nothing inferred", () => {
-    const root = clone("mlflow-conda");
+    const root = gitFixtureDir("projects/mlflow-conda");
     const analyze = runCli(["analyze", "--json", "--no-machine", "--no-user"], root);
     const facts = cliJson<{ project: { sources: { file: string; kind: string }[]; dependencies: string[] } }>(
       analyze,

@@ -3,18 +3,11 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } 
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ValidationReport } from "../../src/verify/validate.js";
+import { gitFixtureDir } from "../support/git-fixture.js";
 import { cliJson, describeRun, runCli } from "../support/run-cli.js";
-import { copyFixtureDir, removeTempDirs } from "../support/temp-dirs.js";
+import { removeTempDirs } from "../support/temp-dirs.js";
 
 afterAll(removeTempDirs);
-
-/** A fixture copied and made a git repository, as a clone is (the repository's top bounds the search up). */
-function clone(fixture: string): string {
-  const root = copyFixtureDir(`projects/${fixture}`);
-  const git = spawnSync("git", ["init", "--quiet", root], { encoding: "utf8" });
-  expect(git.status, git.stderr).toBe(0);
-  return root;
-}
 
 function python(venv: string, code: string, cwd: string): { status: number | null; output: string } {
   const result = spawnSync(join(venv, "bin", "python"), ["-c", code], { cwd, encoding: "utf8" });
@@ -28,7 +21,7 @@ function envDirs(root: string): string[] {
 /** Class 5 (issue 10 #5): uv workspaces are one environment with every member; nested projects are seen. */
 describe("a uv workspace (modelcontextprotocol/python-sdk's shape)", () => {
   it("installs every member; validate-env, fix-env and regenerate agree with setup", () => {
-    const root = clone("uv-workspace");
+    const root = gitFixtureDir("projects/uv-workspace");
     const setup = runCli(["setup", "--yes"], root);
     expect(setup.code, describeRun(setup)).toBe(0);
     expect(setup.stderr).toContain("uv sync --frozen --all-groups --all-packages");
@@ -50,7 +43,7 @@ describe("a uv workspace (modelcontextprotocol/python-sdk's shape)", () => {
   });
 
   it("lists the members in analyze; naming a member sets up its workspace", () => {
-    const root = clone("uv-workspace");
+    const root = gitFixtureDir("projects/uv-workspace");
     const analyze = runCli(["analyze", "--json", "--no-machine", "--no-user", "--no-imports"], root);
     expect(analyze.code, describeRun(analyze)).toBe(0);
     expect(cliJson<{ subprojects: unknown[] }>(analyze).subprojects).toEqual([
@@ -70,7 +63,7 @@ describe("a uv workspace (modelcontextprotocol/python-sdk's shape)", () => {
   });
 
   it("a virtual workspace root (fullstack-fastapi-template's): the member is installed with the root's groups", () => {
-    const root = clone("nested-backend");
+    const root = gitFixtureDir("projects/nested-backend");
     writeFileSync(
       join(root, "pyproject.toml"),
       '[dependency-groups]\ndev = ["idna>=3"]\n\n[tool.uv.workspace]\nmembers = ["backend"]\n',
@@ -87,7 +80,7 @@ describe("a uv workspace (modelcontextprotocol/python-sdk's shape)", () => {
 
 describe("a project nested in backend/ (fullstack-fastapi-template at 81048277)", () => {
   it("a root with no Python project and one below it: that one is set up in its own directory, and said so", () => {
-    const root = clone("nested-backend");
+    const root = gitFixtureDir("projects/nested-backend");
     const setup = runCli(["setup", "--yes"], root);
     expect(setup.code, describeRun(setup)).toBe(0);
     expect(setup.stderr).toMatch(
@@ -109,7 +102,7 @@ describe("a project nested in backend/ (fullstack-fastapi-template at 81048277)"
   });
 
   it("several projects side by side: setup names them (exit 2); --all sets up each in its own directory", () => {
-    const root = clone("nested-backend");
+    const root = gitFixtureDir("projects/nested-backend");
     mkdirSync(join(root, "worker"));
     cpSync(join(root, "backend", "pyproject.toml"), join(root, "worker", "pyproject.toml"));
     writeFileSync(
