@@ -13,7 +13,7 @@ import { readManifests } from "./manifests/registry.js";
 import type { ManifestFacts } from "./manifests/types.js";
 import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
-import type { ProjectModel } from "./types.js";
+import type { CodeFacts, ProjectModel } from "./types.js";
 
 export interface Subproject {
   /** Root-relative posix directory (`backend`, `examples/servers/simple-tool`). */
@@ -155,6 +155,35 @@ export function subprojectModuleNames(root: string, subprojects: Subproject[]): 
     }
   }
   return [...names].sort(compareText);
+}
+
+/**
+ * Code facts with the subprojects' own modules (`subprojectModuleNames`) counted local: `import app` inside
+ * `backend/` is the repository's code, never a distribution to suggest from PyPI (dependency confusion).
+ */
+export function withSubprojectModulesLocal(code: CodeFacts, names: string[]): CodeFacts {
+  if (names.length === 0 || !code.imports) return code;
+  const own = new Set(names);
+  const foreign = (name: string) => !own.has(name.split(".")[0]!);
+  const imports = code.imports;
+  return {
+    ...code,
+    imports: {
+      ...imports,
+      thirdParty: imports.thirdParty.filter(foreign),
+      optional: imports.optional.filter(foreign),
+      typeOnly: imports.typeOnly.filter(foreign),
+      local: [...new Set([...imports.local, ...imports.thirdParty.filter((name) => !foreign(name))])].sort(
+        compareText,
+      ),
+    },
+    inferred: code.inferred && {
+      ...code.inferred,
+      undeclared: code.inferred.undeclared.filter((entry) => foreign(entry.import)),
+      undeclaredOptional: code.inferred.undeclaredOptional.filter((entry) => foreign(entry.import)),
+      undeclaredTypeOnly: code.inferred.undeclaredTypeOnly.filter((entry) => foreign(entry.import)),
+    },
+  };
 }
 
 /**

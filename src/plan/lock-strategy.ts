@@ -1,3 +1,4 @@
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectModel } from "../facts/types.js";
 import type { LockStrategy } from "../run/steps.js";
 import { CONSTRAINTS_TXT, REQUIREMENTS_IN, REQUIREMENTS_LOCK } from "./requirements-in.js";
@@ -30,8 +31,12 @@ export function chooseLockStrategy(
   };
 }
 
-/** A PEP 621 `[project]` table not owned by another manager (Poetry 2 and PDM also write `[project]`). */
+/**
+ * A PEP 621 `[project]` table not owned by another manager (Poetry 2 and PDM also write `[project]`), or a
+ * uv workspace (whose root may be virtual: no `[project]`, only members and groups).
+ */
 export function isUvProject(project: ProjectModel): boolean {
+  if (isUvWorkspace(project)) return true;
   // The pyproject reader names every dialect it found: `pyproject:pep621+dependency-groups+build-system`.
   const hasPep621 = project.manifests.some(
     (manifest) => manifest.kind.split(/[:+]/).includes("pep621") && manifest.name !== null,

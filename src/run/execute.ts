@@ -226,7 +226,9 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           missingImports = decision.missing ?? [];
           if (!decision.input) {
             inferred = { names: decision.names, inputDigest: null };
-            return decision.names.length > 0 ? `kept ${decision.names.join(", ")}` : "nothing to add";
+            if (missingImports.length > 0)
+              return `not installed: ${missingImports.join(", ")} (see the warnings)`;
+            return decision.names.length > 0 ? `kept ${decision.names.join(", ")}` : "nothing missing";
           }
           const input = step.input;
           if (input === null) throw new DhtlError("internal", `${step.lockFile} is not dhtl's to edit`);

@@ -79,6 +79,21 @@ describe("a uv workspace (modelcontextprotocol/python-sdk's shape)", () => {
 });
 
 describe("a project nested in backend/ (fullstack-fastapi-template at 81048277)", () => {
+  it("analyze lists it, and its package is the repository's own: `app` is never suggested from PyPI", () => {
+    const root = gitFixtureDir("projects/nested-backend");
+    const analyze = runCli(["analyze", "--json", "--no-machine", "--no-user"], root);
+    expect(analyze.code, describeRun(analyze)).toBe(0);
+    const facts = cliJson<{
+      subprojects: { dir: string; kind: string }[];
+      imports: { local: string[]; thirdParty: string[] };
+      inferred: { undeclared: { import: string }[] };
+    }>(analyze);
+    expect(facts.subprojects).toMatchObject([{ dir: "backend", kind: "nested" }]);
+    expect(facts.imports.local).toContain("app");
+    expect(facts.imports.thirdParty).not.toContain("app");
+    expect(facts.inferred.undeclared.map((entry) => entry.import)).not.toContain("app");
+  });
+
   it("a root with no Python project and one below it: that one is set up in its own directory, and said so", () => {
     const root = gitFixtureDir("projects/nested-backend");
     const setup = runCli(["setup", "--yes"], root);
