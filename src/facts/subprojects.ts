@@ -13,21 +13,9 @@ import { readManifests } from "./manifests/registry.js";
 import type { ManifestFacts } from "./manifests/types.js";
 import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
-import type { CodeFacts, ProjectModel } from "./types.js";
+import type { CodeFacts, ProjectModel, Subproject } from "./types.js";
 
-export interface Subproject {
-  /** Root-relative posix directory (`backend`, `examples/servers/simple-tool`). */
-  dir: string;
-  /** The distribution name its manifests give, or null (an app with requirements files only). */
-  name: string | null;
-  /**
-   * `workspace-member`: part of the root's uv workspace, installed into the root's environment;
-   * `nested`: a project of its own, set up in its own directory (`dhtl setup <dir>`).
-   */
-  kind: "workspace-member" | "nested";
-  /** Its manifest files, root-relative, sorted. */
-  manifests: string[];
-}
+export type { Subproject };
 
 /** `[tool.uv.workspace]` of the root's pyproject.toml: member and exclude globs, relative to the root. */
 export interface UvWorkspace {

@@ -9,7 +9,6 @@ import type {
   PackageManager,
   PythonVersionSource,
 } from "./manifests/types.js";
-import type { Subproject } from "./subprojects.js";
 import type { UserFacts } from "./user.js";
 
 /** The unified project model: every manifest merged, each value remembering its file. */
@@ -133,6 +132,21 @@ export interface SystemDependency {
   /** Python distribution that needs it. */
   because: string;
   phase: "build" | "runtime";
+}
+
+/** A Python project below the root (facts/subprojects.ts finds them). */
+export interface Subproject {
+  /** Root-relative posix directory (`backend`, `examples/servers/simple-tool`). */
+  dir: string;
+  /** The distribution name its manifests give, or null (an app with requirements files only). */
+  name: string | null;
+  /**
+   * `workspace-member`: part of the root's uv workspace, installed into the root's environment;
+   * `nested`: a project of its own, set up in its own directory (`dhtl setup <dir>`).
+   */
+  kind: "workspace-member" | "nested";
+  /** Its manifest files, root-relative, sorted. */
+  manifests: string[];
 }
 
 /**
