@@ -3,13 +3,15 @@
  * `--dry-run`, one outcome line (or one JSON object) after a build, and under `--json` a failure as
  * `{ok: false, error}` on stdout too.
  */
+import { DhtlError, ExitCode } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import type { ExecuteResult } from "../run/execute.js";
 import type { Plan } from "../run/steps.js";
-import type { BuildOutcome, BuildUi } from "../workflows/setup.js";
+import type { BuildOutcome, BuildUi, ProjectOutcome } from "../workflows/setup.js";
 import type { CommandContext } from "./command.js";
 import { consentFrom } from "./consent.js";
 import { flag } from "./options.js";
+import { reportError } from "./report-error.js";
 
 /** Progress and consent for a build workflow, from the command line. */
 export function buildUi(ctx: CommandContext): BuildUi {
@@ -60,6 +62,9 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
         extras: plan.extras,
         dhtconfigWritten: result.configWritten,
         seconds: Number(result.seconds.toFixed(2)),
+        componentFailures: result.componentFailures,
+        inferred: result.inferred,
+        missingImports: result.missingImports,
       }),
     );
     return;
@@ -69,8 +74,62 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
   ctx.out.line(
     `${plan.command}: ${what} — Python ${result.python.version}, ${result.packages} packages, ` +
       `lock ${plan.lock.file}${plan.extras.length > 0 ? `, extras ${plan.extras.join(", ")}` : ""}, ` +
+      `${result.inferred.length > 0 ? `inferred ${result.inferred.join(", ")}, ` : ""}` +
       `${result.seconds.toFixed(1)}s`,
   );
+  const failed = result.componentFailures.map(
+    (failure) => `${failure.dir === "." ? "./" : `${failure.dir}/`} (${failure.language})`,
+  );
+  if (result.missingImports.length > 0)
+    ctx.out.line(
+      `  not installed though the code imports them: ${result.missingImports.join(", ")} — see the warnings above`,
+    );
+  if (failed.length > 0)
+    ctx.out.line(
+      `  not installed: ${failed.join(", ")} — see the warning above; the Python environment is complete`,
+    );
+}
+
+/**
+ * `setup --all`: each project's outcome (its failure printed as any error is), then the exit code of the
+ * first failure, or 0. Under `--json`, one object: `{ok, projects: [{dir, ok, …outcome or error}]}`.
+ */
+export async function printProjectOutcomes(ctx: CommandContext, outcomes: ProjectOutcome[]): Promise<number> {
+  let exitCode = 0;
+  const projects: Record<string, unknown>[] = [];
+  for (const item of outcomes) {
+    if ("error" in item) {
+      const code = ctx.options.json ? exitCodeOf(item.error) : reportError(item.error, ctx.debug);
+      if (exitCode === 0) exitCode = code;
+      projects.push({ dir: item.dir, ok: false, error: errorJson(item.error) });
+      continue;
+    }
+    if (ctx.options.json) {
+      const { plan, result } = item.outcome;
+      projects.push({
+        dir: item.dir,
+        ok: true,
+        dryRun: result === null,
+        lock: plan.lock.file,
+        ...(result ? { packages: result.packages, python: result.python } : {}),
+      });
+    } else {
+      if (!ctx.out.quiet) ctx.out.line(`${item.dir === "." ? "./" : `${item.dir}/`}:`);
+      await printBuild(ctx, item.outcome);
+    }
+  }
+  if (ctx.options.json) ctx.out.line(JSON.stringify({ ok: exitCode === 0, command: "setup", projects }));
+  return exitCode;
+}
+
+function exitCodeOf(error: unknown): number {
+  return error instanceof DhtlError ? error.exitCode : ExitCode.internal;
+}
+
+function errorJson(error: unknown): Record<string, unknown> {
+  if (!(error instanceof DhtlError)) return { code: "internal", message: String(error) };
+  const { code, message, file, line, hint } = error;
+  return { code, exitCode: error.exitCode, message, file, line, hint };
 }
 
 /** Why the interpreter was chosen (the plan's Python step), for `--json`. */

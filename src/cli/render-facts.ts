@@ -76,6 +76,11 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
       `${head("System deps")}${list(facts.systemDependencies.map((d) => `${d.manager}:${d.name} (${d.phase}, ${d.because})`))}`,
     );
   }
+  if (facts.subprojects?.length) {
+    lines.push(
+      `${head("Subprojects")}${list(facts.subprojects.map((s) => `${s.dir}/${s.name ? ` (${s.name})` : ""}${s.kind === "workspace-member" ? " · workspace member" : ""}`))}`,
+    );
+  }
   if (facts.components?.length) {
     lines.push(
       `${head("Components")}${list(facts.components.map((c) => `${c.language} (${c.dir === "." ? "./" : `${c.dir}/`}${c.version ? `, ${c.version.value} from ${c.version.file}` : ""})`))}`,

@@ -11,6 +11,7 @@ import { listManifestCandidates, projectReadContext } from "./project-files.js";
 import { detectProjectType } from "./project-type.js";
 import { collectPythonHints } from "./python-hints/index.js";
 import { resolvePythonVersion } from "./python-version.js";
+import { findSubprojects } from "./subprojects.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
 import type { CodeFacts, ProjectFacts, ProjectModel, PythonFacts } from "./types.js";
 
@@ -39,6 +40,7 @@ export function collectProject(root: string): ProjectFacts {
     python,
     systemDependencies: systemDependenciesFor(declaredNames(project)),
     components: components.components,
+    subprojects: findSubprojects(root, project),
     diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
   };
 }

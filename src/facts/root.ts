@@ -15,6 +15,8 @@ export const ROOT_MARKERS = [
   "Pipfile",
   "environment.yml",
   "environment.yaml",
+  "conda.yaml",
+  "MLproject",
   ".dhtconfig",
   ".python-version",
   "runtime.txt",

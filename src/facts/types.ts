@@ -142,6 +142,21 @@ export interface SystemDependency {
   phase: "build" | "runtime";
 }
 
+/** A Python project below the root (facts/subprojects.ts finds them). */
+export interface Subproject {
+  /** Root-relative posix directory (`backend`, `examples/servers/simple-tool`). */
+  dir: string;
+  /** The distribution name its manifests give, or null (an app with requirements files only). */
+  name: string | null;
+  /**
+   * `workspace-member`: part of the root's uv workspace, installed into the root's environment;
+   * `nested`: a project of its own, set up in its own directory (`dhtl setup <dir>`).
+   */
+  kind: "workspace-member" | "nested";
+  /** Its manifest files, root-relative, sorted. */
+  manifests: string[];
+}
+
 /**
  * What every environment command needs: the project's own files (manifests merged, Python version,
  * Node/Rust/Go components) and the system packages its declared dependencies ask for. No source walk.
@@ -154,6 +169,8 @@ export interface ProjectFacts {
   systemDependencies: SystemDependency[];
   /** Node, Rust and Go parts of the project (root or sub-folders), with the toolchain versions they ask for. */
   components: Component[];
+  /** Python projects below the root: uv workspace members and nested projects (facts/subprojects.ts). */
+  subprojects: Subproject[];
   diagnostics: Diagnostic[];
 }
 

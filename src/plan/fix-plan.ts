@@ -1,3 +1,4 @@
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { normalizeName } from "../pep/names.js";
 import type { Plan, Step } from "../run/steps.js";
@@ -66,6 +67,7 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
           extras: inputs.recorded.extras ?? [],
           uvGroupsLock: lock.kind === "uv" ? (inputs.recorded.lock?.groups?.file ?? null) : null,
           projectInstall: projectInstall(inputs.facts.project),
+          allPackages: isUvWorkspace(inputs.facts.project),
         }).map((step) => withRepairReason(step, inputs.drift)),
         ...runtimeInstallSteps(inputs.runtimeLocks ?? []),
         {

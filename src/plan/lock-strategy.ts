@@ -1,3 +1,4 @@
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectModel } from "../facts/types.js";
 import type { LockStrategy } from "../run/steps.js";
 import { CONSTRAINTS_TXT, REQUIREMENTS_IN, REQUIREMENTS_LOCK } from "./requirements-in.js";
@@ -32,13 +33,15 @@ export function chooseLockStrategy(
 }
 
 /**
- * A PEP 621 `[project]` table not owned by another manager (Poetry 2 and PDM also write `[project]`).
+ * A PEP 621 `[project]` table not owned by another manager (Poetry 2 and PDM also write `[project]`), or a
+ * uv workspace (whose root may be virtual: no `[project]`, only members and groups).
  * Without uv.lock or `[tool.uv]` the uv.lock would be dhtl's own, and it cannot hold the groups uv does
  * not read (requirement files, tox, PDM dev-dependencies …): such a project is compiled in one resolution
  * with all of them, as `uv pip install -r requirements.txt` would resolve it, and no uv.lock is written into
  * the checkout. A project that chose uv keeps uv.lock; its other groups are locked beside it (uv-groups.ts).
  */
 export function isUvProject(project: ProjectModel): boolean {
+  if (isUvWorkspace(project)) return true;
   // The pyproject reader names every dialect it found: `pyproject:pep621+dependency-groups+build-system`.
   const hasPep621 = project.manifests.some(
     (manifest) => manifest.kind.split(/[:+]/).includes("pep621") && manifest.name !== null,

@@ -160,6 +160,81 @@ describe("planSetup", () => {
   });
 });
 
+describe("planSetup: workspaces and inferred requirements", () => {
+  const workspace = {
+    ...pep621,
+    details: { pyproject: { dialects: ["pep621", "uv"], uv: { workspace: { members: ["packages/*"] } } } },
+  };
+
+  it("installs every member of a uv workspace (--all-packages); a single project without", () => {
+    const sync = (manifests: (typeof pep621)[]) =>
+      planSetup({
+        facts: facts(projectModel({ manifests })),
+        interpreter,
+        installed: [],
+        uvLockExists: true,
+      }).steps.find((step) => step.kind === "uvSync");
+    expect(sync([workspace])).toMatchObject({ allPackages: true });
+    expect(sync([pep621])).not.toHaveProperty("allPackages");
+    expect(
+      renderPlan(
+        planSetup({
+          facts: facts(projectModel({ manifests: [workspace] })),
+          interpreter,
+          installed: [],
+          uvLockExists: true,
+        }),
+      ).join("\n"),
+    ).toContain("uv sync --frozen --all-groups --all-packages");
+  });
+
+  it("checks the imports after the compiled lock, the recorded ones already in the input", () => {
+    const candidate = {
+      name: "pyyaml",
+      requirement: "pyyaml",
+      imports: ["yaml"],
+      providers: ["pyyaml"],
+      files: ["load.py"],
+    };
+    const plan = planSetup({
+      facts: facts(projectModel()),
+      interpreter,
+      installed: [],
+      uvLockExists: false,
+      inferred: { candidates: [candidate], kept: ["pyyaml"] },
+    });
+    expect(kinds(plan)).toEqual([
+      "ensureUv",
+      "usePython",
+      "createVenv",
+      "writeRequirementsIn",
+      "compileLock",
+      "inferRequirements",
+      "pipSync",
+      "writeDhtConfig",
+      "swapVenv",
+    ]);
+    const input = plan.steps.find((step) => step.kind === "writeRequirementsIn");
+    expect(input).toMatchObject({ content: expect.stringMatching(/inferred .*\npyyaml\n$/i) });
+    expect(plan.steps.find((step) => step.kind === "inferRequirements")).toMatchObject({
+      input: ".dhtl/requirements.in",
+      lockFile: ".dhtl/requirements.lock",
+    });
+    // A uv project's lock is the user's: what it lacks is checked and reported, never added.
+    const uv = planSetup({
+      facts: facts(projectModel({ manifests: [pep621] })),
+      interpreter,
+      installed: [],
+      uvLockExists: true,
+      inferred: { candidates: [candidate], kept: [] },
+    });
+    expect(uv.steps.find((step) => step.kind === "inferRequirements")).toMatchObject({
+      input: null,
+      lockFile: "uv.lock",
+    });
+  });
+});
+
 describe("planRegenerate", () => {
   const recorded = {
     python: { version: "3.12.1", implementation: "cpython" },

@@ -1,4 +1,5 @@
 import { DhtlError } from "../core/errors.js";
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectFacts } from "../facts/types.js";
 import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
 import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
@@ -19,6 +20,8 @@ export interface RecordedConfig {
     groups?: { file: string; digest: string; inputDigest: string };
   };
   extras?: string[];
+  /** Requirements inferred from the imports: part of the compiled lock's input. */
+  inferred?: string[];
   environment?: { checksums: Record<string, string> };
 }
 
@@ -89,7 +92,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     });
   }
   if (lock.kind === "compiled" && recorded.lock?.inputDigest) {
-    const now = renderRequirementsInput(facts.project, extras).digest;
+    const now = renderRequirementsInput(facts.project, extras, recorded.inferred ?? []).digest;
     if (now !== recorded.lock.inputDigest) {
       throw new DhtlError("drift", `stale lock: the manifests changed since ${lockFile} was compiled`, {
         file: lockFile,
@@ -123,6 +126,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
         extras,
         uvGroupsLock: groups?.file ?? null,
         projectInstall: install,
+        allPackages: isUvWorkspace(facts.project),
       }),
     );
     steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));
@@ -139,7 +143,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
         compiledInputDigest:
           lock.kind === "converted"
             ? (recorded.lock?.inputDigest ?? null)
-            : compiledInputDigest(facts.project, lock, extras),
+            : compiledInputDigest(facts.project, lock, extras, recorded.inferred ?? []),
         uvGroupsInputDigest: groups?.inputDigest ?? null,
         reason: `record the checksum for ${inputs.platform}`,
       });

@@ -3,6 +3,7 @@ import { DhtlError } from "../core/errors.js";
 import { declaredLocalPaths, localRequirementLine } from "../facts/local-requirements.js";
 import type { ProjectModel } from "../facts/types.js";
 import { isValidDistributionName, normalizeName } from "../pep/names.js";
+import { INFERRED_SECTION_HEADER } from "./inferred-requirements.js";
 
 /** The dependency list dhtl compiles for non-uv projects, rendered deterministically. */
 export interface RequirementsInput {
@@ -23,9 +24,14 @@ const LOCK_KINDS = new Set(["uv.lock", "poetry.lock", "pdm.lock"]);
  * Runtime dependencies plus every dependency group (dev requirement files, Poetry groups, Pipfile
  * dev-packages) and the chosen extras (`setup --extras`); other extras are left out, as `uv sync
  * --all-groups` leaves them out. The project itself (`-e .`, `.`) is skipped: it is installed editable
- * after the lock.
+ * after the lock. `inferred` (normalised distribution names the code imports and no manifest declares,
+ * plan/inferred-requirements.ts) comes last, in a section of its own.
  */
-export function renderRequirementsInput(project: ProjectModel, extras: string[] = []): RequirementsInput {
+export function renderRequirementsInput(
+  project: ProjectModel,
+  extras: string[] = [],
+  inferred: string[] = [],
+): RequirementsInput {
   const groups = Object.keys(project.dependencyGroups)
     .sort()
     .flatMap((group) => project.dependencyGroups[group]!);
@@ -37,18 +43,20 @@ export function renderRequirementsInput(project: ProjectModel, extras: string[] 
   // Local directories (`./pkg`, `-e ./lib`) are installed editable from their root-relative path; the setup
   // command has checked that each one lies inside the project (facts/local-requirements.ts).
   const localPaths = declaredLocalPaths(project).map((local) => local.path);
-  return renderLockInput(project, requirements, project.constraints, localPaths);
+  return renderLockInput(project, requirements, project.constraints, localPaths, inferred);
 }
 
 /**
  * The text of a dhtl-owned lock input: a header naming the project's files, its indexes, `-c` when there
- * are constraints, `-e ./path` lines, then the requirements (each checked, each once, sorted by name).
+ * are constraints, `-e ./path` lines, then the requirements (each checked, each once, sorted by name), then
+ * the inferred ones (imported, declared nowhere) under their own header.
  */
 export function renderLockInput(
   project: ProjectModel,
   requirementList: string[],
   constraintList: string[],
   localPaths: string[],
+  inferred: string[] = [],
 ): RequirementsInput {
   const requirements = new Map<string, string>();
   for (const requirement of requirementList) {
@@ -73,12 +81,14 @@ export function renderLockInput(
     .sort();
   const body = [...requirements.values()].sort(byName);
   const localLines = [...new Set(localPaths.map(localRequirementLine))].sort();
+  const inferredLines = [...new Set(inferred.map(checkedRequirement).filter(isString))].sort(byName);
   const lines = [
     ...header,
     ...indexLines,
     ...(constraintLines.length > 0 ? ["-c constraints.txt"] : []),
     ...localLines,
     ...body,
+    ...(inferredLines.length > 0 ? [INFERRED_SECTION_HEADER, ...inferredLines] : []),
   ];
   const content = `${lines.join("\n")}\n`;
   const constraints = constraintLines.length > 0 ? `${constraintLines.join("\n")}\n` : "";

@@ -1,6 +1,15 @@
 import { DhtlError } from "../core/errors.js";
+import { isUvWorkspace } from "../facts/subprojects.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
-import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
+import type {
+  InferredCandidate,
+  InterpreterChoice,
+  LockStrategy,
+  Plan,
+  PythonRequest,
+  Step,
+} from "../run/steps.js";
+import { describeCandidate } from "./inferred-requirements.js";
 import type { InterpreterDecision } from "./interpreter-choice.js";
 import {
   componentSteps,
@@ -48,6 +57,11 @@ export interface SetupPlanInputs {
   requestedPython?: string | null;
   /** `--upgrade`: resolve afresh (uv lock --upgrade, uv pip compile --upgrade). */
   upgrade?: boolean;
+  /**
+   * What the code imports that no manifest declares (plan/inferred-requirements.ts) and the recorded
+   * inferred requirements still needed (`kept`); absent when the imports were not looked at (`--no-infer`).
+   */
+  inferred?: { candidates: InferredCandidate[]; kept: string[] };
 }
 
 /** How setup gets its interpreter: an installed one, or a version uv installs (with a fallback). */
@@ -90,12 +104,20 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   );
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
   const extras = inputs.extras ?? [];
+  const inferred = inputs.inferred ?? { candidates: [], kept: [] };
   steps.push(
-    ...lockSteps(facts, lock, lockPython, extras, inputs.projectLock ?? null, inputs.narrowLock ?? null).map(
-      (step) =>
-        inputs.upgrade && (step.kind === "compileLock" || step.kind === "uvLock")
-          ? { ...step, upgrade: true }
-          : step,
+    ...lockSteps(
+      facts,
+      lock,
+      lockPython,
+      extras,
+      inputs.projectLock ?? null,
+      inputs.narrowLock ?? null,
+      inferred,
+    ).map((step) =>
+      inputs.upgrade && (step.kind === "compileLock" || step.kind === "uvLock")
+        ? { ...step, upgrade: true }
+        : step,
     ),
   );
   const runtimeLocks = inputs.languages ? runtimeLockSteps(inputs.languages, minorOf(lockPython)) : [];
@@ -108,6 +130,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
       extras,
       uvGroupsLock: groups ? UV_GROUPS_LOCK : null,
       projectInstall: install,
+      allPackages: isUvWorkspace(facts.project),
     }),
   );
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
@@ -117,7 +140,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     compiledInputDigest:
       lock.kind === "converted" && inputs.projectLock?.kind === "convert"
         ? inputs.projectLock.inputDigest
-        : compiledInputDigest(facts.project, lock, extras),
+        : compiledInputDigest(facts.project, lock, extras, inferred.kept),
     uvGroupsInputDigest: groups?.digest ?? null,
     reason: "record the exact Python, the lock digest and the checksum",
   });
@@ -237,6 +260,14 @@ function uvGroupsLockSteps(
   ];
 }
 
+function inferReason(candidates: InferredCandidate[], lockFile: string, input: string | null): string {
+  const required = candidates.filter((candidate) => !candidate.optional);
+  const what = `the code imports what no manifest declares (${candidates.map(describeCandidate).join("; ")})`;
+  if (input === null || required.length === 0)
+    return `${what}: what ${lockFile} does not provide is reported, not installed`;
+  return `${what}: what the lock does not already pin is added (with consent) and recorded as inferred; guarded imports are only reported`;
+}
+
 export function pythonStep(
   request: PythonRequest | null,
   interpreter: InterpreterChoice | null,
@@ -272,14 +303,30 @@ function lockSteps(
   extras: string[],
   projectLock: ProjectLockOutcome | null,
   narrowLock: string | null,
+  inferred: { candidates: InferredCandidate[]; kept: string[] },
 ): Step[] {
+  const pythonVersion = minorOf(pythonFor);
+  const inferStep = (input: string | null): Step[] =>
+    inferred.candidates.length === 0
+      ? []
+      : [
+          {
+            kind: "inferRequirements",
+            candidates: inferred.candidates,
+            kept: inferred.kept,
+            lockFile: lock.file,
+            input,
+            pythonVersion,
+            reason: inferReason(inferred.candidates, lock.file, input),
+          },
+        ];
   if (lock.kind === "uv") {
     const reason = lock.exists
       ? "bring uv.lock up to date with pyproject.toml (unchanged when it already matches)"
       : "uv.lock is missing: resolve the project with `uv lock`";
-    return [{ kind: "uvLock", reason }];
+    return [{ kind: "uvLock", reason }, ...inferStep(null)];
   }
-  if (lock.kind === "user-hashed") return [];
+  if (lock.kind === "user-hashed") return inferStep(null);
   if (lock.kind === "converted") {
     if (projectLock?.kind !== "convert")
       throw new DhtlError("internal", "a converted lock without its conversion");
@@ -291,10 +338,10 @@ function lockSteps(
         from: projectLock.from,
         reason: `install what ${projectLock.from} pins (${projectLock.packages} versions with their hashes), without re-resolving`,
       },
+      ...inferStep(null),
     ];
   }
-  const input = renderRequirementsInput(facts.project, extras);
-  const pythonVersion = minorOf(pythonFor);
+  const input = renderRequirementsInput(facts.project, extras, inferred.kept);
   return [
     {
       kind: "writeRequirementsIn",
@@ -315,6 +362,7 @@ function lockSteps(
           ? `re-resolve (${projectLock.reason}) and pin every dependency with hashes (uv pip compile --universal)`
           : "pin every dependency with hashes for all platforms (uv pip compile --universal)",
     },
+    ...inferStep(lock.input),
   ];
 }
 
@@ -329,16 +377,21 @@ export function installSteps(
     /** uv project: the dhtl-owned lock of the groups uv does not read, installed after the sync. */
     uvGroupsLock?: string | null;
     projectInstall?: ProjectInstall;
+    /** uv workspace: every member (`uv sync --all-packages`). */
+    allPackages?: boolean;
   } = {},
 ): Step[] {
   if (lock.kind === "uv") {
     const locked = options.locked ?? false;
     const extras = options.extras ?? [];
-    const what = `every dependency group${extras.length > 0 ? ` and the extras ${extras.join(", ")}` : ""}`;
+    const allPackages = options.allPackages ?? false;
+    const what = `${allPackages ? "every workspace member, " : ""}every dependency group${extras.length > 0 ? ` and the extras ${extras.join(", ")}` : ""}`;
     const reason = locked
       ? `install exactly uv.lock, ${what}; stop if it is stale against pyproject.toml`
       : `install exactly uv.lock, ${what}`;
-    const steps: Step[] = [{ kind: "uvSync", reinstall, locked, extras, reason }];
+    const steps: Step[] = [
+      { kind: "uvSync", reinstall, locked, extras, ...(allPackages ? { allPackages } : {}), reason },
+    ];
     if (options.uvGroupsLock)
       steps.push({
         kind: "installUvGroups",
@@ -370,8 +423,9 @@ export function compiledInputDigest(
   project: ProjectModel,
   lock: LockStrategy,
   extras: string[],
+  inferred: string[] = [],
 ): string | null {
-  return lock.kind === "compiled" ? renderRequirementsInput(project, extras).digest : null;
+  return lock.kind === "compiled" ? renderRequirementsInput(project, extras, inferred).digest : null;
 }
 
 export function minorOf(version: string): string {

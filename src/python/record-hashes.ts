@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { DistributionRecord } from "./dist-records.js";
 
 /**
@@ -8,17 +8,25 @@ import type { DistributionRecord } from "./dist-records.js";
  * content changed or vanished. Bytecode is skipped: Python rewrites it on its own.
  */
 export function findModifiedFiles(dists: DistributionRecord[]): string[] {
-  const modified: string[] = [];
   // One reused buffer instead of a Buffer per file: a big environment has tens of thousands of files.
   const buffer = Buffer.allocUnsafe(1 << 20);
+  // Two wheels may install the same file (fastapi and fastapi-cli both ship `bin/fastapi`): the last one
+  // installed wins, so a file is intact when it matches the hash any of its RECORDs lists.
+  const expected = new Map<string, { path: string; hashes: Set<string> }>();
   for (const dist of dists) {
     const base = dirname(dist.distInfo);
     for (const row of dist.record) {
       if (!row.hash.startsWith("sha256=") || row.path.endsWith(".pyc")) continue;
       // RECORD paths are `/`-separated and may climb out with `../` (scripts); the OS resolves both.
-      if (hashFile(`${base}/${row.path}`, buffer) !== row.hash.slice(7)) modified.push(row.path);
+      const file = resolve(base, row.path);
+      const entry = expected.get(file) ?? { path: row.path, hashes: new Set<string>() };
+      entry.hashes.add(row.hash.slice(7));
+      expected.set(file, entry);
     }
   }
+  const modified: string[] = [];
+  for (const [file, { path, hashes }] of expected)
+    if (!hashes.has(hashFile(file, buffer))) modified.push(path);
   return modified.sort();
 }
 

@@ -210,3 +210,19 @@ describe("platformKey", () => {
     expect(platformKey("win32", "x64")).toBe("windows-x86_64");
   });
 });
+
+describe("inferred requirements in .dhtconfig", () => {
+  it("round-trip sorted, a version bound allowed; anything else is refused at its line", () => {
+    const config: DhtConfig = { schema: 1, inferred: ["setuptools<82", "pyyaml", "python-dateutil"] };
+    const text = renderDhtConfig(config);
+    expect(text).toContain('inferred:\n  - python-dateutil\n  - pyyaml\n  - "setuptools<82"\n');
+    expect(parseDhtConfig(text).inferred).toEqual(["python-dateutil", "pyyaml", "setuptools<82"]);
+    const option = parseError("schema: 1\ninferred:\n  - pyyaml\n  - --index-url=https://evil.example\n");
+    expect(option.message).toContain("not a normalised distribution name");
+    expect(option.line).toBe(4);
+    expect(parseError("schema: 1\ninferred:\n  - PyYAML\n").message).toContain("inferred");
+    expect(parseError("schema: 1\ninferred:\n  - 'six; python_version < \"3\"'\n").message).toContain(
+      "inferred",
+    );
+  });
+});

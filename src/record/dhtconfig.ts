@@ -29,6 +29,12 @@ export interface DhtConfig {
   };
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
   extras?: string[];
+  /**
+   * Requirements installed because the code imports them and no manifest declares them: a normalised name,
+   * bounded where newer releases dropped the module (`setuptools<82`); sorted; `setup` with consent. They
+   * are pinned in the lock like every other requirement.
+   */
+  inferred?: string[];
   environment?: { checksums: Record<string, string> };
   systemPackages?: Record<string, string[]>;
   tools?: Record<string, string>;
@@ -112,7 +118,7 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const root = v.map(doc.contents, "the document");
   v.onlyKeys(
     root,
-    ["environment", "extras", "languages", "lock", "python", "schema", "systemPackages", "tools"],
+    ["environment", "extras", "inferred", "languages", "lock", "python", "schema", "systemPackages", "tools"],
     "",
   );
   const schemaNode = root.get("schema");
@@ -188,6 +194,16 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const extras = root.get("extras");
   if (extras !== undefined) {
     config.extras = v.stringList(extras, "extras", /^[a-z0-9]+(-[a-z0-9]+)*$/, "a normalised extra name");
+  }
+
+  const inferred = root.get("inferred");
+  if (inferred !== undefined) {
+    config.inferred = v.stringList(
+      inferred,
+      "inferred",
+      /^[a-z0-9]+(-[a-z0-9]+)*((==|!=|<=|>=|~=|<|>)[0-9][0-9a-z.*+!]*(,(==|!=|<=|>=|~=|<|>)[0-9][0-9a-z.*+!]*)*)?$/,
+      "a normalised distribution name, with a version bound at most",
+    );
   }
 
   const environment = root.get("environment");

@@ -25,6 +25,8 @@ export interface BuiltEnvironment {
   python: { version: string; implementation: string };
   /** Runtime versions this build pinned that the project files do not state exactly (null: forget it). */
   languages?: Record<string, string | null>;
+  /** Requirements inferred from the imports that this build settled on; absent: keep the recorded ones. */
+  inferred?: string[];
 }
 
 /**
@@ -58,6 +60,8 @@ export function nextDhtConfig(
   }
   config.lock = { file: built.lockFile, digest: built.lockDigest };
   if (plan.extras.length > 0) config.extras = [...plan.extras];
+  const inferred = built.inferred ?? existing?.inferred ?? [];
+  if (inferred.length > 0) config.inferred = [...inferred];
   if (built.inputDigest) config.lock.inputDigest = built.inputDigest;
   const lockSource = plan.command === "setup" ? built.lockSource : existing?.lock?.source;
   if (lockSource) config.lock.source = lockSource;

@@ -1,10 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { lexists, removeProjectPath, writeProjectFile as writeInsideProject } from "../core/safe-path.js";
 import type { SystemPackageManager } from "../facts/system-deps/index.js";
 import { formatCommand } from "../facts/system-packages/index.js";
+import { pinnedNames } from "../formats/requirements.js";
+import { uvLockNames } from "../formats/uv-lock.js";
+import { normalizeName } from "../pep/names.js";
 import { newEnvironmentProblems } from "../python/env-integrity.js";
 import { environmentPython, readVenvPython } from "../python/venv-info.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
@@ -37,6 +40,7 @@ import {
   type Step,
 } from "./steps.js";
 import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
+import { explainUvFailure } from "./uv.js";
 import { probeLinkMode, useLinkMode } from "./uv-environment.js";
 import { compileUvGroupsLock, installUvGroupsLock } from "./uv-groups.js";
 import {
@@ -67,6 +71,26 @@ export interface ExecuteContext {
   ) => Promise<SystemPackagesDecision>;
   /** Put the new environment on the cd hook's allow list (run/hooks/allow.ts); `dhtl clone` does not. */
   allowActivation?: boolean;
+  /**
+   * Decides, when the build reaches `inferRequirements` (the lock compiled once), which inferred requirements
+   * the project gets and the input that holds them; asks for consent and throws (refused) without it.
+   * `lockedNames`: the distributions the lock pins now; `dropped`: inferred names the index does not have.
+   */
+  decideInferred?: (
+    step: Extract<Step, { kind: "inferRequirements" }>,
+    lockedNames: ReadonlySet<string>,
+    dropped: string[],
+  ) => Promise<InferredDecision>;
+}
+
+/** The inferred requirements of this build and, when the input must change, its new text. */
+export interface InferredDecision {
+  /** Normalised names, sorted: what `.dhtconfig` records as `inferred`. */
+  names: string[];
+  /** The dhtl-owned input to compile again (with its digest), or null when the lock already fits. */
+  input: { content: string; digest: string } | null;
+  /** Distributions the code imports that stay uninstalled (the lock is the user's, or `--no-infer`). */
+  missing?: string[];
 }
 
 /** What to do at the system-packages step: install these (consent given), or only report. */
@@ -84,6 +108,23 @@ export interface ExecuteResult {
   checksum: string;
   configWritten: boolean;
   seconds: number;
+  /**
+   * Node/Go/Rust components whose install step failed after the Python environment was complete: each was
+   * a warning naming the directory and the command, never the command's failure.
+   */
+  componentFailures: ComponentFailure[];
+  /** Requirements inferred from the imports that this build installed (empty when none). */
+  inferred: string[];
+  /** Distributions the code imports that this build left out, each reported as a warning (never "ready" silently). */
+  missingImports: string[];
+}
+
+/** A component step that failed once `.venv` was live (class 17): what, where, and the command to retry. */
+export interface ComponentFailure {
+  language: "node" | "rust" | "go";
+  dir: string;
+  message: string;
+  hint: string | null;
 }
 
 /**
@@ -105,6 +146,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const runtimeVersions: Record<string, string | null> = {};
   // The interpreter came from `uv python install` for a minor pin, or from the fallback: record it.
   let recordActualPython = false;
+  const componentFailures: ComponentFailure[] = [];
+  // The inferred requirements this build settled on (null: none decided, the record keeps its own).
+  let inferred = null as { names: string[]; inputDigest: string | null } | null;
+  let missingImports: string[] = [];
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -181,6 +226,43 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           step.upgrade ?? false,
         );
         return undefined;
+      case "inferRequirements": {
+        if (!ctx.decideInferred) throw new DhtlError("internal", "no decision for inferred requirements");
+        const decide = ctx.decideInferred;
+        const lockText = readFileSync(join(plan.root, step.lockFile), "utf8");
+        const locked = new Set(step.lockFile === "uv.lock" ? uvLockNames(lockText) : pinnedNames(lockText));
+        const dropped: string[] = [];
+        for (;;) {
+          const decision = await decide(step, locked, dropped);
+          missingImports = decision.missing ?? [];
+          if (!decision.input) {
+            inferred = { names: decision.names, inputDigest: null };
+            if (missingImports.length > 0)
+              return `not installed: ${missingImports.join(", ")} (see the warnings)`;
+            return decision.names.length > 0 ? `kept ${decision.names.join(", ")}` : "nothing missing";
+          }
+          const input = step.input;
+          if (input === null) throw new DhtlError("internal", `${step.lockFile} is not dhtl's to edit`);
+          writeProjectFile(backup, plan.root, input, decision.input.content);
+          try {
+            await compileLock({ root: plan.root, uv: needUv() }, input, step.lockFile, {
+              version: step.pythonVersion,
+              path: needPython(),
+            });
+          } catch (error) {
+            // A name the code imports but the index does not have (a module generated at run time): drop it.
+            const missing = missingFromIndex(error, decision.names);
+            if (!missing) throw error;
+            dropped.push(missing);
+            ctx.out.warn(
+              `warning: ${missing} is imported (${importsOf(step, missing)}) but is no package on the index: not installed`,
+            );
+            continue;
+          }
+          inferred = { names: decision.names, inputDigest: decision.input.digest };
+          return decision.names.length > 0 ? `inferred ${decision.names.join(", ")}` : "nothing to add";
+        }
+      }
       case "uvLock":
         backup.remember("uv.lock");
         await uvLock({ root: plan.root, uv: needUv() }, needPython(), step.upgrade ?? false);
@@ -189,7 +271,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         await checkUvLockFresh({ root: plan.root, uv: needUv() });
         return undefined;
       case "uvSync":
-        await uvSync(target(), step.reinstall, step.locked, step.extras);
+        await uvSync(target(), step.reinstall, step.locked, step.extras, step.allPackages ?? false);
         return undefined;
       case "pipSync":
         await pipSync(target(), step.lockFile, step.reinstall);
@@ -248,7 +330,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return `previous .venv kept as ${movedAside}`;
       }
       case "writeDhtConfig":
-        configWritten = recordConfig(step.compiledInputDigest, step.uvGroupsInputDigest ?? null);
+        configWritten = recordConfig(
+          inferred?.inputDigest ?? step.compiledInputDigest,
+          step.uvGroupsInputDigest ?? null,
+        );
         return configWritten ? "written" : "unchanged";
       case "lockRuntime": {
         backup.remember(step.lockFile);
@@ -274,15 +359,26 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       }
       case "installComponent": {
         // After the swap: the tools run from the live `.venv/bin`, the path the user's shell will use too.
-        const result = await LANGUAGE_ADAPTERS[step.language].installDependencies({
-          root: plan.root,
-          dir: step.dir,
-          packageManager: step.packageManager,
-          lockfile: step.lockfile,
-          envBin: join(plan.root, ".venv", "bin"),
-        });
-        if (result.warning) ctx.out.warn(`warning: ${result.warning}`);
-        return result.outcome;
+        try {
+          const result = await LANGUAGE_ADAPTERS[step.language].installDependencies({
+            root: plan.root,
+            dir: step.dir,
+            packageManager: step.packageManager,
+            lockfile: step.lockfile,
+            envBin: join(plan.root, ".venv", "bin"),
+          });
+          if (result.warning) ctx.out.warn(`warning: ${result.warning}`);
+          return result.outcome;
+        } catch (error) {
+          // The Python environment is complete and live: a Node/Go/Rust part failing is the user's to fix
+          // (a 404 in a lint tool's lock), never a reason to report the whole setup as failed.
+          if (!(error instanceof DhtlError) || error.code === "internal") throw error;
+          const failure = componentFailure(step, error);
+          componentFailures.push(failure);
+          ctx.out.warn(`warning: ${failure.message}`);
+          if (failure.hint) ctx.out.warn(`hint: ${failure.hint}`);
+          return "failed (a warning, not an error: the Python environment is complete)";
+        }
       }
       default: {
         // A new kind of Step must be carried out here: without a case it would pass as a silent no-op.
@@ -333,6 +429,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       checksum: environmentChecksum(state),
       python: state.python,
       languages: runtimeVersions,
+      ...(inferred ? { inferred: inferred.names } : {}),
     };
     backup.remember(".dhtconfig");
     const request = recordActualPython ? { ...plan, recordPython: state.python.version } : plan;
@@ -361,7 +458,35 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     checksum: environmentChecksum(state),
     configWritten,
     seconds: (Date.now() - started) / 1000,
+    componentFailures,
+    inferred: inferred?.names ?? ctx.existingConfig?.inferred ?? [],
+    missingImports,
   };
+}
+
+/** The inferred name uv could not find on the index, when that is why the compile failed. */
+function missingFromIndex(error: unknown, inferredRequirements: string[]): string | null {
+  if (!(error instanceof DhtlError)) return null;
+  const explained = explainUvFailure(error.message);
+  const name = explained?.kind === "notFound" && explained.package ? normalizeName(explained.package) : null;
+  const inferred = inferredRequirements.map((requirement) =>
+    normalizeName(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement)?.[0] ?? requirement),
+  );
+  return name && inferred.includes(name) ? name : null;
+}
+
+function importsOf(step: Extract<Step, { kind: "inferRequirements" }>, name: string): string {
+  const candidate = step.candidates.find((c) => c.name === name);
+  return candidate
+    ? `import ${candidate.imports.join(", ")} in ${candidate.files.slice(0, 3).join(", ")}`
+    : name;
+}
+
+function componentFailure(
+  step: Extract<Step, { kind: "installComponent" }>,
+  error: DhtlError,
+): ComponentFailure {
+  return { language: step.language, dir: step.dir, message: error.message, hint: error.hint ?? null };
 }
 
 /** `uv python install`; when uv cannot, the planned fallback (with its warning), else an error listing what is installed. */

@@ -90,7 +90,8 @@ function staleUvLock(cause: unknown): DhtlError {
 }
 
 /**
- * Installs exactly uv.lock (every group, the project editable) into the target environment. `locked`
+ * Installs exactly uv.lock (every group, the project editable, every workspace member when `allPackages`)
+ * into the target environment. `locked`
  * makes a lock that no longer matches pyproject.toml an error (drift) instead of installing it.
  */
 export async function uvSync(
@@ -98,9 +99,10 @@ export async function uvSync(
   reinstall: string[],
   locked = false,
   extras: string[] = [],
+  allPackages = false,
 ): Promise<void> {
   try {
-    await runUvSync(target, reinstall, locked, extras);
+    await runUvSync(target, reinstall, locked, extras, allPackages);
   } catch (error) {
     if (locked && error instanceof DhtlError && /needs to be updated/.test(error.message)) {
       throw staleUvLock(error);
@@ -114,12 +116,15 @@ async function runUvSync(
   reinstall: string[],
   locked: boolean,
   extras: string[],
+  allPackages: boolean,
 ): Promise<void> {
   await target.uv(
     [
       "sync",
       locked ? "--locked" : "--frozen",
       "--all-groups",
+      // A workspace is one environment: every member is installed, as `uv sync --all-packages` does.
+      ...(allPackages ? ["--all-packages"] : []),
       "--quiet",
       "--python",
       environmentPython(target.envPath),
@@ -234,14 +239,18 @@ export async function installLocalPaths(target: BuildTarget, localPaths: string[
   );
 }
 
-/** `uv export` of uv.lock as pinned requirements: every group and `extras`, no hashes, no local packages. */
-export function uvLockExportArgs(extras: string[]): string[] {
+/**
+ * `uv export` of uv.lock as pinned requirements: every group and `extras` (every member of a workspace), no
+ * hashes, no local packages.
+ */
+export function uvLockExportArgs(extras: string[], workspace = false): string[] {
   return [
     "export",
     "--frozen",
     "--format",
     "requirements-txt",
     "--all-groups",
+    ...(workspace ? ["--all-packages"] : []),
     ...extraArgs(extras),
     "--no-hashes",
     "--no-emit-project",

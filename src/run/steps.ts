@@ -31,6 +31,22 @@ export interface InterpreterChoice {
   implementation: string;
 }
 
+/** A distribution the code's imports need and no manifest declares (planned in plan/inferred-requirements.ts). */
+export interface InferredCandidate {
+  /** Normalised distribution name to install (the mapping's best candidate). */
+  name: string;
+  /** What is written and recorded: the name, bounded where newer releases no longer provide the import. */
+  requirement: string;
+  /** The imports it stands for (`sklearn`), sorted. */
+  imports: string[];
+  /** Every distribution that may provide those imports, normalised: any of them in the lock covers them. */
+  providers: string[];
+  /** Root-relative files importing them, sorted. */
+  files: string[];
+  /** Only guarded code imports them (`try: … except ImportError`): reported when missing, never installed. */
+  optional?: boolean;
+}
+
 export type Step =
   | { kind: "ensureUv"; reason: string }
   /** Missing operating-system packages the build needs (planned by src/plan/system-packages.ts). */
@@ -67,10 +83,35 @@ export type Step =
     }
   /** Writes a lock dhtl converted from the project's own (plan/project-lock.ts). */
   | { kind: "writeLock"; file: string; content: string; from: string; reason: string }
+  /**
+   * After the lock: the code's imports that no locked distribution provides are added to the dhtl-owned
+   * input as inferred requirements (with consent, decided when the build gets there) and the lock is
+   * compiled again. `kept`: the recorded inferred requirements the input already holds. `input` null: the
+   * lock is the user's (uv.lock), which dhtl never edits: what it lacks is reported, not added.
+   */
+  | {
+      kind: "inferRequirements";
+      candidates: InferredCandidate[];
+      kept: string[];
+      lockFile: string;
+      input: string | null;
+      pythonVersion: string;
+      reason: string;
+    }
   | { kind: "uvLock"; upgrade?: boolean; reason: string }
   | { kind: "checkLockFresh"; reason: string }
-  /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
-  | { kind: "uvSync"; reinstall: string[]; locked: boolean; extras: string[]; reason: string }
+  /**
+   * `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves).
+   * `allPackages`: the project is a uv workspace, whose every member is installed (`--all-packages`).
+   */
+  | {
+      kind: "uvSync";
+      reinstall: string[];
+      locked: boolean;
+      extras: string[];
+      allPackages?: boolean;
+      reason: string;
+    }
   | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
   /**
    * uv project: compiles the groups uv does not read (`input`, plan/uv-groups.ts) into a hashed universal
@@ -195,8 +236,15 @@ export function describeStep(step: Step): string {
       return step.upgrade ? "uv lock --upgrade" : "uv lock";
     case "checkLockFresh":
       return "uv lock --check";
+    case "inferRequirements":
+      return step.input === null
+        ? `check the imports against ${step.lockFile}`
+        : `check the imports against the lock (may add: ${step.candidates
+            .filter((c) => !c.optional)
+            .map((c) => c.name)
+            .join(", ")})`;
     case "uvSync":
-      return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.extras.map((extra) => ` --extra ${extra}`).join("")}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
+      return `uv sync ${step.locked ? "--locked" : "--frozen"} --all-groups${step.allPackages ? " --all-packages" : ""}${step.extras.map((extra) => ` --extra ${extra}`).join("")}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "pipSync":
       return `uv pip sync ${step.lockFile}${step.reinstall.length > 0 ? ` (reinstall ${step.reinstall.join(", ")})` : ""}`;
     case "compileUvGroups":

@@ -90,13 +90,16 @@ async function expectedFromMainLock(
     });
   }
   if (lockFile === "uv.lock" || lockFile.endsWith("/uv.lock")) {
+    const lockText = readFileSync(lockPath, "utf8");
+    // A workspace's members are installed with the root (`uv sync --all-packages`): expect them all.
+    const workspace = readUvLock(lockText).workspaceMembers !== null;
     const uv = await ensureUv();
-    const exported = await runUv(uv.path, uvLockExportArgs(extras), {
+    const exported = await runUv(uv.path, uvLockExportArgs(extras, workspace), {
       cwd: join(lockPath, ".."),
       env: isolatedUvEnvironment({ NO_COLOR: "1" }),
     });
     const requirements = parseLockedRequirements(exported.stdout, `${lockFile} (uv export)`);
-    const editable = editablePackagesInUvLock(readFileSync(lockPath, "utf8"));
+    const editable = editablePackagesInUvLock(lockText);
     return { packages: selectForInterpreter(requirements, python, lockFile), editable };
   }
   const packages: Record<string, string | null> = {};

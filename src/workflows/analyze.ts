@@ -5,6 +5,7 @@
 import { sortDiagnostics } from "../core/diagnostics.js";
 import { collectCodeAnalysis, collectProject, declaredNames, dedupeDiagnostics } from "../facts/collect.js";
 import { findProjectRoot } from "../facts/root.js";
+import { subprojectModuleNames, withSubprojectModulesLocal } from "../facts/subprojects.js";
 import { systemDependenciesFor } from "../facts/system-deps/index.js";
 import type { Facts } from "../facts/types.js";
 import { lockWithWheels, previewPython } from "./interpreter.js";
@@ -28,7 +29,10 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
     ? import("../facts/user.js").then((m) => m.collectUserFacts(root))
     : Promise.resolve(null);
   const project = collectProject(root);
-  const code = await collectCodeAnalysis(project, { imports: options.imports });
+  const code = withSubprojectModulesLocal(
+    await collectCodeAnalysis(project, { imports: options.imports }),
+    subprojectModuleNames(root, project.subprojects),
+  );
   const [system, user] = await Promise.all([machinePromise, userPromise]);
   // The machine's own managers, when it was probed and has any; else every manager dhtl knows.
   const managers = Object.keys(system?.systemPackageManagers ?? {});

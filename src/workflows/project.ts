@@ -4,23 +4,91 @@
  * what an interrupted run left repaired first).
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import type { Diagnostic } from "../core/diagnostics.js";
 import { DhtlError } from "../core/errors.js";
 import { collectProject } from "../facts/collect.js";
 import { findProjectRoot } from "../facts/root.js";
+import { enclosingWorkspaceRoot, hasPythonManifest } from "../facts/subprojects.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { type DhtConfig, readDhtConfig } from "../record/dhtconfig.js";
 import { withProjectSession } from "../run/session.js";
 
-/** Runs `work` on the project root at (or above) `path`; in the project session unless `dryRun`. */
+/** How a command opens its project: only to read (`dryRun`), and who hears where the environment goes. */
+export interface ProjectOpening {
+  dryRun: boolean;
+  /** Hears why the environment is built elsewhere than the directory given (a workspace, `backend/`). */
+  announce?: (note: string) => void;
+}
+
+/** Runs `work` on the environment root for `path` (see environmentRootFor); in the project session unless a dry run. */
 export async function inProject<T>(
   path: string,
-  dryRun: boolean,
+  { dryRun, announce }: ProjectOpening,
   work: (root: string) => Promise<T>,
 ): Promise<T> {
-  const root = findProjectRoot(path);
+  return inEnvironmentRoot(environmentRootFor(path), dryRun, work, announce);
+}
+
+function inEnvironmentRoot<T>(
+  { root, note }: EnvironmentRoot,
+  dryRun: boolean,
+  work: (root: string) => Promise<T>,
+  announce?: (note: string) => void,
+): Promise<T> {
+  if (note) announce?.(note);
   return dryRun ? work(root) : withProjectSession(root, () => work(root));
+}
+
+/** Where a project's environment lives, and why when that is not the directory the user named. */
+export interface EnvironmentRoot {
+  root: string;
+  note: string | null;
+}
+
+/**
+ * The directory whose `.venv` and `.dhtconfig` serve the project at `path`, as uv would place them:
+ * - a uv workspace member's environment is its workspace's (one `.venv` for every member);
+ * - a root that holds no Python project but exactly one nested project (the app in `backend/`) means that
+ *   project, set up in its own directory (`backend/.venv`), and says so;
+ * - a root that holds no Python project and several nested ones is ambiguous: name one, or `--all`;
+ * - anything else is the root itself (a directory of scripts or notebooks included).
+ */
+export function environmentRootFor(path: string): EnvironmentRoot {
+  const found = findProjectRoot(path);
+  const workspace = enclosingWorkspaceRoot(found);
+  if (workspace) {
+    return {
+      root: workspace,
+      note: `note: ${posixRelative(workspace, found)}/ is a member of the uv workspace at ${workspace}: its environment is the workspace's (.venv there, every member installed)`,
+    };
+  }
+  if (existsSync(join(found, ".dhtconfig"))) return { root: found, note: null };
+  const facts = collectProject(found);
+  if (hasPythonManifest(facts.project)) return { root: found, note: null };
+  const nested = facts.subprojects.filter((subproject) => subproject.kind === "nested");
+  if (nested.length === 1) {
+    const only = nested[0]!;
+    return {
+      root: join(found, only.dir),
+      note: `note: no Python project at ${found}; setting up ${only.dir}/${only.name ? ` (${only.name})` : ""}, the only one below it (its .venv goes to ${only.dir}/.venv)`,
+    };
+  }
+  if (nested.length > 1) {
+    const dirs = nested.map((subproject) => `${subproject.dir}/`);
+    throw new DhtlError(
+      "badInput",
+      `no Python project at ${found}, and ${nested.length} below it: ${dirs.join(", ")}`,
+      {
+        hint: `name one (\`dhtl setup ${nested[0]!.dir}\`), or set them all up with \`dhtl setup --all\``,
+      },
+    );
+  }
+  return { root: found, note: null };
+}
+
+function posixRelative(from: string, to: string): string {
+  return relative(from, to).split(sep).join("/");
 }
 
 export interface RecordedProject {
@@ -48,9 +116,14 @@ export function withRecordedProject<T>(
       hint: missing.hint,
     });
   // Before the session, which writes: a project without a record is bad input even where nothing can be written.
-  const root = findProjectRoot(path);
-  if (!existsSync(join(root, ".dhtconfig"))) return Promise.reject(noRecord(root));
-  return inProject(path, dryRun, async (root) => {
+  let chosen: EnvironmentRoot;
+  try {
+    chosen = environmentRootFor(path);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (!existsSync(join(chosen.root, ".dhtconfig"))) return Promise.reject(noRecord(chosen.root));
+  return inEnvironmentRoot(chosen, dryRun, async (root) => {
     const facts = collectProject(root);
     const recorded = readDhtConfig(root);
     if (!recorded) throw noRecord(root);

@@ -9,6 +9,8 @@ import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
 import { localRequirements } from "../facts/local-requirements.js";
 import { projectReadContext } from "../facts/project-files.js";
+import { findProjectRoot } from "../facts/root.js";
+import { hasPythonManifest } from "../facts/subprojects.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
 import { parsePipfileLock } from "../formats/pipfile-lock.js";
 import { parseLockedRequirements } from "../formats/requirements.js";
@@ -30,6 +32,7 @@ import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import type { Plan } from "../run/steps.js";
 import { startInterpreterDiscovery, uvRunner } from "../run/tools.js";
+import { inferredDecider, inferredInputsFor } from "./inferred.js";
 import { choosePython, explicitPython } from "./interpreter.js";
 import { inProject, refuseBrokenManifests } from "./project.js";
 import { decideSystemPackages, type SystemPackagesConsent, withSystemPackages } from "./system-packages.js";
@@ -59,6 +62,11 @@ export interface SetupOptions {
   python?: string;
   /** `--upgrade`: re-resolve instead of installing the project's lock as it pins. */
   upgrade?: boolean;
+  /**
+   * False (`--no-infer`): install only what the manifests declare, even when the code imports more
+   * (reported, never installed). Default: what the code imports is checked and, with consent, inferred.
+   */
+  infer?: boolean;
 }
 
 export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<BuildOutcome> {
@@ -72,12 +80,19 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
   };
   const discovered = startInterpreterDiscovery();
   // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
-  return inProject(options.path, options.dryRun, async (root) => {
+  return inProject(options.path, { dryRun: options.dryRun, announce: announceTo(ui) }, async (root) => {
     const facts = collectProject(root);
     refuseBrokenManifests(facts.diagnostics);
     // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
     localRequirements(root, facts.project);
     const existingConfig = readDhtConfig(root);
+    // The import scan reads every source file: it overlaps with the interpreter search.
+    // `--no-infer` still looks (to report), but keeps nothing recorded and adds nothing.
+    const inferring = inferredInputsFor(
+      facts,
+      options.infer === false ? [] : (existingConfig?.inferred ?? []),
+    );
+    inferring.catch(() => {});
     const { extras, dropped, defaults } = chooseExtras(
       facts.project,
       { extras: options.extras, allExtras: options.allExtras },
@@ -131,6 +146,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       ui.out.warn(
         `note: locking for Python ${narrowLock} only, as .dhtconfig records (the project's whole range cannot be resolved)`,
       );
+    const inferred = await inferring;
     const planInputs = (narrow: string | null): SetupPlanInputs => ({
       facts,
       interpreter: null,
@@ -138,6 +154,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       uvLockExists,
       uvGroupsLockExists: existsSync(join(root, UV_GROUPS_LOCK)),
       extras,
+      inferred,
       languages: {
         components: facts.components,
         existingRuntimeLocks: existingRuntimeLocks(root),
@@ -169,6 +186,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         platform: platformKey(),
         existingConfig,
         decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
+        decideInferred: inferredDecider(facts.project, extras, ui, options.infer !== false),
         allowActivation: ui.allowActivation ?? true,
       });
     try {
@@ -339,4 +357,34 @@ function shouldSayProjectInstall(
   if (install.mode === "editable") return false;
   if (install.mode === "regular") return lock !== "uv";
   return project.manifests.some((manifest) => manifest.details.pyproject !== undefined);
+}
+
+/** Says why the environment is built elsewhere than the directory given (a workspace, `backend/`). */
+export function announceTo(ui: BuildUi): (note: string) => void {
+  return (note) => ui.out.warn(note);
+}
+
+/** What `setup --all` did in one directory (root-relative, "." for the root): built, or why not. */
+export type ProjectOutcome = { dir: string; outcome: BuildOutcome } | { dir: string; error: unknown };
+
+/** Every Python project at and below `path` (`setup --all`), each in its own directory; one outcome each. */
+export async function setupAllProjects(options: SetupOptions, ui: BuildUi): Promise<ProjectOutcome[]> {
+  const root = findProjectRoot(options.path);
+  const facts = collectProject(root);
+  const nested = facts.subprojects.filter((subproject) => subproject.kind === "nested");
+  const dirs = [
+    ...(hasPythonManifest(facts.project) || nested.length === 0 ? ["."] : []),
+    ...nested.map((subproject) => subproject.dir),
+  ];
+  const outcomes: ProjectOutcome[] = [];
+  for (const dir of dirs) {
+    if (dirs.length > 1) ui.out.warn(`setup --all: ${dir === "." ? "the root" : `${dir}/`}`);
+    try {
+      outcomes.push({ dir, outcome: await setupProject({ ...options, path: join(root, dir) }, ui) });
+    } catch (error) {
+      // One project failing does not stop the others: every one is reported, and the command fails at the end.
+      outcomes.push({ dir, error });
+    }
+  }
+  return outcomes;
 }

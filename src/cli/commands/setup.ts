@@ -21,6 +21,15 @@ export const setupCommand: CommandSpec = {
       description:
         "re-resolve instead of installing the project's own lock (poetry.lock, pdm.lock, Pipfile.lock)",
     },
+    {
+      flags: "--no-infer",
+      description: "install only what the manifests declare, even when the code imports more (reported)",
+    },
+    {
+      flags: "--all",
+      description:
+        "set up every Python project here: the root's and each nested one (backend/ …), each in its own dir",
+    },
     yesOption,
     dryRunOption,
     jsonOption,
@@ -37,29 +46,37 @@ export const setupCommand: CommandSpec = {
     "editable, as a regular package when its backend cannot, or not at all for an application.",
     "The interpreter is the newest installed one the project allows on which every locked version has a",
     "wheel, ranked by what its CI, tox, Dockerfile and classifiers name; --python overrides it.",
+    "A uv workspace is one environment at its root, every member installed. A root with no Python project",
+    "and exactly one below it (backend/) sets that one up in its own directory and says so; with several,",
+    "name one (`dhtl setup backend`) or pass --all. `dhtl analyze` lists them (Subprojects).",
+    "What the code imports and no manifest declares (scripts and notebooks without a manifest included) is",
+    "installed with consent (--yes, or yes on a terminal), pinned with hashes in the lock and recorded in",
+    ".dhtconfig as `inferred`; without consent setup stops (exit 4) and changes nothing.",
     "",
     "Examples:",
     "  dhtl setup",
     "  dhtl setup path/to/project --dry-run",
     "  dhtl setup --extras test,docs",
     "  dhtl setup --python 3.11",
+    "  dhtl setup backend",
+    "  dhtl setup --all",
   ].join("\n"),
   run: (ctx: CommandContext): Promise<number> =>
     withJsonErrors(ctx, async () => {
-      const { setupProject } = await import("../../workflows/setup.js");
-      const { buildUi, printBuild } = await import("../build-output.js");
-      const outcome = await setupProject(
-        {
-          path: ctx.args[0] ?? ".",
-          extras: text(ctx.options, "extras"),
-          allExtras: flag(ctx.options, "allExtras"),
-          dryRun: flag(ctx.options, "dryRun"),
-          python: text(ctx.options, "python"),
-          upgrade: flag(ctx.options, "upgrade"),
-        },
-        buildUi(ctx),
-      );
-      await printBuild(ctx, outcome);
+      const { setupAllProjects, setupProject } = await import("../../workflows/setup.js");
+      const { buildUi, printBuild, printProjectOutcomes } = await import("../build-output.js");
+      const options = {
+        path: ctx.args[0] ?? ".",
+        extras: text(ctx.options, "extras"),
+        allExtras: flag(ctx.options, "allExtras"),
+        dryRun: flag(ctx.options, "dryRun"),
+        python: text(ctx.options, "python"),
+        upgrade: flag(ctx.options, "upgrade"),
+        infer: ctx.options.infer !== false,
+      };
+      if (flag(ctx.options, "all"))
+        return printProjectOutcomes(ctx, await setupAllProjects(options, buildUi(ctx)));
+      await printBuild(ctx, await setupProject(options, buildUi(ctx)));
       return 0;
     }),
 };

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
 import type { ValidationReport } from "../../verify/validate.js";
@@ -17,7 +19,7 @@ export const validateEnvCommand: CommandSpec = {
   ].join("\n"),
   async run({ args, options, out }) {
     const { validateEnvironment } = await import("../../verify/validate.js");
-    const root = args[0] ?? ".";
+    const root = await environmentRoot(args[0] ?? ".");
     const report = await validateEnvironment(root, { quick: Boolean(options.quick), stamp: true });
     if (options.json) out.line(JSON.stringify(report, null, 2));
     else if (out.quiet) {
@@ -26,6 +28,17 @@ export const validateEnvCommand: CommandSpec = {
     return report.ok ? ExitCode.ok : ExitCode.drift;
   },
 };
+
+/**
+ * The directory holding the environment's record: the path itself when it has a `.dhtconfig` (the prompt
+ * hook's case, answered without reading the project), else where setup put it (workflows/project.ts: a
+ * workspace member's workspace, the only project nested below a root without one).
+ */
+async function environmentRoot(path: string): Promise<string> {
+  if (existsSync(join(path, ".dhtconfig"))) return path;
+  const { environmentRootFor } = await import("../../workflows/project.js");
+  return environmentRootFor(path).root;
+}
 
 /** One line: what kind of drift, how much. */
 export function summarize(report: ValidationReport): string {

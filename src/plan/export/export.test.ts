@@ -196,12 +196,12 @@ describe("renderExport", () => {
     expect(text).not.toContain("apt-get");
   });
 
-  it("docker: a uv workspace gets no separate dependency layer (members' pyproject.toml come with the source)", () => {
+  it("docker: a uv workspace gets no separate dependency layer (members' pyproject.toml come with the source), every member", () => {
     const text = renderExport("docker", inputs({ lock: { kind: "uv", file: "uv.lock", workspace: true } }))
       .files[0]!.text;
     expect(text).not.toContain("--no-install-local");
     expect(text).not.toContain("COPY pyproject.toml uv.lock");
-    expect(text).toMatch(/COPY \. \.\nRUN uv sync --frozen --all-groups\n/);
+    expect(text).toMatch(/COPY \. \.\nRUN uv sync --frozen --all-groups --all-packages\n/);
   });
 
   it("docker and ci: a uv project's groups lock is installed after the sync, and kept by the project's sync", () => {

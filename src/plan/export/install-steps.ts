@@ -26,7 +26,15 @@ export function lockInstall(
   python: string,
 ): LockInstall {
   if (inputs.lock.kind === "uv") {
-    const sync = ["uv", "sync", "--frozen", "--all-groups", ...inputs.extras.flatMap((e) => ["--extra", e])];
+    const sync = [
+      "uv",
+      "sync",
+      "--frozen",
+      "--all-groups",
+      // Every workspace member, as dhtl's own setup installs them.
+      ...(inputs.lock.workspace ? ["--all-packages"] : []),
+      ...inputs.extras.flatMap((e) => ["--extra", e]),
+    ];
     // The groups uv does not read, from dhtl's lock beside uv.lock (after the sync, which is exact).
     const groups = inputs.lock.groups
       ? [

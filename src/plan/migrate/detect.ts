@@ -4,6 +4,7 @@
  */
 
 import { DhtlError } from "../../core/errors.js";
+import { isCondaEnvironmentFile } from "../../facts/manifests/conda/index.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
 import type { ManifestFacts } from "../../facts/manifests/types.js";
 import type { SourceKind } from "../../facts/migration/types.js";
@@ -29,7 +30,8 @@ export function detectSource(
     return { source: "poetry", because: "pyproject.toml has [tool.poetry]" };
   }
   if (files.includes("Pipfile")) return { source: "pipenv", because: "Pipfile found" };
-  const conda = files.find((f) => f === "environment.yml" || f === "environment.yaml");
+  // An environment file at the root, or one an MLflow `MLproject` names (`conda_env: envs/train.yaml`).
+  const conda = files.find(isCondaEnvironmentFile) ?? manifests.find((m) => m.kind === "conda")?.file;
   if (conda) return { source: "conda", because: `${conda} found` };
   const hasProjectTable = dialects.includes("pep621");
   const setuptools = manifests.find(
@@ -52,7 +54,7 @@ export function detectSource(
     });
   }
   throw new DhtlError("badInput", "found no manifest to migrate from", {
-    hint: "Expected pyproject.toml with [tool.poetry], Pipfile, environment.yml, setup.py/setup.cfg or requirements*.txt.",
+    hint: "Expected pyproject.toml with [tool.poetry], Pipfile, environment.yml (or MLflow's conda.yaml), setup.py/setup.cfg or requirements*.txt.",
   });
 }
 

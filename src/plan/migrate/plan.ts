@@ -5,6 +5,7 @@
 
 import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
+import { CONDA_ENVIRONMENT_FILES, MLPROJECT } from "../../facts/manifests/conda/index.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
 import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/types.js";
 import { mergeManifests } from "../../facts/merge.js";
@@ -326,7 +327,8 @@ function oldFilesOf(
     case "pipenv":
       return present(["Pipfile", "Pipfile.lock"]);
     case "conda":
-      return present(["environment.yml", "environment.yaml", "conda-lock.yml"]);
+      // Beside an MLflow `MLproject`, `mlflow run` still reads the environment file: it stays.
+      return files.includes(MLPROJECT) ? [] : present([...CONDA_ENVIRONMENT_FILES, "conda-lock.yml"]);
     case "pip":
       return files.filter(isRequirementsFile);
     case "setuptools": {

@@ -169,3 +169,80 @@ describe("environment.yml", () => {
     expect([error.code, error.line]).toEqual(["badInput", 1]);
   });
 });
+
+/** MLflow's files exactly as mlflow/mlflow-example holds them at 0651d1c9 (issue 14 #10, class 6). */
+const MLFLOW_CONDA_YAML = `name: tutorial
+channels:
+  - defaults
+dependencies:
+  - numpy>=1.14.3
+  - pandas>=1.0.0
+  - scikit-learn>0.19.1
+  - pip
+  - pip:
+    - mlflow
+`;
+const MLPROJECT = `name: tutorial
+
+conda_env: conda.yaml
+
+entry_points:
+  main:
+    parameters:
+      alpha: {type: float, default: 0.5}
+      l1_ratio: {type: float, default: 0.1}
+    command: "python train.py {alpha} {l1_ratio}"
+`;
+
+describe("MLflow projects", () => {
+  it("claims conda.yaml and MLproject beside environment.yml", () => {
+    for (const file of ["environment.yml", "environment.yaml", "conda.yaml", "conda.yml", "MLproject"])
+      expect(condaReader.claims(file), file).toBe(true);
+    expect(condaReader.claims("envs/conda.yaml")).toBe(false);
+  });
+
+  it("reads MLflow's conda.yaml as a conda environment: conda packages and the pip section", () => {
+    const project = newProject({ "conda.yaml": MLFLOW_CONDA_YAML, MLproject: MLPROJECT });
+    const [facts] = condaReader.read(project.source("conda.yaml"), project.ctx);
+    expect(facts!.kind).toBe("conda");
+    expect(facts!.dependencies.map((d) => d.requirement)).toEqual([
+      "numpy>=1.14.3",
+      "pandas>=1.0.0",
+      "scikit-learn>0.19.1",
+      "mlflow",
+    ]);
+  });
+
+  it("MLproject naming conda.yaml adds only itself (conda.yaml is read on its own)", () => {
+    const project = newProject({ "conda.yaml": MLFLOW_CONDA_YAML, MLproject: MLPROJECT });
+    const read = condaReader.read(project.source("MLproject"), project.ctx);
+    expect(read.map((m) => [m.kind, m.file, m.dependencies.length, m.includedFiles])).toEqual([
+      ["mlproject", "MLproject", 0, ["conda.yaml"]],
+    ]);
+  });
+
+  it("MLproject naming another environment file reads that one; python_env is MLflow's pip format", () => {
+    const project = newProject({
+      MLproject: "name: train\nconda_env: envs/train.yaml\npython_env: python_env.yaml\n",
+      "envs/train.yaml": "dependencies:\n  - python=3.10\n  - six\n",
+      "python_env.yaml": "python: 3.9.18\nbuild_dependencies:\n  - pip\ndependencies:\n  - idna>=3\n",
+    });
+    const read = condaReader.read(project.source("MLproject"), project.ctx);
+    expect(read.map((m) => [m.kind, m.file])).toEqual([
+      ["mlproject", "MLproject"],
+      ["conda", "envs/train.yaml"],
+      ["mlflow-python-env", "python_env.yaml"],
+    ]);
+    expect(read[1]!.dependencies.map((d) => d.requirement)).toEqual(["six"]);
+    expect(read[1]!.python.map((p) => p.value)).toEqual(["3.10"]);
+    expect(read[2]!.dependencies.map((d) => d.requirement)).toEqual(["idna>=3"]);
+    expect(read[2]!.python).toMatchObject([{ source: "python_env.yaml python", value: "3.9.18" }]);
+  });
+
+  it("an MLproject naming a file outside the project is bad input at its line", () => {
+    const project = newProject({ MLproject: "name: x\nconda_env: ../elsewhere.yaml\n" });
+    expect(() => condaReader.read(project.source("MLproject"), project.ctx)).toThrow(
+      /leaves the project root/,
+    );
+  });
+});

@@ -2,6 +2,11 @@
  * conda `environment.yml`: conda packages (mapped to PyPI names where one exists), the `pip:` list (read as
  * requirement lines), the Python pin and the channels. Conda-only packages (compilers, C libraries, CUDA,
  * R) are kept apart in `nonPythonPackages` with a diagnostic saying how to provide them.
+ *
+ * MLflow projects are read here too: `conda.yaml` (the name MLflow writes) is an environment file, and an
+ * `MLproject` file's `conda_env:` may name another one, which is then read as one. Its `python_env:`
+ * (MLflow's virtualenv format: `python`, `build_dependencies`, `dependencies`) becomes a pip manifest.
+ * Spec: https://mlflow.org/docs/latest/projects.html#specifying-an-environment
  */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { diagnostic } from "../../../core/diagnostics.js";
@@ -17,6 +22,7 @@ import {
   emptyManifest,
   type ManifestFacts,
   type ManifestReader,
+  type ReadContext,
   type SourceFile,
 } from "../types.js";
 import { condaToPypi } from "./pypi-names.js";
@@ -24,68 +30,149 @@ import { condaToPypi } from "./pypi-names.js";
 export const condaReader: ManifestReader = {
   name: "conda",
   spec: "https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html#create-env-file-manually",
-  claims: (relPath) => relPath === "environment.yml" || relPath === "environment.yaml",
+  claims: (relPath) => isCondaEnvironmentFile(relPath) || relPath === MLPROJECT,
   read(file, ctx) {
-    const facts = emptyManifest("conda", file.path);
-    facts.packageManager = "conda";
-    const { root, lineOf } = parseEnvironment(file);
-    if (!isMap(root)) {
-      if (root !== null)
-        throw new DhtlError("badInput", "expected a mapping with `dependencies:`", {
-          file: file.path,
-          line: 1,
-        });
-      return [facts];
-    }
-    const name = root.get("name");
-    const conda: CondaDetails = {};
-    facts.details.conda = conda;
-    if (typeof name === "string") conda.environmentName = name;
-    const channels = root.get("channels");
-    if (isSeq(channels))
-      conda.channels = channels.items.map((c) => redactChannel(String(scalarValue(c as Node))));
-    const variables = root.get("variables");
-    // Values may be secrets: only the names are kept.
-    if (isMap(variables))
-      conda.variableNames = variables.items.map((pair) => String(scalarValue(pair.key as Node)));
-
-    const dependencies = root.get("dependencies", true);
-    if (dependencies !== undefined && !isSeq(dependencies)) {
-      throw new DhtlError("badInput", "`dependencies` must be a list", {
-        file: file.path,
-        line: lineOf(dependencies as Node) ?? undefined,
-      });
-    }
-    const condaEntries: CondaEntry[] = [];
-    for (const item of isSeq(dependencies) ? dependencies.items : []) {
-      const line = lineOf(item as Node) ?? 0;
-      if (isScalar(item) && item.value !== null) {
-        // A spec may name its channel by URL, tokens included: only the redacted text is kept.
-        condaEntries.push(readCondaSpec(redactChannel(String(item.value)), line, file, facts));
-      } else if (isMap(item) && item.has("pip")) {
-        const pip = item.get("pip");
-        const lines: LogicalLine[] = isSeq(pip)
-          ? pip.items.map((entry) => ({
-              text: String(scalarValue(entry as Node)).trim(),
-              line: lineOf(entry as Node) ?? line,
-            }))
-          : [];
-        readPipLines(
-          lines.filter((l) => l.text !== ""),
-          file,
-          ctx,
-          facts,
-        );
-      } else {
-        facts.diagnostics.push(
-          diagnostic("warning", file.path, "unrecognised dependencies entry: ignored", line),
-        );
-      }
-    }
-    if (condaEntries.length) conda.condaPackages = condaEntries;
-    return [facts];
+    if (file.path === MLPROJECT) return readMlproject(file, ctx);
+    return [readCondaEnvironment(file, ctx)];
   },
 };
+
+/** The conda environment files read at the project root: conda's own names and MLflow's `conda.yaml`. */
+export const CONDA_ENVIRONMENT_FILES = ["environment.yml", "environment.yaml", "conda.yaml", "conda.yml"];
+
+/** An MLflow project's description: names its environment file (`conda_env`, `python_env`). */
+export const MLPROJECT = "MLproject";
+
+/** True for a root-level conda environment file (`environment.yml`, MLflow's `conda.yaml` …). */
+export function isCondaEnvironmentFile(relPath: string): boolean {
+  return CONDA_ENVIRONMENT_FILES.includes(relPath);
+}
+
+/**
+ * `MLproject`: the environment file its `conda_env` names, read as a conda environment unless it is one of
+ * the root files read on their own anyway; `python_env` read as MLflow's virtualenv format. Nothing else
+ * in it (entry points, parameters, docker images) says what to install.
+ */
+function readMlproject(file: SourceFile, ctx: ReadContext): ManifestFacts[] {
+  const { root, lineOf } = parseEnvironment(file);
+  // Listed among the project's files, naming what it points to; it declares nothing itself.
+  const project = emptyManifest("mlproject", file.path);
+  if (!isMap(root)) return [project];
+  const found: ManifestFacts[] = [project];
+  const condaEnv = root.get("conda_env", true) as Node | undefined;
+  const condaPath = envFilePath(scalarValue(condaEnv));
+  if (condaPath) project.includedFiles.push(condaPath);
+  if (condaPath && !isCondaEnvironmentFile(condaPath)) {
+    const named = ctx.readFile(condaPath, { file: file.path, line: lineOf(condaEnv) });
+    found.push(readCondaEnvironment(named, ctx));
+  }
+  const pythonEnv = root.get("python_env", true) as Node | undefined;
+  const pythonPath = envFilePath(scalarValue(pythonEnv));
+  if (pythonPath) {
+    project.includedFiles.push(pythonPath);
+    const named = ctx.readFile(pythonPath, { file: file.path, line: lineOf(pythonEnv) });
+    found.push(readPythonEnv(named, ctx));
+  }
+  return found;
+}
+
+/** A relative path as MLproject writes it (`conda.yaml`, `./envs/train.yaml`), or null. */
+function envFilePath(value: unknown): string | null {
+  if (typeof value !== "string" || value.trim() === "") return null;
+  return value.trim().replace(/^\.\//, "");
+}
+
+/** MLflow's `python_env.yaml`: `python` (the version), `build_dependencies` and `dependencies` (pip lines). */
+function readPythonEnv(file: SourceFile, ctx: ReadContext): ManifestFacts {
+  const facts = emptyManifest("mlflow-python-env", file.path);
+  facts.packageManager = "pip";
+  const { root, lineOf } = parseEnvironment(file);
+  if (!isMap(root)) return facts;
+  const python = root.get("python", true) as Node | undefined;
+  const version = scalarValue(python);
+  if (typeof version === "string" || typeof version === "number") {
+    facts.python.push({
+      source: "python_env.yaml python",
+      file: file.path,
+      line: lineOf(python),
+      value: String(version),
+    });
+  }
+  const lines: LogicalLine[] = [];
+  for (const key of ["build_dependencies", "dependencies"]) {
+    const list = root.get(key, true);
+    if (!isSeq(list)) continue;
+    for (const entry of list.items) {
+      const text = String(scalarValue(entry as Node) ?? "").trim();
+      // pip itself and the build tools are the installer's business, not the project's dependencies.
+      if (key === "build_dependencies" && /^(pip|setuptools|wheel)\b/.test(text)) continue;
+      if (text !== "") lines.push({ text, line: lineOf(entry as Node) ?? 0 });
+    }
+  }
+  readPipLines(lines, file, ctx, facts);
+  return facts;
+}
+
+function readCondaEnvironment(file: SourceFile, ctx: ReadContext): ManifestFacts {
+  const facts = emptyManifest("conda", file.path);
+  facts.packageManager = "conda";
+  const { root, lineOf } = parseEnvironment(file);
+  if (!isMap(root)) {
+    if (root !== null)
+      throw new DhtlError("badInput", "expected a mapping with `dependencies:`", {
+        file: file.path,
+        line: 1,
+      });
+    return facts;
+  }
+  const name = root.get("name");
+  const conda: CondaDetails = {};
+  facts.details.conda = conda;
+  if (typeof name === "string") conda.environmentName = name;
+  const channels = root.get("channels");
+  if (isSeq(channels))
+    conda.channels = channels.items.map((c) => redactChannel(String(scalarValue(c as Node))));
+  const variables = root.get("variables");
+  // Values may be secrets: only the names are kept.
+  if (isMap(variables))
+    conda.variableNames = variables.items.map((pair) => String(scalarValue(pair.key as Node)));
+
+  const dependencies = root.get("dependencies", true);
+  if (dependencies !== undefined && !isSeq(dependencies)) {
+    throw new DhtlError("badInput", "`dependencies` must be a list", {
+      file: file.path,
+      line: lineOf(dependencies as Node) ?? undefined,
+    });
+  }
+  const condaEntries: CondaEntry[] = [];
+  for (const item of isSeq(dependencies) ? dependencies.items : []) {
+    const line = lineOf(item as Node) ?? 0;
+    if (isScalar(item) && item.value !== null) {
+      // A spec may name its channel by URL, tokens included: only the redacted text is kept.
+      condaEntries.push(readCondaSpec(redactChannel(String(item.value)), line, file, facts));
+    } else if (isMap(item) && item.has("pip")) {
+      const pip = item.get("pip");
+      const lines: LogicalLine[] = isSeq(pip)
+        ? pip.items.map((entry) => ({
+            text: String(scalarValue(entry as Node)).trim(),
+            line: lineOf(entry as Node) ?? line,
+          }))
+        : [];
+      readPipLines(
+        lines.filter((l) => l.text !== ""),
+        file,
+        ctx,
+        facts,
+      );
+    } else {
+      facts.diagnostics.push(
+        diagnostic("warning", file.path, "unrecognised dependencies entry: ignored", line),
+      );
+    }
+  }
+  if (condaEntries.length) conda.condaPackages = condaEntries;
+  return facts;
+}
 
 /** What one conda dependency line became, kept for `migrate`. */
 /** A conda match spec split into parts: `conda-forge::numpy=1.24=py311h0` → channel, name, version, build. */
