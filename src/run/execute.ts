@@ -11,6 +11,7 @@ import { uvLockInputDigest } from "../record/lock-inputs.js";
 import { nextDhtConfig } from "../record/next-config.js";
 import { createMarkedEnvironmentDir } from "./env-mark.js";
 import { FileBackup } from "./file-backup.js";
+import { keepGitStatusClean } from "./git-hygiene.js";
 import { writeActivationHooks } from "./hooks/activation.js";
 import { allowActivation } from "./hooks/allow.js";
 import {
@@ -209,9 +210,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         swapped = true;
         backup.commit();
         if (ctx.allowActivation) allowOrWarn(plan.root, ctx.out);
-        if (!movedAside) return undefined;
-        ctx.out.warn(`note: the .venv dhtl did not build was moved to ${movedAside} (kept, not deleted)`);
-        return `previous .venv kept as ${movedAside}`;
+        if (movedAside)
+          ctx.out.warn(`note: the .venv dhtl did not build was moved to ${movedAside} (kept, not deleted)`);
+        const git = await keepGitStatusClean(plan.root, recordedFiles(plan));
+        for (const line of [...git.notes.map((note) => `note: ${note}`), ...git.warnings]) ctx.out.warn(line);
+        return movedAside ? `previous .venv kept as ${movedAside}` : undefined;
       }
       case "writeDhtConfig":
         configWritten = recordConfig(step.compiledInputDigest);
@@ -353,6 +356,18 @@ function refuseUnsoundEnvironment(envPath: string): void {
     `the new environment is not what its packages install (${problems.length} problem${problems.length === 1 ? "" : "s"}: ${shown}); .venv was left as it was`,
     { hint: "uv's cache may hold a damaged file: run `uv cache clean`, then retry" },
   );
+}
+
+/** The files a clone needs to rebuild this environment: the lock, what it was compiled from, the record. */
+function recordedFiles(plan: Plan): string[] {
+  const files = [".dhtconfig", plan.lock.file];
+  if (plan.lock.kind === "compiled") {
+    files.push(plan.lock.input);
+    if (plan.lock.constraints) files.push(plan.lock.constraints);
+  }
+  for (const step of plan.steps)
+    if (step.kind === "lockRuntime" || step.kind === "installRuntime") files.push(step.lockFile);
+  return files;
 }
 
 /** Best effort: the environment is live either way; without the record the cd hook just asks for `dhtl allow`. */

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { gitIgnoreRules } from "../facts/git-checkout.js";
 import { planRegenerate, recordedPythonRequest } from "../plan/regenerate-plan.js";
 import { platformKey, sha256File } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
@@ -58,6 +59,7 @@ export async function regenerateRecorded(
           (report) => report.ok,
           () => false,
         );
+  const lockMissing = lockPath !== null && !existsSync(lockPath);
   const request = recordedPythonRequest(recorded, facts);
   const search =
     environmentValid === true && !force
@@ -67,7 +69,11 @@ export async function regenerateRecorded(
     planRegenerate({
       facts,
       recorded,
-      lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
+      lockDigestNow: lockPath && !lockMissing ? sha256File(lockPath) : null,
+      missingLockIgnoredBy:
+        lockMissing && recorded.lock
+          ? ((await gitIgnoreRules(facts.root, [recorded.lock.file]))?.get(recorded.lock.file) ?? null)
+          : null,
       uvInputDigestNow: recorded.lock?.file === "uv.lock" ? uvLockInputDigest(facts.root) : null,
       interpreter: search.interpreter,
       installed: search.installed,
