@@ -142,6 +142,11 @@ export async function compileLock(
   removeProjectPath(target.root, staged);
   if (existsSync(outPath)) copyProjectFile(target.root, output, staged);
   const stagedPath = checkedProjectPath(target.root, staged);
+  // The indexes the input names go into the lock too: `uv pip sync` reads them from there, and would
+  // otherwise look for every package on PyPI alone.
+  const namesIndexes = /^--(extra-)?index-url /m.test(
+    readFileSync(checkedProjectPath(target.root, input), "utf8"),
+  );
   try {
     await target.uv(
       [
@@ -149,6 +154,7 @@ export async function compileLock(
         "compile",
         "--universal",
         "--generate-hashes",
+        ...(namesIndexes ? ["--emit-index-url"] : []),
         "--quiet",
         "--no-header",
         "--python-version",

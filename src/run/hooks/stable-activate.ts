@@ -21,6 +21,7 @@ const MARK = "# dhtl: name the environment by its stable link";
 /** bash/zsh/sh `activate`: the line after uv's `VIRTUAL_ENV=…realpath…`. */
 const POSIX_LINES = [
   MARK,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not JavaScript's.
   '_dhtl_link="${VIRTUAL_ENV%/.dhtl/envs/*}/.venv"',
   'if [ "$_dhtl_link" != "$VIRTUAL_ENV/.venv" ] && [ "$_dhtl_link" -ef "$VIRTUAL_ENV" ]; then',
   '    VIRTUAL_ENV="$_dhtl_link"',
