@@ -49,23 +49,24 @@ export async function gitIgnoreRules(
 }
 
 /**
- * The committer date (ISO 8601, UTC) of the last commit touching any of `paths`, or null when the
- * project is not in a git work tree, none of them was ever committed, or the history is shallow past them.
+ * The committer date (ISO 8601, UTC) of the last commit touching any of `files` (project-relative, taken
+ * literally) or any file matching `globs` (`**\/*.py`), or null when the project is not in a git work
+ * tree, none of them was ever committed, or git fails.
  */
-export async function lastCommitDate(root: string, paths: string[]): Promise<string | null> {
-  if (paths.length === 0) return null;
+export async function lastCommitDate(
+  root: string,
+  files: string[],
+  globs: string[] = [],
+): Promise<string | null> {
+  const pathspecs = [...files.map((file) => `:(literal)${file}`), ...globs.map((glob) => `:(glob)${glob}`)];
+  if (pathspecs.length === 0) return null;
   const result = await run(
     "git",
-    [...SAFE_GIT, "log", "-1", "--format=%ct", "--no-show-signature", "--", ...paths.map(literalPathspec)],
+    [...SAFE_GIT, "log", "-1", "--format=%ct", "--no-show-signature", "--", ...pathspecs],
     { cwd: root, env: gitEnvironment(), timeoutMs: 10_000 },
   );
   if (result.code !== 0) return null;
   const seconds = Number(result.stdout.trim());
   if (!Number.isInteger(seconds) || seconds <= 0) return null;
   return new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
-}
-
-/** A path git takes literally, never as a glob or magic pathspec (a file may be named `*` or `:(top)`). */
-function literalPathspec(path: string): string {
-  return `:(literal)${path}`;
 }

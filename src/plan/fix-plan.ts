@@ -63,6 +63,7 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
         { kind: "copyCurrentEnv", reason: "repair a copy, so an interrupted fix leaves .venv as it was" },
         ...installSteps(lock, inputs.facts.project.isPackage, reinstall, {
           extras: inputs.recorded.extras ?? [],
+          excludeNewer: inputs.recorded.lock?.excludeNewer,
         }).map((step) => withRepairReason(step, inputs.drift)),
         ...runtimeInstallSteps(inputs.runtimeLocks ?? []),
         {

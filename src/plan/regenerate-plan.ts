@@ -9,7 +9,7 @@ import { compiledInputDigest, installSteps, pythonRequestOf, pythonStep } from "
 /** The part of `.dhtconfig` regenerate and fix-env rely on (structurally a subset of record/dhtconfig's DhtConfig). */
 export interface RecordedConfig {
   python?: { version: string; implementation: string };
-  lock?: { file: string; digest: string; inputDigest?: string };
+  lock?: { file: string; digest: string; inputDigest?: string; excludeNewer?: string };
   extras?: string[];
   environment?: { checksums: Record<string, string> };
 }
@@ -107,7 +107,13 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     steps.push({ kind: "ensureUv", reason: "uv creates the environment and installs packages" });
     steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
     steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
-    steps.push(...installSteps(lock, facts.project.isPackage, [], { locked: !uvInputsUnchanged, extras }));
+    steps.push(
+      ...installSteps(lock, facts.project.isPackage, [], {
+        locked: !uvInputsUnchanged,
+        extras,
+        excludeNewer: recorded.lock?.excludeNewer,
+      }),
+    );
     steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));
     steps.push({
       kind: "verifyChecksum",

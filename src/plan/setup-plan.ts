@@ -1,6 +1,7 @@
 import { DhtlError } from "../core/errors.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
 import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
+import type { Resolution } from "./as-of.js";
 import {
   componentSteps,
   type LanguagePlanInputs,
@@ -23,6 +24,10 @@ export interface SetupPlanInputs {
   extras?: string[];
   /** The project's Node, Rust and Go components (none when absent). */
   languages?: LanguagePlanInputs;
+  /** Resolve the lock as of this time (plan/as-of.ts); absent or null: today's releases. */
+  resolution?: Resolution | null;
+  /** The resolution date differs from the recorded one: the previous lock's pins are of another time. */
+  freshLock?: boolean;
 }
 
 /** The Python request stated by the project (pin file, requires-python …), or null. */
@@ -40,12 +45,22 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   steps.push(pythonStep(python, inputs.interpreter, inputs.installed));
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
   const extras = inputs.extras ?? [];
-  steps.push(...lockSteps(facts, lock, inputs.interpreter, extras));
+  const excludeNewer = inputs.resolution?.excludeNewer ?? null;
+  steps.push(
+    ...lockSteps(
+      facts,
+      lock,
+      inputs.interpreter,
+      extras,
+      inputs.resolution ?? null,
+      inputs.freshLock ?? false,
+    ),
+  );
   const runtimeLocks = inputs.languages
     ? runtimeLockSteps(inputs.languages, minorOf(inputs.interpreter?.version ?? "3"))
     : [];
   steps.push(...runtimeLocks);
-  steps.push(...installSteps(lock, facts.project.isPackage, [], { extras }));
+  steps.push(...installSteps(lock, facts.project.isPackage, [], { extras, excludeNewer }));
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
   // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
   steps.push({
@@ -63,6 +78,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     recordPython: python?.kind === "exact" ? null : (inputs.interpreter?.version ?? null),
     installsProject: facts.project.isPackage,
     extras,
+    excludeNewer,
     steps,
     upToDate: false,
   };
@@ -101,12 +117,16 @@ function lockSteps(
   lock: LockStrategy,
   interpreter: InterpreterChoice | null,
   extras: string[],
+  resolution: Resolution | null,
+  freshLock: boolean,
 ): Step[] {
+  const excludeNewer = resolution?.excludeNewer ?? null;
+  const asOf = resolution ? `; as of ${resolution.excludeNewer}: ${resolution.reason}` : "";
   if (lock.kind === "uv") {
     const reason = lock.exists
       ? "bring uv.lock up to date with pyproject.toml (unchanged when it already matches)"
       : "uv.lock is missing: resolve the project with `uv lock`";
-    return [{ kind: "uvLock", reason }];
+    return [{ kind: "uvLock", excludeNewer, reason: `${reason}${asOf}` }];
   }
   if (lock.kind === "user-hashed") return [];
   const input = renderRequirementsInput(facts.project, extras);
@@ -125,7 +145,9 @@ function lockSteps(
       input: lock.input,
       output: lock.file,
       pythonVersion,
-      reason: "pin every dependency with hashes for all platforms (uv pip compile --universal)",
+      excludeNewer,
+      ...(freshLock ? { fresh: true } : {}),
+      reason: `pin every dependency with hashes for all platforms (uv pip compile --universal)${asOf}`,
     },
   ];
 }
@@ -135,7 +157,7 @@ export function installSteps(
   lock: LockStrategy,
   isPackage: boolean,
   reinstall: string[],
-  options: { locked?: boolean; extras?: string[] } = {},
+  options: { locked?: boolean; extras?: string[]; excludeNewer?: string | null } = {},
 ): Step[] {
   if (lock.kind === "uv") {
     const locked = options.locked ?? false;
@@ -151,7 +173,8 @@ export function installSteps(
       kind: "pipSync",
       lockFile: lock.file,
       reinstall,
-      reason: `install exactly ${lock.file}, hashes required`,
+      ...(options.excludeNewer ? { excludeNewer: options.excludeNewer } : {}),
+      reason: `install exactly ${lock.file}, hashes required${options.excludeNewer ? `; sdists build with the build tools of ${options.excludeNewer}` : ""}`,
     },
   ];
   if (isPackage)

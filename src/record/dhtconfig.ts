@@ -13,7 +13,8 @@ import { writeProjectFile } from "../core/safe-path.js";
 export interface DhtConfig {
   schema: 1;
   python?: { version: string; implementation: string };
-  lock?: { file: string; digest: string; inputDigest?: string };
+  /** `excludeNewer`: the time the lock was resolved as of (`setup --as-of`, plan/as-of.ts). */
+  lock?: { file: string; digest: string; inputDigest?: string; excludeNewer?: string };
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
   extras?: string[];
   environment?: { checksums: Record<string, string> };
@@ -130,7 +131,7 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const lock = root.get("lock");
   if (lock !== undefined) {
     const map = v.map(lock, "lock");
-    v.onlyKeys(map, ["digest", "file", "inputDigest"], "lock.");
+    v.onlyKeys(map, ["digest", "excludeNewer", "file", "inputDigest"], "lock.");
     const fileNode = map.get("file");
     const lockFile = v.string(fileNode, "lock.file", /^[^\0]+$/, "a path relative to the project");
     if (!isSafeRelativePath(lockFile)) {
@@ -142,6 +143,14 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
     };
     if (map.has("inputDigest")) {
       config.lock.inputDigest = v.string(map.get("inputDigest"), "lock.inputDigest", DIGEST, "sha256:<hex>");
+    }
+    if (map.has("excludeNewer")) {
+      config.lock.excludeNewer = v.string(
+        map.get("excludeNewer"),
+        "lock.excludeNewer",
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/,
+        "an RFC 3339 UTC time like 2018-05-27T00:00:00Z",
+      );
     }
   }
 

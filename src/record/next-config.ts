@@ -6,6 +6,8 @@ export interface BuildRequest {
   /** Exact Python version to record (setup only; the other commands keep the recorded one). */
   recordPython: string | null;
   extras: string[];
+  /** setup: the time the lock was resolved as of, or null (the other commands keep the recorded one). */
+  excludeNewer?: string | null;
 }
 
 export interface BuiltEnvironment {
@@ -48,6 +50,8 @@ export function nextDhtConfig(
   config.lock = { file: built.lockFile, digest: built.lockDigest };
   if (plan.extras.length > 0) config.extras = [...plan.extras];
   if (built.inputDigest) config.lock.inputDigest = built.inputDigest;
+  const excludeNewer = plan.command === "setup" ? plan.excludeNewer : existing?.lock?.excludeNewer;
+  if (excludeNewer) config.lock.excludeNewer = excludeNewer;
   const sameInputs =
     existing?.lock?.digest === built.lockDigest &&
     (existing?.python?.version ?? null) === (config.python?.version ?? null) &&

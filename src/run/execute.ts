@@ -165,14 +165,17 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return undefined;
       case "compileLock":
         backup.remember(step.output);
-        await compileLock({ root: plan.root, uv: needUv() }, step.input, step.output, {
-          version: step.pythonVersion,
-          path: needPython(),
-        });
+        await compileLock(
+          { root: plan.root, uv: needUv() },
+          step.input,
+          step.output,
+          { version: step.pythonVersion, path: needPython() },
+          { excludeNewer: step.excludeNewer ?? null, fresh: step.fresh ?? false },
+        );
         return undefined;
       case "uvLock":
         backup.remember("uv.lock");
-        await uvLock({ root: plan.root, uv: needUv() }, needPython());
+        await uvLock({ root: plan.root, uv: needUv() }, needPython(), step.excludeNewer ?? null);
         return undefined;
       case "checkLockFresh":
         await checkUvLockFresh({ root: plan.root, uv: needUv() });
@@ -181,7 +184,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         await uvSync(target(), step.reinstall, step.locked, step.extras);
         return undefined;
       case "pipSync":
-        await pipSync(target(), step.lockFile, step.reinstall);
+        await pipSync(target(), step.lockFile, step.reinstall, step.excludeNewer ?? null);
         return undefined;
       case "installProject":
         await installProjectEditable(target());

@@ -8,8 +8,9 @@ import {
   removeProjectPath,
   writeProjectFile,
 } from "../core/safe-path.js";
+import { wheelsFrom } from "../facts/python-releases.js";
 import { isValidDistributionName } from "../pep/names.js";
-import { environmentPython } from "../python/venv-info.js";
+import { environmentPython, readVenvPython } from "../python/venv-info.js";
 import { isolatedUvEnvironment } from "./uv-environment.js";
 
 /** Runs uv with an argv array; throws a DhtlError (toolFailed, naming the failing package) on failure. */
@@ -59,13 +60,20 @@ export async function createVenv(target: BuildTarget, pythonPath: string): Promi
  * `uv lock`: creates uv.lock, or brings it up to date. The interpreter is named: left to search, uv may
  * try every pyenv shim on PATH, which costs seconds.
  */
-export async function uvLock(target: Pick<BuildTarget, "root" | "uv">, pythonPath: string): Promise<void> {
+export async function uvLock(
+  target: Pick<BuildTarget, "root" | "uv">,
+  pythonPath: string,
+  excludeNewer: string | null = null,
+): Promise<void> {
   // uv writes uv.lock itself: never through a link a checkout committed.
   checkedProjectPath(target.root, "uv.lock");
-  await target.uv(["lock", "--quiet", "--python", pythonPath], {
-    cwd: target.root,
-    env: uvEnvironment({ UV_PYTHON: pythonPath }),
-  });
+  await target.uv(
+    ["lock", "--quiet", "--python", pythonPath, ...excludeNewerArgs(excludeNewer, { project: true })],
+    {
+      cwd: target.root,
+      env: uvEnvironment({ UV_PYTHON: pythonPath }),
+    },
+  );
 }
 
 /** Fails (drift) when uv.lock no longer satisfies pyproject.toml: regenerate must not re-resolve. */
@@ -128,19 +136,22 @@ async function runUvSync(
 
 /**
  * Compiles the dhtl-owned input into a universal, hashed lock. The previous lock is the starting point (uv
- * keeps its pins where they still fit); the result replaces it only when uv succeeded.
+ * keeps its pins where they still fit) unless `fresh` (the resolution date changed); the result replaces
+ * it only when uv succeeded.
  */
 export async function compileLock(
   target: Pick<BuildTarget, "root" | "uv">,
   input: string,
   output: string,
   python: { version: string; path: string },
+  resolution: { excludeNewer?: string | null; fresh?: boolean } = {},
 ): Promise<void> {
+  const { excludeNewer = null, fresh = false } = resolution;
   const outPath = checkedProjectPath(target.root, output);
   const staged = `${output}.new`;
   // uv writes the staged file itself: checked first, so it can never be a committed link to elsewhere.
   removeProjectPath(target.root, staged);
-  if (existsSync(outPath)) copyProjectFile(target.root, output, staged);
+  if (existsSync(outPath) && !fresh) copyProjectFile(target.root, output, staged);
   const stagedPath = checkedProjectPath(target.root, staged);
   // The indexes the input names go into the lock too: `uv pip sync` reads them from there, and would
   // otherwise look for every package on PyPI alone.
@@ -155,6 +166,7 @@ export async function compileLock(
         "--universal",
         "--generate-hashes",
         ...(namesIndexes ? ["--emit-index-url"] : []),
+        ...excludeNewerArgs(excludeNewer, { python: python.version }),
         "--quiet",
         "--no-header",
         "--python-version",
@@ -178,7 +190,13 @@ export async function compileLock(
 }
 
 /** Installs exactly a hashed requirements file: extras removed, hashes required. */
-export async function pipSync(target: BuildTarget, lockFile: string, reinstall: string[]): Promise<void> {
+export async function pipSync(
+  target: BuildTarget,
+  lockFile: string,
+  reinstall: string[],
+  /** The time the lock was resolved as of: sdists then build with the build tools of that time. */
+  excludeNewer: string | null = null,
+): Promise<void> {
   // Local directories (`-e ./lib`) carry no hash, which `--require-hashes` refuses: every hashed line is
   // synced as locked, then each directory is installed editable on top, its dependencies already in place.
   const { hashed, localPaths } = splitLocalPaths(
@@ -197,6 +215,9 @@ export async function pipSync(target: BuildTarget, lockFile: string, reinstall: 
         "--python",
         environmentPython(target.envPath),
         ...reinstallArgs(reinstall),
+        ...excludeNewerArgs(excludeNewer, {
+          python: excludeNewer ? minorOf(readVenvPython(target.envPath).version) : null,
+        }),
         syncFile,
       ],
       { cwd: target.root, env: uvEnvironment() },
@@ -260,6 +281,65 @@ export async function installPython(
   const path = found.stdout.trim().split("\n").pop() ?? "";
   if (!path) throw new DhtlError("toolFailed", `uv installed Python ${version} but cannot find it`);
   return path;
+}
+
+/**
+ * Build backends resolved at today's releases when uv builds the project itself as of a date (`uv lock`
+ * of a uv project): its own `build-system` may postdate the date, and an editable build needs PEP 660.
+ */
+export const EXEMPT_BUILD_TOOLS = [
+  "flit-core",
+  "hatch-vcs",
+  "hatchling",
+  "maturin",
+  "meson-python",
+  "pdm-backend",
+  "pip",
+  "poetry-core",
+  "scikit-build-core",
+  "setuptools",
+  "setuptools-scm",
+  "wheel",
+];
+/** A date after any upload, for the exempt tools (uv wants a timestamp, not "never"). */
+const EXEMPT_UNTIL = "2100-01-01T00:00:00Z";
+/**
+ * uv builds an sdist without `[build-system]` with `setuptools>=40.8.0`, first uploaded on 2019-02-07:
+ * setuptools is never held before that (the 2018 releases after it still have what 2017 sdists import,
+ * like `setuptools.Feature`, removed in 46).
+ */
+const LEGACY_SETUPTOOLS_FROM = "2019-02-08T00:00:00Z";
+
+/**
+ * uv's arguments to resolve as of a date (none for null), see plan/as-of.ts. `dependencies`: the
+ * locked distributions and the build requirements of their sdists, of that time — but setuptools and
+ * wheel never older than what runs on `python` (90 days after its release) nor than what uv requires;
+ * `project`: uv builds the project itself too, whose backend is exempt (its `build-system` may postdate
+ * the date, and an editable build needs PEP 660).
+ */
+export function excludeNewerArgs(
+  excludeNewer: string | null | undefined,
+  what: { project: true } | { python: string | null },
+): string[] {
+  if (!excludeNewer) return [];
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(excludeNewer))
+    throw new DhtlError("internal", `not an RFC 3339 UTC time: ${JSON.stringify(excludeNewer)}`);
+  const later = (...times: (string | null)[]) =>
+    times.reduce<string>((a, b) => (b && b > a ? b : a), excludeNewer);
+  const exempt =
+    "project" in what
+      ? EXEMPT_BUILD_TOOLS.map((name) => `${name}=${EXEMPT_UNTIL}`)
+      : [
+          ["setuptools", later(LEGACY_SETUPTOOLS_FROM, wheelsFrom(what.python, new Date()))],
+          ["wheel", later(wheelsFrom(what.python, new Date()))],
+        ]
+          .filter(([, time]) => time !== excludeNewer)
+          .map(([name, time]) => `${name}=${time}`);
+  return ["--exclude-newer", excludeNewer, ...exempt.flatMap((value) => ["--exclude-newer-package", value])];
+}
+
+function minorOf(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
 }
 
 /** `--extra test --extra docs`; extra names follow the distribution-name rules (PEP 685). */

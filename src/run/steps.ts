@@ -45,12 +45,22 @@ export type Step =
       constraints: string;
       reason: string;
     }
-  | { kind: "compileLock"; input: string; output: string; pythonVersion: string; reason: string }
-  | { kind: "uvLock"; reason: string }
+  /** `excludeNewer`: resolve as of that time (plan/as-of.ts); null for today's releases. */
+  | {
+      kind: "compileLock";
+      input: string;
+      output: string;
+      pythonVersion: string;
+      excludeNewer?: string | null;
+      /** Resolve from scratch instead of keeping the previous lock's pins (the date changed). */
+      fresh?: boolean;
+      reason: string;
+    }
+  | { kind: "uvLock"; excludeNewer?: string | null; reason: string }
   | { kind: "checkLockFresh"; reason: string }
   /** `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves). */
   | { kind: "uvSync"; reinstall: string[]; locked: boolean; extras: string[]; reason: string }
-  | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
+  | { kind: "pipSync"; lockFile: string; reinstall: string[]; excludeNewer?: string | null; reason: string }
   | { kind: "installProject"; reason: string }
   | { kind: "copyCurrentEnv"; reason: string }
   | { kind: "verifyChecksum"; expected: string | null; reason: string }
@@ -117,6 +127,8 @@ export interface Plan {
   installsProject: boolean;
   /** Optional-dependency extras installed besides every group (normalised, sorted; recorded in .dhtconfig). */
   extras: string[];
+  /** setup: the time the lock is resolved as of (plan/as-of.ts), recorded in .dhtconfig; null: today. */
+  excludeNewer?: string | null;
   steps: Step[];
   /** Nothing to do: the environment already matches (regenerate without --force). */
   upToDate: boolean;
@@ -136,9 +148,9 @@ export function describeStep(step: Step): string {
     case "writeRequirementsIn":
       return `write ${step.file}`;
     case "compileLock":
-      return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes)`;
+      return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes${asOf(step.excludeNewer)})`;
     case "uvLock":
-      return "uv lock";
+      return `uv lock${step.excludeNewer ? ` (${asOf(step.excludeNewer).slice(2)})` : ""}`;
     case "checkLockFresh":
       return "uv lock --check";
     case "uvSync":
@@ -166,6 +178,10 @@ export function describeStep(step: Step): string {
     case "installComponent":
       return componentDescription(step);
   }
+}
+
+function asOf(excludeNewer: string | null | undefined): string {
+  return excludeNewer ? `, as of ${excludeNewer}` : "";
 }
 
 /** One short line for the plan and the progress; the exact commands are in the step's reason. */

@@ -6,9 +6,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
+import { lastCommitDate } from "../facts/git-checkout.js";
 import { localRequirements } from "../facts/local-requirements.js";
+import type { ProjectFacts } from "../facts/types.js";
+import { chooseResolution, parseAsOf, type Resolution, type ResolutionInputs } from "../plan/as-of.js";
 import { chooseExtras } from "../plan/extras.js";
-import { planSetup, pythonRequestOf } from "../plan/setup-plan.js";
+import { chooseLockStrategy } from "../plan/lock-strategy.js";
+import { minorOf, planSetup, pythonRequestOf } from "../plan/setup-plan.js";
 import { platformKey, readDhtConfig } from "../record/dhtconfig.js";
 import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
@@ -37,6 +41,8 @@ export interface SetupOptions {
   /** `--extras a,b` ("" for none); undefined: keep what `.dhtconfig` records. */
   extras?: string;
   allExtras: boolean;
+  /** `--as-of DATE|commit|none`; undefined: keep what `.dhtconfig` records, or decide (plan/as-of.ts). */
+  asOf?: string;
   dryRun: boolean;
 }
 
@@ -63,12 +69,22 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       discovered,
       prefer: existingConfig?.python?.version,
     });
+    const uvLockExists = existsSync(join(root, "uv.lock"));
+    const resolution = await resolutionFor(facts, {
+      request: options.asOf === undefined ? undefined : parseAsOf(options.asOf),
+      recorded: existingConfig?.lock?.excludeNewer,
+      uvLockExists,
+      python: search.interpreter ? minorOf(search.interpreter.version) : null,
+    });
+    if (resolution) ui.out.warn(`note: resolving as of ${resolution.excludeNewer}: ${resolution.reason}`);
     const plan = await withSystemPackages(
       planSetup({
         facts,
         interpreter: search.interpreter,
         installed: search.installed,
-        uvLockExists: existsSync(join(root, "uv.lock")),
+        uvLockExists,
+        resolution,
+        freshLock: (resolution?.excludeNewer ?? null) !== (existingConfig?.lock?.excludeNewer ?? null),
         extras,
         languages: {
           components: facts.components,
@@ -90,4 +106,33 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
     });
     return { plan, result };
   });
+}
+
+/**
+ * The time to resolve as of (plan/as-of.ts), asking git for the project's own date only when the
+ * choice depends on it.
+ */
+async function resolutionFor(
+  facts: ProjectFacts,
+  inputs: Pick<ResolutionInputs, "request" | "recorded" | "python"> & { uvLockExists: boolean },
+): Promise<Resolution | null> {
+  const pinnedBy = versionsPinnedBy(facts, inputs.uvLockExists);
+  const needsDate =
+    inputs.request?.kind === "commit" || (!inputs.request && !inputs.recorded && pinnedBy === null);
+  const projectDate = needsDate
+    ? await lastCommitDate(
+        facts.root,
+        facts.project.sources.map((source) => source.file),
+        ["**/*.py", "**/*.ipynb"],
+      )
+    : null;
+  return chooseResolution({ ...inputs, pinnedBy, projectDate, now: new Date() });
+}
+
+/** The file that already pins the project's versions (a lock of any kind), or null. */
+function versionsPinnedBy(facts: ProjectFacts, uvLockExists: boolean): string | null {
+  const lock = chooseLockStrategy(facts.project, { uvLock: uvLockExists });
+  if (lock.kind === "uv") return uvLockExists ? lock.file : null;
+  if (lock.kind === "user-hashed" || existsSync(join(facts.root, lock.file))) return lock.file;
+  return facts.project.locked[0]?.file ?? null;
 }

@@ -12,6 +12,11 @@ export const setupCommand: CommandSpec = {
       description: "also install these optional-dependency extras (comma-separated; '' for none); recorded",
     },
     { flags: "--all-extras", description: "also install every extra the project declares; recorded" },
+    {
+      flags: "--as-of <date|commit|none>",
+      description:
+        "resolve as of a date (2018-05-27), of the project's last code change (commit), or today (none); recorded",
+    },
     yesOption,
     dryRunOption,
     jsonOption,
@@ -21,11 +26,15 @@ export const setupCommand: CommandSpec = {
     "uv projects are locked with uv.lock; any other project gets a dhtl-owned .dhtl/requirements.lock;",
     "your manifests are never modified. Every dependency group is installed; extras only when asked",
     "(the choice is recorded in .dhtconfig, so regenerate and later setups install them too).",
+    "A project nothing pins (no lock) whose code last changed over a year ago is resolved as of that",
+    "change (uv --exclude-newer, build tools exempt), never before its Python's wheels existed; --as-of",
+    "chooses (none: today's releases), and the date is recorded so later setups resolve the same way.",
     "",
     "Examples:",
     "  dhtl setup",
     "  dhtl setup path/to/project --dry-run",
     "  dhtl setup --extras test,docs",
+    "  dhtl setup --as-of 2018-05-27",
   ].join("\n"),
   run: (ctx: CommandContext): Promise<number> =>
     withJsonErrors(ctx, async () => {
@@ -36,6 +45,7 @@ export const setupCommand: CommandSpec = {
           path: ctx.args[0] ?? ".",
           extras: text(ctx.options, "extras"),
           allExtras: flag(ctx.options, "allExtras"),
+          asOf: text(ctx.options, "asOf"),
           dryRun: flag(ctx.options, "dryRun"),
         },
         buildUi(ctx),
