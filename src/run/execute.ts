@@ -19,6 +19,7 @@ import {
   checkUvLockFresh,
   compileLock,
   createVenv,
+  installLockAndProject,
   installProjectEditable,
   installPython,
   pipSync,
@@ -100,6 +101,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   let shortfall: SystemPackagesShortfall | null = null;
   // Runtime versions to record in `.dhtconfig` `languages` (null: drop the entry).
   const runtimeVersions: Record<string, string | null> = {};
+  // The environment was created empty by this run (not a copy being repaired).
+  let freshEnvironment = false;
+  // Steps already carried out together with the one before them (see "pipSync").
+  const joined = new Set<Step>();
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -125,7 +130,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     return state;
   };
 
-  const perform = async (step: Step): Promise<string | undefined> => {
+  const perform = async (step: Step, next: Step | undefined): Promise<string | undefined> => {
+    if (joined.has(step)) return "installed together with the lock";
     switch (step.kind) {
       case "ensureUv":
         uv = await ctx.getUv();
@@ -146,8 +152,15 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
         createMarkedEnvironmentDir(plan.root, envPath);
-        useLinkMode(await probeLinkMode(needUv(), plan.root, envPath));
-        await createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath);
+        {
+          // Independent: uv venv installs nothing, so the link mode can be settled while it runs.
+          const [mode] = await Promise.all([
+            probeLinkMode(needUv(), plan.root, envPath),
+            createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath),
+          ]);
+          useLinkMode(mode);
+        }
+        freshEnvironment = true;
         return undefined;
       case "copyCurrentEnv": {
         const current = currentEnvironment(plan.root);
@@ -184,6 +197,18 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         await uvSync(target(), step.reinstall, step.locked, step.extras);
         return undefined;
       case "pipSync":
+        // Into a new environment, the lock and the project go in one uv call (see installLockAndProject);
+        // not when resolving as of a date, where the project's own backend must stay today's.
+        if (
+          next?.kind === "installProject" &&
+          freshEnvironment &&
+          step.reinstall.length === 0 &&
+          !step.excludeNewer &&
+          (await installLockAndProject(target(), step.lockFile))
+        ) {
+          joined.add(next);
+          return "with the project itself";
+        }
         await pipSync(target(), step.lockFile, step.reinstall, step.excludeNewer ?? null);
         return undefined;
       case "installProject":
@@ -301,9 +326,9 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   };
 
   try {
-    for (const step of plan.steps) {
+    for (const [index, step] of plan.steps.entries()) {
       const done = ctx.out.step(describeStep(step));
-      const outcome = await perform(step);
+      const outcome = await perform(step, plan.steps[index + 1]);
       done(outcome);
     }
   } catch (error) {

@@ -226,8 +226,74 @@ export async function pipSync(
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
   if (localPaths.length === 0) return;
-  // A lock may come from the checkout: its paths must stay inside the project like every other.
-  for (const path of localPaths) checkedProjectPath(target.root, path);
+  await installEditables(target, checkedLocalPaths(target.root, localPaths));
+}
+
+/**
+ * A new, empty environment: the lock, its local directories and the project itself in one uv call, so
+ * uv builds the project while it copies the locked distributions (a separate call after the sync waits
+ * for both in turn, seconds for a project whose build backend is slow to start). Into an empty
+ * environment, installing is syncing: nothing is there to remove. Each locked distribution is checked
+ * against its hashes (`--verify-hashes`); that every one of them has hashes is checked here first, as
+ * `--require-hashes` would. Returns false, having done nothing, when that does not hold: the caller then
+ * syncs and installs the project in turn.
+ */
+export async function installLockAndProject(target: BuildTarget, lockFile: string): Promise<boolean> {
+  const { hashed, localPaths } = splitLocalPaths(
+    readFileSync(checkedProjectPath(target.root, lockFile), "utf8"),
+  );
+  if (!everyRequirementHashed(hashed)) return false;
+  const editables = [...checkedLocalPaths(target.root, localPaths), "."];
+  const scratch = mkdtempSync(join(tmpdir(), "dhtl-lock-"));
+  try {
+    const lock = join(scratch, "requirements.lock");
+    writeFileSync(lock, hashed);
+    await target.uv(
+      [
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--verify-hashes",
+        "--python",
+        environmentPython(target.envPath),
+        "-r",
+        lock,
+        ...editables.flatMap((path) => ["-e", path]),
+      ],
+      { cwd: target.root, env: uvEnvironment() },
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return true;
+}
+
+/** Every requirement of a requirements file carries `--hash` (options and comments aside). */
+export function everyRequirementHashed(text: string): boolean {
+  const logical = text.replace(/\\\r?\n/g, " ").split(/\r?\n/);
+  let requirements = 0;
+  for (const raw of logical) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") continue;
+    if (line.startsWith("-")) {
+      // Index options are fine; anything that installs something (`-e`, `-r`, a path) is not hashed.
+      if (/^--(extra-)?index-url\s|^--no-index\b|^--find-links\s|^-f\s/.test(line)) continue;
+      return false;
+    }
+    if (!/\s--hash=sha(256|384|512):[0-9a-f]+/.test(line)) return false;
+    requirements++;
+  }
+  return requirements > 0;
+}
+
+/** A lock may come from the checkout: its paths must stay inside the project like every other. */
+function checkedLocalPaths(root: string, paths: string[]): string[] {
+  for (const path of paths) checkedProjectPath(root, path);
+  return paths;
+}
+
+async function installEditables(target: BuildTarget, paths: string[]): Promise<void> {
   await target.uv(
     [
       "pip",
@@ -236,7 +302,7 @@ export async function pipSync(
       "--no-deps",
       "--python",
       environmentPython(target.envPath),
-      ...localPaths.flatMap((path) => ["-e", path]),
+      ...paths.flatMap((path) => ["-e", path]),
     ],
     { cwd: target.root, env: uvEnvironment() },
   );
@@ -256,13 +322,7 @@ function splitLocalPaths(lock: string): { hashed: string; localPaths: string[] }
 
 /** The project itself, editable, without touching the locked dependencies. */
 export async function installProjectEditable(target: BuildTarget): Promise<void> {
-  await target.uv(
-    ["pip", "install", "--quiet", "--no-deps", "--python", environmentPython(target.envPath), "-e", "."],
-    {
-      cwd: target.root,
-      env: uvEnvironment(),
-    },
-  );
+  await installEditables(target, ["."]);
 }
 
 /** `uv python install X.Y.Z`, then the path uv gives that interpreter. */
