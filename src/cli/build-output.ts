@@ -60,6 +60,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
         checksum: result.checksum,
         lock: { file: plan.lock.file, kind: plan.lock.kind },
         extras: plan.extras,
+        ...(plan.excludeNewer ? { asOf: plan.excludeNewer } : {}),
         dhtconfigWritten: result.configWritten,
         seconds: Number(result.seconds.toFixed(2)),
         componentFailures: result.componentFailures,
@@ -75,6 +76,7 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
     `${plan.command}: ${what} — Python ${result.python.version}, ${result.packages} packages, ` +
       `lock ${plan.lock.file}${plan.extras.length > 0 ? `, extras ${plan.extras.join(", ")}` : ""}, ` +
       `${result.inferred.length > 0 ? `inferred ${result.inferred.join(", ")}, ` : ""}` +
+      `${plan.excludeNewer ? `as of ${plan.excludeNewer}, ` : ""}` +
       `${result.seconds.toFixed(1)}s`,
   );
   const failed = result.componentFailures.map(

@@ -7,7 +7,7 @@ import type { CommandContext } from "./command.js";
  */
 export async function prepareEnvironment(ctx: CommandContext, dir: string): Promise<number> {
   const { relative } = await import("node:path");
-  const { environmentCommandFor, prepareClone } = await import("../workflows/clone.js");
+  const { environmentCommandFor, prepareClone, retryCommandFor } = await import("../workflows/clone.js");
   const { buildUi, printBuild } = await import("./build-output.js");
   const { withJsonErrors } = await import("./json-errors.js");
   const { reportError } = await import("./report-error.js");
@@ -32,7 +32,9 @@ export async function prepareEnvironment(ctx: CommandContext, dir: string): Prom
     });
   } catch (error) {
     const code = reportError(error, ctx.debug);
-    ctx.out.warn(`the clone is kept in ${dir}; retry with: cd ${dir} && dhtl ${command}`);
+    ctx.out.warn(
+      `the clone is kept in ${dir}; retry with: cd ${dir} && dhtl ${retryCommandFor(dir, command)}`,
+    );
     return code;
   }
 }

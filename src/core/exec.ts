@@ -69,6 +69,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       options.onStderr?.(chunk);
     });
     if (options.input !== undefined) {
+      // A program that exits without reading its input must not crash dhtl with EPIPE.
+      child.stdin?.on("error", () => {});
       child.stdin?.end(options.input);
     }
     const finish = (result: Omit<RunResult, "command" | "args" | "stdout" | "stderr" | "timedOut">) => {

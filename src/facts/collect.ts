@@ -7,6 +7,7 @@ import { scanComponents } from "./components.js";
 import { listSourceFiles } from "./imports/walk.js";
 import { readManifests } from "./manifests/registry.js";
 import { mergeManifests } from "./merge.js";
+import { nativeBuildDependencies, readNativeBuild } from "./native-build/index.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
 import { detectProjectType } from "./project-type.js";
 import { collectPythonHints } from "./python-hints/index.js";
@@ -38,7 +39,10 @@ export function collectProject(root: string): ProjectFacts {
     root,
     project,
     python,
-    systemDependencies: systemDependenciesFor(declaredNames(project)),
+    systemDependencies: [
+      ...systemDependenciesFor(declaredNames(project)),
+      ...nativeBuildDependencies(readNativeBuild(root), project.name ?? "the project"),
+    ],
     components: components.components,
     subprojects: findSubprojects(root, project),
     diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),

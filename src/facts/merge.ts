@@ -1,6 +1,7 @@
 import { compareText, compareTextIgnoringCase } from "../core/compare.js";
 import { demoteDevRequirementFiles } from "./dev-requirement-files.js";
 import type { Dependency, ManifestFacts, PackageManager, PythonVersionSource } from "./manifests/types.js";
+import { canonicalIndex } from "./package-index.js";
 import { readStatement, resolvePythonVersion } from "./python-version.js";
 import type { ProjectModel, PythonFacts } from "./types.js";
 
@@ -108,7 +109,8 @@ export function mergeManifests(
     sources: ordered.map((m) => ({ file: m.file, kind: m.kind })),
     provenance,
     buildSystem,
-    indexes: ordered.flatMap((m) => m.indexes),
+    // Legacy PyPI URLs (`pypi.python.org/simple` …) are PyPI, never a custom index to reach.
+    indexes: ordered.flatMap((m) => m.indexes).map(canonicalIndex),
     locked: ordered.flatMap((m) => m.locked),
     scripts: sortRecord(scripts),
     isPackage: isInstallablePackage(ordered),

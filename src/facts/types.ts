@@ -137,9 +137,13 @@ export interface SystemDependency {
   /** OS package name. */
   name: string;
   manager: string;
-  /** Python distribution that needs it. */
+  /** Python distribution that needs it (the project's own name for its own build needs). */
   because: string;
   phase: "build" | "runtime";
+  /** A build need of the project itself (its own C extension), read from its build files. */
+  own?: boolean;
+  /** Where the project's build files ask for it (`setup.py:18 pkg-config mysqlclient|mariadb`). */
+  evidence?: string;
 }
 
 /** A Python project below the root (facts/subprojects.ts finds them). */

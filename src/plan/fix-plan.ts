@@ -68,6 +68,7 @@ export function planFix(inputs: FixPlanInputs): Plan | null {
           uvGroupsLock: lock.kind === "uv" ? (inputs.recorded.lock?.groups?.file ?? null) : null,
           projectInstall: projectInstall(inputs.facts.project),
           allPackages: isUvWorkspace(inputs.facts.project),
+          excludeNewer: inputs.recorded.lock?.excludeNewer,
         }).map((step) => withRepairReason(step, inputs.drift)),
         ...runtimeInstallSteps(inputs.runtimeLocks ?? []),
         {

@@ -17,6 +17,7 @@ export interface RecordedConfig {
     digest: string;
     inputDigest?: string;
     source?: string;
+    excludeNewer?: string;
     groups?: { file: string; digest: string; inputDigest: string };
   };
   extras?: string[];
@@ -30,6 +31,8 @@ export interface RegeneratePlanInputs {
   recorded: RecordedConfig;
   /** sha256 of the lock file as it is now, or null when the file is missing. */
   lockDigestNow: string | null;
+  /** The git ignore rule matching a missing lock (it was never committed), when there is one. */
+  missingLockIgnoredBy?: { source: string; line: number; pattern: string } | null;
   /** uv.lock's input digest as it is now (record/lock-inputs.ts); null when uv must re-check the lock. */
   uvInputDigestNow?: string | null;
   /** For a lock converted from the project's own (`lock.source`): that lock's digest now (null: missing). */
@@ -69,6 +72,17 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
     });
   }
   if (inputs.lockDigestNow === null) {
+    const rule = inputs.missingLockIgnoredBy;
+    if (rule) {
+      throw new DhtlError(
+        "badInput",
+        `the recorded lock file ${lockFile} is missing: git ignores it (${rule.source}:${rule.line}: ${rule.pattern}), so it was never committed`,
+        {
+          file: lockFile,
+          hint: `run \`dhtl setup\` to lock the project here (versions may differ from the recorded ones); to share the exact lock, commit it where it was made (\`git add -f ${lockFile}\`)`,
+        },
+      );
+    }
     throw new DhtlError("badInput", `the recorded lock file ${lockFile} is missing`, {
       file: lockFile,
       hint: "restore it from version control, or run `dhtl setup` to lock again",
@@ -127,6 +141,7 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
         uvGroupsLock: groups?.file ?? null,
         projectInstall: install,
         allPackages: isUvWorkspace(facts.project),
+        excludeNewer: recorded.lock?.excludeNewer,
       }),
     );
     steps.push(...runtimeInstallSteps(inputs.languages?.existingRuntimeLocks ?? []));

@@ -9,6 +9,7 @@ import type {
   PythonRequest,
   Step,
 } from "../run/steps.js";
+import type { Resolution } from "./as-of.js";
 import { describeCandidate } from "./inferred-requirements.js";
 import type { InterpreterDecision } from "./interpreter-choice.js";
 import {
@@ -62,6 +63,10 @@ export interface SetupPlanInputs {
    * inferred requirements still needed (`kept`); absent when the imports were not looked at (`--no-infer`).
    */
   inferred?: { candidates: InferredCandidate[]; kept: string[] };
+  /** Resolve the lock as of this time (plan/as-of.ts); absent or null: today's releases. */
+  resolution?: Resolution | null;
+  /** The resolution date differs from the recorded one: the previous lock's pins are of another time. */
+  freshLock?: boolean;
 }
 
 /** How setup gets its interpreter: an installed one, or a version uv installs (with a fallback). */
@@ -105,6 +110,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   steps.push({ kind: "createVenv", reason: "build the new environment beside the current .venv" });
   const extras = inputs.extras ?? [];
   const inferred = inputs.inferred ?? { candidates: [], kept: [] };
+  const excludeNewer = inputs.resolution?.excludeNewer ?? null;
   steps.push(
     ...lockSteps(
       facts,
@@ -114,6 +120,8 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
       inputs.projectLock ?? null,
       inputs.narrowLock ?? null,
       inferred,
+      inputs.resolution ?? null,
+      inputs.freshLock ?? false,
     ).map((step) =>
       inputs.upgrade && (step.kind === "compileLock" || step.kind === "uvLock")
         ? { ...step, upgrade: true }
@@ -131,6 +139,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
       uvGroupsLock: groups ? UV_GROUPS_LOCK : null,
       projectInstall: install,
       allPackages: isUvWorkspace(facts.project),
+      excludeNewer,
     }),
   );
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
@@ -162,6 +171,7 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
     extras,
     uvGroups: groups ? { input: UV_GROUPS_IN, lock: UV_GROUPS_LOCK } : null,
     projectInstall: install,
+    excludeNewer,
     steps,
     upToDate: false,
   };
@@ -304,7 +314,11 @@ function lockSteps(
   projectLock: ProjectLockOutcome | null,
   narrowLock: string | null,
   inferred: { candidates: InferredCandidate[]; kept: string[] },
+  resolution: Resolution | null,
+  freshLock: boolean,
 ): Step[] {
+  const excludeNewer = resolution?.excludeNewer ?? null;
+  const asOf = resolution ? `; as of ${resolution.excludeNewer}: ${resolution.reason}` : "";
   const pythonVersion = minorOf(pythonFor);
   const inferStep = (input: string | null): Step[] =>
     inferred.candidates.length === 0
@@ -324,7 +338,7 @@ function lockSteps(
     const reason = lock.exists
       ? "bring uv.lock up to date with pyproject.toml (unchanged when it already matches)"
       : "uv.lock is missing: resolve the project with `uv lock`";
-    return [{ kind: "uvLock", reason }, ...inferStep(null)];
+    return [{ kind: "uvLock", excludeNewer, reason: `${reason}${asOf}` }, ...inferStep(null)];
   }
   if (lock.kind === "user-hashed") return inferStep(null);
   if (lock.kind === "converted") {
@@ -360,7 +374,9 @@ function lockSteps(
         ? `pin every dependency with hashes for Python ${narrowLock} only: the project's range cannot be resolved as a whole`
         : projectLock?.kind === "reresolve"
           ? `re-resolve (${projectLock.reason}) and pin every dependency with hashes (uv pip compile --universal)`
-          : "pin every dependency with hashes for all platforms (uv pip compile --universal)",
+          : `pin every dependency with hashes for all platforms (uv pip compile --universal)${asOf}`,
+      excludeNewer,
+      ...(freshLock ? { fresh: true } : {}),
     },
     ...inferStep(lock.input),
   ];
@@ -379,6 +395,8 @@ export function installSteps(
     projectInstall?: ProjectInstall;
     /** uv workspace: every member (`uv sync --all-packages`). */
     allPackages?: boolean;
+    /** Resolved as of this time: sdists build with the build tools of that time. */
+    excludeNewer?: string | null;
   } = {},
 ): Step[] {
   if (lock.kind === "uv") {
@@ -406,7 +424,8 @@ export function installSteps(
       kind: "pipSync",
       lockFile: lock.file,
       reinstall,
-      reason: `install exactly ${lock.file}${lock.kind === "converted" ? ` (from ${lock.from})` : ""}, hashes required`,
+      ...(options.excludeNewer ? { excludeNewer: options.excludeNewer } : {}),
+      reason: `install exactly ${lock.file}${lock.kind === "converted" ? ` (from ${lock.from})` : ""}, hashes required${options.excludeNewer ? `; sdists build with the build tools of ${options.excludeNewer}` : ""}`,
     },
   ];
   const install = options.projectInstall ?? {

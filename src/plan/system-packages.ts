@@ -51,13 +51,29 @@ export function planSystemPackages(inputs: SystemPackagesPlanInputs): InstallSys
  * Puts the step just before the environment is filled (the first sync), where the lock exists and a
  * source build would start. A plan without a sync (nothing to rebuild) is returned as it is.
  */
-export function withSystemPackagesStep(plan: Plan, step: InstallSystemPackagesStep | null): Plan {
-  if (!step) return plan;
-  const at = plan.steps.findIndex((candidate) => candidate.kind === "uvSync" || candidate.kind === "pipSync");
-  if (at < 0) return plan;
-  const steps: Step[] = [...plan.steps.slice(0, at), step, ...plan.steps.slice(at)];
-  return { ...plan, steps };
+export function withSystemPackagesStep(
+  plan: Plan,
+  step: InstallSystemPackagesStep | null,
+  /** The project's own build needs: before the lock too, since uv builds the project to lock it. */
+  projectStep: InstallSystemPackagesStep | null = null,
+): Plan {
+  let steps = plan.steps;
+  const insert = (at: number, added: Step) => {
+    steps = [...steps.slice(0, at), added, ...steps.slice(at)];
+  };
+  const sync = steps.findIndex((candidate) => candidate.kind === "uvSync" || candidate.kind === "pipSync");
+  if (sync < 0) return plan;
+  if (step) insert(sync, step);
+  if (projectStep)
+    insert(
+      steps.findIndex((candidate) => BUILDS_PROJECT.has(candidate.kind)),
+      projectStep,
+    );
+  return steps === plan.steps ? plan : { ...plan, steps };
 }
+
+/** The first step that may build the project itself: locking reads its metadata, syncing installs it. */
+const BUILDS_PROJECT = new Set<Step["kind"]>(["uvLock", "compileLock", "uvSync", "pipSync"]);
 
 function systemPackagesReason(
   dependencies: SystemDependency[],
@@ -76,13 +92,17 @@ function systemPackagesReason(
       build.length > 0 ? `${build.join(", ")} to build from source` : "",
       runtime.length > 0 ? `${runtime.join(", ")} at runtime` : "",
     ].filter(Boolean);
-    return `${distribution} needs ${needs.join("; ")}`;
+    const own = dependencies.find((d) => d.because === distribution && d.own);
+    const what = own
+      ? `${distribution} (the project's own build: ${own.evidence ?? "its build files"})`
+      : distribution;
+    return `${what} needs ${needs.join("; ")}`;
   });
   if (recorded.length > 0) parts.push(`.dhtconfig lists ${recorded.join(", ")}`);
   const status =
     missing.length === 0
       ? "all installed"
-      : `missing here: ${missing.join(", ")}; with --yes (or a yes at the prompt) dhtl runs: ${commands.map(formatCommand).join(" && ")} (build packages only when no wheel fits)`;
+      : `missing here: ${missing.join(", ")}; with --yes (or a yes at the prompt) dhtl runs: ${commands.map(formatCommand).join(" && ")}${dependencies.every((d) => d.own) ? "" : " (build packages only when no wheel fits)"}`;
   return `${parts.join("; ")} — ${status}`;
 }
 

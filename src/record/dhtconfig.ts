@@ -17,7 +17,8 @@ export interface DhtConfig {
   /**
    * `source`: the project's own lock the file was converted from (poetry.lock …); `python`: the Python
    * range the lock was resolved for when the project's whole range could not be (`>=3.13`);
-   * `groups` (uv project): the dhtl-owned lock of the groups uv does not read (plan/uv-groups.ts).
+   * `groups` (uv project): the dhtl-owned lock of the groups uv does not read (plan/uv-groups.ts);
+   * `excludeNewer`: the time the lock was resolved as of (`setup --as-of`, plan/as-of.ts).
    */
   lock?: {
     file: string;
@@ -25,6 +26,7 @@ export interface DhtConfig {
     inputDigest?: string;
     source?: string;
     python?: string;
+    excludeNewer?: string;
     groups?: { file: string; digest: string; inputDigest: string };
   };
   /** Optional-dependency extras installed besides every group (`setup --extras`), normalised, sorted. */
@@ -156,7 +158,7 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
   const lock = root.get("lock");
   if (lock !== undefined) {
     const map = v.map(lock, "lock");
-    v.onlyKeys(map, ["digest", "file", "groups", "inputDigest", "python", "source"], "lock.");
+    v.onlyKeys(map, ["digest", "excludeNewer", "file", "groups", "inputDigest", "python", "source"], "lock.");
     config.lock = {
       file: v.relativePath(map.get("file"), "lock.file"),
       digest: v.string(map.get("digest"), "lock.digest", DIGEST, "sha256:<hex>"),
@@ -188,6 +190,14 @@ export function parseDhtConfig(text: string, file = DHTCONFIG_FILE): DhtConfig {
         digest: v.string(groups.get("digest"), "lock.groups.digest", DIGEST, "sha256:<hex>"),
         inputDigest: v.string(groups.get("inputDigest"), "lock.groups.inputDigest", DIGEST, "sha256:<hex>"),
       };
+    }
+    if (map.has("excludeNewer")) {
+      config.lock.excludeNewer = v.string(
+        map.get("excludeNewer"),
+        "lock.excludeNewer",
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/,
+        "an RFC 3339 UTC time like 2018-05-27T00:00:00Z",
+      );
     }
   }
 

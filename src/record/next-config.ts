@@ -10,6 +10,8 @@ export interface BuildRequest {
   /** The Python range a narrowed lock was resolved for (setup only). */
   lockPython?: string | null;
   extras: string[];
+  /** setup: the time the lock was resolved as of, or null (the other commands keep the recorded one). */
+  excludeNewer?: string | null;
 }
 
 export interface BuiltEnvironment {
@@ -68,6 +70,8 @@ export function nextDhtConfig(
   const lockPython = plan.command === "setup" ? plan.lockPython : existing?.lock?.python;
   if (lockPython) config.lock.python = lockPython;
   if (built.groups) config.lock.groups = { ...built.groups };
+  const excludeNewer = plan.command === "setup" ? plan.excludeNewer : existing?.lock?.excludeNewer;
+  if (excludeNewer) config.lock.excludeNewer = excludeNewer;
   const sameInputs =
     existing?.lock?.digest === built.lockDigest &&
     (existing?.lock?.groups?.digest ?? null) === (built.groups?.digest ?? null) &&

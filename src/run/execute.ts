@@ -17,6 +17,7 @@ import { nextDhtConfig } from "../record/next-config.js";
 import { createMarkedEnvironmentDir } from "./env-mark.js";
 import { explainBuildFailure } from "./explain-build.js";
 import { FileBackup } from "./file-backup.js";
+import { keepGitStatusClean } from "./git-hygiene.js";
 import { writeActivationHooks } from "./hooks/activation.js";
 import { allowActivation } from "./hooks/allow.js";
 import {
@@ -24,6 +25,7 @@ import {
   checkUvLockFresh,
   compileLock,
   createVenv,
+  installLockAndProject,
   installProject,
   installPython,
   pipSync,
@@ -150,6 +152,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   // The inferred requirements this build settled on (null: none decided, the record keeps its own).
   let inferred = null as { names: string[]; inputDigest: string | null } | null;
   let missingImports: string[] = [];
+  // The environment was created empty by this run (not a copy being repaired).
+  let freshEnvironment = false;
+  // Steps already carried out together with the one before them (see "pipSync").
+  const joined = new Set<Step>();
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -175,7 +181,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     return state;
   };
 
-  const perform = async (step: Step): Promise<string | undefined> => {
+  const perform = async (step: Step, next: Step | undefined): Promise<string | undefined> => {
+    if (joined.has(step)) return "installed together with the lock";
     switch (step.kind) {
       case "ensureUv":
         uv = await ctx.getUv();
@@ -196,8 +203,15 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
         createMarkedEnvironmentDir(plan.root, envPath);
-        useLinkMode(await probeLinkMode(needUv(), plan.root, envPath));
-        await createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath);
+        {
+          // Independent: uv venv installs nothing, so the link mode can be settled while it runs.
+          const [mode] = await Promise.all([
+            probeLinkMode(needUv(), plan.root, envPath),
+            createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath),
+          ]);
+          useLinkMode(mode);
+        }
+        freshEnvironment = true;
         return undefined;
       case "copyCurrentEnv": {
         const current = currentEnvironment(plan.root);
@@ -223,7 +237,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           step.input,
           step.output,
           { version: step.pythonVersion, path: needPython() },
-          step.upgrade ?? false,
+          {
+            upgrade: step.upgrade ?? false,
+            excludeNewer: step.excludeNewer ?? null,
+            fresh: step.fresh ?? false,
+          },
         );
         return undefined;
       case "inferRequirements": {
@@ -265,7 +283,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       }
       case "uvLock":
         backup.remember("uv.lock");
-        await uvLock({ root: plan.root, uv: needUv() }, needPython(), step.upgrade ?? false);
+        await uvLock({ root: plan.root, uv: needUv() }, needPython(), {
+          upgrade: step.upgrade ?? false,
+          excludeNewer: step.excludeNewer ?? null,
+        });
         return undefined;
       case "checkLockFresh":
         await checkUvLockFresh({ root: plan.root, uv: needUv() });
@@ -274,7 +295,21 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         await uvSync(target(), step.reinstall, step.locked, step.extras, step.allPackages ?? false);
         return undefined;
       case "pipSync":
-        await pipSync(target(), step.lockFile, step.reinstall);
+        // Into a new environment, the lock and the project go in one uv call (see installLockAndProject);
+        // not when resolving as of a date, where the project's own backend must stay today's.
+        if (
+          next?.kind === "installProject" &&
+          next.mode === "editable" &&
+          freshEnvironment &&
+          step.reinstall.length === 0 &&
+          !step.excludeNewer &&
+          // A backend without build_editable fails the joined call: then each goes in turn, as below.
+          (await installLockAndProject(target(), step.lockFile).catch(() => false))
+        ) {
+          joined.add(next);
+          return "with the project itself";
+        }
+        await pipSync(target(), step.lockFile, step.reinstall, step.excludeNewer ?? null);
         return undefined;
       case "installProject": {
         const used = await installProject(target(), step.mode);
@@ -325,9 +360,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         swapped = true;
         backup.commit();
         if (ctx.allowActivation) allowOrWarn(plan.root, ctx.out);
-        if (!movedAside) return undefined;
-        ctx.out.warn(`note: the .venv dhtl did not build was moved to ${movedAside} (kept, not deleted)`);
-        return `previous .venv kept as ${movedAside}`;
+        if (movedAside)
+          ctx.out.warn(`note: the .venv dhtl did not build was moved to ${movedAside} (kept, not deleted)`);
+        const git = await keepGitStatusClean(plan.root, recordedFiles(plan));
+        for (const line of [...git.notes.map((note) => `note: ${note}`), ...git.warnings]) ctx.out.warn(line);
+        return movedAside ? `previous .venv kept as ${movedAside}` : undefined;
       }
       case "writeDhtConfig":
         configWritten = recordConfig(
@@ -437,9 +474,9 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   };
 
   try {
-    for (const step of plan.steps) {
+    for (const [index, step] of plan.steps.entries()) {
       const done = ctx.out.step(describeStep(step));
-      const outcome = await perform(step);
+      const outcome = await perform(step, plan.steps[index + 1]);
       done(outcome);
     }
   } catch (error) {
@@ -531,6 +568,18 @@ function refuseUnsoundEnvironment(envPath: string): void {
     `the new environment is not what its packages install (${problems.length} problem${problems.length === 1 ? "" : "s"}: ${shown}); .venv was left as it was`,
     { hint: "uv's cache may hold a damaged file: run `uv cache clean`, then retry" },
   );
+}
+
+/** The files a clone needs to rebuild this environment: the lock, what it was compiled from, the record. */
+function recordedFiles(plan: Plan): string[] {
+  const files = [".dhtconfig", plan.lock.file];
+  if (plan.lock.kind === "compiled") {
+    files.push(plan.lock.input);
+    if (plan.lock.constraints) files.push(plan.lock.constraints);
+  }
+  for (const step of plan.steps)
+    if (step.kind === "lockRuntime" || step.kind === "installRuntime") files.push(step.lockFile);
+  return files;
 }
 
 /** Best effort: the environment is live either way; without the record the cd hook just asks for `dhtl allow`. */

@@ -8,8 +8,9 @@ import {
   removeProjectPath,
   writeProjectFile,
 } from "../core/safe-path.js";
+import { wheelsFrom } from "../facts/python-releases.js";
 import { isValidDistributionName } from "../pep/names.js";
-import { environmentPython } from "../python/venv-info.js";
+import { environmentPython, readVenvPython } from "../python/venv-info.js";
 import { isolatedUvEnvironment } from "./uv-environment.js";
 
 /** Runs uv with an argv array; throws a DhtlError (toolFailed, naming the failing package) on failure. */
@@ -62,14 +63,24 @@ export async function createVenv(target: BuildTarget, pythonPath: string): Promi
 export async function uvLock(
   target: Pick<BuildTarget, "root" | "uv">,
   pythonPath: string,
-  upgrade = false,
+  options: { upgrade?: boolean; excludeNewer?: string | null } = {},
 ): Promise<void> {
   // uv writes uv.lock itself: never through a link a checkout committed.
   checkedProjectPath(target.root, "uv.lock");
-  await target.uv(["lock", "--quiet", "--python", pythonPath, ...(upgrade ? ["--upgrade"] : [])], {
-    cwd: target.root,
-    env: uvEnvironment({ UV_PYTHON: pythonPath }),
-  });
+  await target.uv(
+    [
+      "lock",
+      "--quiet",
+      "--python",
+      pythonPath,
+      ...(options.upgrade ? ["--upgrade"] : []),
+      ...excludeNewerArgs(options.excludeNewer ?? null, { project: true }),
+    ],
+    {
+      cwd: target.root,
+      env: uvEnvironment({ UV_PYTHON: pythonPath }),
+    },
+  );
 }
 
 /** Fails (drift) when uv.lock no longer satisfies pyproject.toml: regenerate must not re-resolve. */
@@ -137,26 +148,38 @@ async function runUvSync(
 
 /**
  * Compiles the dhtl-owned input into a universal, hashed lock. The previous lock is the starting point (uv
- * keeps its pins where they still fit); the result replaces it only when uv succeeded.
+ * keeps its pins where they still fit) unless `fresh` (the resolution date changed); the result replaces
+ * it only when uv succeeded.
  */
 export async function compileLock(
   target: Pick<BuildTarget, "root" | "uv">,
   input: string,
   output: string,
   python: { version: string; path: string },
-  upgrade = false,
+  resolution: { excludeNewer?: string | null; fresh?: boolean; upgrade?: boolean } = {},
 ): Promise<void> {
+  const { excludeNewer = null, fresh = false, upgrade = false } = resolution;
   const outPath = checkedProjectPath(target.root, output);
   const staged = `${output}.new`;
   // uv writes the staged file itself: checked first, so it can never be a committed link to elsewhere.
   removeProjectPath(target.root, staged);
-  if (existsSync(outPath)) copyProjectFile(target.root, output, staged);
+  if (existsSync(outPath) && !fresh) copyProjectFile(target.root, output, staged);
   const stagedPath = checkedProjectPath(target.root, staged);
+  // The indexes the input names go into the lock too: `uv pip sync` reads them from there, and would
+  // otherwise look for every package on PyPI alone.
+  const namesIndexes = /^--(extra-)?index-url /m.test(
+    readFileSync(checkedProjectPath(target.root, input), "utf8"),
+  );
   try {
-    await target.uv(universalCompileArgs(python, staged, [...(upgrade ? ["--upgrade"] : []), input]), {
-      cwd: target.root,
-      env: uvEnvironment(),
-    });
+    await target.uv(
+      universalCompileArgs(python, staged, [
+        ...(namesIndexes ? ["--emit-index-url"] : []),
+        ...excludeNewerArgs(excludeNewer, { python: python.version }),
+        ...(upgrade ? ["--upgrade"] : []),
+        input,
+      ]),
+      { cwd: target.root, env: uvEnvironment() },
+    );
     const header = `# Compiled by dhtl from ${input} (uv pip compile --universal --generate-hashes); do not edit.\n`;
     // uv names the output file in its annotations; the staged name must not end up in the committed lock.
     const body = readFileSync(stagedPath, "utf8").split(staged).join(output);
@@ -191,7 +214,13 @@ export function universalCompileArgs(
 }
 
 /** Installs exactly a hashed requirements file: extras removed, hashes required. */
-export async function pipSync(target: BuildTarget, lockFile: string, reinstall: string[]): Promise<void> {
+export async function pipSync(
+  target: BuildTarget,
+  lockFile: string,
+  reinstall: string[],
+  /** The time the lock was resolved as of: sdists then build with the build tools of that time. */
+  excludeNewer: string | null = null,
+): Promise<void> {
   // Local directories (`-e ./lib`) carry no hash, which `--require-hashes` refuses: every hashed line is
   // synced as locked, then each directory is installed editable on top, its dependencies already in place.
   const { hashed, localPaths } = splitLocalPaths(
@@ -210,6 +239,9 @@ export async function pipSync(target: BuildTarget, lockFile: string, reinstall: 
         "--python",
         environmentPython(target.envPath),
         ...reinstallArgs(reinstall),
+        ...excludeNewerArgs(excludeNewer, {
+          python: excludeNewer ? minorOf(readVenvPython(target.envPath).version) : null,
+        }),
         syncFile,
       ],
       { cwd: target.root, env: uvEnvironment() },
@@ -226,6 +258,65 @@ export async function pipInstallNoDeps(target: BuildTarget, args: string[]): Pro
     ["pip", "install", "--quiet", "--no-deps", "--python", environmentPython(target.envPath), ...args],
     { cwd: target.root, env: uvEnvironment() },
   );
+}
+
+/**
+ * A new, empty environment: the lock, its local directories and the project itself in one uv call, so
+ * uv builds the project while it copies the locked distributions (a separate call after the sync waits
+ * for both in turn, seconds for a project whose build backend is slow to start). Into an empty
+ * environment, installing is syncing: nothing is there to remove. Each locked distribution is checked
+ * against its hashes (`--verify-hashes`); that every one of them has hashes is checked here first, as
+ * `--require-hashes` would. Returns false, having done nothing, when that does not hold: the caller then
+ * syncs and installs the project in turn.
+ */
+export async function installLockAndProject(target: BuildTarget, lockFile: string): Promise<boolean> {
+  const { hashed, localPaths } = splitLocalPaths(
+    readFileSync(checkedProjectPath(target.root, lockFile), "utf8"),
+  );
+  if (!everyRequirementHashed(hashed)) return false;
+  for (const path of localPaths) checkedProjectPath(target.root, path);
+  const editables = [...localPaths, "."];
+  const scratch = mkdtempSync(join(tmpdir(), "dhtl-lock-"));
+  try {
+    const lock = join(scratch, "requirements.lock");
+    writeFileSync(lock, hashed);
+    await target.uv(
+      [
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--verify-hashes",
+        "--python",
+        environmentPython(target.envPath),
+        "-r",
+        lock,
+        ...editables.flatMap((path) => ["-e", path]),
+      ],
+      { cwd: target.root, env: uvEnvironment() },
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return true;
+}
+
+/** Every requirement of a requirements file carries `--hash` (options and comments aside). */
+export function everyRequirementHashed(text: string): boolean {
+  const logical = text.replace(/\\\r?\n/g, " ").split(/\r?\n/);
+  let requirements = 0;
+  for (const raw of logical) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") continue;
+    if (line.startsWith("-")) {
+      // Index options are fine; anything that installs something (`-e`, `-r`, a path) is not hashed.
+      if (/^--(extra-)?index-url\s|^--no-index\b|^--find-links\s|^-f\s/.test(line)) continue;
+      return false;
+    }
+    if (!/\s--hash=sha(256|384|512):[0-9a-f]+/.test(line)) return false;
+    requirements++;
+  }
+  return requirements > 0;
 }
 
 /** Local directories from a lock (`-e ./lib`), editable, their dependencies already in place. */
@@ -318,6 +409,65 @@ export async function installPython(
   const path = found.stdout.trim().split("\n").pop() ?? "";
   if (!path) throw new DhtlError("toolFailed", `uv installed Python ${version} but cannot find it`);
   return path;
+}
+
+/**
+ * Build backends resolved at today's releases when uv builds the project itself as of a date (`uv lock`
+ * of a uv project): its own `build-system` may postdate the date, and an editable build needs PEP 660.
+ */
+export const EXEMPT_BUILD_TOOLS = [
+  "flit-core",
+  "hatch-vcs",
+  "hatchling",
+  "maturin",
+  "meson-python",
+  "pdm-backend",
+  "pip",
+  "poetry-core",
+  "scikit-build-core",
+  "setuptools",
+  "setuptools-scm",
+  "wheel",
+];
+/** A date after any upload, for the exempt tools (uv wants a timestamp, not "never"). */
+const EXEMPT_UNTIL = "2100-01-01T00:00:00Z";
+/**
+ * uv builds an sdist without `[build-system]` with `setuptools>=40.8.0`, first uploaded on 2019-02-07:
+ * setuptools is never held before that (the 2018 releases after it still have what 2017 sdists import,
+ * like `setuptools.Feature`, removed in 46).
+ */
+const LEGACY_SETUPTOOLS_FROM = "2019-02-08T00:00:00Z";
+
+/**
+ * uv's arguments to resolve as of a date (none for null), see plan/as-of.ts. `dependencies`: the
+ * locked distributions and the build requirements of their sdists, of that time — but setuptools and
+ * wheel never older than what runs on `python` (90 days after its release) nor than what uv requires;
+ * `project`: uv builds the project itself too, whose backend is exempt (its `build-system` may postdate
+ * the date, and an editable build needs PEP 660).
+ */
+export function excludeNewerArgs(
+  excludeNewer: string | null | undefined,
+  what: { project: true } | { python: string | null },
+): string[] {
+  if (!excludeNewer) return [];
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(excludeNewer))
+    throw new DhtlError("internal", `not an RFC 3339 UTC time: ${JSON.stringify(excludeNewer)}`);
+  const later = (...times: (string | null)[]) =>
+    times.reduce<string>((a, b) => (b && b > a ? b : a), excludeNewer);
+  const exempt =
+    "project" in what
+      ? EXEMPT_BUILD_TOOLS.map((name) => `${name}=${EXEMPT_UNTIL}`)
+      : [
+          ["setuptools", later(LEGACY_SETUPTOOLS_FROM, wheelsFrom(what.python, new Date()))],
+          ["wheel", later(wheelsFrom(what.python, new Date()))],
+        ]
+          .filter(([, time]) => time !== excludeNewer)
+          .map(([name, time]) => `${name}=${time}`);
+  return ["--exclude-newer", excludeNewer, ...exempt.flatMap((value) => ["--exclude-newer-package", value])];
+}
+
+function minorOf(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
 }
 
 /** `--extra test --extra docs`; extra names follow the distribution-name rules (PEP 685). */

@@ -72,13 +72,19 @@ export type Step =
       constraints: string;
       reason: string;
     }
-  /** `upgrade`: resolve afresh instead of keeping the previous lock's pins where they still fit. */
+  /**
+   * `upgrade`: resolve afresh instead of keeping the previous lock's pins where they still fit;
+   * `excludeNewer`: resolve as of that time (plan/as-of.ts); null for today's releases.
+   */
   | {
       kind: "compileLock";
       input: string;
       output: string;
       pythonVersion: string;
       upgrade?: boolean;
+      excludeNewer?: string | null;
+      /** Resolve from scratch instead of keeping the previous lock's pins (the date changed). */
+      fresh?: boolean;
       reason: string;
     }
   /** Writes a lock dhtl converted from the project's own (plan/project-lock.ts). */
@@ -98,7 +104,7 @@ export type Step =
       pythonVersion: string;
       reason: string;
     }
-  | { kind: "uvLock"; upgrade?: boolean; reason: string }
+  | { kind: "uvLock"; upgrade?: boolean; excludeNewer?: string | null; reason: string }
   | { kind: "checkLockFresh"; reason: string }
   /**
    * `locked`: also fail when uv.lock no longer matches pyproject.toml (regenerate never re-resolves).
@@ -112,7 +118,7 @@ export type Step =
       allPackages?: boolean;
       reason: string;
     }
-  | { kind: "pipSync"; lockFile: string; reinstall: string[]; reason: string }
+  | { kind: "pipSync"; lockFile: string; reinstall: string[]; excludeNewer?: string | null; reason: string }
   /**
    * uv project: compiles the groups uv does not read (`input`, plan/uv-groups.ts) into a hashed universal
    * lock constrained by uv.lock's versions for the installed extras.
@@ -210,6 +216,8 @@ export interface Plan {
   uvGroups?: { input: string; lock: string } | null;
   /** How the project itself is installed, and why (setup says it). */
   projectInstall?: { mode: "editable" | "regular" | "none"; reason: string };
+  /** setup: the time the lock is resolved as of (plan/as-of.ts), recorded in .dhtconfig; null: today. */
+  excludeNewer?: string | null;
   steps: Step[];
   /** Nothing to do: the environment already matches (regenerate without --force). */
   upToDate: boolean;
@@ -229,11 +237,11 @@ export function describeStep(step: Step): string {
     case "writeRequirementsIn":
       return `${step.content === "" ? "remove" : "write"} ${step.file}`;
     case "compileLock":
-      return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes${step.upgrade ? ", upgrade" : ""})`;
+      return `compile ${step.output} (Python ${step.pythonVersion}, universal, hashes${step.upgrade ? ", upgrade" : ""}${asOf(step.excludeNewer)})`;
     case "writeLock":
       return `write ${step.file} from ${step.from} (its pins and hashes, not re-resolved)`;
     case "uvLock":
-      return step.upgrade ? "uv lock --upgrade" : "uv lock";
+      return `uv lock${step.upgrade ? " --upgrade" : ""}${step.excludeNewer ? ` (${asOf(step.excludeNewer).slice(2)})` : ""}`;
     case "checkLockFresh":
       return "uv lock --check";
     case "inferRequirements":
@@ -272,6 +280,10 @@ export function describeStep(step: Step): string {
     case "installComponent":
       return componentDescription(step);
   }
+}
+
+function asOf(excludeNewer: string | null | undefined): string {
+  return excludeNewer ? `, as of ${excludeNewer}` : "";
 }
 
 /** One short line for the plan and the progress; the exact commands are in the step's reason. */

@@ -37,8 +37,13 @@ export const VENV_ASIDE = ".venv.before-dhtl";
 const TRASH_SUFFIX = ".trash";
 const TEMP_LINK_PREFIX = `${VENV}.dhtl-`;
 
-/** Files of `.dhtl/` that are local to one checkout and never committed. */
-const DHTL_GITIGNORE = "# Local to this checkout: the environments dhtl builds.\nenvs/\n";
+/**
+ * Files of `.dhtl/` that are local to one checkout and never committed: the environments, and this file
+ * itself (dhtl writes it wherever it is missing), so a project whose locks live elsewhere (uv.lock) shows
+ * nothing of `.dhtl/` in `git status`, and one with `.dhtl/requirements.lock` shows just what to commit.
+ */
+const DHTL_GITIGNORE =
+  "# Local to this checkout (dhtl writes this file where it is missing).\n/.gitignore\n/envs/\n";
 
 export type CurrentEnvironment =
   | { kind: "none" }

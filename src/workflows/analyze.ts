@@ -38,7 +38,10 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
   const managers = Object.keys(system?.systemPackageManagers ?? {});
   const systemDependencies =
     managers.length > 0
-      ? systemDependenciesFor(declaredNames(project.project), managers)
+      ? [
+          ...systemDependenciesFor(declaredNames(project.project), managers),
+          ...project.systemDependencies.filter((d) => d.own && managers.includes(d.manager)),
+        ]
       : project.systemDependencies;
   const python = system
     ? {

@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
+import { readDhtConfig } from "../record/dhtconfig.js";
 import { ghAuthenticatedUser, ghAvailable, ghClone, ghFork } from "../run/gh.js";
 import {
   defaultCloneDir,
@@ -98,6 +99,20 @@ export function prepareClone(
   return command === "regenerate"
     ? regenerateProject({ path: dir, force: false, dryRun: false }, ui)
     : setupProject({ path: dir, allExtras: false, dryRun: false }, ui);
+}
+
+/**
+ * The command that can succeed where `command` failed on a fresh clone: `setup` when the clone lacks the
+ * lock `.dhtconfig` records (a gitignored lock is never pushed, so `regenerate` can only fail again).
+ */
+export function retryCommandFor(dir: string, command: "regenerate" | "setup"): "regenerate" | "setup" {
+  if (command !== "regenerate") return command;
+  try {
+    const lock = readDhtConfig(dir)?.lock?.file;
+    return lock && !existsSync(join(dir, lock)) ? "setup" : command;
+  } catch {
+    return command;
+  }
 }
 
 function refuseExisting(dir: string): void {

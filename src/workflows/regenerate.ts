@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { gitIgnoreRules } from "../facts/git-checkout.js";
 import { projectReadContext } from "../facts/project-files.js";
 import { PROJECT_LOCKS, type ProjectLockFile, projectLockDigest } from "../plan/project-lock.js";
 import { planRegenerate, recordedPythonRequest } from "../plan/regenerate-plan.js";
@@ -60,6 +61,7 @@ export async function regenerateRecorded(
           (report) => report.ok,
           () => false,
         );
+  const lockMissing = lockPath !== null && !existsSync(lockPath);
   const request = recordedPythonRequest(recorded, facts);
   const search =
     environmentValid === true && !force
@@ -69,7 +71,11 @@ export async function regenerateRecorded(
     planRegenerate({
       facts,
       recorded,
-      lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
+      lockDigestNow: lockPath && !lockMissing ? sha256File(lockPath) : null,
+      missingLockIgnoredBy:
+        lockMissing && recorded.lock
+          ? ((await gitIgnoreRules(facts.root, [recorded.lock.file]))?.get(recorded.lock.file) ?? null)
+          : null,
       uvInputDigestNow: recorded.lock?.file === "uv.lock" ? uvLockInputDigest(facts.root) : null,
       projectLockDigestNow: recorded.lock?.source
         ? sourceLockDigest(facts.root, recorded.lock.source, recorded.extras ?? [])

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
+import { lastCommitDate } from "../facts/git-checkout.js";
 import { localRequirements } from "../facts/local-requirements.js";
 import { projectReadContext } from "../facts/project-files.js";
 import { findProjectRoot } from "../facts/root.js";
@@ -14,6 +15,7 @@ import { hasPythonManifest } from "../facts/subprojects.js";
 import type { ProjectFacts, ProjectModel } from "../facts/types.js";
 import { parsePipfileLock } from "../formats/pipfile-lock.js";
 import { parseLockedRequirements } from "../formats/requirements.js";
+import { chooseResolution, parseAsOf, type Resolution, type ResolutionInputs } from "../plan/as-of.js";
 import { chooseExtras } from "../plan/extras.js";
 import { minorOf } from "../plan/interpreter-choice.js";
 import { chooseLockStrategy, userHashedFile } from "../plan/lock-strategy.js";
@@ -57,6 +59,8 @@ export interface SetupOptions {
   /** `--extras a,b` ("" for none); undefined: keep what `.dhtconfig` records. */
   extras?: string;
   allExtras: boolean;
+  /** `--as-of DATE|commit|none`; undefined: keep what `.dhtconfig` records, or decide (plan/as-of.ts). */
+  asOf?: string;
   dryRun: boolean;
   /** `--python VERSION|PATH`: use that interpreter (recorded). */
   python?: string;
@@ -146,6 +150,17 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       ui.out.warn(
         `note: locking for Python ${narrowLock} only, as .dhtconfig records (the project's whole range cannot be resolved)`,
       );
+    const chosenVersion =
+      choice.plan.kind === "use"
+        ? choice.plan.decision.interpreter.version
+        : (choice.plan.fallback?.interpreter.version ?? choice.plan.version);
+    const resolution = await resolutionFor(facts, {
+      request: options.asOf === undefined ? undefined : parseAsOf(options.asOf),
+      recorded: existingConfig?.lock?.excludeNewer,
+      uvLockExists,
+      python: minorOf(chosenVersion),
+    });
+    if (resolution) ui.out.warn(`note: resolving as of ${resolution.excludeNewer}: ${resolution.reason}`);
     const inferred = await inferring;
     const planInputs = (narrow: string | null): SetupPlanInputs => ({
       facts,
@@ -155,6 +170,8 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       uvGroupsLockExists: existsSync(join(root, UV_GROUPS_LOCK)),
       extras,
       inferred,
+      resolution,
+      freshLock: (resolution?.excludeNewer ?? null) !== (existingConfig?.lock?.excludeNewer ?? null),
       languages: {
         components: facts.components,
         existingRuntimeLocks: existingRuntimeLocks(root),
@@ -387,4 +404,33 @@ export async function setupAllProjects(options: SetupOptions, ui: BuildUi): Prom
     }
   }
   return outcomes;
+}
+
+/**
+ * The time to resolve as of (plan/as-of.ts), asking git for the project's own date only when the
+ * choice depends on it.
+ */
+async function resolutionFor(
+  facts: ProjectFacts,
+  inputs: Pick<ResolutionInputs, "request" | "recorded" | "python"> & { uvLockExists: boolean },
+): Promise<Resolution | null> {
+  const pinnedBy = versionsPinnedBy(facts, inputs.uvLockExists);
+  const needsDate =
+    inputs.request?.kind === "commit" || (!inputs.request && !inputs.recorded && pinnedBy === null);
+  const projectDate = needsDate
+    ? await lastCommitDate(
+        facts.root,
+        facts.project.sources.map((source) => source.file),
+        ["**/*.py", "**/*.ipynb"],
+      )
+    : null;
+  return chooseResolution({ ...inputs, pinnedBy, projectDate, now: new Date() });
+}
+
+/** The file that already pins the project's versions (a lock of any kind), or null. */
+function versionsPinnedBy(facts: ProjectFacts, uvLockExists: boolean): string | null {
+  const lock = chooseLockStrategy(facts.project, { uvLock: uvLockExists });
+  if (lock.kind === "uv") return uvLockExists ? lock.file : null;
+  if (lock.kind === "user-hashed" || existsSync(join(facts.root, lock.file))) return lock.file;
+  return facts.project.locked[0]?.file ?? null;
 }

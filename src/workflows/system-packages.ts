@@ -10,6 +10,7 @@
 import type { Output } from "../core/output.js";
 import { isRoot } from "../facts/system-packages/index.js";
 import {
+  baseName,
   type LockPython,
   systemPackageNeeds,
   systemPackageNeedsOfBuild,
@@ -50,13 +51,17 @@ export async function withSystemPackages(
   python?: LockPython | null,
 ): Promise<Plan> {
   if (!plan.steps.some((step) => step.kind === "uvSync" || step.kind === "pipSync")) return plan;
+  // The project's own build needs come first: uv builds the project to lock it (its metadata), before
+  // any dependency is installed; the rest waits for the lock, which tells which builds are moot.
+  const own = dependencies.filter((dependency) => dependency.own);
+  const projectStep = own.length > 0 ? await systemPackagesStepFor(plan.root, { dependencies: own }) : null;
   const step = await systemPackagesStepFor(plan.root, {
-    dependencies,
+    dependencies: dependencies.filter((dependency) => !dependency.own),
     recorded,
     lock: plan.lock,
     python: python ?? undefined,
   });
-  return withSystemPackagesStep(plan, step);
+  return withSystemPackagesStep(plan, step, projectStep);
 }
 
 /** The step for this machine (null when it has no manager dhtl drives, or nothing asks for a package). */
@@ -86,9 +91,14 @@ export async function decideSystemPackages(
   ui: { out: Output; consent: SystemPackagesConsent },
 ): Promise<SystemPackagesDecision> {
   const needs = await systemPackageNeedsOfBuild(step, build);
-  const candidates = buildCandidates(needs);
+  // The project's own build needs count whenever it is built: uv has no wheel of it to offer.
+  const own = [...new Set(needs.dependencies.filter((d) => d.own).map((d) => baseName(d.because)))];
+  const candidates = buildCandidates(needs).filter((name) => !own.includes(name));
   // Build packages count only for distributions without a usable wheel here: ask uv, not a guess.
-  const fromSource = candidates.length > 0 ? await distributionsBuiltFromSource(build, candidates) : [];
+  const fromSource = [
+    ...own,
+    ...(candidates.length > 0 ? await distributionsBuiltFromSource(build, candidates) : []),
+  ];
   const planned = planSystemPackagesInstall(needs, fromSource, isRoot());
   if (!planned.shortfall) return { install: null, outcome: planned.outcome, shortfall: null };
   const { shortfall } = planned;

@@ -30,6 +30,11 @@ export const setupCommand: CommandSpec = {
       description:
         "set up every Python project here: the root's and each nested one (backend/ …), each in its own dir",
     },
+    {
+      flags: "--as-of <date|commit|none>",
+      description:
+        "resolve as of a date (2018-05-27), of the project's last code change (commit), or today (none); recorded",
+    },
     yesOption,
     dryRunOption,
     jsonOption,
@@ -52,6 +57,9 @@ export const setupCommand: CommandSpec = {
     "What the code imports and no manifest declares (scripts and notebooks without a manifest included) is",
     "installed with consent (--yes, or yes on a terminal), pinned with hashes in the lock and recorded in",
     ".dhtconfig as `inferred`; without consent setup stops (exit 4) and changes nothing.",
+    "A project nothing pins (no lock) whose code last changed over a year ago is resolved as of that",
+    "change (uv --exclude-newer, build tools exempt), never before its Python's wheels existed; --as-of",
+    "chooses (none: today's releases), and the date is recorded so later setups resolve the same way.",
     "",
     "Examples:",
     "  dhtl setup",
@@ -60,6 +68,7 @@ export const setupCommand: CommandSpec = {
     "  dhtl setup --python 3.11",
     "  dhtl setup backend",
     "  dhtl setup --all",
+    "  dhtl setup --as-of 2018-05-27",
   ].join("\n"),
   run: (ctx: CommandContext): Promise<number> =>
     withJsonErrors(ctx, async () => {
@@ -72,6 +81,7 @@ export const setupCommand: CommandSpec = {
         dryRun: flag(ctx.options, "dryRun"),
         python: text(ctx.options, "python"),
         upgrade: flag(ctx.options, "upgrade"),
+        asOf: text(ctx.options, "asOf"),
         infer: ctx.options.infer !== false,
       };
       if (flag(ctx.options, "all"))

@@ -6,6 +6,7 @@
 import { compareText } from "../../core/compare.js";
 import { normalizeName } from "../../pep/names.js";
 import type { SystemDependency } from "../types.js";
+import { NATIVE_LIBRARIES, NINJA_TOOL, PKG_CONFIG_TOOL } from "./native-libraries.js";
 import { isValidSystemPackageName } from "./package-names.js";
 import { COMPILER, MANAGERS, type PackagesByManager, SYSTEM_NEEDS, type TableManager } from "./table.js";
 
@@ -70,6 +71,9 @@ export function packageNamesFor(manager: string): string[] {
     for (const list of [needs.build, needs.runtime] as (PackagesByManager | undefined)[])
       for (const name of list?.[source] ?? []) names.add(name);
   }
+  // The project's own build needs (native-libraries.ts) are checked with the same rules.
+  for (const list of [PKG_CONFIG_TOOL, NINJA_TOOL, ...Object.values(NATIVE_LIBRARIES).map((l) => l.build)])
+    for (const name of list[source] ?? []) names.add(name);
   return [...names].sort();
 }
 

@@ -93,6 +93,18 @@ export async function systemPackageNeedsOfBuild(
   step: { manager: SystemPackageManager; dependencies: SystemDependency[]; recorded: string[] },
   build: { root: string; envPath: string; lock: LockFileRef },
 ): Promise<SystemPackageNeeds> {
+  // The project's own build needs are settled before the lock: neither it nor its wheels are asked.
+  if (step.dependencies.length > 0 && step.dependencies.every((d) => d.own)) {
+    const names = [...step.dependencies.map((d) => d.name), ...step.recorded];
+    const missing = await queryMissing(step.manager, names);
+    return {
+      manager: step.manager,
+      dependencies: step.dependencies,
+      served: [],
+      recorded: step.recorded,
+      missing,
+    };
+  }
   const lockText = readLockText(build.root, build.lock);
   const { kept, served } = withoutWheelServedBuilds(
     mergeDependencies(

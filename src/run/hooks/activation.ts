@@ -11,6 +11,7 @@ import { basename, join, resolve } from "node:path";
 import { checkedProjectPath } from "../../core/safe-path.js";
 import { QUICK_STAMP_END, QUICK_STAMP_FILE } from "../quick-stamp.js";
 import { fishQuote, shQuote } from "./quote.js";
+import { useStableVenvPath } from "./stable-activate.js";
 
 export interface ActivationOptions {
   /** argv that runs dhtl (default: this very dhtl when run from its bin, else `dhtl` from PATH). */
@@ -26,6 +27,7 @@ export const FISH_HOOK_FILE = "activate.dht.fish";
  */
 export function writeActivationHooks(root: string, venv: string, options: ActivationOptions = {}): void {
   const command = options.dhtlCommand ?? currentDhtlCommand();
+  if (process.platform !== "win32") useStableVenvPath(root, venv);
   const bin = join(venv, process.platform === "win32" ? "Scripts" : "bin");
   // Checked like every write into a project: inside it, never through a link.
   writeFileSync(
