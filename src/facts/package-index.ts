@@ -17,5 +17,7 @@ export function isPypiIndexUrl(url: string): boolean {
 
 /** The index with PyPI's current simple URL in place of any of its legacy names; others as they are. */
 export function canonicalIndex(index: PackageIndex): PackageIndex {
+  // Today's URL stays as the user wrote it (a trailing slash is no reason to rewrite a manifest's value).
+  if (/^https:\/\/pypi\.org\/simple\/?$/.test(index.url.trim())) return index;
   return isPypiIndexUrl(index.url) ? { ...index, url: PYPI_SIMPLE_URL } : index;
 }

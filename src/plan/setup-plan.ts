@@ -331,6 +331,7 @@ function lockSteps(
             lockFile: lock.file,
             input,
             pythonVersion,
+            ...(excludeNewer ? { excludeNewer } : {}),
             reason: inferReason(inferred.candidates, lock.file, input),
           },
         ];

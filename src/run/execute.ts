@@ -263,10 +263,13 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           if (input === null) throw new DhtlError("internal", `${step.lockFile} is not dhtl's to edit`);
           writeProjectFile(backup, plan.root, input, decision.input.content);
           try {
-            await compileLock({ root: plan.root, uv: needUv() }, input, step.lockFile, {
-              version: step.pythonVersion,
-              path: needPython(),
-            });
+            await compileLock(
+              { root: plan.root, uv: needUv() },
+              input,
+              step.lockFile,
+              { version: step.pythonVersion, path: needPython() },
+              { excludeNewer: step.excludeNewer ?? null },
+            );
           } catch (error) {
             // A name the code imports but the index does not have (a module generated at run time): drop it.
             const missing = missingFromIndex(error, decision.names);

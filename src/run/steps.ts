@@ -102,6 +102,8 @@ export type Step =
       lockFile: string;
       input: string | null;
       pythonVersion: string;
+      /** The lock's resolution date (plan/as-of.ts): the recompiled lock keeps it. */
+      excludeNewer?: string | null;
       reason: string;
     }
   | { kind: "uvLock"; upgrade?: boolean; excludeNewer?: string | null; reason: string }

@@ -161,6 +161,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       python: minorOf(chosenVersion),
     });
     if (resolution) ui.out.warn(`note: resolving as of ${resolution.excludeNewer}: ${resolution.reason}`);
+    const automaticResolution = options.asOf === undefined && !existingConfig?.lock?.excludeNewer;
     const inferred = await inferring;
     const planInputs = (narrow: string | null): SetupPlanInputs => ({
       facts,
@@ -223,6 +224,19 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
           existingConfig?.systemPackages,
         );
         return { plan: retry, result: await execute(retry) };
+      }
+      if (resolution && automaticResolution && error instanceof DhtlError && error.code === "toolFailed") {
+        // The date was dhtl's guess, not the user's: releases of the project's time that do not build on
+        // the chosen Python are no reason to fail. Today's releases, then, and say so.
+        ui.out.warn(
+          `note: resolving as of ${resolution.excludeNewer} failed (${firstLine(error.message)}); resolving today's releases instead (\`--as-of\` chooses a date)`,
+        );
+        const today = await withSystemPackages(
+          planSetup({ ...planInputs(narrowLock), resolution: null, freshLock: true }),
+          facts.systemDependencies,
+          existingConfig?.systemPackages,
+        );
+        return { plan: today, result: await execute(today) };
       }
       const narrow = narrowedRange(error, first, choice.plan);
       if (!narrow) throw error;
@@ -433,4 +447,8 @@ function versionsPinnedBy(facts: ProjectFacts, uvLockExists: boolean): string | 
   if (lock.kind === "uv") return uvLockExists ? lock.file : null;
   if (lock.kind === "user-hashed" || existsSync(join(facts.root, lock.file))) return lock.file;
   return facts.project.locked[0]?.file ?? null;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.slice(0, 200);
 }
