@@ -91,4 +91,19 @@ describe("resolution as of the project's own date (class 18)", () => {
     expect(bad.code, describeRun(bad)).toBe(2);
     expect(bad.stderr).toContain('--as-of "last tuesday": expected a date (2018-05-27)');
   }, 300_000);
+
+  it("an automatic date whose releases do not build on the chosen Python falls back to today's, and says so (mlflow-example)", () => {
+    // As of 2023-01-22 (3.11's bound) no llvmlite release supports 3.11: uv falls back to an sdist that
+    // refuses to build there. The date was dhtl's guess, so today's releases are used instead.
+    const root = tempDir("dhtl-e2e-asof-fallback-");
+    writeFileSync(join(root, "requirements.txt"), "llvmlite\n");
+    writeFileSync(join(root, ".python-version"), "3.11\n");
+    commitAll(root, "2019-03-01T12:00:00+00:00");
+    const setup = runCli(["setup", "--yes"], root);
+    expect(setup.code, describeRun(setup)).toBe(0);
+    expect(setup.stderr).toContain("note: resolving as of 2023-01-22T00:00:00Z failed");
+    expect(setup.stderr).toContain("resolving today's releases instead");
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("excludeNewer");
+    expect(Number(pinned(root, "llvmlite")?.split(".")[1])).toBeGreaterThanOrEqual(40);
+  }, 600_000);
 });
