@@ -13,6 +13,11 @@ export interface TomlLockedPackage {
   version: string;
   /** `[package.source] type` (`git`, `directory`, `url` …); null for a package from an index. */
   sourceType: string | null;
+  /**
+   * `markers` of the entry (Poetry lock 2.x): where a name is locked at several versions, the environments each
+   * one is for. A per-group table (`{ main = "…", dev = "…" }`) is joined with `or`. Null when absent.
+   */
+  markers: string | null;
 }
 
 export function readPoetryLock(text: string, file: string): TomlLockedPackage[] {
@@ -26,7 +31,21 @@ export function readPoetryLock(text: string, file: string): TomlLockedPackage[] 
     const name = stringOrNull(entry.name);
     const version = stringOrNull(entry.version);
     if (name === null || version === null) continue;
-    out.push({ name, version, sourceType: stringOrNull(tableOrNull(entry.source)?.type) });
+    out.push({
+      name,
+      version,
+      sourceType: stringOrNull(tableOrNull(entry.source)?.type),
+      markers: markersOf(entry.markers),
+    });
   }
   return out;
+}
+
+function markersOf(value: unknown): string | null {
+  if (typeof value === "string") return value.trim() || null;
+  const perGroup = tableOrNull(value);
+  if (!perGroup) return null;
+  const markers = [...new Set(Object.values(perGroup).filter((m): m is string => typeof m === "string"))];
+  if (markers.length === 0) return null;
+  return markers.length === 1 ? (markers[0] ?? null) : markers.map((m) => `(${m})`).join(" or ");
 }

@@ -250,9 +250,9 @@ def bench_one(entry: dict, ctx: dict, out: Path, tools: tuple[str, ...]) -> dict
     previous_path = out / "result.json"
     previous = json.loads(previous_path.read_text()) if previous_path.exists() and tools != TOOLS else {}
     if previous.get("commit") != entry["commit"] or "before" not in previous:
-        previous, tools = {}, TOOLS
+        previous = {}
     for old in out.glob("*.log"):
-        if tools == TOOLS or old.name.split("-")[0] in tools:
+        if not previous or old.name.split("-")[0] in tools:
             old.unlink()
     work = Path(tempfile.mkdtemp(prefix=f"rrm-{entry['id']}-"))
     ctx = {**ctx, "work": work, "python": own_python(entry)}

@@ -1,9 +1,14 @@
 /**
  * The `[build-system]` a migrated project gets, and why:
+ * - A project's own backend that is not Poetry's (meson-python, scikit-build-core, maturin …) stays as it is:
+ *   it builds what no other backend can (C extensions, Rust).
  * - Poetry projects keep poetry-core when they use Poetry-only packaging (`packages`, `include`, `exclude`),
- *   which no other backend reads; otherwise they move to hatchling, which finds the same package layouts.
- * - setuptools projects stay on setuptools (setup.py may still do work no table can say).
- * - pip, Pipenv and conda projects had no build configuration: they stay applications uv does not build.
+ *   which no other backend reads, or when hatchling would not find the package; otherwise they move to
+ *   hatchling, which finds the same package layouts.
+ * - setuptools projects stay on setuptools (setup.py may still do work no table can say), and so do pip,
+ *   Pipenv and conda projects with a setup.py/setup.cfg beside them (that is the package's metadata);
+ *   a setup.py that imports the project's own module gets `__legacy__`, which puts the root on sys.path.
+ * - Other pip, Pipenv and conda projects had no build configuration: they stay applications uv does not build.
  */
 
 import type { SourceKind } from "../../facts/migration/types.js";
@@ -12,6 +17,9 @@ import type { Table } from "../../formats/toml-table.js";
 import type { BuildDecision } from "./types.js";
 
 const POETRY_PACKAGING_KEYS = ["packages", "include", "exclude"];
+/** `setuptools`, `setuptools>=40` — not `setuptools-scm` or `setuptools_rust`. */
+const SETUPTOOLS_ITSELF = /^setuptools\s*(?:[<>=!~;[(]|$)/i;
+const POETRY_BACKENDS = new Set(["poetry.core.masonry.api", "poetry.masonry.api"]);
 
 export interface BuildInput {
   source: SourceKind;
@@ -24,14 +32,31 @@ export interface BuildInput {
   setuptools: { packages: unknown; packageDir: unknown };
   directories: string[];
   files: string[];
+  /** The `[build-system]` pyproject.toml has now, if any. */
+  existing: { backend: string | null; requires: string[] } | null;
+  /** setup.py/setup.cfg describe the package (always for a setuptools source). */
+  setuptoolsPackage: boolean;
+  /** Modules of the project that setup.py imports. */
+  setupPyLocalImports: string[];
 }
 
 export function decideBuild(input: BuildInput): BuildDecision {
+  const own = input.existing?.backend;
+  if (own && !POETRY_BACKENDS.has(own) && !/^setuptools\.build_meta/.test(own)) {
+    const packageMode = input.poetry?.["package-mode"] !== false;
+    return {
+      backend: own,
+      requires: input.existing?.requires ?? [],
+      reason: `${own} kept: the project's own build backend builds what no other backend can${packageMode ? "" : "; package-mode = false becomes [tool.uv] package = false, so uv installs the dependencies only"}`,
+      keepPoetryKeys: [],
+      extraTables: [],
+      keepExisting: true,
+      ...(packageMode ? {} : { uvPackage: false as const }),
+    };
+  }
+  if (input.source === "poetry") return poetryBuild(input);
+  if (input.setuptoolsPackage) return setuptoolsBuild(input);
   switch (input.source) {
-    case "poetry":
-      return poetryBuild(input);
-    case "setuptools":
-      return setuptoolsBuild(input);
     default:
       return {
         backend: null,
@@ -67,19 +92,26 @@ function poetryBuild(input: BuildInput): BuildDecision {
   }
   const module = input.projectName.toLowerCase().replace(/[-.]+/g, "_");
   const found = findPackage(module, input);
+  if (!found) {
+    return {
+      backend: "poetry.core.masonry.api",
+      requires: ["poetry-core>=2.0.0,<3.0.0"],
+      reason: `poetry-core kept: hatchling would not find the package (no src/${module}/, ${module}/ or ${module}.py), and poetry-core 2 builds from [project] as Poetry did`,
+      keepPoetryKeys: [],
+      extraTables: [],
+    };
+  }
   return {
     backend: "hatchling.build",
     requires: ["hatchling"],
-    reason: found
-      ? `hatchling: no Poetry-only packaging is used, and hatchling finds ${found} as Poetry did`
-      : "hatchling: no Poetry-only packaging is used",
+    reason: `hatchling: no Poetry-only packaging is used, and hatchling finds ${found} as Poetry did`,
     keepPoetryKeys: [],
     extraTables: [],
   };
 }
 
 function setuptoolsBuild(input: BuildInput): BuildDecision {
-  const extras = input.buildRequires.filter((r) => !/^setuptools\b/i.test(r) && !/^wheel\b/i.test(r));
+  const extras = input.buildRequires.filter((r) => !SETUPTOOLS_ITSELF.test(r) && !/^wheel\b/i.test(r));
   const extraTables: BuildDecision["extraTables"] = [];
   const tool: Record<string, TomlPlain> = {};
   const { packages, packageDir } = input.setuptools;
@@ -87,11 +119,14 @@ function setuptoolsBuild(input: BuildInput): BuildDecision {
     tool.packages = packages as string[];
   if (isStringRecord(packageDir)) tool["package-dir"] = packageDir;
   if (Object.keys(tool).length > 0) extraTables.push({ path: ["tool", "setuptools"], values: tool });
+  const legacy = input.setupPyLocalImports.length > 0;
+  const kept = (input.existing?.requires ?? []).filter((r) => !SETUPTOOLS_ITSELF.test(r));
   return {
-    backend: "setuptools.build_meta",
-    requires: ["setuptools>=61", ...extras],
-    reason:
-      "setuptools kept: it reads the new [project] table and still runs setup.py for anything only code can say",
+    backend: legacy ? "setuptools.build_meta:__legacy__" : "setuptools.build_meta",
+    requires: ["setuptools>=61", ...new Set([...kept, ...extras])],
+    reason: legacy
+      ? `setuptools kept, with __legacy__: setup.py imports the project's own ${input.setupPyLocalImports.join(", ")}, which only the legacy backend puts on sys.path`
+      : "setuptools kept: it reads the new [project] table and still runs setup.py for anything only code can say",
     keepPoetryKeys: [],
     extraTables,
   };

@@ -176,8 +176,11 @@ describe("planMigration: other sources", () => {
       "requires-python": ">=3.9",
       dependencies: ["attrs>=23", "six"],
       "optional-dependencies": { cli: ["click>=8"] },
-      scripts: { setpkg: "setpkg:main" },
     });
+    // Entry points stay setup.py's (it may list groups besides console_scripts): named in `dynamic`.
+    expect(doc.project.scripts).toBeUndefined();
+    expect(doc.project.dynamic).toContain("scripts");
+    expect(doc.project.dynamic).not.toContain("version");
     expect(doc["dependency-groups"]).toEqual({ dev: ["packaging==23.2"] });
     expect(plan.build.backend).toBe("setuptools.build_meta");
     expect(plan.oldLock.map((p) => p.name).sort()).toEqual(["attrs", "packaging", "six"]);
@@ -193,7 +196,8 @@ describe("planMigration: other sources", () => {
     expect(plan.review.some((r) => r.startsWith("setup.py:3: install_requires is computed"))).toBe(true);
     // Left to setup.py, which still computes it: named in `dynamic`, never written as a guess.
     expect(pyprojectOf(plan).project.dependencies).toBeUndefined();
-    expect(pyprojectOf(plan).project.dynamic).toEqual(["dependencies"]);
+    expect(pyprojectOf(plan).project.dynamic).toContain("dependencies");
+    expect(pyprojectOf(plan).project.dynamic).not.toContain("version");
     // setup.py still has work to do: it is not offered for removal.
     expect(plan.oldFiles).not.toContain("setup.py");
   });

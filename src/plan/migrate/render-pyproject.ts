@@ -73,7 +73,7 @@ export function renderPyproject(
   const leftPoetryKeys: string[] = [];
   let text = patchToml(before, (doc) => {
     if (source === "poetry") leftPoetryKeys.push(...prunePoetry(doc, build));
-    if (has(["build-system"])) {
+    if (has(["build-system"]) && !build.keepExisting) {
       if (build.backend === null) {
         if (source === "poetry" || source === "setuptools") delete doc["build-system"];
       } else {
@@ -161,6 +161,8 @@ function buildTables(build: BuildDecision): string[] {
 function uvSettings(project: TargetProject): Record<string, TomlPlain> {
   const values: Record<string, TomlPlain> = {};
   if (project.defaultGroups !== null) values["default-groups"] = project.defaultGroups;
+  if (project.environments !== null) values.environments = project.environments;
+  if (project.package === false) values.package = false;
   if (project.constraints.length > 0) values["constraint-dependencies"] = project.constraints;
   return values;
 }

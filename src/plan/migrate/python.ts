@@ -1,0 +1,85 @@
+/**
+ * The Python a migrated project states: `requires-python` (the range the lock is solved for), a
+ * `.python-version` pin (the interpreter `uv sync` takes), or — for a package whose published metadata has no
+ * Requires-Python — `[tool.uv] environments`, which bounds the lock without changing the wheel. Every hint
+ * counts: python_requires, Poetry's `python`, and the pins of `.python-version`, `runtime.txt`,
+ * `.tool-versions`, mise, Pipfile `python_version`/`python_full_version` and conda's `python=`.
+ */
+import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/types.js";
+import type { SourceKind } from "../../facts/migration/types.js";
+import { readStatement } from "../../facts/python-version.js";
+import { type Table, tableAt } from "../../formats/toml-table.js";
+
+export interface PythonDecision {
+  requiresPython: string | null;
+  /** `X.Y` pin for .python-version, when a hint pins one and the project has no .python-version. */
+  pin: string | null;
+  pinFrom: string;
+  /** `[tool.uv] environments` bounding the lock, when requires-python must stay out of the metadata. */
+  environments: string[] | null;
+}
+
+/** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's). */
+const PIN_ORDER = [".python-version", "runtime.txt", ".tool-versions", "mise", "Pipfile", "environment"];
+
+export function decidePython(options: {
+  source: SourceKind;
+  manifests: ManifestFacts[];
+  /** The merged range of the migrated manifests (python_requires, Pipfile's range …), if any. */
+  range: string | null;
+  pyproject: Table;
+  /** True when the migrated project builds a wheel whose metadata must stay as it was. */
+  isPackage: boolean;
+  hasPythonVersionFile: boolean;
+  notes: string[];
+}): PythonDecision {
+  const { source, manifests, range, pyproject, isPackage, notes } = options;
+  const pin = firstPin(manifests);
+  const pinFields = pin && !options.hasPythonVersionFile ? { pin: pin.minor, pinFrom: pin.source.file } : {};
+  const decision = (requiresPython: string | null, environments: string[] | null = null): PythonDecision => ({
+    requiresPython,
+    pin: null,
+    pinFrom: "",
+    environments,
+    ...pinFields,
+  });
+  const existing = tableAt(pyproject, ["project"])?.["requires-python"];
+  if (typeof existing === "string" && existing !== "") return decision(existing);
+  if (source === "poetry") {
+    const converted = manifests.find((m) => m.file === "pyproject.toml")?.details.pyproject
+      ?.poetryPythonPep440;
+    if (typeof converted === "string" && converted !== "") return decision(converted);
+  } else if (range) {
+    return decision(range);
+  }
+  if (pin) {
+    const bound = `>=${pin.minor}`;
+    const said = `${pin.source.file} (${pin.source.source} = ${pin.source.value})`;
+    if (isPackage) {
+      // Requires-Python would be new in the wheel's METADATA: bound the lock, not the package.
+      notes.push(
+        `[tool.uv] environments = python_full_version >= "${pin.minor}" from ${said}: the lock is solved for that Python; the package's metadata stays without Requires-Python, as before`,
+      );
+      return decision(null, [`python_full_version >= '${pin.minor}'`]);
+    }
+    notes.push(`requires-python = "${bound}" from ${said}`);
+    return decision(bound);
+  }
+  notes.push("no Python version was declared: requires-python left out (uv uses the interpreter it finds)");
+  return decision(null);
+}
+
+/** The first statement that names one interpreter (exact or minor), with its `X.Y`. */
+function firstPin(manifests: ManifestFacts[]): { source: PythonVersionSource; minor: string } | null {
+  const pins: { source: PythonVersionSource; minor: string; rank: number }[] = [];
+  for (const source of manifests.flatMap((m) => m.python)) {
+    const rank = PIN_ORDER.findIndex((p) => source.source.startsWith(p));
+    if (rank < 0) continue;
+    const statement = readStatement(source);
+    if (statement.kind !== "exact" && statement.kind !== "minor") continue;
+    const minor = /^(\d+)\.(\d+)/.exec(statement.value);
+    if (minor) pins.push({ source, minor: `${minor[1]}.${minor[2]}`, rank });
+  }
+  pins.sort((a, b) => a.rank - b.rank);
+  return pins[0] ?? null;
+}
