@@ -55,7 +55,7 @@ async function printPlan(
 ): Promise<void> {
   const { unifiedDiff } = await import("../diff.js");
   const c = out.color;
-  for (const change of plan.changes) {
+  for (const change of out.quiet ? [] : plan.changes) {
     for (const line of unifiedDiff(change.path, change.before, change.after).trimEnd().split("\n")) {
       const style =
         line.startsWith("+") && !line.startsWith("+++")

@@ -12,7 +12,6 @@
  */
 
 import type { SourceKind } from "../../facts/migration/types.js";
-import type { TomlPlain } from "../../formats/toml-edit.js";
 import type { Table } from "../../formats/toml-table.js";
 import type { BuildDecision } from "./types.js";
 
@@ -28,8 +27,6 @@ export interface BuildInput {
   poetry: Table | null;
   /** setup_requires / build requirements the old files declared. */
   buildRequires: string[];
-  /** Literal `packages` and `package_dir` from setup.py/setup.cfg, when known. */
-  setuptools: { packages: unknown; packageDir: unknown };
   directories: string[];
   files: string[];
   /** The `[build-system]` pyproject.toml has now, if any. */
@@ -112,13 +109,8 @@ function poetryBuild(input: BuildInput): BuildDecision {
 
 function setuptoolsBuild(input: BuildInput): BuildDecision {
   const extras = input.buildRequires.filter((r) => !SETUPTOOLS_ITSELF.test(r) && !/^wheel\b/i.test(r));
+  // No [tool.setuptools]: setup.py and setup.cfg stay, and their packages/package_dir still apply.
   const extraTables: BuildDecision["extraTables"] = [];
-  const tool: Record<string, TomlPlain> = {};
-  const { packages, packageDir } = input.setuptools;
-  if (Array.isArray(packages) && packages.every((p) => typeof p === "string"))
-    tool.packages = packages as string[];
-  if (isStringRecord(packageDir)) tool["package-dir"] = packageDir;
-  if (Object.keys(tool).length > 0) extraTables.push({ path: ["tool", "setuptools"], values: tool });
   const legacy = input.setupPyLocalImports.length > 0;
   const kept = (input.existing?.requires ?? []).filter((r) => !SETUPTOOLS_ITSELF.test(r));
   return {
@@ -138,13 +130,4 @@ function findPackage(module: string, input: BuildInput): string | null {
   if (input.directories.includes(module)) return `${module}/`;
   if (input.files.includes(`${module}.py`)) return `${module}.py`;
   return null;
-}
-
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((v) => typeof v === "string")
-  );
 }

@@ -4,6 +4,7 @@
  */
 
 import { DhtlError } from "../../core/errors.js";
+import { CONDA_FILES } from "../../facts/manifests/conda/index.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
 import type { ManifestFacts } from "../../facts/manifests/types.js";
 import type { SourceKind } from "../../facts/migration/types.js";
@@ -29,7 +30,7 @@ export function detectSource(
     return { source: "poetry", because: "pyproject.toml has [tool.poetry]" };
   }
   if (files.includes("Pipfile")) return { source: "pipenv", because: "Pipfile found" };
-  const conda = files.find((f) => f === "environment.yml" || f === "environment.yaml");
+  const conda = files.find((f) => CONDA_FILES.has(f));
   if (conda) return { source: "conda", because: `${conda} found` };
   const hasProjectTable = dialects.includes("pep621");
   const setuptools = manifests.find(

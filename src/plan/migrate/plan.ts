@@ -5,6 +5,7 @@
 
 import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
+import { CONDA_FILES } from "../../facts/manifests/conda/index.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
 import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/types.js";
 import { mergeManifests } from "../../facts/merge.js";
@@ -58,6 +59,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
 
   const poetrySources = selected.find((m) => m.file === "pyproject.toml")?.details.pyproject?.sources ?? {};
   const pipenvIndexes = selected.find((m) => m.kind === "pipfile")?.details.pipfile?.packageIndexes ?? {};
+  const lockedRefs = lockedVcsRefs(selected);
   const sources: Record<string, UvSource> = {};
   const convert = (requirements: string[]): string[] =>
     requirements.map((requirement) => {
@@ -65,6 +67,13 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       const poetryRecord = tableOrNull(poetrySources[parsedName]) ?? pipenvRecord(pipenvIndexes[parsedName]);
       const split = splitDirectReference(requirement, poetryRecord);
       if (split.problem) review.push(split.problem);
+      const lockedRef = lockedRefs.get(normalizeName(split.name));
+      if (split.source?.git && lockedRef && split.source.rev !== lockedRef) {
+        // The lock's commit, not the branch or tag the Pipfile names: the same code as before the migration.
+        const { tag: _tag, branch: _branch, ...rest } = split.source;
+        split.source = { ...rest, rev: lockedRef };
+        notes.push(`${split.name}: kept at commit ${lockedRef} as Pipfile.lock locked it`);
+      }
       if (split.source) {
         const key = normalizeName(split.name);
         const previous = sources[key];
@@ -127,12 +136,6 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     projectName: name,
     poetry,
     buildRequires: metadata.buildSystem?.requires ?? [],
-    setuptools: {
-      packages: setupManifests.find((m) => m.details.setuptools?.packages !== undefined)?.details.setuptools
-        ?.packages,
-      packageDir: setupManifests.find((m) => m.details.setuptools?.packageDir !== undefined)?.details
-        .setuptools?.packageDir,
-    },
     directories: input.directories,
     files: input.files,
     existing: existingBuild
@@ -237,6 +240,16 @@ export function selectManifests(source: SourceKind, manifests: ManifestFacts[]):
     case "pip":
       return [...manifests.filter((m) => m.kind === "requirements"), ...pins];
   }
+}
+
+/** Pipfile.lock's commits of git packages, by normalised name. */
+function lockedVcsRefs(manifests: ManifestFacts[]): Map<string, string> {
+  const refs = new Map<string, string>();
+  for (const manifest of manifests) {
+    for (const [name, ref] of Object.entries(manifest.details.pipfile?.lockedVcsRefs ?? {}))
+      refs.set(normalizeName(name), ref);
+  }
+  return refs;
 }
 
 /** The group that holds a Pipfile's or requirements' own list beside a package described by setup.py. */
@@ -350,7 +363,7 @@ function oldFilesFor(source: SourceKind, files: string[]): string[] {
     case "pipenv":
       return present(["Pipfile", "Pipfile.lock"]);
     case "conda":
-      return present(["environment.yml", "environment.yaml", "conda-lock.yml"]);
+      return present([...CONDA_FILES, "conda-lock.yml"]);
     case "pip":
       return files.filter(isRequirementsFile);
     case "setuptools":

@@ -21,10 +21,14 @@ import {
 } from "../types.js";
 import { condaToPypi } from "./pypi-names.js";
 
+/** Root environment files: conda's own names and MLflow's. */
+export const CONDA_FILES = new Set(["environment.yml", "environment.yaml", "conda.yaml", "conda.yml"]);
+
 export const condaReader: ManifestReader = {
   name: "conda",
   spec: "https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html#create-env-file-manually",
-  claims: (relPath) => relPath === "environment.yml" || relPath === "environment.yaml",
+  // conda.yaml is the environment file MLflow projects name in MLproject (`conda_env: conda.yaml`).
+  claims: (relPath) => CONDA_FILES.has(relPath),
   read(file, ctx) {
     const facts = emptyManifest("conda", file.path);
     facts.packageManager = "conda";
