@@ -182,7 +182,6 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     scripts: metadata.scripts,
     dependencyGroups,
     defaultGroups: poetry ? defaultGroups(poetry) : expectedGroups(dependencyGroups, mainGroup, notes),
-    environments: python.environments,
     ...(build.uvPackage === false ? { package: false as const } : {}),
     constraints,
     sources: sortRecord(sources),

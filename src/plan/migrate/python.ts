@@ -1,7 +1,8 @@
 /**
- * The Python a migrated project states: `requires-python` (the range the lock is solved for), a
- * `.python-version` pin (the interpreter `uv sync` takes), or — for a package whose published metadata has no
- * Requires-Python — `[tool.uv] environments`, which bounds the lock without changing the wheel. Every hint
+ * The Python a migrated project states: `requires-python` (the range the lock is solved for) and a
+ * `.python-version` pin (the interpreter `uv lock` and `uv sync` take; without requires-python uv locks for
+ * `>=` that interpreter, so a package keeps its metadata without Requires-Python and still locks for the
+ * Python its project uses). Every hint
  * counts: python_requires, Poetry's `python`, and the pins of `.python-version`, `runtime.txt`,
  * `.tool-versions`, mise, Pipfile `python_version`/`python_full_version` and conda's `python=`.
  */
@@ -15,8 +16,6 @@ export interface PythonDecision {
   /** `X.Y` pin for .python-version, when a hint pins one and the project has no .python-version. */
   pin: string | null;
   pinFrom: string;
-  /** `[tool.uv] environments` bounding the lock, when requires-python must stay out of the metadata. */
-  environments: string[] | null;
 }
 
 /** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's). */
@@ -36,11 +35,10 @@ export function decidePython(options: {
   const { source, manifests, range, pyproject, isPackage, notes } = options;
   const pin = firstPin(manifests);
   const pinFields = pin && !options.hasPythonVersionFile ? { pin: pin.minor, pinFrom: pin.source.file } : {};
-  const decision = (requiresPython: string | null, environments: string[] | null = null): PythonDecision => ({
+  const decision = (requiresPython: string | null): PythonDecision => ({
     requiresPython,
     pin: null,
     pinFrom: "",
-    environments,
     ...pinFields,
   });
   const existing = tableAt(pyproject, ["project"])?.["requires-python"];
@@ -56,11 +54,11 @@ export function decidePython(options: {
     const bound = `>=${pin.minor}`;
     const said = `${pin.source.file} (${pin.source.source} = ${pin.source.value})`;
     if (isPackage) {
-      // Requires-Python would be new in the wheel's METADATA: bound the lock, not the package.
+      // Requires-Python would be new in the wheel's METADATA: the pin bounds the lock instead.
       notes.push(
-        `[tool.uv] environments = python_full_version >= "${pin.minor}" from ${said}: the lock is solved for that Python; the package's metadata stays without Requires-Python, as before`,
+        `Python ${pin.minor} from ${said} pins the interpreter uv locks with (the lock is for >=${pin.minor}); the package's metadata stays without Requires-Python, as before`,
       );
-      return decision(null, [`python_full_version >= '${pin.minor}'`]);
+      return decision(null);
     }
     notes.push(`requires-python = "${bound}" from ${said}`);
     return decision(bound);

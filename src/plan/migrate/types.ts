@@ -62,8 +62,6 @@ export interface TargetProject {
   dependencyGroups: Record<string, string[]>;
   /** `[tool.uv] default-groups`, when it must differ from uv's default (`dev` only). */
   defaultGroups: string[] | null;
-  /** `[tool.uv] environments`: the Pythons the lock is solved for, when requires-python cannot say it. */
-  environments: string[] | null;
   /** `[tool.uv] package = false`: uv installs the dependencies only. */
   package?: false;
   constraints: string[];
