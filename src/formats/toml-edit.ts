@@ -79,6 +79,27 @@ function sameHeader(line: string, path: string[]): boolean {
   return keys.length === path.length && keys.every((key, i) => key === path[i]);
 }
 
+/**
+ * Blank lines that removed keys leave in the table at `path`: none right under its header, at most one in a
+ * row inside it. Other tables keep their layout.
+ */
+export function tidySection(text: string, path: string[]): string {
+  const newline = text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => sameHeader(line, path));
+  if (start < 0) return text;
+  let end = lines.findIndex((line, i) => i > start && HEADER.test(line));
+  if (end < 0) end = lines.length;
+  const body = lines.slice(start + 1, end);
+  const kept = body.filter((line, i) => {
+    if (line.trim() !== "") return true;
+    const previous = body[i - 1];
+    // Drop a blank line right under the header and one following another blank line.
+    return i > 0 && previous !== undefined && previous.trim() !== "";
+  });
+  return [...lines.slice(0, start + 1), ...kept, ...lines.slice(end)].join(newline);
+}
+
 /** Longest single-line array an edit leaves as is; longer ones go one item per line, as people write them. */
 const WRAP_WIDTH = 100;
 

@@ -52,7 +52,15 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     );
   }
 
-  const name = projectName(metadata.name, input.directoryName, notes);
+  const unreadable = setupManifests.find((m) => m.details.setuptools?.keywords?.includes("**"));
+  if (unreadable) {
+    // Its name, version and every other field are computed: any [project] table would change the package.
+    throw new DhtlError("badInput", "setup() gets its metadata through setup(**…), which dhtl does not run", {
+      file: unreadable.file,
+      hint: "Write the setup() keywords out (or move them to setup.cfg), then run `dhtl migrate` again.",
+    });
+  }
+  const name = projectName(metadata.name, input.directoryName, notes, directNamesOf(metadata));
   const version = metadata.version ?? "0.1.0";
   if (metadata.version === null && !setuptoolsPackage)
     notes.push('no version was declared: wrote version = "0.1.0"');
@@ -279,10 +287,12 @@ function groupsOnly(manifest: ManifestFacts): ManifestFacts {
   return { ...manifest, dependencies: [], indexes: manifest.indexes };
 }
 
-function projectName(found: string | null, directory: string, notes: string[]): string {
+function projectName(found: string | null, directory: string, notes: string[], taken: Set<string>): string {
   if (found) return found;
   const fromDir = normalizeName(directory.replace(/[^A-Za-z0-9._-]+/g, "-")).replace(/^[-_.]+|[-_.]+$/g, "");
-  const name = isValidDistributionName(fromDir) ? fromDir : "app";
+  const valid = isValidDistributionName(fromDir) ? fromDir : "app";
+  // A folder named like a dependency (`mlflow/` needing mlflow) would make the project depend on itself.
+  const name = taken.has(valid) ? `${valid}-project` : valid;
   notes.push(`no project name was declared: named it "${name}" after the folder`);
   return name;
 }
@@ -375,6 +385,25 @@ function oldFilesFor(source: SourceKind, files: string[]): string[] {
  * Old pins the new lock should try to keep: those a direct requirement still allows and that do not come
  * from a git/path/url source. A pin a requirement now excludes would only make uv fail.
  */
+/** Normalised names of a merged model's requirements (dependencies, extras, groups). */
+function directNamesOf(model: {
+  dependencies: string[];
+  optionalDependencies: Record<string, string[]>;
+  dependencyGroups: Record<string, string[]>;
+}): Set<string> {
+  const all = [
+    model.dependencies,
+    ...Object.values(model.optionalDependencies),
+    ...Object.values(model.dependencyGroups),
+  ].flat();
+  return new Set(
+    all
+      .map((r) => tryParseRequirement(r)?.name)
+      .filter((n): n is string => n !== undefined)
+      .map(normalizeName),
+  );
+}
+
 /** Normalised names of every requirement the project lists itself. */
 export function directNames(project: TargetProject): Set<string> {
   const names = new Set<string>();

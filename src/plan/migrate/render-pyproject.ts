@@ -16,6 +16,7 @@ import {
   renderTable,
   renderValue,
   type TomlPlain,
+  tidySection,
 } from "../../formats/toml-edit.js";
 import { isTable, type Table, tableAt, tableOrNull, valueAt } from "../../formats/toml-table.js";
 import type { BuildDecision, TargetProject, UvSource } from "./types.js";
@@ -97,6 +98,7 @@ export function renderPyproject(
       uv.index.push(...project.indexes.filter((i) => !names.has(i.name)));
     }
   });
+  if (source === "poetry") text = tidySection(text, ["tool", "poetry"]);
   const front = [
     ...(has(["project"]) ? [] : projectTables(project)),
     ...(has(["dependency-groups"]) ? [] : groupTable(project)),
