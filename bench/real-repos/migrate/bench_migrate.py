@@ -10,7 +10,7 @@ categories given as arguments), on fresh clones of the pinned commit:
      requires-dist, entry points, requires-python), `uv sync --frozen` with the project's own Python, then
      the same test line in that `.venv`.
 "ok" = the tool exited 0, the build succeeded wherever the original's did with the same METADATA, the
-frozen sync succeeded and the tests collected and passed the same numbers as before.
+frozen sync succeeded and no test was lost: at least as many passed as before, no more failed or in error.
 The project's own Python: the entry's `python`, else the `--python X` of its uv line, else the newest
 installed interpreter (uv's choice). Nothing of the repositories is kept in this checkout.
 """
@@ -158,12 +158,15 @@ def counts_text(test: dict | None) -> str:
 
 
 def same_tests(before: dict | None, after: dict | None) -> bool:
+    """No test lost: at least as many passed, no more failed or in error (a kept lock may fix what the
+    plain uv line's fresh resolution broke, as in rich)."""
     if not before or not after or after.get("exit") is None:
         return False
     b, a = before.get("counts") or {}, after.get("counts") or {}
     if not any(b.values()):  # an import check or a runner that prints no counts: its exit code decides
-        return after.get("exit") == before.get("exit")
-    return all(b.get(k, 0) == a.get(k, 0) for k in ("passed", "failed", "errors"))
+        return after.get("exit") == before.get("exit") or after.get("exit") == 0
+    broken = lambda c: c.get("failed", 0) + c.get("errors", 0)  # noqa: E731
+    return a.get("passed", 0) >= b.get("passed", 0) and broken(a) <= broken(b)
 
 
 def migrate_argv(tool: str, dhtl: Path, m2u: Path) -> list[str]:
