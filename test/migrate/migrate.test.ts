@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readInstalledDistributions, sitePackagesDirs } from "../../src/python/dist-info.js";
 import { ensureUv } from "../../src/run/uv.js";
-import { runMigrate, uvIn as uvInWith } from "../support/migrate.js";
+import { installedVersions, runMigrate, uvIn as uvInWith } from "../support/migrate.js";
 import { copyFixtureDir } from "../support/temp-dirs.js";
 import { treeHash } from "../support/tree-hash.js";
 
@@ -50,12 +50,6 @@ const migrate = (dir: string, options: Record<string, unknown>, quiet = true) =>
 
 function uvIn(dir: string, args: string[]): string {
   return uvInWith(uv, dir, args);
-}
-
-function installedVersions(dir: string): Map<string, string> {
-  const site = sitePackagesDirs(join(dir, ".venv"))[0];
-  if (!site) throw new Error("no site-packages in .venv");
-  return new Map(readInstalledDistributions(site).map((d) => [d.normalized, d.version]));
 }
 
 /**

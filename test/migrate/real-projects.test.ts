@@ -13,7 +13,7 @@ import { parseToml } from "../../src/formats/toml.js";
 import { readInstalledDistributions, sitePackagesDirs } from "../../src/python/dist-info.js";
 import { ensureUv } from "../../src/run/uv.js";
 import { applyStandardize, planStandardize } from "../../src/workflows/standardize.js";
-import { buildWheelMetadata, published, runMigrate, uvIn } from "../support/migrate.js";
+import { buildWheelMetadata, installedVersions, published, runMigrate, uvIn } from "../support/migrate.js";
 import { copyFixtureDir, repoRoot, tempDir } from "../support/temp-dirs.js";
 
 process.env.UV_PYTHON_DOWNLOADS = "never";
@@ -41,11 +41,7 @@ const pyenvPython = (minor: string) => {
 const read = (dir: string, file: string) => readFileSync(join(dir, file), "utf8");
 const pyproject = (dir: string) => parseToml(read(dir, "pyproject.toml"), "pyproject.toml");
 
-function installed(dir: string): Map<string, string> {
-  const site = sitePackagesDirs(join(dir, ".venv"))[0];
-  if (!site) throw new Error("no site-packages in .venv");
-  return new Map(readInstalledDistributions(site).map((d) => [d.normalized, d.version]));
-}
+const installed = installedVersions;
 
 /** Migrates with --yes (exit 0 expected) and checks uv takes the lock as current. */
 async function migrated(

@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { migrateCommand } from "../../src/cli/commands/migrate.js";
 import type { Output } from "../../src/core/output.js";
+import { readInstalledDistributions, sitePackagesDirs } from "../../src/python/dist-info.js";
 import { tempDir } from "./temp-dirs.js";
 
 export interface MigrateRun {
@@ -42,6 +43,13 @@ export function uvIn(uv: string, dir: string, args: string[], env: NodeJS.Proces
   const r = spawnSync(uv, args, { cwd: dir, encoding: "utf8", env, timeout: 600_000 });
   if (r.status !== 0) throw new Error(`uv ${args.join(" ")} failed in ${dir}:\n${r.stderr}`);
   return r.stdout;
+}
+
+/** Name → version of every distribution in `<dir>/.venv`. */
+export function installedVersions(dir: string): Map<string, string> {
+  const site = sitePackagesDirs(join(dir, ".venv"))[0];
+  if (!site) throw new Error("no site-packages in .venv");
+  return new Map(readInstalledDistributions(site).map((d) => [d.normalized, d.version]));
 }
 
 /** What a wheel publishes, normalised for comparison. */
