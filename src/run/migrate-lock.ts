@@ -142,7 +142,11 @@ function readUvLockVersions(text: string): Map<string, string[]> {
 }
 
 /** `uv lock` of the project as it is now (after `standardize` added to a group, for one). */
-export async function lockProject(root: string, uv: string, base: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function lockProject(
+  root: string,
+  uv: string,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   checkedProjectPath(root, "uv.lock");
   await runUv(uv, ["lock"], { cwd: root, env: isolatedUvEnvironment({}, base), timeoutMs: 600_000 });
 }

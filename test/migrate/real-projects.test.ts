@@ -10,7 +10,6 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseToml } from "../../src/formats/toml.js";
-import { readInstalledDistributions, sitePackagesDirs } from "../../src/python/dist-info.js";
 import { ensureUv } from "../../src/run/uv.js";
 import { applyStandardize, planStandardize } from "../../src/workflows/standardize.js";
 import { buildWheelMetadata, installedVersions, published, runMigrate, uvIn } from "../support/migrate.js";

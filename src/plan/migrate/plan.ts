@@ -7,7 +7,7 @@ import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
 import { CONDA_FILES } from "../../facts/manifests/conda/index.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
-import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/types.js";
+import type { ManifestFacts } from "../../facts/manifests/types.js";
 import { mergeManifests } from "../../facts/merge.js";
 import type { MigrationInput, SourceKind } from "../../facts/migration/types.js";
 import { resolvePythonVersion } from "../../facts/python-version.js";
