@@ -314,6 +314,10 @@ def report(entries: list[dict], results: Path) -> str:
         b_cell = ("wheel" if b_build and b_build.get("exit") == 0 else "no build" if b_build else "app") + " / " + counts_text(before.get("tests"))
         cells = [r["id"], r["category"], r.get("python") or "newest", b_cell]
         for tool in TOOLS:
+            result = r.get(tool) or {}
+            if result.get("exit") == 0:  # the verdict is recomputed from what was measured, as rules change
+                result["ok"] = verdict(before, result)
+                result["why"] = "" if result["ok"] else why_not(before, result, tool, results / r["id"])
             cells += tool_cells(before, r.get(tool))
             totals[tool]["exit0"] += int((r.get(tool) or {}).get("exit") == 0)
             totals[tool]["ok"] += int(bool((r.get(tool) or {}).get("ok")))

@@ -35,6 +35,8 @@ export interface BuildInput {
   setuptoolsPackage: boolean;
   /** Modules of the project that setup.py imports. */
   setupPyLocalImports: string[];
+  /** The project's Python range allows Pythons older than 3.7 (or states none). */
+  supportsPython36?: boolean;
 }
 
 export function decideBuild(input: BuildInput): BuildDecision {
@@ -113,9 +115,14 @@ function setuptoolsBuild(input: BuildInput): BuildDecision {
   const extraTables: BuildDecision["extraTables"] = [];
   const legacy = input.setupPyLocalImports.length > 0;
   const kept = (input.existing?.requires ?? []).filter((r) => !SETUPTOOLS_ITSELF.test(r));
+  // setuptools 61 (the first to read [project]) needs Python 3.7; on older Pythons the last setuptools for them
+  // builds from setup.py alone, which still says everything [project] says.
+  const setuptools = input.supportsPython36
+    ? ['setuptools>=61; python_version >= "3.7"', 'setuptools; python_version < "3.7"']
+    : ["setuptools>=61"];
   return {
     backend: legacy ? "setuptools.build_meta:__legacy__" : "setuptools.build_meta",
-    requires: ["setuptools>=61", ...new Set([...kept, ...extras])],
+    requires: [...setuptools, ...new Set([...kept, ...extras])],
     reason: legacy
       ? `setuptools kept, with __legacy__: setup.py imports the project's own ${input.setupPyLocalImports.join(", ")}, which only the legacy backend puts on sys.path`
       : "setuptools kept: it reads the new [project] table and still runs setup.py for anything only code can say",

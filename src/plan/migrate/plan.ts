@@ -154,6 +154,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       : null,
     setuptoolsPackage,
     setupPyLocalImports: input.setupPyLocalImports ?? [],
+    supportsPython36: allowsPython36(metadata.requiresPython, python.pin),
   });
 
   // What setup.py/setup.cfg say that dhtl does not write statically stays theirs: named in `dynamic`, so
@@ -190,6 +191,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     scripts: metadata.scripts,
     dependencyGroups,
     defaultGroups: poetry ? defaultGroups(poetry) : expectedGroups(dependencyGroups, mainGroup, notes),
+    environments: python3Only(metadata.requiresPython ?? python.requiresPython, notes),
     ...(build.uvPackage === false ? { package: false as const } : {}),
     constraints,
     sources: sortRecord(sources),
@@ -247,6 +249,29 @@ export function selectManifests(source: SourceKind, manifests: ManifestFacts[]):
     case "pip":
       return [...manifests.filter((m) => m.kind === "requirements"), ...pins];
   }
+}
+
+/**
+ * A range that still allows Python 2 (`>=2.7, !=3.0.*`) would make uv lock for Python 2 too, whose backports
+ * (functools32, futures …) no longer build: the lock is made for Python 3 only, and the metadata keeps the range.
+ */
+function python3Only(range: string | null, notes: string[]): string[] | null {
+  if (range === null || !specifierAllows(range, "2.7.18", { prereleases: true })) return null;
+  // The oldest Python 3 the range allows: `!=3.0.*, !=3.1.*` must not let 3.0 back in through the marker.
+  const minor = Array.from({ length: 20 }, (_, i) => `3.${i}`).find((m) =>
+    specifierAllows(range, `${m}.99`, { prereleases: true }),
+  );
+  if (!minor) return null;
+  notes.push(
+    `requires-python "${range}" allows Python 2: [tool.uv] environments locks for Python ${minor}+ only`,
+  );
+  return [`python_full_version >= '${minor}'`];
+}
+
+/** True when neither the range nor the pin rules out Python 3.6 (the last Python setuptools 61 lacks). */
+function allowsPython36(range: string | null, pin: string | null): boolean {
+  if (pin !== null) return /^3\.[0-6]$|^2\./.test(pin);
+  return range === null || specifierAllows(range, "3.6.15", { prereleases: true });
 }
 
 /** Pipfile.lock's commits of git packages, by normalised name. */
@@ -431,7 +456,10 @@ export function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: Targe
     const key = normalizeName(parsed.name);
     direct.set(key, [...(direct.get(key) ?? []), parsed.specifier]);
   }
+  const self = normalizeName(project.name);
   return pins.filter((pin) => {
+    // The project itself (Pipfile.lock pins `requests` in requests' own repository): uv builds it, never pins it.
+    if (pin.name === self) return false;
     if (project.sources[pin.name] && !project.sources[pin.name]?.index) return false;
     const specifiers = direct.get(pin.name) ?? [];
     return specifiers.every((s) => s === "" || specifierAllows(s, pin.version, { prereleases: true }));

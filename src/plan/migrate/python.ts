@@ -18,7 +18,8 @@ export interface PythonDecision {
   pinFrom: string;
 }
 
-/** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's). */
+/** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's); any other
+ *  statement that names one interpreter comes after them. */
 const PIN_ORDER = [".python-version", "runtime.txt", ".tool-versions", "mise", "Pipfile", "environment"];
 
 export function decidePython(options: {
@@ -71,8 +72,9 @@ export function decidePython(options: {
 function firstPin(manifests: ManifestFacts[]): { source: PythonVersionSource; minor: string } | null {
   const pins: { source: PythonVersionSource; minor: string; rank: number }[] = [];
   for (const source of manifests.flatMap((m) => m.python)) {
-    const rank = PIN_ORDER.findIndex((p) => source.source.startsWith(p));
-    if (rank < 0) continue;
+    // Hints the facts add later (CI matrices, tox envlists …) count after the files tools read themselves.
+    const known = PIN_ORDER.findIndex((p) => source.source.startsWith(p));
+    const rank = known < 0 ? PIN_ORDER.length : known;
     const statement = readStatement(source);
     if (statement.kind !== "exact" && statement.kind !== "minor") continue;
     const minor = /^(\d+)\.(\d+)/.exec(statement.value);

@@ -163,6 +163,7 @@ function buildTables(build: BuildDecision): string[] {
 function uvSettings(project: TargetProject): Record<string, TomlPlain> {
   const values: Record<string, TomlPlain> = {};
   if (project.defaultGroups !== null) values["default-groups"] = project.defaultGroups;
+  if (project.environments !== null) values.environments = project.environments;
   if (project.package === false) values.package = false;
   if (project.constraints.length > 0) values["constraint-dependencies"] = project.constraints;
   return values;

@@ -62,6 +62,8 @@ export interface TargetProject {
   dependencyGroups: Record<string, string[]>;
   /** `[tool.uv] default-groups`, when it must differ from uv's default (`dev` only). */
   defaultGroups: string[] | null;
+  /** `[tool.uv] environments`: the Pythons the lock is for, when requires-python names ones uv cannot lock. */
+  environments: string[] | null;
   /** `[tool.uv] package = false`: uv installs the dependencies only. */
   package?: false;
   constraints: string[];
