@@ -35,3 +35,32 @@ export function expectedGroups(
   if (list.length === 0 || (list.length === 1 && list[0] === "dev")) return null;
   return list;
 }
+
+const runnerIn = (requirements: string[] | undefined) =>
+  requirements
+    ?.map((r) => tryParseRequirement(r)?.name)
+    .find((n) => n !== undefined && TEST_RUNNERS.has(normalizeName(n)));
+
+/**
+ * The extra the tests need (`pip install -e .[tests]` in tox/CI), when no group holds a test runner: the
+ * `dev` group gets `<project>[<extra>]`, which uv installs by default. Extras named test/tests/testing first,
+ * then any extra holding a test runner. Returns the groups to write.
+ */
+export function withTestExtra(
+  project: string,
+  groups: Record<string, string[]>,
+  extras: Record<string, string[]>,
+  notes: string[],
+): Record<string, string[]> {
+  if (Object.values(groups).some((list) => runnerIn(list))) return groups;
+  const names = Object.keys(extras);
+  const extra =
+    names.find((e) => TEST_GROUP_NAMES.has(normalizeName(e)) && runnerIn(extras[e])) ??
+    names.find((e) => runnerIn(extras[e]));
+  if (!extra) return groups;
+  const entry = `${project}[${extra}]`;
+  notes.push(
+    `the extra "${extra}" holds the test runner: the dev group installs ${entry}, so \`uv sync\` has the tests' tools`,
+  );
+  return { ...groups, dev: [...(groups.dev ?? []), entry] };
+}

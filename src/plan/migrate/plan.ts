@@ -19,7 +19,7 @@ import { tryParseRequirement } from "../../pep/pep508.js";
 import { decideBuild } from "./build-system.js";
 import { condaOnlyAdvice } from "./conda-only.js";
 import { detectSource } from "./detect.js";
-import { expectedGroups } from "./groups.js";
+import { expectedGroups, withTestExtra } from "./groups.js";
 import { decidePython } from "./python.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { setuptoolsDynamic } from "./setuptools-metadata.js";
@@ -104,10 +104,28 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     dependencyGroups[key] = [...new Set([...(dependencyGroups[key] ?? []), ...convert(list)])];
   }
   // What the Pipfile/requirements install beside the package goes to a group `uv sync` installs too.
-  const mainGroup = packageModel ? MAIN_GROUP[source] : null;
+  const mainGroup = setuptoolsPackage ? MAIN_GROUP[source] : null;
   if (mainGroup) {
-    const own = new Set(dependencies);
-    const rest = convert(model.dependencies).filter((r) => !own.has(r));
+    // A setup.py project's requirements.txt: what it adds beyond the package's own dependencies (its pins of
+    // those stay only as lock pins) is the development environment, e.g. starlette's test tools.
+    const mainList =
+      source === "setuptools"
+        ? mergeManifests(input.manifests.filter((m) => m.kind === "requirements")).dependencies
+        : model.dependencies;
+    const ownNames = new Set(
+      dependencies
+        .map((r) => tryParseRequirement(r)?.name)
+        .filter((n) => n !== undefined)
+        .map(normalizeName),
+    );
+    const rest = convert(mainList).filter((r) => {
+      const parsed = tryParseRequirement(r);
+      return (
+        parsed !== null &&
+        !ownNames.has(normalizeName(parsed.name)) &&
+        normalizeName(parsed.name) !== normalizeName(name)
+      );
+    });
     if (rest.length > 0) {
       dependencyGroups[mainGroup] = rest;
       notes.push(
@@ -116,6 +134,9 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     }
   }
   const constraints = convert(model.constraints);
+  const groups = setuptoolsPackage
+    ? withTestExtra(name, dependencyGroups, optionalDependencies, notes)
+    : dependencyGroups;
 
   const referencedIndexes = new Set(
     Object.values(sources)
@@ -163,6 +184,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     ? setuptoolsDynamic(setupManifests, {
         version: metadata.version !== null,
         requiresPython: python.requiresPython !== null && metadata.requiresPython !== null,
+        // Old setuptools took a bare marker as an extras_require key (httpie 2019); [project] cannot.
+        extras: Object.keys(optionalDependencies).every(isValidExtraName),
       })
     : [];
   if (dynamic.length > 0) {
@@ -189,8 +212,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     dependencies,
     optionalDependencies,
     scripts: metadata.scripts,
-    dependencyGroups,
-    defaultGroups: poetry ? defaultGroups(poetry) : expectedGroups(dependencyGroups, mainGroup, notes),
+    dependencyGroups: groups,
+    defaultGroups: poetry ? defaultGroups(poetry) : expectedGroups(groups, mainGroup, notes),
     environments: python3Only(metadata.requiresPython ?? python.requiresPython, notes),
     ...(build.uvPackage === false ? { package: false as const } : {}),
     constraints,
@@ -268,6 +291,10 @@ function python3Only(range: string | null, notes: string[]): string[] | null {
   return [`python_full_version >= '${minor}'`];
 }
 
+function isValidExtraName(name: string): boolean {
+  return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
+}
+
 /** True when neither the range nor the pin rules out Python 3.6 (the last Python setuptools 61 lacks). */
 function allowsPython36(range: string | null, pin: string | null): boolean {
   if (pin !== null) return /^3\.[0-6]$|^2\./.test(pin);
@@ -290,7 +317,7 @@ const MAIN_GROUP: Record<SourceKind, string | null> = {
   pipenv: "pipfile",
   conda: "environment",
   poetry: null,
-  setuptools: null,
+  setuptools: "requirements",
 };
 
 /** setup.py/setup.cfg that describe the package (with a name), for every source but Poetry. */

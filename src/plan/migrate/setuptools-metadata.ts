@@ -40,7 +40,7 @@ const SETUP_FIELDS: Record<string, string> = {
  */
 export function setuptoolsDynamic(
   manifests: ManifestFacts[],
-  known: { version: boolean; requiresPython: boolean },
+  known: { version: boolean; requiresPython: boolean; extras: boolean },
 ): string[] {
   const set = new Set(
     manifests
@@ -49,6 +49,7 @@ export function setuptoolsDynamic(
   );
   const computed = computedSetupFields(manifests);
   const written = new Set(["dependencies", "optional-dependencies"].filter((f) => !computed.has(f)));
+  if (!known.extras) written.delete("optional-dependencies");
   if (known.version && !computed.has("version")) written.add("version");
   if (known.requiresPython && !computed.has("requires-python")) written.add("requires-python");
   return [...set].filter((field) => !written.has(field)).sort();
