@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -255,4 +255,26 @@ describe("migrate tests keeps the suite's meaning (issue 14 item 12)", () => {
       '"""Doc."""\nfrom __future__ import annotations\nimport pytest\n\n\ndef test_x(self):\n    pytest.fail("no")\n',
     );
   });
+});
+
+test("a project run by unittest (no pytest anywhere) keeps TestCase and gets no pytest calls; unittest runs the same tests", async () => {
+  const dir = copyFixtureDir("migrate-tests/project");
+  rmSync(join(dir, "conftest.py"));
+  const unittestRun = () =>
+    spawnSync(python, ["-m", "unittest", "discover", "-s", "tests"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: dir },
+    }).stderr;
+  const before = /Ran (\d+) tests/.exec(unittestRun())?.[1];
+  expect(Number(before)).toBeGreaterThan(0);
+  const plan = planMigrateTests(dir);
+  const after = plan.files[0]?.after ?? "";
+  expect(after).toContain("class TestAdd(unittest.TestCase):");
+  expect(after).not.toMatch(/import pytest|pytest\./);
+  expect(after).toContain('        assert add(1, 2) == 3, "one plus two"  # with a message\n');
+  await applyMigrateTests(plan, python);
+  const output = unittestRun();
+  expect(/Ran (\d+) tests/.exec(output)?.[1]).toBe(before);
+  expect(output).toMatch(/\nOK\b/);
 });

@@ -50,8 +50,9 @@ export interface RewriteOptions {
   /** Class names something in the project instantiates (`TestX("test_a")` in a helper): they stay TestCase. */
   instantiated?: Set<string>;
   /**
-   * The project runs its tests through unittest, not pytest (no pytest anywhere in its configuration): a file
-   * calling unittest.main() then keeps every TestCase base, or its runner would find no tests.
+   * The project runs its tests through unittest, not pytest (no pytest anywhere in its configuration):
+   * every TestCase base stays, or its runner (`unittest discover`, `unittest.main()`, `manage.py test`) would
+   * find no tests; the assert conversions still apply.
    */
   runByUnittest?: boolean;
 }
@@ -67,7 +68,9 @@ function rewriteLf(original: string, options: RewriteOptions): RewriteResult {
   // First pass: `cm.exception` → `cm.value` for every `with …assertRaises(…) as cm` that will be converted, so
   // the second pass can rewrite statements that mention it without overlapping edits. Lengths change but
   // lines do not, so the line numbers of both passes agree.
-  const renamed = renameExceptionAliases(original);
+  // A project run by unittest may not have pytest installed: only the plain asserts are converted there.
+  const withoutPytest = options.runByUnittest === true;
+  const renamed = withoutPytest ? { text: original, conversions: [] } : renameExceptionAliases(original);
   const src = renamed.text;
   const tokens = scan(src);
   const edits: Edit[] = [];
@@ -76,6 +79,7 @@ function rewriteLf(original: string, options: RewriteOptions): RewriteResult {
   const noseNames = noseImports(src, tokens);
   const line = (offset: number) => lineOf(src, offset);
   const record = (start: number, end: number, text: string) => {
+    if (withoutPytest && text.includes("pytest.")) return;
     edits.push({ start, end, text });
     conversions.push({ line: line(start), from: firstLine(src.slice(start, end)), to: firstLine(text) });
   };
@@ -228,12 +232,8 @@ function convertClasses(
   options: RewriteOptions,
 ): void {
   const classes = findTestCaseClasses(src, tokens, importsUnittestTestCase(src, tokens));
-  // A project that runs a file with unittest.main() finds only TestCase classes there: every base stays,
-  // the assert conversions (plain asserts work under unittest too) still apply.
-  const runsUnittestMain =
-    options.runByUnittest === true &&
-    (/\bunittest\.main\s*\(/.test(src) ||
-      (/^from\s+unittest\s+import\s+[^\n]*\bmain\b/m.test(src) && /^\s*main\s*\(/m.test(src)));
+  // unittest's loader finds TestCase classes only: every base stays (plain asserts work under unittest too).
+  const runByUnittest = options.runByUnittest === true;
   const instantiated = new Set([...(options.instantiated ?? []), ...instantiatedHere(src, tokens)]);
   const subclassed = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
@@ -245,8 +245,8 @@ function convertClasses(
       if (tokens[k]?.kind === "name") subclassed.add(textOf(src, tokens[k]));
   }
   for (const cls of classes) {
-    const reason = runsUnittestMain
-      ? "the file runs its tests with unittest.main(), which finds TestCase classes only"
+    const reason = runByUnittest
+      ? "the project runs its tests with unittest, which finds TestCase classes only"
       : instantiated.has(cls.name)
         ? `it is instantiated as ${cls.name}(…), which needs TestCase's constructor`
         : keepBaseReason(src, tokens, cls, edits, subclassed);
