@@ -100,7 +100,7 @@ export function tidySection(text: string, path: string[]): string {
   return [...lines.slice(0, start + 1), ...kept, ...lines.slice(end)].join(newline);
 }
 
-/** Longest single-line array an edit leaves as is; longer ones go one item per line, as people write them. */
+/** Longest single-line array of two items an edit leaves as is; longer ones go one item per line. */
 const WRAP_WIDTH = 100;
 
 /**
@@ -116,7 +116,9 @@ function wrapLongArrays(text: string, edits: TableEdit[]): string {
     for (let i = start + 1; i < lines.length && !HEADER.test(lines[i] ?? ""); i++) {
       const line = lines[i] ?? "";
       for (const [key, value] of Object.entries(edit.set)) {
-        if (!Array.isArray(value) || value.length < 2 || line.length <= WRAP_WIDTH) continue;
+        // As new tables are written: more than two items, or a line too long to read, one item per line.
+        if (!Array.isArray(value) || value.length < 2 || (value.length <= 2 && line.length <= WRAP_WIDTH))
+          continue;
         const match = new RegExp(`^(\\s*)${escapeRegExp(quoteKey(key))}\\s*=\\s*\\[.*\\]\\s*$`).exec(line);
         if (match)
           lines[i] =
