@@ -6,6 +6,7 @@
 import type { Output } from "../core/output.js";
 import type { ExecuteResult } from "../run/execute.js";
 import type { Plan } from "../run/steps.js";
+import type { GitHooksOutcome } from "../workflows/dev-tools.js";
 import type { BuildOutcome, BuildUi } from "../workflows/setup.js";
 import type { CommandContext } from "./command.js";
 import { consentFrom } from "./consent.js";
@@ -17,8 +18,11 @@ export function buildUi(ctx: CommandContext): BuildUi {
 }
 
 /** The plan (dry run) or the outcome of a build. */
-export async function printBuild(ctx: CommandContext, { plan, result }: BuildOutcome): Promise<void> {
-  if (result) printOutcome(ctx, plan, result);
+export async function printBuild(
+  ctx: CommandContext,
+  { plan, result, gitHooks }: BuildOutcome,
+): Promise<void> {
+  if (result) printOutcome(ctx, plan, result, gitHooks ?? null);
   else await printPlan(ctx, plan);
 }
 
@@ -45,7 +49,12 @@ export async function printPlan(ctx: CommandContext, plan: Plan): Promise<void> 
   }
 }
 
-export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteResult): void {
+export function printOutcome(
+  ctx: CommandContext,
+  plan: Plan,
+  result: ExecuteResult,
+  gitHooks: GitHooksOutcome | null = null,
+): void {
   if (ctx.options.json) {
     ctx.out.line(
       JSON.stringify({
@@ -57,6 +66,8 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
         checksum: result.checksum,
         lock: { file: plan.lock.file, kind: plan.lock.kind },
         extras: plan.extras,
+        tools: result.tools ?? {},
+        gitHooks,
         dhtconfigWritten: result.configWritten,
         seconds: Number(result.seconds.toFixed(2)),
       }),
@@ -70,4 +81,6 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
       `lock ${plan.lock.file}${plan.extras.length > 0 ? `, extras ${plan.extras.join(", ")}` : ""}, ` +
       `${result.seconds.toFixed(1)}s`,
   );
+  const tools = Object.entries(result.tools ?? {}).map(([name, version]) => `${name} ${version}`);
+  if (tools.length > 0) ctx.out.line(`dev tools (uv tool, on .venv/bin): ${tools.join(", ")}`);
 }

@@ -9,6 +9,7 @@ import { type EnvironmentState, environmentChecksum, readEnvironmentState } from
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
 import { nextDhtConfig } from "../record/next-config.js";
+import { provisionTools } from "./dev-tools.js";
 import { createMarkedEnvironmentDir } from "./env-mark.js";
 import { FileBackup } from "./file-backup.js";
 import { writeActivationHooks } from "./hooks/activation.js";
@@ -76,6 +77,8 @@ export interface SystemPackagesDecision {
 
 export interface ExecuteResult {
   python: { version: string; implementation: string };
+  /** Dev tools installed isolated by this run (name → version); absent when the plan had none. */
+  tools?: Record<string, string>;
   packages: number;
   checksum: string;
   configWritten: boolean;
@@ -99,6 +102,9 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   let shortfall: SystemPackagesShortfall | null = null;
   // Runtime versions to record in `.dhtconfig` `languages` (null: drop the entry).
   const runtimeVersions: Record<string, string | null> = {};
+  // Dev tools to record: setup records what it installed (none when it planned none); the others keep the record.
+  let toolVersions: Record<string, string> | undefined = plan.command === "setup" ? {} : undefined;
+  let toolsInstalled: Record<string, string> | undefined;
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -238,6 +244,15 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         LANGUAGE_ADAPTERS[step.language].linkRuntime?.(target().envPath);
         return `${runtime.distribution} ${version}`;
       }
+      case "installTools": {
+        const envPath = step.live ? currentEnvironmentPath(plan.root) : target().envPath;
+        const provisioned = await provisionTools(needUv(), plan.root, envPath, step.tools, {
+          live: step.live,
+        });
+        if (toolVersions) toolVersions = provisioned.recorded;
+        toolsInstalled = provisioned.recorded;
+        return provisioned.outcome;
+      }
       case "installComponent": {
         // After the swap: the tools run from the live `.venv/bin`, the path the user's shell will use too.
         const result = await LANGUAGE_ADAPTERS[step.language].installDependencies({
@@ -289,6 +304,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       checksum: environmentChecksum(state),
       python: state.python,
       languages: runtimeVersions,
+      tools: toolVersions,
     };
     backup.remember(".dhtconfig");
     return writeDhtConfig(plan.root, nextDhtConfig(ctx.existingConfig, plan, built, ctx.platform));
@@ -310,6 +326,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const state = stateOf(finalEnv);
   return {
     python: state.python,
+    ...(toolsInstalled ? { tools: toolsInstalled } : {}),
     packages: state.packages.length,
     checksum: environmentChecksum(state),
     configWritten,

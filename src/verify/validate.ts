@@ -21,6 +21,7 @@ import {
   type ExpectedPackages,
   expectedCacheKey,
 } from "./env-cache.js";
+import { type ToolDrift, toolDrift } from "./tools-drift.js";
 
 /** The `--json` contract of `dhtl validate-env` (issue 3). */
 export interface ValidationReport {
@@ -34,6 +35,8 @@ export interface ValidationReport {
     modifiedFiles: string[];
     /** The interpreter or Python's start-up hooks are not what was built (see env-integrity.ts). */
     environment: string[];
+    /** Dev tools `.dhtconfig` records that are missing, another version, or not on `.venv/bin`. */
+    tools: ToolDrift[];
   };
 }
 
@@ -91,13 +94,15 @@ export async function validateEnvironment(root: string, options: ValidateOptions
     actualChecksum = environmentChecksum(environmentStateOf(python, dists));
   }
   drift.environment = environmentIntegrity(venv, options.quick ? null : dists);
+  drift.tools = toolDrift(venv, config.tools, new Set(installed.map((dist) => dist.name)));
   const checksumOk = options.quick || recorded === null || recorded === actualChecksum;
   const clean =
     !drift.extra.length &&
     !drift.missing.length &&
     !drift.changed.length &&
     !drift.modifiedFiles.length &&
-    !drift.environment.length;
+    !drift.environment.length &&
+    !drift.tools.length;
   const ok = pythonOk && checksumOk && clean;
   if (options.quick && options.stamp && cacheVenv) {
     if (!ok) clearQuickStamp(cacheVenv);
@@ -252,6 +257,7 @@ function compareSets(
     changed: [],
     modifiedFiles: [],
     environment: [],
+    tools: [],
   };
   const editable = new Set(expected.editable);
   const seen = new Set<string>();

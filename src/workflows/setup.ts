@@ -14,6 +14,7 @@ import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import type { Plan } from "../run/steps.js";
 import { findInterpreterFor, startInterpreterDiscovery, uvRunner } from "../run/tools.js";
+import { type GitHooksOutcome, installGitHooks, withSetupTools } from "./dev-tools.js";
 import { inProject, refuseBrokenManifests } from "./project.js";
 import { decideSystemPackages, type SystemPackagesConsent, withSystemPackages } from "./system-packages.js";
 
@@ -30,6 +31,8 @@ export interface BuildUi {
 export interface BuildOutcome {
   plan: Plan;
   result: ExecuteResult | null;
+  /** The project's pre-commit hooks (null: no `.pre-commit-config.yaml` at the top of a git work tree). */
+  gitHooks?: GitHooksOutcome | null;
 }
 
 export interface SetupOptions {
@@ -63,7 +66,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       discovered,
       prefer: existingConfig?.python?.version,
     });
-    const plan = await withSystemPackages(
+    const built = await withSystemPackages(
       planSetup({
         facts,
         interpreter: search.interpreter,
@@ -79,6 +82,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       facts.systemDependencies,
       existingConfig?.systemPackages,
     );
+    const plan = withSetupTools(built, facts.project, existingConfig?.tools, ui.out);
     if (options.dryRun) return { plan, result: null };
     const result = await executePlan(plan, {
       out: ui.out,
@@ -88,6 +92,6 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
       allowActivation: ui.allowActivation ?? true,
     });
-    return { plan, result };
+    return { plan, result, gitHooks: await installGitHooks(root, ui, { dryRun: false }) };
   });
 }

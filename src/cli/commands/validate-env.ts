@@ -40,6 +40,7 @@ export function summarize(report: ValidationReport): string {
   if (drift.modifiedFiles.length)
     parts.push(`${drift.modifiedFiles.length} modified file${drift.modifiedFiles.length === 1 ? "" : "s"}`);
   if (drift.environment.length) parts.push(drift.environment.join("; "));
+  if (drift.tools.length) parts.push(`${drift.tools.length} dev tool${drift.tools.length === 1 ? "" : "s"}`);
   if (!parts.length && checksum.actual !== checksum.expected)
     parts.push("checksum differs from the recorded one");
   return parts.length ? `environment drift: ${parts.join(", ")}` : "environment is valid";
@@ -60,6 +61,7 @@ function printReport(out: Output, report: ValidationReport, quick: boolean): voi
   for (const item of drift.changed)
     out.line(`  ${paint(c, "yellow", "~")} ${item.name} ${item.actual} (lock: ${item.expected})`);
   for (const problem of drift.environment) out.line(`  ${paint(c, "red", "!")} ${problem}`);
+  for (const tool of drift.tools) out.line(`  ${paint(c, "yellow", "~")} ${tool.problem}  (dev tool)`);
   const shown = drift.modifiedFiles.slice(0, 10);
   for (const file of shown) out.line(`  ${paint(c, "yellow", "!")} ${file}  (modified)`);
   if (drift.modifiedFiles.length > shown.length)
