@@ -65,6 +65,7 @@ describe("dhtl validate-env", () => {
       changed: [],
       modifiedFiles: ["six.py"],
       environment: [],
+      tools: [],
     });
 
     const human = await runCommand(project, {});
