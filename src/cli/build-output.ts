@@ -56,22 +56,7 @@ export function printOutcome(
   gitHooks: GitHooksOutcome | null = null,
 ): void {
   if (ctx.options.json) {
-    ctx.out.line(
-      JSON.stringify({
-        ok: true,
-        command: plan.command,
-        upToDate: plan.upToDate,
-        python: result.python,
-        packages: result.packages,
-        checksum: result.checksum,
-        lock: { file: plan.lock.file, kind: plan.lock.kind },
-        extras: plan.extras,
-        tools: result.tools ?? {},
-        gitHooks,
-        dhtconfigWritten: result.configWritten,
-        seconds: Number(result.seconds.toFixed(2)),
-      }),
-    );
+    ctx.out.line(JSON.stringify(outcomeJson(plan, result, gitHooks)));
     return;
   }
   if (ctx.out.quiet) return;
@@ -83,4 +68,22 @@ export function printOutcome(
   );
   const tools = Object.entries(result.tools ?? {}).map(([name, version]) => `${name} ${version}`);
   if (tools.length > 0) ctx.out.line(`dev tools (uv tool, on .venv/bin): ${tools.join(", ")}`);
+}
+
+/** The `--json` object of a finished build. */
+export function outcomeJson(plan: Plan, result: ExecuteResult, gitHooks: GitHooksOutcome | null) {
+  return {
+    ok: true,
+    command: plan.command,
+    upToDate: plan.upToDate,
+    python: result.python,
+    packages: result.packages,
+    checksum: result.checksum,
+    lock: { file: plan.lock.file, kind: plan.lock.kind },
+    extras: plan.extras,
+    tools: result.tools ?? {},
+    gitHooks,
+    dhtconfigWritten: result.configWritten,
+    seconds: Number(result.seconds.toFixed(2)),
+  };
 }

@@ -11,6 +11,7 @@ import { uvLockInputDigest } from "../record/lock-inputs.js";
 import { nextDhtConfig } from "../record/next-config.js";
 import { provisionTools } from "./dev-tools.js";
 import { createMarkedEnvironmentDir } from "./env-mark.js";
+import { writePipWrappers } from "./env-wrappers.js";
 import { FileBackup } from "./file-backup.js";
 import { writeActivationHooks } from "./hooks/activation.js";
 import { allowActivation } from "./hooks/allow.js";
@@ -35,6 +36,7 @@ import {
   type Step,
 } from "./steps.js";
 import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
+import { ensureUv } from "./uv.js";
 import { probeLinkMode, useLinkMode } from "./uv-environment.js";
 import {
   copyEnvironment,
@@ -64,6 +66,13 @@ export interface ExecuteContext {
   ) => Promise<SystemPackagesDecision>;
   /** Put the new environment on the cd hook's allow list (run/hooks/allow.ts); `dhtl clone` does not. */
   allowActivation?: boolean;
+  /**
+   * The journal of a larger transaction this build is part of (`dhtl add` edited a manifest first): the
+   * build's files join it, and a failure before the swap puts every one of them back.
+   */
+  backup?: FileBackup;
+  /** Where a new dependency belongs, for the `.venv/bin/pip` wrapper's warning (run/env-wrappers.ts). */
+  pipManifest?: string | null;
 }
 
 /** What to do at the system-packages step: install these (consent given), or only report. */
@@ -92,7 +101,7 @@ export interface ExecuteResult {
  */
 export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<ExecuteResult> {
   const started = Date.now();
-  const backup = new FileBackup(plan.root);
+  const backup = ctx.backup ?? new FileBackup(plan.root);
   let uv: UvRunner | null = null;
   let pythonPath: string | null = null;
   let envPath: string | null = null;
@@ -210,6 +219,12 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         if (!ctx.validateStaged) refuseUnsoundEnvironment(target().envPath);
         // Written into the new environment before the swap, so the swap stays one atomic rename.
         writeActivationHooks(plan.root, target().envPath);
+        writePipWrappers(
+          plan.root,
+          target().envPath,
+          { uvPath: (await ensureUv()).path, manifest: ctx.pipManifest ?? null, lockFile: plan.lock.file },
+          { live: false },
+        );
         // The commit point: from here the new environment and the rewritten files belong together.
         const { movedAside } = swapInEnvironment(plan.root, target().envPath);
         swapped = true;

@@ -33,6 +33,7 @@ export async function describeDrift(root: string, envPath: string): Promise<stri
 export function onlyToolDrift(report: ValidationReport): boolean {
   const { drift, python, checksum } = report;
   return (
+    report.stale === null &&
     drift.tools.length > 0 &&
     drift.extra.length === 0 &&
     drift.missing.length === 0 &&

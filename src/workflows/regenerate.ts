@@ -15,6 +15,7 @@ import { currentEnvironment } from "../run/venv.js";
 import { describeDrift, onlyToolDrift } from "../verify/drift.js";
 import { validateEnvironment } from "../verify/validate.js";
 import { installGitHooks, withRecordedTools } from "./dev-tools.js";
+import { mainManifestLabel } from "./manifest-layout.js";
 import { type RecordedProject, refuseBrokenManifests, withRecordedProject } from "./project.js";
 import type { BuildOutcome, BuildUi } from "./setup.js";
 import { decideSystemPackages, withSystemPackages } from "./system-packages.js";
@@ -95,6 +96,7 @@ export async function regenerateRecorded(
     describeDrift: (envPath) => describeDrift(facts.root, envPath),
     decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
     allowActivation: ui.allowActivation ?? true,
+    pipManifest: mainManifestLabel(facts),
   });
   return { plan, result, gitHooks: await installGitHooks(facts.root, ui, { dryRun: false }) };
 }

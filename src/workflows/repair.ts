@@ -18,6 +18,7 @@ import { currentEnvironment } from "../run/venv.js";
 import { formatDrift, onlyToolDrift } from "../verify/drift.js";
 import { type ValidationReport, validateEnvironment } from "../verify/validate.js";
 import { withRecordedTools } from "./dev-tools.js";
+import { mainManifestLabel } from "./manifest-layout.js";
 import { withRecordedProject } from "./project.js";
 import { regenerateRecorded } from "./regenerate.js";
 import type { BuildOutcome, BuildUi } from "./setup.js";
@@ -71,6 +72,7 @@ export function repairProject(options: RepairOptions, ui: BuildUi): Promise<Repa
       existingConfig: recorded,
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
       allowActivation: ui.allowActivation ?? true,
+      pipManifest: mainManifestLabel(facts),
       validateStaged: async (envPath) => {
         const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
         if (!after.ok) {

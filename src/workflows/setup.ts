@@ -15,8 +15,10 @@ import { existingRuntimeLocks } from "../run/languages/index.js";
 import type { Plan } from "../run/steps.js";
 import { findInterpreterFor, startInterpreterDiscovery, uvRunner } from "../run/tools.js";
 import { type GitHooksOutcome, installGitHooks, withSetupTools } from "./dev-tools.js";
-import { inProject, refuseBrokenManifests } from "./project.js";
+import { mainManifestLabel } from "./manifest-layout.js";
+import { refuseBrokenManifests } from "./project.js";
 import { decideSystemPackages, type SystemPackagesConsent, withSystemPackages } from "./system-packages.js";
+import { inEditedProject, type ProjectEdit } from "./transaction.js";
 
 /** What a build workflow needs from whoever runs it: where progress goes, and who may say yes. */
 export interface BuildUi {
@@ -41,6 +43,8 @@ export interface SetupOptions {
   extras?: string;
   allExtras: boolean;
   dryRun: boolean;
+  /** Changes the project's files first, in the same transaction (`dhtl add`/`remove`: workflows/transaction.ts). */
+  edit?: ProjectEdit;
 }
 
 export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<BuildOutcome> {
@@ -49,7 +53,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
   uvReady?.catch(() => {});
   const discovered = startInterpreterDiscovery();
   // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
-  return inProject(options.path, options.dryRun, async (root) => {
+  return inEditedProject(options.path, options.dryRun, options.edit, async (root, transaction) => {
     const facts = collectProject(root);
     refuseBrokenManifests(facts.diagnostics);
     // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
@@ -91,6 +95,8 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       existingConfig,
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
       allowActivation: ui.allowActivation ?? true,
+      pipManifest: mainManifestLabel(facts),
+      backup: transaction.forBuild(),
     });
     return { plan, result, gitHooks: await installGitHooks(root, ui, { dryRun: false }) };
   });
