@@ -13,7 +13,13 @@ import { detectProjectType } from "./project-type.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { findProjectRoot } from "./root.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
-import { emptyImportFacts, type Facts, type InferredFacts, type ProjectModel } from "./types.js";
+import {
+  emptyImportFacts,
+  type Facts,
+  type ImportFacts,
+  type InferredFacts,
+  type ProjectModel,
+} from "./types.js";
 
 export interface CollectOptions {
   /** Probe the machine (interpreters, tools). Off for callers that only need the project. */
@@ -47,10 +53,13 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
   const pythonMinor =
     python.chosen && python.chosen.kind !== "range" ? minorOf(python.chosen.value) : undefined;
 
+  const mapping = scanCode ? await import("./mapping/index.js") : null;
   const importResult = scanCode
     ? await (await import("./imports/index.js")).collectImports(root, {
         pythonVersion: pythonMinor,
+        requiresPython: project.requiresPython ?? undefined,
         localNames: localNamesOf(project),
+        hasDistribution: (module) => (mapping?.tableDistributions(module).length ?? 0) > 0,
       })
     : null;
   const sourceFiles = importResult?.files ?? (await listSourceFiles(root));
@@ -59,10 +68,7 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
   const venv = join(root, ".venv");
   // Without a scan nothing can be called undeclared or unused.
   const inferred = importResult
-    ? (await import("./mapping/infer.js")).inferDependencies(imports, declared, {
-        projectName: project.name ?? undefined,
-        ...(existsSync(venv) ? { venvPath: venv } : {}),
-      })
+    ? await inferFromImports(root, project, imports, venv, importResult.files)
     : NO_INFERENCE;
   const declaredNames = [...new Set(declared.map(requirementName).filter((n): n is string => n !== null))];
   const type = detectProjectType({
@@ -107,8 +113,46 @@ const NO_INFERENCE: InferredFacts = {
   undeclared: [],
   undeclaredOptional: [],
   undeclaredTypeOnly: [],
+  undeclaredTooling: [],
   unused: [],
+  usedWithoutImport: [],
+  unusedUncertain: [],
 };
+
+/** Undeclared imports and unused declarations, each section of the project checked for what it serves. */
+async function inferFromImports(
+  root: string,
+  project: ProjectModel,
+  imports: ImportFacts,
+  venv: string,
+  files: { python: string[]; notebooks: string[]; projectDirs: string[] },
+): Promise<InferredFacts> {
+  const [{ inferDependencies }, { usedWithoutImportFinder }, { unscannedMentionFinder }] = await Promise.all([
+    import("./mapping/infer.js"),
+    import("./mapping/used-without-import.js"),
+    import("./mapping/unscanned.js"),
+  ]);
+  const venvPath = existsSync(venv) ? venv : undefined;
+  return inferDependencies(
+    imports,
+    {
+      dependencies: project.dependencies,
+      optionalDependencies: project.optionalDependencies,
+      dependencyGroups: project.dependencyGroups,
+      // setup_requires alone (no backend) still builds with setuptools.
+      buildRequires:
+        project.buildSystem?.backend != null
+          ? project.buildSystem.requires
+          : [...(project.buildSystem?.requires ?? []), "setuptools", "wheel"],
+    },
+    {
+      projectName: project.name ?? undefined,
+      ...(venvPath ? { venvPath } : {}),
+      usedWithoutImport: usedWithoutImportFinder(root, project, imports, venvPath, files),
+      unscannedMention: unscannedMentionFinder(root, imports.unscanned ?? []),
+    },
+  );
+}
 
 /** Every requirement the project declares anywhere: main, extras, groups. */
 export function allDeclared(project: ProjectModel): string[] {

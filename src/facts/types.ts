@@ -91,6 +91,14 @@ export interface ImportUse {
   optional: boolean;
   /** True only when every use is under `if TYPE_CHECKING:`. */
   typeOnly: boolean;
+  /** How the name resolved; absent in hand-built facts, where `thirdParty` membership decides. */
+  kind?: "stdlib" | "local" | "thirdParty";
+  /** What the importing files are for: runtime code, setup.py (`build`), tests and tools (`dev`), `docs`. */
+  roles?: ("runtime" | "build" | "dev" | "docs")[];
+  /** PEP 508 marker of the Python versions under which the imports run, when a version guard narrows them. */
+  versions?: string;
+  /** Every import sits under a version guard that no Python the project supports takes. */
+  unreachable?: boolean;
 }
 
 export interface ImportFacts {
@@ -103,11 +111,25 @@ export interface ImportFacts {
   typeOnly: string[];
   uses: ImportUse[];
   filesScanned: number;
+  /** Files written for Python 2 (print statements, `except E, e:`), classified against its stdlib. */
+  python2Files?: { file: string; line: number; evidence: string }[];
+  /** Source files that could not be scanned (too large, unreadable): what they import is unknown. */
+  unscanned?: string[];
 }
 
 /** Import facts with nothing found: no files scanned yet, or none to scan. */
 export function emptyImportFacts(filesScanned = 0): ImportFacts {
-  return { thirdParty: [], local: [], stdlib: [], optional: [], typeOnly: [], uses: [], filesScanned };
+  return {
+    thirdParty: [],
+    local: [],
+    stdlib: [],
+    optional: [],
+    typeOnly: [],
+    uses: [],
+    filesScanned,
+    python2Files: [],
+    unscanned: [],
+  };
 }
 
 export interface UndeclaredImport {
@@ -115,14 +137,31 @@ export interface UndeclaredImport {
   /** Distributions that provide it, best first. */
   candidates: string[];
   files: string[];
+  /** PEP 508 marker of the Python versions under which it is imported, when a version guard narrows them. */
+  when?: string;
+  /** For tooling imports: what the importing files are (`build` setup.py, `dev` tests and tools, `docs`). */
+  roles?: ("runtime" | "build" | "dev" | "docs")[];
+}
+
+/** A declared distribution and why dhtl judged it the way it did. */
+export interface DistributionReason {
+  name: string;
+  reason: string;
 }
 
 export interface InferredFacts {
+  /** Imports of the project's runtime code that nothing declares. */
   undeclared: UndeclaredImport[];
   undeclaredOptional: UndeclaredImport[];
   undeclaredTypeOnly: UndeclaredImport[];
-  /** Declared distribution names never imported (tools and plugins excepted). */
+  /** Imports of setup.py, tests, tools and docs that neither the dependencies, groups nor build requirements declare. */
+  undeclaredTooling: UndeclaredImport[];
+  /** Declared distribution names nothing imports or uses otherwise. */
   unused: string[];
+  /** Declared distributions nothing imports that are used another way (a command, a plugin, settings), with how. */
+  usedWithoutImport: DistributionReason[];
+  /** Would be unused, but a source file that could not be scanned may import them. */
+  unusedUncertain: DistributionReason[];
 }
 
 export interface SystemDependency {

@@ -40,6 +40,8 @@ describe("collectImports", () => {
     expect(facts.thirdParty).toEqual([
       "click",
       "google",
+      // `%matplotlib inline` in the notebook
+      "matplotlib",
       "numpy",
       "pandas",
       "pytest",
@@ -85,6 +87,8 @@ describe("collectImports", () => {
       ],
       optional: false,
       typeOnly: false,
+      kind: "thirdParty",
+      roles: ["dev"],
     });
     const yaml = facts.uses.find((use) => use.name === "yaml");
     expect(yaml?.files).toEqual(["src/myapp/__init__.py", "tests/test_app.py"]);

@@ -1,21 +1,41 @@
+import { posix } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import { emptyImportFacts, type ImportFacts, type ImportUse } from "../types.js";
+import { type FileRole, fileRole } from "./file-roles.js";
+import { configuredRoots, sysPathRoots } from "./import-roots.js";
 import { ModuleLayout } from "./layout.js";
-import { type FileScan, scanFile } from "./source-file.js";
-import { isStdlibModule } from "./stdlib.js";
-import { listSourceFiles } from "./walk.js";
+import {
+  ALL_VERSIONS,
+  maskOfMinor,
+  maskOfSpecifier,
+  maskToMarker,
+  PYTHON2,
+  PYTHON3,
+  type VersionMask,
+} from "./python-versions.js";
+import type { ImportStatement } from "./scanner.js";
+import { type FileScan, type ScannedFile, scanFile } from "./source-file.js";
+import { stdlibMask } from "./stdlib.js";
+import { listSourceFiles, type SourceFiles } from "./walk.js";
 
 export { decodePythonSource } from "./encoding.js";
-export { notebookSource } from "./notebook.js";
-export { type ImportStatement, scanImports } from "./scanner.js";
+export { notebookCode, notebookSource } from "./notebook.js";
+export { type ImportStatement, scanImports, scanSource } from "./scanner.js";
 export { isStdlibModule } from "./stdlib.js";
 export { listSourceFiles } from "./walk.js";
 
 export interface CollectImportsOptions {
-  /** `3.12` or `3.12.1`: which stdlib list applies. Without it, any 3.x stdlib name counts as stdlib. */
+  /** The chosen interpreter's minor (`3.12`): stdlib membership is judged by it. */
   pythonVersion?: string;
+  /** The project's `requires-python`: version guards are judged against it. Without it, any 3.x. */
+  requiresPython?: string;
   /** Extra top-level names that belong to the project (its own distribution's packages). */
   localNames?: string[];
+  /**
+   * Whether a PyPI distribution provides this stdlib module name as a separate package (`cgi` from
+   * legacy-cgi after 3.13): such a name is third-party when the chosen Python lacks it.
+   */
+  hasDistribution?: (module: string) => boolean;
 }
 
 /** Files scanned between two yields to the event loop (~10 ms of work). */
@@ -25,15 +45,18 @@ export interface CollectedImports {
   facts: ImportFacts;
   diagnostics: Diagnostic[];
   /** The files listed (root-relative, sorted), so callers need not walk the tree again. */
-  files: { python: string[]; notebooks: string[] };
+  files: { python: string[]; notebooks: string[]; projectDirs: string[] };
 }
 
 /** Modules every interpreter provides that sys.stdlib_module_names does not list. */
 const ALWAYS_PRESENT = new Set(["__future__", "__main__"]);
 
+type Kind = "stdlib" | "local" | "thirdParty";
+
 /**
- * Every import of a project's `.py` files and notebooks, classified per top-level name as stdlib,
- * local (the project's own modules, `src/` layouts, sibling modules, relative imports) or third-party.
+ * Every import of a project's `.py` files and notebooks, classified per name as stdlib, local (resolved
+ * from an import root, see layout.ts; relative imports) or third-party. Python 2 files are judged
+ * against 2.7's stdlib, version-guarded imports against the versions the project supports.
  * Read-only; a file that cannot be read or decoded becomes a diagnostic and the rest continue.
  */
 export async function collectImports(
@@ -44,73 +67,200 @@ export async function collectImports(
   const files = [...sources.python, ...sources.notebooks];
   const scans = await scanInBatches(root, files);
   const diagnostics = [...sources.diagnostics];
-  const layout = new ModuleLayout(sources.python);
-  const localNames = new Set([...layout.projectModules(), ...(options.localNames ?? [])]);
-  const uses = new Map<string, UseBuilder>();
-  let filesScanned = 0;
+  const scanned = scans.filter((scan): scan is ScannedFile => !("problem" in scan));
   for (const scan of scans) {
-    if ("problem" in scan) {
+    if ("problem" in scan)
       diagnostics.push(diagnostic("warning", scan.file, `imports not scanned: ${scan.problem}`));
-      continue;
-    }
-    filesScanned++;
+    else
+      for (const problem of scan.problems)
+        diagnostics.push(diagnostic("warning", scan.file, problem.message, problem.line));
+  }
+  const layout = projectLayout(root, sources, scanned);
+  const versions = projectVersions(options);
+  const localNames = new Set(options.localNames ?? []);
+  const uses = new Map<string, UseBuilder>();
+  const python2Files: NonNullable<ImportFacts["python2Files"]> = [];
+
+  for (const scan of scanned) {
+    const python2 = scan.python2 !== null;
+    if (scan.python2) python2Files.push({ file: scan.file, ...scan.python2 });
+    const fileVersions = python2 ? PYTHON2 : versions.supported;
+    const role = fileRole(scan.file);
     for (const statement of scan.statements) {
       // Relative imports name the project's own package, never a distribution.
       if (statement.level > 0 || statement.module === "") continue;
+      const runs = ((statement.versions ?? ALL_VERSIONS) & fileVersions) >>> 0;
       const topLevel = statement.module.split(".")[0] as string;
-      // A script importing a module that sits beside it (`import helpers`) imports project code.
-      if (layout.isSibling(scan.file, topLevel)) localNames.add(topLevel);
-      let use = uses.get(topLevel);
-      if (!use) {
-        use = { files: new Set(), modules: new Set(), fromNames: new Set(), optional: true, typeOnly: true };
-        uses.set(topLevel, use);
+      const add = (kind: Kind, name: string, modules: string[]) => {
+        const key = `${kind}:${name}`;
+        let use = uses.get(key);
+        if (!use) {
+          use = newUse(kind, name);
+          uses.set(key, use);
+        }
+        use.record(scan.file, modules, statement, role, runs);
+      };
+      if (isStdlib(topLevel, runs, python2, versions.chosen, options)) {
+        add("stdlib", topLevel, [statement.module]);
+        continue;
       }
-      use.files.add(scan.file);
-      use.modules.add(statement.module);
-      for (const name of statement.names) if (name !== "*") use.fromNames.add(`${statement.module}.${name}`);
-      use.optional &&= statement.optional;
-      use.typeOnly &&= statement.typeOnly;
+      const resolution = layout.resolve(scan.file, statement.module, statement.names, python2);
+      if (resolution.local || localNames.has(topLevel)) {
+        add("local", topLevel, [statement.module]);
+        continue;
+      }
+      const imported = [
+        statement.module,
+        ...statement.names.filter((n) => n !== "*").map((n) => `${statement.module}.${n}`),
+      ];
+      for (const unit of resolution.units) {
+        const modules = imported.filter((m) => m === unit || m.startsWith(`${unit}.`));
+        add("thirdParty", unit, modules.length > 0 ? modules : [unit]);
+      }
     }
   }
+  const facts = buildFacts(uses, versions.supported, scanned.length);
+  facts.python2Files = python2Files;
+  facts.unscanned = scans.filter((scan) => "problem" in scan).map((scan) => scan.file);
   return {
-    facts: buildFacts(uses, localNames, options.pythonVersion, filesScanned),
+    facts,
     diagnostics: sortDiagnostics(diagnostics),
-    files: { python: sources.python, notebooks: sources.notebooks },
+    files: { python: sources.python, notebooks: sources.notebooks, projectDirs: sources.projectDirs },
   };
 }
 
+/** The versions the project supports (requires-python, else any 3.x) and the chosen interpreter's. */
+function projectVersions(options: CollectImportsOptions): {
+  supported: VersionMask;
+  chosen: VersionMask | null;
+} {
+  const chosen = options.pythonVersion ? maskOfMinor(options.pythonVersion) : null;
+  let supported = options.requiresPython ? maskOfSpecifier(options.requiresPython) : PYTHON3;
+  if (supported === 0) supported = PYTHON3;
+  if (chosen !== null) supported = (supported | chosen) >>> 0;
+  return { supported, chosen };
+}
+
+/**
+ * A stdlib name under the versions where the import runs: judged by the chosen interpreter when it is
+ * among them. A name the stdlib has only in other versions stays stdlib unless a distribution provides it
+ * separately (`cgi` → legacy-cgi on 3.13); Python 2's own names (`urllib2`, `StringIO`) are never PyPI
+ * dependencies.
+ */
+function isStdlib(
+  topLevel: string,
+  runs: VersionMask,
+  python2: boolean,
+  chosen: VersionMask | null,
+  options: CollectImportsOptions,
+): boolean {
+  if (ALWAYS_PRESENT.has(topLevel)) return true;
+  const stdlib = stdlibMask(topLevel);
+  if (stdlib === 0) return false;
+  // Python 2's own names (urllib2, StringIO); sgmllib has a Python 3 port on PyPI.
+  if ((stdlib & PYTHON3) === 0) return python2 || !(options.hasDistribution?.(topLevel) ?? false);
+  if (runs === 0) return true;
+  const judged = chosen !== null && !python2 && (runs & chosen) !== 0 ? chosen : runs;
+  if ((stdlib & judged) !== 0) return true;
+  // In the stdlib of other versions only (added later, or removed): third-party when PyPI has it apart.
+  return !(options.hasDistribution?.(topLevel) ?? false);
+}
+
+/** The project's modules, and the import roots its layout, configuration and `sys.path` code name. */
+function projectLayout(root: string, sources: SourceFiles, scanned: ScannedFile[]): ModuleLayout {
+  const globalRoots = configuredRoots(root, "");
+  for (const dir of sources.projectDirs) globalRoots.push(...configuredRoots(root, dir));
+  const writtenModules: string[] = [];
+  const namespaceInits: string[] = [];
+  for (const scan of scanned) {
+    if (scan.sysPath.length > 0) globalRoots.push(...sysPathRoots(scan.file, scan.sysPath));
+    if (scan.namespaceInit) namespaceInits.push(posix.dirname(scan.file));
+    const dir = posix.dirname(scan.file) === "." ? "" : posix.dirname(scan.file);
+    for (const written of scan.writes) {
+      const path = posix.normalize(posix.join(dir || ".", written));
+      if (path.endsWith(".py") && !path.startsWith("../") && !path.startsWith("/")) writtenModules.push(path);
+    }
+  }
+  const notebookDirs = sources.notebooks.map((file) =>
+    posix.dirname(file) === "." ? "" : posix.dirname(file),
+  );
+  return new ModuleLayout(sources.python, {
+    globalRoots,
+    scopedRoots: notebookDirs,
+    namespaceInits,
+    writtenModules,
+  });
+}
+
 interface UseBuilder {
+  kind: Kind;
+  name: string;
   files: Set<string>;
   modules: Set<string>;
-  /** `a.b.c` for `from a.b import c`: c may be a submodule, which the distribution mapping needs. */
-  fromNames: Set<string>;
-  optional: boolean;
-  typeOnly: boolean;
+  roles: Set<FileRole>;
+  /** Over reachable statements only; null until one is seen. */
+  optional: boolean | null;
+  typeOnly: boolean | null;
+  /** Union of the versions under which the statements run. */
+  runs: VersionMask;
+  record(
+    file: string,
+    modules: string[],
+    statement: ImportStatement,
+    role: FileRole,
+    runs: VersionMask,
+  ): void;
 }
+
+function newUse(kind: Kind, name: string): UseBuilder {
+  return {
+    kind,
+    name,
+    files: new Set(),
+    modules: new Set(),
+    roles: new Set(),
+    optional: null,
+    typeOnly: null,
+    runs: 0,
+    record(file, modules, statement, role, runs) {
+      this.files.add(file);
+      for (const module of modules) this.modules.add(module);
+      if (runs === 0) return;
+      this.roles.add(role);
+      this.runs = (this.runs | runs) >>> 0;
+      this.optional = (this.optional ?? true) && statement.optional;
+      this.typeOnly = (this.typeOnly ?? true) && statement.typeOnly;
+    },
+  };
+}
+
+const ROLE_ORDER: FileRole[] = ["runtime", "build", "dev", "docs"];
 
 function buildFacts(
   uses: Map<string, UseBuilder>,
-  localNames: ReadonlySet<string>,
-  pythonVersion: string | undefined,
+  supported: VersionMask,
   filesScanned: number,
 ): ImportFacts {
   const facts = emptyImportFacts(filesScanned);
-  for (const name of [...uses.keys()].sort(byCodeUnit)) {
-    const use = uses.get(name) as UseBuilder;
-    const stdlib = ALWAYS_PRESENT.has(name) || isStdlibModule(name, pythonVersion);
-    const kind = stdlib ? "stdlib" : localNames.has(name) ? "local" : "thirdParty";
-    facts[kind].push(name);
-    const modules = kind === "thirdParty" ? new Set([...use.modules, ...use.fromNames]) : use.modules;
+  const ordered = [...uses.values()].sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.kind, b.kind));
+  for (const use of ordered) {
+    const reachable = use.runs !== 0;
+    if (reachable && !facts[use.kind].includes(use.name)) facts[use.kind].push(use.name);
     const entry: ImportUse = {
-      name,
+      name: use.name,
       files: [...use.files].sort(byCodeUnit),
-      modules: [...modules].sort(byCodeUnit),
-      optional: use.optional,
-      typeOnly: use.typeOnly,
+      modules: [...use.modules].sort(byCodeUnit),
+      optional: use.optional ?? false,
+      typeOnly: use.typeOnly ?? false,
+      kind: use.kind,
+      roles: ROLE_ORDER.filter((role) => use.roles.has(role)),
     };
+    const marker = reachable && (use.runs & supported) >>> 0 !== supported ? maskToMarker(use.runs) : null;
+    if (marker) entry.versions = marker;
+    if (!reachable) entry.unreachable = true;
     facts.uses.push(entry);
-    if (kind === "thirdParty" && use.optional) facts.optional.push(name);
-    if (kind === "thirdParty" && use.typeOnly) facts.typeOnly.push(name);
+    if (use.kind === "thirdParty" && reachable && entry.optional) facts.optional.push(use.name);
+    if (use.kind === "thirdParty" && reachable && entry.typeOnly) facts.typeOnly.push(use.name);
   }
   return facts;
 }

@@ -1,44 +1,144 @@
-/** Where the project's own modules are, from the paths of its Python files. */
-export class ModuleLayout {
-  /** Directory ("" for the root) → module names it holds: `x.py` files and directories with Python files. */
-  private readonly modulesByDirectory = new Map<string, Set<string>>();
+/**
+ * Where the project's own modules are, and which directories Python 3 would import them from.
+ *
+ * A top-level name is local only when it resolves from an import root that applies to the importing file,
+ * the way Python 3 finds it, never because a same-named file exists somewhere:
+ * - everywhere: the project root, `src/`, nested projects (workspace members) and their `src/`, and roots
+ *   the configuration names (pytest `pythonpath`, `package_dir`, literal `sys.path` insertions);
+ * - below it: a directory of scripts (`.py` files outside any package: the script's directory is
+ *   `sys.path[0]`, and pytest inserts the first directory above a test that is not a package), and the
+ *   directory of a notebook (its kernel's working directory);
+ * - for a Python 2 file only: its own package (implicit relative imports).
+ * Inside a namespace package (PEP 420 directory without `__init__.py`, or a pkgutil/pkg_resources style
+ * `__init__.py`) only the portions present locally are local: `acme.widgets` may be local while
+ * `acme.core` comes from a distribution.
+ */
 
-  constructor(pythonFiles: readonly string[]) {
-    for (const file of pythonFiles) {
+type EntryKind = "module" | "package" | "namespace";
+
+/** What one import statement resolves to: local, or the external names it needs (`acme.core`). */
+export type Resolution = { local: true } | { local: false; units: string[] };
+
+export interface LayoutOptions {
+  /** Directories whose `__init__.py` declares a pkgutil/pkg_resources namespace. */
+  namespaceInits?: Iterable<string>;
+  /** Directories that are import roots for every file (nested projects, configuration, `sys.path`). */
+  globalRoots?: Iterable<string>;
+  /** Directories that are import roots for the files below them (notebook directories). */
+  scopedRoots?: Iterable<string>;
+  /** Modules created by the project at run time (`%%writefile foo.py`), by the directory they land in. */
+  writtenModules?: Iterable<string>;
+}
+
+export class ModuleLayout {
+  /** Directory ("" for the root) → name → what it is there. */
+  private readonly entries = new Map<string, Map<string, EntryKind>>();
+  private readonly packageDirs = new Set<string>();
+  private readonly namespaceInits: Set<string>;
+  private readonly globalRoots: string[];
+  private readonly scopedRoots = new Set<string>();
+  private readonly rootsByFile = new Map<string, string[]>();
+
+  constructor(pythonFiles: readonly string[], options: LayoutOptions = {}) {
+    this.namespaceInits = new Set(options.namespaceInits ?? []);
+    const directories = new Set<string>();
+    for (const file of [...pythonFiles, ...(options.writtenModules ?? [])]) {
       const parts = file.split("/");
+      const directory = parts.slice(0, -1).join("/");
       const stem = (parts[parts.length - 1] as string).replace(/\.py$/, "");
-      this.add(parts.slice(0, -1).join("/"), stem);
+      if (stem === "__init__") this.packageDirs.add(directory);
+      else this.add(directory, stem, "module");
+      directories.add(directory);
       // Every ancestor directory holds a (possibly namespace) package leading to this file.
       for (let depth = 1; depth < parts.length; depth++) {
-        this.add(parts.slice(0, depth - 1).join("/"), parts[depth - 1] as string);
+        this.add(parts.slice(0, depth - 1).join("/"), parts[depth - 1] as string, "namespace");
       }
     }
+    for (const directory of directories) {
+      if (!this.packageDirs.has(directory)) this.scopedRoots.add(directory);
+    }
+    for (const directory of options.scopedRoots ?? []) this.scopedRoots.add(directory);
+    this.globalRoots = [...new Set(["", "src", ...(options.globalRoots ?? [])])];
   }
 
-  private add(directory: string, name: string): void {
-    let names = this.modulesByDirectory.get(directory);
+  private add(directory: string, name: string, kind: EntryKind): void {
+    let names = this.entries.get(directory);
     if (!names) {
-      names = new Set();
-      this.modulesByDirectory.set(directory, names);
+      names = new Map();
+      this.entries.set(directory, names);
     }
-    names.add(name);
+    // A module file beats a namespace portion of the same name; packages are settled in kindOf.
+    if (names.get(name) !== "module") names.set(name, kind);
+  }
+
+  /** What `name` is inside `directory`: a regular package beats a module, which beats a namespace portion. */
+  private kindOf(directory: string, name: string): EntryKind | null {
+    const kind = this.entries.get(directory)?.get(name);
+    if (kind === undefined) return null;
+    const path = directory === "" ? name : `${directory}/${name}`;
+    if (this.packageDirs.has(path) && !this.namespaceInits.has(path)) return "package";
+    if (kind === "module") return "module";
+    return "namespace";
+  }
+
+  /** The import roots that apply to `file`, most general first. */
+  private rootsFor(file: string, python2: boolean): string[] {
+    const key = python2 ? `2:${file}` : file;
+    const cached = this.rootsByFile.get(key);
+    if (cached) return cached;
+    const roots = [...this.globalRoots];
+    const parts = file.split("/");
+    for (let depth = 0; depth < parts.length; depth++) {
+      const directory = parts.slice(0, depth).join("/");
+      if (this.scopedRoots.has(directory) && !roots.includes(directory)) roots.push(directory);
+    }
+    const own = parts.slice(0, -1).join("/");
+    if (python2 && !roots.includes(own)) roots.push(own);
+    this.rootsByFile.set(key, roots);
+    return roots;
+  }
+
+  /**
+   * Resolves `import module` (or `from module import names`) in `file`. Names imported from a namespace
+   * package that is only partly local are resolved one level deeper, each on its own.
+   */
+  resolve(file: string, module: string, names: readonly string[] = [], python2 = false): Resolution {
+    const parts = module.split(".");
+    let directories = this.rootsFor(file, python2);
+    for (let index = 0; index < parts.length; index++) {
+      const found = this.lookup(directories, parts[index] as string);
+      if (found === "regular") return { local: true };
+      if (found.length === 0) return { local: false, units: [parts.slice(0, index + 1).join(".")] };
+      directories = found;
+    }
+    // The whole module is a local namespace package: each imported name decides for itself.
+    const units: string[] = [];
+    for (const name of names) {
+      if (name === "*") continue;
+      if (this.lookup(directories, name) === "regular") continue;
+      if (this.lookup(directories, name).length === 0) units.push(`${module}.${name}`);
+    }
+    return units.length > 0 ? { local: false, units } : { local: true };
+  }
+
+  /** "regular" when some directory holds `name` as a package or module, else the namespace portions found. */
+  private lookup(directories: readonly string[], name: string): "regular" | string[] {
+    const portions: string[] = [];
+    for (const directory of directories) {
+      const kind = this.kindOf(directory, name);
+      if (kind === "package" || kind === "module") return "regular";
+      if (kind === "namespace") portions.push(directory === "" ? name : `${directory}/${name}`);
+    }
+    return portions;
   }
 
   /** Top-level modules of the project: at the root and under `src/`. */
   projectModules(): string[] {
     const names = new Set([
-      ...(this.modulesByDirectory.get("") ?? []),
-      ...(this.modulesByDirectory.get("src") ?? []),
+      ...(this.entries.get("")?.keys() ?? []),
+      ...(this.entries.get("src")?.keys() ?? []),
     ]);
     names.delete("src");
-    names.delete("__init__");
     return [...names];
-  }
-
-  isSibling(file: string, name: string): boolean {
-    const slash = file.lastIndexOf("/");
-    const directory = slash < 0 ? "" : file.slice(0, slash);
-    const stem = file.slice(slash + 1).replace(/\.py$/, "");
-    return stem !== name && (this.modulesByDirectory.get(directory)?.has(name) ?? false);
   }
 }

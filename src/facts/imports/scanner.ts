@@ -1,4 +1,5 @@
-import { EOF, Lexer, NAME, NEWLINE, normalizeNewlines, OP } from "./lexer.js";
+import { EOF, Lexer, NAME, NEWLINE, NUMBER, normalizeNewlines, OP, STRING } from "./lexer.js";
+import { ALL_VERSIONS, GUARD_HINT, guardOf, negate, type VersionMask } from "./python-versions.js";
 
 export { decodePythonSource } from "./encoding.js";
 
@@ -16,6 +17,34 @@ export interface ImportStatement {
   optional: boolean;
   /** Inside an `if TYPE_CHECKING:` body. */
   typeOnly: boolean;
+  /**
+   * The Python versions under which the statement can run, when a version guard restricts them
+   * (`if sys.version_info >= (3, 11):` → 3.11 and later); absent when it runs everywhere.
+   */
+  versions?: VersionMask;
+}
+
+/** Everything one pass over a source file finds: imports, Python 2 syntax, `sys.path` changes, problems. */
+export interface SourceScan {
+  statements: ImportStatement[];
+  /** The first Python-2-only statement (`print "x"`, `except E, e:`), or null. */
+  python2: { line: number; evidence: string } | null;
+  /** Directories the file adds to `sys.path` with literal paths. */
+  sysPath: SysPathEntry[];
+  /** Places where the code is broken and the scan resumed: each may hide imports. */
+  problems: { line: number; message: string }[];
+}
+
+/**
+ * A literal `sys.path.insert(0, …)` / `sys.path.append(…)` / `site.addsitedir(…)`: the path parts found
+ * (`"..", "src"`), and how many levels above the file's own directory the expression climbs when it starts
+ * from `__file__` (`dirname(dirname(__file__))` → 1); `fromFile` false means relative to the working directory.
+ */
+export interface SysPathEntry {
+  line: number;
+  fromFile: boolean;
+  up: number;
+  parts: string[];
 }
 
 const COLON = 58;
@@ -63,12 +92,13 @@ interface TryBlock {
   catchesImportFailure: boolean;
 }
 
-/** A block that changes what its imports mean: a try body or an `if TYPE_CHECKING:` body. */
+/** A block that changes what its imports mean: a try body, an `if TYPE_CHECKING:` body, a version guard. */
 interface Context {
   /** Indentation of the header; lines indented deeper belong to the body. */
   indent: number;
   tryBlock: TryBlock | null;
   typeOnly: boolean;
+  versions: VersionMask;
 }
 
 interface Header {
@@ -78,6 +108,11 @@ interface Header {
   typeChecking: boolean;
   /** `with suppress(ImportError):` guards its body like a try. */
   suppressesImportFailure: boolean;
+  /** Offsets of the header's text after the keyword, up to the colon. */
+  textStart: number;
+  textEnd: number;
+  /** `except E, e:`: Python 2's spelling of `except E as e:`. */
+  python2Except: boolean;
 }
 
 const NO_HEADER: Header = {
@@ -85,7 +120,16 @@ const NO_HEADER: Header = {
   catchesImportFailure: false,
   typeChecking: false,
   suppressesImportFailure: false,
+  textStart: 0,
+  textEnd: 0,
+  python2Except: false,
 };
+
+/** An `if`/`elif` chain whose `elif`/`else` clauses may still follow: the versions no branch took yet. */
+interface OpenIf {
+  indent: number;
+  remaining: VersionMask;
+}
 
 interface OpenTry {
   indent: number;
@@ -99,6 +143,11 @@ interface PendingImport {
 
 /** Finds every import statement of a Python source text, in source order. Tolerates broken code. */
 export function scanImports(source: string): ImportStatement[] {
+  return scanSource(source).statements;
+}
+
+/** One pass over a source text: its imports, Python 2 evidence, `sys.path` changes and broken places. */
+export function scanSource(source: string): SourceScan {
   return new ImportScanner(normalizeNewlines(source)).scan();
 }
 
@@ -108,21 +157,33 @@ class ImportScanner {
   private readonly contexts: Context[] = [];
   /** `try` statements whose `except` clauses may still follow, by header indentation. */
   private readonly openTries: OpenTry[] = [];
+  private readonly openIfs: OpenIf[] = [];
   private lineCursor = { offset: 0, line: 1 };
+  private python2: SourceScan["python2"] = null;
+  private readonly sysPath: SysPathEntry[] = [];
 
   constructor(private readonly src: string) {
     this.lex = new Lexer(src);
   }
 
-  scan(): ImportStatement[] {
+  scan(): SourceScan {
     let token = this.lex.next();
     while (token !== EOF) {
       token = token === NEWLINE ? this.lex.next() : this.logicalLine(token);
     }
-    return this.found.map(({ statement, tries }) => ({
+    const statements = this.found.map(({ statement, tries }) => ({
       ...statement,
       optional: tries.some((block) => block.catchesImportFailure),
     }));
+    const problems = this.lex.problems.map(({ offset, message }) => ({
+      line: lineOf(this.src, offset),
+      message,
+    }));
+    return { statements, python2: this.python2, sysPath: this.sysPath, problems };
+  }
+
+  private notePython2(offset: number, evidence: string): void {
+    if (this.python2 === null) this.python2 = { line: lineOf(this.src, offset), evidence };
   }
 
   /** Handles one logical line starting at `token`; returns the first token of the next one. */
@@ -135,11 +196,20 @@ class ImportScanner {
     const openTries = this.openTries;
     while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent > indent)
       openTries.pop();
+    const openIfs = this.openIfs;
+    while (openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent > indent) openIfs.pop();
     const keyword = token === NAME ? compoundKeyword(lex) : null;
     const clause = keyword === "except" || keyword === "else" || keyword === "finally";
     if (!clause && openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent === indent) {
       openTries.pop();
     }
+    const ifClause = keyword === "elif" || keyword === "else";
+    // An `if` chain at this indentation ends at any other statement (a new `if` starts its own chain).
+    const chain =
+      openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent === indent
+        ? (openIfs[openIfs.length - 1] as OpenIf)
+        : null;
+    if (chain && !(ifClause && keyword === "elif")) openIfs.pop();
     if (keyword === null) return this.simpleStatements(token, this.contexts);
 
     // Only `if`, `elif`, `except` and `with` headers say something about imports; the rest are skipped fast.
@@ -155,14 +225,20 @@ class ImportScanner {
     if (keyword === "try") {
       const block: TryBlock = { catchesImportFailure: false };
       this.openTries.push({ indent, block });
-      opened = { indent, tryBlock: block, typeOnly: false };
+      opened = { indent, tryBlock: block, typeOnly: false, versions: ALL_VERSIONS };
     } else if (keyword === "except") {
+      if (header.python2Except) this.notePython2(header.textStart, "`except E, name:`");
       const open = this.openTries.find((entry) => entry.indent === indent);
       if (open && header.catchesImportFailure) open.block.catchesImportFailure = true;
-    } else if ((keyword === "if" || keyword === "elif") && header.typeChecking) {
-      opened = { indent, tryBlock: null, typeOnly: true };
+    } else if (keyword === "if" || keyword === "elif" || keyword === "else") {
+      opened = this.branch(
+        keyword,
+        indent,
+        header,
+        keyword === "elif" ? chain : keyword === "else" ? chain : null,
+      );
     } else if (keyword === "with" && header.suppressesImportFailure) {
-      opened = { indent, tryBlock: { catchesImportFailure: true }, typeOnly: false };
+      opened = { indent, tryBlock: { catchesImportFailure: true }, typeOnly: false, versions: ALL_VERSIONS };
     }
     const next = lex.next();
     if (next === NEWLINE || next === EOF) {
@@ -171,6 +247,26 @@ class ImportScanner {
     }
     // `try: import x` — the body shares the header's line.
     return this.simpleStatements(next, opened ? [...this.contexts, opened] : this.contexts);
+  }
+
+  /**
+   * The context an `if`/`elif`/`else` branch opens: type-only under TYPE_CHECKING, and limited to the
+   * versions its version guard (and the failed guards before it in the chain) leave.
+   */
+  private branch(keyword: string, indent: number, header: Header, chain: OpenIf | null): Context | null {
+    const before = chain ? chain.remaining : ALL_VERSIONS;
+    let versions = before;
+    if (keyword !== "else") {
+      const text = this.src.slice(header.textStart, header.textEnd);
+      const guard = GUARD_HINT.test(text) ? guardOf(text) : null;
+      versions = guard === null ? before : (before & guard) >>> 0;
+      const remaining = (before & (negate(guard) ?? ALL_VERSIONS)) >>> 0;
+      if (chain) chain.remaining = remaining;
+      else this.openIfs.push({ indent, remaining });
+    }
+    const typeOnly = keyword !== "else" && header.typeChecking;
+    if (!typeOnly && versions === ALL_VERSIONS) return null;
+    return { indent, tryBlock: null, typeOnly, versions };
   }
 
   private skipHeader(): Header {
@@ -185,7 +281,10 @@ class ImportScanner {
    */
   private compoundHeader(): Header {
     const lex = this.lex;
+    const textStart = lex.end;
     let lambdas = 0;
+    let topLevelCommas = 0;
+    let lowercaseAfterComma = false;
     // A bare `except:` catches everything; a named one only what it names.
     let namesAny = false;
     let namesImportFailure = false;
@@ -208,7 +307,16 @@ class ImportScanner {
           catchesImportFailure: !namesAny || namesImportFailure,
           typeChecking: dottedOnly && previousWasName && lastIsTypeChecking,
           suppressesImportFailure: namesSuppress && namesImportFailure,
+          textStart,
+          textEnd: lex.start,
+          // 3.14 allows `except A, B:` (classes, capitalised); Python 2's second item is a variable.
+          python2Except: topLevelCommas === 1 && lowercaseAfterComma,
         };
+      }
+      if (token === OP && lex.op === COMMA && !lex.nested()) topLevelCommas++;
+      if (token === NAME && topLevelCommas === 1 && previousWasComma(lex)) {
+        const first = lex.src.charCodeAt(lex.start);
+        if (first >= 97 && first <= 122) lowercaseAfterComma = true;
       }
       if (token === NAME) {
         namesAny = true;
@@ -234,6 +342,8 @@ class ImportScanner {
     for (;;) {
       if (token === NAME && lex.is("import")) token = this.importStatement(contexts);
       else if (token === NAME && lex.is("from")) token = this.fromStatement(contexts);
+      else if (token === NAME && (lex.is("print") || lex.is("exec"))) token = this.maybePython2Statement();
+      else if (token === NAME && (lex.is("sys") || lex.is("site"))) token = this.maybeSysPath();
       else if (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON)) {
         token = lex.skipStatement();
       }
@@ -245,6 +355,76 @@ class ImportScanner {
       }
       return token === EOF ? EOF : lex.next();
     }
+  }
+
+  /**
+   * `print "x"`, `print x`, `print >>f, x`, `exec code in ns`: statements Python 3 cannot parse.
+   * Returns the token after `print`/`exec`, so the statement is then skipped as usual.
+   */
+  private maybePython2Statement(): number {
+    const lex = this.lex;
+    const start = lex.start;
+    const word = lex.is("print") ? "print" : "exec";
+    const token = lex.next();
+    const python2 =
+      token === STRING ||
+      token === NUMBER ||
+      (token === NAME && !KEYWORDS_AFTER_NAME.has(lex.text())) ||
+      (word === "print" && token === OP && lex.op === 62 && lex.src.charCodeAt(lex.end) === 62);
+    if (python2) this.notePython2(start, `\`${word}\` statement`);
+    return token;
+  }
+
+  /** `sys.path.insert(0, …)`, `sys.path.append(…)`, `site.addsitedir(…)`: literal directories put on the path. */
+  private maybeSysPath(): number {
+    const lex = this.lex;
+    const start = lex.start;
+    const words: string[] = [lex.text()];
+    let token = lex.next();
+    while (token === OP && lex.op === DOT) {
+      token = lex.next();
+      if (token !== NAME) return token;
+      words.push(lex.text());
+      token = lex.next();
+    }
+    const call = words.join(".");
+    if (!(call === "sys.path.insert" || call === "sys.path.append" || call === "site.addsitedir"))
+      return token;
+    if (!isOp(lex, token, OPEN_PAREN)) return token;
+    const entry: SysPathEntry = { line: lineOf(this.src, start), fromFile: false, up: 0, parts: [] };
+    let dirnames = 0;
+    let parents = 0;
+    let firstArgument = call === "sys.path.insert";
+    for (;;) {
+      token = lex.next();
+      if (token === NEWLINE || token === EOF) break;
+      if (isOp(lex, token, CLOSE_PAREN) && !lex.nested()) {
+        token = lex.next();
+        break;
+      }
+      if (firstArgument) {
+        // The index argument of insert().
+        if (isOp(lex, token, COMMA)) firstArgument = false;
+        continue;
+      }
+      if (token === STRING) {
+        const text = stringValue(lex.text());
+        if (text !== null) entry.parts.push(...text.split(/[\\/]+/).filter(Boolean));
+      } else if (token === NAME) {
+        if (lex.is("__file__")) entry.fromFile = true;
+        else if (lex.is("dirname")) dirnames++;
+        else if (lex.is("parent")) parents++;
+        else if (lex.is("pardir")) entry.parts.push("..");
+        else if (lex.is("parents")) {
+          // Path(__file__).parents[1]
+          if (isOp(lex, lex.next(), 91) && lex.next() === NUMBER) parents += Number(lex.text()) + 1;
+        }
+      }
+    }
+    // dirname(__file__) and Path(__file__).parent name the file's own directory; each more climbs one.
+    if (entry.fromFile) entry.up = Math.max(0, dirnames + parents - 1);
+    this.sysPath.push(entry);
+    return token;
   }
 
   /** `import a.b as c, d` → one statement per module. Returns the token after the statement. */
@@ -323,11 +503,15 @@ class ImportScanner {
   private record(statement: Omit<ImportStatement, "optional" | "typeOnly">, contexts: Context[]): void {
     const tries: TryBlock[] = [];
     let typeOnly = false;
+    let versions = ALL_VERSIONS;
     for (const context of contexts) {
       if (context.tryBlock) tries.push(context.tryBlock);
       if (context.typeOnly) typeOnly = true;
+      versions = (versions & context.versions) >>> 0;
     }
-    this.found.push({ statement: { ...statement, optional: false, typeOnly }, tries });
+    const found: ImportStatement = { ...statement, optional: false, typeOnly };
+    if (versions !== ALL_VERSIONS) found.versions = versions;
+    this.found.push({ statement: found, tries });
   }
 
   /** Line numbers are asked for in increasing offsets, so counting resumes where it stopped. */
@@ -341,6 +525,36 @@ class ImportScanner {
     cursor.offset = offset;
     return cursor.line;
   }
+}
+
+/** Names that may follow `print`/`exec` in Python 3 code (`print if x else y` is odd, but valid). */
+const KEYWORDS_AFTER_NAME = new Set(["if", "else", "and", "or", "not", "in", "is", "for", "lambda"]);
+
+/** Whether `token` is the operator `code` (a function, so TypeScript does not narrow `lex.op` for good). */
+function isOp(lex: Lexer, token: number, code: number): boolean {
+  return token === OP && lex.op === code;
+}
+
+/** True when the character before the current token (spaces skipped) is a comma. */
+function previousWasComma(lex: Lexer): boolean {
+  let i = lex.start - 1;
+  while (i >= 0 && (lex.src.charCodeAt(i) === 32 || lex.src.charCodeAt(i) === 9)) i--;
+  return lex.src.charCodeAt(i) === COMMA;
+}
+
+/** The text of a plain string literal token (`'src'`, `"../lib"`, `r"x"`); null for f-strings and escapes. */
+function stringValue(token: string): string | null {
+  const match = /^[rRuUbB]{0,2}(['"])(.*)\1$/s.exec(token);
+  if (!match) return null;
+  const body = match[2] as string;
+  return body.includes("\\") && !/^[rR]/.test(token) ? null : body;
+}
+
+/** 1-based line of an offset; for the rare events that need one outside the import cursor. */
+function lineOf(src: string, offset: number): number {
+  let line = 1;
+  for (let at = src.indexOf("\n"); at >= 0 && at < offset; at = src.indexOf("\n", at + 1)) line++;
+  return line;
 }
 
 /** Column of the token at `offset`, with tabs to multiples of 8 and form feeds resetting, as CPython does. */

@@ -31,18 +31,23 @@ export interface SourceFiles {
   python: string[];
   /** Root-relative posix paths of `.ipynb` files, sorted. */
   notebooks: string[];
+  /** Directories below the root holding a project of their own (pyproject.toml, setup.py, setup.cfg), sorted. */
+  projectDirs: string[];
   diagnostics: Diagnostic[];
 }
+
+const PROJECT_FILES = new Set(["pyproject.toml", "setup.py", "setup.cfg"]);
 
 /**
  * Lists a project's Python sources and notebooks. Honours `.gitignore` files (the root's and nested ones),
  * skips environments, caches and build output, and never follows a symlinked directory (no loops).
  */
 export async function listSourceFiles(root: string): Promise<SourceFiles> {
-  const found: SourceFiles = { python: [], notebooks: [], diagnostics: [] };
+  const found: SourceFiles = { python: [], notebooks: [], projectDirs: [], diagnostics: [] };
   await walkDirectory(root, "", await enclosingRepositoryIgnores(root), found);
   found.python.sort(byCodeUnit);
   found.notebooks.sort(byCodeUnit);
+  found.projectDirs = [...new Set(found.projectDirs)].sort(byCodeUnit);
   // Directories are read concurrently; sorting restores a stable order.
   return { ...found, diagnostics: sortDiagnostics(found.diagnostics) };
 }
@@ -92,6 +97,7 @@ async function walkDirectory(
           ? found.notebooks
           : null;
       if (list && !isIgnored(path, false, ignores)) list.push(path);
+      if (relative !== "" && PROJECT_FILES.has(entry.name)) found.projectDirs.push(relative);
     }
   }
   await Promise.all(subdirectories);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImportFacts, ImportUse } from "../types.js";
 import { distributionName, inferDependencies } from "./infer.js";
-import { usedWithoutImport } from "./used-without-import.js";
 
 type Use = Partial<ImportUse> & { name: string };
 
@@ -32,7 +31,15 @@ describe("inferDependencies", () => {
       "pillow",
       "PyYAML==6.0.1 ; python_version >= '3.8'",
     ]);
-    expect(result).toEqual({ undeclared: [], undeclaredOptional: [], undeclaredTypeOnly: [], unused: [] });
+    expect(result).toEqual({
+      undeclared: [],
+      undeclaredOptional: [],
+      undeclaredTypeOnly: [],
+      undeclaredTooling: [],
+      unused: [],
+      usedWithoutImport: [],
+      unusedUncertain: [],
+    });
   });
 
   it("accepts a same-name project the table does not list (jwt beside PyJWT)", () => {
@@ -61,23 +68,72 @@ describe("inferDependencies", () => {
     expect(result.unused).toEqual([]);
   });
 
-  it("reports declared distributions nothing imports, but not tools and plugins", () => {
-    const result = inferDependencies(importsOf({ name: "flask" }), [
-      "flask",
-      "arrow",
-      "Pendulum>=3",
-      "pytest",
-      "pytest-cov",
-      "ruff",
-      "gunicorn",
-      "uvicorn[standard]",
-      "types-requests",
-      "django-stubs",
-      "psycopg2-binary",
-      "pre-commit",
-      "sphinx-rtd-theme",
-    ]);
+  it("reports declared distributions nothing imports, unless the caller knows how they are used", () => {
+    const asked: [string, string[]][] = [];
+    const result = inferDependencies(
+      importsOf({ name: "flask" }),
+      {
+        dependencies: ["flask", "arrow", "Pendulum>=3"],
+        optionalDependencies: {},
+        dependencyGroups: { dev: ["ruff", "arrow"] },
+        buildRequires: null,
+      },
+      {
+        usedWithoutImport: (name, sections, context) => {
+          asked.push([name, sections]);
+          expect(context.importedDistributions.has("flask")).toBe(true);
+          return name === "ruff" ? "a command" : null;
+        },
+      },
+    );
     expect(result.unused).toEqual(["arrow", "Pendulum"]);
+    expect(result.usedWithoutImport).toEqual([{ name: "ruff", reason: "a command" }]);
+    expect(asked).toContainEqual(["arrow", ["dependencies", "group:dev"]]);
+  });
+
+  it("checks tooling imports against build requirements and reports them apart", () => {
+    const imports = importsOf(
+      { name: "setuptools", roles: ["build"], kind: "thirdParty" },
+      { name: "numpy", roles: ["build"], kind: "thirdParty" },
+      { name: "pytest", roles: ["dev"], kind: "thirdParty" },
+      { name: "requests", roles: ["runtime", "dev"], kind: "thirdParty" },
+    );
+    const result = inferDependencies(imports, {
+      dependencies: [],
+      optionalDependencies: {},
+      dependencyGroups: {},
+      buildRequires: ["setuptools>=61"],
+    });
+    expect(result.undeclared.map((u) => u.import)).toEqual(["requests"]);
+    expect(result.undeclaredTooling.map((u) => [u.import, u.roles])).toEqual([
+      ["numpy", ["build"]],
+      ["pytest", ["dev"]],
+    ]);
+  });
+
+  it("never reports an import only a version guard the project excludes would run, and says when one runs", () => {
+    const result = inferDependencies(
+      importsOf(
+        { name: "importlib_metadata", unreachable: true, kind: "thirdParty" },
+        { name: "tomli", versions: 'python_version < "3.11"', kind: "thirdParty" },
+      ),
+      ["importlib-metadata"],
+    );
+    expect(result.undeclared).toEqual([
+      { import: "tomli", candidates: ["tomli"], files: ["tomli_user.py"], when: 'python_version < "3.11"' },
+    ]);
+    // Imported, even if never on a supported version: not unused.
+    expect(result.unused).toEqual([]);
+  });
+
+  it("makes an unused verdict uncertain when a file that could not be scanned may import it", () => {
+    const result = inferDependencies(importsOf(), ["PyYAML", "toml"], {
+      unscannedMention: (modules) => (modules.includes("yaml") ? "huge.py" : null),
+    });
+    expect(result.unused).toEqual(["toml"]);
+    expect(result.unusedUncertain).toEqual([
+      { name: "PyYAML", reason: "huge.py could not be scanned and mentions it" },
+    ]);
   });
 
   it("matches namespace packages module by module", () => {
@@ -123,16 +179,5 @@ describe("distributionName", () => {
     ["", null],
   ])("%s → %s", (entry, name) => {
     expect(distributionName(entry)).toBe(name);
-  });
-});
-
-describe("usedWithoutImport", () => {
-  it("explains tools and leaves libraries alone", () => {
-    expect(usedWithoutImport("pytest-xdist")).toMatch(/test runner/);
-    expect(usedWithoutImport("Flake8-Bugbear")).toMatch(/linter/);
-    expect(usedWithoutImport("types-PyYAML")).toMatch(/stubs/);
-    expect(usedWithoutImport("asyncpg")).toMatch(/driver/);
-    expect(usedWithoutImport("requests")).toBeNull();
-    expect(usedWithoutImport("numpy")).toBeNull();
   });
 });
