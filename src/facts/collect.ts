@@ -74,10 +74,14 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
   const type = detectProjectType({
     files: projectTypeFiles(root, [...sourceFiles.python, ...sourceFiles.notebooks]),
     declared: declaredNames,
-    imports: imports.thirdParty,
+    runtimeDeclared: [
+      ...new Set(project.dependencies.map(requirementName).filter((n): n is string => n !== null)),
+    ],
+    imports: runtimeImports(imports),
     hasEntryPoints: Object.keys(project.scripts).length > 0,
     entryPoints: Object.keys(project.scripts),
     isPackage: project.isPackage,
+    hasBuildBackend: (project.buildSystem?.backend ?? null) !== null,
     readFile: (file) => readProjectText(root, file),
   });
 
@@ -117,6 +121,7 @@ const NO_INFERENCE: InferredFacts = {
   unused: [],
   usedWithoutImport: [],
   unusedUncertain: [],
+  notImportable: [],
 };
 
 /** Undeclared imports and unused declarations, each section of the project checked for what it serves. */
@@ -167,6 +172,17 @@ export function allDeclared(project: ProjectModel): string[] {
 export function requirementName(requirement: string): string | null {
   const match = requirement.trim().match(/^([A-Za-z0-9][A-Za-z0-9._-]*)/);
   return match?.[1] ? normalizeName(match[1]) : null;
+}
+
+/** Third-party top-level names the project's runtime code imports (not its tests, tools or docs). */
+function runtimeImports(imports: ImportFacts): string[] {
+  const names = imports.uses
+    .filter(
+      (use) =>
+        use.kind === "thirdParty" && !use.unreachable && (use.roles ?? ["runtime"]).includes("runtime"),
+    )
+    .map((use) => use.name.split(".")[0] as string);
+  return [...new Set(names)].sort();
 }
 
 /** Small text files the type detector may look into (settings.py); null when unreadable or not text. */

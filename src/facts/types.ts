@@ -99,6 +99,12 @@ export interface ImportUse {
   versions?: string;
   /** Every import sits under a version guard that no Python the project supports takes. */
   unreachable?: boolean;
+  /**
+   * A third-party name that is also a module of the project, though not importable from the files that
+   * import it (`pkg/x.py` from `pkg/y.py` in Python 3): a declared distribution may provide it; else it is
+   * the project's own module imported the Python 2 way, never a PyPI suggestion.
+   */
+  alsoInProject?: string;
 }
 
 export interface ImportFacts {
@@ -162,6 +168,8 @@ export interface InferredFacts {
   usedWithoutImport: DistributionReason[];
   /** Would be unused, but a source file that could not be scanned may import them. */
   unusedUncertain: DistributionReason[];
+  /** Imports of a project module Python 3 cannot find from the importing files, and where the module is. */
+  notImportable: { import: string; files: string[]; module: string }[];
 }
 
 export interface SystemDependency {

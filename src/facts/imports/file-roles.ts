@@ -58,7 +58,8 @@ export function fileRole(path: string): FileRole {
   const directories = parts.slice(0, -1);
   if (directories.some((dir) => DOCS_DIRECTORIES.has(dir))) return "docs";
   if (BUILD_FILES.has(base) || (base === "build.py" && directories.length === 0)) return "build";
-  if (DEV_FILES.has(base) || /^test_.*\.py$|_tests?\.py$|^tests?\.py$/.test(base)) return "dev";
+  if (DEV_FILES.has(base) && directories.length === 0) return "dev";
+  if (base === "conftest.py" || /^test_.*\.py$|_tests?\.py$|^tests?\.py$/.test(base)) return "dev";
   if (directories.some((dir) => TEST_DIRECTORIES.has(dir))) return "dev";
   if (directories.length > 0 && DEV_DIRECTORIES.has(directories[0] as string)) return "dev";
   return "runtime";

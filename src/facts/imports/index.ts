@@ -76,7 +76,10 @@ export async function collectImports(
         diagnostics.push(diagnostic("warning", scan.file, problem.message, problem.line));
   }
   const layout = projectLayout(root, sources, scanned);
-  const versions = projectVersions(options);
+  const versions = projectVersions(
+    options,
+    scanned.some((scan) => scan.python2 !== null),
+  );
   const localNames = new Set(options.localNames ?? []);
   const uses = new Map<string, UseBuilder>();
   const python2Files: NonNullable<ImportFacts["python2Files"]> = [];
@@ -84,7 +87,8 @@ export async function collectImports(
   for (const scan of scanned) {
     const python2 = scan.python2 !== null;
     if (scan.python2) python2Files.push({ file: scan.file, ...scan.python2 });
-    const fileVersions = python2 ? PYTHON2 : versions.supported;
+    // A Python 2 file in a project that no longer supports Python 2 never runs.
+    const fileVersions = python2 ? (PYTHON2 & versions.supported) >>> 0 : versions.supported;
     const role = fileRole(scan.file);
     for (const statement of scan.statements) {
       // Relative imports name the project's own package, never a distribution.
@@ -116,6 +120,8 @@ export async function collectImports(
       for (const unit of resolution.units) {
         const modules = imported.filter((m) => m === unit || m.startsWith(`${unit}.`));
         add("thirdParty", unit, modules.length > 0 ? modules : [unit]);
+        const elsewhere = unit.includes(".") ? null : layout.findAnywhere(unit);
+        if (elsewhere) (uses.get(`thirdParty:${unit}`) as UseBuilder).alsoInProject ??= elsewhere;
       }
     }
   }
@@ -129,14 +135,18 @@ export async function collectImports(
   };
 }
 
-/** The versions the project supports (requires-python, else any 3.x) and the chosen interpreter's. */
-function projectVersions(options: CollectImportsOptions): {
-  supported: VersionMask;
-  chosen: VersionMask | null;
-} {
+/**
+ * The versions the project supports and the chosen interpreter's: requires-python, else any 3.x — and
+ * 2.7 too when nothing states a version and some files are written for Python 2.
+ */
+function projectVersions(
+  options: CollectImportsOptions,
+  hasPython2Files: boolean,
+): { supported: VersionMask; chosen: VersionMask | null } {
   const chosen = options.pythonVersion ? maskOfMinor(options.pythonVersion) : null;
   let supported = options.requiresPython ? maskOfSpecifier(options.requiresPython) : PYTHON3;
   if (supported === 0) supported = PYTHON3;
+  if (!options.requiresPython && chosen === null && hasPython2Files) supported = ALL_VERSIONS;
   if (chosen !== null) supported = (supported | chosen) >>> 0;
   return { supported, chosen };
 }
@@ -203,6 +213,7 @@ interface UseBuilder {
   typeOnly: boolean | null;
   /** Union of the versions under which the statements run. */
   runs: VersionMask;
+  alsoInProject?: string;
   record(
     file: string,
     modules: string[],
@@ -258,6 +269,7 @@ function buildFacts(
     const marker = reachable && (use.runs & supported) >>> 0 !== supported ? maskToMarker(use.runs) : null;
     if (marker) entry.versions = marker;
     if (!reachable) entry.unreachable = true;
+    if (use.alsoInProject) entry.alsoInProject = use.alsoInProject;
     facts.uses.push(entry);
     if (use.kind === "thirdParty" && reachable && entry.optional) facts.optional.push(use.name);
     if (use.kind === "thirdParty" && reachable && entry.typeOnly) facts.typeOnly.push(use.name);

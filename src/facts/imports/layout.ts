@@ -38,6 +38,8 @@ export class ModuleLayout {
   private readonly globalRoots: string[];
   private readonly scopedRoots = new Set<string>();
   private readonly rootsByFile = new Map<string, string[]>();
+  /** Name → the first path (sorted) where a module or package of that name sits, at any depth. */
+  private readonly anywhere = new Map<string, string>();
 
   constructor(pythonFiles: readonly string[], options: LayoutOptions = {}) {
     this.namespaceInits = new Set(options.namespaceInits ?? []);
@@ -56,6 +58,12 @@ export class ModuleLayout {
     }
     for (const directory of directories) {
       if (!this.packageDirs.has(directory)) this.scopedRoots.add(directory);
+    }
+    for (const [directory, names] of [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const [name, kind] of names) {
+        const path = directory === "" ? name : `${directory}/${name}`;
+        if (!this.anywhere.has(name)) this.anywhere.set(name, kind === "module" ? `${path}.py` : `${path}/`);
+      }
     }
     for (const directory of options.scopedRoots ?? []) this.scopedRoots.add(directory);
     this.globalRoots = [...new Set(["", "src", ...(options.globalRoots ?? [])])];
@@ -130,6 +138,11 @@ export class ModuleLayout {
       if (kind === "namespace") portions.push(directory === "" ? name : `${directory}/${name}`);
     }
     return portions;
+  }
+
+  /** Where a module or package named `name` sits in the project, at any depth; null when nowhere. */
+  findAnywhere(name: string): string | null {
+    return this.anywhere.get(name) ?? null;
   }
 
   /** Top-level modules of the project: at the root and under `src/`. */

@@ -39,6 +39,7 @@ describe("inferDependencies", () => {
       unused: [],
       usedWithoutImport: [],
       unusedUncertain: [],
+      notImportable: [],
     });
   });
 

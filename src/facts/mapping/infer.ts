@@ -70,6 +70,7 @@ export function inferDependencies(
   const buildNames = declaredDistributions(sections.buildRequires ?? IMPLICIT_BUILD_REQUIRES);
   const installed = options.venvPath ? installedImportIndex(options.venvPath) : new Map<string, string[]>();
   const used = new Set<string>();
+  const notImportable = new Map<string, InferredFacts["notImportable"][number]>();
   const undeclared = new Map<
     string,
     UndeclaredImport & { kind: Kind; runtime: boolean; roleSet: Set<Role> }
@@ -92,6 +93,12 @@ export function inferDependencies(
       const isDeclared = (name: string) =>
         declaredNames.has(normalizeName(name)) || (!runtime && buildNames.has(normalizeName(name)));
       if (possible.some(isDeclared)) continue;
+      if (use.alsoInProject) {
+        const known = notImportable.get(key) ?? { import: key, files: [], module: use.alsoInProject };
+        known.files = [...new Set([...known.files, ...use.files])].sort();
+        notImportable.set(key, known);
+        continue;
+      }
       const entry = undeclared.get(key) ?? {
         import: key,
         candidates: suggested,
@@ -151,6 +158,7 @@ export function inferDependencies(
     unused: unused.sort(byName),
     usedWithoutImport: usedWithoutImport.sort((a, b) => byName(a.name, b.name)),
     unusedUncertain: unusedUncertain.sort((a, b) => byName(a.name, b.name)),
+    notImportable: [...notImportable.values()].sort((a, b) => compareText(a.import, b.import)),
   };
 }
 

@@ -43,6 +43,8 @@ const DEV_SECTION =
 const NOT_A_BACKEND_EXTRA =
   /^(dev|develop|development|devel|test|tests|testing|lint|linting|docs?|documentation|typing|types|mypy|style|check|checks|qa|ci|format|release|build|coverage|cov|bench|benchmarks?|all-dev|dev-.*|test-.*|.*-dev|.*-test|.*-tests|.*-docs?|doc-.*|docs-.*)$/;
 
+const CATCH_ALL_EXTRA = /^(all|full|complete|everything|standard)$/;
+
 /** Entry point groups whose plugins the host loads by itself once installed. */
 const AUTO_LOADED: { group: RegExp; host: string }[] = [
   { group: /^pytest11$/, host: "pytest" },
@@ -280,7 +282,11 @@ function backendOf(name: string, ctx: Context): string | null {
     if (host === name) continue;
     const meta = ctx.metadata(host);
     if (!meta) continue;
-    for (const [extra, members] of Object.entries(meta.extras)) {
+    // A feature extra (`excel`) says more than a catch-all one (`all`).
+    const extras = Object.entries(meta.extras).sort(
+      ([a], [b]) => Number(CATCH_ALL_EXTRA.test(a)) - Number(CATCH_ALL_EXTRA.test(b)),
+    );
+    for (const [extra, members] of extras) {
       if (NOT_A_BACKEND_EXTRA.test(extra)) continue;
       if (members.includes(name))
         return `optional backend of ${meta.name} (${meta.name}[${extra}]), loaded by it when installed`;
