@@ -1,4 +1,4 @@
-import type { Output } from "./output.js";
+import type { Output } from "../core/output.js";
 
 /** One option of a command, in commander's flag syntax (`--python <version>`). */
 export interface OptionSpec {

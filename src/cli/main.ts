@@ -6,7 +6,7 @@ const version = typeof __DHTL_VERSION__ === "string" ? __DHTL_VERSION__ : "0.0.0
 
 // Every module is initialised on demand, when the command at hand needs it (bin/dhtl.js answers `--version`).
 async function runCommand(spec: CommandSpec, { args, options }: CommandInvocation): Promise<number> {
-  const { createOutput } = await import("./output.js");
+  const { createOutput } = await import("../core/output.js");
   const out = createOutput({ quiet: Boolean(options.quiet) });
   return spec.run({ args, options, out, debug: Boolean(options.debug) });
 }

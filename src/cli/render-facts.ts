@@ -1,7 +1,7 @@
+import { paint } from "../core/output.js";
 import type { MachineFacts } from "../facts/machine.js";
 import type { Facts } from "../facts/types.js";
 import type { UserFacts } from "../facts/user.js";
-import { paint } from "./output.js";
 
 /** The `--json` shape of `dhtl analyze`: Facts minus the raw per-manifest dump (kept small and stable). */
 export function factsToJson(facts: Facts): Record<string, unknown> {

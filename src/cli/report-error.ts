@@ -1,5 +1,5 @@
 import { ExitCode, isDhtlError } from "../core/errors.js";
-import { paint, shouldColor } from "./output.js";
+import { paint, shouldColor } from "../core/output.js";
 
 /** Prints an error as `error: file:line: message` plus a hint, and returns the exit code it maps to. */
 export function reportError(error: unknown, debug: boolean): number {

@@ -1,44 +1,9 @@
 /**
- * Secrets that redact themselves, and scrubbers for text that may carry them.
- *
- * The idea comes from uv's `uv-redacted`: a secret is a type whose every printable form is a mask, so no
- * one has to remember to scrub it before logging, rendering or serialising. The scrubbers cover values we
- * read as plain strings (config files, environment, tool output) before they go anywhere.
+ * Scrubbers for text that may carry secrets. dhtl drops a credential where it reads it (config files,
+ * manifests, environment, tool output): no secret is carried through the model to be masked later, so
+ * there is no secret type to forget to use either.
  */
-import { inspect } from "node:util";
-
 export const MASK = "****";
-
-/** A value that prints, serialises and inspects as `****`; only `reveal()` gives it back. */
-export class Secret {
-  // A private field is invisible to JSON.stringify, Object.keys and util.inspect.
-  readonly #value: string;
-
-  constructor(value: string) {
-    this.#value = value;
-  }
-
-  /** The real value, for the one place that must hand it to a tool. */
-  reveal(): string {
-    return this.#value;
-  }
-
-  toString(): string {
-    return MASK;
-  }
-
-  toJSON(): string {
-    return MASK;
-  }
-
-  [Symbol.toPrimitive](): string {
-    return MASK;
-  }
-
-  [inspect.custom](): string {
-    return MASK;
-  }
-}
 
 /** Words that, anywhere in a key, mean its value is a secret. */
 const SECRET_WORDS = new Set([

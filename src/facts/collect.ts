@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Diagnostic, sortDiagnostics } from "../core/diagnostics.js";
 import { readTextFileSync } from "../core/fs.js";
-import { normalizeName } from "../standards/names.js";
+import { normalizeName } from "../pep/names.js";
 import { scanComponents } from "./components.js";
 import { listSourceFiles } from "./imports/walk.js";
 import type { MachineFacts } from "./machine.js";

@@ -1,10 +1,10 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { compareText } from "../core/compare.js";
 import { type Diagnostic, diagnostic } from "../core/diagnostics.js";
 import { lineOf, MAX_MANIFEST_BYTES, stripBom } from "../core/fs.js";
-import { isTable } from "../formats/toml-table.js";
+import { tryParseToml } from "../formats/toml.js";
+import { type Table, tableOrNull } from "../formats/toml-table.js";
 
 /** A part of the project written in another language, with the toolchain version it asks for. */
 export interface Component {
@@ -165,21 +165,19 @@ function managerName(declared: string | null): string | null {
   return ["npm", "yarn", "pnpm", "bun"].includes(name) ? name : null;
 }
 
-function engineVersion(json: Record<string, unknown> | null, manifest: string): Component["version"] {
-  const engines = json?.engines;
-  if (!engines || typeof engines !== "object") return null;
-  const node = (engines as Record<string, unknown>).node;
+function engineVersion(json: Table | null, manifest: string): Component["version"] {
+  const node = tableOrNull(json?.engines)?.node;
   if (typeof node !== "string" || !node.trim()) return null;
   return versionOf(node.trim(), manifest);
 }
 
-function parseJson(text: string, file: string, diagnostics: Diagnostic[]): Record<string, unknown> | null {
+function parseJson(text: string, file: string, diagnostics: Diagnostic[]): Table | null {
   try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+    const value = tableOrNull(JSON.parse(text));
+    if (value) return value;
     diagnostics.push(diagnostic("warning", file, "expected a JSON object; the file is ignored", 1));
   } catch (error) {
-    const message = (error as Error).message;
+    const message = error instanceof Error ? error.message : String(error);
     const position = message.match(/at position (\d+)/);
     const line = position ? lineOf(text, Number(position[1])) : null;
     diagnostics.push(diagnostic("warning", file, `not valid JSON: ${message.split("\n")[0]}`, line));
@@ -197,7 +195,7 @@ function readRust(
   diagnostics: Diagnostic[],
 ): Found {
   const toml = text === null ? null : parseTomlFile(text, manifest, diagnostics);
-  const pkg = tableOf(toml?.package);
+  const pkg = tableOrNull(toml?.package);
   const rustVersion = typeof pkg?.["rust-version"] === "string" ? pkg["rust-version"] : null;
   const version =
     toolchainFileVersion(root, dir, diagnostics) ??
@@ -221,7 +219,7 @@ function toolchainFileVersion(root: string, dir: string, diagnostics: Diagnostic
       if (name === "rust-toolchain" && firstLine && !firstLine.startsWith("[")) {
         return versionOf(firstLine, file);
       }
-      const toolchain = tableOf(parseTomlFile(text, file, diagnostics)?.toolchain);
+      const toolchain = tableOrNull(parseTomlFile(text, file, diagnostics)?.toolchain);
       const channel = toolchain?.channel;
       if (typeof channel === "string" && channel.trim()) return versionOf(channel.trim(), file);
     }
@@ -229,29 +227,11 @@ function toolchainFileVersion(root: string, dir: string, diagnostics: Diagnostic
   return null;
 }
 
-function parseTomlFile(
-  text: string,
-  file: string,
-  diagnostics: Diagnostic[],
-): Record<string, unknown> | null {
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    const line = (error as { line?: unknown }).line;
-    diagnostics.push(
-      diagnostic(
-        "warning",
-        file,
-        `not valid TOML: ${(error as Error).message.split("\n")[0]}`,
-        typeof line === "number" ? line : null,
-      ),
-    );
-    return null;
-  }
-}
-
-function tableOf(value: unknown): Record<string, unknown> | null {
-  return isTable(value) ? value : null;
+function parseTomlFile(text: string, file: string, diagnostics: Diagnostic[]): Table | null {
+  const { doc, problem } = tryParseToml(text);
+  if (problem)
+    diagnostics.push(diagnostic("warning", file, `not valid TOML: ${problem.reason}`, problem.line));
+  return doc ?? null;
 }
 
 // ---------------------------------------------------------------- Go

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, test } from "vitest";
-import { normalizeName } from "../standards/names.js";
+import { normalizeName } from "../pep/names.js";
 import { detectProjectType, type ProjectTypeInput } from "./project-type.js";
 
 const FIXTURES = join(import.meta.dirname, "../../test/fixtures/project-type");

@@ -5,8 +5,8 @@
  */
 
 import { compareTextIgnoringCase } from "../core/compare.js";
-import { isValidSpecifier, specifierAllows } from "../standards/pep440.js";
-import { convertPoetryConstraint } from "../standards/poetry-constraint.js";
+import { isValidSpecifier, specifierAllows } from "../pep/pep440.js";
+import { convertPoetryConstraint } from "./manifests/pyproject/poetry-constraint.js";
 import type { PythonVersionSource } from "./manifests/types.js";
 import type { PythonFacts } from "./types.js";
 

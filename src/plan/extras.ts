@@ -1,7 +1,7 @@
 import { compareText } from "../core/compare.js";
 import { DhtlError } from "../core/errors.js";
 import type { ProjectModel } from "../facts/types.js";
-import { normalizeName } from "../standards/names.js";
+import { normalizeName } from "../pep/names.js";
 
 /** What `setup` was asked for: `--extras test,docs` (empty: none), `--all-extras`, or neither. */
 export interface ExtrasRequest {

@@ -1,10 +1,10 @@
 import type { Facts } from "../facts/types.js";
-import { normalizeName } from "../standards/names.js";
+import { normalizeName } from "../pep/names.js";
+import type { Plan, Step } from "../run/steps.js";
 import { runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import type { RecordedConfig } from "./regenerate-plan.js";
 import { installSteps } from "./setup-plan.js";
-import type { Plan, Step } from "./types.js";
 
 /** The drift validate-env reports (structurally record/validate's ValidationReport["drift"]). */
 export interface EnvironmentDrift {

@@ -1,6 +1,6 @@
 import type { Component } from "../facts/components.js";
-import { chooseRuntimeRequest, RUNTIMES, type RuntimeLanguage } from "../run/languages/runtimes.js";
-import type { Step } from "./types.js";
+import { chooseRuntimeRequest, RUNTIMES, type RuntimeLanguage } from "../facts/languages/runtimes.js";
+import type { Step } from "../run/steps.js";
 
 /**
  * Planning for the Node, Rust and Go parts of a project. Node and Go toolchains go INTO the environment

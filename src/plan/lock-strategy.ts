@@ -1,6 +1,6 @@
 import type { ProjectModel } from "../facts/types.js";
+import type { LockStrategy } from "../run/steps.js";
 import { CONSTRAINTS_TXT, REQUIREMENTS_IN, REQUIREMENTS_LOCK } from "./requirements-in.js";
-import type { LockStrategy } from "./types.js";
 
 /** Managers whose projects keep their own manifest dialect: dhtl compiles a lock for them instead of uv.lock. */
 const NON_UV_MANAGERS = new Set(["poetry", "pipenv", "conda", "pip"]);

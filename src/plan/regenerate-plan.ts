@@ -1,10 +1,10 @@
 import { DhtlError } from "../core/errors.js";
 import type { Facts } from "../facts/types.js";
+import type { InterpreterChoice, Plan, PythonRequest, Step } from "../run/steps.js";
 import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import { renderRequirementsInput } from "./requirements-in.js";
-import { installSteps, pythonRequestOf, pythonStep } from "./setup-plan.js";
-import type { InterpreterChoice, Plan, PythonRequest, Step } from "./types.js";
+import { compiledInputDigest, installSteps, pythonRequestOf, pythonStep } from "./setup-plan.js";
 
 /** The part of `.dhtconfig` regenerate and fix-env rely on (structurally a subset of record/dhtconfig's DhtConfig). */
 export interface RecordedConfig {
@@ -104,7 +104,11 @@ export function planRegenerate(inputs: RegeneratePlanInputs): Plan {
         : "no checksum for this platform yet",
     });
     if (!expected)
-      steps.push({ kind: "writeDhtConfig", reason: `record the checksum for ${inputs.platform}` });
+      steps.push({
+        kind: "writeDhtConfig",
+        compiledInputDigest: compiledInputDigest(facts.project, lock, extras),
+        reason: `record the checksum for ${inputs.platform}`,
+      });
     steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
     steps.push(...componentSteps(inputs.languages?.components ?? []));
   }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DhtlError } from "../core/errors.js";
 import type { ProjectModel } from "../facts/types.js";
-import { isValidDistributionName, normalizeName } from "../standards/names.js";
+import { isValidDistributionName, normalizeName } from "../pep/names.js";
 
 /** The dependency list dhtl compiles for non-uv projects, rendered deterministically. */
 export interface RequirementsInput {

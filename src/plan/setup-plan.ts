@@ -1,5 +1,6 @@
 import { DhtlError } from "../core/errors.js";
-import type { Facts } from "../facts/types.js";
+import type { Facts, ProjectModel } from "../facts/types.js";
+import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
 import {
   componentSteps,
   type LanguagePlanInputs,
@@ -9,7 +10,6 @@ import {
 } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
 import { renderRequirementsInput } from "./requirements-in.js";
-import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "./types.js";
 
 /** What planning needs to know about the project beyond Facts; the command gathers it before planning. */
 export interface SetupPlanInputs {
@@ -48,7 +48,11 @@ export function planSetup(inputs: SetupPlanInputs): Plan {
   steps.push(...installSteps(lock, facts.project.isPackage, [], { extras }));
   steps.push(...runtimeInstallSteps(lockedRuntimeFiles(runtimeLocks)));
   // .dhtconfig is written before the swap, so the swap alone commits environment and records together.
-  steps.push({ kind: "writeDhtConfig", reason: "record the exact Python, the lock digest and the checksum" });
+  steps.push({
+    kind: "writeDhtConfig",
+    compiledInputDigest: compiledInputDigest(facts.project, lock, extras),
+    reason: "record the exact Python, the lock digest and the checksum",
+  });
   steps.push({ kind: "swapVenv", reason: "swap the complete environment in as .venv in one rename" });
   steps.push(...componentSteps(inputs.languages?.components ?? []));
   return {
@@ -153,6 +157,15 @@ export function installSteps(
   if (isPackage)
     steps.push({ kind: "installProject", reason: "install the project itself in editable mode" });
   return steps;
+}
+
+/** What a compiled lock is made from, recorded so that regenerate can tell a stale one (null: not compiled). */
+export function compiledInputDigest(
+  project: ProjectModel,
+  lock: LockStrategy,
+  extras: string[],
+): string | null {
+  return lock.kind === "compiled" ? renderRequirementsInput(project, extras).digest : null;
 }
 
 export function minorOf(version: string): string {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { systemDependenciesFor } from "../facts/system-deps/index.js";
-import { describeSystemPackagesStep, planSystemPackages, withSystemPackagesStep } from "./system-packages.js";
-import type { Plan } from "./types.js";
+import type { Plan } from "../run/steps.js";
+import { describeStep } from "../run/steps.js";
+import { planSystemPackages, withSystemPackagesStep } from "./system-packages.js";
 
 const psycopg2 = systemDependenciesFor(["psycopg2==2.9.10"]);
 
@@ -47,9 +48,7 @@ describe("planSystemPackages", () => {
       missing: ["libpq-devel"],
       root: false,
     });
-    expect(step && describeSystemPackagesStep(step)).toBe(
-      "install missing dnf packages if needed: libpq-devel",
-    );
+    expect(step && describeStep(step)).toBe("install missing dnf packages if needed: libpq-devel");
     expect(step?.reason).toContain("dhtl runs: sudo dnf install -y -- libpq-devel (build packages only");
   });
 
@@ -62,7 +61,7 @@ describe("planSystemPackages", () => {
     });
     expect(step?.missing).toEqual([]);
     expect(step?.commands).toEqual([]);
-    expect(step && describeSystemPackagesStep(step)).toBe("check apt packages (all present)");
+    expect(step && describeStep(step)).toBe("check apt packages (all present)");
   });
 
   it("keeps packages .dhtconfig records even when no Python dependency needs them", () => {

@@ -7,23 +7,9 @@
  * src/run/system-step.ts). `--dry-run` shows the commands for everything missing, flagged as the upper bound.
  */
 import type { SystemPackageManager } from "../facts/system-deps/index.js";
+import { formatCommand, installCommand } from "../facts/system-packages/index.js";
 import type { SystemDependency } from "../facts/types.js";
-import { formatCommand, installCommand } from "../run/system-packages/index.js";
-import type { Plan, Step } from "./types.js";
-
-export interface InstallSystemPackagesStep {
-  kind: "installSystemPackages";
-  manager: SystemPackageManager;
-  /** What the project's Python dependencies need from this manager (build and runtime), sorted. */
-  dependencies: SystemDependency[];
-  /** Packages `.dhtconfig` records for this manager: always wanted, whatever the lock holds. */
-  recorded: string[];
-  /** The names among the above that this machine lacks, as the command found them while planning. */
-  missing: string[];
-  /** The commands that would install every missing package (sudo already decided), for `--dry-run`. */
-  commands: string[][];
-  reason: string;
-}
+import type { InstallSystemPackagesStep, Plan, Step } from "../run/steps.js";
 
 export interface SystemPackagesPlanInputs {
   /** This machine's package manager; null when it has none dhtl drives. */
@@ -68,12 +54,6 @@ export function withSystemPackagesStep(plan: Plan, step: InstallSystemPackagesSt
   if (at < 0) return plan;
   const steps: Step[] = [...plan.steps.slice(0, at), step, ...plan.steps.slice(at)];
   return { ...plan, steps };
-}
-
-/** One short line for the plan and the progress; the exact commands are in the step's reason. */
-export function describeSystemPackagesStep(step: InstallSystemPackagesStep): string {
-  if (step.missing.length === 0) return `check ${step.manager} packages (all present)`;
-  return `install missing ${step.manager} packages if needed: ${step.missing.join(", ")}`;
 }
 
 function systemPackagesReason(

@@ -9,9 +9,9 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, sep } from "node:path";
 import { run } from "../core/exec.js";
+import { dhtlCacheDir } from "../core/paths.js";
 import { openProbeCache, type ProbeCache } from "../core/probe-cache.js";
-import { dhtlCacheDir } from "../run/uv.js";
-import { specifierAllows } from "../standards/pep440.js";
+import { specifierAllows } from "../pep/pep440.js";
 
 export type InterpreterSource = "path" | "pyenv" | "uv" | "conda" | "asdf" | "mise" | "system";
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareText } from "../core/compare.js";
-import { normalizeName } from "../standards/names.js";
+import { normalizeName } from "../pep/names.js";
 
 /** One installed distribution, read straight from its `*.dist-info` directory (never via pip). */
 export interface InstalledDistribution {

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
 import { openProbeCache } from "../core/probe-cache.js";
-import { pythonMachine } from "../record/platform.js";
+import { pythonMachine } from "./platform.js";
 
 export interface HostPlatform {
   os: "linux" | "darwin" | "win32" | "other";

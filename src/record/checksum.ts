@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { compareText } from "../core/compare.js";
-import { type DistributionRecord, readDistributionRecords } from "./dist-records.js";
-import { readVenvPython } from "./venv-info.js";
+import { type DistributionRecord, readDistributionRecords } from "../python/dist-records.js";
+import { readVenvPython } from "../python/venv-info.js";
 
 /** What the environment checksum is computed from; everything here is read from files, nothing spawned. */
 export interface EnvironmentState {

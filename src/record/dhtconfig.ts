@@ -273,4 +273,4 @@ export function writeDhtConfig(root: string, config: DhtConfig): boolean {
   return true;
 }
 
-export { platformKey, sha256File } from "./platform.js";
+export { platformKey, sha256File } from "../python/platform.js";

@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readUvLock } from "../formats/uv-lock.js";
+
+/** Sources uv reads from the disk: another project's pyproject.toml when not the project itself (`.`). */
+const LOCAL_SOURCES = new Set(["editable", "directory", "path", "virtual"]);
 
 /** The files `uv lock` reads for a single project: its pyproject.toml and, when present, uv.toml beside it. */
 const UV_LOCK_INPUTS = ["pyproject.toml", "uv.toml"];
@@ -16,10 +20,10 @@ export function uvLockInputDigest(root: string): string | null {
   const lock = readOrNull(join(root, "uv.lock"))?.toString("utf8");
   const pyproject = readOrNull(join(root, "pyproject.toml"));
   if (lock === undefined || pyproject === null) return null;
-  if (/^\[manifest\]\r?$/m.test(lock) && /^members = \[/m.test(lock)) return null;
-  for (const match of lock.matchAll(/^source = \{ (editable|directory|path|virtual) = "([^"]*)" \}/gm)) {
-    if (match[2] !== ".") return null;
-  }
+  const { workspaceMembers, packages } = readUvLock(lock);
+  if (workspaceMembers !== null) return null;
+  if (packages.some((pkg) => LOCAL_SOURCES.has(pkg.source?.kind ?? "") && pkg.source?.value !== "."))
+    return null;
   if (/^\s*\[tool\.uv\.workspace\]/m.test(pyproject.toString("utf8"))) return null;
   const hash = createHash("sha256");
   for (const file of UV_LOCK_INPUTS) {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectModel } from "../../test/support/project-model.js";
-import type { Output } from "../cli/output.js";
+import type { Output } from "../core/output.js";
 import { emptyManifest } from "../facts/manifests/types.js";
 import type { ProjectModel } from "../facts/types.js";
 import { planSetup } from "../plan/setup-plan.js";
@@ -46,7 +46,6 @@ async function setUp(root: string, model: ProjectModel) {
     executePlan(plan, {
       out: silent,
       getUv: () => uvRunner(silent),
-      project: model,
       platform: platformKey(),
       existingConfig: null,
     }),

@@ -1,18 +1,14 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
-import type { ProjectModel } from "../facts/types.js";
-import { writeActivationHooks } from "../hooks/activation.js";
-import { nextDhtConfig } from "../plan/next-config.js";
-import { describeStep } from "../plan/render.js";
-import { renderRequirementsInput } from "../plan/requirements-in.js";
-import type { Plan, Step } from "../plan/types.js";
+import type { Output } from "../core/output.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
+import { nextDhtConfig } from "../record/next-config.js";
 import { FileBackup } from "./file-backup.js";
+import { writeActivationHooks } from "./hooks/activation.js";
 import {
   type BuildTarget,
   checkUvLockFresh,
@@ -26,6 +22,7 @@ import {
   uvSync,
 } from "./install.js";
 import { compileRuntimeLock, installRuntimeLock, LANGUAGE_ADAPTERS, RUNTIMES } from "./languages/index.js";
+import { describeStep, type Plan, type Step } from "./steps.js";
 import {
   explainWithShortfall,
   NO_CONSENT,
@@ -45,7 +42,6 @@ export interface ExecuteContext {
   out: Output;
   /** Finds (or bootstraps) uv and returns a runner for it; called once, by the `ensureUv` step. */
   getUv(): Promise<UvRunner>;
-  project: ProjectModel;
   platform: string;
   existingConfig: DhtConfig | null;
   /** fix-env: checks the repaired copy against the record; throws (drift) when it is still wrong. */
@@ -185,7 +181,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         backup.commit();
         return undefined;
       case "writeDhtConfig":
-        configWritten = recordConfig();
+        configWritten = recordConfig(step.compiledInputDigest);
         return configWritten ? "written" : "unchanged";
       case "lockRuntime": {
         backup.remember(step.lockFile);
@@ -221,6 +217,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         if (result.warning) ctx.out.warn(`warning: ${result.warning}`);
         return result.outcome;
       }
+      default: {
+        // A new kind of Step must be carried out here: without a case it would pass as a silent no-op.
+        const unknown: never = step;
+        throw new DhtlError("internal", `no executor for step ${JSON.stringify(unknown)}`);
+      }
     }
   };
 
@@ -244,14 +245,14 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     return actual.slice(0, 19);
   };
 
-  const recordConfig = (): boolean => {
+  const recordConfig = (compiledInputDigest: string | null): boolean => {
     const path = target().envPath;
     const state = stateOf(path);
     const lockFile = plan.lock.file;
     const built = {
       lockFile,
       lockDigest: sha256File(join(plan.root, lockFile)),
-      inputDigest: lockInputDigest(plan, ctx.project),
+      inputDigest: plan.lock.kind === "uv" ? uvLockInputDigest(plan.root) : compiledInputDigest,
       checksum: environmentChecksum(state),
       python: state.python,
       languages: runtimeVersions,
@@ -281,13 +282,6 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     configWritten,
     seconds: (Date.now() - started) / 1000,
   };
-}
-
-/** What the lock was made from: the dhtl-owned requirements input, or uv.lock's own project files. */
-function lockInputDigest(plan: Plan, project: ProjectModel): string | null {
-  if (plan.lock.kind === "compiled") return renderRequirementsInput(project, plan.extras).digest;
-  if (plan.lock.kind === "uv") return uvLockInputDigest(plan.root);
-  return null;
 }
 
 async function installPythonOrExplain(

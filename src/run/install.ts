@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
-import { isValidDistributionName } from "../standards/names.js";
+import { isValidDistributionName } from "../pep/names.js";
 import { environmentPython } from "./venv.js";
 
 /** Runs uv with an argv array; throws a DhtlError (toolFailed, naming the failing package) on failure. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HostPlatform, hostPlatform } from "../python/wheel-tags.js";
-import { distributionsServedByWheels, lockedPackages } from "./lock-wheels.js";
+import { distributionsServedByWheels } from "./lock-wheels.js";
 import { withoutWheelServedBuilds } from "./system-step.js";
 
 const linux: HostPlatform = {
@@ -51,24 +51,6 @@ version = "0.1"
 source = { registry = "https://pypi.org/simple" }
 sdist = { url = "https://files.pythonhosted.org/packages/ee/sdist_only-0.1.tar.gz", hash = "sha256:00", size = 1 }
 `;
-
-describe("lockedPackages", () => {
-  it("reads each locked version's fork markers and wheel file names, by normalised name", () => {
-    const found = lockedPackages(FORKED, new Set(["oldlib"]));
-    expect(found.get("oldlib")).toEqual([
-      { name: "oldlib", resolutionMarkers: ["python_full_version < '3.11'"], wheels: [] },
-      {
-        name: "oldlib",
-        resolutionMarkers: ["python_full_version >= '3.11'"],
-        wheels: [
-          "oldlib-2.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
-          "oldlib-2.0-cp312-cp312-win_amd64.whl",
-        ],
-      },
-    ]);
-    expect(found.has("sdist-only")).toBe(false);
-  });
-});
 
 describe("distributionsServedByWheels", () => {
   it("counts only the versions the lock installs for this interpreter", () => {

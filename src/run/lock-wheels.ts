@@ -6,17 +6,11 @@
  */
 import { realpathSync } from "node:fs";
 import { basename } from "node:path";
+import { readUvLock } from "../formats/uv-lock.js";
+import { evaluateMarker } from "../pep/markers.js";
+import { normalizeName } from "../pep/names.js";
+import { markerEnvironment } from "../python/marker-env.js";
 import { type HostPlatform, type WheelTarget, wheelFits } from "../python/wheel-tags.js";
-import { markerEnvironment } from "../record/marker-env.js";
-import { evaluateMarker } from "../standards/markers.js";
-import { normalizeName } from "../standards/names.js";
-
-interface LockedPackage {
-  name: string;
-  /** The forks this version is locked for; null when it serves every one. */
-  resolutionMarkers: string[] | null;
-  wheels: string[];
-}
 
 /**
  * The names among `candidates` (normalised) that need no build for `python` here: every version the
@@ -43,70 +37,18 @@ export function distributionsServedByWheels(
   const markers = markerEnvironment(target);
   const wanted = new Set(candidates.map(normalizeName));
   const served = new Set<string>();
-  const packages = lockedPackages(lockText, wanted);
+  const packages = readUvLock(lockText).packages.filter((pkg) => wanted.has(pkg.normalized));
   for (const name of wanted) {
-    const here = (packages.get(name) ?? []).filter(
-      (pkg) =>
-        pkg.resolutionMarkers === null ||
-        pkg.resolutionMarkers.some((marker) => safeEvaluate(marker, markers)),
-    );
+    const here = packages
+      .filter((pkg) => pkg.normalized === name)
+      .filter(
+        (pkg) =>
+          pkg.resolutionMarkers === null ||
+          pkg.resolutionMarkers.some((marker) => safeEvaluate(marker, markers)),
+      );
     if (here.every((pkg) => pkg.wheels.some((wheel) => wheelFits(wheel, target)))) served.add(name);
   }
   return served;
-}
-
-/** The `[[package]]` entries of a uv.lock for the wanted names (text scan: the lock is large, few are wanted). */
-export function lockedPackages(lockText: string, wanted: Set<string>): Map<string, LockedPackage[]> {
-  const found = new Map<string, LockedPackage[]>();
-  for (const block of lockText.split(/^\[\[package\]\]\r?$/m).slice(1)) {
-    const rawName = /^name = "([^"]+)"\r?$/m.exec(block)?.[1];
-    if (!rawName) continue;
-    const name = normalizeName(rawName);
-    if (!wanted.has(name)) continue;
-    const pkg: LockedPackage = {
-      name,
-      resolutionMarkers: quotedOrNull(arrayBody(block, "resolution-markers")),
-      wheels: [...(arrayBody(block, "wheels") ?? "").matchAll(/\{[^}]*\}/g)].flatMap(
-        (table) => wheelFileName(table[0]) ?? [],
-      ),
-    };
-    found.set(name, [...(found.get(name) ?? []), pkg]);
-  }
-  return found;
-}
-
-/** The text inside a `key = [ … ]` entry of a package block, on one line or many (null when absent). */
-function arrayBody(block: string, key: string): string | null {
-  const match = new RegExp(`^${key} = \\[(.*)$`, "m").exec(block);
-  if (!match) return null;
-  const firstLine = match[1]!;
-  if (firstLine.trim() !== "") return firstLine.replace(/\]\s*$/, "");
-  const from = match.index + match[0].length;
-  const close = block.indexOf("\n]", from);
-  return close < 0 ? block.slice(from) : block.slice(from, close);
-}
-
-/** The TOML basic strings of an array body, unescaped (`"python_full_version < '3.11'"`). */
-function quotedStrings(body: string): string[] {
-  return [...body.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]!.replace(/\\(["\\])/g, "$1"));
-}
-
-function quotedOrNull(body: string | null): string[] | null {
-  return body === null ? null : quotedStrings(body);
-}
-
-/** `{ url = "https://…/numpy-2.3.4-cp313-….whl", hash = … }` → the wheel's file name. */
-function wheelFileName(table: string): string | null {
-  const location = /\b(?:url|path|filename) = "([^"]+)"/.exec(table)?.[1];
-  if (!location) return null;
-  const file = location.split(/[?#]/)[0]!.split("/").pop() ?? "";
-  if (!file.endsWith(".whl")) return null;
-  try {
-    return decodeURIComponent(file);
-  } catch {
-    // A malformed escape: the name as written (it then simply matches no tag).
-    return file;
-  }
 }
 
 function safeEvaluate(marker: string, env: ReturnType<typeof markerEnvironment>): boolean {

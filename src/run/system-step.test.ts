@@ -3,20 +3,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
+import type { Output } from "../core/output.js";
 import { which } from "../facts/machine.js";
 import type { SystemDependency } from "../facts/types.js";
 import { planSystemPackages } from "../plan/system-packages.js";
-import type { LockStrategy } from "../plan/types.js";
+import { systemPackagesStepFor } from "../workflows/system-packages.js";
 import type { BuildTarget } from "./install.js";
+import type { LockStrategy } from "./steps.js";
 import {
   distributionsBuiltFromSource,
   explainWithShortfall,
   lockedDistributions,
   performSystemPackagesStep,
   type SystemPackagesShortfall,
-  systemPackagesStepFor,
   wheelLessDistributions,
 } from "./system-step.js";
 import { uvRunner } from "./tools.js";

@@ -7,31 +7,26 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { Output } from "../cli/output.js";
-import { compareText } from "../core/compare.js";
 import { DhtlError } from "../core/errors.js";
+import type { Output } from "../core/output.js";
+import { dhtlCacheDir } from "../core/paths.js";
 import { type SystemPackageManager, systemDependenciesFor } from "../facts/system-deps/index.js";
-import type { SystemDependency } from "../facts/types.js";
 import {
-  type InstallSystemPackagesStep,
-  planSystemPackages,
-  withSystemPackagesStep,
-} from "../plan/system-packages.js";
-import type { LockStrategy, Plan } from "../plan/types.js";
-import { hostPlatform } from "../python/wheel-tags.js";
-import { readVenvPython } from "../record/venv-info.js";
-import { normalizeName } from "../standards/names.js";
-import { type BuildTarget, uvEnvironment } from "./install.js";
-import { distributionsServedByWheels } from "./lock-wheels.js";
-import {
-  detectSystemPackageManager,
   formatCommand,
   installCommand,
   installPackages,
   isRoot,
   missingPackages,
-} from "./system-packages/index.js";
-import { dhtlCacheDir } from "./uv.js";
+} from "../facts/system-packages/index.js";
+import type { SystemDependency } from "../facts/types.js";
+import { pinnedNames } from "../formats/requirements.js";
+import { uvLockNames } from "../formats/uv-lock.js";
+import { normalizeName } from "../pep/names.js";
+import { readVenvPython } from "../python/venv-info.js";
+import { hostPlatform } from "../python/wheel-tags.js";
+import { type BuildTarget, uvEnvironment } from "./install.js";
+import { distributionsServedByWheels } from "./lock-wheels.js";
+import type { InstallSystemPackagesStep, LockStrategy } from "./steps.js";
 import { environmentPython } from "./venv.js";
 
 /** How a person agreed (or can be asked) to let dhtl install system packages. */
@@ -64,65 +59,9 @@ export interface SystemStepResult {
   shortfall: SystemPackagesShortfall | null;
 }
 
-/**
- * A command's plan with the system-packages step before its first sync. Without a manager dhtl drives,
- * or when nothing asks for a system package, the plan comes back as it was.
- */
-export async function withSystemPackages(
-  plan: Plan,
-  dependencies: SystemDependency[],
-  recorded: Record<string, string[]> | undefined,
-  /** The interpreter of a build whose lock stays as it is (regenerate): wheel-served builds are left out. */
-  python?: LockPython | null,
-): Promise<Plan> {
-  if (!plan.steps.some((step) => step.kind === "uvSync" || step.kind === "pipSync")) return plan;
-  const step = await systemPackagesStepFor(plan.root, {
-    dependencies,
-    recorded,
-    lock: plan.lock,
-    python: python ?? undefined,
-  });
-  return withSystemPackagesStep(plan, step);
-}
-
 /** `--yes` consents; otherwise a person at a terminal is asked, and nobody else is. */
 export function consentFrom(yes: unknown): SystemPackagesConsent {
   return yes === true ? { yes: true, ask: null } : { yes: false, ask: terminalQuestion() };
-}
-
-/**
- * What a command gathers before planning: this machine's manager, the system packages the declared
- * dependencies, the existing lock and `.dhtconfig` ask for, and which of them are missing (one query).
- * Null when the machine has no manager dhtl drives or nothing asks for a system package.
- */
-export async function systemPackagesStepFor(
-  root: string,
-  inputs: {
-    dependencies: SystemDependency[];
-    recorded?: Record<string, string[]>;
-    /** The lock as it is before this run (its transitive distributions count too). */
-    lock?: LockStrategy;
-    /** Given when the lock is final (regenerate): build needs its wheels make moot are left out. */
-    python?: LockPython;
-  },
-): Promise<InstallSystemPackagesStep | null> {
-  const manager = detectSystemPackageManager();
-  if (!manager) return null;
-  const lockText = inputs.lock ? readLockText(root, inputs.lock) : null;
-  const fromLock = inputs.lock
-    ? systemDependenciesFor(distributionsInLock(lockText, inputs.lock), [manager])
-    : [];
-  let dependencies = mergeDependencies(
-    inputs.dependencies.filter((dependency) => dependency.manager === manager),
-    fromLock,
-  ).sort((a, b) => compareText(sortKey(a), sortKey(b)));
-  if (inputs.lock && inputs.python) {
-    dependencies = withoutWheelServedBuilds(dependencies, root, inputs.lock, inputs.python, lockText).kept;
-  }
-  const recorded = inputs.recorded?.[manager] ?? [];
-  if (dependencies.length === 0 && recorded.length === 0) return null;
-  const missing = await queryMissing(manager, [...dependencies.map((d) => d.name), ...recorded]);
-  return planSystemPackages({ manager, dependencies, recorded: inputs.recorded, missing, root: isRoot() });
 }
 
 export async function performSystemPackagesStep(
@@ -303,7 +242,7 @@ export function lockedDistributions(root: string, lock: LockStrategy): string[] 
 }
 
 /** The lock's text, or null when it cannot be read (not written yet). */
-function readLockText(root: string, lock: LockStrategy): string | null {
+export function readLockText(root: string, lock: LockStrategy): string | null {
   try {
     return readFileSync(join(root, lock.file), "utf8");
   } catch {
@@ -311,11 +250,10 @@ function readLockText(root: string, lock: LockStrategy): string | null {
   }
 }
 
-function distributionsInLock(text: string | null, lock: LockStrategy): string[] {
+export function distributionsInLock(text: string | null, lock: LockStrategy): string[] {
   if (text === null) return [];
-  const pattern =
-    lock.kind === "uv" ? /^name = "([^"]+)"$/gm : /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==/gm;
-  return [...new Set([...text.matchAll(pattern)].map((match) => normalizeName(match[1]!)))].sort();
+  if (lock.kind === "uv") return uvLockNames(text);
+  return [...new Set(pinnedNames(text))].sort();
 }
 
 /** On a terminal: one question on stderr, one line read from stdin. Null when stdin is not a terminal. */
@@ -407,7 +345,7 @@ function sourceBuildsForced(root: string): boolean {
  */
 const missingQueries = new Map<string, Promise<string[]>>();
 
-function queryMissing(manager: SystemPackageManager, names: string[]): Promise<string[]> {
+export function queryMissing(manager: SystemPackageManager, names: string[]): Promise<string[]> {
   const key = `${manager}\0${[...new Set(names)].sort().join("\0")}`;
   let pending = missingQueries.get(key);
   if (!pending) {
@@ -418,7 +356,7 @@ function queryMissing(manager: SystemPackageManager, names: string[]): Promise<s
   return pending;
 }
 
-function mergeDependencies(...lists: SystemDependency[][]): SystemDependency[] {
+export function mergeDependencies(...lists: SystemDependency[][]): SystemDependency[] {
   const seen = new Map<string, SystemDependency>();
   for (const dependency of lists.flat()) {
     seen.set(
@@ -429,7 +367,7 @@ function mergeDependencies(...lists: SystemDependency[][]): SystemDependency[] {
   return [...seen.values()];
 }
 
-function sortKey(dependency: SystemDependency): string {
+export function sortKey(dependency: SystemDependency): string {
   return `${dependency.phase}\0${dependency.name}\0${dependency.because}`;
 }
 

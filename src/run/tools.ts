@@ -1,9 +1,9 @@
 import { existsSync, realpathSync } from "node:fs";
-import type { Output } from "../cli/output.js";
-import type { InterpreterChoice, PythonRequest } from "../plan/types.js";
+import type { Output } from "../core/output.js";
 import { findInterpreters, type PythonInterpreter, selectInterpreter } from "../python/discover.js";
-import { readVenvPython } from "../record/venv-info.js";
+import { readVenvPython } from "../python/venv-info.js";
 import type { UvRunner } from "./install.js";
+import type { InterpreterChoice, PythonRequest } from "./steps.js";
 import { ensureUv, runUv } from "./uv.js";
 import { currentEnvironment, environmentPython } from "./venv.js";
 

@@ -6,7 +6,8 @@ import { uvEnv } from "../../test/support/make-venv.js";
 import { removeTempDirs, tempDir } from "../../test/support/temp-dirs.js";
 import { DhtlError } from "../core/errors.js";
 import { run } from "../core/exec.js";
-import { dhtlDataDir, ensureUv, explainUvFailure, isNewEnough, runUv, UV_PINNED_VERSION } from "./uv.js";
+import { dhtlDataDir } from "../core/paths.js";
+import { ensureUv, explainUvFailure, isNewEnough, runUv, UV_PINNED_VERSION } from "./uv.js";
 
 afterAll(removeTempDirs);
 

@@ -1,12 +1,12 @@
 import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import type { Output } from "../cli/output.js";
 import { DhtlError } from "../core/errors.js";
 import { lastLines, type RunOptions, type RunResult, run } from "../core/exec.js";
+import type { Output } from "../core/output.js";
+import { dhtlCacheDir, dhtlDataDir } from "../core/paths.js";
 import { openProbeCache } from "../core/probe-cache.js";
 import { redactUrlsIn } from "../core/redact.js";
-import { compareVersions, isValidVersion } from "../standards/pep440.js";
+import { compareVersions, isValidVersion } from "../pep/pep440.js";
 
 /** The uv dhtl bootstraps when none (or too old a one) is on the machine. */
 export const UV_PINNED_VERSION = "0.13.9";
@@ -65,18 +65,6 @@ export async function ensureUv(options: EnsureUvOptions = {}): Promise<UvInfo> {
   const version = await uvVersion(cached, env);
   if (!version) throw new DhtlError("toolFailed", `the uv installed into ${home} does not run`);
   return { path: cached, version, bootstrapped: true };
-}
-
-/** `$DHTL_HOME`, else `$XDG_DATA_HOME/dhtl`, else `~/.local/share/dhtl`. */
-export function dhtlDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.DHTL_HOME) return env.DHTL_HOME;
-  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, "dhtl");
-  return join(env.HOME || homedir(), ".local", "share", "dhtl");
-}
-
-/** Where dhtl keeps what it remembers about this machine (probe results): `<data dir>/cache`. */
-export function dhtlCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(dhtlDataDir(env), "cache");
 }
 
 export function isNewEnough(version: string): boolean {

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as nodeModule from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeRun, runCli } from "../support/run-cli.js";
@@ -13,7 +14,10 @@ function cacheFiles(home: string): string[] {
   return readdirSync(base, { recursive: true, encoding: "utf8" }).filter((entry) => entry.endsWith(".bin"));
 }
 
-describe("the code cache bin/dhtl.js keeps", () => {
+/** Node >= 22.1 keeps the compile cache itself; bin/dhtl.js keeps V8's code cache by hand only on Node 20. */
+const nodeHasCompileCache = "enableCompileCache" in nodeModule;
+
+describe.skipIf(nodeHasCompileCache)("the code cache bin/dhtl.js keeps (Node 20)", () => {
   it("is written on the first run of a command, used after, and replaced when unusable", () => {
     const home = tempDir("dhtl-code-cache-");
     // A cache of an earlier build: a new build's first run removes it.
@@ -47,5 +51,30 @@ describe("the code cache bin/dhtl.js keeps", () => {
     const run = runCli(["analyze", "--help"], home, { DHTL_HOME: home, DHTL_NO_CODE_CACHE: "1" });
     expect(run.code, describeRun(run)).toBe(0);
     expect(cacheFiles(home)).toEqual([]);
+  });
+});
+
+describe.runIf(nodeHasCompileCache)("Node's compile cache, where Node has one", () => {
+  const compileCacheFiles = (home: string): string[] => {
+    const base = join(home, "cache", "compile-cache");
+    if (!existsSync(base)) return [];
+    return readdirSync(base, { recursive: true, encoding: "utf8" });
+  };
+
+  it("is kept in dhtl's cache directory, and no hand-made code cache beside it", () => {
+    const home = tempDir("dhtl-code-cache-");
+    const first = runCli(["analyze", "--help"], home, { DHTL_HOME: home });
+    expect(first.code, describeRun(first)).toBe(0);
+    expect(compileCacheFiles(home).length).toBeGreaterThan(0);
+    expect(cacheFiles(home)).toEqual([]);
+    const second = runCli(["analyze", "--help"], home, { DHTL_HOME: home });
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it("is not used with DHTL_NO_CODE_CACHE set", () => {
+    const home = tempDir("dhtl-code-cache-");
+    const run = runCli(["analyze", "--help"], home, { DHTL_HOME: home, DHTL_NO_CODE_CACHE: "1" });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(compileCacheFiles(home)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { appendFileSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ValidationReport } from "../../src/record/validate.js";
+import type { ValidationReport } from "../../src/verify/validate.js";
 import { uvPip } from "../support/make-venv.js";
 import { cliJson, describeRun, runCli } from "../support/run-cli.js";
 import { copyFixtureDir, removeTempDirs } from "../support/temp-dirs.js";

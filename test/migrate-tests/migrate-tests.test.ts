@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { applyMigrateTests, findTestFiles, planMigrateTests } from "../../src/migrate/tests/index.js";
-import { rewriteTestSource } from "../../src/migrate/tests/rewrite.js";
+import { rewriteTestSource } from "../../src/plan/migrate-tests/rewrite.js";
+import { applyMigrateTests, findTestFiles, planMigrateTests } from "../../src/workflows/migrate-tests.js";
 import { captureOutput } from "../support/capture-output.js";
 import { copyFixtureDir } from "../support/temp-dirs.js";
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { migrateCommand } from "../../src/cli/commands/migrate.js";
-import type { Output } from "../../src/cli/output.js";
+import type { Output } from "../../src/core/output.js";
 import { readInstalledDistributions, sitePackagesDirs } from "../../src/python/dist-info.js";
 import { ensureUv } from "../../src/run/uv.js";
 import { copyFixtureDir } from "../support/temp-dirs.js";

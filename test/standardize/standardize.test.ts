@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { unifiedDiff } from "../../src/cli/diff.js";
 import { isDhtlError } from "../../src/core/errors.js";
 import type { ProjectTypeName } from "../../src/facts/types.js";
-import { unifiedDiff } from "../../src/standardize/diff.js";
-import { applyStandardize, planStandardize } from "../../src/standardize/index.js";
-import { oldestSupportedMinor } from "../../src/standardize/tool-config.js";
+import { oldestSupportedMinor } from "../../src/plan/standardize/tool-config.js";
+import { applyStandardize, planStandardize } from "../../src/workflows/standardize.js";
 import { captureOutput } from "../support/capture-output.js";
 import { copyFixtureDir } from "../support/temp-dirs.js";
 

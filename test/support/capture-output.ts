@@ -1,4 +1,4 @@
-import type { Output } from "../../src/cli/output.js";
+import type { Output } from "../../src/core/output.js";
 
 /** An `Output` that keeps what a command printed instead of writing it. */
 export interface CapturedOutput extends Output {

@@ -3,7 +3,7 @@ import {
   readInstalledDistributions,
   sitePackagesDirs,
 } from "../../python/dist-info.js";
-import type { ValidationReport } from "../../record/validate.js";
+import type { ValidationReport } from "../../verify/validate.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
 import { withJsonErrors } from "./setup.js";
 
@@ -30,14 +30,16 @@ export const fixEnvCommand: CommandSpec = {
       const { DhtlError } = await import("../../core/errors.js");
       const { planFix } = await import("../../plan/fix-plan.js");
       const { platformKey } = await import("../../record/dhtconfig.js");
-      const { validateEnvironment } = await import("../../record/validate.js");
+      const { validateEnvironment } = await import("../../verify/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
-      const { consentFrom, withSystemPackages } = await import("../../run/system-step.js");
+      const { consentFrom } = await import("../../run/system-step.js");
+      const { withSystemPackages } = await import("../../workflows/system-packages.js");
       const { uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
       const { printOutcome, printPlan, progressOutput } = await import("./setup.js");
       const { regenerateCommand } = await import("./regenerate.js");
+      const { formatDrift } = await import("../../verify/drift.js");
       const { withRecordedProject } = await import("./recorded-project.js");
 
       const regenerate = () => regenerateCommand.run({ ...ctx, options: { ...ctx.options, force: true } });
@@ -61,7 +63,6 @@ export const fixEnvCommand: CommandSpec = {
         const result = await executePlan(plan, {
           out: progressOutput(ctx),
           getUv: () => uvRunner(progressOutput(ctx)),
-          project: facts.project,
           platform: platformKey(),
           existingConfig: recorded,
           consent: consentFrom(ctx.options.yes),
@@ -103,31 +104,4 @@ function ownersOf(envPath: string, modifiedFiles: string[]): string[] {
 
 function installedDistributions(envPath: string): InstalledDistribution[] {
   return sitePackagesDirs(envPath).flatMap((site) => readInstalledDistributions(site));
-}
-
-/** One line: what differs between an environment and the record. */
-export function formatDrift(report: ValidationReport): string {
-  const { drift } = report;
-  const parts = [
-    drift.extra.length > 0 ? `extra ${drift.extra.join(", ")}` : "",
-    drift.missing.length > 0 ? `missing ${drift.missing.join(", ")}` : "",
-    drift.changed.length > 0
-      ? `changed ${drift.changed.map((c) => `${c.name} ${c.expected}→${c.actual}`).join(", ")}`
-      : "",
-    drift.modifiedFiles.length > 0 ? `${drift.modifiedFiles.length} modified files` : "",
-    report.python.expected && report.python.expected !== report.python.actual
-      ? `python ${report.python.expected}→${report.python.actual}`
-      : "",
-  ].filter(Boolean);
-  return parts.join("; ") || "checksum differs";
-}
-
-/** Describes how the environment at `envPath` differs from the record (for regenerate's mismatch error). */
-export async function describeDrift(root: string, envPath: string): Promise<string> {
-  const { validateEnvironment } = await import("../../record/validate.js");
-  try {
-    return formatDrift(await validateEnvironment(root, { quick: false, venvPath: envPath }));
-  } catch {
-    return "";
-  }
 }

@@ -14,7 +14,7 @@ export const hookCommand: CommandSpec = {
     "Entering a directory inside a project sources its .venv/bin/activate.dht; leaving deactivates it.",
   ].join("\n"),
   async run({ args, out }) {
-    const { cdHookSnippet } = await import("../../hooks/cd-hook.js");
+    const { cdHookSnippet } = await import("../../run/hooks/cd-hook.js");
     out.line(cdHookSnippet(args[0] ?? "").trimEnd());
     return ExitCode.ok;
   },

@@ -1,7 +1,7 @@
 import { ExitCode } from "../../core/errors.js";
-import type { MigrateTestsPlan } from "../../migrate/tests/index.js";
+import { type Output, paint } from "../../core/output.js";
+import type { MigrateTestsPlan } from "../../workflows/migrate-tests.js";
 import { type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-import { type Output, paint } from "../output.js";
 
 export const migrateTestsCommand: CommandSpec = {
   name: "migrate-tests",
@@ -19,7 +19,7 @@ export const migrateTestsCommand: CommandSpec = {
   async run({ args, options, out }) {
     const { resolve } = await import("node:path");
     const { findProjectRoot } = await import("../../facts/root.js");
-    const { applyMigrateTests, planMigrateTests } = await import("../../migrate/tests/index.js");
+    const { applyMigrateTests, planMigrateTests } = await import("../../workflows/migrate-tests.js");
     const root = findProjectRoot(resolve(args[0] ?? "."));
     const plan = planMigrateTests(root);
     const write = plan.files.length > 0 && !options.dryRun && Boolean(options.yes);
@@ -32,7 +32,7 @@ export const migrateTestsCommand: CommandSpec = {
 };
 
 async function toJson(plan: MigrateTestsPlan, written: boolean) {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   return {
     root: plan.root,
     written,
@@ -52,7 +52,7 @@ async function printPlan(
   written: boolean,
   dryRun: boolean,
 ): Promise<void> {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   const c = out.color;
   for (const file of plan.files) {
     out.line(paint(c, "bold", `${file.path}: ${file.conversions.length} conversions`));

@@ -1,7 +1,8 @@
 import { DhtlError, ExitCode } from "../../core/errors.js";
-import type { MigrationPlan, MigrationResult } from "../../migrate/index.js";
+import { type Output, paint } from "../../core/output.js";
+import type { MigrationPlan } from "../../plan/migrate/types.js";
+import type { MigrationResult } from "../../workflows/migrate.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-import { type Output, paint } from "../output.js";
 
 /**
  * Sub-migrations reached as `dhtl migrate <word> …`, one line each. Any other first argument is the
@@ -46,9 +47,10 @@ export const migrateCommand: CommandSpec = {
 
 async function migrateProject({ options, out }: CommandContext, path: string): Promise<number> {
   const { resolve } = await import("node:path");
-  const { applyMigration, collectMigrationInput, planMigration, SOURCE_KINDS } = await import(
-    "../../migrate/index.js"
-  );
+  const { collectMigrationInput } = await import("../../facts/migration/collect.js");
+  const { SOURCE_KINDS } = await import("../../facts/migration/types.js");
+  const { planMigration } = await import("../../plan/migrate/plan.js");
+  const { applyMigration } = await import("../../workflows/migrate.js");
   const from = options.from;
   if (from !== undefined && !(SOURCE_KINDS as readonly unknown[]).includes(from)) {
     throw new DhtlError("badInput", `--from ${String(from)}: expected one of ${SOURCE_KINDS.join(", ")}`);
@@ -90,7 +92,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   return {
     source: plan.source,
     detectedBecause: plan.detectedBecause,
@@ -115,7 +117,7 @@ async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
 }
 
 async function printPlan(out: Output, plan: MigrationPlan): Promise<void> {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   const c = out.color;
   const p = plan.project;
   out.line(`${paint(c, "bold", `migrate from ${plan.source}`)} (${plan.detectedBecause})`);

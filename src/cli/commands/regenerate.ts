@@ -26,14 +26,15 @@ export const regenerateCommand: CommandSpec = {
       const { planRegenerate, recordedPythonRequest } = await import("../../plan/regenerate-plan.js");
       const { platformKey, sha256File } = await import("../../record/dhtconfig.js");
       const { uvLockInputDigest } = await import("../../record/lock-inputs.js");
-      const { validateEnvironment } = await import("../../record/validate.js");
+      const { validateEnvironment } = await import("../../verify/validate.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
-      const { consentFrom, withSystemPackages } = await import("../../run/system-step.js");
+      const { consentFrom } = await import("../../run/system-step.js");
+      const { withSystemPackages } = await import("../../workflows/system-packages.js");
       const { findInterpreterFor, uvRunner } = await import("../../run/tools.js");
       const { currentEnvironment } = await import("../../run/venv.js");
       const { printOutcome, printPlan, progressOutput, refuseBrokenManifests } = await import("./setup.js");
-      const { describeDrift } = await import("./fix-env.js");
+      const { describeDrift } = await import("../../verify/drift.js");
       const { withRecordedProject } = await import("./recorded-project.js");
 
       // uv is needed unless the plan turns out empty: find it while the project is read.
@@ -85,7 +86,6 @@ export const regenerateCommand: CommandSpec = {
         const result = await executePlan(plan, {
           out: progressOutput(ctx),
           getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
-          project: facts.project,
           platform: platformKey(),
           existingConfig: recorded,
           describeDrift: (envPath) => describeDrift(facts.root, envPath),

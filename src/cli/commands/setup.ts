@@ -1,9 +1,9 @@
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { DhtlError } from "../../core/errors.js";
-import type { Plan } from "../../plan/types.js";
+import type { Output } from "../../core/output.js";
 import type { ExecuteResult } from "../../run/execute.js";
+import type { Plan } from "../../run/steps.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-import type { Output } from "../output.js";
 
 export const setupCommand: CommandSpec = {
   name: "setup",
@@ -41,7 +41,8 @@ export const setupCommand: CommandSpec = {
       const { findInterpreterFor, startInterpreterDiscovery, uvRunner } = await import("../../run/tools.js");
       const { executePlan } = await import("../../run/execute.js");
       const { existingRuntimeLocks } = await import("../../run/languages/index.js");
-      const { consentFrom, withSystemPackages } = await import("../../run/system-step.js");
+      const { consentFrom } = await import("../../run/system-step.js");
+      const { withSystemPackages } = await import("../../workflows/system-packages.js");
       const { withProjectSession } = await import("../../run/session.js");
       const { platformKey, readDhtConfig } = await import("../../record/dhtconfig.js");
 
@@ -95,7 +96,6 @@ export const setupCommand: CommandSpec = {
         const result = await executePlan(plan, {
           out: progressOutput(ctx),
           getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
-          project: facts.project,
           platform: platformKey(),
           existingConfig,
           consent: consentFrom(ctx.options.yes),

@@ -1,7 +1,7 @@
 import { ExitCode } from "../../core/errors.js";
-import type { StandardizePlan } from "../../standardize/index.js";
+import { type Output, paint } from "../../core/output.js";
+import type { StandardizePlan } from "../../workflows/standardize.js";
 import { type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-import { type Output, paint } from "../output.js";
 
 export const standardizeCommand: CommandSpec = {
   name: "standardize",
@@ -20,7 +20,7 @@ export const standardizeCommand: CommandSpec = {
   async run({ args, options, out }) {
     const { resolve } = await import("node:path");
     const { allDeclared, collectFacts, requirementName } = await import("../../facts/collect.js");
-    const { applyStandardize, planStandardize } = await import("../../standardize/index.js");
+    const { applyStandardize, planStandardize } = await import("../../workflows/standardize.js");
     const { supportedPythonRange } = await import("../../facts/python-version.js");
     const facts = await collectFacts(resolve(args[0] ?? "."), { machine: false, user: false });
     const plan = await planStandardize({
@@ -41,7 +41,7 @@ export const standardizeCommand: CommandSpec = {
 };
 
 async function planToJson(plan: StandardizePlan, written: boolean) {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   return {
     root: plan.root,
     written,
@@ -62,7 +62,7 @@ async function printPlan(
   written: boolean,
   dryRun: boolean,
 ): Promise<void> {
-  const { unifiedDiff } = await import("../../standardize/diff.js");
+  const { unifiedDiff } = await import("../diff.js");
   const c = out.color;
   for (const change of plan.changes) {
     for (const line of unifiedDiff(change.path, change.before, change.after).trimEnd().split("\n")) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeUvProject } from "../../../test/support/make-venv.js";
 import { removeTempDirs, tempDir } from "../../../test/support/temp-dirs.js";
 import { DhtlError } from "../../core/errors.js";
-import type { Output } from "../output.js";
+import type { Output } from "../../core/output.js";
 import { validateEnvCommand } from "./validate-env.js";
 
 afterAll(removeTempDirs);

@@ -1,7 +1,7 @@
 import { ExitCode } from "../../core/errors.js";
-import type { ValidationReport } from "../../record/validate.js";
+import { type Output, paint } from "../../core/output.js";
+import type { ValidationReport } from "../../verify/validate.js";
 import { type CommandSpec, jsonOption } from "../command.js";
-import { type Output, paint } from "../output.js";
 
 export const validateEnvCommand: CommandSpec = {
   name: "validate-env",
@@ -16,7 +16,7 @@ export const validateEnvCommand: CommandSpec = {
     "With --quiet nothing is printed when valid and one line on drift (for shell activation hooks).",
   ].join("\n"),
   async run({ args, options, out }) {
-    const { validateEnvironment } = await import("../../record/validate.js");
+    const { validateEnvironment } = await import("../../verify/validate.js");
     const root = args[0] ?? ".";
     const report = await validateEnvironment(root, { quick: Boolean(options.quick), stamp: true });
     if (options.json) out.line(JSON.stringify(report, null, 2));

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { type IniDocument, iniGet, parseIni } from "../../formats/ini.js";
+import { tryParseToml } from "../../formats/toml.js";
 import { isTable, type Table, tableAt } from "../../formats/toml-table.js";
 import type { SysPathEntry } from "./scanner.js";
 
@@ -88,12 +88,8 @@ function normalizeRoot(base: string, dir: string): string | null {
 }
 
 function pyprojectRoots(text: string): string[] {
-  let data: Table;
-  try {
-    data = parseToml(text) as Table;
-  } catch {
-    return [];
-  }
+  const data: Table | undefined = tryParseToml(text).doc;
+  if (!data) return [];
   const found: string[] = [];
   const strings = (value: unknown): string[] =>
     typeof value === "string"

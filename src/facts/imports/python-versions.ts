@@ -3,7 +3,7 @@
  * Version guards in code (`if sys.version_info >= (3, 11):`), requires-python and the chosen interpreter
  * all become such sets, so "does this import ever run here?" is one AND.
  */
-import { specifierAllows } from "../../standards/pep440.js";
+import { specifierAllows } from "../../pep/pep440.js";
 
 export type VersionMask = number;
 

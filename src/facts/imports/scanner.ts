@@ -1,4 +1,13 @@
-import { EOF, Lexer, NAME, NEWLINE, NUMBER, normalizeNewlines, OP, STRING } from "./lexer.js";
+import {
+  EOF,
+  Lexer,
+  NAME,
+  NEWLINE,
+  NUMBER,
+  normalizeNewlines,
+  OP,
+  STRING,
+} from "../../formats/python-source/lexer.js";
 import { ALL_VERSIONS, GUARD_HINT, guardOf, negate, type VersionMask } from "./python-versions.js";
 
 export { decodePythonSource } from "./encoding.js";

@@ -1,12 +1,12 @@
 import { diagnostic } from "../../core/diagnostics.js";
 import { isDhtlError } from "../../core/errors.js";
-import { condaReader } from "./conda.js";
-import { pipfileReader } from "./pipfile.js";
-import { pyprojectReader } from "./pyproject.js";
-import { pythonPinsReader } from "./python-pins.js";
-import { requirementsReader } from "./requirements.js";
-import { setupCfgReader } from "./setup-cfg.js";
-import { setupPyReader } from "./setup-py.js";
+import { condaReader } from "./conda/index.js";
+import { pipfileReader } from "./pipfile/index.js";
+import { pyprojectReader } from "./pyproject/index.js";
+import { pythonPinsReader } from "./python-pins/index.js";
+import { requirementsReader } from "./requirements/index.js";
+import { setupCfgReader } from "./setup-cfg/index.js";
+import { setupPyReader } from "./setup-py/index.js";
 import { emptyManifest, type ManifestFacts, type ManifestReader, type ReadContext } from "./types.js";
 
 /** Every manifest format dhtl reads. Adding a format: one file beside this one and one line here. */

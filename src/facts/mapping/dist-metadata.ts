@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { normalizeName } from "../../pep/names.js";
 import { readInstalledDistributions, sitePackagesDirs } from "../../python/dist-info.js";
-import { normalizeName } from "../../standards/names.js";
 import distMetadataFile from "./dist-metadata.json" with { type: "json" };
 
 export interface DistMetadata {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runChecked } from "../../core/exec.js";
-import { normalizeName } from "../../standards/names.js";
+import { normalizeName } from "../../pep/names.js";
 import {
   candidateDistributions,
   differingPairCount,

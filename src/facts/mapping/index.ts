@@ -10,12 +10,12 @@
  */
 
 import { compareText } from "../../core/compare.js";
+import { normalizeName } from "../../pep/names.js";
 import {
   type InstalledDistribution,
   readInstalledDistributions,
   sitePackagesDirs,
 } from "../../python/dist-info.js";
-import { normalizeName } from "../../standards/names.js";
 import { tableModulePairs } from "./dist-metadata.js";
 import importMapFile from "./import-map.json" with { type: "json" };
 

@@ -4,8 +4,8 @@
  */
 
 import { compareText } from "../../core/compare.js";
-import { normalizeName } from "../../standards/names.js";
-import { tryParseRequirement } from "../../standards/pep508.js";
+import { normalizeName } from "../../pep/names.js";
+import { tryParseRequirement } from "../../pep/pep508.js";
 import type {
   DistributionReason,
   ImportFacts,

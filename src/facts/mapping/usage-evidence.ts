@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
-import { parse as parseToml } from "smol-toml";
+import { tryParseToml } from "../../formats/toml.js";
 import { isTable } from "../../formats/toml-table.js";
 
 export interface UsageEvidence {
@@ -144,12 +144,7 @@ const SKIPPED_TOOL_KEYS =
  * (Poetry/PDM/uv dependency tables, Hatch environment dependencies).
  */
 function pyprojectToolText(text: string): string {
-  let data: unknown;
-  try {
-    data = parseToml(text);
-  } catch {
-    return "";
-  }
+  const data = tryParseToml(text).doc;
   const strings: string[] = [];
   const walk = (value: unknown, key: string) => {
     if (SKIPPED_TOOL_KEYS.test(key)) return;

@@ -15,7 +15,7 @@
  * notebook kernels, the time-zone database).
  */
 
-import { normalizeName } from "../../standards/names.js";
+import { normalizeName } from "../../pep/names.js";
 import type { ImportFacts, ProjectModel } from "../types.js";
 import { type DistMetadata, installedMetadata, tableMetadata } from "./dist-metadata.js";
 import { importsProvidedBy } from "./index.js";

@@ -4,7 +4,7 @@
  */
 
 import { compareText } from "../../core/compare.js";
-import { normalizeName } from "../../standards/names.js";
+import { normalizeName } from "../../pep/names.js";
 import type { SystemDependency } from "../types.js";
 import { isValidSystemPackageName } from "./package-names.js";
 import { COMPILER, MANAGERS, type PackagesByManager, SYSTEM_NEEDS, type TableManager } from "./table.js";

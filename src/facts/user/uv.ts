@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { redactUrl, redactValue } from "../../core/redact.js";
-import { isTable } from "../../formats/toml-table.js";
+import { isTable, stringsIn, type Table } from "../../formats/toml-table.js";
 import {
   configHome,
   displayPath,
@@ -48,8 +48,6 @@ const KEPT_SETTINGS = [
   "compile-bytecode",
 ];
 
-type TomlTable = Record<string, unknown>;
-
 export async function collectUvFacts(context: UserContext): Promise<UvFacts> {
   const facts: UvFacts = {
     files: [],
@@ -64,12 +62,10 @@ export async function collectUvFacts(context: UserContext): Promise<UvFacts> {
     const text = await readOptionalFile(context, path);
     if (text === null) continue;
     facts.files.push(displayPath(context, path));
-    let table: TomlTable;
-    try {
-      const { parse } = await import("smol-toml");
-      table = parse(text) as TomlTable;
-    } catch (error) {
-      reportBadFile(context, path, "uv configuration", error);
+    const { tryParseToml } = await import("../../formats/toml.js");
+    const { doc: table, problem } = tryParseToml(text);
+    if (problem) {
+      reportBadFile(context, path, "uv configuration", problem);
       continue;
     }
     applyUvTable(facts, table);
@@ -80,11 +76,11 @@ export async function collectUvFacts(context: UserContext): Promise<UvFacts> {
   return facts;
 }
 
-function applyUvTable(facts: UvFacts, table: TomlTable): void {
+function applyUvTable(facts: UvFacts, table: Table): void {
   if (typeof table["index-url"] === "string") facts.indexUrl = redactUrl(table["index-url"]);
-  const extra = stringList(table["extra-index-url"]);
+  const extra = stringsIn(table["extra-index-url"]);
   if (extra.length > 0) facts.extraIndexUrls = extra.map(redactUrl);
-  const findLinks = stringList(table["find-links"]);
+  const findLinks = stringsIn(table["find-links"]);
   if (findLinks.length > 0) facts.findLinks = findLinks.map(redactUrl);
   if (Array.isArray(table.index)) {
     for (const entry of table.index) {
@@ -146,9 +142,4 @@ function uvConfigFiles(context: UserContext): string[] {
   );
   files.push(join(context.root, "uv.toml"));
   return files;
-}
-
-function stringList(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }

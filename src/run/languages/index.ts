@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ComponentLanguage } from "../../facts/components.js";
+import { RUNTIME_LOCK_FILES } from "../../facts/languages/runtimes.js";
 import { goAdapter } from "./go.js";
 import { nodeAdapter } from "./node.js";
-import { RUNTIME_LOCK_FILES } from "./runtimes.js";
 import { rustAdapter } from "./rust.js";
 import type { LanguageAdapter } from "./types.js";
 
@@ -14,8 +14,13 @@ export const LANGUAGE_ADAPTERS: Record<ComponentLanguage, LanguageAdapter> = {
   go: goAdapter,
 };
 
+export {
+  chooseRuntimeRequest,
+  isRuntimeLanguage,
+  RUNTIME_LOCK_FILES,
+  RUNTIMES,
+} from "../../facts/languages/runtimes.js";
 export { compileRuntimeLock, installRuntimeLock, lockedVersion } from "./runtime-lock.js";
-export { chooseRuntimeRequest, isRuntimeLanguage, RUNTIME_LOCK_FILES, RUNTIMES } from "./runtimes.js";
 export type { ComponentInstall, InstallOutcome, LanguageAdapter } from "./types.js";
 
 /** The runtime locks present in the project now (root-relative, sorted). */

@@ -2,9 +2,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:
 import { dirname, join } from "node:path";
 import { DhtlError } from "../../core/errors.js";
 import { writeFileAtomic } from "../../core/fs.js";
+import type { RuntimeWheel } from "../../facts/languages/runtimes.js";
 import { type BuildTarget, uvEnvironment } from "../install.js";
 import { environmentPython } from "../venv.js";
-import type { RuntimeWheel } from "./runtimes.js";
 
 /**
  * Compiles the runtime's requirement into its dhtl-owned hashed lock (`uv pip compile --universal

@@ -1,0 +1,55 @@
+/**
+ * Reads what a migration needs from the project, read-only: every manifest (through the shared readers),
+ * the current pyproject.toml, the old TOML lock files and the folder layout.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { readTextFileSync } from "../../core/fs.js";
+import { TOML_LOCK_FILES } from "../../formats/poetry-lock.js";
+import { readManifests } from "../manifests/registry.js";
+import { listManifestCandidates, projectReadContext } from "../project-files.js";
+import { findProjectRoot } from "../root.js";
+import { collectOldLock } from "./old-lock.js";
+import type { MigrationInput, SourceKind } from "./types.js";
+
+export interface CollectedMigration {
+  root: string;
+  input: MigrationInput;
+}
+
+export function collectMigrationInput(path: string, from?: SourceKind): CollectedMigration {
+  const root = findProjectRoot(path);
+  const files = listManifestCandidates(root);
+  const manifests = readManifests(files, projectReadContext(root));
+  const read = (file: string) => readTextFileSync(join(root, file), file);
+  const lockTexts = TOML_LOCK_FILES.filter((f) => files.includes(f)).map((file) => ({
+    file,
+    text: read(file),
+  }));
+  return {
+    root,
+    input: {
+      files,
+      manifests,
+      pyprojectText: files.includes("pyproject.toml") ? read("pyproject.toml") : null,
+      oldLock: collectOldLock(lockTexts, manifests),
+      directoryName: basename(root),
+      directories: directoriesOf(root),
+      from,
+    },
+  };
+}
+
+/** Top-level folders and those under src/, where build backends look for the package. */
+function directoriesOf(root: string): string[] {
+  const out: string[] = [];
+  const list = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+          .map((e) => e.name)
+      : [];
+  for (const name of list(root)) out.push(name);
+  for (const name of list(join(root, "src"))) out.push(`src/${name}`);
+  return out.sort();
+}

@@ -1,0 +1,243 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { DhtlError } from "../../core/errors.js";
+import { collectMigrationInput } from "../../facts/migration/collect.js";
+import type { SourceKind } from "../../facts/migration/types.js";
+import { planMigration } from "./plan.js";
+import type { MigrationPlan } from "./types.js";
+
+const fixtures = resolve(import.meta.dirname, "..", "..", "..", "test", "fixtures", "migrate");
+
+function planFor(name: string, from?: SourceKind): MigrationPlan {
+  return planMigration(collectMigrationInput(join(fixtures, name), from).input);
+}
+
+/** A private copy of a fixture, for variants written on the fly. */
+function copy(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `dhtl-migrate-plan-${name}-`));
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+function pyprojectOf(plan: MigrationPlan): Record<string, unknown> & { project: Record<string, unknown> } {
+  const change = plan.changes.find((c) => c.path === "pyproject.toml");
+  if (!change) throw new Error("no pyproject.toml change");
+  return parse(change.after) as Record<string, unknown> & { project: Record<string, unknown> };
+}
+
+describe("planMigration: Poetry 1.x", () => {
+  const plan = planFor("poetry");
+  const doc = pyprojectOf(plan);
+
+  it("detects Poetry and converts ^ ~ * and python to PEP 440", () => {
+    expect(plan.source).toBe("poetry");
+    expect(doc.project["requires-python"]).toBe(">=3.9,<4.0");
+    expect(doc.project.dependencies).toEqual(["six>=1.15,<2.0", "idna>=3.6,<3.7", "packaging"]);
+    expect(doc.project["optional-dependencies"]).toEqual({ cli: ["click>=8.0,<9"] });
+    expect(doc.project.scripts).toEqual({ "poetry-demo": "poetry_demo:main" });
+    expect(doc.project.authors).toEqual([{ name: "Ada Lovelace", email: "ada@example.org" }]);
+  });
+
+  it("writes out the Python classifiers Poetry 1.x added at build time", () => {
+    expect(doc.project.classifiers).toEqual([
+      "Programming Language :: Python :: 3",
+      ...["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"].map((v) => `Programming Language :: Python :: ${v}`),
+    ]);
+  });
+
+  it("turns groups into dependency groups and keeps the optional one out of the defaults", () => {
+    expect(doc["dependency-groups"]).toEqual({ dev: ["attrs>=23.1,<24.0"], docs: ["packaging>=23"] });
+    // dev is uv's default already, docs is optional in Poetry: nothing to add.
+    expect(plan.project.defaultGroups).toBeNull();
+  });
+
+  it("moves the per-dependency source to [tool.uv.sources] and the source to an explicit index", () => {
+    const uv = (doc.tool as Record<string, Record<string, unknown>>).uv;
+    expect(uv?.sources).toEqual({ packaging: { index: "mirror" } });
+    expect(uv?.index).toEqual([{ name: "mirror", url: "https://pypi.org/simple/", explicit: true }]);
+  });
+
+  it("keeps poetry-core because of `packages`, and says why", () => {
+    expect(plan.build.backend).toBe("poetry.core.masonry.api");
+    expect(plan.build.reason).toMatch(/packages/);
+    expect(doc["build-system"]).toEqual({
+      requires: ["poetry-core>=2.0.0,<3.0.0"],
+      "build-backend": "poetry.core.masonry.api",
+    });
+  });
+
+  it("edits pyproject.toml in place: untouched parts and comments survive byte for byte", () => {
+    const change = plan.changes.find((c) => c.path === "pyproject.toml")!;
+    const black =
+      '[tool.black]\n# wide lines, as the team agreed\nline-length = 100\ntarget-version = ["py39"]\n';
+    expect(change.before).toContain(black);
+    expect(change.after).toContain(black);
+    expect(change.after.startsWith("# Demo project managed by Poetry 1.x\n")).toBe(true);
+    expect(change.after).toContain(
+      '[tool.poetry]\n# The package lives under src/: keep this comment\npackages = [{ include = "poetry_demo", from = "src" }]\n',
+    );
+    // Migrated Poetry tables are gone: one source of truth.
+    expect(change.after).not.toMatch(/\[tool\.poetry\.(dependencies|group|extras|scripts)/);
+    expect(change.after).not.toContain("[[tool.poetry.source]]");
+  });
+
+  it("reads every version of poetry.lock", () => {
+    expect(plan.oldLock.map((p) => `${p.name}==${p.version}`).sort()).toEqual([
+      "attrs==23.1.0",
+      "click==8.1.7",
+      "colorama==0.4.6",
+      "idna==3.6",
+      "packaging==23.2",
+      "six==1.16.0",
+    ]);
+    expect(plan.oldFiles).toEqual(["poetry.lock"]);
+  });
+
+  it("a second run finds nothing to migrate; forced with --from it changes nothing", () => {
+    const dir = copy("poetry");
+    writeFileSync(join(dir, "pyproject.toml"), plan.changes.find((c) => c.path === "pyproject.toml")!.after);
+    expect(() => planMigration(collectMigrationInput(dir).input)).toThrow(/nothing to migrate/);
+    const again = planMigration(collectMigrationInput(dir, "poetry").input);
+    expect(again.changes).toEqual([]);
+  });
+
+  it("moves to hatchling when no Poetry-only packaging is used, and removes [tool.poetry] entirely", () => {
+    const dir = copy("poetry");
+    const text = `[tool.poetry]
+name = "poetry-demo"
+version = "1.0.0"
+description = ""
+authors = []
+
+[tool.poetry.dependencies]
+python = ">=3.9"
+six = "1.16.0"
+git-dep = { git = "https://example.org/o/git-dep.git", tag = "v2" }
+local = { path = "../local", develop = true }
+
+[tool.poetry.group.test.dependencies]
+attrs = "*"
+
+[build-system]
+requires = ["poetry-core"]
+build-backend = "poetry.core.masonry.api"
+`;
+    writeFileSync(join(dir, "pyproject.toml"), text);
+    const variant = planMigration(collectMigrationInput(dir).input);
+    const after = pyprojectOf(variant);
+    expect(variant.build.backend).toBe("hatchling.build");
+    expect(variant.build.reason).toMatch(/src\/poetry_demo/);
+    expect(after.tool).toEqual({
+      uv: {
+        "default-groups": ["test"],
+        sources: {
+          "git-dep": { git: "https://example.org/o/git-dep.git", tag: "v2" },
+          local: { path: "../local", editable: true },
+        },
+      },
+    });
+    expect(after.project.dependencies).toEqual(["six==1.16.0", "git-dep", "local"]);
+  });
+});
+
+describe("planMigration: other sources", () => {
+  it("Pipenv: packages, dev-packages, custom categories and python_version", () => {
+    const plan = planFor("pipenv");
+    const doc = pyprojectOf(plan);
+    expect(plan.source).toBe("pipenv");
+    expect(doc.project.dependencies).toEqual(["six", "idna>=3"]);
+    expect(doc["dependency-groups"]).toEqual({ dev: ["attrs"], docs: ["packaging"] });
+    expect(doc.project["requires-python"]).toBe(">=3.11");
+    expect(plan.changes.find((c) => c.path === ".python-version")?.after).toBe("3.11\n");
+    expect(plan.build.backend).toBeNull();
+    // The PyPI source is uv's default: no index table for it.
+    expect(doc.tool).toBeUndefined();
+    expect(plan.oldLock).toHaveLength(4);
+  });
+
+  it("conda: PyPI packages and the pip section, conda-only packages reported with what to do", () => {
+    const plan = planFor("conda");
+    const doc = pyprojectOf(plan);
+    expect(doc.project.dependencies).toEqual(["six==1.16.0.*", "attrs>=23.1,<24", "idna==3.6"]);
+    expect(plan.condaOnly.map((c) => c.name)).toEqual(["libffi", "openssl"]);
+    expect(plan.condaOnly[0]?.what).toMatch(/apt-get install libffi-dev/);
+    expect(plan.condaOnly[1]?.what).toMatch(/libssl-dev/);
+  });
+
+  it("setuptools: static setup.py reading, setuptools kept, requirement files as groups and pins", () => {
+    const plan = planFor("setuptools");
+    const doc = pyprojectOf(plan);
+    expect(doc.project).toMatchObject({
+      name: "setpkg",
+      version: "0.3.0",
+      "requires-python": ">=3.9",
+      dependencies: ["attrs>=23", "six"],
+      "optional-dependencies": { cli: ["click>=8"] },
+      scripts: { setpkg: "setpkg:main" },
+    });
+    expect(doc["dependency-groups"]).toEqual({ dev: ["packaging==23.2"] });
+    expect(plan.build.backend).toBe("setuptools.build_meta");
+    expect(plan.oldLock.map((p) => p.name).sort()).toEqual(["attrs", "packaging", "six"]);
+  });
+
+  it("setuptools: whatever the reader could not resolve is listed for review, never guessed", () => {
+    const dir = copy("setuptools");
+    writeFileSync(
+      join(dir, "setup.py"),
+      'import os\nfrom setuptools import setup\nsetup(name="setpkg", version="1.0", install_requires=os.environ["DEPS"].split())\n',
+    );
+    const plan = planMigration(collectMigrationInput(dir).input);
+    expect(plan.review.some((r) => r.startsWith("setup.py:3: install_requires is computed"))).toBe(true);
+    // Left to setup.py, which still computes it: named in `dynamic`, never written as a guess.
+    expect(pyprojectOf(plan).project.dependencies).toBeUndefined();
+    expect(pyprojectOf(plan).project.dynamic).toEqual(["dependencies"]);
+    // setup.py still has work to do: it is not offered for removal.
+    expect(plan.oldFiles).not.toContain("setup.py");
+  });
+
+  it("pip: git requirement → [tool.uv.sources], constraints kept as constraints, dev file → group", () => {
+    const dir = copy("pip");
+    const requirements = join(dir, "requirements.txt");
+    writeFileSync(
+      requirements,
+      readFileSync(requirements, "utf8").replace("{{GIT_REPO}}", "/srv/git/tinygit"),
+    );
+    const plan = planMigration(collectMigrationInput(dir).input);
+    const doc = pyprojectOf(plan);
+    const uv = (doc.tool as Record<string, Record<string, unknown>>).uv;
+    expect(doc.project.dependencies).toEqual(["six==1.16.0", "idna>=3.4,<4", "tinygit"]);
+    expect(uv?.["constraint-dependencies"]).toEqual(["idna==3.6"]);
+    expect(uv?.sources).toEqual({ tinygit: { git: "file:///srv/git/tinygit", rev: "v0.1.0" } });
+    expect(doc["dependency-groups"]).toEqual({
+      dev: ["attrs==23.1.0", 'packaging==23.2; python_version >= "3.8"'],
+    });
+  });
+
+  it("never writes credentials: index URLs lose them and the note names the variables", () => {
+    const dir = copy("pip");
+    writeFileSync(
+      join(dir, "requirements.txt"),
+      "--index-url https://alice:s3cret@pkgs.example.org/simple\nsix==1.16.0\n",
+    );
+    const plan = planMigration(collectMigrationInput(dir).input);
+    const text = plan.changes.find((c) => c.path === "pyproject.toml")!.after;
+    expect(text).not.toContain("s3cret");
+    expect(text).not.toContain("alice");
+    expect(text).not.toContain("****");
+    expect(pyprojectOf(plan).tool).toMatchObject({
+      uv: { index: [{ name: "pkgs.example.org", url: "https://pkgs.example.org/simple", default: true }] },
+    });
+    expect(plan.notes.join("\n")).toMatch(/UV_INDEX_PKGS_EXAMPLE_ORG_PASSWORD/);
+  });
+
+  it("--from overrides detection; a project already on [project] is refused with a hint", () => {
+    expect(planFor("setuptools", "pip").source).toBe("pip");
+    expect(() => planFor("setuptools", "pipenv")).toThrow(/no pipenv manifest/);
+    const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-plan-pep621-"));
+    writeFileSync(join(dir, "pyproject.toml"), '[project]\nname = "x"\nversion = "1"\n');
+    expect(() => planMigration(collectMigrationInput(dir).input)).toThrow(DhtlError);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Locks the migrated project with real uv while keeping the old lock's versions: the first `uv lock` runs
+ * with every old pin added as a temporary `[tool.uv] constraint-dependencies` entry, then the final
+ * pyproject.toml (without them) is locked again, and uv keeps what uv.lock already holds wherever it still
+ * fits. When the old pins cannot all hold together, uv resolves without them and the report says so.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compareText } from "../core/compare.js";
+import { isDhtlError } from "../core/errors.js";
+import { writeFileAtomic } from "../core/fs.js";
+import type { OldLockedVersion } from "../facts/migration/types.js";
+import { parseToml } from "../formats/toml.js";
+import { appendBlock, patchToml } from "../formats/toml-edit.js";
+import { tableAt, valueAt } from "../formats/toml-table.js";
+import { readUvLock } from "../formats/uv-lock.js";
+import { normalizeVersion } from "../pep/pep440.js";
+import { explainUvFailure, runUv } from "./uv.js";
+
+/** An old-lock version the new uv.lock changed (`new` null: no longer in the lock). */
+export interface VersionChange {
+  name: string;
+  old: string;
+  new: string | null;
+}
+
+export interface LockRequest {
+  root: string;
+  uv: string;
+  /** The final pyproject.toml text. */
+  pyproject: string;
+  /** Every version the old lock had (for the report). */
+  oldLock: OldLockedVersion[];
+  /** The old pins worth trying to keep (those the new requirements still allow). */
+  keep: OldLockedVersion[];
+  /** Normalised names of the project's direct dependencies (all lists). */
+  direct: Set<string>;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Which old pins uv could not honour: none, those of indirect dependencies, or all of them. */
+export type PinsDropped = "none" | "transitive" | "all";
+
+export interface LockOutcome {
+  pinsDropped: PinsDropped;
+  changed: VersionChange[];
+  kept: number;
+}
+
+/**
+ * Tries the old pins in tiers: all of them, then only those of direct dependencies (an indirect pin is the
+ * usual casualty of a changed constraint), then none; the final lock without temporary pins keeps whatever
+ * the successful tier locked.
+ */
+export async function lockKeepingVersions(request: LockRequest): Promise<LockOutcome> {
+  const { root, uv, env } = request;
+  const path = join(root, "pyproject.toml");
+  const directOnly = request.keep.filter((pin) => request.direct.has(pin.name));
+  const tiers: { pins: OldLockedVersion[]; dropped: PinsDropped }[] = [
+    { pins: request.keep, dropped: "none" },
+    ...(directOnly.length > 0 && directOnly.length < request.keep.length
+      ? [{ pins: directOnly, dropped: "transitive" as const }]
+      : []),
+  ];
+  let pinsDropped: PinsDropped = request.keep.length > 0 ? "all" : "none";
+  for (const tier of request.keep.length > 0 ? tiers : []) {
+    writeFileAtomic(path, withTemporaryPins(request.pyproject, tier.pins));
+    try {
+      await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
+      pinsDropped = tier.dropped;
+      break;
+    } catch (error) {
+      if (!isDhtlError(error) || !isNoSolution(error.message)) throw error;
+    }
+  }
+  writeFileAtomic(path, request.pyproject);
+  await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
+  const locked = readUvLockVersions(readFileSync(join(root, "uv.lock"), "utf8"));
+  return { pinsDropped, ...compareVersions(request.oldLock, locked) };
+}
+
+/** The pyproject text with `name==version` for each pin appended to `[tool.uv] constraint-dependencies`. */
+export function withTemporaryPins(pyproject: string, pins: OldLockedVersion[]): string {
+  const lines = pins.map((p) => `${p.name}==${p.version}`);
+  const doc = parseToml(pyproject, "pyproject.toml");
+  if (valueAt(doc, ["tool", "uv"]) === undefined) {
+    return appendBlock(pyproject, `[tool.uv]\nconstraint-dependencies = ${JSON.stringify(lines)}\n`);
+  }
+  return patchToml(pyproject, (patched) => {
+    const uvTable = tableAt(patched, ["tool", "uv"]);
+    if (!uvTable) return;
+    const existing = Array.isArray(uvTable["constraint-dependencies"])
+      ? uvTable["constraint-dependencies"]
+      : [];
+    uvTable["constraint-dependencies"] = [...existing, ...lines];
+  });
+}
+
+/** Old pins against the new lock: every version that moved or disappeared. */
+export function compareVersions(
+  oldLock: OldLockedVersion[],
+  locked: Map<string, string>,
+): { changed: VersionChange[]; kept: number } {
+  const changed: VersionChange[] = [];
+  let kept = 0;
+  for (const pin of oldLock) {
+    const now = locked.get(pin.name) ?? null;
+    if (now !== null && sameVersion(now, pin.version)) kept++;
+    else changed.push({ name: pin.name, old: pin.version, new: now });
+  }
+  changed.sort((a, b) => compareText(a.name, b.name));
+  return { changed, kept };
+}
+
+/** runUv's message names an unsatisfiable resolution in its own words and quotes uv's. */
+function isNoSolution(message: string): boolean {
+  return (
+    explainUvFailure(message)?.kind === "noSolution" ||
+    /cannot be satisfied together|unsatisfiable/.test(message)
+  );
+}
+
+function sameVersion(a: string, b: string): boolean {
+  return (normalizeVersion(a) ?? a) === (normalizeVersion(b) ?? b);
+}
+
+/** Versions uv.lock resolved from a package index (the project itself and git/path packages left out). */
+function readUvLockVersions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pkg of readUvLock(text).packages) {
+    if (pkg.version !== null && pkg.source?.kind === "registry") out.set(pkg.normalized, pkg.version);
+  }
+  return out;
+}

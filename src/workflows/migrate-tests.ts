@@ -1,0 +1,141 @@
+/**
+ * `dhtl migrate tests`: finds unittest/nose test files, plans each rewrite (file by file, conversion by
+ * conversion) and, when asked, writes them atomically after Python's own parser has accepted every result.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DhtlError } from "../core/errors.js";
+import { run } from "../core/exec.js";
+import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
+import { type Conversion, rewriteTestSource } from "../plan/migrate-tests/rewrite.js";
+import { FileBackup } from "../run/file-backup.js";
+
+export interface TestFilePlan {
+  /** Root-relative posix path. */
+  path: string;
+  before: string;
+  after: string;
+  conversions: Conversion[];
+  notes: string[];
+}
+
+export interface MigrateTestsPlan {
+  root: string;
+  /** Files that change, sorted by path. */
+  files: TestFilePlan[];
+  /** Files looked at that need nothing or could not be read, with why. */
+  skipped: { path: string; reason: string }[];
+}
+
+/** Folders that never hold the project's own tests. */
+const SKIP_DIRS = new Set(["node_modules", "build", "dist", "__pycache__", "site-packages", "venv", "env"]);
+
+export function planMigrateTests(root: string): MigrateTestsPlan {
+  const plan: MigrateTestsPlan = { root, files: [], skipped: [] };
+  for (const path of findTestFiles(root)) {
+    const text = readTextFileSync(join(root, path), path);
+    if (text.includes("\uFFFD")) {
+      plan.skipped.push({ path, reason: "not UTF-8" });
+      continue;
+    }
+    if (!/\bunittest\b|\bnose\.tools\b/.test(text)) continue;
+    const result = rewriteTestSource(text);
+    if (result.text === text) {
+      plan.skipped.push({ path, reason: result.notes[0] ?? "nothing to convert" });
+      continue;
+    }
+    plan.files.push({
+      path,
+      before: text,
+      after: result.text,
+      conversions: result.conversions,
+      notes: result.notes,
+    });
+  }
+  return plan;
+}
+
+/**
+ * Writes the rewritten files. Refuses when a file changed since planning or when Python's parser rejects a
+ * rewrite (a dhtl bug, never the user's): then nothing is written.
+ */
+export async function applyMigrateTests(plan: MigrateTestsPlan, python = "python3"): Promise<void> {
+  for (const file of plan.files) {
+    const now = readFileSync(join(plan.root, file.path), "utf8");
+    if (now !== file.before) {
+      throw new DhtlError("refused", "changed since the plan was made; nothing written", {
+        file: file.path,
+        hint: "Run `dhtl migrate tests` again.",
+      });
+    }
+  }
+  await checkSyntax(plan, python);
+  const backup = new FileBackup(plan.root);
+  try {
+    for (const file of plan.files) {
+      backup.remember(file.path);
+      writeFileAtomic(join(plan.root, file.path), file.after);
+    }
+  } catch (error) {
+    backup.restore();
+    throw error;
+  }
+}
+
+/** Parses (never runs) every rewritten file with CPython's `ast`: the real grammar is the judge. */
+async function checkSyntax(plan: MigrateTestsPlan, python: string): Promise<void> {
+  if (plan.files.length === 0) return;
+  const script = [
+    "import ast, json, sys",
+    "bad = []",
+    "for path, text in json.load(sys.stdin):",
+    "    try:",
+    "        ast.parse(text, path)",
+    "    except SyntaxError as e:",
+    "        bad.append([path, e.lineno or 0, e.msg])",
+    "print(json.dumps(bad))",
+  ].join("\n");
+  const input = JSON.stringify(plan.files.map((f) => [f.path, f.after]));
+  const result = await run(python, ["-c", script], { input, timeoutMs: 60_000 });
+  if (result.notFound) {
+    throw new DhtlError("toolFailed", `${python} not found: cannot check the rewritten files`, {
+      hint: "Run `dhtl setup` first, or put python3 on PATH.",
+    });
+  }
+  if (result.code !== 0)
+    throw new DhtlError("toolFailed", `${python} failed: ${result.stderr.trim().split("\n").at(-1)}`);
+  const bad = JSON.parse(result.stdout) as [string, number, string][];
+  const [first] = bad;
+  if (first) {
+    throw new DhtlError("internal", `the rewrite would not parse (${first[2]}); nothing written`, {
+      file: first[0],
+      line: first[1],
+      hint: "Please report this with the file attached.",
+    });
+  }
+}
+
+/** `test_*.py`, `*_test.py` and every `.py` under a `tests`/`test` folder, skipping hidden and build folders. */
+export function findTestFiles(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, rel: string, inTests: boolean) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name.startsWith(".") || SKIP_DIRS.has(entry.name)) continue;
+        if (existsSync(join(dir, entry.name, "pyvenv.cfg"))) continue;
+        walk(join(dir, entry.name), path, inTests || entry.name === "tests" || entry.name === "test");
+      } else if (entry.isFile() && entry.name.endsWith(".py")) {
+        if (inTests || /^test_.*\.py$|_test\.py$/.test(entry.name)) found.push(path);
+      }
+    }
+  };
+  walk(root, "", false);
+  return found.sort();
+}
