@@ -12,7 +12,11 @@ with `pip download --no-deps` and read, never installed or run:
   `mkdocs.plugins` …): plugins a host program loads by name;
 - `extras`: the distributions each of its extras adds (METADATA `Requires-Dist: x; extra == "y"`): optional
   backends the distribution itself picks up when installed (pandas[excel] → openpyxl);
-- `stubs`: the modules a stub-only distribution types (`yaml-stubs/` in types-PyYAML → yaml).
+- `stubs`: the modules a stub-only distribution types (`yaml-stubs/` in types-PyYAML → yaml);
+- `requires`: the distributions it always needs (METADATA `Requires-Dist` without an extra): a pinned
+  dependency of a dependency is needed, and a meta-distribution (tox-uv) is used through what it pulls in;
+- `startup`: the `.pth` files it puts in site-packages, which Python runs at start-up (pre-commit-uv's
+  patch): such a distribution works without any import.
 
 dhtl uses the table to tell a declared distribution nothing imports but that is used (a command, a
 plugin, an engine of a declared library) from one that is unused, and to map import names Debian's index
@@ -58,7 +62,8 @@ DISTRIBUTIONS: list[tuple[str, str]] = [
         "pytest-cases", "pytest-metadata", "pytest-repeat", "pytest-check", "pytest-pretty",
         "pytest-memray", "pytest-codspeed", "pytest-github-actions-annotate-failures", "pytest-celery",
         "syrupy", "hypothesis", "anyio", "faker", "coverage", "coveralls", "codecov", "tox", "nox", "nose",
-        "nose2", "tox-uv", "tox-gh-actions", "diff-cover", "mutmut", "locust",
+        "nose2", "tox-uv", "tox-uv-bare", "tox-gh-actions", "diff-cover", "mutmut", "locust", "covdefaults",
+        "pytest-randomly", "inline-snapshot", "dirty-equals",
     ]],
     # Linters, formatters, type checkers, their plugins and stubs
     *[(name, "linter, formatter or type checker") for name in [
@@ -68,7 +73,7 @@ DISTRIBUTIONS: list[tuple[str, str]] = [
         "flake8-pytest-style", "flake8-polyfill", "pep8-naming", "mccabe", "pycodestyle", "pyflakes",
         "pydocstyle", "pylint", "pylint-django", "pylint-pytest", "mypy", "pyright", "basedpyright", "bandit",
         "autopep8", "yapf", "autoflake", "pyupgrade", "docformatter", "codespell", "vulture", "interrogate",
-        "darglint", "pre-commit", "safety", "pip-audit", "blacken-docs", "add-trailing-comma",
+        "darglint", "pre-commit", "pre-commit-uv", "prek", "safety", "pip-audit", "blacken-docs", "add-trailing-comma",
         "reorder-python-imports", "sqlfluff", "djlint", "check-manifest", "radon", "xenon", "pyroma",
         "deptry", "doc8", "rstcheck", "yamllint", "pylama", "prospector", "pytype", "typeguard",
         "django-stubs", "djangorestframework-stubs", "types-requests", "types-PyYAML", "types-setuptools",
@@ -83,7 +88,7 @@ DISTRIBUTIONS: list[tuple[str, str]] = [
         "maturin", "cython", "pybind11", "scikit-build", "scikit-build-core", "meson-python", "cibuildwheel",
         "bump2version", "bumpversion", "bump-my-version", "towncrier", "commitizen", "pip-tools",
         "virtualenv", "pipenv", "uv", "versioneer", "pyinstaller", "shiv", "pex", "setuptools-rust",
-        "auditwheel", "delocate", "cffi", "nodeenv", "python-semantic-release", "gitchangelog", "zest-releaser",
+        "auditwheel", "delocate", "cffi", "nodeenv", "meson", "ninja", "cmake", "python-semantic-release", "gitchangelog", "zest-releaser",
     ]],
     # Documentation generators, themes, extensions
     *[(name, "documentation tool, theme or extension") for name in [
@@ -246,6 +251,16 @@ EXTRA = re.compile(r"""extra\s*==\s*['"]([^'"]+)['"]""")
 REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
+def requires_of(metadata: str) -> list[str]:
+    """Distributions always required (markers on Python version or platform still count)."""
+    names = set()
+    for requirement in HeaderParser().parsestr(metadata).get_all("Requires-Dist") or []:
+        name_match = REQUIREMENT_NAME.match(requirement)
+        if name_match and not EXTRA.search(requirement):
+            names.add(normalize(name_match.group(1)))
+    return sorted(names)
+
+
 def extras_of(metadata: str) -> dict[str, list[str]]:
     """Distributions each extra adds; self-references (`pkg[all]` listing `pkg[x]`) are followed."""
     headers = HeaderParser().parsestr(metadata)
@@ -276,6 +291,7 @@ def read_wheel(path: Path, builder) -> dict:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         stubs = sorted({n.split("/")[0][: -len("-stubs")] for n in names if n.split("/")[0].endswith("-stubs")})
+        startup = sorted(n for n in names if "/" not in n and n.endswith(".pth"))
         info = next(n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info"))
         read = lambda file: archive.read(f"{info}/{file}").decode("utf-8", "replace") if f"{info}/{file}" in names else ""
         metadata = read("METADATA")
@@ -290,9 +306,11 @@ def read_wheel(path: Path, builder) -> dict:
     # top_level.txt names what setuptools packaged; the file listing finds the rest.
     modules = set(modules) | {m for m in top_level if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", m)}
     entry = {"name": name, "modules": sorted(modules), "scripts": scripts, "entryPoints": groups,
-             "extras": extras_of(metadata)}
+             "extras": extras_of(metadata), "requires": requires_of(metadata)}
     if stubs:
         entry["stubs"] = stubs
+    if startup:
+        entry["startup"] = startup
     return entry
 
 
@@ -312,7 +330,7 @@ def read_sdist(path: Path) -> dict:
         scripts, groups = entry_points(read(".egg-info/entry_points.txt"))
     name = HeaderParser().parsestr(metadata).get("Name") or path.name
     return {"name": name, "modules": sorted(top_level), "scripts": scripts, "entryPoints": groups,
-            "extras": extras_of(metadata)}
+            "extras": extras_of(metadata), "requires": requires_of(metadata)}
 
 
 def write(entries: dict[str, dict], output: Path) -> None:

@@ -9,6 +9,7 @@ import type { MachineFacts } from "./machine.js";
 import { readManifests } from "./manifests/registry.js";
 import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
+import type { DeclaredSections } from "./mapping/infer.js";
 import { detectProjectType } from "./project-type.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { findProjectRoot } from "./root.js";
@@ -140,23 +141,39 @@ async function inferFromImports(
   const venvPath = existsSync(venv) ? venv : undefined;
   return inferDependencies(
     imports,
-    {
-      dependencies: project.dependencies,
-      optionalDependencies: project.optionalDependencies,
-      dependencyGroups: project.dependencyGroups,
-      // setup_requires alone (no backend) still builds with setuptools.
-      buildRequires:
-        project.buildSystem?.backend != null
-          ? project.buildSystem.requires
-          : [...(project.buildSystem?.requires ?? []), "setuptools", "wheel"],
-    },
+    declaredSections(project),
     {
       projectName: project.name ?? undefined,
       ...(venvPath ? { venvPath } : {}),
       usedWithoutImport: usedWithoutImportFinder(root, project, imports, venvPath, files),
       unscannedMention: unscannedMentionFinder(root, imports.unscanned ?? []),
+      nestedProjects: files.projectDirs.map((dir) => ({ dir, sections: declaredSections(nestedModel(root, dir)) })),
     },
   );
+}
+
+/** What a project declares, section by section, as inference reads it. */
+function declaredSections(project: ProjectModel): DeclaredSections {
+  return {
+    dependencies: project.dependencies,
+    optionalDependencies: project.optionalDependencies,
+    dependencyGroups: project.dependencyGroups,
+    // setup_requires alone (no backend) still builds with setuptools.
+    buildRequires:
+      project.buildSystem?.backend != null
+        ? project.buildSystem.requires
+        : [...(project.buildSystem?.requires ?? []), "setuptools", "wheel"],
+  };
+}
+
+/** The project model of a project nested below the root (a workspace member, `backend/`); empty when unreadable. */
+function nestedModel(root: string, dir: string): ProjectModel {
+  const path = join(root, dir);
+  try {
+    return mergeManifests(readManifests(listManifestCandidates(path), projectReadContext(path)));
+  } catch {
+    return mergeManifests([]);
+  }
 }
 
 /** Every requirement the project declares anywhere: main, extras, groups. */

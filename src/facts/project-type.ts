@@ -160,7 +160,7 @@ export function detectProjectType(input: ProjectTypeInput): ProjectTypeFacts {
   const reader = limitedReader(input.readFile);
   const api = importableApi(input, files, reader);
   const evidence = [
-    ...frameworkEvidence(declared, imports),
+    ...frameworkEvidence(declared, imports, api !== null),
     ...djangoEvidence(files, reader),
     ...webFileEvidence(files, reader),
     ...streamlitEvidence(files),
@@ -189,13 +189,19 @@ function score(evidence: Evidence[]): TypeCandidate[] {
   );
 }
 
-function frameworkEvidence(declared: Declared, imports: Set<string>): Evidence[] {
+/**
+ * A framework the project declares and imports. Beside an importable API it is what a library builds on
+ * (Django REST framework on Django): then only a project marker (manage.py, an app object) makes the type.
+ */
+function frameworkEvidence(declared: Declared, imports: Set<string>, extension: boolean): Evidence[] {
   const found: Evidence[] = [];
+  const evidence = (type: Evidence["type"], weight: number, text: string) =>
+    extension ? hint(type, `${text} (an importable package built on it)`) : marker(type, weight, text);
   for (const { type, dist, module } of FRAMEWORKS) {
-    if (declared.runtime.has(dist)) found.push(marker(type, STRONG, `declares ${dist}`));
+    if (declared.runtime.has(dist)) found.push(evidence(type, STRONG, `declares ${dist}`));
     else if (declared.any.has(dist))
       found.push(hint(type, `declares ${dist} outside the runtime dependencies`));
-    if (imports.has(module)) found.push(marker(type, MEDIUM, `imports ${module}`));
+    if (imports.has(module)) found.push(evidence(type, MEDIUM, `imports ${module}`));
   }
   for (const name of [...declared.runtime].sort()) {
     for (const { type, prefix } of PLUGIN_PREFIXES) {

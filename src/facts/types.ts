@@ -121,6 +121,10 @@ export interface ImportFacts {
   python2Files?: { file: string; line: number; evidence: string }[];
   /** Source files that could not be scanned (too large, unreadable): what they import is unknown. */
   unscanned?: string[];
+  /** Names code may import by a name computed at run time (`import_module(name)`): uses, never requirements. */
+  dynamicNames?: string[];
+  /** Dependencies PEP 723 scripts declare inline (`# /// script`): what their imports may come from. */
+  scriptDependencies?: string[];
 }
 
 /** Import facts with nothing found: no files scanned yet, or none to scan. */

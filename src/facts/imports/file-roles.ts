@@ -44,6 +44,7 @@ const DEV_DIRECTORIES = new Set([
   "demo",
   "demos",
   "ci",
+  "tasks",
   ".github",
   ".circleci",
   "dev",

@@ -13,7 +13,8 @@ import type { SysPathEntry } from "./scanner.js";
 
 /** Roots named by the configuration of the project at `projectDir` ("" for the root), relative to the root. */
 export function configuredRoots(root: string, projectDir: string): string[] {
-  const found: string[] = projectDir === "" ? [] : [projectDir, join(projectDir, "src")];
+  // Relative to the project's directory, like everything its configuration names.
+  const found: string[] = projectDir === "" ? [] : [".", "src"];
   const read = (name: string) => readSmallText(join(root, projectDir, name));
   const pyproject = read("pyproject.toml");
   if (pyproject !== null) found.push(...pyprojectRoots(pyproject));

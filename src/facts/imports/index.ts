@@ -4,6 +4,7 @@ import { emptyImportFacts, type ImportFacts, type ImportUse } from "../types.js"
 import { type FileRole, fileRole } from "./file-roles.js";
 import { configuredRoots, sysPathRoots } from "./import-roots.js";
 import { ModuleLayout } from "./layout.js";
+import { optionallyLoadedFiles } from "./optional-modules.js";
 import {
   ALL_VERSIONS,
   maskOfMinor,
@@ -48,8 +49,14 @@ export interface CollectedImports {
   files: { python: string[]; notebooks: string[]; projectDirs: string[] };
 }
 
-/** Modules every interpreter provides that sys.stdlib_module_names does not list. */
-const ALWAYS_PRESENT = new Set(["__future__", "__main__"]);
+/**
+ * Modules every interpreter provides that sys.stdlib_module_names does not list, and `_typeshed`, which
+ * type checkers provide to `if TYPE_CHECKING:` imports.
+ */
+const ALWAYS_PRESENT = new Set(["__future__", "__main__", "_typeshed"]);
+
+/** What the Jupyter kernel running a notebook always provides: its IPython. */
+const KERNEL_PROVIDED = new Set(["IPython"]);
 
 type Kind = "stdlib" | "local" | "thirdParty";
 
@@ -64,7 +71,7 @@ export async function collectImports(
   options: CollectImportsOptions = {},
 ): Promise<CollectedImports> {
   const sources = await listSourceFiles(root);
-  const files = [...sources.python, ...sources.notebooks];
+  const files = [...sources.python, ...sources.notebooks, ...sources.scripts];
   const scans = await scanInBatches(root, files);
   const diagnostics = [...sources.diagnostics];
   const scanned = scans.filter((scan): scan is ScannedFile => !("problem" in scan));
@@ -76,6 +83,7 @@ export async function collectImports(
         diagnostics.push(diagnostic("warning", scan.file, problem.message, problem.line));
   }
   const layout = projectLayout(root, sources, scanned);
+  const optionalFiles = optionallyLoadedFiles(scanned, layout);
   const versions = projectVersions(
     options,
     scanned.some((scan) => scan.python2 !== null),
@@ -83,16 +91,28 @@ export async function collectImports(
   const localNames = new Set(options.localNames ?? []);
   const uses = new Map<string, UseBuilder>();
   const python2Files: NonNullable<ImportFacts["python2Files"]> = [];
+  const scriptDependencies: string[] = [];
+  const dynamicNames = new Set<string>();
 
   for (const scan of scanned) {
     const python2 = scan.python2 !== null;
     if (scan.python2) python2Files.push({ file: scan.file, ...scan.python2 });
     // A Python 2 file in a project that no longer supports Python 2 never runs.
     const fileVersions = python2 ? (PYTHON2 & versions.supported) >>> 0 : versions.supported;
-    const role = fileRole(scan.file);
-    for (const statement of scan.statements) {
+    const notebook = scan.file.endsWith(".ipynb");
+    const loadedOptionally = optionalFiles.has(scan.file);
+    // A PEP 723 script declares its own dependencies: it is a tool beside the project, not its runtime.
+    // Inside a nested project (backend/), a file's role is judged from that project's top.
+    const role = scan.scriptDependencies ? "dev" : fileRole(withinProject(scan.file, sources.projectDirs));
+    if (scan.scriptDependencies) scriptDependencies.push(...scan.scriptDependencies);
+    for (const name of scan.dynamicNames ?? []) {
+      if (!isStdlib(name, fileVersions, python2, versions.chosen, options) && !layout.resolve(scan.file, name).local)
+        dynamicNames.add(name);
+    }
+    for (const found of scan.statements) {
       // Relative imports name the project's own package, never a distribution.
-      if (statement.level > 0 || statement.module === "") continue;
+      if (found.level > 0 || found.module === "") continue;
+      const statement = loadedOptionally && !found.optional ? { ...found, optional: true } : found;
       const runs = ((statement.versions ?? ALL_VERSIONS) & fileVersions) >>> 0;
       const topLevel = statement.module.split(".")[0] as string;
       const add = (kind: Kind, name: string, modules: string[]) => {
@@ -104,11 +124,12 @@ export async function collectImports(
         }
         use.record(scan.file, modules, statement, role, runs);
       };
-      if (isStdlib(topLevel, runs, python2, versions.chosen, options)) {
+      const kernel = notebook && KERNEL_PROVIDED.has(topLevel);
+      if (kernel || isStdlib(topLevel, runs, python2, versions.chosen, options)) {
         add("stdlib", topLevel, [statement.module]);
         continue;
       }
-      const resolution = layout.resolve(scan.file, statement.module, statement.names, python2);
+      const resolution = layout.resolve(scan.file, statement.module, statement.names, python2 || scan.script);
       if (resolution.local || localNames.has(topLevel)) {
         add("local", topLevel, [statement.module]);
         continue;
@@ -127,12 +148,29 @@ export async function collectImports(
   }
   const facts = buildFacts(uses, versions.supported, scanned.length);
   facts.python2Files = python2Files;
+  if (dynamicNames.size > 0) facts.dynamicNames = [...dynamicNames].sort(byCodeUnit);
+  if (scriptDependencies.length > 0) facts.scriptDependencies = [...new Set(scriptDependencies)].sort(byCodeUnit);
   facts.unscanned = scans.filter((scan) => "problem" in scan).map((scan) => scan.file);
   return {
     facts,
     diagnostics: sortDiagnostics(diagnostics),
     files: { python: sources.python, notebooks: sources.notebooks, projectDirs: sources.projectDirs },
   };
+}
+
+/** `backend/tests/x.py` → `tests/x.py` when `backend` holds a project of its own. */
+export function withinProject(file: string, projectDirs: readonly string[]): string {
+  const dir = nestedProjectOf(file, projectDirs);
+  return dir === null ? file : file.slice(dir.length + 1);
+}
+
+/** The deepest nested project directory holding `file`, or null when only the root does. */
+export function nestedProjectOf(file: string, projectDirs: readonly string[]): string | null {
+  let best: string | null = null;
+  for (const dir of projectDirs) {
+    if (file.startsWith(`${dir}/`) && (best === null || dir.length > best.length)) best = dir;
+  }
+  return best;
 }
 
 /**
@@ -191,7 +229,8 @@ function projectLayout(root: string, sources: SourceFiles, scanned: ScannedFile[
       if (path.endsWith(".py") && !path.startsWith("../") && !path.startsWith("/")) writtenModules.push(path);
     }
   }
-  const notebookDirs = sources.notebooks.map((file) =>
+  // A notebook's kernel starts in its directory; a script's directory is its sys.path[0].
+  const notebookDirs = [...sources.notebooks, ...sources.scripts].map((file) =>
     posix.dirname(file) === "." ? "" : posix.dirname(file),
   );
   return new ModuleLayout(sources.python, {
@@ -208,9 +247,14 @@ interface UseBuilder {
   files: Set<string>;
   modules: Set<string>;
   roles: Set<FileRole>;
-  /** Over reachable statements only; null until one is seen. */
+  /**
+   * Over reachable statements only, null until one is seen; runtime code decides when it imports the name
+   * (a test importing sniffio outright does not make runtime code's guarded import a requirement).
+   */
   optional: boolean | null;
   typeOnly: boolean | null;
+  runtimeOptional: boolean | null;
+  runtimeTypeOnly: boolean | null;
   /** Union of the versions under which the statements run. */
   runs: VersionMask;
   alsoInProject?: string;
@@ -232,6 +276,8 @@ function newUse(kind: Kind, name: string): UseBuilder {
     roles: new Set(),
     optional: null,
     typeOnly: null,
+    runtimeOptional: null,
+    runtimeTypeOnly: null,
     runs: 0,
     record(file, modules, statement, role, runs) {
       this.files.add(file);
@@ -241,6 +287,10 @@ function newUse(kind: Kind, name: string): UseBuilder {
       this.runs = (this.runs | runs) >>> 0;
       this.optional = (this.optional ?? true) && statement.optional;
       this.typeOnly = (this.typeOnly ?? true) && statement.typeOnly;
+      if (role === "runtime") {
+        this.runtimeOptional = (this.runtimeOptional ?? true) && statement.optional;
+        this.runtimeTypeOnly = (this.runtimeTypeOnly ?? true) && statement.typeOnly;
+      }
     },
   };
 }
@@ -261,8 +311,8 @@ function buildFacts(
       name: use.name,
       files: [...use.files].sort(byCodeUnit),
       modules: [...use.modules].sort(byCodeUnit),
-      optional: use.optional ?? false,
-      typeOnly: use.typeOnly ?? false,
+      optional: use.runtimeOptional ?? use.optional ?? false,
+      typeOnly: use.runtimeTypeOnly ?? use.typeOnly ?? false,
       kind: use.kind,
       roles: ROLE_ORDER.filter((role) => use.roles.has(role)),
     };

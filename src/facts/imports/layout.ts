@@ -8,7 +8,8 @@
  * - below it: a directory of scripts (`.py` files outside any package: the script's directory is
  *   `sys.path[0]`, and pytest inserts the first directory above a test that is not a package), and the
  *   directory of a notebook (its kernel's working directory);
- * - for a Python 2 file only: its own package (implicit relative imports).
+ * - for a Python 2 file: its own package (implicit relative imports); for a file with an
+ *   `if __name__ == "__main__":` block, run as a script even inside a package: its own directory.
  * Inside a namespace package (PEP 420 directory without `__init__.py`, or a pkgutil/pkg_resources style
  * `__init__.py`) only the portions present locally are local: `acme.widgets` may be local while
  * `acme.core` comes from a distribution.
@@ -34,6 +35,7 @@ export class ModuleLayout {
   /** Directory ("" for the root) → name → what it is there. */
   private readonly entries = new Map<string, Map<string, EntryKind>>();
   private readonly packageDirs = new Set<string>();
+  private readonly files: Set<string>;
   private readonly namespaceInits: Set<string>;
   private readonly globalRoots: string[];
   private readonly scopedRoots = new Set<string>();
@@ -43,6 +45,7 @@ export class ModuleLayout {
 
   constructor(pythonFiles: readonly string[], options: LayoutOptions = {}) {
     this.namespaceInits = new Set(options.namespaceInits ?? []);
+    this.files = new Set(pythonFiles);
     const directories = new Set<string>();
     for (const file of [...pythonFiles, ...(options.writtenModules ?? [])]) {
       const parts = file.split("/");
@@ -60,9 +63,12 @@ export class ModuleLayout {
       if (!this.packageDirs.has(directory)) this.scopedRoots.add(directory);
     }
     for (const [directory, names] of [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const [name, kind] of names) {
+      for (const name of names.keys()) {
+        // Only what Python could import somewhere: a module file or a regular package, not a folder.
+        const kind = this.kindOf(directory, name);
         const path = directory === "" ? name : `${directory}/${name}`;
-        if (!this.anywhere.has(name)) this.anywhere.set(name, kind === "module" ? `${path}.py` : `${path}/`);
+        if (kind === "module" && !this.anywhere.has(name)) this.anywhere.set(name, `${path}.py`);
+        if (kind === "package" && !this.anywhere.has(name)) this.anywhere.set(name, `${path}/`);
       }
     }
     for (const directory of options.scopedRoots ?? []) this.scopedRoots.add(directory);
@@ -89,9 +95,9 @@ export class ModuleLayout {
     return "namespace";
   }
 
-  /** The import roots that apply to `file`, most general first. */
-  private rootsFor(file: string, python2: boolean): string[] {
-    const key = python2 ? `2:${file}` : file;
+  /** The import roots that apply to `file`, most general first; its own directory too when it runs as a script. */
+  private rootsFor(file: string, ownDirectory: boolean): string[] {
+    const key = ownDirectory ? `own:${file}` : file;
     const cached = this.rootsByFile.get(key);
     if (cached) return cached;
     const roots = [...this.globalRoots];
@@ -101,18 +107,19 @@ export class ModuleLayout {
       if (this.scopedRoots.has(directory) && !roots.includes(directory)) roots.push(directory);
     }
     const own = parts.slice(0, -1).join("/");
-    if (python2 && !roots.includes(own)) roots.push(own);
+    if (ownDirectory && !roots.includes(own)) roots.push(own);
     this.rootsByFile.set(key, roots);
     return roots;
   }
 
   /**
    * Resolves `import module` (or `from module import names`) in `file`. Names imported from a namespace
-   * package that is only partly local are resolved one level deeper, each on its own.
+   * package that is only partly local are resolved one level deeper, each on its own. `ownDirectory`: the
+   * file's directory is on its path (a Python 2 file's implicit relative imports, a script run directly).
    */
-  resolve(file: string, module: string, names: readonly string[] = [], python2 = false): Resolution {
+  resolve(file: string, module: string, names: readonly string[] = [], ownDirectory = false): Resolution {
     const parts = module.split(".");
-    let directories = this.rootsFor(file, python2);
+    let directories = this.rootsFor(file, ownDirectory);
     for (let index = 0; index < parts.length; index++) {
       const found = this.lookup(directories, parts[index] as string);
       if (found === "regular") return { local: true };
@@ -138,6 +145,23 @@ export class ModuleLayout {
       if (kind === "namespace") portions.push(directory === "" ? name : `${directory}/${name}`);
     }
     return portions;
+  }
+
+  /** The file of the module at `path` (`pkg/mod` → `pkg/mod.py` or `pkg/mod/__init__.py`), as a list of at most one. */
+  fileAt(path: string): string[] {
+    if (this.files.has(`${path}.py`)) return [`${path}.py`];
+    if (this.files.has(`${path}/__init__.py`)) return [`${path}/__init__.py`];
+    return [];
+  }
+
+  /** The project file an absolute import of `module` in `file` loads, as a list of at most one. */
+  locate(file: string, module: string, ownDirectory = false): string[] {
+    const path = module.replace(/\./g, "/");
+    for (const root of this.rootsFor(file, ownDirectory)) {
+      const found = this.fileAt(root === "" ? path : `${root}/${path}`);
+      if (found.length > 0) return found;
+    }
+    return [];
   }
 
   /** Where a module or package named `name` sits in the project, at any depth; null when nowhere. */

@@ -239,6 +239,11 @@ class ImportScanner {
       if (header.python2Except) this.notePython2(header.textStart, "`except E, name:`");
       const open = this.openTries.find((entry) => entry.indent === indent);
       if (open && header.catchesImportFailure) open.block.catchesImportFailure = true;
+    } else if (keyword === "else" && this.openTries.some((entry) => entry.indent === indent)) {
+      // `try: import a` / `except ImportError:` / `else: import b`: b is imported only where a was.
+      const open = this.openTries.find((entry) => entry.indent === indent) as OpenTry;
+      if (open.block.catchesImportFailure)
+        opened = { indent, tryBlock: { catchesImportFailure: true }, typeOnly: false, versions: ALL_VERSIONS };
     } else if (keyword === "if" || keyword === "elif" || keyword === "else") {
       opened = this.branch(
         keyword,
@@ -265,8 +270,12 @@ class ImportScanner {
   private branch(keyword: string, indent: number, header: Header, chain: OpenIf | null): Context | null {
     const before = chain ? chain.remaining : ALL_VERSIONS;
     let versions = before;
+    // `if "trio" in sys.modules:` runs only where the caller already loaded that module: what it imports
+    // comes with it, like an import guarded by `except ImportError`.
+    let loadedByCaller = false;
     if (keyword !== "else") {
       const text = this.src.slice(header.textStart, header.textEnd);
+      loadedByCaller = /^\s*(['"])[\w.]+\1\s+in\s+sys\.modules\s*$/.test(text);
       const guard = GUARD_HINT.test(text) ? guardOf(text) : null;
       versions = guard === null ? before : (before & guard) >>> 0;
       const remaining = (before & (negate(guard) ?? ALL_VERSIONS)) >>> 0;
@@ -274,8 +283,9 @@ class ImportScanner {
       else this.openIfs.push({ indent, remaining });
     }
     const typeOnly = keyword !== "else" && header.typeChecking;
-    if (!typeOnly && versions === ALL_VERSIONS) return null;
-    return { indent, tryBlock: null, typeOnly, versions };
+    if (!typeOnly && !loadedByCaller && versions === ALL_VERSIONS) return null;
+    const tryBlock = loadedByCaller ? { catchesImportFailure: true } : null;
+    return { indent, tryBlock, typeOnly, versions };
   }
 
   private skipHeader(): Header {
@@ -352,7 +362,8 @@ class ImportScanner {
       if (token === NAME && lex.is("import")) token = this.importStatement(contexts);
       else if (token === NAME && lex.is("from")) token = this.fromStatement(contexts);
       else if (token === NAME && (lex.is("print") || lex.is("exec"))) token = this.maybePython2Statement();
-      else if (token === NAME && (lex.is("sys") || lex.is("site"))) token = this.maybeSysPath();
+      else if (token === NAME && (lex.is("sys") || lex.is("site") || lex.is("monkeypatch")))
+        token = this.maybeSysPath();
       else if (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON)) {
         token = lex.skipStatement();
       }
@@ -397,8 +408,7 @@ class ImportScanner {
       token = lex.next();
     }
     const call = words.join(".");
-    if (!(call === "sys.path.insert" || call === "sys.path.append" || call === "site.addsitedir"))
-      return token;
+    if (!SYS_PATH_CALLS.has(call)) return token;
     if (!isOp(lex, token, OPEN_PAREN)) return token;
     const entry: SysPathEntry = { line: lineOf(this.src, start), fromFile: false, up: 0, parts: [] };
     let dirnames = 0;
@@ -535,6 +545,9 @@ class ImportScanner {
     return cursor.line;
   }
 }
+
+/** Calls that put a directory on `sys.path` (pytest's monkeypatch too, in fixtures). */
+const SYS_PATH_CALLS = new Set(["sys.path.insert", "sys.path.append", "site.addsitedir", "monkeypatch.syspath_prepend"]);
 
 /** Names that may follow `print`/`exec` in Python 3 code (`print if x else y` is odd, but valid). */
 const KEYWORDS_AFTER_NAME = new Set(["if", "else", "and", "or", "not", "in", "is", "for", "lambda"]);

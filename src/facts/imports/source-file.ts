@@ -1,9 +1,10 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDhtlError } from "../../core/errors.js";
+import { tryParseToml } from "../../formats/toml.js";
 import { decodePythonSource } from "./encoding.js";
 import { notebookCode } from "./notebook.js";
-import { type SourceScan, scanSource } from "./scanner.js";
+import { type ImportStatement, type SourceScan, scanSource } from "./scanner.js";
 
 /** Generated code can be big, but a multi-megabyte "source" file is data; scanning it tells nothing. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
@@ -19,7 +20,19 @@ export interface ScannedFile extends SourceScan {
   writes: string[];
   /** An `__init__.py` that declares a pkgutil or pkg_resources namespace package. */
   namespaceInit: boolean;
+  /** Runs as a script (`if __name__ == "__main__":`): its own directory is on its sys.path. */
+  script: boolean;
+  /** The dependencies a PEP 723 `# /// script` block declares: the file is a script with its own needs. */
+  scriptDependencies?: string[];
+  /**
+   * Top-level names a file may import by a name computed at run time (`import_module(name)`): the
+   * identifier-like string literals of that file. They make a declaration used, never undeclared.
+   */
+  dynamicNames?: string[];
 }
+
+/** `if __name__ == "__main__":` at the top level. */
+const MAIN_GUARD = /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/m;
 
 /** `__path__ = extend_path(__path__, __name__)` or `declare_namespace(__name__)`. */
 const NAMESPACE_INIT = /\bextend_path\s*\(|\bdeclare_namespace\s*\(/;
@@ -48,9 +61,71 @@ export function scanFile(root: string, file: string): FileScan {
     const notebook = file.endsWith(".ipynb") ? notebookCode(text, file) : null;
     const source = notebook ? notebook.source : text;
     const namespaceInit = file.endsWith("__init__.py") && NAMESPACE_INIT.test(source);
-    return { file, ...scanSource(source), writes: notebook?.writes ?? [], namespaceInit };
+    const script = source.includes("__main__") && MAIN_GUARD.test(source);
+    const scriptDependencies = source.includes("# /// script") ? inlineScriptDependencies(source) : null;
+    const scan = scanSource(source);
+    const dynamic = /\b(?:importorskip|import_module|__import__)\(/.test(source) ? dynamicImports(source) : null;
+    if (dynamic) scan.statements.push(...dynamic.statements);
+    return {
+      file,
+      ...scan,
+      ...(dynamic?.names.length ? { dynamicNames: dynamic.names } : {}),
+      writes: notebook?.writes ?? [],
+      namespaceInit,
+      script,
+      ...(scriptDependencies ? { scriptDependencies } : {}),
+    };
   } catch (error) {
     if (isDhtlError(error)) return { file, problem: error.message };
     throw error;
   }
+}
+
+/**
+ * The `dependencies` of a PEP 723 inline metadata block (`# /// script` … `# ///`), or null when the
+ * block is absent or not valid TOML. https://peps.python.org/pep-0723/
+ */
+export function inlineScriptDependencies(source: string): string[] | null {
+  const block = /^# \/\/\/ script\s*$((?:\n#(?: .*)?$)*?)\n# \/\/\/\s*$/m.exec(source);
+  if (!block) return null;
+  const toml = (block[1] as string)
+    .split("\n")
+    .slice(1)
+    .map((line) => line.replace(/^# ?/, ""))
+    .join("\n");
+  const doc = tryParseToml(toml).doc;
+  const dependencies = doc?.dependencies;
+  return Array.isArray(dependencies) ? dependencies.filter((d): d is string => typeof d === "string") : null;
+}
+
+/**
+ * Imports made by calling a function: `pytest.importorskip("numpy")`, `importlib.import_module("x.y")`,
+ * `__import__("x")` with a literal name become optional import statements; a call with a computed name
+ * makes the file's identifier-like string literals possible imports (`import_module(package_name)` fed
+ * from `@benchmark("mistune")`).
+ */
+function dynamicImports(source: string): { statements: ImportStatement[]; names: string[] } {
+  const statements: ImportStatement[] = [];
+  const call = /\b(?:importorskip|import_module|__import__)\(\s*(?:(?:modname|name)\s*=\s*)?(['"])([A-Za-z_][\w.]*)\1/g;
+  for (const match of source.matchAll(call)) {
+    statements.push({
+      module: match[2] as string,
+      names: [],
+      level: 0,
+      line: lineAt(source, match.index ?? 0),
+      optional: true,
+      typeOnly: false,
+    });
+  }
+  const names = new Set<string>();
+  if (/\b(?:import_module|__import__)\(\s*[A-Za-z_]/.test(source)) {
+    for (const match of source.matchAll(/(['"])([A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*\1/g)) names.add(match[2] as string);
+  }
+  return { statements, names: [...names].sort() };
+}
+
+function lineAt(source: string, offset: number): number {
+  let line = 1;
+  for (let at = source.indexOf("\n"); at >= 0 && at < offset; at = source.indexOf("\n", at + 1)) line++;
+  return line;
 }

@@ -22,6 +22,10 @@ export interface DistMetadata {
   extras: Record<string, string[]>;
   /** Modules a stub-only distribution types (`yaml` for types-PyYAML). */
   stubs?: string[];
+  /** Normalised names of the distributions it always requires. */
+  requires?: string[];
+  /** `.pth` files it installs, which Python runs at start-up. */
+  startup?: string[];
   /** Where the facts come from: a wheel's file name, or `installed` for the project's environment. */
   source: string;
 }
@@ -65,13 +69,18 @@ export function installedMetadata(venvPath: string): Map<string, DistMetadata> {
       const executables = distribution.record
         .map(({ path }) => /(?:^|\/)(?:bin|Scripts)\/([^/]+?)(?:\.exe)?$/.exec(path)?.[1])
         .filter((name): name is string => name !== undefined && !name.startsWith("activate"));
+      const startup = distribution.record
+        .map(({ path }) => path)
+        .filter((path) => !path.includes("/") && path.endsWith(".pth"));
       found.set(distribution.normalized, {
         name: distribution.name,
         modules: distribution.topLevel,
         scripts: [...new Set([...scripts, ...executables])].sort(),
         entryPoints,
         extras: extrasOf(distribution.name, distribution.requiresDist),
+        requires: requiresOf(distribution.requiresDist),
         ...(stubs.length > 0 ? { stubs: [...new Set(stubs)].sort() } : {}),
+        ...(startup.length > 0 ? { startup: startup.sort() } : {}),
         source: "installed",
       });
     }
@@ -102,6 +111,16 @@ export function parseEntryPoints(text: string | null): {
     else entryPoints[group] = [...(entryPoints[group] ?? []), name];
   }
   return { scripts: [...scripts].sort(), entryPoints };
+}
+
+/** Normalised names of the `Requires-Dist` lines no extra guards. */
+function requiresOf(requiresDist: string[]): string[] {
+  const names = requiresDist
+    .filter((requirement) => !/extra\s*==/.test(requirement))
+    .map((requirement) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .map(normalizeName);
+  return [...new Set(names)].sort();
 }
 
 /** Normalised names each extra adds, from `Requires-Dist: x; extra == "y"` lines. */

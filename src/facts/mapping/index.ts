@@ -112,7 +112,9 @@ export function importKey(module: string): string {
  * normalisation; the table's spelling wins.
  */
 export function candidateDistributions(module: string, key = importKey(module)): string[] {
-  const guess = !key.includes(".") || !table().byImport.has(key) ? [normalizeName(key)] : [];
+  // No distribution name starts with `_`: a private module (`_winreg`) has no same-name guess.
+  const guessable = !key.startsWith("_") && (!key.includes(".") || !table().byImport.has(key));
+  const guess = guessable ? [normalizeName(key)] : [];
   return uniqueDistributions([...tableDistributions(module), ...guess]);
 }
 

@@ -83,7 +83,7 @@ describe("inferDependencies", () => {
         usedWithoutImport: (name, sections, context) => {
           asked.push([name, sections]);
           expect(context.importedDistributions.has("flask")).toBe(true);
-          return name === "ruff" ? "a command" : null;
+          return name === "ruff" ? { used: "a command" } : null;
         },
       },
     );

@@ -42,6 +42,11 @@ export interface InferOptions {
   usedWithoutImport?: UsedWithoutImport;
   /** Which file that could not be scanned may import one of these modules; null when none can. */
   unscannedMention?: (modules: string[]) => string | null;
+  /**
+   * Projects nested in this one (workspace members, `backend/`), each with what it declares: a file inside
+   * one may import what that project declares as well as what the root declares.
+   */
+  nestedProjects?: { dir: string; sections: DeclaredSections }[];
 }
 
 /** What setup.py may import without declaring it when there is no `[build-system]` table (pip's legacy build). */
@@ -67,8 +72,24 @@ export function inferDependencies(
   const sectionsOf = sectionsByDistribution(sections);
   if (options.projectName) sectionsOf.delete(normalizeName(options.projectName));
   const declaredNames = new Map([...sectionsOf].map(([key, entry]) => [key, entry.written]));
-  const buildNames = declaredDistributions(sections.buildRequires ?? IMPLICIT_BUILD_REQUIRES);
+  // Tooling code may also rely on build requirements and on what PEP 723 scripts declare for themselves.
+  const buildNames = declaredDistributions([
+    ...(sections.buildRequires ?? IMPLICIT_BUILD_REQUIRES),
+    ...(imports.scriptDependencies ?? []),
+  ]);
   const installed = options.venvPath ? installedImportIndex(options.venvPath) : new Map<string, string[]>();
+  const nested = (options.nestedProjects ?? []).map(({ dir, sections: own }) => ({
+    dir,
+    names: new Set([...sectionsByDistribution(own).keys(), ...declaredDistributions(own.buildRequires ?? []).keys()]),
+  }));
+  /** Files of `files` whose own nested project declares one of `possible`: they need nothing more. */
+  const coveredByNested = (files: string[], possible: string[]) =>
+    files.filter((file) => {
+      const project = nested
+        .filter(({ dir }) => file.startsWith(`${dir}/`))
+        .sort((a, b) => b.dir.length - a.dir.length)[0];
+      return project !== undefined && possible.some((name) => project.names.has(normalizeName(name)));
+    });
   const used = new Set<string>();
   const notImportable = new Map<string, InferredFacts["notImportable"][number]>();
   const undeclared = new Map<
@@ -86,16 +107,22 @@ export function inferDependencies(
     const roles = use.roles ?? ["runtime"];
     const runtime = roles.length === 0 || roles.includes("runtime");
     for (const key of importKeys(use)) {
-      const { possible, suggested } = candidatesFor(key, installed);
+      const found = candidatesFor(key, installed);
+      const suggested = found.suggested;
+      // `backports.zoneinfo` may come from backports.zoneinfo though `backports` is no known namespace.
+      const possible = uniqueDistributions([...found.possible, ...dottedGuesses(key, use.modules ?? [])]);
       for (const name of possible) used.add(normalizeName(name));
       // A guard no supported Python takes: the import never runs, so it needs nothing.
       if (use.unreachable) continue;
       const isDeclared = (name: string) =>
         declaredNames.has(normalizeName(name)) || (!runtime && buildNames.has(normalizeName(name)));
       if (possible.some(isDeclared)) continue;
+      const covered = new Set(coveredByNested(use.files, possible));
+      const files = use.files.filter((file) => !covered.has(file));
+      if (files.length === 0) continue;
       if (use.alsoInProject) {
         const known = notImportable.get(key) ?? { import: key, files: [], module: use.alsoInProject };
-        known.files = [...new Set([...known.files, ...use.files])].sort();
+        known.files = [...new Set([...known.files, ...files])].sort();
         notImportable.set(key, known);
         continue;
       }
@@ -107,7 +134,7 @@ export function inferDependencies(
         runtime,
         roleSet: new Set<Role>(),
       };
-      entry.files = [...new Set([...entry.files, ...use.files])].sort();
+      entry.files = [...new Set([...entry.files, ...files])].sort();
       if (rankOf(kind) < rankOf(entry.kind)) entry.kind = kind;
       entry.runtime ||= runtime;
       for (const role of roles) entry.roleSet.add(role);
@@ -128,6 +155,15 @@ export function inferDependencies(
       }))
       .sort((a, b) => compareText(a.import, b.import));
 
+  // A declared backport of a stdlib module (typing, enum34, dataclasses) is used where that module is imported.
+  for (const use of imports.uses.filter((u) => u.kind === "stdlib")) {
+    for (const distribution of candidatesFor(use.name, installed).possible) {
+      if (declaredNames.has(normalizeName(distribution))) used.add(normalizeName(distribution));
+    }
+  }
+  for (const name of imports.dynamicNames ?? []) {
+    for (const distribution of candidatesFor(name, installed).possible) used.add(normalizeName(distribution));
+  }
   const importedModules = new Set(
     imports.uses.filter((use) => use.kind !== "local").flatMap((use) => use.modules),
   );
@@ -137,9 +173,13 @@ export function inferDependencies(
   const unusedUncertain: DistributionReason[] = [];
   for (const [normalized, { written, sections: where }] of sectionsOf) {
     if (used.has(normalized)) continue;
-    const reason = options.usedWithoutImport?.(written, where, context) ?? null;
-    if (reason !== null) {
-      usedWithoutImport.push({ name: written, reason });
+    const verdict = options.usedWithoutImport?.(written, where, context) ?? null;
+    if (verdict && "used" in verdict) {
+      usedWithoutImport.push({ name: written, reason: verdict.used });
+      continue;
+    }
+    if (verdict && "uncertain" in verdict) {
+      unusedUncertain.push({ name: written, reason: verdict.uncertain });
       continue;
     }
     const mention = options.unscannedMention?.(importsProvidedBy(written)) ?? null;
@@ -257,6 +297,18 @@ function candidatesFor(
   const possible = uniqueDistributions([...exact, ...candidateDistributions(key, key)]);
   const known = uniqueDistributions([...exact, ...tableDistributions(key)]);
   return { possible, suggested: known.length > 0 ? known : possible };
+}
+
+/** Names of the dotted modules below `key` (two and three levels deep), as distributions might be called. */
+function dottedGuesses(key: string, modules: readonly string[]): string[] {
+  const guesses = new Set<string>();
+  for (const module of modules) {
+    if (!module.startsWith(`${key}.`)) continue;
+    const parts = module.split(".");
+    for (let length = 2; length <= Math.min(3, parts.length); length++)
+      guesses.add(normalizeName(parts.slice(0, length).join(".")));
+  }
+  return [...guesses];
 }
 
 function rankOf(kind: Kind): number {

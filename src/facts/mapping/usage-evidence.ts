@@ -44,9 +44,15 @@ const EVIDENCE_DIRS = [
   ".ci",
 ];
 
+/** Directories whose YAML and JSON files are CI or container configuration, whatever their names. */
+const CI_DIRS = new Set([".github/workflows", ".circleci", ".devcontainer"]);
+
+/** Directories of scripts whose files may have no extension. */
+const SCRIPT_DIRS = new Set(["scripts", "bin", "ci", ".ci"]);
+
 /** Lines that install rather than run: the names on them are dependencies, not uses. */
 const INSTALL_LINE =
-  /\b(?:pip3?|uv pip|pipx|poetry|pdm|conda|mamba|micromamba|apt(?:-get)?|apk|brew|yum|dnf|npm|yarn)\s+(?:install|add|i)\b|additional_dependencies/;
+  /\b(?:pip3?|uv pip|pipx|poetry|pdm|conda|mamba|micromamba|apt(?:-get)?|apk|brew|yum|dnf|npm|yarn)\s+(?:install|add|i)\b|additional_dependencies|session\.install\(/;
 
 /** Reads the evidence of a project at `root`; `python` and `notebooks` are its source files (root-relative). */
 export function collectUsageEvidence(
@@ -70,9 +76,18 @@ export function collectUsageEvidence(
   for (const dir of ["", ...projectDirs]) {
     for (const sub of ["", ...EVIDENCE_DIRS]) {
       const path = sub === "" ? dir : dir === "" ? sub : `${dir}/${sub}`;
+      const scriptDir = SCRIPT_DIRS.has(sub);
+      const ciDir = CI_DIRS.has(sub);
       for (const name of listDir(join(root, path))) {
         const file = path === "" ? name : `${path}/${name}`;
-        if (COMMAND_FILE.test(name) || CONFIG_FILES.has(name)) read(file);
+        // Scripts in scripts/ and bin/ often have no extension (`scripts/publish`); CI files any name.
+        if (
+          COMMAND_FILE.test(name) ||
+          CONFIG_FILES.has(name) ||
+          (scriptDir && !name.includes(".")) ||
+          (ciDir && /\.(ya?ml|json)$/.test(name))
+        )
+          read(file);
       }
     }
   }

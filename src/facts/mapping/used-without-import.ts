@@ -29,11 +29,14 @@ export interface ImportContext {
   importedModules: ReadonlySet<string>;
 }
 
+/** How a declared distribution nothing imports is used, or why dhtl cannot tell (then it is not called unused). */
+export type UsageVerdict = { used: string } | { uncertain: string } | null;
+
 export type UsedWithoutImport = (
   distribution: string,
   sections: string[],
   context: ImportContext,
-) => string | null;
+) => UsageVerdict;
 
 /** Extras and groups for development rather than for running: their commands are the developers'. */
 const DEV_SECTION =
@@ -178,14 +181,36 @@ export function usedWithoutImportFinder(
       .map(normalizeName),
   );
   const importedStdlib = new Set(imports.stdlib);
-  return (distribution, sections, context) =>
-    whyUsed(distribution, sections, {
-      ...context,
-      evidence,
-      metadata,
-      declared,
-      importedStdlib,
-    });
+  const frozen = isFrozenList(project.dependencies);
+  const runtimeNames = project.dependencies
+    .map((entry) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(entry)?.[1])
+    .filter((name): name is string => name !== undefined);
+  return (distribution, sections, context) => {
+    const ctx = { ...context, evidence, metadata, declared, importedStdlib };
+    const reason = whyUsed(distribution, sections, ctx);
+    if (reason) return { used: reason };
+    // A frozen list (pip freeze) pins every dependency of every dependency: an entry nothing imports is
+    // unused only when the metadata of every other entry is known and none of them requires it.
+    if (frozen && sections.includes("dependencies")) {
+      const unknown = runtimeNames.filter((name) => normalizeName(name) !== normalizeName(distribution) && !metadata(name));
+      if (unknown.length > 0)
+        return {
+          uncertain: `pinned in a frozen requirements list; it may be a dependency of ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ` or ${unknown.length - 3} more` : ""}, whose metadata dhtl does not have (analyze again after dhtl setup to know)`,
+        };
+    }
+    // In a development section, a distribution nothing describes may well be a command.
+    if (!metadata(distribution) && sections.some((s) => DEV_SECTION.test(s)))
+      return {
+        uncertain: `declared in ${sections.join(", ")}, and no metadata says whether it provides a command or plugin (analyze again after dhtl setup to know)`,
+      };
+    return null;
+  };
+}
+
+/** A dependency list as pip freeze writes it: ten or more entries, nearly all pinned to one version. */
+function isFrozenList(entries: readonly string[]): boolean {
+  const pinned = entries.filter((entry) => /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^,;*]+$/.test(entry.split(";")[0]?.trim() ?? "")).length;
+  return entries.length >= 10 && pinned >= entries.length * 0.8;
 }
 
 interface Context extends ImportContext {
@@ -196,11 +221,42 @@ interface Context extends ImportContext {
 }
 
 function whyUsed(distribution: string, sections: string[], ctx: Context): string | null {
+  const direct = directUse(distribution, sections, ctx);
+  if (direct) return direct;
+  const name = normalizeName(distribution);
+  const meta = ctx.metadata(distribution);
+  // A meta-distribution (tox-uv: no command, no plugin of its own) is used through what it installs
+  // (tox-uv-bare's tox plugin, meson-python's meson).
+  const pluginOrCommand = meta !== null && (meta.scripts.length > 0 || Object.keys(meta.entryPoints).length > 0);
+  for (const required of pluginOrCommand ? [] : (meta?.requires ?? [])) {
+    const how = directUse(required, [], ctx, "installed");
+    if (how) return `installs ${ctx.metadata(required)?.name ?? required}: ${how}`;
+  }
+  const parent = requiredBy(name, ctx);
+  if (parent) return `a dependency of ${parent}, pinned here`;
+  return null;
+}
+
+/**
+ * How a distribution is used by itself. For what another one installs (`installed`), only what installing
+ * it does counts: plugins, start-up files and commands the project runs (meson-python installs meson).
+ */
+function directUse(
+  distribution: string,
+  sections: string[],
+  ctx: Context,
+  scope: "declared" | "installed" = "declared",
+): string | null {
   const name = normalizeName(distribution);
   const meta = ctx.metadata(distribution);
   const from = meta ? (meta.source === "installed" ? " (installed metadata)" : ` (${meta.source})`) : "";
-  const modules = meta?.modules.length ? meta.modules : importsProvidedBy(distribution);
-  const scripts = meta ? meta.scripts : [name];
+  // Without metadata, Django apps are often the name without separators (wagtail-font-awesome-svg →
+  // wagtailfontawesomesvg) rather than with underscores.
+  const modules = meta?.modules.length
+    ? meta.modules
+    : [...importsProvidedBy(distribution), name.replace(/-/g, "")];
+  // Without metadata the command is guessed from the name — only for what the project declares itself.
+  const scripts = meta ? meta.scripts : scope === "declared" ? [name] : [];
 
   for (const [group, names] of Object.entries(meta?.entryPoints ?? {})) {
     const auto = AUTO_LOADED.find((entry) => entry.group.test(group));
@@ -211,12 +267,17 @@ function whyUsed(distribution: string, sections: string[], ctx: Context): string
     if (named && mention)
       return `${named.host} plugin \`${mention}\` (entry point ${group}${from}), named in ${ctx.evidence.words.get(mention)}`;
   }
+  if (meta?.startup?.length) return `runs at interpreter start-up (${meta.startup.join(", ")}${from})`;
   const command = scripts.find((script) => ctx.evidence.words.has(script));
-  if (command)
-    return `command \`${command}\`${meta ? ` (console script${from})` : ""} run in ${ctx.evidence.words.get(command)}`;
+  if (command) {
+    const file = ctx.evidence.words.get(command) as string;
+    const how = file.endsWith(".py") ? "named in" : "run in";
+    return `command \`${command}\`${meta ? ` (console script${from})` : ""} ${how} ${file}`;
+  }
+  if (scope === "installed") return null;
   const module = modules.find((m) => ctx.evidence.words.has(m));
   if (module) return `module \`${module}\` named in ${ctx.evidence.words.get(module)}`;
-  if (meta && meta.scripts.length > 0 && sections.length > 0 && sections.every((s) => DEV_SECTION.test(s)))
+  if (meta && meta.scripts.length > 0 && sections.some((s) => DEV_SECTION.test(s)))
     return `developer tool: provides the command${meta.scripts.length === 1 ? "" : "s"} ${meta.scripts
       .slice(0, 3)
       .map((s) => `\`${s}\``)
@@ -252,6 +313,17 @@ function whyUsed(distribution: string, sections: string[], ctx: Context): string
   return null;
 }
 
+/** The declared or imported distribution that always requires `name` (from its metadata), or null. */
+function requiredBy(name: string, ctx: Context): string | null {
+  const hosts = [...new Set([...ctx.declared, ...ctx.importedDistributions])].sort();
+  for (const host of hosts) {
+    if (host === name) continue;
+    const meta = ctx.metadata(host);
+    if (meta?.requires?.includes(name)) return meta.name;
+  }
+  return null;
+}
+
 /** A host program counts as used when declared, imported, run, or configured (tests exist for pytest). */
 function hostUsed(host: string, ctx: Context): boolean {
   if (ctx.declared.has(host) || ctx.importedDistributions.has(host) || ctx.evidence.words.has(host))
@@ -260,10 +332,14 @@ function hostUsed(host: string, ctx: Context): boolean {
   return host === "pytest" && ctx.evidence.hasTests;
 }
 
-/** Modules a stub distribution types: from its files, else from its name (types-PyYAML → PyYAML's yaml). */
+/**
+ * Modules a stub distribution types: from its files, else from its name, by the conventions typeshed and
+ * stub authors follow (types-PyYAML → PyYAML's yaml, pandas-stubs, trio-typing, celery-types).
+ */
 function stubTargets(name: string, meta: DistMetadata | null): string[] {
   if (meta?.stubs?.length) return meta.stubs;
-  const base = name.startsWith("types-") ? name.slice(6) : name.endsWith("-stubs") ? name.slice(0, -6) : null;
+  const match = /^types-(.+)$|^(.+)-(?:stubs|typing|types)$/.exec(name);
+  const base = match ? (match[1] ?? match[2] ?? null) : null;
   if (base === null) return [];
   return [...new Set([...importsProvidedBy(base), base.replace(/-/g, "_")])];
 }

@@ -17,7 +17,8 @@ import { condaToPypi } from "./pypi-names.js";
 export const condaReader: ManifestReader = {
   name: "conda",
   spec: "https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html#create-env-file-manually",
-  claims: (relPath) => relPath === "environment.yml" || relPath === "environment.yaml",
+  // conda.yaml is the name MLflow projects give their environment (MLproject's `conda_env`).
+  claims: (relPath) => /^(environment|conda)\.ya?ml$/.test(relPath),
   read(file, ctx) {
     const facts = emptyManifest("conda", file.path);
     facts.packageManager = "conda";
