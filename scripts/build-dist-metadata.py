@@ -137,7 +137,7 @@ DISTRIBUTIONS: list[tuple[str, str]] = [
         "connexion", "strawberry-graphql", "graphene-django", "djangorestframework", "drf-spectacular",
         "django-debug-toolbar", "django-extensions", "django-cors-headers", "django-filter",
         "django-allauth", "django-celery-beat", "django-celery-results", "djangorestframework-simplejwt",
-        "gql", "openpyxl", "pyarrow", "datasets", "scikit-learn",
+        "gql", "openpyxl", "pyarrow", "datasets", "lxml", "beautifulsoup4", "bs4", "html5lib", "pillow", "scikit-learn",
         "statsmodels", "seaborn", "xlsxwriter", "tables", "fastparquet", "s3fs", "gcsfs", "adlfs",
     ]],
     # Distributions whose import name differs from their name, missing from Debian's index

@@ -7,9 +7,9 @@ import { scanComponents } from "./components.js";
 import { listSourceFiles } from "./imports/walk.js";
 import type { MachineFacts } from "./machine.js";
 import { readManifests } from "./manifests/registry.js";
+import type { DeclaredSections } from "./mapping/infer.js";
 import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
-import type { DeclaredSections } from "./mapping/infer.js";
 import { detectProjectType } from "./project-type.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { findProjectRoot } from "./root.js";
@@ -139,17 +139,16 @@ async function inferFromImports(
     import("./mapping/unscanned.js"),
   ]);
   const venvPath = existsSync(venv) ? venv : undefined;
-  return inferDependencies(
-    imports,
-    declaredSections(project),
-    {
-      projectName: project.name ?? undefined,
-      ...(venvPath ? { venvPath } : {}),
-      usedWithoutImport: usedWithoutImportFinder(root, project, imports, venvPath, files),
-      unscannedMention: unscannedMentionFinder(root, imports.unscanned ?? []),
-      nestedProjects: files.projectDirs.map((dir) => ({ dir, sections: declaredSections(nestedModel(root, dir)) })),
-    },
-  );
+  return inferDependencies(imports, declaredSections(project), {
+    projectName: project.name ?? undefined,
+    ...(venvPath ? { venvPath } : {}),
+    usedWithoutImport: usedWithoutImportFinder(root, project, imports, venvPath, files),
+    unscannedMention: unscannedMentionFinder(root, imports.unscanned ?? []),
+    nestedProjects: files.projectDirs.map((dir) => ({
+      dir,
+      sections: declaredSections(nestedModel(root, dir)),
+    })),
+  });
 }
 
 /** What a project declares, section by section, as inference reads it. */

@@ -126,8 +126,9 @@ const DATA_FILE = /\.(csv|tsv|parquet|feather|arrow|h5|hdf5|xlsx|npy|npz)$/i;
 /** Entry files whose content can name the framework that builds the app object. */
 const APP_FILE = /^(?:[^/]+\/)?(app|main|wsgi|asgi|application|server|api)\.py$/;
 const APP_CONSTRUCTORS: { type: Evidence["type"]; pattern: RegExp; label: string }[] = [
-  { type: "flask", pattern: /\bFlask\s*\(/, label: "Flask(…)" },
-  { type: "fastapi", pattern: /\bFastAPI\s*\(/, label: "FastAPI(…)" },
+  // `class Flask(…)` in Flask's own source defines the class; it builds no app.
+  { type: "flask", pattern: /(?<!class\s+)\bFlask\s*\(/, label: "Flask(…)" },
+  { type: "fastapi", pattern: /(?<!class\s+)\bFastAPI\s*\(/, label: "FastAPI(…)" },
 ];
 
 /** Order among types with equal scores: frameworks that decide how the project runs first, then the rest. */

@@ -87,7 +87,7 @@ export interface ImportUse {
    * lists `a.b.c`, which may be an attribute rather than a submodule: match by longest known prefix.
    */
   modules: string[];
-  /** True only when every use is inside `try: … except ImportError`. */
+  /** True when no use imports it outright: each is inside `try: … except ImportError` or type-only, not all type-only. */
   optional: boolean;
   /** True only when every use is under `if TYPE_CHECKING:`. */
   typeOnly: boolean;

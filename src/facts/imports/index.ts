@@ -106,7 +106,10 @@ export async function collectImports(
     const role = scan.scriptDependencies ? "dev" : fileRole(withinProject(scan.file, sources.projectDirs));
     if (scan.scriptDependencies) scriptDependencies.push(...scan.scriptDependencies);
     for (const name of scan.dynamicNames ?? []) {
-      if (!isStdlib(name, fileVersions, python2, versions.chosen, options) && !layout.resolve(scan.file, name).local)
+      if (
+        !isStdlib(name, fileVersions, python2, versions.chosen, options) &&
+        !layout.resolve(scan.file, name).local
+      )
         dynamicNames.add(name);
     }
     for (const found of scan.statements) {
@@ -149,7 +152,8 @@ export async function collectImports(
   const facts = buildFacts(uses, versions.supported, scanned.length);
   facts.python2Files = python2Files;
   if (dynamicNames.size > 0) facts.dynamicNames = [...dynamicNames].sort(byCodeUnit);
-  if (scriptDependencies.length > 0) facts.scriptDependencies = [...new Set(scriptDependencies)].sort(byCodeUnit);
+  if (scriptDependencies.length > 0)
+    facts.scriptDependencies = [...new Set(scriptDependencies)].sort(byCodeUnit);
   facts.unscanned = scans.filter((scan) => "problem" in scan).map((scan) => scan.file);
   return {
     facts,
@@ -220,14 +224,19 @@ function projectLayout(root: string, sources: SourceFiles, scanned: ScannedFile[
   for (const dir of sources.projectDirs) globalRoots.push(...configuredRoots(root, dir));
   const writtenModules: string[] = [];
   const namespaceInits: string[] = [];
+  const importedModules = new Set<string>();
   for (const scan of scanned) {
     if (scan.sysPath.length > 0) globalRoots.push(...sysPathRoots(scan.file, scan.sysPath));
     if (scan.namespaceInit) namespaceInits.push(posix.dirname(scan.file));
+    for (const statement of scan.statements) if (statement.level === 0) importedModules.add(statement.module);
     const dir = posix.dirname(scan.file) === "." ? "" : posix.dirname(scan.file);
+    // A notebook's %%writefile x.py / x.pyx (compiled in place by Cython) and f2py builds are its modules.
     for (const written of scan.writes) {
-      const path = posix.normalize(posix.join(dir || ".", written));
+      const path = posix.normalize(posix.join(dir || ".", written)).replace(/\.pyx$/, ".py");
       if (path.endsWith(".py") && !path.startsWith("../") && !path.startsWith("/")) writtenModules.push(path);
     }
+    for (const name of scan.builtModules)
+      writtenModules.push(dir === "" ? `${name}.py` : `${dir}/${name}.py`);
   }
   // A notebook's kernel starts in its directory; a script's directory is its sys.path[0].
   const notebookDirs = [...sources.notebooks, ...sources.scripts].map((file) =>
@@ -238,6 +247,7 @@ function projectLayout(root: string, sources: SourceFiles, scanned: ScannedFile[
     scopedRoots: notebookDirs,
     namespaceInits,
     writtenModules,
+    importedModules,
   });
 }
 
@@ -285,10 +295,11 @@ function newUse(kind: Kind, name: string): UseBuilder {
       if (runs === 0) return;
       this.roles.add(role);
       this.runs = (this.runs | runs) >>> 0;
-      this.optional = (this.optional ?? true) && statement.optional;
+      // Optional: no statement imports it outright (type-only ones are not outright either).
+      this.optional = (this.optional ?? true) && (statement.optional || statement.typeOnly);
       this.typeOnly = (this.typeOnly ?? true) && statement.typeOnly;
       if (role === "runtime") {
-        this.runtimeOptional = (this.runtimeOptional ?? true) && statement.optional;
+        this.runtimeOptional = (this.runtimeOptional ?? true) && (statement.optional || statement.typeOnly);
         this.runtimeTypeOnly = (this.runtimeTypeOnly ?? true) && statement.typeOnly;
       }
     },
@@ -311,7 +322,9 @@ function buildFacts(
       name: use.name,
       files: [...use.files].sort(byCodeUnit),
       modules: [...use.modules].sort(byCodeUnit),
-      optional: use.runtimeOptional ?? use.optional ?? false,
+      // A name only type checking imports is type-only, not optional.
+      optional:
+        (use.runtimeOptional ?? use.optional ?? false) && !(use.runtimeTypeOnly ?? use.typeOnly ?? false),
       typeOnly: use.runtimeTypeOnly ?? use.typeOnly ?? false,
       kind: use.kind,
       roles: ROLE_ORDER.filter((role) => use.roles.has(role)),

@@ -29,6 +29,11 @@ export interface LayoutOptions {
   scopedRoots?: Iterable<string>;
   /** Modules created by the project at run time (`%%writefile foo.py`), by the directory they land in. */
   writtenModules?: Iterable<string>;
+  /**
+   * Dotted module paths the project imports absolutely (`config.settings.celery`): a directory without
+   * `__init__.py` that they reach from a global root is a namespace package, not a directory of scripts.
+   */
+  importedModules?: Iterable<string>;
 }
 
 export class ModuleLayout {

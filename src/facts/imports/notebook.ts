@@ -15,6 +15,8 @@ export interface NotebookCode {
   source: string;
   /** Paths as written in `%%writefile`/`%%file`, relative to the notebook's directory. */
   writes: string[];
+  /** Extension modules the notebook builds in its directory (`!f2py -c -m name …`). */
+  builtModules: string[];
 }
 
 /**
@@ -42,10 +44,9 @@ export function notebookCode(jsonText: string, file: string): NotebookCode {
     });
   }
   const writes: string[] = [];
-  const source = codeCells(notebook, file)
-    .map((cell) => pythonOfCell(cell, writes))
-    .join("\n");
-  return { source, writes };
+  const cells = codeCells(notebook, file);
+  const source = cells.map((cell) => pythonOfCell(cell, writes)).join("\n");
+  return { source, writes, builtModules: builtModules(cells) };
 }
 
 function codeCells(notebook: unknown, file: string): string[] {
@@ -109,8 +110,34 @@ function writtenPath(line: string): string | null {
   return path ? path : null;
 }
 
-/** IPython's own extensions, loaded from IPython.extensions by their short name. */
-const IPYTHON_EXTENSIONS = new Set(["autoreload", "storemagic"]);
+/**
+ * IPython's own extensions, loaded from IPython.extensions by their short name (cythonmagic, rmagic,
+ * octavemagic and sympyprinting shipped with IPython before 2.0).
+ */
+const IPYTHON_EXTENSIONS = new Set([
+  "autoreload",
+  "storemagic",
+  "cythonmagic",
+  "rmagic",
+  "octavemagic",
+  "sympyprinting",
+]);
+
+/** `!f2py -c -m name src.f` and `!f2py -c name.pyf src.f` build the extension module `name` in place. */
+function builtModules(cells: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const cell of cells) {
+    for (const line of cell.split(/\r\n?|\n/)) {
+      const command = /^\s*!\s*f2py\b(.*)$/.exec(line)?.[1];
+      if (command === undefined || !/(^|\s)-c(\s|$)/.test(command)) continue;
+      const named =
+        /(?:^|\s)-m\s+([A-Za-z_]\w*)/.exec(command)?.[1] ??
+        /(?:^|\s)([A-Za-z_]\w*)\.pyf(?:\s|$)/.exec(command)?.[1];
+      if (named) found.add(named);
+    }
+  }
+  return [...found].sort();
+}
 
 /** The import a line magic implies (an indented line stays indented), or "" for any other IPython line. */
 function magicImport(line: string): string {

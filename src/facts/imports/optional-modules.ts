@@ -45,12 +45,12 @@ export function optionallyLoadedFiles(scans: readonly ScannedImports[], layout: 
 
 /** The project files an import statement loads: the module and, for `from m import x`, submodule x. */
 function targetsOf(scan: ScannedImports, statement: ImportStatement, layout: ModuleLayout): string[] {
-  const modules =
-    statement.module === "" ? statement.names.filter((n) => n !== "*") : [statement.module];
+  const modules = statement.module === "" ? statement.names.filter((n) => n !== "*") : [statement.module];
   const submodules = statement.module === "" ? [] : statement.names.filter((n) => n !== "*");
   if (statement.level > 0) {
     let base = posix.dirname(scan.file) === "." ? "" : posix.dirname(scan.file);
-    for (let up = 1; up < statement.level; up++) base = posix.dirname(base) === "." ? "" : posix.dirname(base);
+    for (let up = 1; up < statement.level; up++)
+      base = posix.dirname(base) === "." ? "" : posix.dirname(base);
     const paths = [
       ...modules.map((m) => join(base, m)),
       ...submodules.map((n) => join(base, `${statement.module}.${n}`)),

@@ -243,7 +243,12 @@ class ImportScanner {
       // `try: import a` / `except ImportError:` / `else: import b`: b is imported only where a was.
       const open = this.openTries.find((entry) => entry.indent === indent) as OpenTry;
       if (open.block.catchesImportFailure)
-        opened = { indent, tryBlock: { catchesImportFailure: true }, typeOnly: false, versions: ALL_VERSIONS };
+        opened = {
+          indent,
+          tryBlock: { catchesImportFailure: true },
+          typeOnly: false,
+          versions: ALL_VERSIONS,
+        };
     } else if (keyword === "if" || keyword === "elif" || keyword === "else") {
       opened = this.branch(
         keyword,
@@ -547,7 +552,12 @@ class ImportScanner {
 }
 
 /** Calls that put a directory on `sys.path` (pytest's monkeypatch too, in fixtures). */
-const SYS_PATH_CALLS = new Set(["sys.path.insert", "sys.path.append", "site.addsitedir", "monkeypatch.syspath_prepend"]);
+const SYS_PATH_CALLS = new Set([
+  "sys.path.insert",
+  "sys.path.append",
+  "site.addsitedir",
+  "monkeypatch.syspath_prepend",
+]);
 
 /** Names that may follow `print`/`exec` in Python 3 code (`print if x else y` is odd, but valid). */
 const KEYWORDS_AFTER_NAME = new Set(["if", "else", "and", "or", "not", "in", "is", "for", "lambda"]);

@@ -18,6 +18,8 @@ export interface ScannedFile extends SourceScan {
   file: string;
   /** Files a notebook's cells write (`%%writefile x.py`), relative to the notebook's directory. */
   writes: string[];
+  /** Extension modules a notebook builds in its directory (`!f2py -c -m name`). */
+  builtModules: string[];
   /** An `__init__.py` that declares a pkgutil or pkg_resources namespace package. */
   namespaceInit: boolean;
   /** Runs as a script (`if __name__ == "__main__":`): its own directory is on its sys.path. */
@@ -64,13 +66,16 @@ export function scanFile(root: string, file: string): FileScan {
     const script = source.includes("__main__") && MAIN_GUARD.test(source);
     const scriptDependencies = source.includes("# /// script") ? inlineScriptDependencies(source) : null;
     const scan = scanSource(source);
-    const dynamic = /\b(?:importorskip|import_module|__import__)\(/.test(source) ? dynamicImports(source) : null;
+    const dynamic = /\b(?:importorskip|import_module|__import__)\(/.test(source)
+      ? dynamicImports(source)
+      : null;
     if (dynamic) scan.statements.push(...dynamic.statements);
     return {
       file,
       ...scan,
       ...(dynamic?.names.length ? { dynamicNames: dynamic.names } : {}),
       writes: notebook?.writes ?? [],
+      builtModules: notebook?.builtModules ?? [],
       namespaceInit,
       script,
       ...(scriptDependencies ? { scriptDependencies } : {}),
@@ -106,7 +111,8 @@ export function inlineScriptDependencies(source: string): string[] | null {
  */
 function dynamicImports(source: string): { statements: ImportStatement[]; names: string[] } {
   const statements: ImportStatement[] = [];
-  const call = /\b(?:importorskip|import_module|__import__)\(\s*(?:(?:modname|name)\s*=\s*)?(['"])([A-Za-z_][\w.]*)\1/g;
+  const call =
+    /\b(?:importorskip|import_module|__import__)\(\s*(?:(?:modname|name)\s*=\s*)?(['"])([A-Za-z_][\w.]*)\1/g;
   for (const match of source.matchAll(call)) {
     statements.push({
       module: match[2] as string,
@@ -119,7 +125,8 @@ function dynamicImports(source: string): { statements: ImportStatement[]; names:
   }
   const names = new Set<string>();
   if (/\b(?:import_module|__import__)\(\s*[A-Za-z_]/.test(source)) {
-    for (const match of source.matchAll(/(['"])([A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*\1/g)) names.add(match[2] as string);
+    for (const match of source.matchAll(/(['"])([A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*\1/g))
+      names.add(match[2] as string);
   }
   return { statements, names: [...names].sort() };
 }

@@ -100,7 +100,11 @@ async function walkDirectory(
           ? found.notebooks
           : null;
       if (list && !isIgnored(path, false, ignores)) list.push(path);
-      else if (!entry.name.includes(".") && isPythonScript(join(absolute, entry.name)) && !isIgnored(path, false, ignores))
+      else if (
+        !entry.name.includes(".") &&
+        isPythonScript(join(absolute, entry.name)) &&
+        !isIgnored(path, false, ignores)
+      )
         found.scripts.push(path);
       if (relative !== "" && PROJECT_FILES.has(entry.name)) found.projectDirs.push(relative);
     }

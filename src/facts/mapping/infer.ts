@@ -80,7 +80,10 @@ export function inferDependencies(
   const installed = options.venvPath ? installedImportIndex(options.venvPath) : new Map<string, string[]>();
   const nested = (options.nestedProjects ?? []).map(({ dir, sections: own }) => ({
     dir,
-    names: new Set([...sectionsByDistribution(own).keys(), ...declaredDistributions(own.buildRequires ?? []).keys()]),
+    names: new Set([
+      ...sectionsByDistribution(own).keys(),
+      ...declaredDistributions(own.buildRequires ?? []).keys(),
+    ]),
   }));
   /** Files of `files` whose own nested project declares one of `possible`: they need nothing more. */
   const coveredByNested = (files: string[], possible: string[]) =>

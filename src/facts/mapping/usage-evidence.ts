@@ -91,16 +91,16 @@ export function collectUsageEvidence(
       }
     }
   }
-  // Settings modules and Sphinx configurations anywhere in the code.
+  // Settings modules and Sphinx configurations anywhere in the code: by name, below a `settings/`
+  // directory, and the DJANGO_SETTINGS_MODULE that manage.py, wsgi.py, asgi.py or pytest name (with the
+  // modules beside it, which split settings import).
+  const settingsDirs = new Set(djangoSettingsModules(root, files.python).map((file) => posix.dirname(file)));
+  let budget = MAX_SETTINGS_FILES;
   for (const file of files.python) {
     const base = posix.basename(file);
-    if (
-      /^(settings|conf|conftest|celeryconfig|gunicorn\.conf)\.py$|_settings\.py$|(^|\/)settings\/[^/]+\.py$/.test(
-        base,
-      ) ||
-      /(^|\/)settings\/[^/]+\.py$/.test(file)
-    )
-      read(file);
+    const byName = /^(settings|conf|conftest|celeryconfig|gunicorn\.conf)\.py$|_settings\.py$/.test(base);
+    const beside = settingsDirs.has(posix.dirname(file)) || /(^|\/)settings\//.test(file);
+    if (byName || (beside && budget-- > 0)) read(file);
   }
   return evidence;
 }
@@ -109,6 +109,32 @@ export function collectUsageEvidence(
 const NOT_USES = /^\s*(known[-_]\w+|extra[-_]standard[-_]library|forced[-_]separate)\s*[=:]/;
 const INI_FILES =
   /^(\.flake8|pytest\.ini|mypy\.ini|\.?pylintrc|\.coveragerc|\.isort\.cfg|alembic\.ini|uwsgi\.ini|supervisord\.conf)$/;
+
+/** Settings files read at most besides those named settings.py, so a big settings tree stays cheap. */
+const MAX_SETTINGS_FILES = 80;
+
+/** The files of the settings modules DJANGO_SETTINGS_MODULE names in the usual places. */
+function djangoSettingsModules(root: string, python: readonly string[]): string[] {
+  const places = python.filter((file) => /(^|\/)(manage|wsgi|asgi)\.py$/.test(file));
+  const texts = [...places, "pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini"].map(
+    (file) => readSmall(join(root, file)) ?? "",
+  );
+  const modules = new Set<string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(/DJANGO_SETTINGS_MODULE["']?\s*[,=:]\s*["']?([A-Za-z_][\w.]*)/g))
+      modules.add(match[1] as string);
+  }
+  const known = new Set(python);
+  const found: string[] = [];
+  for (const module of modules) {
+    const path = module.replace(/\./g, "/");
+    for (const prefix of ["", "src/"]) {
+      if (known.has(`${prefix}${path}.py`)) found.push(`${prefix}${path}.py`);
+      if (known.has(`${prefix}${path}/__init__.py`)) found.push(`${prefix}${path}/__init__.py`);
+    }
+  }
+  return found;
+}
 
 /** Files read section by section: only the parts that configure tools, not those listing dependencies. */
 const CONFIG_FILES = new Set(["pyproject.toml", "setup.cfg", "tox.ini", "Pipfile", "package.json"]);

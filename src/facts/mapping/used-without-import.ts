@@ -182,6 +182,7 @@ export function usedWithoutImportFinder(
   );
   const importedStdlib = new Set(imports.stdlib);
   const frozen = isFrozenList(project.dependencies);
+  const otherPlatformOnly = declaredForOtherPlatformsOnly(project);
   const runtimeNames = project.dependencies
     .map((entry) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(entry)?.[1])
     .filter((name): name is string => name !== undefined);
@@ -189,10 +190,19 @@ export function usedWithoutImportFinder(
     const ctx = { ...context, evidence, metadata, declared, importedStdlib };
     const reason = whyUsed(distribution, sections, ctx);
     if (reason) return { used: reason };
+    // Declared only for some platform (`; sys_platform == "win32"`): what uses it runs there, maybe in another
+    // distribution (PySocks imports win_inet_pton on Windows), where this scan cannot see it.
+    const marker = otherPlatformOnly.get(normalizeName(distribution));
+    if (marker)
+      return {
+        uncertain: `declared only for \`${marker}\`: what uses it may run only there, inside another distribution`,
+      };
     // A frozen list (pip freeze) pins every dependency of every dependency: an entry nothing imports is
     // unused only when the metadata of every other entry is known and none of them requires it.
     if (frozen && sections.includes("dependencies")) {
-      const unknown = runtimeNames.filter((name) => normalizeName(name) !== normalizeName(distribution) && !metadata(name));
+      const unknown = runtimeNames.filter(
+        (name) => normalizeName(name) !== normalizeName(distribution) && !metadata(name),
+      );
       if (unknown.length > 0)
         return {
           uncertain: `pinned in a frozen requirements list; it may be a dependency of ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ` or ${unknown.length - 3} more` : ""}, whose metadata dhtl does not have (analyze again after dhtl setup to know)`,
@@ -207,9 +217,34 @@ export function usedWithoutImportFinder(
   };
 }
 
+/** Platform markers: a declaration guarded by one is for a particular operating system or implementation. */
+const PLATFORM_MARKER =
+  /\b(sys_platform|platform_system|os_name|platform_machine|implementation_name|platform_python_implementation)\b/;
+
+/** Normalised name → marker, for distributions every declaration of which carries a platform marker. */
+function declaredForOtherPlatformsOnly(project: ProjectModel): Map<string, string> {
+  const markers = new Map<string, string | null>();
+  const entries = [
+    ...project.dependencies,
+    ...Object.values(project.optionalDependencies).flat(),
+    ...Object.values(project.dependencyGroups).flat(),
+  ];
+  for (const entry of entries) {
+    const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(entry)?.[1];
+    if (!name) continue;
+    const marker = entry.includes(";") ? entry.slice(entry.indexOf(";") + 1).trim() : "";
+    const key = normalizeName(name);
+    const platform = PLATFORM_MARKER.test(marker) ? marker : null;
+    markers.set(key, markers.has(key) && markers.get(key) === null ? null : platform);
+  }
+  return new Map([...markers].filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
 /** A dependency list as pip freeze writes it: ten or more entries, nearly all pinned to one version. */
 function isFrozenList(entries: readonly string[]): boolean {
-  const pinned = entries.filter((entry) => /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^,;*]+$/.test(entry.split(";")[0]?.trim() ?? "")).length;
+  const pinned = entries.filter((entry) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^,;*]+$/.test(entry.split(";")[0]?.trim() ?? ""),
+  ).length;
   return entries.length >= 10 && pinned >= entries.length * 0.8;
 }
 
@@ -225,11 +260,15 @@ function whyUsed(distribution: string, sections: string[], ctx: Context): string
   if (direct) return direct;
   const name = normalizeName(distribution);
   const meta = ctx.metadata(distribution);
-  // A meta-distribution (tox-uv: no command, no plugin of its own) is used through what it installs
-  // (tox-uv-bare's tox plugin, meson-python's meson).
-  const pluginOrCommand = meta !== null && (meta.scripts.length > 0 || Object.keys(meta.entryPoints).length > 0);
+  // A distribution with no command or plugin of its own may be how the project gets one it does not declare
+  // itself (tox-uv installs tox-uv-bare's tox plugin, meson-python installs the meson CI runs). A pure
+  // meta-distribution (no code of its own: bs4 for beautifulsoup4) is used whenever what it installs is.
+  const pluginOrCommand =
+    meta !== null && (meta.scripts.length > 0 || Object.keys(meta.entryPoints).length > 0);
+  const metaOnly = meta !== null && meta.modules.every((module) => /_meta$/.test(module));
   for (const required of pluginOrCommand ? [] : (meta?.requires ?? [])) {
-    const how = directUse(required, [], ctx, "installed");
+    if (ctx.declared.has(required)) continue;
+    const how = directUse(required, [], ctx, "installed") ?? (metaOnly ? backendOf(required, ctx) : null);
     if (how) return `installs ${ctx.metadata(required)?.name ?? required}: ${how}`;
   }
   const parent = requiredBy(name, ctx);
