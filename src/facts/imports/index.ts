@@ -5,6 +5,7 @@ import { type FileRole, fileRole } from "./file-roles.js";
 import { configuredRoots, sysPathRoots } from "./import-roots.js";
 import { ModuleLayout } from "./layout.js";
 import { optionallyLoadedFiles } from "./optional-modules.js";
+import { scanFiles } from "./parallel-scan.js";
 import {
   ALL_VERSIONS,
   maskOfMinor,
@@ -15,7 +16,7 @@ import {
   type VersionMask,
 } from "./python-versions.js";
 import type { ImportStatement } from "./scanner.js";
-import { type FileScan, type ScannedFile, scanFile } from "./source-file.js";
+import type { ScannedFile } from "./source-file.js";
 import { stdlibMask } from "./stdlib.js";
 import { listSourceFiles, type SourceFiles } from "./walk.js";
 
@@ -38,9 +39,6 @@ export interface CollectImportsOptions {
    */
   hasDistribution?: (module: string) => boolean;
 }
-
-/** Files scanned between two yields to the event loop (~10 ms of work). */
-const BATCH_SIZE = 64;
 
 export interface CollectedImports {
   facts: ImportFacts;
@@ -72,7 +70,7 @@ export async function collectImports(
 ): Promise<CollectedImports> {
   const sources = await listSourceFiles(root);
   const files = [...sources.python, ...sources.notebooks, ...sources.scripts];
-  const scans = await scanInBatches(root, files);
+  const scans = await scanFiles(root, files);
   const diagnostics = [...sources.diagnostics];
   const scanned = scans.filter((scan): scan is ScannedFile => !("problem" in scan));
   for (const scan of scans) {
@@ -83,13 +81,33 @@ export async function collectImports(
         diagnostics.push(diagnostic("warning", scan.file, problem.message, problem.line));
   }
   const layout = projectLayout(root, sources, scanned);
-  const optionalFiles = optionallyLoadedFiles(scanned, layout);
+  // Optional loading changes what matters only for files importing something outside the project and stdlib.
+  const external = new Set(
+    scanned
+      .filter((scan) =>
+        scan.statements.some((s) => {
+          if (s.level > 0 || s.module === "") return false;
+          const top = s.module.split(".")[0] as string;
+          return (
+            stdlibMask(top) === 0 &&
+            !ALWAYS_PRESENT.has(top) &&
+            !layout.resolve(scan.file, s.module, s.names).local
+          );
+        }),
+      )
+      .map((scan) => scan.file),
+  );
+  const optionalFiles = optionallyLoadedFiles(scanned, layout, (file) => external.has(file));
   const versions = projectVersions(
     options,
     scanned.some((scan) => scan.python2 !== null),
   );
   const localNames = new Set(options.localNames ?? []);
-  const uses = new Map<string, UseBuilder>();
+  const uses: Record<Kind, Map<string, UseBuilder>> = {
+    stdlib: new Map(),
+    local: new Map(),
+    thirdParty: new Map(),
+  };
   const python2Files: NonNullable<ImportFacts["python2Files"]> = [];
   const scriptDependencies: string[] = [];
   const dynamicNames = new Set<string>();
@@ -117,24 +135,16 @@ export async function collectImports(
       if (found.level > 0 || found.module === "") continue;
       const statement = loadedOptionally && !found.optional ? { ...found, optional: true } : found;
       const runs = ((statement.versions ?? ALL_VERSIONS) & fileVersions) >>> 0;
-      const topLevel = statement.module.split(".")[0] as string;
-      const add = (kind: Kind, name: string, modules: string[]) => {
-        const key = `${kind}:${name}`;
-        let use = uses.get(key);
-        if (!use) {
-          use = newUse(kind, name);
-          uses.set(key, use);
-        }
-        use.record(scan.file, modules, statement, role, runs);
-      };
+      const dot = statement.module.indexOf(".");
+      const topLevel = dot < 0 ? statement.module : statement.module.slice(0, dot);
       const kernel = notebook && KERNEL_PROVIDED.has(topLevel);
       if (kernel || isStdlib(topLevel, runs, python2, versions.chosen, options)) {
-        add("stdlib", topLevel, [statement.module]);
+        useOf(uses.stdlib, "stdlib", topLevel).record(scan.file, statement.module, statement, role, runs);
         continue;
       }
       const resolution = layout.resolve(scan.file, statement.module, statement.names, python2 || scan.script);
       if (resolution.local || localNames.has(topLevel)) {
-        add("local", topLevel, [statement.module]);
+        useOf(uses.local, "local", topLevel).record(scan.file, statement.module, statement, role, runs);
         continue;
       }
       const imported = [
@@ -143,13 +153,18 @@ export async function collectImports(
       ];
       for (const unit of resolution.units) {
         const modules = imported.filter((m) => m === unit || m.startsWith(`${unit}.`));
-        add("thirdParty", unit, modules.length > 0 ? modules : [unit]);
+        const use = useOf(uses.thirdParty, "thirdParty", unit);
+        use.record(scan.file, modules.length > 0 ? modules : unit, statement, role, runs);
         const elsewhere = unit.includes(".") ? null : layout.findAnywhere(unit);
-        if (elsewhere) (uses.get(`thirdParty:${unit}`) as UseBuilder).alsoInProject ??= elsewhere;
+        if (elsewhere) use.alsoInProject ??= elsewhere;
       }
     }
   }
-  const facts = buildFacts(uses, versions.supported, scanned.length);
+  const facts = buildFacts(
+    [...uses.stdlib.values(), ...uses.local.values(), ...uses.thirdParty.values()],
+    versions.supported,
+    scanned.length,
+  );
   facts.python2Files = python2Files;
   if (dynamicNames.size > 0) facts.dynamicNames = [...dynamicNames].sort(byCodeUnit);
   if (scriptDependencies.length > 0)
@@ -270,11 +285,21 @@ interface UseBuilder {
   alsoInProject?: string;
   record(
     file: string,
-    modules: string[],
+    modules: string | string[],
     statement: ImportStatement,
     role: FileRole,
     runs: VersionMask,
   ): void;
+}
+
+/** The use of `name` in `uses`, created on first sight. */
+function useOf(uses: Map<string, UseBuilder>, kind: Kind, name: string): UseBuilder {
+  let use = uses.get(name);
+  if (!use) {
+    use = newUse(kind, name);
+    uses.set(name, use);
+  }
+  return use;
 }
 
 function newUse(kind: Kind, name: string): UseBuilder {
@@ -291,7 +316,8 @@ function newUse(kind: Kind, name: string): UseBuilder {
     runs: 0,
     record(file, modules, statement, role, runs) {
       this.files.add(file);
-      for (const module of modules) this.modules.add(module);
+      if (typeof modules === "string") this.modules.add(modules);
+      else for (const module of modules) this.modules.add(module);
       if (runs === 0) return;
       this.roles.add(role);
       this.runs = (this.runs | runs) >>> 0;
@@ -308,13 +334,9 @@ function newUse(kind: Kind, name: string): UseBuilder {
 
 const ROLE_ORDER: FileRole[] = ["runtime", "build", "dev", "docs"];
 
-function buildFacts(
-  uses: Map<string, UseBuilder>,
-  supported: VersionMask,
-  filesScanned: number,
-): ImportFacts {
+function buildFacts(uses: UseBuilder[], supported: VersionMask, filesScanned: number): ImportFacts {
   const facts = emptyImportFacts(filesScanned);
-  const ordered = [...uses.values()].sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.kind, b.kind));
+  const ordered = [...uses].sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.kind, b.kind));
   for (const use of ordered) {
     const reachable = use.runs !== 0;
     if (reachable && !facts[use.kind].includes(use.name)) facts[use.kind].push(use.name);
@@ -338,19 +360,6 @@ function buildFacts(
     if (use.kind === "thirdParty" && reachable && entry.typeOnly) facts.typeOnly.push(use.name);
   }
   return facts;
-}
-
-/**
- * Scans files synchronously in batches, yielding to the event loop between batches so work started
- * alongside (machine probes waiting on child processes) keeps moving.
- */
-async function scanInBatches(root: string, files: readonly string[]): Promise<FileScan[]> {
-  const scans: FileScan[] = [];
-  for (let start = 0; start < files.length; start += BATCH_SIZE) {
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const file of files.slice(start, start + BATCH_SIZE)) scans.push(scanFile(root, file));
-  }
-  return scans;
 }
 
 function byCodeUnit(a: string, b: string): number {

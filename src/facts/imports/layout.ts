@@ -45,6 +45,9 @@ export class ModuleLayout {
   private readonly globalRoots: string[];
   private readonly scopedRoots = new Set<string>();
   private readonly rootsByFile = new Map<string, string[]>();
+  /** One array per distinct list of roots, so lookups can be remembered per list rather than per file. */
+  private readonly internedRoots = new Map<string, string[]>();
+  private readonly located = new Map<string[], Map<string, string[]>>();
   /** Name → the first path (sorted) where a module or package of that name sits, at any depth. */
   private readonly anywhere = new Map<string, string>();
 
@@ -113,8 +116,11 @@ export class ModuleLayout {
     }
     const own = parts.slice(0, -1).join("/");
     if (ownDirectory && !roots.includes(own)) roots.push(own);
-    this.rootsByFile.set(key, roots);
-    return roots;
+    const id = roots.join("\0");
+    const interned = this.internedRoots.get(id) ?? roots;
+    this.internedRoots.set(id, interned);
+    this.rootsByFile.set(key, interned);
+    return interned;
   }
 
   /**
@@ -161,12 +167,22 @@ export class ModuleLayout {
 
   /** The project file an absolute import of `module` in `file` loads, as a list of at most one. */
   locate(file: string, module: string, ownDirectory = false): string[] {
-    const path = module.replace(/\./g, "/");
-    for (const root of this.rootsFor(file, ownDirectory)) {
-      const found = this.fileAt(root === "" ? path : `${root}/${path}`);
-      if (found.length > 0) return found;
+    const roots = this.rootsFor(file, ownDirectory);
+    let known = this.located.get(roots);
+    if (!known) {
+      known = new Map();
+      this.located.set(roots, known);
     }
-    return [];
+    const remembered = known.get(module);
+    if (remembered) return remembered;
+    const path = module.replace(/\./g, "/");
+    let found: string[] = [];
+    for (const root of roots) {
+      found = this.fileAt(root === "" ? path : `${root}/${path}`);
+      if (found.length > 0) break;
+    }
+    known.set(module, found);
+    return found;
   }
 
   /** Where a module or package named `name` sits in the project, at any depth; null when nowhere. */

@@ -15,32 +15,85 @@ interface ScannedImports {
 }
 
 /** The files of `scans` that load only optionally; a file nothing in the project imports is an entry point, never optional. */
-export function optionallyLoadedFiles(scans: readonly ScannedImports[], layout: ModuleLayout): Set<string> {
-  // target file → the importing files, each with whether that import is optional
+export function optionallyLoadedFiles(
+  scans: readonly ScannedImports[],
+  layout: ModuleLayout,
+  /** Only these files matter (those importing something from outside the project and the stdlib). */
+  relevant: (file: string) => boolean = () => true,
+): Set<string> {
+  // Only files some import reaches optionally can be optional: resolve those first, then look for their
+  // other importers among the statements that name them (most statements never do, which keeps this cheap).
+  const candidates = new Set<string>();
+  const relevantStems = new Set(
+    scans.filter((scan) => relevant(scan.file)).map((scan) => moduleStem(scan.file)),
+  );
+  if (relevantStems.size === 0) return new Set();
+  const addTargets = (scan: ScannedImports, statement: ImportStatement) => {
+    if (!namesOneOf(statement, relevantStems)) return;
+    for (const target of targetsOf(scan, statement, layout))
+      if (target !== scan.file && relevant(target)) candidates.add(target);
+  };
+  for (const scan of scans) {
+    for (const statement of scan.statements)
+      if (statement.optional || statement.typeOnly) addTargets(scan, statement);
+  }
+  const optional = new Set<string>();
+  for (let round = 0; round < 4 && candidates.size > 0; round++) {
+    const importers = importersOf(candidates, scans, layout);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const target of candidates) {
+        if (optional.has(target)) continue;
+        const edges = importers.get(target) ?? [];
+        if (edges.length > 0 && edges.every((edge) => edge.optional || optional.has(edge.from))) {
+          optional.add(target);
+          changed = true;
+        }
+      }
+    }
+    // What an optional module imports may be optional too.
+    const before = candidates.size;
+    for (const scan of scans)
+      if (optional.has(scan.file)) for (const statement of scan.statements) addTargets(scan, statement);
+    if (candidates.size === before) break;
+  }
+  return optional;
+}
+
+/** For each candidate file, the project files importing it and whether each import is optional. */
+function importersOf(
+  candidates: ReadonlySet<string>,
+  scans: readonly ScannedImports[],
+  layout: ModuleLayout,
+): Map<string, { from: string; optional: boolean }[]> {
+  const stems = new Set([...candidates].map(moduleStem));
   const importers = new Map<string, { from: string; optional: boolean }[]>();
   for (const scan of scans) {
     for (const statement of scan.statements) {
+      if (!namesOneOf(statement, stems)) continue;
       const optional = statement.optional || statement.typeOnly;
       for (const target of targetsOf(scan, statement, layout)) {
-        if (target === scan.file) continue;
+        if (target === scan.file || !candidates.has(target)) continue;
         const list = importers.get(target) ?? [];
         list.push({ from: scan.file, optional });
         importers.set(target, list);
       }
     }
   }
-  const optional = new Set<string>();
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [target, edges] of importers) {
-      if (optional.has(target)) continue;
-      if (edges.every((edge) => edge.optional || optional.has(edge.from))) {
-        optional.add(target);
-        changed = true;
-      }
-    }
-  }
-  return optional;
+  return importers;
+}
+
+/** Whether the statement's module (its last part) or one of its imported names is among `stems`. */
+function namesOneOf(statement: ImportStatement, stems: ReadonlySet<string>): boolean {
+  const last = statement.module.slice(statement.module.lastIndexOf(".") + 1);
+  return stems.has(last) || statement.names.some((name) => stems.has(name));
+}
+
+/** `pkg/mod.py` → mod, `pkg/sub/__init__.py` → sub: the name an import uses for the file. */
+function moduleStem(file: string): string {
+  const parts = file.split("/");
+  const base = (parts[parts.length - 1] as string).replace(/\.py$/, "");
+  return base === "__init__" ? ((parts[parts.length - 2] as string | undefined) ?? "") : base;
 }
 
 /** The project files an import statement loads: the module and, for `from m import x`, submodule x. */

@@ -42,6 +42,8 @@ export interface SourceScan {
   sysPath: SysPathEntry[];
   /** Places where the code is broken and the scan resumed: each may hide imports. */
   problems: { line: number; message: string }[];
+  /** A top-level `if __name__ == "__main__":`: the file runs as a script. */
+  mainGuard: boolean;
 }
 
 /**
@@ -122,6 +124,8 @@ interface Header {
   textEnd: number;
   /** `except E, e:`: Python 2's spelling of `except E as e:`. */
   python2Except: boolean;
+  /** The header names version_info, a PY2/PY3 flag, `modules` or `__name__`: worth reading as a guard. */
+  mayGuard: boolean;
 }
 
 const NO_HEADER: Header = {
@@ -132,6 +136,7 @@ const NO_HEADER: Header = {
   textStart: 0,
   textEnd: 0,
   python2Except: false,
+  mayGuard: false,
 };
 
 /** An `if`/`elif` chain whose `elif`/`else` clauses may still follow: the versions no branch took yet. */
@@ -147,7 +152,8 @@ interface OpenTry {
 
 interface PendingImport {
   statement: ImportStatement;
-  tries: TryBlock[];
+  /** The try blocks around it, or null when there are none. */
+  tries: TryBlock[] | null;
 }
 
 /** Finds every import statement of a Python source text, in source order. Tolerates broken code. */
@@ -169,6 +175,7 @@ class ImportScanner {
   private readonly openIfs: OpenIf[] = [];
   private lineCursor = { offset: 0, line: 1 };
   private python2: SourceScan["python2"] = null;
+  private mainGuard = false;
   private readonly sysPath: SysPathEntry[] = [];
 
   constructor(private readonly src: string) {
@@ -180,15 +187,17 @@ class ImportScanner {
     while (token !== EOF) {
       token = token === NEWLINE ? this.lex.next() : this.logicalLine(token);
     }
-    const statements = this.found.map(({ statement, tries }) => ({
-      ...statement,
-      optional: tries.some((block) => block.catchesImportFailure),
-    }));
+    // A try's handlers are known only once it ends: optional is settled here, on the objects themselves.
+    const statements: ImportStatement[] = [];
+    for (const { statement, tries } of this.found) {
+      if (tries !== null) statement.optional = tries.some((block) => block.catchesImportFailure);
+      statements.push(statement);
+    }
     const problems = this.lex.problems.map(({ offset, message }) => ({
       line: lineOf(this.src, offset),
       message,
     }));
-    return { statements, python2: this.python2, sysPath: this.sysPath, problems };
+    return { statements, python2: this.python2, sysPath: this.sysPath, problems, mainGuard: this.mainGuard };
   }
 
   private notePython2(offset: number, evidence: string): void {
@@ -279,9 +288,11 @@ class ImportScanner {
     // comes with it, like an import guarded by `except ImportError`.
     let loadedByCaller = false;
     if (keyword !== "else") {
-      const text = this.src.slice(header.textStart, header.textEnd);
-      loadedByCaller = /^\s*(['"])[\w.]+\1\s+in\s+sys\.modules\s*$/.test(text);
-      const guard = GUARD_HINT.test(text) ? guardOf(text) : null;
+      const text = header.mayGuard ? this.src.slice(header.textStart, header.textEnd) : "";
+      if (header.mayGuard && indent === 0 && /^\s*__name__\s*==\s*(['"])__main__\1\s*$/.test(text))
+        this.mainGuard = true;
+      loadedByCaller = header.mayGuard && /^\s*(['"])[\w.]+\1\s+in\s+sys\.modules\s*$/.test(text);
+      const guard = header.mayGuard && GUARD_HINT.test(text) ? guardOf(text) : null;
       versions = guard === null ? before : (before & guard) >>> 0;
       const remaining = (before & (negate(guard) ?? ALL_VERSIONS)) >>> 0;
       if (chain) chain.remaining = remaining;
@@ -309,6 +320,7 @@ class ImportScanner {
     let lambdas = 0;
     let topLevelCommas = 0;
     let lowercaseAfterComma = false;
+    let mayGuard = false;
     // A bare `except:` catches everything; a named one only what it names.
     let namesAny = false;
     let namesImportFailure = false;
@@ -335,6 +347,7 @@ class ImportScanner {
           textEnd: lex.start,
           // 3.14 allows `except A, B:` (classes, capitalised); Python 2's second item is a variable.
           python2Except: topLevelCommas === 1 && lowercaseAfterComma,
+          mayGuard,
         };
       }
       if (token === OP && lex.op === COMMA && !lex.nested()) topLevelCommas++;
@@ -347,6 +360,10 @@ class ImportScanner {
         // Only a few names matter; comparing lengths first avoids a string per name.
         const length = lex.end - lex.start;
         lastIsTypeChecking = length === 13 && lex.is("TYPE_CHECKING");
+        if (length === 12 && lex.is("version_info")) mayGuard = true;
+        else if (length === 7 && lex.is("modules")) mayGuard = true;
+        else if (length === 8 && lex.is("__name__")) mayGuard = true;
+        else if (isGuardFlagStart(lex) && GUARD_NAMES.has(lex.text())) mayGuard = true;
         if (length === 6 && lex.is("lambda")) lambdas++;
         else if (length === 8 && lex.is("suppress")) namesSuppress = true;
         else if (length >= 9 && length <= 19 && CATCHES_IMPORT_FAILURE.has(lex.text()))
@@ -366,11 +383,13 @@ class ImportScanner {
     for (;;) {
       if (token === NAME && lex.is("import")) token = this.importStatement(contexts);
       else if (token === NAME && lex.is("from")) token = this.fromStatement(contexts);
-      else if (token === NAME && (lex.is("print") || lex.is("exec"))) token = this.maybePython2Statement();
-      else if (token === NAME && (lex.is("sys") || lex.is("site") || lex.is("monkeypatch")))
-        token = this.maybeSysPath();
       else if (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON)) {
-        token = lex.skipStatement();
+        // `print x` (Python 2) and `sys.path.insert(…)` are read a few tokens deep; the rest is skipped fast.
+        if (token === NAME && (lex.is("print") || lex.is("exec"))) token = this.maybePython2Statement();
+        else if (token === NAME && (lex.is("sys") || lex.is("site") || lex.is("monkeypatch")))
+          token = this.maybeSysPath();
+        if (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON))
+          token = lex.skipStatement();
       }
       while (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON))
         token = lex.next();
@@ -460,7 +479,7 @@ class ImportScanner {
       if (token !== NAME) return token;
       const dotted = this.dottedName();
       token = dotted.next;
-      this.record({ module: dotted.name, names: [], level: 0, line }, contexts);
+      this.record(dotted.name, [], 0, line, contexts);
       if (token === NAME && lex.is("as")) {
         lex.next();
         token = lex.next();
@@ -506,7 +525,7 @@ class ImportScanner {
       }
       if (parenthesized && token === OP && lex.op === CLOSE_PAREN) token = lex.next();
     }
-    this.record({ module, names, level, line }, contexts);
+    this.record(module, names, level, line, contexts);
     return token;
   }
 
@@ -524,18 +543,18 @@ class ImportScanner {
     return { name, next: token };
   }
 
-  private record(statement: Omit<ImportStatement, "optional" | "typeOnly">, contexts: Context[]): void {
-    const tries: TryBlock[] = [];
+  private record(module: string, names: string[], level: number, line: number, contexts: Context[]): void {
+    let tries: TryBlock[] | null = null;
     let typeOnly = false;
     let versions = ALL_VERSIONS;
     for (const context of contexts) {
-      if (context.tryBlock) tries.push(context.tryBlock);
+      if (context.tryBlock) tries = tries ? [...tries, context.tryBlock] : [context.tryBlock];
       if (context.typeOnly) typeOnly = true;
       versions = (versions & context.versions) >>> 0;
     }
-    const found: ImportStatement = { ...statement, optional: false, typeOnly };
-    if (versions !== ALL_VERSIONS) found.versions = versions;
-    this.found.push({ statement: found, tries });
+    const statement: ImportStatement = { module, names, level, line, optional: false, typeOnly };
+    if (versions !== ALL_VERSIONS) statement.versions = versions;
+    this.found.push({ statement, tries });
   }
 
   /** Line numbers are asked for in increasing offsets, so counting resumes where it stopped. */
@@ -549,6 +568,16 @@ class ImportScanner {
     cursor.offset = offset;
     return cursor.line;
   }
+}
+
+/** Flag names a version guard may test (`six.PY2`, `PY3K`), and their lengths for a quick first check. */
+const GUARD_NAMES = new Set(["PY2", "PY3", "PY3K", "IS_PY2", "IS_PY3", "PYTHON2", "PYTHON3"]);
+const GUARD_NAME_LENGTHS = new Set([...GUARD_NAMES].map((name) => name.length));
+
+/** A name that could be a guard flag (`PY…`, `IS_PY…`), checked before any string is made of it. */
+function isGuardFlagStart(lex: Lexer): boolean {
+  const first = lex.src.charCodeAt(lex.start);
+  return (first === 80 || first === 73) && GUARD_NAME_LENGTHS.has(lex.end - lex.start);
 }
 
 /** Calls that put a directory on `sys.path` (pytest's monkeypatch too, in fixtures). */

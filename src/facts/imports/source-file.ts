@@ -33,8 +33,8 @@ export interface ScannedFile extends SourceScan {
   dynamicNames?: string[];
 }
 
-/** `if __name__ == "__main__":` at the top level. */
-const MAIN_GUARD = /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/m;
+/** Modules whose functions import by name: importlib.import_module, pytest.importorskip. */
+const IMPORTS_BY_NAME = new Set(["importlib", "pytest"]);
 
 /** `__path__ = extend_path(__path__, __name__)` or `declare_namespace(__name__)`. */
 const NAMESPACE_INIT = /\bextend_path\s*\(|\bdeclare_namespace\s*\(/;
@@ -63,10 +63,11 @@ export function scanFile(root: string, file: string): FileScan {
     const notebook = file.endsWith(".ipynb") ? notebookCode(text, file) : null;
     const source = notebook ? notebook.source : text;
     const namespaceInit = file.endsWith("__init__.py") && NAMESPACE_INIT.test(source);
-    const script = source.includes("__main__") && MAIN_GUARD.test(source);
     const scriptDependencies = source.includes("# /// script") ? inlineScriptDependencies(source) : null;
     const scan = scanSource(source);
-    const dynamic = /\b(?:importorskip|import_module|__import__)\(/.test(source)
+    const script = scan.mainGuard;
+    // import_module and importorskip come with an import of importlib or pytest: only such files are searched.
+    const dynamic = scan.statements.some((s) => IMPORTS_BY_NAME.has(s.module.split(".")[0] as string))
       ? dynamicImports(source)
       : null;
     if (dynamic) scan.statements.push(...dynamic.statements);
@@ -105,7 +106,7 @@ export function inlineScriptDependencies(source: string): string[] | null {
 
 /**
  * Imports made by calling a function: `pytest.importorskip("numpy")`, `importlib.import_module("x.y")`,
- * `__import__("x")` with a literal name become optional import statements; a call with a computed name
+ * `__import__("x")` with a literal name (in files importing importlib or pytest) become optional import statements; a call with a computed name
  * makes the file's identifier-like string literals possible imports (`import_module(package_name)` fed
  * from `@benchmark("mistune")`).
  */
