@@ -27,7 +27,8 @@ Re-run (needs network access to PyPI; a few minutes the first time, the wheels a
     python3 scripts/build-dist-metadata.py             # the versions recorded in the output again
     python3 scripts/build-dist-metadata.py --refresh   # the newest versions
 
-Options: --cache DIR (default ~/.cache/dhtl-dist-metadata), --output FILE, --refresh.
+Options: --cache DIR (default ~/.cache/dhtl-dist-metadata), --output FILE, --refresh,
+--file WHEEL_OR_SDIST (repeatable: read these files instead of the list, without any download).
 Deterministic for the same files: sorted keys, no timestamps, no absolute paths.
 """
 
@@ -63,7 +64,8 @@ DISTRIBUTIONS: list[tuple[str, str]] = [
         "pytest-memray", "pytest-codspeed", "pytest-github-actions-annotate-failures", "pytest-celery",
         "syrupy", "hypothesis", "anyio", "faker", "coverage", "coveralls", "codecov", "tox", "nox", "nose",
         "nose2", "tox-uv", "tox-uv-bare", "tox-gh-actions", "diff-cover", "mutmut", "locust", "covdefaults",
-        "pytest-randomly", "inline-snapshot", "dirty-equals",
+        "pytest-randomly", "inline-snapshot", "dirty-equals", "mock", "freezegun", "responses", "factory-boy",
+        "requests-mock", "parameterized", "time-machine", "trustme", "pretend",
     ]],
     # Linters, formatters, type checkers, their plugins and stubs
     *[(name, "linter, formatter or type checker") for name in [
@@ -354,6 +356,7 @@ def main() -> None:
     parser.add_argument("--cache", default=str(Path.home() / ".cache" / "dhtl-dist-metadata"))
     parser.add_argument("--output", default=str(REPO / "src" / "facts" / "mapping" / "dist-metadata.json"))
     parser.add_argument("--refresh", action="store_true", help="take the newest versions, not the recorded ones")
+    parser.add_argument("--file", action="append", help="read this wheel or sdist instead of the list (no download)")
     args = parser.parse_args()
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
@@ -362,7 +365,12 @@ def main() -> None:
     builder = load_import_map_builder()
     entries: dict[str, dict] = {}
     failed: list[str] = []
-    for name, _why in DISTRIBUTIONS:
+    for given in args.file or []:
+        path = Path(given)
+        entry = read_wheel(path, builder) if path.suffix == ".whl" else read_sdist(path)
+        entry["source"] = path.name
+        entries[normalize(entry["name"])] = entry
+    for name, _why in [] if args.file else DISTRIBUTIONS:
         key = normalize(name)
         if key in entries:
             continue

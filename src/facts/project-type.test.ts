@@ -272,6 +272,36 @@ describe("detectProjectType scoring rules", () => {
     expect(result.candidates[1]?.evidence[0]).toBe("console script `tool` beside an importable API (+1)");
   });
 
+  test("a package built on a framework is a library unless it runs an app of it (DRF on Django)", () => {
+    const extension = detectProjectType({
+      ...base,
+      files: ["rest_framework/__init__.py", "rest_framework/settings.py", "setup.py"],
+      declared: ["django"],
+      imports: ["django"],
+      isPackage: true,
+      readFile: (path) => (path === "rest_framework/__init__.py" ? "__all__ = ['VERSION']\n" : ""),
+    });
+    expect(extension.name).toBe("library");
+    expect(scoreOf(extension, "django")).toBe(0);
+    const app = detectProjectType({
+      ...base,
+      files: ["app.py", "pkg/__init__.py"],
+      declared: ["flask"],
+      isPackage: true,
+      readFile: (path) => (path === "app.py" ? "app = Flask(__name__)\n" : "def f(): pass\n"),
+    });
+    expect(app.name).toBe("flask");
+  });
+
+  test("Flask's own `class Flask(…)` builds no app", () => {
+    const result = detectProjectType({
+      ...base,
+      files: ["flask/app.py"],
+      readFile: () => "class Flask(App):\n    pass\n",
+    });
+    expect(result.candidates.find((c) => c.name === "flask")).toBeUndefined();
+  });
+
   test("a build backend makes a library even when the installer is told not to install it", () => {
     const result = detectProjectType({ ...base, files: ["pkg/__init__.py"], hasBuildBackend: true });
     expect(result.name).toBe("library");

@@ -160,11 +160,16 @@ export function detectProjectType(input: ProjectTypeInput): ProjectTypeFacts {
   const files = input.files.filter((f) => !f.split("/").includes(".ipynb_checkpoints"));
   const reader = limitedReader(input.readFile);
   const api = importableApi(input, files, reader);
-  const evidence = [
-    ...frameworkEvidence(declared, imports, api !== null),
+  // A project marker (manage.py, an app object, .streamlit/) says the project runs the framework itself.
+  const projectMarkers = [
     ...djangoEvidence(files, reader),
     ...webFileEvidence(files, reader),
     ...streamlitEvidence(files),
+  ];
+  const runsApp = (type: Evidence["type"]) => projectMarkers.some((e) => e.type === type && !e.hint);
+  const evidence = [
+    ...frameworkEvidence(declared, imports, (type) => api !== null && !runsApp(type)),
+    ...projectMarkers,
     ...notebookEvidence(files, declared),
     ...cliEvidence(input, declared.runtime, imports, files, api),
     ...libraryEvidence(input, files, api),
@@ -194,10 +199,14 @@ function score(evidence: Evidence[]): TypeCandidate[] {
  * A framework the project declares and imports. Beside an importable API it is what a library builds on
  * (Django REST framework on Django): then only a project marker (manage.py, an app object) makes the type.
  */
-function frameworkEvidence(declared: Declared, imports: Set<string>, extension: boolean): Evidence[] {
+function frameworkEvidence(
+  declared: Declared,
+  imports: Set<string>,
+  extension: (type: Evidence["type"]) => boolean,
+): Evidence[] {
   const found: Evidence[] = [];
   const evidence = (type: Evidence["type"], weight: number, text: string) =>
-    extension ? hint(type, `${text} (an importable package built on it)`) : marker(type, weight, text);
+    extension(type) ? hint(type, `${text} (an importable package built on it)`) : marker(type, weight, text);
   for (const { type, dist, module } of FRAMEWORKS) {
     if (declared.runtime.has(dist)) found.push(evidence(type, STRONG, `declares ${dist}`));
     else if (declared.any.has(dist))

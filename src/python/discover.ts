@@ -279,10 +279,11 @@ function versionNamesFromFiles(env: NodeJS.ProcessEnv, pyenvRoot: string): strin
     }
     file ??= join(pyenvRoot, "version");
     try {
-      // pyenv-version-file-read: words, `#` comments skipped, relative paths refused.
+      // pyenv-version-file-read: the first word of each line, `#` comments skipped, paths refused.
       names = readFileSync(file, "utf8")
-        .split(/\s+/)
-        .filter((word) => word && !word.startsWith("#") && !word.includes(".."));
+        .split(/\r?\n/)
+        .map((line) => line.trim().split(/\s+/)[0] ?? "")
+        .filter((word) => word && !word.startsWith("#") && !word.includes("/") && word !== "..");
     } catch {
       names = [];
     }

@@ -86,7 +86,9 @@ describe("4. used without import: facts from metadata and the project's own file
 
   it("reads an installed .venv's entry points where the table knows nothing", async () => {
     const withoutVenv = analyze("usage", (dir) => addDevTool(dir));
-    expect(withoutVenv.inferred.unused).toContain("cowsay");
+    // A dev group entry nothing describes may be a command: not called unused without knowing.
+    expect(withoutVenv.inferred.unused).not.toContain("cowsay");
+    expect(withoutVenv.inferred.unusedUncertain.map((u) => u.name)).toContain("cowsay");
     const dir = copyFixtureDir("analyze/real-code/usage");
     addDevTool(dir);
     await makeVenv(dir, ["cowsay==6.1"]);
@@ -97,6 +99,26 @@ describe("4. used without import: facts from metadata and the project's own file
       /^developer tool: provides the command `cowsay` \(installed metadata\)/,
     );
   }, 120_000);
+});
+
+describe("4. used without import: commands in CI and scripts, settings modules, pins, platforms", () => {
+  const a = analyze("usage-more");
+
+  it("finds commands in CI workflows and extensionless scripts, apps in the DJANGO_SETTINGS_MODULE", () => {
+    expect(reasonOf(a, "alembic")).toMatch(/^command `alembic` .*run in \.github\/workflows\/migrate\.yml$/);
+    expect(reasonOf(a, "uvicorn")).toMatch(/^command `uvicorn` .*run in bin\/serve$/);
+    expect(reasonOf(a, "django-cors-headers")).toBe("module `corsheaders` named in config/django/base.py");
+    expect(reasonOf(a, "certifi")).toBe("a dependency of requests, pinned here");
+  });
+
+  it("calls nothing unused it cannot be sure of: pins of unknown packages, other platforms' packages", () => {
+    expect(a.inferred.unused).toEqual([]);
+    const uncertain = Object.fromEntries(a.inferred.unusedUncertain.map((u) => [u.name, u.reason]));
+    expect(uncertain.dominate).toMatch(
+      /^pinned in a frozen requirements list; it may be a dependency of Flask-Bootstrap/,
+    );
+    expect(uncertain.pywin32).toMatch(/^declared only for `sys_platform == "win32"`/);
+  });
 });
 
 /** Adds a development tool the metadata table does not describe to the dev group. */
@@ -222,6 +244,17 @@ describe("10. notebooks: magics use libraries, %%writefile makes local modules",
     expect(undeclaredNames(a)).toEqual([]);
     expect(a.inferred.unused).toEqual([]);
     expect(reasonOf(a, "ipykernel")).toMatch(/notebooks/);
+  });
+});
+
+describe("large trees are scanned on worker threads with the same result", () => {
+  it("gives byte-identical JSON with and without workers", () => {
+    const dir = copyFixtureDir("analyze/real-code/usage");
+    const args = ["analyze", dir, "--json", "--no-machine", "--no-user"];
+    const workers = runCli(args, dir, { DHTL_SCAN_WORKERS_MIN_FILES: "1" });
+    const single = runCli(args, dir, { DHTL_SCAN_WORKERS: "0" });
+    expect(workers.code, describeRun(workers)).toBe(0);
+    expect(workers.stdout).toBe(single.stdout);
   });
 });
 

@@ -67,8 +67,22 @@ export class ModuleLayout {
         this.add(parts.slice(0, depth - 1).join("/"), parts[depth - 1] as string, "namespace");
       }
     }
+    this.globalRoots = [...new Set(["", "src", ...(options.globalRoots ?? [])])];
+    const importedPaths = new Set<string>();
+    for (const module of options.importedModules ?? []) {
+      const parts = module.split(".");
+      for (let length = 1; length <= parts.length; length++)
+        importedPaths.add(parts.slice(0, length).join("/"));
+    }
+    const importedAsPackage = (directory: string) =>
+      this.globalRoots.some((root) =>
+        root === ""
+          ? importedPaths.has(directory)
+          : directory.startsWith(`${root}/`) && importedPaths.has(directory.slice(root.length + 1)),
+      );
     for (const directory of directories) {
-      if (!this.packageDirs.has(directory)) this.scopedRoots.add(directory);
+      if (!this.packageDirs.has(directory) && !(directory !== "" && importedAsPackage(directory)))
+        this.scopedRoots.add(directory);
     }
     for (const [directory, names] of [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       for (const name of names.keys()) {
@@ -80,7 +94,6 @@ export class ModuleLayout {
       }
     }
     for (const directory of options.scopedRoots ?? []) this.scopedRoots.add(directory);
-    this.globalRoots = [...new Set(["", "src", ...(options.globalRoots ?? [])])];
   }
 
   private add(directory: string, name: string, kind: EntryKind): void {

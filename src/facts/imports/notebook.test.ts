@@ -78,3 +78,19 @@ describe("notebookCode: magics that load libraries or write modules", () => {
     expect(scanImports(source).map((s) => s.module)).toEqual(["requests", "helpers"]);
   });
 });
+
+describe("notebookCode: modules a notebook builds itself", () => {
+  it("reports f2py builds and old IPython extensions", () => {
+    const text = notebook([
+      { cell_type: "code", source: "%%file dprod.f\n      subroutine dprod(x, y, n)\n" },
+      {
+        cell_type: "code",
+        source: "!f2py -c -m hellofortran hellofortran.f\n!f2py -c dprod.pyf dprod.f\n!f2py -h sig.pyf x.f\n",
+      },
+      { cell_type: "code", source: "%load_ext cythonmagic\nimport dprod\n" },
+    ]);
+    const code = notebookCode(text, "nb.ipynb");
+    expect(code.builtModules).toEqual(["dprod", "hellofortran"]);
+    expect(scanImports(code.source).map((s) => s.module)).toEqual(["IPython", "dprod"]);
+  });
+});

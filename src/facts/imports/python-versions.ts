@@ -185,7 +185,8 @@ class ConditionParser {
   }
 
   private atom(): Condition {
-    if (this.accept("(")) {
+    // `(3, 10) <= sys.version_info`: a tuple, not a parenthesised condition.
+    if (this.peek()?.text === "(" && this.peek(1)?.kind !== "number" && this.accept("(")) {
       const value = this.disjunction();
       return this.accept(")") ? value : this.skipRest();
     }

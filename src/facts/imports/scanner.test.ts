@@ -222,6 +222,8 @@ describe("scanSource: sys.path insertions", () => {
       "sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), 'src'))",
       "sys.path.append(str(Path(__file__).resolve().parents[1] / 'lib'))",
       "site.addsitedir('vendor')",
+      "def fixture(monkeypatch):",
+      "    monkeypatch.syspath_prepend(os.path.join(os.path.dirname(__file__), 'apps'))",
       "",
     ].join("\n");
     expect(scanSource(source).sysPath).toEqual([
@@ -229,6 +231,7 @@ describe("scanSource: sys.path insertions", () => {
       { line: 3, fromFile: true, up: 1, parts: ["src"] },
       { line: 4, fromFile: true, up: 1, parts: ["lib"] },
       { line: 5, fromFile: false, up: 0, parts: ["vendor"] },
+      { line: 7, fromFile: true, up: 0, parts: ["apps"] },
     ]);
   });
 });

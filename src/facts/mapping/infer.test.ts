@@ -182,3 +182,54 @@ describe("distributionName", () => {
     expect(distributionName(entry)).toBe(name);
   });
 });
+
+describe("inferDependencies on what real code imports", () => {
+  it("matches a dotted distribution name below no known namespace (backports.zoneinfo)", () => {
+    const result = inferDependencies(importsOf({ name: "backports", modules: ["backports.zoneinfo"] }), [
+      "backports.zoneinfo",
+    ]);
+    expect(result.undeclared).toEqual([]);
+    expect(result.unused).toEqual([]);
+  });
+
+  it("counts a declared backport of a stdlib module and names imported by computed name as used", () => {
+    const imports = importsOf();
+    imports.uses.push({
+      name: "typing",
+      files: ["a.py"],
+      modules: ["typing"],
+      optional: false,
+      typeOnly: false,
+      kind: "stdlib",
+    });
+    imports.stdlib.push("typing");
+    imports.dynamicNames = ["mistune"];
+    const result = inferDependencies(imports, ["typing; python_version < '3.5'", "mistune", "arrow"]);
+    expect(result.unused).toEqual(["arrow"]);
+  });
+
+  it("checks a nested project's files against what that project declares", () => {
+    const imports = importsOf({ name: "fastapi", files: ["backend/app/main.py", "tools/x.py"] });
+    const sections = {
+      dependencies: [],
+      optionalDependencies: {},
+      dependencyGroups: {},
+      buildRequires: null,
+    };
+    const result = inferDependencies(imports, sections, {
+      nestedProjects: [{ dir: "backend", sections: { ...sections, dependencies: ["fastapi"] } }],
+    });
+    expect(result.undeclared.map((u) => [u.import, u.files])).toEqual([["fastapi", ["tools/x.py"]]]);
+  });
+
+  it("never suggests a PyPI distribution for the project's own module", () => {
+    const result = inferDependencies(
+      importsOf({ name: "helpers", alsoInProject: "pkg/helpers.py", kind: "thirdParty" }),
+      [],
+    );
+    expect(result.undeclared).toEqual([]);
+    expect(result.notImportable).toEqual([
+      { import: "helpers", files: ["helpers_user.py"], module: "pkg/helpers.py" },
+    ]);
+  });
+});

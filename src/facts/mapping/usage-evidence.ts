@@ -213,7 +213,7 @@ function iniSections(text: string, keep: (section: string) => boolean, skip?: Re
       skipping = false;
       continue;
     }
-    if (skip && skip.test(line)) {
+    if (skip?.test(line)) {
       skipping = true;
       continue;
     }

@@ -265,7 +265,7 @@ function whyUsed(distribution: string, sections: string[], ctx: Context): string
   // meta-distribution (no code of its own: bs4 for beautifulsoup4) is used whenever what it installs is.
   const pluginOrCommand =
     meta !== null && (meta.scripts.length > 0 || Object.keys(meta.entryPoints).length > 0);
-  const metaOnly = meta !== null && meta.modules.every((module) => /_meta$/.test(module));
+  const metaOnly = meta?.modules.every((module) => /_meta$/.test(module)) ?? false;
   for (const required of pluginOrCommand ? [] : (meta?.requires ?? [])) {
     if (ctx.declared.has(required)) continue;
     const how = directUse(required, [], ctx, "installed") ?? (metaOnly ? backendOf(required, ctx) : null);
