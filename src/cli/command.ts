@@ -28,6 +28,11 @@ export interface CommandSpec {
   options: OptionSpec[];
   /** Extra help text shown after the options (examples, exit codes). */
   help?: string;
+  /**
+   * Commands reached as `dhtl <name> <word> …` (`migrate tests`), loaded on demand; the CLI dispatches to
+   * them with the rest of the arguments and the options as parsed.
+   */
+  subcommands?: Record<string, () => Promise<CommandSpec>>;
   run(ctx: CommandContext): Promise<number>;
 }
 

@@ -8,6 +8,12 @@ const version = typeof __DHTL_VERSION__ === "string" ? __DHTL_VERSION__ : "0.0.0
 async function runCommand(spec: CommandSpec, { args, options }: CommandInvocation): Promise<number> {
   const { createOutput } = await import("../core/output.js");
   const out = createOutput({ quiet: Boolean(options.quiet) });
+  const [first, ...rest] = args;
+  const sub =
+    first !== undefined && spec.subcommands && Object.hasOwn(spec.subcommands, first)
+      ? spec.subcommands[first]
+      : undefined;
+  if (sub) return (await sub()).run({ args: rest, options, out, debug: Boolean(options.debug) });
   return spec.run({ args, options, out, debug: Boolean(options.debug) });
 }
 

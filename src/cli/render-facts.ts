@@ -52,26 +52,28 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
 
   const im = facts.imports;
   lines.push(
-    `${head("Imports")}${im.filesScanned} files · ${im.thirdParty.length} third-party · ${im.local.length} local · ${im.stdlib.length} stdlib`,
+    im
+      ? `${head("Imports")}${im.filesScanned} files · ${im.thirdParty.length} third-party · ${im.local.length} local · ${im.stdlib.length} stdlib`
+      : `${head("Imports")}${dim("not scanned")}`,
   );
   const inf = facts.inferred;
-  if (inf.undeclared.length) {
+  if (inf?.undeclared.length) {
     lines.push(
       `${head("  undeclared")}${paint(color, "yellow", list(inf.undeclared.map((u) => `${u.import} → ${u.candidates[0] ?? "?"}`)))}`,
     );
   }
-  if (inf.undeclaredOptional.length)
+  if (inf?.undeclaredOptional.length)
     lines.push(`${head("  optional")}${list(inf.undeclaredOptional.map((u) => u.import))}`);
-  if (inf.undeclaredTooling.length)
+  if (inf?.undeclaredTooling.length)
     lines.push(
       `${head("  tooling")}${list(inf.undeclaredTooling.map((u) => `${u.import} (${(u.roles ?? []).join(", ")})`))}`,
     );
-  if (inf.notImportable.length)
+  if (inf?.notImportable.length)
     lines.push(
       `${head("  unresolved")}${list(inf.notImportable.map((u) => `${u.import} (only ${u.module})`))}`,
     );
-  if (inf.unused.length) lines.push(`${head("  unused")}${list(inf.unused)}`);
-  if (inf.unusedUncertain.length)
+  if (inf?.unused.length) lines.push(`${head("  unused")}${list(inf.unused)}`);
+  if (inf?.unusedUncertain.length)
     lines.push(`${head("  unused?")}${list(inf.unusedUncertain.map((u) => `${u.name} (${u.reason})`))}`);
 
   if (facts.systemDependencies.length) {

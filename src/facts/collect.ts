@@ -5,57 +5,61 @@ import { readTextFileSync } from "../core/fs.js";
 import { normalizeName } from "../pep/names.js";
 import { scanComponents } from "./components.js";
 import { listSourceFiles } from "./imports/walk.js";
-import type { MachineFacts } from "./machine.js";
 import { readManifests } from "./manifests/registry.js";
 import type { DeclaredSections } from "./mapping/infer.js";
 import { mergeManifests } from "./merge.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
 import { detectProjectType } from "./project-type.js";
 import { resolvePythonVersion } from "./python-version.js";
-import { findProjectRoot } from "./root.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
-import {
-  emptyImportFacts,
-  type Facts,
-  type ImportFacts,
-  type InferredFacts,
-  type ProjectModel,
+import type {
+  CodeFacts,
+  ImportFacts,
+  InferredFacts,
+  ProjectFacts,
+  ProjectModel,
+  PythonFacts,
 } from "./types.js";
 
-export interface CollectOptions {
-  /** Probe the machine (interpreters, tools). Off for callers that only need the project. */
-  machine?: boolean;
-  /** Read the user's configuration (git, pip, npm …), redacted. */
-  user?: boolean;
-  /** Scan imports in the code. */
-  imports?: boolean;
-}
-
 /**
- * Collects every fact about the project at `path`, most specific first. Read-only: nothing is written
- * and no project code runs.
+ * The project's own files, read-only, no project code run: manifests merged, the Python version, the
+ * Node/Rust/Go components and the system packages its declared dependencies ask for. `root` is the
+ * project root as findProjectRoot found it.
  */
-export async function collectFacts(path: string, options: CollectOptions = {}): Promise<Facts> {
-  const { machine = true, user = true, imports: scanCode = true } = options;
-  const root = findProjectRoot(path);
-  // Machine and user probes spawn processes: start them first so they overlap with file reading. The
-  // heavy parts (import scanner, mapping table, probes) load only when asked for: setup and regenerate
-  // read the manifests alone and should not pay for the rest.
-  const machinePromise = machine
-    ? import("./machine.js").then((m) => m.collectMachineFacts())
-    : Promise.resolve(null);
-  const userPromise = user
-    ? import("./user.js").then((m) => m.collectUserFacts(root))
-    : Promise.resolve(null);
-
+export function collectProject(root: string): ProjectFacts {
   const manifests = readManifests(listManifestCandidates(root), projectReadContext(root));
   const python = resolvePythonVersion(manifests.flatMap((m) => m.python));
   const project = mergeManifests(manifests, python);
+  const components = scanComponents(root);
+  const diagnostics: Diagnostic[] = [
+    ...manifests.flatMap((m) => m.diagnostics),
+    ...components.diagnostics,
+    ...pythonConflicts(python),
+  ];
+  return {
+    root,
+    project,
+    python,
+    systemDependencies: systemDependenciesFor(declaredNames(project)),
+    components: components.components,
+    diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
+  };
+}
+
+/**
+ * What the code says: walks the source tree to score the project type and, unless `imports` is off,
+ * scans the imports and infers undeclared and unused dependencies. The heavy parts (scanner, mapping
+ * table) load only here.
+ */
+export async function collectCodeAnalysis(
+  facts: Pick<ProjectFacts, "root" | "project" | "python">,
+  options: { imports: boolean },
+): Promise<CodeFacts> {
+  const { root, project, python } = facts;
   const pythonMinor =
     python.chosen && python.chosen.kind !== "range" ? minorOf(python.chosen.value) : undefined;
-
-  const mapping = scanCode ? await import("./mapping/index.js") : null;
-  const importResult = scanCode
+  const mapping = options.imports ? await import("./mapping/index.js") : null;
+  const importResult = options.imports
     ? await (await import("./imports/index.js")).collectImports(root, {
         pythonVersion: pythonMinor,
         requiresPython: project.requiresPython ?? undefined,
@@ -64,66 +68,26 @@ export async function collectFacts(path: string, options: CollectOptions = {}): 
       })
     : null;
   const sourceFiles = importResult?.files ?? (await listSourceFiles(root));
-  const imports = importResult?.facts ?? emptyImportFacts();
-  const declared = allDeclared(project);
+  const imports = importResult?.facts ?? null;
   const venv = join(root, ".venv");
   // Without a scan nothing can be called undeclared or unused.
-  const inferred = importResult
-    ? await inferFromImports(root, project, imports, venv, importResult.files)
-    : NO_INFERENCE;
-  const declaredNames = [...new Set(declared.map(requirementName).filter((n): n is string => n !== null))];
+  const inferred =
+    imports && importResult ? await inferFromImports(root, project, imports, venv, importResult.files) : null;
   const type = detectProjectType({
     files: projectTypeFiles(root, [...sourceFiles.python, ...sourceFiles.notebooks]),
-    declared: declaredNames,
+    declared: declaredNames(project),
     runtimeDeclared: [
       ...new Set(project.dependencies.map(requirementName).filter((n): n is string => n !== null)),
     ],
-    imports: runtimeImports(imports),
+    imports: imports ? runtimeImports(imports) : [],
     hasEntryPoints: Object.keys(project.scripts).length > 0,
     entryPoints: Object.keys(project.scripts),
     isPackage: project.isPackage,
     hasBuildBackend: (project.buildSystem?.backend ?? null) !== null,
     readFile: (file) => readProjectText(root, file),
   });
-
-  const [system, userFacts] = await Promise.all([machinePromise, userPromise]);
-  const systemDependencies = systemDependenciesFor(declaredNames, systemManagersOf(system));
-
-  const components = scanComponents(root);
-  const diagnostics: Diagnostic[] = [
-    ...manifests.flatMap((m) => m.diagnostics),
-    ...components.diagnostics,
-    ...(importResult?.diagnostics ?? []),
-    ...(userFacts?.diagnostics ?? []),
-  ];
-  for (const conflict of python.conflicts) {
-    diagnostics.push({ file: python.chosen?.file ?? "", line: null, severity: "warning", message: conflict });
-  }
-  return {
-    root,
-    project,
-    python,
-    type,
-    imports,
-    inferred,
-    systemDependencies,
-    components: components.components,
-    system,
-    user: userFacts,
-    diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)),
-  };
+  return { type, imports, inferred, diagnostics: importResult?.diagnostics ?? [] };
 }
-
-const NO_INFERENCE: InferredFacts = {
-  undeclared: [],
-  undeclaredOptional: [],
-  undeclaredTypeOnly: [],
-  undeclaredTooling: [],
-  unused: [],
-  usedWithoutImport: [],
-  unusedUncertain: [],
-  notImportable: [],
-};
 
 /** Undeclared imports and unused declarations, each section of the project checked for what it serves. */
 async function inferFromImports(
@@ -175,6 +139,37 @@ function nestedModel(root: string, dir: string): ProjectModel {
   }
 }
 
+/** Third-party top-level names the project's runtime code imports (not its tests, tools or docs). */
+function runtimeImports(imports: ImportFacts): string[] {
+  const names = imports.uses
+    .filter(
+      (use) =>
+        use.kind === "thirdParty" && !use.unreachable && (use.roles ?? ["runtime"]).includes("runtime"),
+    )
+    .map((use) => use.name.split(".")[0] as string);
+  return [...new Set(names)].sort();
+}
+
+/** The distribution names the project declares anywhere, normalised, each once. */
+export function declaredNames(project: ProjectModel): string[] {
+  return [
+    ...new Set(
+      allDeclared(project)
+        .map(requirementName)
+        .filter((n): n is string => n !== null),
+    ),
+  ];
+}
+
+function pythonConflicts(python: PythonFacts): Diagnostic[] {
+  return python.conflicts.map((message) => ({
+    file: python.chosen?.file ?? "",
+    line: null,
+    severity: "warning",
+    message,
+  }));
+}
+
 /** Every requirement the project declares anywhere: main, extras, groups. */
 export function allDeclared(project: ProjectModel): string[] {
   return [
@@ -188,17 +183,6 @@ export function allDeclared(project: ProjectModel): string[] {
 export function requirementName(requirement: string): string | null {
   const match = requirement.trim().match(/^([A-Za-z0-9][A-Za-z0-9._-]*)/);
   return match?.[1] ? normalizeName(match[1]) : null;
-}
-
-/** Third-party top-level names the project's runtime code imports (not its tests, tools or docs). */
-function runtimeImports(imports: ImportFacts): string[] {
-  const names = imports.uses
-    .filter(
-      (use) =>
-        use.kind === "thirdParty" && !use.unreachable && (use.roles ?? ["runtime"]).includes("runtime"),
-    )
-    .map((use) => use.name.split(".")[0] as string);
-  return [...new Set(names)].sort();
 }
 
 /** Small text files the type detector may look into (settings.py); null when unreadable or not text. */
@@ -234,14 +218,7 @@ function projectTypeFiles(root: string, codeFiles: string[]): string[] {
   return [...files].sort();
 }
 
-function systemManagersOf(system: MachineFacts | null): string[] | undefined {
-  const managers = system?.systemPackageManagers;
-  if (!managers) return undefined;
-  const names = Object.keys(managers);
-  return names.length ? names : undefined;
-}
-
-function dedupeDiagnostics(list: Diagnostic[]): Diagnostic[] {
+export function dedupeDiagnostics(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return list.filter((d) => {
     const key = `${d.file}:${d.line}:${d.severity}:${d.message}`;

@@ -178,7 +178,7 @@ function filesWith(manifests: ManifestFacts[], test: (m: ManifestFacts) => boole
  * uv and Poetry can mark a project as non-package explicitly; readers report that in `extra.package`.
  */
 function isInstallablePackage(manifests: ManifestFacts[]): boolean {
-  if (manifests.some((m) => m.extra.package === false)) return false;
+  if (manifests.some((m) => m.details.pyproject?.package === false)) return false;
   return manifests.some(
     (m) => (m.buildSystem?.backend ?? null) !== null || m.kind === "setup.py" || m.kind === "setup.cfg",
   );

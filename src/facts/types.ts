@@ -185,19 +185,38 @@ export interface SystemDependency {
   phase: "build" | "runtime";
 }
 
-export interface Facts {
+/**
+ * What every environment command needs: the project's own files (manifests merged, Python version,
+ * Node/Rust/Go components) and the system packages its declared dependencies ask for. No source walk.
+ */
+export interface ProjectFacts {
   root: string;
   project: ProjectModel;
   python: PythonFacts;
-  type: ProjectTypeFacts;
-  imports: ImportFacts;
-  inferred: InferredFacts;
+  /** For every manager dhtl knows (analyze narrows them to the machine's). */
   systemDependencies: SystemDependency[];
   /** Node, Rust and Go parts of the project (root or sub-folders), with the toolchain versions they ask for. */
   components: Component[];
+  diagnostics: Diagnostic[];
+}
+
+/** What the code says: the project type, and (when scanned) its imports and what they imply. */
+export interface CodeFacts {
+  type: ProjectTypeFacts;
+  /** Null when the imports were not scanned (not the same as a scan that found none). */
+  imports: ImportFacts | null;
+  /** Null when the imports were not scanned: nothing can be called undeclared or unused then. */
+  inferred: InferredFacts | null;
+  diagnostics: Diagnostic[];
+}
+
+/** Everything `analyze` reports: the project, the code, the machine and the user. */
+export interface Facts extends ProjectFacts {
+  type: ProjectTypeFacts;
+  imports: ImportFacts | null;
+  inferred: InferredFacts | null;
   /** Null when the caller skipped the machine probe. */
   system: MachineFacts | null;
   /** Null when the caller skipped reading the user's configuration. Secrets are already redacted. */
   user: UserFacts | null;
-  diagnostics: Diagnostic[];
 }

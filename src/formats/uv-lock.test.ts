@@ -1,41 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readUvLock, uvLockNames } from "./uv-lock.js";
 
-const FORKED = `version = 1
-requires-python = ">=3.10"
-resolution-markers = [
-    "python_full_version >= '3.11'",
-    "python_full_version < '3.11'",
-]
-
-[[package]]
-name = "oldlib"
-version = "1.0"
-source = { registry = "https://pypi.org/simple" }
-resolution-markers = [
-    "python_full_version < '3.11'",
-]
-sdist = { url = "https://files.pythonhosted.org/packages/aa/oldlib-1.0.tar.gz", hash = "sha256:00", size = 1 }
-
-[[package]]
-name = "OldLib"
-version = "2.0"
-source = { registry = "https://pypi.org/simple" }
-resolution-markers = [
-    "python_full_version >= '3.11'",
-]
-sdist = { url = "https://files.pythonhosted.org/packages/bb/oldlib-2.0.tar.gz", hash = "sha256:00", size = 1 }
-wheels = [
-    { url = "https://files.pythonhosted.org/packages/cc/oldlib-2.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", hash = "sha256:00", size = 1 },
-    { url = "https://files.pythonhosted.org/packages/dd/oldlib-2.0-cp312-cp312-win_amd64.whl", hash = "sha256:00", size = 1 },
-]
-
-[[package]]
-name = "sdist-only"
-version = "0.1"
-source = { registry = "https://pypi.org/simple" }
-sdist = { url = "https://files.pythonhosted.org/packages/ee/sdist_only-0.1.tar.gz", hash = "sha256:00", size = 1 }
-`;
+const FORKED = readFileSync(join(import.meta.dirname, "__fixtures__/forked-uv.lock"), "utf8");
 
 describe("readUvLock", () => {
   it("reads each locked version's fork markers and wheel file names, by normalised name", () => {

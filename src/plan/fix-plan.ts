@@ -1,4 +1,4 @@
-import type { Facts } from "../facts/types.js";
+import type { ProjectFacts } from "../facts/types.js";
 import { normalizeName } from "../pep/names.js";
 import type { Plan, Step } from "../run/steps.js";
 import { runtimeInstallSteps } from "./language-steps.js";
@@ -16,7 +16,7 @@ export interface EnvironmentDrift {
 }
 
 export interface FixPlanInputs {
-  facts: Pick<Facts, "root" | "project">;
+  facts: Pick<ProjectFacts, "root" | "project">;
   recorded: RecordedConfig;
   drift: EnvironmentDrift;
   /** Distributions owning the modified files (normalised names). */

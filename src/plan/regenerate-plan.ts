@@ -1,5 +1,5 @@
 import { DhtlError } from "../core/errors.js";
-import type { Facts } from "../facts/types.js";
+import type { ProjectFacts } from "../facts/types.js";
 import type { InterpreterChoice, Plan, PythonRequest, Step } from "../run/steps.js";
 import { componentSteps, type LanguagePlanInputs, runtimeInstallSteps } from "./language-steps.js";
 import { chooseLockStrategy } from "./lock-strategy.js";
@@ -15,7 +15,7 @@ export interface RecordedConfig {
 }
 
 export interface RegeneratePlanInputs {
-  facts: Pick<Facts, "root" | "project" | "python">;
+  facts: Pick<ProjectFacts, "root" | "project" | "python">;
   recorded: RecordedConfig;
   /** sha256 of the lock file as it is now, or null when the file is missing. */
   lockDigestNow: string | null;
@@ -34,7 +34,7 @@ export interface RegeneratePlanInputs {
 /** The exact version regenerate must use: the recorded one, else an exact pin file. */
 export function recordedPythonRequest(
   recorded: RecordedConfig,
-  facts: Pick<Facts, "python">,
+  facts: Pick<ProjectFacts, "python">,
 ): PythonRequest | null {
   if (recorded.python?.version) return { kind: "exact", value: recorded.python.version };
   return pythonRequestOf(facts);

@@ -1,5 +1,5 @@
 import { DhtlError } from "../core/errors.js";
-import type { Facts, ProjectModel } from "../facts/types.js";
+import type { ProjectFacts, ProjectModel } from "../facts/types.js";
 import type { InterpreterChoice, LockStrategy, Plan, PythonRequest, Step } from "../run/steps.js";
 import {
   componentSteps,
@@ -13,7 +13,7 @@ import { renderRequirementsInput } from "./requirements-in.js";
 
 /** What planning needs to know about the project beyond Facts; the command gathers it before planning. */
 export interface SetupPlanInputs {
-  facts: Pick<Facts, "root" | "project" | "python">;
+  facts: Pick<ProjectFacts, "root" | "project" | "python">;
   /** The interpreter discovery chose for the request, or null when none on this machine fits. */
   interpreter: InterpreterChoice | null;
   /** Versions installed here, listed in the error when none fits. */
@@ -26,7 +26,7 @@ export interface SetupPlanInputs {
 }
 
 /** The Python request stated by the project (pin file, requires-python …), or null. */
-export function pythonRequestOf(facts: Pick<Facts, "python">): PythonRequest | null {
+export function pythonRequestOf(facts: Pick<ProjectFacts, "python">): PythonRequest | null {
   const chosen = facts.python.chosen;
   return chosen ? { kind: chosen.kind, value: chosen.value } : null;
 }
@@ -97,7 +97,7 @@ export function pythonStep(
 }
 
 function lockSteps(
-  facts: Pick<Facts, "project">,
+  facts: Pick<ProjectFacts, "project">,
   lock: LockStrategy,
   interpreter: InterpreterChoice | null,
   extras: string[],

@@ -22,6 +22,28 @@ export interface InstalledDistribution {
 }
 
 /** site-packages directories of a virtual environment (posix `lib/pythonX.Y`, Windows `Lib`). */
+/** A distribution's `direct_url.json` (PEP 610): where it was installed from, and whether editable. */
+export interface DirectUrl {
+  url: string | null;
+  editable: boolean;
+}
+
+/** Reads `<dist-info>/direct_url.json`; null when it is absent or not a JSON object. */
+export function readDirectUrl(distInfo: string): DirectUrl | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(join(distInfo, "direct_url.json"), "utf8"));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== "object" || parsed === null) return null;
+  const url = "url" in parsed && typeof parsed.url === "string" ? parsed.url : null;
+  const dirInfo = "dir_info" in parsed ? parsed.dir_info : null;
+  const editable =
+    typeof dirInfo === "object" && dirInfo !== null && "editable" in dirInfo && dirInfo.editable === true;
+  return { url, editable };
+}
+
 export function sitePackagesDirs(venv: string): string[] {
   const dirs: string[] = [];
   for (const lib of ["lib", "lib64"]) {

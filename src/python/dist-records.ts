@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { normalizeName } from "../pep/names.js";
-import { parseMetadataHeaders } from "./dist-info.js";
+import { parseMetadataHeaders, readDirectUrl } from "./dist-info.js";
 import { uniqueSitePackages } from "./venv-info.js";
 
 /** What the checksum and full validation need of one installed distribution, and nothing more. */
@@ -38,7 +38,7 @@ export function readDistributionRecords(venv: string): DistributionRecord[] {
         version: meta.version,
         distInfo,
         record,
-        editable: listsDirectUrl && isEditable(join(distInfo, "direct_url.json")),
+        editable: listsDirectUrl && readDirectUrl(distInfo)?.editable === true,
       });
     }
   }
@@ -106,13 +106,4 @@ function parseQuotedRow(row: string): { path: string; hash: string } | null {
   }
   const rest = row.slice(i + 2).split(",");
   return { path, hash: rest[0] ?? "" };
-}
-
-function isEditable(path: string): boolean {
-  try {
-    const parsed = JSON.parse(readFileSync(path, "utf8")) as { dir_info?: { editable?: boolean } };
-    return parsed.dir_info?.editable === true;
-  } catch {
-    return false;
-  }
 }

@@ -50,6 +50,13 @@ export function normalizeVersionInfo(raw: string): string | null {
   return `${base}${short}${serial}`;
 }
 
+/** The interpreter inside an environment. */
+export function environmentPython(envPath: string): string {
+  return process.platform === "win32"
+    ? join(envPath, "Scripts", "python.exe")
+    : join(envPath, "bin", "python");
+}
+
 /** site-packages directories with symlinked duplicates (`lib64` → `lib`) folded into one. */
 export function uniqueSitePackages(venv: string): string[] {
   const seen = new Set<string>();

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import type { Output } from "../core/output.js";
+import type { SystemPackageManager } from "../facts/system-deps/index.js";
+import { formatCommand } from "../facts/system-packages/index.js";
 import { type EnvironmentState, environmentChecksum, readEnvironmentState } from "../record/checksum.js";
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
@@ -22,14 +24,14 @@ import {
   uvSync,
 } from "./install.js";
 import { compileRuntimeLock, installRuntimeLock, LANGUAGE_ADAPTERS, RUNTIMES } from "./languages/index.js";
-import { describeStep, type Plan, type Step } from "./steps.js";
 import {
-  explainWithShortfall,
-  NO_CONSENT,
-  performSystemPackagesStep,
-  type SystemPackagesConsent,
-  type SystemPackagesShortfall,
-} from "./system-step.js";
+  describeStep,
+  type InstallSystemPackagesStep,
+  type LockStrategy,
+  type Plan,
+  type Step,
+} from "./steps.js";
+import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
 import {
   copyEnvironment,
   currentEnvironment,
@@ -48,8 +50,23 @@ export interface ExecuteContext {
   validateStaged?: (envPath: string) => Promise<void>;
   /** regenerate: explains a checksum mismatch (which packages differ). */
   describeDrift?: (envPath: string) => Promise<string>;
-  /** `--yes` or a prompt: whether missing system packages may be installed (default: no). */
-  consent?: SystemPackagesConsent;
+  /**
+   * Decides, when the build reaches the system-packages step, what to install (the workflow reads the
+   * machine, plans and asks for consent: src/workflows/system-packages.ts).
+   */
+  decideSystemPackages?: (
+    step: InstallSystemPackagesStep,
+    build: BuildTarget & { lock: LockStrategy },
+  ) => Promise<SystemPackagesDecision>;
+}
+
+/** What to do at the system-packages step: install these (consent given), or only report. */
+export interface SystemPackagesDecision {
+  install: { manager: SystemPackageManager; names: string[] } | null;
+  /** The step's outcome when nothing is installed. */
+  outcome: string;
+  /** Left missing for want of consent: explains a build that fails afterwards. */
+  shortfall: SystemPackagesShortfall | null;
 }
 
 export interface ExecuteResult {
@@ -163,14 +180,16 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       case "verifyChecksum":
         return verify(step.expected);
       case "installSystemPackages": {
-        const result = await performSystemPackagesStep(step, {
-          ...target(),
-          lock: plan.lock,
-          out: ctx.out,
-          consent: ctx.consent ?? NO_CONSENT,
+        if (!ctx.decideSystemPackages) throw new DhtlError("internal", "no decision for system packages");
+        const decision = await ctx.decideSystemPackages(step, { ...target(), lock: plan.lock });
+        shortfall = decision.shortfall;
+        if (!decision.install) return decision.outcome;
+        const { manager, names } = decision.install;
+        await installPackages(manager, names, {
+          consent: true,
+          onCommand: (argv) => ctx.out.warn(`running: ${formatCommand(argv)}`),
         });
-        shortfall = result.shortfall;
-        return result.outcome;
+        return `installed ${names.join(", ")}`;
       }
       case "swapVenv":
         // Written into the new environment before the swap, so the swap stays one atomic rename.

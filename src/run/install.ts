@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import { isValidDistributionName } from "../pep/names.js";
-import { environmentPython } from "./venv.js";
+import { environmentPython } from "../python/venv-info.js";
 
 /** Runs uv with an argv array; throws a DhtlError (toolFailed, naming the failing package) on failure. */
 export type UvRunner = (

@@ -1,11 +1,11 @@
 import { existsSync, realpathSync } from "node:fs";
 import type { Output } from "../core/output.js";
 import { findInterpreters, type PythonInterpreter, selectInterpreter } from "../python/discover.js";
-import { readVenvPython } from "../python/venv-info.js";
+import { environmentPython, readVenvPython } from "../python/venv-info.js";
 import type { UvRunner } from "./install.js";
 import type { InterpreterChoice, PythonRequest } from "./steps.js";
 import { ensureUv, runUv } from "./uv.js";
-import { currentEnvironment, environmentPython } from "./venv.js";
+import { currentEnvironment } from "./venv.js";
 
 /** Finds uv (bootstrapping it when needed) and returns a runner bound to it. */
 export async function uvRunner(out: Output): Promise<UvRunner> {

@@ -173,13 +173,6 @@ export function discardEnvironment(envPath: string): void {
   rmSync(envPath, { recursive: true, force: true });
 }
 
-/** The interpreter inside an environment. */
-export function environmentPython(envPath: string): string {
-  return process.platform === "win32"
-    ? join(envPath, "Scripts", "python.exe")
-    : join(envPath, "bin", "python");
-}
-
 function lexists(path: string): boolean {
   try {
     lstatSync(path);

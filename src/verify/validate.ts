@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { RUNTIME_LOCK_FILES } from "../facts/languages/runtimes.js";
 import { normalizeName } from "../pep/names.js";
-import { readDistInfo } from "../python/dist-info.js";
+import { readDirectUrl, readDistInfo } from "../python/dist-info.js";
 import { type DistributionRecord, readDistributionRecords } from "../python/dist-records.js";
 import { platformKey, sha256File, sha256Of } from "../python/platform.js";
 import { readVenvPython, uniqueSitePackages, type VenvPython } from "../python/venv-info.js";
@@ -263,12 +263,9 @@ function compareSets(
  * say so — a compiled requirements lock never lists the project.
  */
 function isEditableInside(distInfo: string, root: string): boolean {
+  const direct = readDirectUrl(distInfo);
+  if (!direct?.editable || !direct.url?.startsWith("file://")) return false;
   try {
-    const direct = JSON.parse(readFileSync(join(distInfo, "direct_url.json"), "utf8")) as {
-      url?: string;
-      dir_info?: { editable?: boolean };
-    };
-    if (direct.dir_info?.editable !== true || !direct.url?.startsWith("file://")) return false;
     const path = realpathSync(decodeURIComponent(new URL(direct.url).pathname));
     const real = realpathSync(root);
     return path === real || path.startsWith(`${real}/`);

@@ -3,10 +3,11 @@
  * conversion) and, when asked, writes them atomically after Python's own parser has accepted every result.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { run } from "../core/exec.js";
 import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
+import { findProjectRoot } from "../facts/root.js";
 import { type Conversion, rewriteTestSource } from "../plan/migrate-tests/rewrite.js";
 import { FileBackup } from "../run/file-backup.js";
 
@@ -29,6 +30,11 @@ export interface MigrateTestsPlan {
 
 /** Folders that never hold the project's own tests. */
 const SKIP_DIRS = new Set(["node_modules", "build", "dist", "__pycache__", "site-packages", "venv", "env"]);
+
+/** The plan for the project at (or above) `path`. */
+export function planProjectTests(path: string): MigrateTestsPlan {
+  return planMigrateTests(findProjectRoot(resolve(path)));
+}
 
 export function planMigrateTests(root: string): MigrateTestsPlan {
   const plan: MigrateTestsPlan = { root, files: [], skipped: [] };

@@ -4,15 +4,19 @@
  * only when asked. Any failure puts every touched file back as it was.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
-import { directNames, pinsWorthKeeping } from "../plan/migrate/plan.js";
+import type { Output } from "../core/output.js";
+import { collectMigrationInput } from "../facts/migration/collect.js";
+import { SOURCE_KINDS, type SourceKind } from "../facts/migration/types.js";
+import { directNames, pinsWorthKeeping, planMigration } from "../plan/migrate/plan.js";
 import type { MigrationPlan } from "../plan/migrate/types.js";
 import { FileBackup } from "../run/file-backup.js";
 import type { VersionChange } from "../run/migrate-lock.js";
 import { type LockOutcome, lockKeepingVersions } from "../run/migrate-lock.js";
 import { acquireProjectLock } from "../run/project-lock.js";
+import { ensureUv } from "../run/uv.js";
 
 export interface MigrationResult {
   written: string[];
@@ -24,6 +28,40 @@ export interface MigrationResult {
   keptVersions: number;
   /** Old pins uv could not honour together: "transitive" ones (kept the direct ones) or "all". */
   pinsDropped: "none" | "transitive" | "all";
+}
+
+export interface MigrationOptions {
+  path: string;
+  /** `--from`: the source format, instead of detecting it. */
+  from?: string;
+}
+
+/** Reads the project (read-only) and plans its migration; `--from` must name a known source. */
+export function planProjectMigration(options: MigrationOptions): { root: string; plan: MigrationPlan } {
+  const { from } = options;
+  if (from !== undefined && !isSourceKind(from)) {
+    throw new DhtlError("badInput", `--from ${from}: expected one of ${SOURCE_KINDS.join(", ")}`);
+  }
+  const { root, input } = collectMigrationInput(resolve(options.path), from);
+  return { root, plan: planMigration(input) };
+}
+
+/** Writes the planned files and locks with uv keeping the old lock's versions. */
+export async function applyProjectMigration(
+  root: string,
+  plan: MigrationPlan,
+  options: { removeOld: boolean },
+  out: Output,
+): Promise<MigrationResult> {
+  const uv = await ensureUv({ out });
+  const done = out.step("uv lock (keeping the old lock's versions)");
+  const result = await applyMigration(root, plan, { uv: uv.path, removeOld: options.removeOld });
+  done(`${result.keptVersions} kept, ${result.changedVersions.length} changed`);
+  return result;
+}
+
+function isSourceKind(value: string): value is SourceKind {
+  return SOURCE_KINDS.some((kind) => kind === value);
 }
 
 export const BACKUP_ROOT = ".dhtl/migrate-backup";

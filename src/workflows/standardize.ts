@@ -7,6 +7,9 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { readTextFileSync, writeFileAtomic } from "../core/fs.js";
+import { collectCodeAnalysis, collectProject, declaredNames } from "../facts/collect.js";
+import { supportedPythonRange } from "../facts/python-version.js";
+import { findProjectRoot } from "../facts/root.js";
 import type { ProjectTypeName } from "../facts/types.js";
 import { parseToml } from "../formats/toml.js";
 import { editToml, isTomlPlain, type TableEdit } from "../formats/toml-edit.js";
@@ -55,6 +58,18 @@ const OWN_CONFIG_FILES = [
   "tox.ini",
   "setup.cfg",
 ];
+
+/** Reads the project and its code (the project type picks the tools) and plans the changes. */
+export async function standardizeProject(path: string): Promise<StandardizePlan> {
+  const project = collectProject(findProjectRoot(path));
+  const code = await collectCodeAnalysis(project, { imports: true });
+  return planStandardize({
+    root: project.root,
+    projectType: code.type.name,
+    requiresPython: supportedPythonRange(project.python.candidates),
+    declaredElsewhere: declaredNames(project.project),
+  });
+}
 
 export async function planStandardize(input: StandardizeInput): Promise<StandardizePlan> {
   const { root } = input;

@@ -1,23 +1,42 @@
 /**
- * The system-packages step of a setup/regenerate/fix-env plan: reads this machine's package manager and
- * which packages are missing (one query), then lets the pure planner (src/plan/system-packages.ts) turn
- * them into a step placed before the first sync.
+ * System packages through the stages: the machine is read in src/facts/system-packages/, the step and the
+ * install are planned in src/plan/system-packages.ts, consent comes from the caller (src/cli/consent.ts
+ * asks on a terminal), and installing is src/run/system-packages.ts.
+ *
+ * Which build packages matter is only known once the lock exists, so the plan carries a step whose
+ * install part is decided when the build reaches it: the executor hands the step to
+ * `decideSystemPackages` and carries out the decision.
  */
-import { compareText } from "../core/compare.js";
-import { systemDependenciesFor } from "../facts/system-deps/index.js";
-import { detectSystemPackageManager, isRoot } from "../facts/system-packages/index.js";
-import type { SystemDependency } from "../facts/types.js";
-import { planSystemPackages, withSystemPackagesStep } from "../plan/system-packages.js";
-import type { InstallSystemPackagesStep, LockStrategy, Plan } from "../run/steps.js";
+import type { Output } from "../core/output.js";
+import { isRoot } from "../facts/system-packages/index.js";
 import {
-  distributionsInLock,
   type LockPython,
-  mergeDependencies,
-  queryMissing,
-  readLockText,
-  sortKey,
-  withoutWheelServedBuilds,
-} from "../run/system-step.js";
+  systemPackageNeeds,
+  systemPackageNeedsOfBuild,
+} from "../facts/system-packages/needs.js";
+import type { SystemDependency } from "../facts/types.js";
+import {
+  buildCandidates,
+  consentQuestion,
+  planSystemPackages,
+  planSystemPackagesInstall,
+  withoutConsent,
+  withSystemPackagesStep,
+} from "../plan/system-packages.js";
+import type { SystemPackagesDecision } from "../run/execute.js";
+import type { BuildTarget } from "../run/install.js";
+import type { InstallSystemPackagesStep, LockStrategy, Plan } from "../run/steps.js";
+import { distributionsBuiltFromSource } from "../run/system-packages.js";
+
+/** How a person agreed (or can be asked) to let dhtl install system packages. */
+export interface SystemPackagesConsent {
+  /** `--yes`: install without asking. */
+  yes: boolean;
+  /** Asks a yes/no question; null when nobody can answer (stdin is not a terminal). */
+  ask: ((question: string) => Promise<boolean>) | null;
+}
+
+export const NO_CONSENT: SystemPackagesConsent = { yes: false, ask: null };
 
 /**
  * A command's plan with the system-packages step before its first sync. Without a manager dhtl drives,
@@ -40,37 +59,48 @@ export async function withSystemPackages(
   return withSystemPackagesStep(plan, step);
 }
 
-/**
- * What a command gathers before planning: this machine's manager, the system packages the declared
- * dependencies, the existing lock and `.dhtconfig` ask for, and which of them are missing (one query).
- * Null when the machine has no manager dhtl drives or nothing asks for a system package.
- */
+/** The step for this machine (null when it has no manager dhtl drives, or nothing asks for a package). */
 export async function systemPackagesStepFor(
   root: string,
-  inputs: {
-    dependencies: SystemDependency[];
-    recorded?: Record<string, string[]>;
-    /** The lock as it is before this run (its transitive distributions count too). */
-    lock?: LockStrategy;
-    /** Given when the lock is final (regenerate): build needs its wheels make moot are left out. */
-    python?: LockPython;
-  },
+  inputs: Parameters<typeof systemPackageNeeds>[1],
 ): Promise<InstallSystemPackagesStep | null> {
-  const manager = detectSystemPackageManager();
-  if (!manager) return null;
-  const lockText = inputs.lock ? readLockText(root, inputs.lock) : null;
-  const fromLock = inputs.lock
-    ? systemDependenciesFor(distributionsInLock(lockText, inputs.lock), [manager])
-    : [];
-  let dependencies = mergeDependencies(
-    inputs.dependencies.filter((dependency) => dependency.manager === manager),
-    fromLock,
-  ).sort((a, b) => compareText(sortKey(a), sortKey(b)));
-  if (inputs.lock && inputs.python) {
-    dependencies = withoutWheelServedBuilds(dependencies, root, inputs.lock, inputs.python, lockText).kept;
-  }
-  const recorded = inputs.recorded?.[manager] ?? [];
-  if (dependencies.length === 0 && recorded.length === 0) return null;
-  const missing = await queryMissing(manager, [...dependencies.map((d) => d.name), ...recorded]);
-  return planSystemPackages({ manager, dependencies, recorded: inputs.recorded, missing, root: isRoot() });
+  const needs = await systemPackageNeeds(root, inputs);
+  if (!needs) return null;
+  return planSystemPackages({
+    manager: needs.manager,
+    dependencies: needs.dependencies,
+    recorded: inputs.recorded,
+    missing: needs.missing,
+    root: isRoot(),
+  });
+}
+
+/**
+ * When the build reaches the step (the lock exists, the new environment has its interpreter): read what
+ * is missing now, ask uv which candidates it would build from source, plan what to install, and ask for
+ * consent. Without it, warns with the command and reports the shortfall.
+ */
+export async function decideSystemPackages(
+  step: InstallSystemPackagesStep,
+  build: BuildTarget & { lock: LockStrategy },
+  ui: { out: Output; consent: SystemPackagesConsent },
+): Promise<SystemPackagesDecision> {
+  const needs = await systemPackageNeedsOfBuild(step, build);
+  const candidates = buildCandidates(needs);
+  // Build packages count only for distributions without a usable wheel here: ask uv, not a guess.
+  const fromSource = candidates.length > 0 ? await distributionsBuiltFromSource(build, candidates) : [];
+  const planned = planSystemPackagesInstall(needs, fromSource, isRoot());
+  if (!planned.shortfall) return { install: null, outcome: planned.outcome, shortfall: null };
+  const { shortfall } = planned;
+  const agreed =
+    ui.consent.yes || (ui.consent.ask !== null && (await ui.consent.ask(consentQuestion(shortfall))));
+  if (agreed)
+    return {
+      install: { manager: shortfall.manager, names: shortfall.missing },
+      outcome: "",
+      shortfall: null,
+    };
+  const refused = withoutConsent(shortfall);
+  for (const line of refused.warnings) ui.out.warn(line);
+  return { install: null, outcome: refused.outcome, shortfall };
 }

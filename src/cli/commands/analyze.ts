@@ -1,4 +1,5 @@
 import { type CommandSpec, jsonOption } from "../command.js";
+import { unlessNegated } from "../options.js";
 
 export const analyzeCommand: CommandSpec = {
   name: "analyze",
@@ -16,12 +17,13 @@ export const analyzeCommand: CommandSpec = {
     "Exit codes: 0 analysed, 2 a project file is malformed (the rest is still reported).",
   ].join("\n"),
   async run({ args, options, out }) {
-    const { collectFacts } = await import("../../facts/collect.js");
+    const { analyzeProject } = await import("../../workflows/analyze.js");
     const { renderFacts, factsToJson } = await import("../render-facts.js");
-    const facts = await collectFacts(args[0] ?? ".", {
-      machine: options.machine !== false,
-      user: options.user !== false,
-      imports: options.imports !== false,
+    const facts = await analyzeProject({
+      path: args[0] ?? ".",
+      machine: unlessNegated(options, "machine"),
+      user: unlessNegated(options, "user"),
+      imports: unlessNegated(options, "imports"),
     });
     if (options.json) out.line(JSON.stringify(factsToJson(facts), null, 2));
     else for (const line of renderFacts(facts, out.color)) out.line(line);

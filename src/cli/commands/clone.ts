@@ -1,7 +1,7 @@
-import type { CommandContext, CommandSpec } from "../command.js";
+import { prepareEnvironment } from "../clone-environment.js";
+import type { CommandSpec } from "../command.js";
 import { dryRunOption, jsonOption, yesOption } from "../command.js";
-import { regenerateCommand } from "./regenerate.js";
-import { setupCommand } from "./setup.js";
+import { flag, unlessNegated } from "../options.js";
 
 export const cloneCommand: CommandSpec = {
   name: "clone",
@@ -19,57 +19,20 @@ export const cloneCommand: CommandSpec = {
     "A failed environment step keeps the clone and prints how to retry.",
   ].join("\n"),
   async run(ctx) {
-    const { resolve } = await import("node:path");
-    const { defaultCloneDir, githubRepoOf, gitClone, validateRepositoryRef } = await import(
-      "../../run/git.js"
-    );
-    const { ghAvailable, ghClone } = await import("../../run/gh.js");
-    const ref = ctx.args[0] ?? "";
-    validateRepositoryRef(ref);
-    const dir = resolve(ctx.args[1] ?? defaultCloneDir(ref));
-    await refuseExisting(dir);
-    const githubRepo = ctx.options.gh === false ? null : githubRepoOf(ref);
-    const viaGh = githubRepo !== null && (await ghAvailable());
-    if (ctx.options.dryRun) {
-      ctx.out.line(`would clone ${ref} into ${dir} with ${viaGh ? "gh repo clone" : "git clone"}`);
+    const { cloneRepository, planClone } = await import("../../workflows/clone.js");
+    const plan = await planClone({
+      repository: ctx.args[0] ?? "",
+      dir: ctx.args[1],
+      useGh: unlessNegated(ctx.options, "gh"),
+    });
+    if (flag(ctx.options, "dryRun")) {
+      ctx.out.line(
+        `would clone ${plan.repository} into ${plan.dir} with ${plan.viaGh ? "gh repo clone" : "git clone"}`,
+      );
       ctx.out.line("then regenerate from .dhtconfig when the repository has one, else set it up");
       return 0;
     }
-    const done = ctx.out.step(`cloning ${ref}`);
-    if (viaGh && githubRepo) await ghClone(githubRepo, dir);
-    else await gitClone(ref, dir);
-    done(dir);
-    return prepareEnvironment(ctx, dir);
+    await cloneRepository(plan, ctx.out);
+    return prepareEnvironment(ctx, plan.dir);
   },
 };
-
-/** Runs regenerate (recorded project) or setup in a fresh clone; a failure keeps the clone and says how to retry. */
-export async function prepareEnvironment(ctx: CommandContext, dir: string): Promise<number> {
-  const { existsSync } = await import("node:fs");
-  const { join, relative } = await import("node:path");
-  const { reportError } = await import("../report-error.js");
-  const recorded = existsSync(join(dir, ".dhtconfig"));
-  const command = recorded ? regenerateCommand : setupCommand;
-  try {
-    const code = await command.run({ ...ctx, args: [dir], options: { ...ctx.options, force: false } });
-    if (code === 0 && !ctx.options.json) {
-      const where = relative(process.cwd(), dir) || ".";
-      ctx.out.line(`next: cd ${where} && source .venv/bin/activate   (or: dhtl hook bash >> ~/.bashrc)`);
-    }
-    return code;
-  } catch (error) {
-    const code = reportError(error, ctx.debug);
-    ctx.out.warn(`the clone is kept in ${dir}; retry with: cd ${dir} && dhtl ${command.name}`);
-    return code;
-  }
-}
-
-async function refuseExisting(dir: string): Promise<void> {
-  const { existsSync, readdirSync } = await import("node:fs");
-  const { DhtlError } = await import("../../core/errors.js");
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new DhtlError("badInput", `${dir} already exists and is not empty`, {
-      hint: "pass another target directory as the second argument",
-    });
-  }
-}

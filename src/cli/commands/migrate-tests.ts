@@ -2,6 +2,7 @@ import { ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
 import type { MigrateTestsPlan } from "../../workflows/migrate-tests.js";
 import { type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
+import { flag } from "../options.js";
 
 export const migrateTestsCommand: CommandSpec = {
   name: "migrate-tests",
@@ -17,16 +18,14 @@ export const migrateTestsCommand: CommandSpec = {
     "Without --yes the plan and diff are shown and nothing is written (exit 4); --dry-run exits 0.",
   ].join("\n"),
   async run({ args, options, out }) {
-    const { resolve } = await import("node:path");
-    const { findProjectRoot } = await import("../../facts/root.js");
-    const { applyMigrateTests, planMigrateTests } = await import("../../workflows/migrate-tests.js");
-    const root = findProjectRoot(resolve(args[0] ?? "."));
-    const plan = planMigrateTests(root);
-    const write = plan.files.length > 0 && !options.dryRun && Boolean(options.yes);
+    const { applyMigrateTests, planProjectTests } = await import("../../workflows/migrate-tests.js");
+    const dryRun = flag(options, "dryRun");
+    const plan = planProjectTests(args[0] ?? ".");
+    const write = plan.files.length > 0 && !dryRun && flag(options, "yes");
     if (write) await applyMigrateTests(plan);
     if (options.json) out.line(JSON.stringify(await toJson(plan, write), null, 2));
-    else await printPlan(out, plan, write, Boolean(options.dryRun));
-    if (plan.files.length === 0 || write || options.dryRun) return ExitCode.ok;
+    else await printPlan(out, plan, write, dryRun);
+    if (plan.files.length === 0 || write || dryRun) return ExitCode.ok;
     return ExitCode.refused;
   },
 };

@@ -1,16 +1,9 @@
-import { DhtlError, ExitCode } from "../../core/errors.js";
+import { ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
 import type { MigrationPlan } from "../../plan/migrate/types.js";
 import type { MigrationResult } from "../../workflows/migrate.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-
-/**
- * Sub-migrations reached as `dhtl migrate <word> …`, one line each. Any other first argument is the
- * project path.
- */
-const subcommands: Record<string, (ctx: CommandContext) => Promise<number>> = {
-  tests: async (ctx) => (await import("./migrate-tests.js")).migrateTestsCommand.run(ctx),
-};
+import { flag, text } from "../options.js";
 
 export const migrateCommand: CommandSpec = {
   name: "migrate",
@@ -37,58 +30,39 @@ export const migrateCommand: CommandSpec = {
     "--dry-run prints the plan and the diff and writes nothing. Without --yes a terminal is asked;",
     "without a terminal nothing is written and the exit code is 4.",
   ].join("\n"),
+  /** Sub-migrations, one line each; any other first argument is the project path. */
+  subcommands: {
+    tests: async () => (await import("./migrate-tests.js")).migrateTestsCommand,
+  },
   async run(ctx) {
-    const [first, ...rest] = ctx.args;
-    const sub = first === undefined ? undefined : subcommands[first];
-    if (sub) return sub({ ...ctx, args: rest });
-    return migrateProject(ctx, first ?? ".");
+    return migrateProject(ctx, ctx.args[0] ?? ".");
   },
 };
 
 async function migrateProject({ options, out }: CommandContext, path: string): Promise<number> {
-  const { resolve } = await import("node:path");
-  const { collectMigrationInput } = await import("../../facts/migration/collect.js");
-  const { SOURCE_KINDS } = await import("../../facts/migration/types.js");
-  const { planMigration } = await import("../../plan/migrate/plan.js");
-  const { applyMigration } = await import("../../workflows/migrate.js");
-  const from = options.from;
-  if (from !== undefined && !(SOURCE_KINDS as readonly unknown[]).includes(from)) {
-    throw new DhtlError("badInput", `--from ${String(from)}: expected one of ${SOURCE_KINDS.join(", ")}`);
-  }
-  const { root, input } = collectMigrationInput(resolve(path), from as MigrationPlan["source"] | undefined);
-  const plan = planMigration(input);
-  const json = Boolean(options.json);
+  const { applyProjectMigration, planProjectMigration } = await import("../../workflows/migrate.js");
+  const { root, plan } = planProjectMigration({ path, from: text(options, "from") });
+  const json = flag(options, "json");
   if (!json) await printPlan(out, plan);
-  if (options.dryRun) {
+  if (flag(options, "dryRun")) {
     if (json) out.line(JSON.stringify(await toJson(plan, null), null, 2));
     return ExitCode.ok;
   }
-  if (!options.yes) {
+  if (!flag(options, "yes")) {
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !json;
-    if (!interactive || !(await confirm("Write these changes and lock with uv?"))) {
+    if (
+      !interactive ||
+      !(await (await import("../consent.js")).confirm("Write these changes and lock with uv?"))
+    ) {
       if (json) out.line(JSON.stringify(await toJson(plan, null), null, 2));
       else out.line("nothing written; run again with --yes to apply");
       return ExitCode.refused;
     }
   }
-  const { ensureUv } = await import("../../run/uv.js");
-  const uv = await ensureUv({ out });
-  const done = out.step("uv lock (keeping the old lock's versions)");
-  const result = await applyMigration(root, plan, { uv: uv.path, removeOld: Boolean(options.removeOld) });
-  done(`${result.keptVersions} kept, ${result.changedVersions.length} changed`);
+  const result = await applyProjectMigration(root, plan, { removeOld: flag(options, "removeOld") }, out);
   if (json) out.line(JSON.stringify(await toJson(plan, result), null, 2));
   else printResult(out, plan, result);
   return ExitCode.ok;
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const { createInterface } = await import("node:readline/promises");
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 async function toJson(plan: MigrationPlan, result: MigrationResult | null) {

@@ -1,5 +1,6 @@
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
-import { withJsonErrors } from "./setup.js";
+import { withJsonErrors } from "../json-errors.js";
+import { flag } from "../options.js";
 
 export const regenerateCommand: CommandSpec = {
   name: "regenerate",
@@ -21,78 +22,13 @@ export const regenerateCommand: CommandSpec = {
   ].join("\n"),
   run: (ctx: CommandContext): Promise<number> =>
     withJsonErrors(ctx, async () => {
-      const { existsSync } = await import("node:fs");
-      const { join, resolve } = await import("node:path");
-      const { planRegenerate, recordedPythonRequest } = await import("../../plan/regenerate-plan.js");
-      const { platformKey, sha256File } = await import("../../record/dhtconfig.js");
-      const { uvLockInputDigest } = await import("../../record/lock-inputs.js");
-      const { validateEnvironment } = await import("../../verify/validate.js");
-      const { executePlan } = await import("../../run/execute.js");
-      const { existingRuntimeLocks } = await import("../../run/languages/index.js");
-      const { consentFrom } = await import("../../run/system-step.js");
-      const { withSystemPackages } = await import("../../workflows/system-packages.js");
-      const { findInterpreterFor, uvRunner } = await import("../../run/tools.js");
-      const { currentEnvironment } = await import("../../run/venv.js");
-      const { printOutcome, printPlan, progressOutput, refuseBrokenManifests } = await import("./setup.js");
-      const { describeDrift } = await import("../../verify/drift.js");
-      const { withRecordedProject } = await import("./recorded-project.js");
-
-      // uv is needed unless the plan turns out empty: find it while the project is read.
-      const force = Boolean(ctx.options.force);
-      const likelyRebuild = force || currentEnvironment(resolve(ctx.args[0] ?? ".")).kind === "none";
-      const uvReady = ctx.options.dryRun || !likelyRebuild ? null : uvRunner(progressOutput(ctx));
-      uvReady?.catch(() => {});
-      const missing = {
-        purpose: "regenerate from",
-        hint: "run `dhtl setup` first to lock the project and record its environment",
-      };
-      return withRecordedProject(ctx, missing, async ({ facts, recorded }) => {
-        refuseBrokenManifests(facts.diagnostics);
-        const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
-        const environmentValid =
-          force || currentEnvironment(facts.root).kind === "none"
-            ? null
-            : await validateEnvironment(facts.root, { quick: false }).then(
-                (report) => report.ok,
-                () => false,
-              );
-        const request = recordedPythonRequest(recorded, facts);
-        const search =
-          environmentValid === true && !force
-            ? { interpreter: null, installed: [] }
-            : await findInterpreterFor(request, { root: facts.root });
-        const plan = await withSystemPackages(
-          planRegenerate({
-            facts,
-            recorded,
-            lockDigestNow: lockPath && existsSync(lockPath) ? sha256File(lockPath) : null,
-            uvInputDigestNow: recorded.lock?.file === "uv.lock" ? uvLockInputDigest(facts.root) : null,
-            interpreter: search.interpreter,
-            installed: search.installed,
-            platform: platformKey(),
-            environmentValid,
-            force,
-            languages: {
-              components: facts.components,
-              existingRuntimeLocks: existingRuntimeLocks(facts.root),
-            },
-          }),
-          facts.systemDependencies,
-          recorded.systemPackages,
-          // The lock stays as recorded: its wheels already tell which source builds are moot.
-          search.interpreter,
-        );
-        if (ctx.options.dryRun) return printPlan(ctx, plan);
-        const result = await executePlan(plan, {
-          out: progressOutput(ctx),
-          getUv: () => uvReady ?? uvRunner(progressOutput(ctx)),
-          platform: platformKey(),
-          existingConfig: recorded,
-          describeDrift: (envPath) => describeDrift(facts.root, envPath),
-          consent: consentFrom(ctx.options.yes),
-        });
-        printOutcome(ctx, plan, result);
-        return 0;
-      });
+      const { regenerateProject } = await import("../../workflows/regenerate.js");
+      const { buildUi, printBuild } = await import("../build-output.js");
+      const outcome = await regenerateProject(
+        { path: ctx.args[0] ?? ".", force: flag(ctx.options, "force"), dryRun: flag(ctx.options, "dryRun") },
+        buildUi(ctx),
+      );
+      await printBuild(ctx, outcome);
+      return 0;
     }),
 };

@@ -2,6 +2,7 @@ import { ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
 import type { StandardizePlan } from "../../workflows/standardize.js";
 import { type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
+import { flag } from "../options.js";
 
 export const standardizeCommand: CommandSpec = {
   name: "standardize",
@@ -18,24 +19,14 @@ export const standardizeCommand: CommandSpec = {
     "Without --yes the diff is shown and nothing is written (exit 4); --dry-run shows it and exits 0.",
   ].join("\n"),
   async run({ args, options, out }) {
-    const { resolve } = await import("node:path");
-    const { allDeclared, collectFacts, requirementName } = await import("../../facts/collect.js");
-    const { applyStandardize, planStandardize } = await import("../../workflows/standardize.js");
-    const { supportedPythonRange } = await import("../../facts/python-version.js");
-    const facts = await collectFacts(resolve(args[0] ?? "."), { machine: false, user: false });
-    const plan = await planStandardize({
-      root: facts.root,
-      projectType: facts.type.name,
-      requiresPython: supportedPythonRange(facts.python.candidates),
-      declaredElsewhere: allDeclared(facts.project)
-        .map(requirementName)
-        .filter((n): n is string => n !== null),
-    });
-    const write = plan.changes.length > 0 && !options.dryRun && Boolean(options.yes);
+    const { applyStandardize, standardizeProject } = await import("../../workflows/standardize.js");
+    const dryRun = flag(options, "dryRun");
+    const plan = await standardizeProject(args[0] ?? ".");
+    const write = plan.changes.length > 0 && !dryRun && flag(options, "yes");
     if (write) applyStandardize(plan);
     if (options.json) out.line(JSON.stringify(await planToJson(plan, write), null, 2));
-    else await printPlan(out, plan, write, Boolean(options.dryRun));
-    if (plan.changes.length === 0 || write || options.dryRun) return ExitCode.ok;
+    else await printPlan(out, plan, write, dryRun);
+    if (plan.changes.length === 0 || write || dryRun) return ExitCode.ok;
     return ExitCode.refused;
   },
 };

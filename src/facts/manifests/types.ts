@@ -106,9 +106,106 @@ export interface ManifestFacts {
   nonPythonPackages: { name: string; spec: string; manager: string; file: string; line: number | null }[];
   /** Other files read to produce this (includes, `open()` targets), relative to the root. */
   includedFiles: string[];
-  /** Dialect-specific facts worth keeping (tool tables, sources, hatch envs …): JSON-safe values only. */
-  extra: Record<string, unknown>;
+  /** What only one reader knows, typed per reader: never merged across manifests. */
+  details: ManifestDetails;
   diagnostics: Diagnostic[];
+}
+
+/** One section per reader; a reader fills only its own (conda's `pip:` lines fill `pip` too). */
+export interface ManifestDetails {
+  pyproject?: PyprojectDetails;
+  pip?: PipLinesDetails;
+  pipfile?: PipfileDetails;
+  conda?: CondaDetails;
+  /** setup.py and setup.cfg: the package layout options as written (setup.py: its literal values). */
+  setuptools?: SetuptoolsDetails;
+  setupCfg?: { toolSections: string[] };
+}
+
+/** A local path a manifest installs (`-e ./lib`, Pipfile `path = "../lib"`). */
+export interface LocalPathDependency {
+  path: string;
+  editable: boolean;
+  file: string;
+  line: number | null;
+}
+
+/** How the project itself is installed, when a manifest lists it (`-e .`, Pipfile `path = "."`). */
+export type InstallsProject = "editable" | "regular";
+
+export interface PyprojectDetails {
+  /** The dialects found, in reading order (`pep621`, `poetry`, `uv`, `build-system` …). */
+  dialects: string[];
+  /** `[project.entry-points]` as written. */
+  entryPoints?: Record<string, unknown>;
+  /** `[build-system] backend-path` as written. */
+  backendPath?: unknown[];
+  /** `false`: dependencies only, the project is never installed (Poetry `package-mode`, `[tool.uv] package`). */
+  package?: boolean;
+  /** Per-dependency sources: Poetry's `source`/`path`/`git` records and `[tool.uv.sources]` (redacted). */
+  sources?: Record<string, unknown>;
+  poetryOptionalGroups?: string[];
+  /** `[tool.poetry.dependencies] python` as a PEP 440 specifier. */
+  poetryPythonPep440?: string;
+  /** `[tool.poetry]` packages/include/exclude, `[tool.uv]` workspace/default-groups/…, `[tool.setuptools]` layout. */
+  poetry?: Record<string, unknown>;
+  uv?: Record<string, unknown>;
+  setuptools?: Record<string, unknown>;
+  overrideDependencies?: string[];
+  hatchEnvs?: Record<string, { dependencies: string[]; features: string[] }>;
+  hatchAllowDirectReferences?: boolean;
+  hatchVersion?: Record<string, unknown>;
+  flitModule?: string;
+}
+
+/** What pip-format lines said beyond dependencies (requirements files, conda's `pip:` section). */
+export interface PipLinesDetails {
+  /** Which list the file feeds: `main`, `group:<name>`, `constraints`. */
+  role?: string;
+  /** The `.in` file this `.txt` was compiled from. */
+  compiledFrom?: string;
+  /** Install-tuning options, as written (`--no-binary :all:`). */
+  pipOptions?: string[];
+  localPaths?: LocalPathDependency[];
+  /** `-r` includes of main requirements skipped while reading a group file. */
+  includesMainFiles?: { path: string; group: string; file: string; line: number }[];
+  installsProject?: InstallsProject;
+}
+
+export interface PipfileDetails {
+  /** Package → `[[source]]` name it is pinned to. */
+  packageIndexes?: Record<string, string>;
+  localPaths?: LocalPathDependency[];
+  pipenv?: Record<string, unknown>;
+  /** Pipenv scripts are shell commands, not entry points. */
+  pipenvScripts?: Record<string, unknown>;
+  pipfileHash?: string;
+  lockedFromVcs?: string[];
+  installsProject?: InstallsProject;
+}
+
+export interface CondaDetails {
+  environmentName?: string;
+  channels?: string[];
+  variableNames?: string[];
+  condaPackages?: CondaEntry[];
+}
+
+/** One conda package spec, with the PyPI name it maps to (null: conda-only) and why. */
+export interface CondaEntry {
+  spec: string;
+  name: string;
+  channel: string | null;
+  pypi: string | null;
+  reason: string;
+  line: number;
+}
+
+export interface SetuptoolsDetails {
+  packages?: unknown;
+  packageDir?: unknown;
+  pyModules?: unknown;
+  dependencyLinks?: unknown;
 }
 
 /**
@@ -145,7 +242,7 @@ export function emptyManifest(kind: string, file: string): ManifestFacts {
     scripts: {},
     nonPythonPackages: [],
     includedFiles: [],
-    extra: {},
+    details: {},
     diagnostics: [],
   };
 }

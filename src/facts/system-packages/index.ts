@@ -1,11 +1,11 @@
 /**
- * Installing the operating-system packages a project needs: which manager this machine has, which
- * packages are missing, the exact commands that would install them, and running those commands — only
- * with the user's consent, with sudo only when not root. Every name is checked against the manager's
- * naming rules before it reaches a process, and processes get argv arrays, never a shell.
+ * The operating-system package managers dhtl drives: which one this machine has, which packages are
+ * missing, and the exact commands that would install them (sudo only when not root). Running those
+ * commands is src/run/system-packages.ts. Every name is checked against the manager's naming rules before
+ * it reaches a process, and processes get argv arrays, never a shell.
  */
 import { DhtlError } from "../../core/errors.js";
-import { run, runChecked } from "../../core/exec.js";
+import { run } from "../../core/exec.js";
 import { which } from "../machine.js";
 import { isValidSystemPackageName, type SystemPackageManager } from "../system-deps/index.js";
 import { apk } from "./apk.js";
@@ -76,66 +76,6 @@ export function installCommand(
   const adapter = ADAPTERS[manager];
   const sudo = !options.root && !adapter.neverSudo;
   return adapter.installCommands(wanted).map((argv) => (sudo ? ["sudo", ...argv] : argv));
-}
-
-export interface InstallRequest extends Partial<InstallOptions> {
-  /** The user said yes (`--yes` or an interactive answer). Without it nothing runs. */
-  consent: boolean;
-  /** Called before each command with its argv, for progress output. */
-  onCommand?: (argv: string[]) => void;
-  onOutput?: (chunk: string) => void;
-}
-
-/**
- * Installs the missing ones among `names`, then checks they are there. Returns the commands it ran
- * (none when nothing was missing). Throws `refused` without consent, `toolFailed` when a command fails.
- */
-export async function installPackages(
-  manager: SystemPackageManager,
-  names: string[],
-  request: InstallRequest,
-): Promise<{ installed: string[]; commands: string[][] }> {
-  const missing = await missingPackages(manager, names);
-  if (missing.length === 0) return { installed: [], commands: [] };
-  const commands = installCommand(manager, missing, { root: request.root ?? isRoot() });
-  if (!request.consent) {
-    throw new DhtlError("refused", `system packages missing: ${missing.join(", ")}`, {
-      hint: `re-run with --yes to let dhtl run: ${commands.map(formatCommand).join(" && ")}`,
-    });
-  }
-  if (commands.some((argv) => argv[0] === "sudo") && !which("sudo")) {
-    throw new DhtlError("toolFailed", "installing system packages needs root, and sudo is not installed", {
-      hint: `run as root: ${commands.map((argv) => formatCommand(argv.slice(1))).join(" && ")}`,
-    });
-  }
-  for (const argv of commands) {
-    request.onCommand?.(argv);
-    await runWaitingForLock(argv, request.onOutput);
-  }
-  const still = await missingPackages(manager, missing);
-  if (still.length > 0) {
-    throw new DhtlError("toolFailed", `${manager} finished but these are still missing: ${still.join(", ")}`);
-  }
-  return { installed: missing, commands };
-}
-
-/** Another apt/dnf run (unattended-upgrades at boot, a parallel setup) holds the lock: wait, then retry. */
-const LOCK_HELD = /Could not get lock|Unable to lock|waiting for .*lock|Waiting for process with pid/i;
-const LOCK_RETRIES = 30;
-const LOCK_WAIT_MS = 5_000;
-
-async function runWaitingForLock(argv: string[], onOutput?: (chunk: string) => void): Promise<void> {
-  const [program, ...args] = argv;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await runChecked(program!, args, { onStdout: onOutput, onStderr: onOutput });
-      return;
-    } catch (error) {
-      if (!(error instanceof DhtlError) || !LOCK_HELD.test(error.message) || attempt >= LOCK_RETRIES)
-        throw error;
-      await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_MS));
-    }
-  }
 }
 
 /** An argv as a person would type it: arguments with shell-special characters single-quoted. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { run } from "../../core/exec.js";
+import { installPackages } from "../../run/system-packages.js";
 import { which } from "../machine.js";
 import {
   ADAPTERS,
   detectSystemPackageManager,
   formatCommand,
   installCommand,
-  installPackages,
   isRoot,
   missingPackages,
 } from "./index.js";

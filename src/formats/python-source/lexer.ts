@@ -350,14 +350,23 @@ function skipNumber(src: string, pos: number): number {
 }
 
 /**
- * Returns the offset just past the string literal whose opening quote is at `pos`.
- * An unterminated single-quoted string stops at the end of its line, as the tokenizer would report it there.
+ * Whether the string `skipString` last skipped was closed by its quote (false: it ran into the end of its
+ * line or of the source). A variable rather than a result object: the import scanner skips millions.
+ */
+export let stringTerminated = true;
+
+/**
+ * Returns the offset just past the string literal whose opening quote is at `pos`: every string form
+ * Python has (prefixes, triple quotes, nested f-string fields) for both the import scanner and the
+ * setup.py tokenizer. An unterminated single-quoted string stops at the end of its line, as the
+ * tokenizer would report it there (`stringTerminated` then says so).
  */
 export function skipString(src: string, pos: number, raw: boolean, format: boolean): number {
   const length = src.length;
   const quote = src.charCodeAt(pos);
   const triple = src.charCodeAt(pos + 1) === quote && src.charCodeAt(pos + 2) === quote;
   pos += triple ? 3 : 1;
+  stringTerminated = true;
   while (pos < length) {
     const c = src.charCodeAt(pos);
     if (c === BACKSLASH) {
@@ -382,17 +391,23 @@ export function skipString(src: string, pos: number, raw: boolean, format: boole
       pos++;
       continue;
     }
-    if (c === LF && !triple) return pos;
+    if (c === LF && !triple) {
+      stringTerminated = false;
+      return pos;
+    }
     if (format && c === OPEN_BRACE) {
       if (src.charCodeAt(pos + 1) === OPEN_BRACE) {
         pos += 2;
         continue;
       }
       pos = skipReplacementField(src, pos + 1, quote, triple);
+      // A nested string in the field has reset the flag: this string is still open.
+      stringTerminated = true;
       continue;
     }
     pos++;
   }
+  stringTerminated = false;
   return length;
 }
 

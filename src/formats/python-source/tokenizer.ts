@@ -1,9 +1,11 @@
 /**
  * A Python tokenizer good enough to parse setup.py files statically: names, numbers, strings (all prefixes,
- * triple quotes, f-strings with nested quotes), operators, NEWLINE/INDENT/DEDENT with implicit joining
- * inside brackets and `\` continuations. Errors Python itself would raise become DhtlError(badInput) with the line.
+ * triple quotes, f-strings with nested quotes; their extent read by lexer.ts, as the import scanner reads
+ * them), operators, NEWLINE/INDENT/DEDENT with implicit joining inside brackets and `\` continuations.
+ * Errors Python itself would raise become DhtlError(badInput) with the line.
  */
 import { DhtlError } from "../../core/errors.js";
+import { skipString, stringTerminated } from "./lexer.js";
 
 export type TokenKind = "name" | "number" | "string" | "op" | "newline" | "indent" | "dedent" | "end";
 
@@ -214,58 +216,28 @@ export function tokenize(source: string, file: string): Token[] {
   return tokens;
 }
 
-/** Reads a string literal starting at its opening quote; returns the decoded value and the newlines crossed. */
+/**
+ * Reads a string literal starting at its opening quote; returns the decoded value (f-strings: the raw
+ * body) and the newlines crossed. Where it ends is the import scanner's `skipString`: one reading of
+ * Python's string forms for both.
+ */
 function readString(
   text: string,
   start: number,
   prefix: string,
   unterminated: () => never,
 ): { value: string; end: number; lines: number } {
-  const quote = text[start] ?? '"';
-  const triple = text.startsWith(quote.repeat(3), start);
-  const delimiter = triple ? quote.repeat(3) : quote;
   const raw = prefix.includes("r");
   const isF = prefix.includes("f");
-  let pos = start + delimiter.length;
-  let body = "";
+  const end = skipString(text, start, raw, isF);
+  if (!stringTerminated) unterminated();
+  const quote = text[start] ?? '"';
+  const delimiter = text.startsWith(quote.repeat(3), start) ? 3 : 1;
+  const literal = text.slice(start, end);
+  const body = literal.slice(delimiter, literal.length - delimiter);
   let lines = 0;
-  let depth = 0;
-  while (true) {
-    if (pos >= text.length) unterminated();
-    const ch = text[pos] ?? "";
-    if (depth === 0 && text.startsWith(delimiter, pos)) break;
-    if (ch === "\n") {
-      if (!triple && depth === 0) unterminated();
-      lines++;
-    }
-    if (isF && ch === "{") {
-      if (text[pos + 1] === "{" && depth === 0) {
-        body += "{{";
-        pos += 2;
-        continue;
-      }
-      depth++;
-    } else if (isF && ch === "}" && depth > 0) depth--;
-    else if (isF && depth > 0 && (ch === '"' || ch === "'")) {
-      // A nested string inside a replacement field (allowed with the same quote since 3.12).
-      const nested = readString(text, pos, "", unterminated);
-      body += text.slice(pos, nested.end);
-      lines += nested.lines;
-      pos = nested.end;
-      continue;
-    }
-    if (ch === "\\" && depth === 0) {
-      const next = text[pos + 1] ?? "";
-      if (next === "\n") lines++;
-      body += ch + next;
-      pos += 2;
-      continue;
-    }
-    body += ch;
-    pos++;
-  }
-  const value = raw || isF ? body : decodeEscapes(body);
-  return { value, end: pos + delimiter.length, lines };
+  for (let at = literal.indexOf("\n"); at >= 0; at = literal.indexOf("\n", at + 1)) lines++;
+  return { value: raw || isF ? body : decodeEscapes(body), end, lines };
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {

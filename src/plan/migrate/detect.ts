@@ -24,7 +24,7 @@ export function detectSource(
 ): Detection {
   if (from) return { source: from, because: `--from ${from}` };
   const pyproject = manifests.find((m) => m.file === "pyproject.toml");
-  const dialects = (pyproject?.extra.dialects as string[] | undefined) ?? [];
+  const dialects = pyproject?.details.pyproject?.dialects ?? [];
   if (dialects.includes("poetry") && poetryHasWorkLeft(pyprojectText)) {
     return { source: "poetry", because: "pyproject.toml has [tool.poetry]" };
   }

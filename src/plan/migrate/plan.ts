@@ -11,7 +11,7 @@ import { mergeManifests } from "../../facts/merge.js";
 import type { MigrationInput, SourceKind } from "../../facts/migration/types.js";
 import { resolvePythonVersion } from "../../facts/python-version.js";
 import { parseToml } from "../../formats/toml.js";
-import { type Table, tableAt } from "../../formats/toml-table.js";
+import { type Table, tableAt, tableOrNull } from "../../formats/toml-table.js";
 import { isValidDistributionName, normalizeName } from "../../pep/names.js";
 import { specifierAllows } from "../../pep/pep440.js";
 import { tryParseRequirement } from "../../pep/pep508.js";
@@ -41,19 +41,13 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   const version = model.version ?? "0.1.0";
   if (model.version === null) notes.push('no version was declared: wrote version = "0.1.0"');
 
-  const poetrySources = (selected.find((m) => m.file === "pyproject.toml")?.extra.sources ?? {}) as Record<
-    string,
-    PoetrySourceRecord
-  >;
-  const pipenvIndexes = (selected.find((m) => m.kind === "pipfile")?.extra.packageIndexes ?? {}) as Record<
-    string,
-    string
-  >;
+  const poetrySources = selected.find((m) => m.file === "pyproject.toml")?.details.pyproject?.sources ?? {};
+  const pipenvIndexes = selected.find((m) => m.kind === "pipfile")?.details.pipfile?.packageIndexes ?? {};
   const sources: Record<string, UvSource> = {};
   const convert = (requirements: string[]): string[] =>
     requirements.map((requirement) => {
       const parsedName = tryParseRequirement(requirement)?.name ?? "";
-      const poetryRecord = poetrySources[parsedName] ?? pipenvRecord(pipenvIndexes[parsedName]);
+      const poetryRecord = tableOrNull(poetrySources[parsedName]) ?? pipenvRecord(pipenvIndexes[parsedName]);
       const split = splitDirectReference(requirement, poetryRecord);
       if (split.problem) review.push(split.problem);
       if (split.source) {
@@ -95,8 +89,10 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     poetry,
     buildRequires: model.buildSystem?.requires ?? [],
     setuptools: {
-      packages: selected.find((m) => m.extra.packages !== undefined)?.extra.packages,
-      packageDir: selected.find((m) => m.extra.package_dir !== undefined)?.extra.package_dir,
+      packages: selected.find((m) => m.details.setuptools?.packages !== undefined)?.details.setuptools
+        ?.packages,
+      packageDir: selected.find((m) => m.details.setuptools?.packageDir !== undefined)?.details.setuptools
+        ?.packageDir,
     },
     directories: input.directories,
     files: input.files,
@@ -223,7 +219,8 @@ function requiresPython(
   const existing = stringAt(tableAt(pyproject, ["project"]), "requires-python");
   if (existing) return { requiresPython: existing, pin: null, pinFrom: "" };
   if (source === "poetry") {
-    const converted = manifests.find((m) => m.file === "pyproject.toml")?.extra.poetryPythonPep440;
+    const converted = manifests.find((m) => m.file === "pyproject.toml")?.details.pyproject
+      ?.poetryPythonPep440;
     if (typeof converted === "string" && converted !== "")
       return { requiresPython: converted, pin: null, pinFrom: "" };
   } else if (range) {
@@ -255,8 +252,7 @@ function requiresPython(
 function defaultGroups(poetry: Table | null): string[] | null {
   if (!poetry) return null;
   const groups = tableAt(poetry, ["group"]) ?? {};
-  const optional = (body: unknown) =>
-    typeof body === "object" && body !== null && (body as Table).optional === true;
+  const optional = (body: unknown) => tableOrNull(body)?.optional === true;
   const wanted = new Set(
     Object.entries(groups)
       .filter(([, body]) => !optional(body))
@@ -303,12 +299,10 @@ function reviewItems(manifests: ManifestFacts[]): string[] {
       if (d.severity === "review" || d.severity === "error")
         out.push(`${d.file}${d.line ? `:${d.line}` : ""}: ${d.message}`);
     }
-    const localPaths = (manifest.extra.localPaths ?? []) as {
-      path: string;
-      editable: boolean;
-      file: string;
-      line: number | null;
-    }[];
+    const localPaths = [
+      ...(manifest.details.pip?.localPaths ?? []),
+      ...(manifest.details.pipfile?.localPaths ?? []),
+    ];
     for (const local of localPaths) {
       out.push(
         `${local.file}${local.line ? `:${local.line}` : ""}: local path ${local.path} is not migrated; add it with \`uv add ${local.editable ? "--editable " : ""}${local.path}\``,
@@ -340,7 +334,7 @@ function oldFilesOf(
       const out = files.filter(isRequirementsFile);
       const setupPyNeedsReview = review.some((r) => r.startsWith("setup.py"));
       const setupCfg = manifests.find((m) => m.kind === "setup.cfg");
-      const cfgHasTools = ((setupCfg?.extra.toolSections ?? []) as string[]).length > 0;
+      const cfgHasTools = (setupCfg?.details.setupCfg?.toolSections ?? []).length > 0;
       if (files.includes("setup.py") && !setupPyNeedsReview) out.push("setup.py");
       if (setupCfg && !cfgHasTools) out.push("setup.cfg");
       return out.sort();

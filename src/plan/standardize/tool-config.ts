@@ -4,7 +4,7 @@
  * conflict and left alone; a tool configured in its own file (ruff.toml, mypy.ini, pytest.ini …) is not touched.
  */
 
-import type { TableEdit, TomlPlain } from "../../formats/toml-edit.js";
+import { isTomlPlain, type TableEdit, type TomlPlain } from "../../formats/toml-edit.js";
 import { tableAt } from "../../formats/toml-table.js";
 import { specifierAllows } from "../../pep/pep440.js";
 
@@ -77,7 +77,7 @@ function planPytest(plan: ToolConfigPlan, input: ToolConfigInput): void {
   else if (typeof addopts === "string" && !addopts.split(/\s+/).includes("--strict-markers")) {
     wanted.addopts = `${addopts.trim()} --strict-markers`.trim();
   } else if (Array.isArray(addopts) && !addopts.includes("--strict-markers")) {
-    wanted.addopts = [...(addopts as TomlPlain[]), "--strict-markers"];
+    wanted.addopts = [...addopts.filter(isTomlPlain), "--strict-markers"];
   }
   merge(plan, input.pyproject, path, wanted, new Set(["addopts"]));
 }

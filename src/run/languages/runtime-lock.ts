@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 import { DhtlError } from "../../core/errors.js";
 import { writeFileAtomic } from "../../core/fs.js";
 import type { RuntimeWheel } from "../../facts/languages/runtimes.js";
+import { environmentPython } from "../../python/venv-info.js";
 import { type BuildTarget, uvEnvironment } from "../install.js";
-import { environmentPython } from "../venv.js";
 
 /**
  * Compiles the runtime's requirement into its dhtl-owned hashed lock (`uv pip compile --universal

@@ -97,7 +97,7 @@ describe("environment.yml", () => {
     ]);
     expect(facts.dependencies.at(-1)!.file).toBe("requirements.txt");
     expect(facts.includedFiles).toEqual(["requirements.txt"]);
-    expect(facts.extra.installsProject).toBe("editable");
+    expect(facts.details.pip?.installsProject).toBe("editable");
   });
 
   it("reads the Python pin", () => {
@@ -119,7 +119,7 @@ describe("environment.yml", () => {
 
   it("records channels and pip indexes with secrets redacted, and variable names only", () => {
     const facts = read("full");
-    expect(facts.extra.channels).toEqual([
+    expect(facts.details.conda?.channels).toEqual([
       "conda-forge",
       "https://conda.anaconda.org/t/****/private-channel",
       "defaults",
@@ -132,7 +132,7 @@ describe("environment.yml", () => {
         kind: "extra",
       },
     ]);
-    expect(facts.extra.variableNames).toEqual(["API_TOKEN"]);
+    expect(facts.details.conda?.variableNames).toEqual(["API_TOKEN"]);
     const json = JSON.stringify(facts);
     for (const secret of ["tk-12345secret", "topsecret", "do-not-print-me"])
       expect(json).not.toContain(secret);
@@ -145,7 +145,7 @@ describe("environment.yml", () => {
     });
     const [facts] = condaReader.read(project.source("environment.yml"), project.ctx);
     expect(facts!.dependencies.map((d) => d.requirement)).toEqual(["privlib==1.0.*"]);
-    expect(facts!.extra.condaPackages).toMatchObject([
+    expect(facts!.details.conda?.condaPackages).toMatchObject([
       { channel: "https://conda.anaconda.org/t/****/chan" },
       {},
     ]);

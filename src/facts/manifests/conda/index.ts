@@ -11,7 +11,14 @@ import type { LogicalLine } from "../../../formats/requirements.js";
 import { isValidSpecifier } from "../../../pep/pep440.js";
 import { formatRequirement, Pep508Error, parseRequirement } from "../../../pep/pep508.js";
 import { readPipLines } from "../requirements/index.js";
-import { emptyManifest, type ManifestFacts, type ManifestReader, type SourceFile } from "../types.js";
+import {
+  type CondaDetails,
+  type CondaEntry,
+  emptyManifest,
+  type ManifestFacts,
+  type ManifestReader,
+  type SourceFile,
+} from "../types.js";
 import { condaToPypi } from "./pypi-names.js";
 
 export const condaReader: ManifestReader = {
@@ -32,14 +39,16 @@ export const condaReader: ManifestReader = {
       return [facts];
     }
     const name = root.get("name");
-    if (typeof name === "string") facts.extra.environmentName = name;
+    const conda: CondaDetails = {};
+    facts.details.conda = conda;
+    if (typeof name === "string") conda.environmentName = name;
     const channels = root.get("channels");
     if (isSeq(channels))
-      facts.extra.channels = channels.items.map((c) => redactChannel(String(scalarValue(c as Node))));
+      conda.channels = channels.items.map((c) => redactChannel(String(scalarValue(c as Node))));
     const variables = root.get("variables");
     // Values may be secrets: only the names are kept.
     if (isMap(variables))
-      facts.extra.variableNames = variables.items.map((pair) => String(scalarValue(pair.key as Node)));
+      conda.variableNames = variables.items.map((pair) => String(scalarValue(pair.key as Node)));
 
     const dependencies = root.get("dependencies", true);
     if (dependencies !== undefined && !isSeq(dependencies)) {
@@ -74,21 +83,12 @@ export const condaReader: ManifestReader = {
         );
       }
     }
-    if (condaEntries.length) facts.extra.condaPackages = condaEntries;
+    if (condaEntries.length) conda.condaPackages = condaEntries;
     return [facts];
   },
 };
 
 /** What one conda dependency line became, kept for `migrate`. */
-export interface CondaEntry {
-  spec: string;
-  name: string;
-  channel: string | null;
-  pypi: string | null;
-  reason: string;
-  line: number;
-}
-
 /** A conda match spec split into parts: `conda-forge::numpy=1.24=py311h0` → channel, name, version, build. */
 export interface CondaMatchSpec {
   channel: string | null;

@@ -48,11 +48,11 @@ describe("Pipfile", () => {
       ["barever==1.0", 24],
     ]);
     expect(facts.dependencies[6]!.editable).toBe(true);
-    expect(facts.extra.installsProject).toBe("editable");
-    expect(facts.extra.localPaths).toEqual([
+    expect(facts.details.pipfile?.installsProject).toBe("editable");
+    expect(facts.details.pipfile?.localPaths).toEqual([
       { path: "./vendor/vendored", editable: false, file: "Pipfile", line: 22 },
     ]);
-    expect(facts.extra.packageIndexes).toEqual({ "internal-lib": "private" });
+    expect(facts.details.pipfile?.packageIndexes).toEqual({ "internal-lib": "private" });
   });
 
   it("reports a bad entry with its line and keeps the rest", () => {
@@ -91,7 +91,7 @@ describe("Pipfile", () => {
       { source: "Pipfile requires.python_version", file: "Pipfile", line: 34, value: "3.11" },
       { source: "Pipfile requires.python_full_version", file: "Pipfile", line: 35, value: "3.11.7" },
     ]);
-    expect(facts.extra.pipenvScripts).toEqual({ serve: "python manage.py runserver" });
+    expect(facts.details.pipfile?.pipenvScripts).toEqual({ serve: "python manage.py runserver" });
   });
 
   it("malformed TOML is a badInput error with the line", () => {
@@ -116,8 +116,8 @@ describe("Pipfile.lock", () => {
       },
       { name: "pytest", version: "7.4.3", hashes: ["sha256:aa11"], file: "Pipfile.lock" },
     ]);
-    expect(facts.extra.lockedFromVcs).toEqual(["tool"]);
-    expect(facts.extra.pipfileHash).toBe("0123abcd");
+    expect(facts.details.pipfile?.lockedFromVcs).toEqual(["tool"]);
+    expect(facts.details.pipfile?.pipfileHash).toBe("0123abcd");
   });
 
   it("malformed JSON is a badInput error with the line", () => {

@@ -17,6 +17,7 @@ import {
   emptyManifest,
   type ManifestFacts,
   type ManifestReader,
+  type PipfileDetails,
   type SourceFile,
 } from "../types.js";
 
@@ -92,13 +93,14 @@ export function readPipfile(file: SourceFile): ManifestFacts {
       if (deps.length) facts.dependencyGroups[group] = [...(facts.dependencyGroups[group] ?? []), ...deps];
     }
   }
-  if (Object.keys(packageIndexes).length) facts.extra.packageIndexes = packageIndexes;
-  if (localPaths.length) facts.extra.localPaths = localPaths;
+  const details = pipfileDetails(facts);
+  if (Object.keys(packageIndexes).length) details.packageIndexes = packageIndexes;
+  if (localPaths.length) details.localPaths = localPaths;
   const settings = tableOrNull(data.pipenv);
-  if (settings) facts.extra.pipenv = settings;
+  if (settings) details.pipenv = settings;
   const scripts = tableOrNull(data.scripts);
   // Pipenv scripts are shell commands, not entry points, so they do not go to `scripts`.
-  if (scripts) facts.extra.pipenvScripts = scripts;
+  if (scripts) details.pipenvScripts = scripts;
   return facts;
 }
 
@@ -123,7 +125,7 @@ export function readPipfileLock(file: SourceFile): ManifestFacts {
     throw new DhtlError("badInput", "not a Pipfile.lock: expected a JSON object", { file: file.path });
   const meta = tableOrNull(root._meta);
   const hash = tableOrNull(meta?.hash)?.sha256;
-  if (typeof hash === "string") facts.extra.pipfileHash = hash;
+  if (typeof hash === "string") pipfileDetails(facts).pipfileHash = hash;
   const vcs: string[] = [];
   for (const [category, entries] of Object.entries(root)) {
     if (category === "_meta") continue;
@@ -140,7 +142,7 @@ export function readPipfileLock(file: SourceFile): ManifestFacts {
       facts.locked.push({ name, version, hashes, file: file.path });
     }
   }
-  if (vcs.length) facts.extra.lockedFromVcs = [...new Set(vcs)].sort();
+  if (vcs.length) pipfileDetails(facts).lockedFromVcs = [...new Set(vcs)].sort();
   return facts;
 }
 
@@ -182,7 +184,7 @@ function toDependency(
     const path = stringOrNull(table.path) ?? stringOrNull(table.file) ?? "";
     if (path.replace(/\/+$/, "") !== ".") return { kind: "local", path, editable };
     // `path = "."`: the project itself, which is not a dependency of itself.
-    facts.extra.installsProject = editable ? "editable" : "regular";
+    pipfileDetails(facts).installsProject = editable ? "editable" : "regular";
     return { kind: "none" };
   } else {
     head = `${name}${extrasText}${versionOf(table.version, warn)}`;
@@ -272,4 +274,10 @@ class TomlLines {
 function headerName(line: string): string | null {
   const match = /^\s*\[\[?\s*("?)([^\]"]+)\1\s*\]\]?\s*(#.*)?$/.exec(line);
   return match ? match[2]!.trim() : null;
+}
+
+/** The manifest's Pipfile section, created on first use. */
+function pipfileDetails(facts: ManifestFacts): PipfileDetails {
+  facts.details.pipfile ??= {};
+  return facts.details.pipfile;
 }

@@ -56,7 +56,7 @@ describe("pyproject.toml: PEP 621 and PEP 735", () => {
       { source: "requires-python", file: "pyproject.toml", line: 8, value: ">=3.9" },
     ]);
     expect(m.scripts).toEqual({ demo: "demo_app.cli:main" });
-    expect(m.extra.entryPoints).toEqual({ "demo.plugins": { basic: "demo_app.plugins:basic" } });
+    expect(m.details.pyproject?.entryPoints).toEqual({ "demo.plugins": { basic: "demo_app.plugins:basic" } });
     expect(m.buildSystem).toEqual({
       backend: "hatchling.build",
       requires: ["hatchling>=1.18"],
@@ -149,7 +149,7 @@ describe("pyproject.toml: Poetry", () => {
       editable: true,
       line: 21,
     });
-    expect(m.extra.sources).toEqual({
+    expect(m.details.pyproject?.sources).toEqual({
       mylib: { git: "https://github.com/example/mylib.git", tag: "v1.2.0" },
       localpkg: { path: "../localpkg", editable: true },
       httpx: { index: "internal" },
@@ -157,11 +157,11 @@ describe("pyproject.toml: Poetry", () => {
     expect(reqs(m.optionalDependencies.postgres)).toEqual(["psycopg2>=2.9,<3.0"]);
     expect(reqs(m.dependencyGroups.dev)).toEqual(["pytest>=7.4,<8.0"]);
     expect(reqs(m.dependencyGroups.docs)).toEqual(["sphinx>=7.0,<8.0"]);
-    expect(m.extra.poetryOptionalGroups).toEqual(["docs"]);
+    expect(m.details.pyproject?.poetryOptionalGroups).toEqual(["docs"]);
     expect(m.python).toEqual([
       { source: "tool.poetry.dependencies.python", file: "pyproject.toml", line: 8, value: "^3.8" },
     ]);
-    expect(m.extra.poetryPythonPep440).toBe(">=3.8,<4.0");
+    expect(m.details.pyproject?.poetryPythonPep440).toBe(">=3.8,<4.0");
     // Credentials in a source URL never reach the facts.
     expect(m.indexes).toEqual([
       {
@@ -191,7 +191,7 @@ describe("pyproject.toml: Poetry", () => {
     expect(reqs(m.optionalDependencies.cli)).toEqual(["typer>=0.12"]);
     expect(reqs(m.dependencyGroups.test)).toEqual(["pytest>=8.0,<9.0"]);
     expect(m.indexes[0]).toMatchObject({ name: "internal", kind: "explicit" });
-    expect(m.extra.sources).toEqual({ fastapi: { index: "internal" } });
+    expect(m.details.pyproject?.sources).toEqual({ fastapi: { index: "internal" } });
     expect(m.packageManager).toBe("poetry");
   });
 });
@@ -214,8 +214,8 @@ describe("pyproject.toml: PDM, uv, Hatch, Flit, setuptools", () => {
     expect(reqs(m.dependencies)).toEqual(["httpx", "internal-lib"]);
     expect(reqs(m.dependencyGroups.dev)).toEqual(["pytest>=8", "ruff"]);
     expect(reqs(m.constraints)).toEqual(["urllib3<3"]);
-    expect(m.extra.overrideDependencies).toEqual(["idna==3.7"]);
-    expect(m.extra.sources).toEqual({
+    expect(m.details.pyproject?.overrideDependencies).toEqual(["idna==3.7"]);
+    expect(m.details.pyproject?.sources).toEqual({
       "internal-lib": { git: "https://ci:****@github.com/example/internal-lib", rev: "abc123" },
     });
     expect(m.indexes).toEqual([
@@ -232,10 +232,10 @@ describe("pyproject.toml: PDM, uv, Hatch, Flit, setuptools", () => {
   it("reads Hatch envs, metadata and a version from the file [tool.hatch.version] names", () => {
     const m = readFixture("hatch");
     expect(m.version).toEqual({ value: "3.2.1", file: "src/hatch_proj/__about__.py" });
-    expect(m.extra.hatchEnvs).toEqual({
+    expect(m.details.pyproject?.hatchEnvs).toEqual({
       default: { dependencies: ["coverage[toml]>=6.5", "pytest"], features: ["docs"] },
     });
-    expect(m.extra.hatchAllowDirectReferences).toBe(true);
+    expect(m.details.pyproject?.hatchAllowDirectReferences).toBe(true);
     expect(m.includedFiles).toEqual(["src/hatch_proj/__about__.py"]);
     expect(m.packageManager).toBe("hatch");
   });
@@ -276,9 +276,11 @@ describe("pyproject.toml: PDM, uv, Hatch, Flit, setuptools", () => {
   });
 
   it("reports projects that uv or Poetry will not install as packages", () => {
-    expect(readText("[tool.uv]\npackage = false\n").extra.package).toBe(false);
-    expect(readText('[tool.poetry]\npackage-mode = false\nname = "x"\n').extra.package).toBe(false);
-    expect(readText('[project]\nname = "x"\n').extra.package).toBeUndefined();
+    expect(readText("[tool.uv]\npackage = false\n").details.pyproject?.package).toBe(false);
+    expect(readText('[tool.poetry]\npackage-mode = false\nname = "x"\n').details.pyproject?.package).toBe(
+      false,
+    );
+    expect(readText('[project]\nname = "x"\n').details.pyproject?.package).toBeUndefined();
   });
 
   it("prefers the lock file beside pyproject.toml when naming the package manager", () => {

@@ -12,6 +12,7 @@ import {
   type ManifestFacts,
   type ManifestReader,
   type PackageManager,
+  type PyprojectDetails,
   type ReadContext,
   type SourceFile,
 } from "../types.js";
@@ -32,8 +33,17 @@ export const pyprojectReader: ManifestReader = {
 export function readPyproject(file: SourceFile, ctx: ReadContext): ManifestFacts {
   const doc = parseToml(file.text, file.path);
   const manifest = emptyManifest("pyproject", file.path);
-  const input: DialectInput = { doc, file: file.path, lines: new TomlLines(file.text), ctx, manifest };
-  const dialects: string[] = [];
+  const details: PyprojectDetails = { dialects: [] };
+  manifest.details.pyproject = details;
+  const input: DialectInput = {
+    doc,
+    file: file.path,
+    lines: new TomlLines(file.text),
+    ctx,
+    manifest,
+    details,
+  };
+  const { dialects } = details;
   // Order matters: [project] first so tool tables can see what it already declares.
   if (readProjectTable(input)) dialects.push("pep621");
   if (readDependencyGroups(input)) dialects.push("dependency-groups");
@@ -46,7 +56,6 @@ export function readPyproject(file: SourceFile, ctx: ReadContext): ManifestFacts
   readBuildSystem(input);
   if (manifest.buildSystem) dialects.push("build-system");
   manifest.kind = dialects.length > 0 ? `pyproject:${dialects.join("+")}` : "pyproject";
-  manifest.extra.dialects = dialects;
   manifest.packageManager = inferPackageManager(doc, manifest, file.path, ctx);
   manifest.includedFiles = [...new Set(manifest.includedFiles)].sort();
   return manifest;

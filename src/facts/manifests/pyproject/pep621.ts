@@ -5,7 +5,7 @@
  */
 import { diagnostic } from "../../../core/diagnostics.js";
 import { DhtlError } from "../../../core/errors.js";
-import { isTable, type Table } from "../../../formats/toml-table.js";
+import { isTable } from "../../../formats/toml-table.js";
 import { normalizeName } from "../../../pep/names.js";
 import type { Dependency } from "../types.js";
 import {
@@ -91,7 +91,7 @@ export function readProjectTable(input: DialectInput): boolean {
   readScripts(project.scripts, "console_scripts", input);
   readScripts(project["gui-scripts"], "gui_scripts", input);
   const entryPoints = project["entry-points"];
-  if (isTable(entryPoints)) manifest.extra.entryPoints = entryPoints;
+  if (isTable(entryPoints)) input.details.entryPoints = entryPoints;
   return true;
 }
 
@@ -195,5 +195,5 @@ export function readBuildSystem(input: DialectInput): void {
     file: input.file,
   };
   const backendPath = build["backend-path"];
-  if (Array.isArray(backendPath)) input.manifest.extra.backendPath = backendPath as Table[keyof Table];
+  if (Array.isArray(backendPath)) input.details.backendPath = backendPath;
 }

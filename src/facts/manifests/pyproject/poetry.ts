@@ -1,13 +1,13 @@
 /**
  * `[tool.poetry]`, Poetry 1.x and 2.x. Poetry's own dependency syntax becomes PEP 508 strings:
  * constraints via poetry-constraint.ts, `python`/`platform` via markers, git/url via direct references.
- * Path dependencies keep the plain name in the requirement and the path in `extra.sources` (the shape of
+ * Path dependencies keep the plain name in the requirement and the path in `details.sources` (the shape of
  * uv's `[tool.uv.sources]`), since a relative `file:` URL is not portable PEP 508.
  * Spec: https://python-poetry.org/docs/pyproject/ and https://python-poetry.org/docs/dependency-specification/
  */
 import { diagnostic } from "../../../core/diagnostics.js";
 import { redactUrl } from "../../../core/redact.js";
-import { isTable, type Table, tableAt } from "../../../formats/toml-table.js";
+import { isTable, type Table, tableAt, tableOrNull } from "../../../formats/toml-table.js";
 import type { Dependency, PackageIndex } from "../types.js";
 import { convertPoetryConstraint, poetryToPythonMarker } from "./poetry-constraint.js";
 import { addToGroup, type DialectInput, dependencyFrom, describe, stringOrNull } from "./values.js";
@@ -61,14 +61,14 @@ export function readPoetry(input: DialectInput): boolean {
       deps.map((d) => d.dependency),
     );
   }
-  if (optionalGroups.length > 0) manifest.extra.poetryOptionalGroups = optionalGroups.sort();
+  if (optionalGroups.length > 0) input.details.poetryOptionalGroups = optionalGroups.sort();
 
   readSources(poetry.source, input);
   readPoetryScripts(poetry.scripts, input);
   // Poetry 1.8+: `package-mode = false` manages dependencies only, the project is not installed.
-  if (poetry["package-mode"] === false) manifest.extra.package = false;
+  if (poetry["package-mode"] === false) input.details.package = false;
   for (const key of ["packages", "include", "exclude"] as const) {
-    if (poetry[key] !== undefined) manifest.extra[`poetry.${key}`] = poetry[key];
+    if (poetry[key] !== undefined) input.details.poetry = { ...input.details.poetry, [key]: poetry[key] };
   }
   return true;
 }
@@ -98,7 +98,7 @@ function readDependencyTable(value: unknown, tablePath: string[], input: Dialect
           value: spec,
         });
         const converted = convertPoetryConstraint(spec);
-        input.manifest.extra.poetryPythonPep440 = converted.specifier;
+        input.details.poetryPythonPep440 = converted.specifier;
         if (!converted.exact)
           needsReview(
             input,
@@ -294,9 +294,9 @@ function readPoetryScripts(value: unknown, input: DialectInput): void {
 }
 
 function recordSource(input: DialectInput, name: string, fields: Record<string, unknown>): void {
-  const sources = (input.manifest.extra.sources ?? {}) as Record<string, Record<string, unknown>>;
-  sources[name] = { ...(sources[name] ?? {}), ...fields };
-  input.manifest.extra.sources = sources;
+  const sources = input.details.sources ?? {};
+  sources[name] = { ...tableOrNull(sources[name]), ...fields };
+  input.details.sources = sources;
 }
 
 function needsReview(input: DialectInput, line: number | null, message: string): void {

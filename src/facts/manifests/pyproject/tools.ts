@@ -96,11 +96,11 @@ export function readUv(input: DialectInput): boolean {
     input,
     at("override-dependencies"),
   );
-  if (overrides.length > 0) manifest.extra.overrideDependencies = overrides.map((d) => d.requirement);
+  if (overrides.length > 0) input.details.overrideDependencies = overrides.map((d) => d.requirement);
   if (isTable(uv.sources)) {
-    const sources = (manifest.extra.sources ?? {}) as Record<string, unknown>;
+    const sources = input.details.sources ?? {};
     for (const [name, source] of Object.entries(uv.sources)) sources[name] = redactDeep(source);
-    manifest.extra.sources = sources;
+    input.details.sources = sources;
   }
   if (Array.isArray(uv.index)) {
     for (const index of uv.index) {
@@ -131,9 +131,9 @@ export function readUv(input: DialectInput): boolean {
     }
   }
   // `package = false`: uv manages the environment but never builds or installs the project itself.
-  if (typeof uv.package === "boolean") manifest.extra.package = uv.package;
+  if (typeof uv.package === "boolean") input.details.package = uv.package;
   for (const key of ["workspace", "default-groups", "required-version", "environments"]) {
-    if (uv[key] !== undefined) manifest.extra[`uv.${key}`] = uv[key];
+    if (uv[key] !== undefined) input.details.uv = { ...input.details.uv, [key]: uv[key] };
   }
   return true;
 }
@@ -153,12 +153,12 @@ export function readHatch(input: DialectInput): boolean {
       : [];
     summary[env] = { dependencies: deps, features };
   }
-  if (Object.keys(summary).length > 0) input.manifest.extra.hatchEnvs = summary;
+  if (Object.keys(summary).length > 0) input.details.hatchEnvs = summary;
   const metadata = isTable(hatch.metadata) ? hatch.metadata : {};
-  if (metadata["allow-direct-references"] === true) input.manifest.extra.hatchAllowDirectReferences = true;
+  if (metadata["allow-direct-references"] === true) input.details.hatchAllowDirectReferences = true;
   const version = isTable(hatch.version) ? hatch.version : null;
   if (version) {
-    input.manifest.extra.hatchVersion = version;
+    input.details.hatchVersion = version;
     const path = stringOrNull(version.path);
     if (path && input.manifest.dynamic.includes("version") && !input.manifest.version) {
       const attr = path
@@ -185,7 +185,7 @@ export function readFlit(input: DialectInput): boolean {
   const header = ["tool", "flit", "metadata"];
   const name = stringOrNull(metadata["dist-name"]) ?? stringOrNull(metadata.module);
   if (name && !manifest.name) manifest.name = { value: name, file };
-  if (typeof metadata.module === "string") manifest.extra.flitModule = metadata.module;
+  if (typeof metadata.module === "string") input.details.flitModule = metadata.module;
   manifest.dependencies.push(
     ...requirementList(
       metadata.requires,
@@ -232,7 +232,8 @@ export function readSetuptools(input: DialectInput): boolean {
   if (!setuptools) return false;
   const { manifest } = input;
   for (const key of ["packages", "package-dir", "py-modules", "package-data"]) {
-    if (setuptools[key] !== undefined) manifest.extra[`setuptools.${key}`] = setuptools[key];
+    if (setuptools[key] !== undefined)
+      input.details.setuptools = { ...input.details.setuptools, [key]: setuptools[key] };
   }
   const dynamic = tableAt(setuptools, ["dynamic"]);
   if (!dynamic) return true;

@@ -7,7 +7,7 @@ import { diagnostic } from "../../../core/diagnostics.js";
 import { redactUrlsIn } from "../../../core/redact.js";
 import { isTable, type Table } from "../../../formats/toml-table.js";
 import { Pep508Error, parseRequirement } from "../../../pep/pep508.js";
-import type { Dependency, ManifestFacts, ReadContext } from "../types.js";
+import type { Dependency, ManifestFacts, PyprojectDetails, ReadContext } from "../types.js";
 
 export function stringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
@@ -68,6 +68,8 @@ export interface DialectInput {
   lines: TomlLines;
   ctx: ReadContext;
   manifest: ManifestFacts;
+  /** The manifest's `details.pyproject`, which the dialect readers fill. */
+  details: PyprojectDetails;
 }
 
 /** Why `text` is not a valid PEP 508 requirement, or null when it is one. */

@@ -92,11 +92,11 @@ describe("reading a full requirements.txt", () => {
     ]);
     expect(facts!.constraints.map((d) => d.requirement)).toEqual(["urllib3<2"]);
     expect(facts!.includedFiles).toEqual(["constraints.txt", "requirements/base.txt"]);
-    expect(facts!.extra.installsProject).toBe("editable");
-    expect(facts!.extra.localPaths).toEqual([
+    expect(facts!.details.pip?.installsProject).toBe("editable");
+    expect(facts!.details.pip?.localPaths).toEqual([
       { path: "./vendor/localpkg", editable: false, file: "requirements.txt", line: 18 },
     ]);
-    expect(facts!.extra.pipOptions).toEqual(["--trusted-host pypi.example.com"]);
+    expect(facts!.details.pip?.pipOptions).toEqual(["--trusted-host pypi.example.com"]);
   });
 
   it("records indexes with credentials redacted and ${VAR} kept as written", () => {
@@ -141,7 +141,7 @@ describe("reading a full requirements.txt", () => {
     expect(facts!.dependencies).toEqual([]);
     expect(Object.keys(facts!.dependencyGroups)).toEqual(["dev"]);
     expect(facts!.dependencyGroups.dev!.map((d) => d.requirement)).toEqual(["pytest>=7", "coverage[toml]"]);
-    expect(facts!.extra.includesMainFiles).toEqual([
+    expect(facts!.details.pip?.includesMainFiles).toEqual([
       { path: "requirements.txt", group: "dev", file: "requirements-dev.txt", line: 1 },
     ]);
     const [docs] = requirementsReader.read(project.source("requirements_docs.txt"), project.ctx);
@@ -161,7 +161,7 @@ describe("reading a full requirements.txt", () => {
     const project = fixture("compiled");
     const [lock] = requirementsReader.read(project.source("requirements.txt"), project.ctx);
     expect(lock!.dependencies).toEqual([]);
-    expect(lock!.extra.compiledFrom).toBe("requirements.in");
+    expect(lock!.details.pip?.compiledFrom).toBe("requirements.in");
     expect(lock!.locked.map((p) => [p.name, p.version, p.hashes.length])).toEqual([
       ["blinker", "1.7.0", 1],
       ["flask", "3.0.0", 0],
@@ -245,10 +245,10 @@ describe("bad input", () => {
     ]);
     expect(facts.constraints.map((d) => [d.requirement, d.file])).toEqual([["attrs==23.1", "more-pins.txt"]]);
     expect(facts.includedFiles).toEqual(["base.txt", "more-pins.txt", "pins.txt"]);
-    expect(facts.extra.localPaths).toEqual([
+    expect(facts.details.pip?.localPaths).toEqual([
       { path: "./libs/x", editable: true, file: "requirements.txt", line: 2 },
     ]);
-    expect(facts.extra.pipOptions).toEqual(["--no-binary :all:", "--only-binary numpy"]);
+    expect(facts.details.pip?.pipOptions).toEqual(["--no-binary :all:", "--only-binary numpy"]);
     expect(facts.indexes).toEqual([
       { name: "./wheels", url: "./wheels", file: "requirements.txt", kind: "find-links" },
     ]);

@@ -15,6 +15,7 @@ import {
   type ManifestFacts,
   type ManifestReader,
   type PackageIndex,
+  type PipLinesDetails,
   type ReadContext,
   type SourceFile,
 } from "../types.js";
@@ -89,13 +90,14 @@ export function readRequirementsFile(file: SourceFile, ctx: ReadContext): Manife
   facts.packageManager = "pip";
   const role = roleOf(file.path);
   let target: Target = role;
+  const pip = pipDetails(facts);
   const sourceOfTruth = compiledFrom(file.path, ctx);
   if (sourceOfTruth) {
     // pip-compile / `uv pip compile` output: the `.in` file holds the direct dependencies, this one the pins.
-    facts.extra.compiledFrom = sourceOfTruth;
+    pip.compiledFrom = sourceOfTruth;
     target = { kind: "locked" };
   }
-  facts.extra.role = role.kind === "group" ? `group:${role.group}` : role.kind;
+  pip.role = role.kind === "group" ? `group:${role.group}` : role.kind;
   const reader = new RequirementsInterpreter(facts, ctx);
   reader.readFile(file, target, []);
   reader.finish();
@@ -115,6 +117,12 @@ export function readPipLines(
   const reader = new RequirementsInterpreter(facts, ctx);
   reader.readLines(lines, file, { kind: "main" }, [file.path]);
   reader.finish();
+}
+
+/** The manifest's pip section, created on first use. */
+function pipDetails(facts: ManifestFacts): PipLinesDetails {
+  facts.details.pip ??= {};
+  return facts.details.pip;
 }
 
 /** `${VAR}` references in a line, as pip recognises them. */
@@ -188,9 +196,9 @@ class RequirementsInterpreter {
   finish(): void {
     const facts = this.facts;
     facts.includedFiles = [...this.included].sort();
-    if (this.pipOptions.length) facts.extra.pipOptions = [...this.pipOptions];
-    if (this.localPaths.length) facts.extra.localPaths = [...this.localPaths];
-    if (this.skippedIncludes.length) facts.extra.includesMainFiles = [...this.skippedIncludes];
+    if (this.pipOptions.length) pipDetails(facts).pipOptions = [...this.pipOptions];
+    if (this.localPaths.length) pipDetails(facts).localPaths = [...this.localPaths];
+    if (this.skippedIncludes.length) pipDetails(facts).includesMainFiles = [...this.skippedIncludes];
   }
 
   private readLine(logical: LogicalLine, file: SourceFile, target: Target, stack: string[]): void {
@@ -452,7 +460,7 @@ class RequirementsInterpreter {
     const clean = path.replace(/\/+$/, "");
     if (clean === "." || clean === "") {
       // `-e .` / `.`: install the project itself, which is not a dependency of itself.
-      this.facts.extra.installsProject = editable ? "editable" : "regular";
+      pipDetails(this.facts).installsProject = editable ? "editable" : "regular";
       return;
     }
     this.localPaths.push({ path, editable, file: file.path, line });

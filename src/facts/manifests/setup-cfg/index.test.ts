@@ -40,7 +40,7 @@ describe("setup.cfg", () => {
     expect(m.python).toEqual([{ source: "python_requires", file: "setup.cfg", line: 12, value: ">=3.8" }]);
     expect(m.scripts).toEqual({ "cfg-tool": "cfgpkg.cli:main" });
     expect(m.includedFiles).toEqual(["requirements-dev.txt", "src/cfgpkg/__init__.py"]);
-    expect(m.extra.toolSections).toEqual(["flake8"]);
+    expect(m.details.setupCfg?.toolSections).toEqual(["flake8"]);
     expect(m.packageManager).toBe("setuptools");
     expect(m.diagnostics).toEqual([]);
   });
@@ -86,7 +86,7 @@ describe("setup.cfg", () => {
     const m = read({ "setup.cfg": "[flake8]\nmax-line-length = 100\n[tool:pytest]\naddopts = -q\n" });
     expect(m.packageManager).toBeNull();
     expect(m.kind).toBe("setup.cfg:tool-settings");
-    expect(m.extra.toolSections).toEqual(["flake8", "tool:pytest"]);
+    expect(m.details.setupCfg?.toolSections).toEqual(["flake8", "tool:pytest"]);
   });
 
   it("rejects a malformed file with the line", () => {

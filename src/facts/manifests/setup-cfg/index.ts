@@ -18,6 +18,7 @@ import {
   type ManifestFacts,
   type ManifestReader,
   type ReadContext,
+  type SetuptoolsDetails,
   type SourceFile,
 } from "../types.js";
 
@@ -36,9 +37,10 @@ export const setupCfgReader: ManifestReader = {
     reader.options();
     manifest.includedFiles = [...new Set(manifest.includedFiles)].sort();
     // A setup.cfg holding only tool settings ([flake8], [tool:pytest]) says nothing about the project.
-    manifest.extra.toolSections = [...doc.sections.keys()]
+    const toolSections = [...doc.sections.keys()]
       .filter((s) => s !== "metadata" && !s.startsWith("options"))
       .sort();
+    manifest.details.setupCfg = { toolSections };
     return [manifest];
   },
 };
@@ -112,10 +114,18 @@ class SetupCfg {
         line: python.line,
         value: python.value.trim(),
       });
-    for (const key of ["packages", "package_dir", "py_modules"]) {
+    const layout = (key: string) => {
       const option = this.get("options", key);
-      if (option) manifest.extra[key] = listValue(option.value);
-    }
+      return option ? listValue(option.value) : undefined;
+    };
+    const setuptools: SetuptoolsDetails = {};
+    const packages = layout("packages");
+    const packageDir = layout("package_dir");
+    const pyModules = layout("py_modules");
+    if (packages) setuptools.packages = packages;
+    if (packageDir) setuptools.packageDir = packageDir;
+    if (pyModules) setuptools.pyModules = pyModules;
+    if (packages || packageDir || pyModules) manifest.details.setuptools = setuptools;
     const extras = this.doc.sections.get("options.extras_require");
     for (const option of extras?.options.values() ?? []) {
       manifest.optionalDependencies[option.name] = this.requirementOption(option);

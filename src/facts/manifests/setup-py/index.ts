@@ -16,6 +16,7 @@ import {
   type ManifestFacts,
   type ManifestReader,
   type ReadContext,
+  type SetuptoolsDetails,
   type SourceFile,
 } from "../types.js";
 import { SetupInterpreter } from "./eval.js";
@@ -201,11 +202,17 @@ class Extractor {
       });
     }
     this.entryPoints();
-    for (const key of ["packages", "py_modules", "package_dir", "dependency_links"]) {
+    const layout: [string, keyof SetuptoolsDetails][] = [
+      ["packages", "packages"],
+      ["py_modules", "pyModules"],
+      ["package_dir", "packageDir"],
+      ["dependency_links", "dependencyLinks"],
+    ];
+    for (const [key, field] of layout) {
       const kw = this.kwargs.get(key);
       if (!kw) continue;
       const json = toJson(kw.value);
-      if (json !== undefined) manifest.extra[key] = json;
+      if (json !== undefined) setLayout(manifest, field, json);
       else if (
         !(
           key === "packages" &&
@@ -214,7 +221,7 @@ class Extractor {
         )
       ) {
         this.review(key, kw);
-      } else manifest.extra[key] = "find_packages()";
+      } else setLayout(manifest, field, "find_packages()");
     }
     if (this.kwargs.has("dependency_links")) {
       manifest.diagnostics.push(
@@ -416,4 +423,8 @@ function dedupe<T extends { file: string; line: number | null; message: string }
     seen.add(key);
     return true;
   });
+}
+
+function setLayout(manifest: ManifestFacts, field: keyof SetuptoolsDetails, value: unknown): void {
+  manifest.details.setuptools = { ...manifest.details.setuptools, [field]: value };
 }

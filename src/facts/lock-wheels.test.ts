@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HostPlatform, hostPlatform } from "../python/wheel-tags.js";
 import { distributionsServedByWheels } from "./lock-wheels.js";
-import { withoutWheelServedBuilds } from "./system-step.js";
+import { withoutWheelServedBuilds } from "./system-packages/needs.js";
 
 const linux: HostPlatform = {
   os: "linux",
@@ -16,41 +16,8 @@ const linux: HostPlatform = {
 // Only the binary's name matters (free-threaded builds end in `t`); any real file will do.
 const python313 = { implementation: "cpython", version: "3.13.0", path: process.execPath };
 
-const FORKED = `version = 1
-requires-python = ">=3.10"
-resolution-markers = [
-    "python_full_version >= '3.11'",
-    "python_full_version < '3.11'",
-]
-
-[[package]]
-name = "oldlib"
-version = "1.0"
-source = { registry = "https://pypi.org/simple" }
-resolution-markers = [
-    "python_full_version < '3.11'",
-]
-sdist = { url = "https://files.pythonhosted.org/packages/aa/oldlib-1.0.tar.gz", hash = "sha256:00", size = 1 }
-
-[[package]]
-name = "OldLib"
-version = "2.0"
-source = { registry = "https://pypi.org/simple" }
-resolution-markers = [
-    "python_full_version >= '3.11'",
-]
-sdist = { url = "https://files.pythonhosted.org/packages/bb/oldlib-2.0.tar.gz", hash = "sha256:00", size = 1 }
-wheels = [
-    { url = "https://files.pythonhosted.org/packages/cc/oldlib-2.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", hash = "sha256:00", size = 1 },
-    { url = "https://files.pythonhosted.org/packages/dd/oldlib-2.0-cp312-cp312-win_amd64.whl", hash = "sha256:00", size = 1 },
-]
-
-[[package]]
-name = "sdist-only"
-version = "0.1"
-source = { registry = "https://pypi.org/simple" }
-sdist = { url = "https://files.pythonhosted.org/packages/ee/sdist_only-0.1.tar.gz", hash = "sha256:00", size = 1 }
-`;
+/** A uv.lock with two versions of one package, each for one fork, and a package without wheels. */
+const FORKED = readFileSync(join(import.meta.dirname, "../formats/__fixtures__/forked-uv.lock"), "utf8");
 
 describe("distributionsServedByWheels", () => {
   it("counts only the versions the lock installs for this interpreter", () => {

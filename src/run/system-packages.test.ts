@@ -6,19 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { which } from "../facts/machine.js";
+import { lockedDistributions } from "../facts/system-packages/needs.js";
 import type { SystemDependency } from "../facts/types.js";
 import { planSystemPackages } from "../plan/system-packages.js";
-import { systemPackagesStepFor } from "../workflows/system-packages.js";
+import { decideSystemPackages, systemPackagesStepFor } from "../workflows/system-packages.js";
 import type { BuildTarget } from "./install.js";
 import type { LockStrategy } from "./steps.js";
 import {
   distributionsBuiltFromSource,
   explainWithShortfall,
-  lockedDistributions,
-  performSystemPackagesStep,
   type SystemPackagesShortfall,
   wheelLessDistributions,
-} from "./system-step.js";
+} from "./system-packages.js";
 import { uvRunner } from "./tools.js";
 
 /**
@@ -117,7 +116,7 @@ describe("lockedDistributions and wheelLessDistributions", () => {
 
 const onDebian = which("dpkg-query") !== null && which("apt-get") !== null;
 
-describe.skipIf(!onDebian)("performSystemPackagesStep (apt, without consent: nothing is installed)", () => {
+describe.skipIf(!onDebian)("decideSystemPackages (apt, without consent: nothing is installed)", () => {
   // Names that are valid for apt and surely not installed, so the test never depends on this machine's state.
   const dependencies: SystemDependency[] = [
     { name: "dhtl-test-no-such-dev", manager: "apt", because: "psycopg2", phase: "build" },
@@ -134,18 +133,20 @@ describe.skipIf(!onDebian)("performSystemPackagesStep (apt, without consent: not
   it("counts build packages when the distribution builds from source, and warns with the command", async () => {
     const out = capture();
     const questions: string[] = [];
-    const result = await performSystemPackagesStep(step!, {
-      ...target,
-      lock: { ...compiled, file: "pg.lock" },
-      out,
-      consent: {
-        yes: false,
-        ask: async (question) => {
-          questions.push(question);
-          return false;
+    const result = await decideSystemPackages(
+      step!,
+      { ...target, lock: { ...compiled, file: "pg.lock" } },
+      {
+        out,
+        consent: {
+          yes: false,
+          ask: async (question) => {
+            questions.push(question);
+            return false;
+          },
         },
       },
-    });
+    );
     // The lock's psycopg2 adds the table's own needs (libpq-dev …), present or not on this machine.
     expect(result.shortfall?.manager).toBe("apt");
     expect(result.shortfall?.missing).toEqual(
@@ -171,12 +172,11 @@ describe.skipIf(!onDebian)("performSystemPackagesStep (apt, without consent: not
       root: true,
     });
     const out = capture();
-    const result = await performSystemPackagesStep(binary!, {
-      ...target,
-      lock: { ...compiled, file: "binary.lock" },
-      out,
-      consent: { yes: false, ask: null },
-    });
+    const result = await decideSystemPackages(
+      binary!,
+      { ...target, lock: { ...compiled, file: "binary.lock" } },
+      { out, consent: { yes: false, ask: null } },
+    );
     expect(result.shortfall).toBeNull();
     expect(result.outcome).toMatch(/^not needed: wheels fit/);
     expect(out.warnings).toEqual([]);

@@ -1,0 +1,50 @@
+/**
+ * `analyze`: every collector, each only when asked for. Machine and user probes spawn processes, so they
+ * start first and overlap with reading the project and its code.
+ */
+import { sortDiagnostics } from "../core/diagnostics.js";
+import { collectCodeAnalysis, collectProject, declaredNames, dedupeDiagnostics } from "../facts/collect.js";
+import { findProjectRoot } from "../facts/root.js";
+import { systemDependenciesFor } from "../facts/system-deps/index.js";
+import type { Facts } from "../facts/types.js";
+
+export interface AnalyzeOptions {
+  path: string;
+  /** Probe the machine (interpreters, tools). */
+  machine: boolean;
+  /** Read the user's configuration (git, pip, npm …), redacted. */
+  user: boolean;
+  /** Scan the code for imports. */
+  imports: boolean;
+}
+
+export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
+  const root = findProjectRoot(options.path);
+  const machinePromise = options.machine
+    ? import("../facts/machine.js").then((m) => m.collectMachineFacts())
+    : Promise.resolve(null);
+  const userPromise = options.user
+    ? import("../facts/user.js").then((m) => m.collectUserFacts(root))
+    : Promise.resolve(null);
+  const project = collectProject(root);
+  const code = await collectCodeAnalysis(project, { imports: options.imports });
+  const [system, user] = await Promise.all([machinePromise, userPromise]);
+  // The machine's own managers, when it was probed and has any; else every manager dhtl knows.
+  const managers = Object.keys(system?.systemPackageManagers ?? {});
+  const systemDependencies =
+    managers.length > 0
+      ? systemDependenciesFor(declaredNames(project.project), managers)
+      : project.systemDependencies;
+  return {
+    ...project,
+    type: code.type,
+    imports: code.imports,
+    inferred: code.inferred,
+    systemDependencies,
+    system,
+    user,
+    diagnostics: sortDiagnostics(
+      dedupeDiagnostics([...project.diagnostics, ...code.diagnostics, ...(user?.diagnostics ?? [])]),
+    ),
+  };
+}
