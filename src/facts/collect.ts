@@ -110,7 +110,7 @@ async function inferFromImports(
     unscannedMention: unscannedMentionFinder(root, imports.unscanned ?? []),
     nestedProjects: files.projectDirs.map((dir) => ({
       dir,
-      sections: declaredSections(nestedModel(root, dir)),
+      sections: () => declaredSections(nestedModel(root, dir)),
     })),
   });
 }

@@ -8,6 +8,7 @@ import {
   negate,
   PYTHON2,
   PYTHON3,
+  simpleSpecifierMask,
   versionsOf,
 } from "./python-versions.js";
 
@@ -49,5 +50,34 @@ describe("guardOf", () => {
     expect(guardOf("sys.version_info >= (3, 8) or WINDOWS")).toBeNull();
     expect(guardOf("sys.version_info >= (3, 8) and WINDOWS")).toBe(maskOfSpecifier(">=3.8"));
     expect(negate(null)).toBeNull();
+  });
+});
+
+describe("simpleSpecifierMask", () => {
+  it.each([
+    ">=3.8",
+    ">=3.8.1,<3.11",
+    ">3.8",
+    "<=3.10",
+    "<3.11.2",
+    "<4",
+    ">=3",
+    "~=3.9",
+    "~=3.9.1",
+    "==3.11.*",
+    "==3.11.4",
+    ">=2.7,!=3.0.*,!=3.1.*,!=3.2.*,!=3.3.*",
+    "!=3.8.1",
+    ">=3.6, <4.0",
+  ])("agrees with the PEP 440 check on %s", (specifier) => {
+    const fast = simpleSpecifierMask(specifier);
+    expect(fast).not.toBeNull();
+    // maskOfSpecifier with a clause the fast path refuses goes through the PEP 440 check: compare both.
+    expect(versionsOf(fast ?? 0)).toEqual(versionsOf(maskOfSpecifier(`${specifier}, !=0.0.0.dev0`)));
+  });
+
+  it("leaves what it does not read to the PEP 440 check", () => {
+    expect(simpleSpecifierMask(">=3.8; extra")).toBeNull();
+    expect(simpleSpecifierMask("==3")).toBeNull();
   });
 });

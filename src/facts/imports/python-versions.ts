@@ -42,13 +42,52 @@ export function versionsOf(mask: VersionMask): string[] {
 
 /** The versions a `requires-python` specifier allows (any micro release of a minor counts). */
 export function maskOfSpecifier(specifier: string): VersionMask {
+  const fast = simpleSpecifierMask(specifier);
+  if (fast !== null) return fast;
+  // Any micro release of a minor counts: its first, a late one, and every one the specifier names.
+  const named = [...specifier.matchAll(/(\d+)\.(\d+)\.(\d+)/g)].map((m) => [m[1], m[2], m[3]].join("."));
   let mask = 0;
   for (let bit = 0; bit < 32; bit++) {
     const [major, minor] = versionOfBit(bit);
-    const releases = major === 2 ? ["2.7.0", "2.7.18"] : [`3.${minor}.0`, `3.${minor}.99`];
+    const prefix = major === 2 ? "2.7." : `3.${minor}.`;
+    const releases = [`${prefix}0`, `${prefix}99`, ...named.filter((version) => version.startsWith(prefix))];
     if (releases.some((release) => allows(specifier, release))) mask |= 1 << bit;
   }
   return mask >>> 0;
+}
+
+/**
+ * The usual requires-python clauses (`>=3.8`, `<4`, `!=3.0.*`, `~=3.9`, `==3.11.*`) read directly: the
+ * general PEP 440 check costs ~0.5 ms per version and 64 of them add up. Null for anything else.
+ */
+export function simpleSpecifierMask(specifier: string): VersionMask | null {
+  let mask = ALL_VERSIONS;
+  for (const raw of specifier.split(",")) {
+    const clause = /^\s*(>=|<=|==|!=|~=|>|<)\s*(\d+)(?:\.(\d+))?(?:\.(\d+|\*))?\s*$/.exec(raw);
+    if (!clause) return null;
+    const [, op, majorText, minorText, microText] = clause;
+    const major = Number(majorText);
+    const minor = minorText === undefined ? null : Number(minorText);
+    const micro = microText === undefined || microText === "*" ? null : Number(microText);
+    const wildcard = microText === "*";
+    if ((op === "==" || op === "~=") && minor === null) return null;
+    let allowed = 0;
+    for (let bit = 0; bit < 32; bit++) {
+      const [m, n] = versionOfBit(bit);
+      // How the running minor (any micro release) compares with the clause's version.
+      const sign = m !== major ? Math.sign(m - major) : minor === null ? 0 : Math.sign(n - minor);
+      let ok: boolean;
+      if (op === ">=" || op === ">" || op === "<=") ok = op === "<=" ? sign <= 0 : sign >= 0;
+      else if (op === "<") ok = sign < 0 || (sign === 0 && micro !== null && micro > 0);
+      else if (op === "==") ok = sign === 0 && (wildcard || micro !== null || minor !== null);
+      else if (op === "!=") ok = !(wildcard && sign === 0);
+      // ~=3.9 is >=3.9 within 3.*; ~=3.9.1 is >=3.9.1 within 3.9.*.
+      else ok = micro === null ? m === major && n >= (minor as number) : sign === 0;
+      if (ok) allowed |= 1 << bit;
+    }
+    mask = (mask & allowed) >>> 0;
+  }
+  return mask;
 }
 
 function allows(specifier: string, version: string): boolean {

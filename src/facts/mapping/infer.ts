@@ -46,7 +46,7 @@ export interface InferOptions {
    * Projects nested in this one (workspace members, `backend/`), each with what it declares: a file inside
    * one may import what that project declares as well as what the root declares.
    */
-  nestedProjects?: { dir: string; sections: DeclaredSections }[];
+  nestedProjects?: { dir: string; sections: DeclaredSections | (() => DeclaredSections) }[];
 }
 
 /** What setup.py may import without declaring it when there is no `[build-system]` table (pip's legacy build). */
@@ -78,20 +78,29 @@ export function inferDependencies(
     ...(imports.scriptDependencies ?? []),
   ]);
   const installed = options.venvPath ? installedImportIndex(options.venvPath) : new Map<string, string[]>();
-  const nested = (options.nestedProjects ?? []).map(({ dir, sections: own }) => ({
-    dir,
-    names: new Set([
-      ...sectionsByDistribution(own).keys(),
-      ...declaredDistributions(own.buildRequires ?? []).keys(),
-    ]),
-  }));
+  // A nested project's manifests are read only when one of its files needs them.
+  const nestedNames = new Map<string, Set<string>>();
+  const namesOfNested = (dir: string, sections: DeclaredSections | (() => DeclaredSections)) => {
+    let names = nestedNames.get(dir);
+    if (!names) {
+      const own = typeof sections === "function" ? sections() : sections;
+      names = new Set([
+        ...sectionsByDistribution(own).keys(),
+        ...declaredDistributions(own.buildRequires ?? []).keys(),
+      ]);
+      nestedNames.set(dir, names);
+    }
+    return names;
+  };
   /** Files of `files` whose own nested project declares one of `possible`: they need nothing more. */
   const coveredByNested = (files: string[], possible: string[]) =>
     files.filter((file) => {
-      const project = nested
+      const project = (options.nestedProjects ?? [])
         .filter(({ dir }) => file.startsWith(`${dir}/`))
         .sort((a, b) => b.dir.length - a.dir.length)[0];
-      return project !== undefined && possible.some((name) => project.names.has(normalizeName(name)));
+      if (project === undefined) return false;
+      const names = namesOfNested(project.dir, project.sections);
+      return possible.some((name) => names.has(normalizeName(name)));
     });
   const used = new Set<string>();
   const notImportable = new Map<string, InferredFacts["notImportable"][number]>();

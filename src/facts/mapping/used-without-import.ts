@@ -167,9 +167,14 @@ export function usedWithoutImportFinder(
   venvPath: string | undefined,
   files: { python: readonly string[]; notebooks: readonly string[]; projectDirs?: readonly string[] },
 ): UsedWithoutImport {
-  const evidence = collectUsageEvidence(root, files, files.projectDirs ?? []);
-  const installed = venvPath ? installedMetadata(venvPath) : new Map<string, DistMetadata>();
-  const metadata = (name: string) => installed.get(normalizeName(name)) ?? tableMetadata(name);
+  // The project's evidence files and the environment's metadata are read on the first question only:
+  // most projects import everything they declare.
+  let evidence: UsageEvidence | null = null;
+  let installed: Map<string, DistMetadata> | null = null;
+  const metadata = (name: string) => {
+    installed ??= venvPath ? installedMetadata(venvPath) : new Map<string, DistMetadata>();
+    return installed.get(normalizeName(name)) ?? tableMetadata(name);
+  };
   const declared = new Set(
     [
       ...project.dependencies,
@@ -187,6 +192,7 @@ export function usedWithoutImportFinder(
     .map((entry) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(entry)?.[1])
     .filter((name): name is string => name !== undefined);
   return (distribution, sections, context) => {
+    evidence ??= collectUsageEvidence(root, files, files.projectDirs ?? []);
     const ctx = { ...context, evidence, metadata, declared, importedStdlib };
     const reason = whyUsed(distribution, sections, ctx);
     if (reason) return { used: reason };
