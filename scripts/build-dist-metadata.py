@@ -335,20 +335,13 @@ def read_sdist(path: Path) -> dict:
             "extras": extras_of(metadata), "requires": requires_of(metadata)}
 
 
-def write(entries: dict[str, dict], output: Path) -> None:
-    lines = [
-        "{",
+def write(entries: dict[str, dict], output: Path, builder) -> None:
+    builder.write_rows(output, [
         '  "format": 1,',
         '  "generatedBy": "scripts/build-dist-metadata.py",',
         '  "columns": "name, source file, import names, scripts, entry points by group, distributions by extra",',
         '  "distributions": {',
-    ]
-    items = sorted(entries.items())
-    for index, (key, entry) in enumerate(items):
-        comma = "," if index < len(items) - 1 else ""
-        lines.append(f"    {json.dumps(key)}: {json.dumps(entry, sort_keys=True, separators=(',', ':'))}{comma}")
-    lines += ["  }", "}", ""]
-    output.write_text("\n".join(lines), encoding="utf-8")
+    ], sorted(entries.items()), sort_keys=True)
 
 
 def main() -> None:
@@ -382,7 +375,7 @@ def main() -> None:
         entry = read_wheel(path, builder) if path.suffix == ".whl" else read_sdist(path)
         entry["source"] = path.name
         entries[key] = entry
-    write(entries, output)
+    write(entries, output, builder)
     print(f"{len(entries)} distributions -> {output}", file=sys.stderr)
     for failure in failed:
         print(f"not read: {failure}", file=sys.stderr)
