@@ -24,7 +24,7 @@ export async function scanFiles(root: string, files: readonly string[]): Promise
     return scanInBatches(root, files);
   // Interleaved shares balance directories of big and small files; share 0 stays on this thread.
   const shares: string[][] = Array.from({ length: workers + 1 }, () => []);
-  files.forEach((file, index) => shares[index % shares.length]?.push(file));
+  for (const [index, file] of files.entries()) shares[index % shares.length]?.push(file);
   const [own = [], ...others] = shares;
   const fromWorkers = others.map((share) => scanInWorker(script, root, share));
   const results = [await scanInBatches(root, own), ...(await Promise.all(fromWorkers))];
