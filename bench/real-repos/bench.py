@@ -263,6 +263,7 @@ def report(entries: list[dict], results_dir: Path) -> tuple[str, dict]:
         path = results_dir / entry["id"] / "result.json"
         if path.exists():
             row = json.loads(path.read_text())
+            row.update(category=entry["category"], tier=entry["tier"])  # repos.json is the truth for labels
             if row.get("tests"):  # logs are the truth; summaries of older runs may lack them
                 row["tests"]["summary"] = pytest_summary(results_dir / entry["id"] / "test.log")
             if (row.get("uv") or {}).get("tests"):
