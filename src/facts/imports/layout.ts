@@ -202,14 +202,4 @@ export class ModuleLayout {
   findAnywhere(name: string): string | null {
     return this.anywhere.get(name) ?? null;
   }
-
-  /** Top-level modules of the project: at the root and under `src/`. */
-  projectModules(): string[] {
-    const names = new Set([
-      ...(this.entries.get("")?.keys() ?? []),
-      ...(this.entries.get("src")?.keys() ?? []),
-    ]);
-    names.delete("src");
-    return [...names];
-  }
 }
