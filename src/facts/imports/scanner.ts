@@ -452,7 +452,7 @@ class ImportScanner {
       }
       if (token === STRING) {
         const text = stringValue(lex.text());
-        if (text !== null) entry.parts.push(...text.split(/[\\/]+/).filter(Boolean));
+        if (text !== null) entry.parts.push(...text.split(/[\\/]+/).filter(Boolean).map(detach));
       } else if (token === NAME) {
         if (lex.is("__file__")) entry.fromFile = true;
         else if (lex.is("dirname")) dirnames++;
@@ -514,7 +514,7 @@ class ImportScanner {
       const parenthesized = token === OP && lex.op === OPEN_PAREN;
       if (parenthesized) token = lex.next();
       while (token === NAME) {
-        names.push(lex.text());
+        names.push(detach(lex.text()));
         token = lex.next();
         if (token === NAME && lex.is("as")) {
           lex.next();
@@ -540,7 +540,7 @@ class ImportScanner {
       name += `.${lex.text()}`;
       token = lex.next();
     }
-    return { name, next: token };
+    return { name: detach(name), next: token };
   }
 
   private record(module: string, names: string[], level: number, line: number, contexts: Context[]): void {
@@ -601,6 +601,15 @@ function previousWasComma(lex: Lexer): boolean {
   let i = lex.start - 1;
   while (i >= 0 && (lex.src.charCodeAt(i) === 32 || lex.src.charCodeAt(i) === 9)) i--;
   return lex.src.charCodeAt(i) === COMMA;
+}
+
+/**
+ * A copy of `text` that does not keep the file's source alive: V8 makes a slice of 13 or more characters
+ * (or a concatenation of slices) a view into its parent string, and scan results outlive their sources.
+ * Without this, a large tree's whole text stays on the heap until the scan ends.
+ */
+export function detach(text: string): string {
+  return text.length < 13 ? text : `${text} `.slice(0, -1);
 }
 
 /** The text of a plain string literal token (`'src'`, `"../lib"`, `r"x"`); null for f-strings and escapes. */

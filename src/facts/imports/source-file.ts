@@ -4,7 +4,7 @@ import { isDhtlError } from "../../core/errors.js";
 import { tryParseToml } from "../../formats/toml.js";
 import { decodePythonSource } from "./encoding.js";
 import { notebookCode } from "./notebook.js";
-import { type ImportStatement, type SourceScan, scanSource } from "./scanner.js";
+import { detach, type ImportStatement, type SourceScan, scanSource } from "./scanner.js";
 
 /** Generated code can be big, but a multi-megabyte "source" file is data; scanning it tells nothing. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
@@ -116,7 +116,7 @@ function dynamicImports(source: string): { statements: ImportStatement[]; names:
     /\b(?:importorskip|import_module|__import__)\(\s*(?:(?:modname|name)\s*=\s*)?(['"])([A-Za-z_][\w.]*)\1/g;
   for (const match of source.matchAll(call)) {
     statements.push({
-      module: match[2] as string,
+      module: detach(match[2] as string),
       names: [],
       level: 0,
       line: lineAt(source, match.index ?? 0),
@@ -127,7 +127,7 @@ function dynamicImports(source: string): { statements: ImportStatement[]; names:
   const names = new Set<string>();
   if (/\b(?:import_module|__import__)\(\s*[A-Za-z_]/.test(source)) {
     for (const match of source.matchAll(/(['"])([A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*\1/g))
-      names.add(match[2] as string);
+      names.add(detach(match[2] as string));
   }
   return { statements, names: [...names].sort() };
 }
