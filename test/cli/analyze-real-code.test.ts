@@ -251,7 +251,7 @@ describe("large trees are scanned on worker threads with the same result", () =>
   it("gives byte-identical JSON with and without workers", () => {
     const dir = copyFixtureDir("analyze/real-code/usage");
     const args = ["analyze", dir, "--json", "--no-machine", "--no-user"];
-    const workers = runCli(args, dir, { DHTL_SCAN_WORKERS_MIN_FILES: "1" });
+    const workers = runCli(args, dir, { DHTL_SCAN_WORKERS_MIN_FILES: "1", DHTL_SCAN_WORKERS: "2" });
     const single = runCli(args, dir, { DHTL_SCAN_WORKERS: "0" });
     expect(workers.code, describeRun(workers)).toBe(0);
     expect(workers.stdout).toBe(single.stdout);

@@ -68,6 +68,19 @@ export async function collectImports(
   root: string,
   options: CollectImportsOptions = {},
 ): Promise<CollectedImports> {
+  const hasDistribution = options.hasDistribution;
+  if (hasDistribution) {
+    // Asked per statement; a table lookup each time shows on a large tree.
+    const known = new Map<string, boolean>();
+    options = {
+      ...options,
+      hasDistribution: (module) => {
+        let answer = known.get(module);
+        if (answer === undefined) known.set(module, (answer = hasDistribution(module)));
+        return answer;
+      },
+    };
+  }
   const sources = await listSourceFiles(root);
   const files = [...sources.python, ...sources.notebooks, ...sources.scripts];
   const scans = await scanFiles(root, files);

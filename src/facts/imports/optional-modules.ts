@@ -23,23 +23,47 @@ export function optionallyLoadedFiles(
 ): Set<string> {
   // Only files some import reaches optionally can be optional: resolve those first, then look for their
   // other importers among the statements that name them (most statements never do, which keeps this cheap).
-  const candidates = new Set<string>();
   const relevantStems = new Set(
     scans.filter((scan) => relevant(scan.file)).map((scan) => moduleStem(scan.file)),
   );
   if (relevantStems.size === 0) return new Set();
-  const addTargets = (scan: ScannedImports, statement: ImportStatement) => {
-    if (!namesOneOf(statement, relevantStems)) return;
-    for (const target of targetsOf(scan, statement, layout))
-      if (target !== scan.file && relevant(target)) candidates.add(target);
+  // Every candidate is a relevant file, so the statements that could import one are found once, by stem.
+  const byStem = new Map<string, Mention[]>();
+  const mentionsOf = new Map<ImportStatement, Mention>();
+  for (const scan of scans) {
+    for (const statement of scan.statements) {
+      for (const stem of stemsNamed(statement)) {
+        if (!relevantStems.has(stem)) continue;
+        let mention = mentionsOf.get(statement);
+        if (!mention) {
+          mention = { scan, statement, targets: null };
+          mentionsOf.set(statement, mention);
+        }
+        const list = byStem.get(stem);
+        if (list) {
+          if (list[list.length - 1] !== mention) list.push(mention);
+        } else byStem.set(stem, [mention]);
+      }
+    }
+  }
+  const targets = (mention: Mention): string[] => {
+    mention.targets ??= targetsOf(mention.scan, mention.statement, layout).filter(
+      (target) => target !== mention.scan.file && relevant(target),
+    );
+    return mention.targets;
+  };
+  const candidates = new Set<string>();
+  const addTargets = (statement: ImportStatement) => {
+    const mention = mentionsOf.get(statement);
+    if (mention) for (const target of targets(mention)) candidates.add(target);
   };
   for (const scan of scans) {
     for (const statement of scan.statements)
-      if (statement.optional || statement.typeOnly) addTargets(scan, statement);
+      if (statement.optional || statement.typeOnly) addTargets(statement);
   }
   const optional = new Set<string>();
   for (let round = 0; round < 4 && candidates.size > 0; round++) {
-    const importers = importersOf(candidates, scans, layout);
+    const importers = importersOf(candidates, byStem, targets);
     for (let changed = true; changed; ) {
       changed = false;
       for (const target of candidates) {
@@ -54,39 +78,46 @@ export function optionallyLoadedFiles(
     // What an optional module imports may be optional too.
     const before = candidates.size;
     for (const scan of scans)
-      if (optional.has(scan.file)) for (const statement of scan.statements) addTargets(scan, statement);
+      if (optional.has(scan.file)) for (const statement of scan.statements) addTargets(statement);
     if (candidates.size === before) break;
   }
   return optional;
 }
 
+/** A statement that names a relevant file's stem, with the project files it loads once resolved. */
+interface Mention {
+  scan: ScannedImports;
+  statement: ImportStatement;
+  targets: string[] | null;
+}
+
 /** For each candidate file, the project files importing it and whether each import is optional. */
 function importersOf(
   candidates: ReadonlySet<string>,
-  scans: readonly ScannedImports[],
-  layout: ModuleLayout,
+  byStem: ReadonlyMap<string, Mention[]>,
+  targets: (mention: Mention) => string[],
 ): Map<string, { from: string; optional: boolean }[]> {
-  const stems = new Set([...candidates].map(moduleStem));
+  const mentions = new Set<Mention>();
+  for (const candidate of candidates)
+    for (const mention of byStem.get(moduleStem(candidate)) ?? []) mentions.add(mention);
   const importers = new Map<string, { from: string; optional: boolean }[]>();
-  for (const scan of scans) {
-    for (const statement of scan.statements) {
-      if (!namesOneOf(statement, stems)) continue;
-      const optional = statement.optional || statement.typeOnly;
-      for (const target of targetsOf(scan, statement, layout)) {
-        if (target === scan.file || !candidates.has(target)) continue;
-        const list = importers.get(target) ?? [];
-        list.push({ from: scan.file, optional });
-        importers.set(target, list);
-      }
+  for (const mention of mentions) {
+    const { scan, statement } = mention;
+    const optional = statement.optional || statement.typeOnly;
+    for (const target of targets(mention)) {
+      if (!candidates.has(target)) continue;
+      const list = importers.get(target) ?? [];
+      list.push({ from: scan.file, optional });
+      importers.set(target, list);
     }
   }
   return importers;
 }
 
-/** Whether the statement's module (its last part) or one of its imported names is among `stems`. */
-function namesOneOf(statement: ImportStatement, stems: ReadonlySet<string>): boolean {
+/** The module names a statement could load a file by: its module's last part and its imported names. */
+function stemsNamed(statement: ImportStatement): string[] {
   const last = statement.module.slice(statement.module.lastIndexOf(".") + 1);
-  return stems.has(last) || statement.names.some((name) => stems.has(name));
+  return statement.names.length === 0 ? [last] : [last, ...statement.names];
 }
 
 /** `pkg/mod.py` → mod, `pkg/sub/__init__.py` → sub: the name an import uses for the file. */

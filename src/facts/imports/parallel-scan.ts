@@ -4,7 +4,7 @@
  * in-process, yielding to the event loop between batches so machine probes started alongside keep moving.
  */
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { type FileScan, scanFile } from "./source-file.js";
@@ -19,9 +19,10 @@ const MAX_WORKERS = 3;
 export async function scanFiles(root: string, files: readonly string[]): Promise<FileScan[]> {
   const script = workerScript();
   const minFiles = Number(process.env.DHTL_SCAN_WORKERS_MIN_FILES) || DEFAULT_MIN_FILES;
-  const workers = Math.min(MAX_WORKERS, Math.max(1, availableParallelism() - 1));
-  if (!script || process.env.DHTL_SCAN_WORKERS === "0" || files.length < minFiles)
-    return scanInBatches(root, files);
+  // DHTL_SCAN_WORKERS=N fixes the number (0: none), else the idle cores decide.
+  const asked = process.env.DHTL_SCAN_WORKERS;
+  const workers = asked && /^\d+$/.test(asked) ? Math.min(Number(asked), 16) : spareCores();
+  if (!script || workers === 0 || files.length < minFiles) return scanInBatches(root, files);
   // Interleaved shares balance directories of big and small files; share 0 stays on this thread.
   const shares: string[][] = Array.from({ length: workers + 1 }, () => []);
   for (const [index, file] of files.entries()) shares[index % shares.length]?.push(file);
@@ -32,6 +33,16 @@ export async function scanFiles(root: string, files: readonly string[]): Promise
   return files.map(
     (_, index) => results[index % shares.length]?.[Math.floor(index / shares.length)] as FileScan,
   );
+}
+
+/**
+ * Workers worth starting: one per core beyond this thread's that the load average leaves idle. On a busy
+ * machine a worker only competes with this thread for the same cores and adds its start-up and warm-up.
+ */
+function spareCores(): number {
+  const cores = availableParallelism();
+  const idle = Math.floor(cores - (loadavg()[0] ?? 0));
+  return Math.max(0, Math.min(MAX_WORKERS, cores - 1, idle));
 }
 
 /** The bundled worker beside the bundle (dist/scan-worker.cjs), or null when running from the sources. */

@@ -139,6 +139,10 @@ const NO_HEADER: Header = {
   mayGuard: false,
 };
 
+/** What a skipped header (`def`, `class`, `for` …) tells: only where it ended. Shared, never changed. */
+const COLON_HEADER: Header = { ...NO_HEADER, end: COLON };
+const SEMICOLON_HEADER: Header = { ...NO_HEADER, end: SEMICOLON };
+
 /** An `if`/`elif` chain whose `elif`/`else` clauses may still follow: the versions no branch took yet. */
 interface OpenIf {
   indent: number;
@@ -306,8 +310,8 @@ class ImportScanner {
 
   private skipHeader(): Header {
     const token = this.lex.skipHeader();
-    if (token === OP) return { ...NO_HEADER, end: this.lex.op };
-    return NO_HEADER;
+    if (token !== OP) return NO_HEADER;
+    return this.lex.op === COLON ? COLON_HEADER : SEMICOLON_HEADER;
   }
 
   /**

@@ -367,6 +367,18 @@ export function skipString(src: string, pos: number, raw: boolean, format: boole
   const triple = src.charCodeAt(pos + 1) === quote && src.charCodeAt(pos + 2) === quote;
   pos += triple ? 3 : 1;
   stringTerminated = true;
+  // Docstrings are a tenth of a typical tree: without replacement fields, the closing quotes are found
+  // by a search, and a quote is escaped when an odd run of backslashes precedes it.
+  if (triple && !format) {
+    const closing = quote === DOUBLE_QUOTE ? '"""' : "'''";
+    for (let at = src.indexOf(closing, pos); at >= 0; at = src.indexOf(closing, at + 1)) {
+      let backslashes = 0;
+      while (at - backslashes - 1 >= pos && src.charCodeAt(at - backslashes - 1) === BACKSLASH) backslashes++;
+      if (backslashes % 2 === 0) return at + 3;
+    }
+    stringTerminated = false;
+    return length;
+  }
   while (pos < length) {
     const c = src.charCodeAt(pos);
     if (c === BACKSLASH) {
