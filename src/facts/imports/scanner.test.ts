@@ -162,6 +162,34 @@ describe("scanSource: Python 2 files", () => {
   });
 });
 
+describe("scanSource: what follows the last import", () => {
+  // The scan stops after the last `import` unless the rest may hold something else it reports.
+  const body = "def f():\n    return 1\n".repeat(50);
+
+  it("still settles a try whose handlers come after the last import", () => {
+    const scan = scanSource(`try:\n    import a\nexcept ImportError:\n    a = None\n${body}`);
+    expect(scan.statements).toEqual([expect.objectContaining({ module: "a", optional: true })]);
+  });
+
+  it("finds a main guard at the end, but not one inside a docstring", () => {
+    expect(scanSource(`import a\n${body}if __name__ == "__main__":\n    f()\n`).mainGuard).toBe(true);
+    const quoted = `import a\n${body}USAGE = """\nif __name__ == "__main__":\n    f()\n"""\n`;
+    expect(scanSource(quoted).mainGuard).toBe(false);
+  });
+
+  it.each([
+    [`import a\n${body}print "x"\n`, "python2"],
+    [`import a\n${body}try:\n    pass\nexcept E, e:\n    pass\n`, "python2"],
+    [`import sys\n${body}sys.path.insert(0, "lib")\n`, "sysPath"],
+    [`import a\n${body}s = """never closed\n`, "problems"],
+  ])("reads the rest when it may hold more: %#", (source, field) => {
+    const scan = scanSource(source);
+    if (field === "python2") expect(scan.python2).not.toBeNull();
+    if (field === "sysPath") expect(scan.sysPath).toHaveLength(1);
+    if (field === "problems") expect(scan.problems).toHaveLength(1);
+  });
+});
+
 describe("scanSource: version guards", () => {
   function guards(source: string): Record<string, string | null> {
     return Object.fromEntries(

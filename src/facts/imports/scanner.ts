@@ -187,9 +187,16 @@ class ImportScanner {
   }
 
   scan(): SourceScan {
-    let token = this.lex.next();
+    const lex = this.lex;
+    const stopAt = restNeedsNoScan(this.src);
+    let token = lex.next();
     while (token !== EOF) {
-      token = token === NEWLINE ? this.lex.next() : this.logicalLine(token);
+      if (token !== NEWLINE && lex.start > stopAt && this.openTries.length === 0) {
+        // Past the last `import` with every try settled: nothing after can add or change an import.
+        if (mainGuardAfter(this.src, lex.start)) this.mainGuard = true;
+        break;
+      }
+      token = token === NEWLINE ? lex.next() : this.logicalLine(token);
     }
     // A try's handlers are known only once it ends: optional is settled here, on the objects themselves.
     const statements: ImportStatement[] = [];
@@ -456,7 +463,13 @@ class ImportScanner {
       }
       if (token === STRING) {
         const text = stringValue(lex.text());
-        if (text !== null) entry.parts.push(...text.split(/[\\/]+/).filter(Boolean).map(detach));
+        if (text !== null)
+          entry.parts.push(
+            ...text
+              .split(/[\\/]+/)
+              .filter(Boolean)
+              .map(detach),
+          );
       } else if (token === NAME) {
         if (lex.is("__file__")) entry.fromFile = true;
         else if (lex.is("dirname")) dirnames++;
@@ -572,6 +585,50 @@ class ImportScanner {
     cursor.offset = offset;
     return cursor.line;
   }
+}
+
+/**
+ * Where the scan may stop: the offset of the file's last `import` (every import statement spells it),
+ * when nothing after it needs reading — no hint of Python 2 statements, of `sys.path` changes, or of an
+ * unterminated triple-quoted string, the other things a scan reports. Infinity when the whole file must be
+ * read. Most files import at the top, so the scan usually ends well before the file does.
+ */
+function restNeedsNoScan(src: string): number {
+  const last = src.lastIndexOf("import");
+  const from = Math.max(last, 0);
+  REST_HINTS.lastIndex = from;
+  if (REST_HINTS.test(src)) return Number.POSITIVE_INFINITY;
+  if (oddTripleQuotes(src, from, src.length)) return Number.POSITIVE_INFINITY;
+  return last;
+}
+
+/** Text after which a full scan is needed: `print x` / `exec code`, `except E, e:`, `sys.path` calls. */
+const REST_HINTS =
+  /\b(?:print|exec)(?:[ \t]+[\w'".]|[ \t]*(?:['"]|>>))|\bexcept\b[^:\n]*,|\bsys\.path\b|addsitedir|syspath_prepend/g;
+
+/** A top-level `if __name__ == "__main__":` at a line start. */
+const MAIN_GUARD_LINE = /^if[ \t]+__name__[ \t]*==[ \t]*(['"])__main__\1[ \t]*:/gm;
+
+/**
+ * Whether a main guard starts a line after `from` outside any triple-quoted string (an even number of each
+ * kind of triple quote lies between: `restNeedsNoScan` saw the rest holds no unterminated one).
+ */
+function mainGuardAfter(src: string, from: number): boolean {
+  MAIN_GUARD_LINE.lastIndex = from;
+  for (let match = MAIN_GUARD_LINE.exec(src); match; match = MAIN_GUARD_LINE.exec(src)) {
+    if (!oddTripleQuotes(src, from, match.index)) return true;
+  }
+  return false;
+}
+
+/** Whether `"""` or `'''` occurs an odd number of times between `from` and `to`. */
+function oddTripleQuotes(src: string, from: number, to: number): boolean {
+  for (const quotes of ['"""', "'''"]) {
+    let count = 0;
+    for (let at = src.indexOf(quotes, from); at >= 0 && at < to; at = src.indexOf(quotes, at + 3)) count++;
+    if (count % 2 === 1) return true;
+  }
+  return false;
 }
 
 /** Flag names a version guard may test (`six.PY2`, `PY3K`), and their lengths for a quick first check. */
