@@ -596,27 +596,54 @@ class ImportScanner {
 function restNeedsNoScan(src: string): number {
   const last = src.lastIndexOf("import");
   const from = Math.max(last, 0);
-  REST_HINTS.lastIndex = from;
-  if (REST_HINTS.test(src)) return Number.POSITIVE_INFINITY;
-  if (oddTripleQuotes(src, from, src.length)) return Number.POSITIVE_INFINITY;
+  // Plain searches first, a pattern only where a word was found: a regular expression tried at every
+  // offset of a large tree costs more than the lexing it saves.
+  if (
+    src.includes("sys.path", from) ||
+    src.includes("addsitedir", from) ||
+    src.includes("syspath_prepend", from) ||
+    wordFollowedBy(src, from, "print", PYTHON2_PRINT) ||
+    wordFollowedBy(src, from, "exec", PYTHON2_EXEC) ||
+    wordFollowedBy(src, from, "except", PYTHON2_EXCEPT) ||
+    oddTripleQuotes(src, from, src.length)
+  )
+    return Number.POSITIVE_INFINITY;
   return last;
 }
 
-/** Text after which a full scan is needed: `print x` / `exec code`, `except E, e:`, `sys.path` calls. */
-const REST_HINTS =
-  /\b(?:print|exec)(?:[ \t]+[\w'".]|[ \t]*(?:['"]|>>))|\bexcept\b[^:\n]*,|\bsys\.path\b|addsitedir|syspath_prepend/g;
+/** After `print` / `exec`: what a Python 2 statement puts there (`print x`, `print "x"`, `print >>f`). */
+const PYTHON2_PRINT = /print(?:[ \t]+[\w'".]|[ \t]*(?:['"]|>>))/y;
+const PYTHON2_EXEC = /exec(?:[ \t]+[\w'".]|[ \t]*['"])/y;
+/** `except E, e:` — a comma before the line's colon. */
+const PYTHON2_EXCEPT = /except\b[^:\n]*,/y;
 
-/** A top-level `if __name__ == "__main__":` at a line start. */
-const MAIN_GUARD_LINE = /^if[ \t]+__name__[ \t]*==[ \t]*(['"])__main__\1[ \t]*:/gm;
+/** Whether `word` occurs after `from` as a whole word where the sticky `pattern` matches. */
+function wordFollowedBy(src: string, from: number, word: string, pattern: RegExp): boolean {
+  for (let at = src.indexOf(word, from); at >= 0; at = src.indexOf(word, at + word.length)) {
+    if (at > 0 && isWordCharacter(src.charCodeAt(at - 1))) continue;
+    pattern.lastIndex = at;
+    if (pattern.test(src)) return true;
+  }
+  return false;
+}
+
+function isWordCharacter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c >= 128;
+}
+
+/** A top-level `if __name__ == "__main__":`, matched at a line start. */
+const MAIN_GUARD_LINE = /if[ \t]+__name__[ \t]*==[ \t]*(['"])__main__\1[ \t]*:/y;
 
 /**
  * Whether a main guard starts a line after `from` outside any triple-quoted string (an even number of each
  * kind of triple quote lies between: `restNeedsNoScan` saw the rest holds no unterminated one).
  */
 function mainGuardAfter(src: string, from: number): boolean {
-  MAIN_GUARD_LINE.lastIndex = from;
-  for (let match = MAIN_GUARD_LINE.exec(src); match; match = MAIN_GUARD_LINE.exec(src)) {
-    if (!oddTripleQuotes(src, from, match.index)) return true;
+  for (let at = src.indexOf("__main__", from); at >= 0; at = src.indexOf("__main__", at + 8)) {
+    const lineStart = src.lastIndexOf("\n", at) + 1;
+    if (lineStart < from) continue;
+    MAIN_GUARD_LINE.lastIndex = lineStart;
+    if (MAIN_GUARD_LINE.test(src) && !oddTripleQuotes(src, from, lineStart)) return true;
   }
   return false;
 }
