@@ -419,22 +419,25 @@ def namespaces_of(modules: set[str], imports: dict) -> list[str]:
     return sorted(p for p in found if all(".".join(p.split(".")[:n]) in found for n in range(1, p.count(".") + 1)))
 
 
+def write_rows(output: Path, head: list[str], rows: list[tuple[str, object]], sort_keys: bool = False) -> None:
+    """A JSON object whose last member holds one row per line: small diffs when a row changes."""
+    lines = ["{", *head]
+    for index, (key, value) in enumerate(rows):
+        comma = "," if index < len(rows) - 1 else ""
+        lines.append(f"    {json.dumps(key)}: {json.dumps(value, sort_keys=sort_keys, separators=(',', ':'))}{comma}")
+    lines += ["  }", "}", ""]
+    output.write_text("\n".join(lines), encoding="utf-8")
+
+
 def write(imports: dict, namespaces: list[str], output: Path, sources: dict) -> None:
-    lines = [
-        "{",
+    write_rows(output, [
         '  "format": 1,',
         '  "generatedBy": "scripts/build-import-map.py",',
         f'  "sources": {json.dumps(sources, sort_keys=True)},',
         f'  "namespaces": {json.dumps(namespaces)},',
         '  "columns": ["distribution", "source"],',
         '  "imports": {',
-    ]
-    items = list(imports.items())
-    for index, (module, candidates) in enumerate(items):
-        comma = "," if index < len(items) - 1 else ""
-        lines.append(f"    {json.dumps(module)}: {json.dumps(candidates, separators=(',', ':'))}{comma}")
-    lines += ["  }", "}", ""]
-    output.write_text("\n".join(lines), encoding="utf-8")
+    ], list(imports.items()))
 
 
 def index_label(path: str) -> str:

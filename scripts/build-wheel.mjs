@@ -25,6 +25,8 @@ function wheelFiles() {
     ["dhtl/_bundle/bin/dhtl.js", read("bin/dhtl.js")],
     ["dhtl/_bundle/bin/package.json", read("bin/package.json")],
     ["dhtl/_bundle/dist/dhtl.cjs", read("dist/dhtl.cjs")],
+    // The import scanner's worker thread, loaded from beside the bundle (src/facts/imports/parallel-scan.ts).
+    ["dhtl/_bundle/dist/scan-worker.cjs", read("dist/scan-worker.cjs")],
     // bin/dhtl.js answers --version from ../package.json; nothing else of it is needed.
     [
       "dhtl/_bundle/package.json",

@@ -7,6 +7,7 @@ import { DhtlError, ExitCode } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import type { ExecuteResult } from "../run/execute.js";
 import type { Plan } from "../run/steps.js";
+import type { GitHooksOutcome } from "../workflows/dev-tools.js";
 import type { BuildOutcome, BuildUi, ProjectOutcome } from "../workflows/setup.js";
 import type { CommandContext } from "./command.js";
 import { consentFrom } from "./consent.js";
@@ -19,8 +20,11 @@ export function buildUi(ctx: CommandContext): BuildUi {
 }
 
 /** The plan (dry run) or the outcome of a build. */
-export async function printBuild(ctx: CommandContext, { plan, result }: BuildOutcome): Promise<void> {
-  if (result) printOutcome(ctx, plan, result);
+export async function printBuild(
+  ctx: CommandContext,
+  { plan, result, gitHooks }: BuildOutcome,
+): Promise<void> {
+  if (result) printOutcome(ctx, plan, result, gitHooks ?? null);
   else await printPlan(ctx, plan);
 }
 
@@ -47,27 +51,14 @@ export async function printPlan(ctx: CommandContext, plan: Plan): Promise<void> 
   }
 }
 
-export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteResult): void {
+export function printOutcome(
+  ctx: CommandContext,
+  plan: Plan,
+  result: ExecuteResult,
+  gitHooks: GitHooksOutcome | null = null,
+): void {
   if (ctx.options.json) {
-    ctx.out.line(
-      JSON.stringify({
-        ok: true,
-        command: plan.command,
-        upToDate: plan.upToDate,
-        python: result.python,
-        pythonReason: pythonReasonOf(plan),
-        packages: result.packages,
-        checksum: result.checksum,
-        lock: { file: plan.lock.file, kind: plan.lock.kind },
-        extras: plan.extras,
-        ...(plan.excludeNewer ? { asOf: plan.excludeNewer } : {}),
-        dhtconfigWritten: result.configWritten,
-        seconds: Number(result.seconds.toFixed(2)),
-        componentFailures: result.componentFailures,
-        inferred: result.inferred,
-        missingImports: result.missingImports,
-      }),
-    );
+    ctx.out.line(JSON.stringify(outcomeJson(plan, result, gitHooks)));
     return;
   }
   if (ctx.out.quiet) return;
@@ -90,6 +81,31 @@ export function printOutcome(ctx: CommandContext, plan: Plan, result: ExecuteRes
     ctx.out.line(
       `  not installed: ${failed.join(", ")} — see the warning above; the Python environment is complete`,
     );
+  const tools = Object.entries(result.tools ?? {}).map(([name, version]) => `${name} ${version}`);
+  if (tools.length > 0) ctx.out.line(`dev tools (uv tool, on .venv/bin): ${tools.join(", ")}`);
+}
+
+/** The `--json` object of a finished build. */
+export function outcomeJson(plan: Plan, result: ExecuteResult, gitHooks: GitHooksOutcome | null) {
+  return {
+    ok: true,
+    command: plan.command,
+    upToDate: plan.upToDate,
+    python: result.python,
+    pythonReason: pythonReasonOf(plan),
+    packages: result.packages,
+    checksum: result.checksum,
+    lock: { file: plan.lock.file, kind: plan.lock.kind },
+    extras: plan.extras,
+    ...(plan.excludeNewer ? { asOf: plan.excludeNewer } : {}),
+    tools: result.tools ?? {},
+    gitHooks,
+    dhtconfigWritten: result.configWritten,
+    seconds: Number(result.seconds.toFixed(2)),
+    componentFailures: result.componentFailures,
+    inferred: result.inferred,
+    missingImports: result.missingImports,
+  };
 }
 
 /**

@@ -69,7 +69,17 @@ export function renderFacts(facts: Facts, color: boolean): string[] {
   }
   if (inf?.undeclaredOptional.length)
     lines.push(`${head("  optional")}${list(inf.undeclaredOptional.map((u) => u.import))}`);
+  if (inf?.undeclaredTooling.length)
+    lines.push(
+      `${head("  tooling")}${list(inf.undeclaredTooling.map((u) => `${u.import} (${(u.roles ?? []).join(", ")})`))}`,
+    );
+  if (inf?.notImportable.length)
+    lines.push(
+      `${head("  unresolved")}${list(inf.notImportable.map((u) => `${u.import} (only ${u.module})`))}`,
+    );
   if (inf?.unused.length) lines.push(`${head("  unused")}${list(inf.unused)}`);
+  if (inf?.unusedUncertain.length)
+    lines.push(`${head("  unused?")}${list(inf.unusedUncertain.map((u) => `${u.name} (${u.reason})`))}`);
 
   if (facts.systemDependencies.length) {
     lines.push(

@@ -6,6 +6,7 @@ import { normalizeName } from "../pep/names.js";
 import { scanComponents } from "./components.js";
 import { listSourceFiles } from "./imports/walk.js";
 import { readManifests } from "./manifests/registry.js";
+import type { DeclaredSections } from "./mapping/infer.js";
 import { mergeManifests } from "./merge.js";
 import { nativeBuildDependencies, readNativeBuild } from "./native-build/index.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
@@ -14,7 +15,14 @@ import { collectPythonHints } from "./python-hints/index.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { findSubprojects } from "./subprojects.js";
 import { systemDependenciesFor } from "./system-deps/index.js";
-import type { CodeFacts, ProjectFacts, ProjectModel, PythonFacts } from "./types.js";
+import type {
+  CodeFacts,
+  ImportFacts,
+  InferredFacts,
+  ProjectFacts,
+  ProjectModel,
+  PythonFacts,
+} from "./types.js";
 
 /**
  * The project's own files, read-only, no project code run: manifests merged, the Python version, the
@@ -61,28 +69,32 @@ export async function collectCodeAnalysis(
   const { root, project, python } = facts;
   const pythonMinor =
     python.chosen && python.chosen.kind !== "range" ? minorOf(python.chosen.value) : undefined;
+  const mapping = options.imports ? await import("./mapping/index.js") : null;
   const importResult = options.imports
     ? await (await import("./imports/index.js")).collectImports(root, {
         pythonVersion: pythonMinor,
+        requiresPython: project.requiresPython ?? undefined,
         localNames: localNamesOf(project),
+        hasDistribution: (module) => (mapping?.tableDistributions(module).length ?? 0) > 0,
       })
     : null;
   const sourceFiles = importResult?.files ?? (await listSourceFiles(root));
   const imports = importResult?.facts ?? null;
   const venv = join(root, ".venv");
-  const inferred = imports
-    ? (await import("./mapping/infer.js")).inferDependencies(imports, allDeclared(project), {
-        projectName: project.name ?? undefined,
-        ...(existsSync(venv) ? { venvPath: venv } : {}),
-      })
-    : null;
+  // Without a scan nothing can be called undeclared or unused.
+  const inferred =
+    imports && importResult ? await inferFromImports(root, project, imports, venv, importResult.files) : null;
   const type = detectProjectType({
     files: projectTypeFiles(root, [...sourceFiles.python, ...sourceFiles.notebooks]),
     declared: declaredNames(project),
-    imports: imports?.thirdParty ?? [],
+    runtimeDeclared: [
+      ...new Set(project.dependencies.map(requirementName).filter((n): n is string => n !== null)),
+    ],
+    imports: imports ? runtimeImports(imports) : [],
     hasEntryPoints: Object.keys(project.scripts).length > 0,
     entryPoints: Object.keys(project.scripts),
     isPackage: project.isPackage,
+    hasBuildBackend: (project.buildSystem?.backend ?? null) !== null,
     readFile: (file) => readProjectText(root, file),
   });
   return { type, imports, inferred, diagnostics: importResult?.diagnostics ?? [] };
@@ -103,6 +115,67 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Undeclared imports and unused declarations, each section of the project checked for what it serves. */
+async function inferFromImports(
+  root: string,
+  project: ProjectModel,
+  imports: ImportFacts,
+  venv: string,
+  files: { python: string[]; notebooks: string[]; projectDirs: string[] },
+): Promise<InferredFacts> {
+  const [{ inferDependencies }, { usedWithoutImportFinder }, { unscannedMentionFinder }] = await Promise.all([
+    import("./mapping/infer.js"),
+    import("./mapping/used-without-import.js"),
+    import("./mapping/unscanned.js"),
+  ]);
+  const venvPath = existsSync(venv) ? venv : undefined;
+  return inferDependencies(imports, declaredSections(project), {
+    projectName: project.name ?? undefined,
+    ...(venvPath ? { venvPath } : {}),
+    usedWithoutImport: usedWithoutImportFinder(root, project, imports, venvPath, files),
+    unscannedMention: unscannedMentionFinder(root, imports.unscanned ?? []),
+    nestedProjects: files.projectDirs.map((dir) => ({
+      dir,
+      sections: () => declaredSections(nestedModel(root, dir)),
+    })),
+  });
+}
+
+/** What a project declares, section by section, as inference reads it. */
+function declaredSections(project: ProjectModel): DeclaredSections {
+  return {
+    dependencies: project.dependencies,
+    optionalDependencies: project.optionalDependencies,
+    dependencyGroups: project.dependencyGroups,
+    // setup_requires alone (no backend) still builds with setuptools.
+    buildRequires:
+      project.buildSystem?.backend != null
+        ? project.buildSystem.requires
+        : [...(project.buildSystem?.requires ?? []), "setuptools", "wheel"],
+  };
+}
+
+/** The project model of a project nested below the root (a workspace member, `backend/`); empty when unreadable. */
+function nestedModel(root: string, dir: string): ProjectModel {
+  const path = join(root, dir);
+  try {
+    return mergeManifests(readManifests(listManifestCandidates(path), projectReadContext(path)));
+  } catch {
+    return mergeManifests([]);
+  }
+}
+
+/** Third-party top-level names the project's runtime code imports (not its tests, tools or docs). */
+function runtimeImports(imports: ImportFacts): string[] {
+  const names = imports.uses
+    .filter(
+      (use) =>
+        use.kind === "thirdParty" && !use.unreachable && (use.roles ?? ["runtime"]).includes("runtime"),
+    )
+    .map((use) => use.name.split(".")[0] as string);
+  return [...new Set(names)].sort();
 }
 
 /** The distribution names the project declares anywhere, normalised, each once. */

@@ -174,3 +174,49 @@ describe("parsing helpers", () => {
     expect(which("mytool", { PATH: "" })).toBeNull();
   });
 });
+
+describe("probes that start nothing", () => {
+  it("answers a native tool's version from the probe cache once it ran, until the binary changes", async () => {
+    const make = which("make", process.env);
+    if (!make) return;
+    const home = tempDir();
+    const env = { HOME: home, DHTL_HOME: join(home, "dhtl"), PATH: "/usr/bin:/bin" };
+    const first = await collectMachineFacts({ env });
+    const cacheFile = join(home, "dhtl", "cache", "tools.json");
+    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as {
+      entries: Record<string, { output: string }>;
+    };
+    const entry = Object.values(cache.entries).find((e) => e.output === first.devTools.make?.version);
+    expect(entry).toBeDefined();
+    // A remembered answer is used as is: proof that no process was asked.
+    for (const value of Object.values(cache.entries)) value.output = "99.0.0";
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    const second = await collectMachineFacts({ env });
+    expect(second.devTools.make?.version).toBe("99.0.0");
+  });
+
+  it("reads pyenv's version from its files, and asks pyenv itself when hooks could change the answer", async () => {
+    const root = tempDir();
+    mkdirSync(join(root, "bin"));
+    mkdirSync(join(root, "libexec"));
+    script(join(root, "bin"), "pyenv", 'echo "3.9.1:hooked"');
+    writeFileSync(join(root, "libexec", "pyenv---version"), 'version="2.4.7"\n');
+    writeFileSync(join(root, "version"), "# global\n3.11.2\nsystem\n");
+    const { pyenvActiveVersions } = await import("../python/discover.js");
+    const project = tempDir();
+    expect(await pyenvActiveVersions({ PYENV_ROOT: root, PYENV_DIR: project }, root)).toEqual(["3.11.2"]);
+    writeFileSync(join(project, ".python-version"), "3.12.1 ignored\n3.10.4\n../../escape\n");
+    expect(await pyenvActiveVersions({ PYENV_ROOT: root, PYENV_DIR: project }, root)).toEqual([
+      "3.12.1",
+      "3.10.4",
+    ]);
+    expect(await pyenvActiveVersions({ PYENV_ROOT: root, PYENV_VERSION: "3.13.0" }, root)).toEqual([
+      "3.13.0",
+    ]);
+    mkdirSync(join(root, "pyenv.d", "version-name"), { recursive: true });
+    expect(await pyenvActiveVersions({ PYENV_ROOT: root, PATH: "/usr/bin:/bin" }, root)).toEqual([
+      "3.9.1",
+      "hooked",
+    ]);
+  });
+});

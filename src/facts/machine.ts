@@ -3,6 +3,9 @@
  * tools with their versions. Every probe runs in parallel with its own timeout; a missing or broken tool
  * is simply absent from the result, never an error.
  */
+import { join } from "node:path";
+import { dhtlCacheDir } from "../core/paths.js";
+import { openProbeCache } from "../core/probe-cache.js";
 import { findInterpreters, type PythonInterpreter } from "../python/discover.js";
 import {
   type DistributionFacts,
@@ -49,14 +52,16 @@ export async function collectMachineFacts(options: CollectMachineOptions = {}): 
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? 3000;
   const locate = toolLocator(env);
+  const cache = openProbeCache(join(dhtlCacheDir(env), "tools.json"));
   const probeAll = (specs: ToolSpec[]) =>
-    Promise.all(specs.map((spec) => probeTool(spec, locate, env, timeoutMs)));
+    Promise.all(specs.map((spec) => probeTool(spec, locate, env, timeoutMs, cache)));
   const [interpreters, pythonPackageManagers, systemPackageManagers, devTools] = await Promise.all([
     findInterpreters({ env, timeoutMs }),
     probeAll(PYTHON_PACKAGE_MANAGERS),
     probeAll(SYSTEM_PACKAGE_MANAGERS),
     probeAll(DEV_TOOLS),
   ]);
+  cache.save();
   const nvm = findNvm(env);
   return {
     platform: platformFacts(),

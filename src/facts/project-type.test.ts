@@ -147,6 +147,7 @@ describe("detectProjectType on fixture projects", () => {
     const result = detectProjectType(inputFor("notebooks-data"));
     expect(result.candidates.map((c) => c.name)).toEqual(["jupyter", "data-science"]);
     expect(result.candidates[0]?.evidence).toEqual([
+      "notebook-only repository (+5)",
       "3 notebooks (+3)",
       "notebooks outnumber .py files (3 vs 0) (+2)",
       "declares jupyterlab (+2)",
@@ -181,9 +182,10 @@ describe("detectProjectType on fixture projects", () => {
       candidates: [
         {
           name: "library",
-          score: 5,
+          score: 7,
           evidence: [
             "installable package (build backend or setup script) (+2)",
+            "importable API (src/tinylib/__init__.py defines or re-exports names) (+2)",
             "src/ layout (tinylib) (+2)",
             "src/tinylib/py.typed (+1)",
           ],
@@ -210,7 +212,13 @@ describe("detectProjectType scoring rules", () => {
     isPackage: false,
   };
 
-  test("ties sort by name and the result does not depend on input order", () => {
+  test("ties follow the documented priority, not the alphabet, whatever the input order", () => {
+    const tie = detectProjectType({ ...base, files: ["a.ipynb", "b.py", "c.py"], declared: ["pandas"] });
+    expect(tie.candidates.map((c) => [c.name, c.score])).toEqual([
+      ["jupyter", 2],
+      ["data-science", 2],
+    ]);
+    expect(tie.name).toBe("jupyter");
     const a = detectProjectType({ ...base, declared: ["flask", "django"] });
     const b = detectProjectType({ ...base, declared: ["django", "flask"] });
     expect(a).toEqual(b);
@@ -232,8 +240,71 @@ describe("detectProjectType scoring rules", () => {
   test("ten notebooks weigh more than three, and console scripts count without names", () => {
     const notebooks = Array.from({ length: 12 }, (_, i) => `nb/${i}.ipynb`);
     const result = detectProjectType({ ...base, files: notebooks, hasEntryPoints: true });
-    expect(result.candidates.find((c) => c.name === "jupyter")?.evidence[0]).toBe("12 notebooks (+4)");
+    expect(result.candidates.find((c) => c.name === "jupyter")?.evidence).toContain("12 notebooks (+4)");
     expect(result.candidates.find((c) => c.name === "cli")?.evidence).toEqual(["console scripts (+3)"]);
+  });
+
+  test("a framework only tests or extras need is a hint: flask in a test group is not a Flask app", () => {
+    const result = detectProjectType({
+      ...base,
+      files: ["app.py", "src/tool/__init__.py"],
+      declared: ["flask", "requests"],
+      runtimeDeclared: ["requests"],
+      isPackage: true,
+    });
+    expect(result.name).toBe("library");
+    expect(scoreOf(result, "flask")).toBe(0);
+  });
+
+  test("a library with a console script and an importable API stays a library", () => {
+    const result = detectProjectType({
+      ...base,
+      files: ["src/tool/__init__.py", "src/tool/__main__.py"],
+      hasEntryPoints: true,
+      entryPoints: ["tool"],
+      isPackage: true,
+      readFile: (path) => (path === "src/tool/__init__.py" ? "from .core import Client, fetch\n" : ""),
+    });
+    expect(result.candidates.map((c) => [c.name, c.score])).toEqual([
+      ["library", 6],
+      ["cli", 2],
+    ]);
+    expect(result.candidates[1]?.evidence[0]).toBe("console script `tool` beside an importable API (+1)");
+  });
+
+  test("a package built on a framework is a library unless it runs an app of it (DRF on Django)", () => {
+    const extension = detectProjectType({
+      ...base,
+      files: ["rest_framework/__init__.py", "rest_framework/settings.py", "setup.py"],
+      declared: ["django"],
+      imports: ["django"],
+      isPackage: true,
+      readFile: (path) => (path === "rest_framework/__init__.py" ? "__all__ = ['VERSION']\n" : ""),
+    });
+    expect(extension.name).toBe("library");
+    expect(scoreOf(extension, "django")).toBe(0);
+    const app = detectProjectType({
+      ...base,
+      files: ["app.py", "pkg/__init__.py"],
+      declared: ["flask"],
+      isPackage: true,
+      readFile: (path) => (path === "app.py" ? "app = Flask(__name__)\n" : "def f(): pass\n"),
+    });
+    expect(app.name).toBe("flask");
+  });
+
+  test("Flask's own `class Flask(…)` builds no app", () => {
+    const result = detectProjectType({
+      ...base,
+      files: ["flask/app.py"],
+      readFile: () => "class Flask(App):\n    pass\n",
+    });
+    expect(result.candidates.find((c) => c.name === "flask")).toBeUndefined();
+  });
+
+  test("a build backend makes a library even when the installer is told not to install it", () => {
+    const result = detectProjectType({ ...base, files: ["pkg/__init__.py"], hasBuildBackend: true });
+    expect(result.name).toBe("library");
   });
 
   test("a failing file reader is treated as no content, not a crash", () => {

@@ -3,9 +3,10 @@
  * imports), each piece weighted and named so the score can be explained. Markers only one framework uses
  * (`manage.py`, `.streamlit/`) are strong; generic names (`main.py`, `app.py`) are weak and count only when
  * the same type already has stronger evidence, so a lone `main.py` never makes a project "fastapi".
+ * Runtime evidence outweighs what tests, tools and extras need: a framework declared only in a test group
+ * or an extra is a hint, never a marker. Ties are broken by TYPE_PRIORITY, most specific first.
  */
 
-import { compareTextIgnoringCase } from "../core/compare.js";
 import type { ProjectTypeFacts, ProjectTypeName, TypeCandidate } from "./types.js";
 
 export interface ProjectTypeInput {
@@ -13,10 +14,17 @@ export interface ProjectTypeInput {
   files: string[];
   /** Normalised distribution names declared anywhere. */
   declared: string[];
-  /** Third-party top-level import names. */
+  /**
+   * Normalised names of the runtime dependencies (`[project] dependencies`, requirements.txt). When given,
+   * a distribution declared only in extras or groups (a test or dev need) is a hint, not a marker.
+   */
+  runtimeDeclared?: string[];
+  /** Third-party top-level import names (of runtime code: tests and tools say nothing about the type). */
   imports: string[];
   hasEntryPoints: boolean;
   isPackage: boolean;
+  /** A build backend is declared, even where the installer is told not to install the project (`[tool.uv] package = false`). */
+  hasBuildBackend?: boolean;
   /** Console script names, for the evidence text; `hasEntryPoints` alone still counts without them. */
   entryPoints?: string[];
   /** Reads a project file (root-relative) or returns null; lets a few small files be looked into. */
@@ -30,6 +38,8 @@ const MEDIUM = 2;
 const HINT = 1;
 /** Data libraries support many kinds of project: capping them keeps a long list from outweighing one framework. */
 const DATA_LIBRARY_CAP = 4;
+/** A repository of notebooks and no code of its own is a Jupyter project, whatever libraries they use. */
+const NOTEBOOKS_ONLY = 5;
 /** Files looked into at most, so detection stays cheap on large trees. */
 const MAX_FILES_READ = 20;
 
@@ -108,30 +118,62 @@ const JUPYTER_DISTRIBUTIONS = [
   "jupytext",
 ];
 
+/** An `__init__.py` that defines or re-exports public names: `from .core import X`, `def f`, `__all__`. */
+const PUBLIC_API = /^(?:from\s+\.\S*\s+import\s+[A-Za-z(]|def\s+[A-Za-z]|class\s+[A-Za-z]|__all__\s*=)/m;
+
 const DATA_FILE = /\.(csv|tsv|parquet|feather|arrow|h5|hdf5|xlsx|npy|npz)$/i;
 
 /** Entry files whose content can name the framework that builds the app object. */
 const APP_FILE = /^(?:[^/]+\/)?(app|main|wsgi|asgi|application|server|api)\.py$/;
 const APP_CONSTRUCTORS: { type: Evidence["type"]; pattern: RegExp; label: string }[] = [
-  { type: "flask", pattern: /\bFlask\s*\(/, label: "Flask(…)" },
-  { type: "fastapi", pattern: /\bFastAPI\s*\(/, label: "FastAPI(…)" },
+  // `class Flask(…)` in Flask's own source defines the class; it builds no app.
+  { type: "flask", pattern: /(?<!class\s+)\bFlask\s*\(/, label: "Flask(…)" },
+  { type: "fastapi", pattern: /(?<!class\s+)\bFastAPI\s*\(/, label: "FastAPI(…)" },
 ];
+
+/** Order among types with equal scores: frameworks that decide how the project runs first, then the rest. */
+export const TYPE_PRIORITY: ProjectTypeName[] = [
+  "django",
+  "fastapi",
+  "flask",
+  "streamlit",
+  "jupyter",
+  "library",
+  "cli",
+  "data-science",
+  "generic",
+];
+
+/** What a project declares: everything, and what of it the runtime needs. */
+interface Declared {
+  any: Set<string>;
+  runtime: Set<string>;
+}
 
 /** Scores every project type and names the best one, or "generic" when nothing scores. */
 export function detectProjectType(input: ProjectTypeInput): ProjectTypeFacts {
-  const declared = new Set(input.declared);
+  const declared: Declared = {
+    any: new Set(input.declared),
+    runtime: new Set(input.runtimeDeclared ?? input.declared),
+  };
   const imports = new Set(input.imports);
   const files = input.files.filter((f) => !f.split("/").includes(".ipynb_checkpoints"));
   const reader = limitedReader(input.readFile);
-  const evidence = [
-    ...frameworkEvidence(declared, imports),
+  const api = importableApi(input, files, reader);
+  // A project marker (manage.py, an app object, .streamlit/) says the project runs the framework itself.
+  const projectMarkers = [
     ...djangoEvidence(files, reader),
     ...webFileEvidence(files, reader),
     ...streamlitEvidence(files),
+  ];
+  const runsApp = (type: Evidence["type"]) => projectMarkers.some((e) => e.type === type && !e.hint);
+  const evidence = [
+    ...frameworkEvidence(declared, imports, (type) => api !== null && !runsApp(type)),
+    ...projectMarkers,
     ...notebookEvidence(files, declared),
-    ...cliEvidence(input, declared, imports, files),
-    ...libraryEvidence(input, files),
-    ...dataScienceEvidence(declared, imports, files),
+    ...cliEvidence(input, declared.runtime, imports, files, api),
+    ...libraryEvidence(input, files, api),
+    ...dataScienceEvidence(declared.runtime, imports, files),
   ];
   const candidates = score(evidence);
   return { name: candidates[0]?.name ?? "generic", candidates };
@@ -148,16 +190,30 @@ function score(evidence: Evidence[]): TypeCandidate[] {
     if (total > 0 || counted.length > 0)
       candidates.push({ name: type, score: total, evidence: counted.map(describe) });
   }
-  return candidates.sort((a, b) => b.score - a.score || compareTextIgnoringCase(a.name, b.name));
+  return candidates.sort(
+    (a, b) => b.score - a.score || TYPE_PRIORITY.indexOf(a.name) - TYPE_PRIORITY.indexOf(b.name),
+  );
 }
 
-function frameworkEvidence(declared: Set<string>, imports: Set<string>): Evidence[] {
+/**
+ * A framework the project declares and imports. Beside an importable API it is what a library builds on
+ * (Django REST framework on Django): then only a project marker (manage.py, an app object) makes the type.
+ */
+function frameworkEvidence(
+  declared: Declared,
+  imports: Set<string>,
+  extension: (type: Evidence["type"]) => boolean,
+): Evidence[] {
   const found: Evidence[] = [];
+  const evidence = (type: Evidence["type"], weight: number, text: string) =>
+    extension(type) ? hint(type, `${text} (an importable package built on it)`) : marker(type, weight, text);
   for (const { type, dist, module } of FRAMEWORKS) {
-    if (declared.has(dist)) found.push(marker(type, STRONG, `declares ${dist}`));
-    if (imports.has(module)) found.push(marker(type, MEDIUM, `imports ${module}`));
+    if (declared.runtime.has(dist)) found.push(evidence(type, STRONG, `declares ${dist}`));
+    else if (declared.any.has(dist))
+      found.push(hint(type, `declares ${dist} outside the runtime dependencies`));
+    if (imports.has(module)) found.push(evidence(type, MEDIUM, `imports ${module}`));
   }
-  for (const name of [...declared].sort()) {
+  for (const name of [...declared.runtime].sort()) {
     for (const { type, prefix } of PLUGIN_PREFIXES) {
       if (prefix.test(name)) found.push(hint(type, `declares ${name}`));
     }
@@ -205,9 +261,18 @@ function streamlitEvidence(files: string[]): Evidence[] {
   return found;
 }
 
-function notebookEvidence(files: string[], declared: Set<string>): Evidence[] {
+function notebookEvidence(files: string[], declared: Declared): Evidence[] {
   const notebooks = files.filter((f) => f.endsWith(".ipynb")).length;
   const found: Evidence[] = [];
+  // Code beside notebooks that only builds, configures or tests the project says nothing against them.
+  const code = files.filter(
+    (f) =>
+      f.endsWith(".py") &&
+      !/(^|\/)(setup|conftest|noxfile|tasks|conf)\.py$/.test(f) &&
+      !/(^|\/)tests?\//.test(f),
+  );
+  if (notebooks > 0 && code.length === 0)
+    found.push(marker("jupyter", NOTEBOOKS_ONLY, "notebook-only repository"));
   if (notebooks > 0) {
     // More notebooks, more certainty, up to one point above a strong marker.
     const weight = notebooks >= 10 ? STRONG + 1 : notebooks >= 3 ? STRONG : MEDIUM;
@@ -219,31 +284,39 @@ function notebookEvidence(files: string[], declared: Set<string>): Evidence[] {
     found.push(hint("data-science", `${notebooks} notebook${notebooks === 1 ? "" : "s"}`));
   }
   for (const dist of JUPYTER_DISTRIBUTIONS) {
-    if (declared.has(dist)) found.push(marker("jupyter", MEDIUM, `declares ${dist}`));
+    if (declared.runtime.has(dist)) found.push(marker("jupyter", MEDIUM, `declares ${dist}`));
+    else if (declared.any.has(dist))
+      found.push(hint("jupyter", `declares ${dist} outside the runtime dependencies`));
   }
   return found;
 }
 
+/**
+ * A console script makes a CLI; beside an importable API it is a library's command, so the script and the
+ * command-line libraries that build it count for little.
+ */
 function cliEvidence(
   input: ProjectTypeInput,
   declared: Set<string>,
   imports: Set<string>,
   files: string[],
+  api: string | null,
 ): Evidence[] {
   const found: Evidence[] = [];
+  const weight = (full: number) => (api ? HINT : full);
   if (input.hasEntryPoints) {
     const names = [...(input.entryPoints ?? [])].sort();
     const text =
       names.length === 0
         ? "console scripts"
         : `console script${names.length === 1 ? "" : "s"} ${names.map((n) => `\`${n}\``).join(", ")}`;
-    found.push(marker("cli", STRONG, text));
+    found.push(marker("cli", weight(STRONG), api ? `${text} beside an importable API` : text));
   }
   for (const { dist } of CLI_LIBRARIES) {
-    if (declared.has(dist)) found.push(marker("cli", MEDIUM, `declares ${dist}`));
+    if (declared.has(dist)) found.push(marker("cli", weight(MEDIUM), `declares ${dist}`));
   }
   for (const module of [...new Set(CLI_LIBRARIES.map((l) => l.module))]) {
-    if (imports.has(module)) found.push(marker("cli", MEDIUM, `imports ${module}`));
+    if (imports.has(module)) found.push(marker("cli", weight(MEDIUM), `imports ${module}`));
   }
   for (const file of files.filter((f) => /(^|\/)(__main__|cli)\.py$/.test(f) && depth(f) <= 3)) {
     found.push(hint("cli", file));
@@ -251,10 +324,20 @@ function cliEvidence(
   return found;
 }
 
-function libraryEvidence(input: ProjectTypeInput, files: string[]): Evidence[] {
+/** The `__init__.py` of an installable package that defines or re-exports names, or null. */
+function importableApi(input: ProjectTypeInput, files: string[], read: FileReader): string | null {
+  if (!input.isPackage && !input.hasBuildBackend) return null;
+  const inits = files.filter(
+    (f) => /^(src\/)?[^/]+\/__init__\.py$/.test(f) && !/^(src\/)?(tests?|docs?|examples?|scripts?)\//.test(f),
+  );
+  return inits.find((f) => PUBLIC_API.test(read(f) ?? "")) ?? null;
+}
+
+function libraryEvidence(input: ProjectTypeInput, files: string[], api: string | null): Evidence[] {
   const found: Evidence[] = [];
-  if (input.isPackage)
+  if (input.isPackage || input.hasBuildBackend)
     found.push(marker("library", MEDIUM, "installable package (build backend or setup script)"));
+  if (api) found.push(marker("library", MEDIUM, `importable API (${api} defines or re-exports names)`));
   const srcPackages = files.filter((f) => /^src\/[^/]+\/__init__\.py$/.test(f));
   if (srcPackages.length > 0) {
     const names = srcPackages.map((f) => f.split("/")[1]).join(", ");

@@ -161,6 +161,9 @@ export function withSubprojectModulesLocal(code: CodeFacts, names: string[]): Co
       thirdParty: imports.thirdParty.filter(foreign),
       optional: imports.optional.filter(foreign),
       typeOnly: imports.typeOnly.filter(foreign),
+      uses: imports.uses.map((use) =>
+        use.kind === "thirdParty" && !foreign(use.name) ? { ...use, kind: "local" as const } : use,
+      ),
       local: [...new Set([...imports.local, ...imports.thirdParty.filter((name) => !foreign(name))])].sort(
         compareText,
       ),
@@ -170,6 +173,8 @@ export function withSubprojectModulesLocal(code: CodeFacts, names: string[]): Co
       undeclared: code.inferred.undeclared.filter((entry) => foreign(entry.import)),
       undeclaredOptional: code.inferred.undeclaredOptional.filter((entry) => foreign(entry.import)),
       undeclaredTypeOnly: code.inferred.undeclaredTypeOnly.filter((entry) => foreign(entry.import)),
+      undeclaredTooling: code.inferred.undeclaredTooling.filter((entry) => foreign(entry.import)),
+      notImportable: code.inferred.notImportable.filter((entry) => foreign(entry.import)),
     },
   };
 }

@@ -95,10 +95,24 @@ export interface ImportUse {
    * lists `a.b.c`, which may be an attribute rather than a submodule: match by longest known prefix.
    */
   modules: string[];
-  /** True only when every use is inside `try: … except ImportError`. */
+  /** True when no use imports it outright: each is inside `try: … except ImportError` or type-only, not all type-only. */
   optional: boolean;
   /** True only when every use is under `if TYPE_CHECKING:`. */
   typeOnly: boolean;
+  /** How the name resolved; absent in hand-built facts, where `thirdParty` membership decides. */
+  kind?: "stdlib" | "local" | "thirdParty";
+  /** What the importing files are for: runtime code, setup.py (`build`), tests and tools (`dev`), `docs`. */
+  roles?: ("runtime" | "build" | "dev" | "docs")[];
+  /** PEP 508 marker of the Python versions under which the imports run, when a version guard narrows them. */
+  versions?: string;
+  /** Every import sits under a version guard that no Python the project supports takes. */
+  unreachable?: boolean;
+  /**
+   * A third-party name that is also a module of the project, though not importable from the files that
+   * import it (`pkg/x.py` from `pkg/y.py` in Python 3): a declared distribution may provide it; else it is
+   * the project's own module imported the Python 2 way, never a PyPI suggestion.
+   */
+  alsoInProject?: string;
 }
 
 export interface ImportFacts {
@@ -111,11 +125,29 @@ export interface ImportFacts {
   typeOnly: string[];
   uses: ImportUse[];
   filesScanned: number;
+  /** Files written for Python 2 (print statements, `except E, e:`), classified against its stdlib. */
+  python2Files?: { file: string; line: number; evidence: string }[];
+  /** Source files that could not be scanned (too large, unreadable): what they import is unknown. */
+  unscanned?: string[];
+  /** Names code may import by a name computed at run time (`import_module(name)`): uses, never requirements. */
+  dynamicNames?: string[];
+  /** Dependencies PEP 723 scripts declare inline (`# /// script`): what their imports may come from. */
+  scriptDependencies?: string[];
 }
 
 /** Import facts with nothing found: no files scanned yet, or none to scan. */
 export function emptyImportFacts(filesScanned = 0): ImportFacts {
-  return { thirdParty: [], local: [], stdlib: [], optional: [], typeOnly: [], uses: [], filesScanned };
+  return {
+    thirdParty: [],
+    local: [],
+    stdlib: [],
+    optional: [],
+    typeOnly: [],
+    uses: [],
+    filesScanned,
+    python2Files: [],
+    unscanned: [],
+  };
 }
 
 export interface UndeclaredImport {
@@ -123,14 +155,33 @@ export interface UndeclaredImport {
   /** Distributions that provide it, best first. */
   candidates: string[];
   files: string[];
+  /** PEP 508 marker of the Python versions under which it is imported, when a version guard narrows them. */
+  when?: string;
+  /** For tooling imports: what the importing files are (`build` setup.py, `dev` tests and tools, `docs`). */
+  roles?: ("runtime" | "build" | "dev" | "docs")[];
+}
+
+/** A declared distribution and why dhtl judged it the way it did. */
+export interface DistributionReason {
+  name: string;
+  reason: string;
 }
 
 export interface InferredFacts {
+  /** Imports of the project's runtime code that nothing declares. */
   undeclared: UndeclaredImport[];
   undeclaredOptional: UndeclaredImport[];
   undeclaredTypeOnly: UndeclaredImport[];
-  /** Declared distribution names never imported (tools and plugins excepted). */
+  /** Imports of setup.py, tests, tools and docs that neither the dependencies, groups nor build requirements declare. */
+  undeclaredTooling: UndeclaredImport[];
+  /** Declared distribution names nothing imports or uses otherwise. */
   unused: string[];
+  /** Declared distributions nothing imports that are used another way (a command, a plugin, settings), with how. */
+  usedWithoutImport: DistributionReason[];
+  /** Would be unused, but a source file that could not be scanned may import them. */
+  unusedUncertain: DistributionReason[];
+  /** Imports of a project module Python 3 cannot find from the importing files, and where the module is. */
+  notImportable: { import: string; files: string[]; module: string }[];
 }
 
 export interface SystemDependency {

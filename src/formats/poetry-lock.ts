@@ -17,6 +17,11 @@ export interface TomlLockedPackage {
   version: string;
   /** `[package.source] type` (`git`, `directory`, `url` …); null for a package from an index. */
   sourceType: string | null;
+  /**
+   * `markers` of the entry (Poetry lock 2.x): where a name is locked at several versions, the environments each
+   * one is for. A per-group table (`{ main = "…", dev = "…" }`) is joined with `or`. Null when absent.
+   */
+  markers: string | null;
 }
 
 /** One distribution file of a locked version: its file name and `sha256:…` hash (null when not given). */
@@ -86,6 +91,7 @@ export function readPoetryLock(text: string, file: string): TomlLockedPackage[] 
     name: entry.name,
     version: entry.version,
     sourceType: entry.sourceType,
+    markers: joinedMarkers(entry.markers),
   }));
 }
 
@@ -243,4 +249,11 @@ function stringLists(table: Table | null): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(table ?? {})) out[key] = stringsIn(value);
   return out;
+}
+
+/** The entry's markers as one string: a per-group table's distinct markers joined with `or`. */
+function joinedMarkers(markers: TomlLockEntry["markers"]): string | null {
+  const distinct = [...new Set(markers.map((m) => m.marker.trim()).filter((m) => m !== ""))];
+  if (distinct.length === 0) return null;
+  return distinct.length === 1 ? (distinct[0] ?? null) : distinct.map((m) => `(${m})`).join(" or ");
 }

@@ -46,19 +46,91 @@ export function editToml(text: string, edits: TableEdit[], file = "pyproject.tom
     if (found.kind === "blocked") {
       throw new DhtlError("badInput", `[${found.path.join(".")}] is not a table`, { file });
     }
-    if (found.kind === "missing") appended.push(edit);
+    // A table that exists only as the parent of sub-tables (`[tool.ruff.lint]` without `[tool.ruff]`) has no
+    // place for keys: patched in, they would land as dotted keys at the top of the file.
+    if (found.kind === "missing" || isImplicit(found.table, text, edit.table)) appended.push(edit);
     else {
       Object.assign(found.table, edit.set);
       patched = true;
     }
   }
-  let out = patched ? patch(text, doc, formatOf(text, { noInlineTables: true })) : text;
+  let out = patched
+    ? wrapLongArrays(patch(text, doc, formatOf(text, { noInlineTables: true })), edits)
+    : text;
   for (const edit of appended) {
     const withSection = appendEditTable(out, edit);
     // A parent written as an inline table (`tool = { … }`) cannot gain a `[tool.x]` section: extend it inline.
     out = isValid(withSection) ? withSection : patchIn(out, edit);
   }
   return checked(out, file);
+}
+
+/** True when the table at `path` holds only sub-tables and no header of its own names it. */
+function isImplicit(table: Table, text: string, path: string[]): boolean {
+  if (!Object.values(table).every((value) => isTable(value))) return false;
+  return !text.split(/\r?\n/).some((line) => sameHeader(line, path));
+}
+
+/** `[a.b]`, `[ a . "b" ]` … naming exactly `path`. */
+function sameHeader(line: string, path: string[]): boolean {
+  const header = /^\s*\[(?!\[)(.*)\]\s*(?:#.*)?$/.exec(line);
+  if (!header?.[1]) return false;
+  const keys = header[1].split(".").map((key) => key.trim().replace(/^"(.*)"$|^'(.*)'$/, "$1$2"));
+  return keys.length === path.length && keys.every((key, i) => key === path[i]);
+}
+
+/**
+ * Blank lines that removed keys leave in the table at `path`: none right under its header, at most one in a
+ * row inside it. Other tables keep their layout.
+ */
+export function tidySection(text: string, path: string[]): string {
+  const newline = text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => sameHeader(line, path));
+  if (start < 0) return text;
+  let end = lines.findIndex((line, i) => i > start && HEADER.test(line));
+  if (end < 0) end = lines.length;
+  const body = lines.slice(start + 1, end);
+  const kept = body.filter((line, i) => {
+    if (line.trim() !== "") return true;
+    const previous = body[i - 1];
+    // Drop a blank line right under the header and one following another blank line.
+    return i > 0 && previous !== undefined && previous.trim() !== "";
+  });
+  return [...lines.slice(0, start + 1), ...kept, ...lines.slice(end)].join(newline);
+}
+
+/** Longest single-line array of two items an edit leaves as is; longer ones go one item per line. */
+const WRAP_WIDTH = 100;
+
+/**
+ * Arrays that edits set and that came out on one long line are written one item per line (within the
+ * edited table only, so a same-named key elsewhere is never touched).
+ */
+function wrapLongArrays(text: string, edits: TableEdit[]): string {
+  const newline = text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = text.split(/\r?\n/);
+  for (const edit of edits) {
+    const start = lines.findIndex((line) => sameHeader(line, edit.table));
+    if (start < 0) continue;
+    for (let i = start + 1; i < lines.length && !HEADER.test(lines[i] ?? ""); i++) {
+      const line = lines[i] ?? "";
+      for (const [key, value] of Object.entries(edit.set)) {
+        // As new tables are written: more than two items, or a line too long to read, one item per line.
+        if (!Array.isArray(value) || value.length < 2 || (value.length <= 2 && line.length <= WRAP_WIDTH))
+          continue;
+        const match = new RegExp(`^(\\s*)${escapeRegExp(quoteKey(key))}\\s*=\\s*\\[.*\\]\\s*$`).exec(line);
+        if (match)
+          lines[i] =
+            `${match[1] ?? ""}${quoteKey(key)} = ${renderValue(value, true).replace(/\n/g, newline)}`;
+      }
+    }
+  }
+  return lines.join(newline);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 const HEADER = /^\s*\[/;

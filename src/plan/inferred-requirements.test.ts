@@ -8,7 +8,17 @@ import {
 } from "./inferred-requirements.js";
 
 function inferred(parts: Partial<InferredFacts>): InferredFacts {
-  return { undeclared: [], undeclaredOptional: [], undeclaredTypeOnly: [], unused: [], ...parts };
+  return {
+    undeclared: [],
+    undeclaredOptional: [],
+    undeclaredTypeOnly: [],
+    undeclaredTooling: [],
+    unused: [],
+    usedWithoutImport: [],
+    unusedUncertain: [],
+    notImportable: [],
+    ...parts,
+  };
 }
 
 describe("selectInferredCandidates", () => {

@@ -86,6 +86,8 @@ export function selectInferredCandidates(inputs: InferenceInputs): InferredCandi
   };
   for (const entry of inputs.inferred.undeclared) add(entry, false);
   for (const entry of inputs.inferred.undeclaredOptional) add(entry, true);
+  // Imports only tests, scripts or setup.py make (analyze lists them apart) count when nothing is declared.
+  if (inputs.declaresNothing) for (const entry of inputs.inferred.undeclaredTooling) add(entry, false);
   return [...byName.values()]
     .map(({ optional, ...rest }) => (optional ? { ...rest, optional } : rest))
     .sort((a, b) => compareText(a.name, b.name));

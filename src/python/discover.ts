@@ -5,9 +5,9 @@
  * Candidates come from the file system (cheap directory listings); each distinct executable is then run
  * once, in parallel, to read its implementation and exact version. Nothing here resolves packages.
  */
-import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, delimiter, dirname, isAbsolute, join, sep } from "node:path";
+import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { run } from "../core/exec.js";
 import { dhtlCacheDir } from "../core/paths.js";
 import { openProbeCache, type ProbeCache } from "../core/probe-cache.js";
@@ -251,6 +251,9 @@ const activeVersionsInFlight = new Map<string, Promise<string[]>>();
 async function readActiveVersions(env: NodeJS.ProcessEnv, pyenvRoot: string): Promise<string[]> {
   const pyenv = [join(pyenvRoot, "bin", "pyenv"), join(pyenvRoot, "libexec", "pyenv")].find(isExecutableFile);
   if (!pyenv) return [];
+  // `pyenv version-name` is a pipeline of five bash scripts (~90 ms of CPU); without version-name hooks it
+  // only reads PYENV_VERSION or the nearest .python-version (else $PYENV_ROOT/version), as here.
+  if (!hasVersionNameHooks(pyenvRoot)) return versionNamesFromFiles(env, pyenvRoot);
   const result = await run(pyenv, ["version-name"], {
     env: { ...env, PYENV_ROOT: pyenvRoot },
     timeoutMs: 3000,
@@ -260,6 +263,55 @@ async function readActiveVersions(env: NodeJS.ProcessEnv, pyenvRoot: string): Pr
     .trim()
     .split(":")
     .filter((name) => name && name !== "system");
+}
+
+/** Plugins or the user may hook `pyenv version-name`; then only pyenv itself can answer. */
+function hasVersionNameHooks(pyenvRoot: string): boolean {
+  const dirs = [join(pyenvRoot, "pyenv.d", "version-name")];
+  try {
+    for (const plugin of readdirSync(join(pyenvRoot, "plugins"))) {
+      dirs.push(join(pyenvRoot, "plugins", plugin, "etc", "pyenv.d", "version-name"));
+    }
+  } catch {}
+  return dirs.some((dir) => existsSync(dir));
+}
+
+/** What `pyenv version-name` prints, read from PYENV_VERSION or the version files pyenv-version-file finds. */
+function versionNamesFromFiles(env: NodeJS.ProcessEnv, pyenvRoot: string): string[] {
+  const fromEnv = env.PYENV_VERSION?.trim();
+  let names: string[] = fromEnv ? fromEnv.split(":") : [];
+  if (!fromEnv) {
+    let dir = resolve(env.PYENV_DIR || process.cwd());
+    let file: string | null = null;
+    for (;;) {
+      if (isFileAt(join(dir, ".python-version"))) {
+        file = join(dir, ".python-version");
+        break;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    file ??= join(pyenvRoot, "version");
+    try {
+      // pyenv-version-file-read: the first word of each line, `#` comments skipped, paths refused.
+      names = readFileSync(file, "utf8")
+        .split(/\r?\n/)
+        .map((line) => line.trim().split(/\s+/)[0] ?? "")
+        .filter((word) => word && !word.startsWith("#") && !word.includes("/") && word !== "..");
+    } catch {
+      names = [];
+    }
+  }
+  return names.filter((name) => name && name !== "system");
+}
+
+function isFileAt(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The program a pyenv shim runs: the first active version that has one of that name, or null. */

@@ -25,6 +25,8 @@ export interface BuiltEnvironment {
   groups?: { file: string; digest: string; inputDigest: string } | null;
   checksum: string;
   python: { version: string; implementation: string };
+  /** Dev tools installed isolated (name → exact version); undefined: keep what is recorded. */
+  tools?: Record<string, string>;
   /** Runtime versions this build pinned that the project files do not state exactly (null: forget it). */
   languages?: Record<string, string | null>;
   /** Requirements inferred from the imports that this build settled on; absent: keep the recorded ones. */
@@ -44,6 +46,7 @@ export function nextDhtConfig(
   const config: DhtConfig = { schema: 1 };
   if (existing?.systemPackages) config.systemPackages = existing.systemPackages;
   if (existing?.tools) config.tools = existing.tools;
+  if (built.tools) config.tools = { ...built.tools };
   if (existing?.languages) config.languages = existing.languages;
   if (built.languages && Object.keys(built.languages).length) {
     const languages = { ...(config.languages ?? {}) };

@@ -14,7 +14,9 @@ import { type EnvironmentState, environmentChecksum, readEnvironmentState } from
 import { type DhtConfig, sha256File, writeDhtConfig } from "../record/dhtconfig.js";
 import { uvLockInputDigest } from "../record/lock-inputs.js";
 import { nextDhtConfig } from "../record/next-config.js";
+import { provisionTools } from "./dev-tools.js";
 import { createMarkedEnvironmentDir } from "./env-mark.js";
+import { writePipWrappers } from "./env-wrappers.js";
 import { explainBuildFailure } from "./explain-build.js";
 import { FileBackup } from "./file-backup.js";
 import { keepGitStatusClean } from "./git-hygiene.js";
@@ -42,7 +44,7 @@ import {
   type Step,
 } from "./steps.js";
 import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
-import { explainUvFailure } from "./uv.js";
+import { ensureUv, explainUvFailure } from "./uv.js";
 import { probeLinkMode, useLinkMode } from "./uv-environment.js";
 import { compileUvGroupsLock, installUvGroupsLock } from "./uv-groups.js";
 import {
@@ -73,6 +75,13 @@ export interface ExecuteContext {
   ) => Promise<SystemPackagesDecision>;
   /** Put the new environment on the cd hook's allow list (run/hooks/allow.ts); `dhtl clone` does not. */
   allowActivation?: boolean;
+  /**
+   * The journal of a larger transaction this build is part of (`dhtl add` edited a manifest first): the
+   * build's files join it, and a failure before the swap puts every one of them back.
+   */
+  backup?: FileBackup;
+  /** Where a new dependency belongs, for the `.venv/bin/pip` wrapper's warning (run/env-wrappers.ts). */
+  pipManifest?: string | null;
   /**
    * Decides, when the build reaches `inferRequirements` (the lock compiled once), which inferred requirements
    * the project gets and the input that holds them; asks for consent and throws (refused) without it.
@@ -106,6 +115,8 @@ export interface SystemPackagesDecision {
 
 export interface ExecuteResult {
   python: { version: string; implementation: string };
+  /** Dev tools installed isolated by this run (name → version); absent when the plan had none. */
+  tools?: Record<string, string>;
   packages: number;
   checksum: string;
   configWritten: boolean;
@@ -136,7 +147,7 @@ export interface ComponentFailure {
  */
 export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<ExecuteResult> {
   const started = Date.now();
-  const backup = new FileBackup(plan.root);
+  const backup = ctx.backup ?? new FileBackup(plan.root);
   let uv: UvRunner | null = null;
   let pythonPath: string | null = null;
   let envPath: string | null = null;
@@ -156,6 +167,9 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   let freshEnvironment = false;
   // Steps already carried out together with the one before them (see "pipSync").
   const joined = new Set<Step>();
+  // Dev tools to record: setup records what it installed (none when it planned none); the others keep the record.
+  let toolVersions: Record<string, string> | undefined = plan.command === "setup" ? {} : undefined;
+  let toolsInstalled: Record<string, string> | undefined;
   const target = (): BuildTarget => {
     if (!uv || !envPath) throw new DhtlError("internal", "plan builds before uv and the environment exist");
     return { root: plan.root, envPath, uv };
@@ -358,6 +372,12 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         if (!ctx.validateStaged) refuseUnsoundEnvironment(target().envPath);
         // Written into the new environment before the swap, so the swap stays one atomic rename.
         writeActivationHooks(plan.root, target().envPath);
+        writePipWrappers(
+          plan.root,
+          target().envPath,
+          { uvPath: (await ensureUv()).path, manifest: ctx.pipManifest ?? null, lockFile: plan.lock.file },
+          { live: false },
+        );
         // The commit point: from here the new environment and the rewritten files belong together.
         const { movedAside } = swapInEnvironment(plan.root, target().envPath);
         swapped = true;
@@ -396,6 +416,15 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         const version = await installRuntimeLock(target(), runtime);
         LANGUAGE_ADAPTERS[step.language].linkRuntime?.(target().envPath);
         return `${runtime.distribution} ${version}`;
+      }
+      case "installTools": {
+        const envPath = step.live ? currentEnvironmentPath(plan.root) : target().envPath;
+        const provisioned = await provisionTools(needUv(), plan.root, envPath, step.tools, {
+          live: step.live,
+        });
+        if (toolVersions) toolVersions = provisioned.recorded;
+        toolsInstalled = provisioned.recorded;
+        return provisioned.outcome;
       }
       case "installComponent": {
         // After the swap: the tools run from the live `.venv/bin`, the path the user's shell will use too.
@@ -470,6 +499,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       python: state.python,
       languages: runtimeVersions,
       ...(inferred ? { inferred: inferred.names } : {}),
+      tools: toolVersions,
     };
     backup.remember(".dhtconfig");
     const request = recordActualPython ? { ...plan, recordPython: state.python.version } : plan;
@@ -494,6 +524,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const state = stateOf(finalEnv);
   return {
     python: state.python,
+    ...(toolsInstalled ? { tools: toolsInstalled } : {}),
     packages: state.packages.length,
     checksum: environmentChecksum(state),
     configWritten,

@@ -82,9 +82,12 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
   return { pinsDropped, ...compareVersions(request.oldLock, locked) };
 }
 
-/** The pyproject text with `name==version` for each pin appended to `[tool.uv] constraint-dependencies`. */
+/**
+ * The pyproject text with `name==version` for each pin appended to `[tool.uv] constraint-dependencies`; a
+ * marker-split pin keeps its marker (`filelock==3.19.1; python_version == "3.9"`), so uv forks as Poetry did.
+ */
 export function withTemporaryPins(pyproject: string, pins: OldLockedVersion[]): string {
-  const lines = pins.map((p) => `${p.name}==${p.version}`);
+  const lines = pins.map((p) => `${p.name}==${p.version}${p.marker ? `; ${p.marker}` : ""}`);
   const doc = parseToml(pyproject, "pyproject.toml");
   if (valueAt(doc, ["tool", "uv"]) === undefined) {
     return appendBlock(pyproject, `[tool.uv]\nconstraint-dependencies = ${JSON.stringify(lines)}\n`);
@@ -102,14 +105,14 @@ export function withTemporaryPins(pyproject: string, pins: OldLockedVersion[]): 
 /** Old pins against the new lock: every version that moved or disappeared. */
 export function compareVersions(
   oldLock: OldLockedVersion[],
-  locked: Map<string, string>,
+  locked: Map<string, string[]>,
 ): { changed: VersionChange[]; kept: number } {
   const changed: VersionChange[] = [];
   let kept = 0;
   for (const pin of oldLock) {
-    const now = locked.get(pin.name) ?? null;
-    if (now !== null && sameVersion(now, pin.version)) kept++;
-    else changed.push({ name: pin.name, old: pin.version, new: now });
+    const now = locked.get(pin.name) ?? [];
+    if (now.some((version) => sameVersion(version, pin.version))) kept++;
+    else changed.push({ name: pin.name, old: pin.version, new: now.join(", ") || null });
   }
   changed.sort((a, b) => compareText(a.name, b.name));
   return { changed, kept };
@@ -127,11 +130,23 @@ function sameVersion(a: string, b: string): boolean {
   return (normalizeVersion(a) ?? a) === (normalizeVersion(b) ?? b);
 }
 
-/** Versions uv.lock resolved from a package index (the project itself and git/path packages left out). */
-function readUvLockVersions(text: string): Map<string, string> {
-  const out = new Map<string, string>();
+/** Versions uv.lock resolved from a package index (the project itself and git/path packages left out); a name
+ *  forked by markers has several. */
+function readUvLockVersions(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const pkg of readUvLock(text).packages) {
-    if (pkg.version !== null && pkg.source?.kind === "registry") out.set(pkg.normalized, pkg.version);
+    if (pkg.version !== null && pkg.source?.kind === "registry")
+      out.set(pkg.normalized, [...(out.get(pkg.normalized) ?? []), pkg.version]);
   }
   return out;
+}
+
+/** `uv lock` of the project as it is now (after `standardize` added to a group, for one). */
+export async function lockProject(
+  root: string,
+  uv: string,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  checkedProjectPath(root, "uv.lock");
+  await runUv(uv, ["lock"], { cwd: root, env: isolatedUvEnvironment({}, base), timeoutMs: 600_000 });
 }

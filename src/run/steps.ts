@@ -1,5 +1,6 @@
 import type { SystemPackageManager } from "../facts/system-deps/index.js";
 import type { SystemDependency } from "../facts/types.js";
+import type { ToolRequest } from "./dev-tools.js";
 
 /**
  * A plan is what setup/regenerate/fix-env will do, as data: an ordered list of typed steps, each with the
@@ -170,6 +171,11 @@ export type Step =
   | { kind: "removeRuntimeLock"; language: "node" | "go"; lockFile: string; reason: string }
   /** Installs a runtime lock into the new environment; after the main sync, whose exact sync would remove it. */
   | { kind: "installRuntime"; language: "node" | "go"; lockFile: string; reason: string }
+  /**
+   * Dev tools the lock does not install, each in its own uv tool environment (run/dev-tools.ts), exposed
+   * from the environment's bin/; `live`: into `.venv` as it is (fix-env repairing only tools).
+   */
+  | { kind: "installTools"; tools: ToolRequest[]; live: boolean; reason: string }
   /** Installs (npm ci, go mod download) or checks (cargo) one component's dependencies once .venv is live. */
   | {
       kind: "installComponent";
@@ -281,6 +287,8 @@ export function describeStep(step: Step): string {
       return `install ${step.language} from ${step.lockFile}`;
     case "installComponent":
       return componentDescription(step);
+    case "installTools":
+      return `install dev tools with uv tool: ${step.tools.map((tool) => `${tool.name} ${tool.version ?? tool.spec ?? "(newest)"}`).join(", ")}`;
   }
 }
 

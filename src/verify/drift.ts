@@ -11,6 +11,7 @@ export function formatDrift(report: ValidationReport): string {
       : "",
     drift.modifiedFiles.length > 0 ? `${drift.modifiedFiles.length} modified files` : "",
     ...drift.environment,
+    ...drift.tools.map((tool) => tool.problem),
     report.python.expected && report.python.expected !== report.python.actual
       ? `python ${report.python.expected}→${report.python.actual}`
       : "",
@@ -26,4 +27,20 @@ export async function describeDrift(root: string, envPath: string): Promise<stri
   } catch {
     return "";
   }
+}
+
+/** True when the dev tools are all that differs: the environment itself needs no rebuild, only the tools. */
+export function onlyToolDrift(report: ValidationReport): boolean {
+  const { drift, python, checksum } = report;
+  return (
+    report.stale === null &&
+    drift.tools.length > 0 &&
+    drift.extra.length === 0 &&
+    drift.missing.length === 0 &&
+    drift.changed.length === 0 &&
+    drift.modifiedFiles.length === 0 &&
+    drift.environment.length === 0 &&
+    (python.expected === null || python.expected === python.actual) &&
+    (checksum.expected === null || checksum.actual === null || checksum.expected === checksum.actual)
+  );
 }

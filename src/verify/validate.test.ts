@@ -52,9 +52,10 @@ describe("a uv project", () => {
     const full = await validateEnvironment(project, { quick: false });
     expect(full).toEqual({
       ok: true,
+      stale: null,
       python: { expected: null, actual: expect.stringMatching(/^3\.11\.\d+$/) },
       checksum: { expected: full.checksum.actual, actual: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
-      drift: { extra: [], missing: [], changed: [], modifiedFiles: [], environment: [] },
+      drift: { extra: [], missing: [], changed: [], modifiedFiles: [], environment: [], tools: [] },
     });
     const quick = await validateEnvironment(project, { quick: true });
     expect(quick.ok).toBe(true);
@@ -113,6 +114,7 @@ describe("a uv project", () => {
       changed: [{ name: "six", expected: "1.16.0", actual: "1.15.0" }],
       modifiedFiles: ["idna/core.py"],
       environment: [],
+      tools: [],
     });
     expect(full.checksum.actual).not.toBe(full.checksum.expected);
 
@@ -169,7 +171,14 @@ describe("a project with a hashed requirements lock", () => {
     await pip(project, "install", "--no-deps", "-e", ".");
     const config = recordProject(project, "requirements.lock");
     const report = await validateEnvironment(project, { quick: false });
-    expect(report.drift).toEqual({ extra: [], missing: [], changed: [], modifiedFiles: [], environment: [] });
+    expect(report.drift).toEqual({
+      extra: [],
+      missing: [],
+      changed: [],
+      modifiedFiles: [],
+      environment: [],
+      tools: [],
+    });
     expect(report.ok).toBe(true);
     expect(report.checksum.expected).toBe(
       config.environment?.checksums[Object.keys(config.environment.checksums)[0]!],

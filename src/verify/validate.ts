@@ -21,10 +21,22 @@ import {
   type ExpectedPackages,
   expectedCacheKey,
 } from "./env-cache.js";
+import {
+  lockChangedSinceRecord,
+  mergeStale,
+  type StaleRecord,
+  uvManifestChangedSinceLock,
+} from "./stale-record.js";
+import { type ToolDrift, toolDrift } from "./tools-drift.js";
 
 /** The `--json` contract of `dhtl validate-env` (issue 3). */
 export interface ValidationReport {
   ok: boolean;
+  /**
+   * The record is behind the project: the lock (or what it is made from) changed since `.dhtconfig` was
+   * written — record it with `command`, do not undo it. Null when the record is current.
+   */
+  stale: StaleRecord | null;
   python: { expected: string | null; actual: string | null };
   checksum: { expected: string | null; actual: string | null };
   drift: {
@@ -34,6 +46,8 @@ export interface ValidationReport {
     modifiedFiles: string[];
     /** The interpreter or Python's start-up hooks are not what was built (see env-integrity.ts). */
     environment: string[];
+    /** Dev tools `.dhtconfig` records that are missing, another version, or not on `.venv/bin`. */
+    tools: ToolDrift[];
   };
 }
 
@@ -84,6 +98,12 @@ export async function validateEnvironment(root: string, options: ValidateOptions
     : dists.map((d) => ({ name: d.name, version: d.version, distInfo: d.distInfo }));
   const drift = compareSets(root, expected, installed, await versionEquality(expected, installed));
 
+  // A lock changed since the record: the recorded checksum belongs to the old lock, not to this one.
+  const lockChanged = lockChangedSinceRecord(root, config);
+  const stale = mergeStale(
+    lockChanged,
+    options.quick || config.lock?.file !== "uv.lock" ? null : uvManifestChangedSinceLock(root),
+  );
   const recorded = config.environment?.checksums[platformKey()] ?? null;
   let actualChecksum: string | null = null;
   if (!options.quick) {
@@ -91,14 +111,17 @@ export async function validateEnvironment(root: string, options: ValidateOptions
     actualChecksum = environmentChecksum(environmentStateOf(python, dists));
   }
   drift.environment = environmentIntegrity(venv, options.quick ? null : dists);
-  const checksumOk = options.quick || recorded === null || recorded === actualChecksum;
+  drift.tools = toolDrift(venv, config.tools, new Set(installed.map((dist) => dist.name)));
+  const checksumOk =
+    options.quick || recorded === null || lockChanged !== null || recorded === actualChecksum;
   const clean =
     !drift.extra.length &&
     !drift.missing.length &&
     !drift.changed.length &&
     !drift.modifiedFiles.length &&
-    !drift.environment.length;
-  const ok = pythonOk && checksumOk && clean;
+    !drift.environment.length &&
+    !drift.tools.length;
+  const ok = pythonOk && checksumOk && clean && stale === null;
   if (options.quick && options.stamp && cacheVenv) {
     if (!ok) clearQuickStamp(cacheVenv);
     else {
@@ -115,6 +138,7 @@ export async function validateEnvironment(root: string, options: ValidateOptions
   }
   return {
     ok,
+    stale,
     python: { expected: expectedPython, actual: actualPython },
     checksum: { expected: recorded, actual: actualChecksum },
     drift,
@@ -264,6 +288,7 @@ function compareSets(
     changed: [],
     modifiedFiles: [],
     environment: [],
+    tools: [],
   };
   const editable = new Set(expected.editable);
   const seen = new Set<string>();

@@ -2,14 +2,17 @@
  * `dhtl migrate tests`: finds unittest/nose test files, plans each rewrite (file by file, conversion by
  * conversion) and, when asked, writes them atomically after Python's own parser has accepted every result.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import { run } from "../core/exec.js";
 import { readTextFileSync } from "../core/fs.js";
 import { writeProjectFile } from "../core/safe-path.js";
 import { findProjectRoot } from "../facts/root.js";
-import { type Conversion, rewriteTestSource } from "../plan/migrate-tests/rewrite.js";
+import { iniGet, parseIni } from "../formats/ini.js";
+import { tryParseToml } from "../formats/toml.js";
+import { tableAt } from "../formats/toml-table.js";
+import { type Conversion, instantiatedHere, rewriteTestSource } from "../plan/migrate-tests/rewrite.js";
 import { FileBackup } from "../run/file-backup.js";
 
 export interface TestFilePlan {
@@ -39,14 +42,18 @@ export function planProjectTests(path: string): MigrateTestsPlan {
 
 export function planMigrateTests(root: string): MigrateTestsPlan {
   const plan: MigrateTestsPlan = { root, files: [], skipped: [] };
-  for (const path of findTestFiles(root)) {
+  const texts = new Map<string, string>();
+  for (const path of findTestFiles(root, pytestPythonFiles(root))) {
     const text = readTextFileSync(join(root, path), path);
-    if (text.includes("\uFFFD")) {
-      plan.skipped.push({ path, reason: "not UTF-8" });
-      continue;
-    }
+    if (text.includes("\uFFFD")) plan.skipped.push({ path, reason: "not UTF-8" });
+    else texts.set(path, text);
+  }
+  // A helper in one file may build another file's TestCase (`TestX("test_a")`): those keep their base.
+  const instantiated = new Set([...texts.values()].flatMap((text) => [...instantiatedHere(text)]));
+  const runByUnittest = !usesPytest(root);
+  for (const [path, text] of texts) {
     if (!/\bunittest\b|\bnose\.tools\b/.test(text)) continue;
-    const result = rewriteTestSource(text);
+    const result = rewriteTestSource(text, { instantiated, runByUnittest });
     if (result.text === text) {
       plan.skipped.push({ path, reason: result.notes[0] ?? "nothing to convert" });
       continue;
@@ -124,8 +131,42 @@ async function checkSyntax(plan: MigrateTestsPlan, python: string): Promise<void
   }
 }
 
-/** `test_*.py`, `*_test.py` and every `.py` under a `tests`/`test` folder, skipping hidden and build folders. */
-export function findTestFiles(root: string): string[] {
+/**
+ * The project's own `python_files` (pytest.ini, tox.ini [pytest], setup.cfg [tool:pytest], pyproject
+ * [tool.pytest.ini_options]), or null when it sets none.
+ */
+export function pytestPythonFiles(root: string): string[] | null {
+  const read = (name: string) =>
+    existsSync(join(root, name)) ? readTextFileSync(join(root, name), name) : null;
+  const pyproject = read("pyproject.toml");
+  if (pyproject) {
+    const value = tryParseToml(pyproject).doc?.tool;
+    const option = tableAt({ t: value }, ["t", "pytest", "ini_options"])?.python_files;
+    if (typeof option === "string") return option.split(/\s+/).filter(Boolean);
+    if (Array.isArray(option)) return option.filter((v): v is string => typeof v === "string");
+  }
+  for (const [name, section] of [
+    ["pytest.ini", "pytest"],
+    [".pytest.ini", "pytest"],
+    ["tox.ini", "pytest"],
+    ["setup.cfg", "tool:pytest"],
+  ] as const) {
+    const text = read(name);
+    if (!text) continue;
+    const option = iniGet(parseIni(text, name), section, "python_files");
+    if (option) return option.value.split(/\s+/).filter(Boolean);
+  }
+  return null;
+}
+
+/**
+ * Test files as pytest finds them: the project's `python_files` patterns when it sets them, else `test_*.py`,
+ * `*_test.py`, Django's `tests.py` and every `.py` under a `tests`/`test` folder; hidden and build folders skipped.
+ */
+export function findTestFiles(root: string, pythonFiles: string[] | null = null): string[] {
+  const patterns = (pythonFiles ?? ["test_*.py", "*_test.py", "tests.py"]).map(globToRegExp);
+  const isTestFile = (name: string, inTests: boolean) =>
+    patterns.some((p) => p.test(name)) || (pythonFiles === null && inTests);
   const found: string[] = [];
   const walk = (dir: string, rel: string, inTests: boolean) => {
     let entries: import("node:fs").Dirent[];
@@ -141,10 +182,44 @@ export function findTestFiles(root: string): string[] {
         if (existsSync(join(dir, entry.name, "pyvenv.cfg"))) continue;
         walk(join(dir, entry.name), path, inTests || entry.name === "tests" || entry.name === "test");
       } else if (entry.isFile() && entry.name.endsWith(".py")) {
-        if (inTests || /^test_.*\.py$|_test\.py$/.test(entry.name)) found.push(path);
+        if (isTestFile(entry.name, inTests)) found.push(path);
       }
     }
   };
   walk(root, "", false);
   return found.sort();
+}
+
+/** Files where a project that runs pytest says so: its config, conftest.py, or pytest in its manifests. */
+const PYTEST_HINTS = [
+  "conftest.py",
+  "pytest.ini",
+  ".pytest.ini",
+  "tox.ini",
+  "setup.cfg",
+  "pyproject.toml",
+  "setup.py",
+  "Pipfile",
+  "noxfile.py",
+];
+
+function usesPytest(root: string): boolean {
+  if (existsSync(join(root, "conftest.py")) || existsSync(join(root, "tests", "conftest.py"))) return true;
+  const files = [...PYTEST_HINTS, ...readdirSync(root).filter((f) => /^requirements.*\.(txt|in)$/.test(f))];
+  if (existsSync(join(root, "requirements"))) {
+    for (const f of readdirSync(join(root, "requirements"))) files.push(`requirements/${f}`);
+  }
+  return files.some((name) => {
+    const path = join(root, name);
+    return existsSync(path) && statSync(path).isFile() && /\bpytest\b/.test(readTextFileSync(path, name));
+  });
+}
+
+/** An fnmatch pattern (`test_*.py`, `check?.py`) as a RegExp over a file name. */
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
 }

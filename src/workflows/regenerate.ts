@@ -15,8 +15,10 @@ import type { UvRunner } from "../run/install.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import { findInterpreterFor, uvRunner } from "../run/tools.js";
 import { currentEnvironment } from "../run/venv.js";
-import { describeDrift } from "../verify/drift.js";
+import { describeDrift, onlyToolDrift } from "../verify/drift.js";
 import { validateEnvironment } from "../verify/validate.js";
+import { installGitHooks, withRecordedTools } from "./dev-tools.js";
+import { mainManifestLabel } from "./manifest-layout.js";
 import { type RecordedProject, refuseBrokenManifests, withRecordedProject } from "./project.js";
 import type { BuildOutcome, BuildUi } from "./setup.js";
 import { decideSystemPackages, withSystemPackages } from "./system-packages.js";
@@ -53,21 +55,21 @@ export async function regenerateRecorded(
   refuseBrokenManifests(facts.diagnostics);
   const { force } = options;
   const lockPath = recorded.lock ? join(facts.root, recorded.lock.file) : null;
-  const environmentValid =
+  const report =
     // Only an environment dhtl built here can be "already valid": a checkout can commit one that matches.
     force || currentEnvironment(facts.root).kind !== "managed"
       ? null
-      : await validateEnvironment(facts.root, { quick: false }).then(
-          (report) => report.ok,
-          () => false,
-        );
+      : await validateEnvironment(facts.root, { quick: false }).catch(() => undefined);
+  // Dev tools alone are installed beside a valid environment, not a reason to rebuild it.
+  const environmentValid =
+    report === null ? null : report !== undefined && (report.ok || onlyToolDrift(report));
   const lockMissing = lockPath !== null && !existsSync(lockPath);
   const request = recordedPythonRequest(recorded, facts);
   const search =
     environmentValid === true && !force
       ? { interpreter: null, installed: [] }
       : await findInterpreterFor(request, { root: facts.root });
-  const plan = await withSystemPackages(
+  const built = await withSystemPackages(
     planRegenerate({
       facts,
       recorded,
@@ -96,6 +98,7 @@ export async function regenerateRecorded(
     // The lock stays as recorded: its wheels already tell which source builds are moot.
     search.interpreter,
   );
+  const plan = withRecordedTools(built, recorded.tools, report?.drift.tools ?? null);
   if (options.dryRun) return { plan, result: null };
   const result = await executePlan(plan, {
     out: ui.out,
@@ -105,8 +108,9 @@ export async function regenerateRecorded(
     describeDrift: (envPath) => describeDrift(facts.root, envPath),
     decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
     allowActivation: ui.allowActivation ?? true,
+    pipManifest: mainManifestLabel(facts),
   });
-  return { plan, result };
+  return { plan, result, gitHooks: await installGitHooks(facts.root, ui, { dryRun: false }) };
 }
 
 /** The digest of the project lock a converted lock was made from, as it is now; null when it is gone. */

@@ -15,8 +15,10 @@ import { executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import { uvRunner } from "../run/tools.js";
 import { currentEnvironment } from "../run/venv.js";
-import { formatDrift } from "../verify/drift.js";
+import { formatDrift, onlyToolDrift } from "../verify/drift.js";
 import { type ValidationReport, validateEnvironment } from "../verify/validate.js";
+import { withRecordedTools } from "./dev-tools.js";
+import { mainManifestLabel } from "./manifest-layout.js";
 import { withRecordedProject } from "./project.js";
 import { regenerateRecorded } from "./regenerate.js";
 import type { BuildOutcome, BuildUi } from "./setup.js";
@@ -56,8 +58,12 @@ export function repairProject(options: RepairOptions, ui: BuildUi): Promise<Repa
       pythonMatches: pythonMatches(report),
       runtimeLocks: existingRuntimeLocks(facts.root),
     });
-    if (!fix || (fix.upToDate && !report.ok)) return regenerate();
-    const plan = await withSystemPackages(fix, facts.systemDependencies, recorded.systemPackages);
+    if (!fix || (fix.upToDate && !report.ok && !onlyToolDrift(report))) return regenerate();
+    const plan = withRecordedTools(
+      await withSystemPackages(fix, facts.systemDependencies, recorded.systemPackages),
+      recorded.tools,
+      report.drift.tools,
+    );
     if (options.dryRun) return { plan, result: null, repaired: null };
     const result = await executePlan(plan, {
       out: ui.out,
@@ -66,6 +72,7 @@ export function repairProject(options: RepairOptions, ui: BuildUi): Promise<Repa
       existingConfig: recorded,
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
       allowActivation: ui.allowActivation ?? true,
+      pipManifest: mainManifestLabel(facts),
       validateStaged: async (envPath) => {
         const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
         if (!after.ok) {

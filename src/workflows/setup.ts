@@ -34,10 +34,13 @@ import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import type { Plan } from "../run/steps.js";
 import { startInterpreterDiscovery, uvRunner } from "../run/tools.js";
+import { type GitHooksOutcome, installGitHooks, withSetupTools } from "./dev-tools.js";
 import { inferredDecider, inferredInputsFor } from "./inferred.js";
 import { choosePython, explicitPython } from "./interpreter.js";
-import { inProject, refuseBrokenManifests } from "./project.js";
+import { mainManifestLabel } from "./manifest-layout.js";
+import { refuseBrokenManifests } from "./project.js";
 import { decideSystemPackages, type SystemPackagesConsent, withSystemPackages } from "./system-packages.js";
+import { inEditedProject, type ProjectEdit } from "./transaction.js";
 
 /** What a build workflow needs from whoever runs it: where progress goes, and who may say yes. */
 export interface BuildUi {
@@ -52,6 +55,8 @@ export interface BuildUi {
 export interface BuildOutcome {
   plan: Plan;
   result: ExecuteResult | null;
+  /** The project's pre-commit hooks (null: no `.pre-commit-config.yaml` at the top of a git work tree). */
+  gitHooks?: GitHooksOutcome | null;
 }
 
 export interface SetupOptions {
@@ -71,6 +76,8 @@ export interface SetupOptions {
    * (reported, never installed). Default: what the code imports is checked and, with consent, inferred.
    */
   infer?: boolean;
+  /** Changes the project's files first, in the same transaction (`dhtl add`/`remove`: workflows/transaction.ts). */
+  edit?: ProjectEdit;
 }
 
 export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<BuildOutcome> {
@@ -84,171 +91,201 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
   };
   const discovered = startInterpreterDiscovery();
   // Settle what a killed run left (and keep other runs out) before reading the project: a dry run only reads.
-  return inProject(options.path, { dryRun: options.dryRun, announce: announceTo(ui) }, async (root) => {
-    const facts = collectProject(root);
-    refuseBrokenManifests(facts.diagnostics);
-    // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
-    localRequirements(root, facts.project);
-    const existingConfig = readDhtConfig(root);
-    // The import scan reads every source file: it overlaps with the interpreter search.
-    // `--no-infer` still looks (to report), but keeps nothing recorded and adds nothing.
-    const inferring = inferredInputsFor(
-      facts,
-      options.infer === false ? [] : (existingConfig?.inferred ?? []),
-    );
-    inferring.catch(() => {});
-    const { extras, dropped, defaults } = chooseExtras(
-      facts.project,
-      { extras: options.extras, allExtras: options.allExtras },
-      existingConfig?.extras,
-    );
-    if (dropped.length > 0)
-      ui.out.warn(`warning: the project no longer declares the recorded extras ${dropped.join(", ")}`);
-    for (const [why, names] of byReason(defaults))
-      ui.out.warn(
-        `note: installing the extra${names.length > 1 ? "s" : ""} ${names.join(", ")} by default: ${why} (\`--extras\` chooses others)`,
+  return inEditedProject(
+    options.path,
+    { dryRun: options.dryRun, announce: announceTo(ui) },
+    options.edit,
+    async (root, transaction) => {
+      const facts = collectProject(root);
+      refuseBrokenManifests(facts.diagnostics);
+      // Local directories are installed, never dropped; what cannot be (outside, missing, file: URLs) stops here.
+      localRequirements(root, facts.project);
+      const existingConfig = readDhtConfig(root);
+      // The import scan reads every source file: it overlaps with the interpreter search.
+      // `--no-infer` still looks (to report), but keeps nothing recorded and adds nothing.
+      const inferring = inferredInputsFor(
+        facts,
+        options.infer === false ? [] : (existingConfig?.inferred ?? []),
       );
-    const uvLockExists = existsSync(join(root, "uv.lock"));
-    const projectLock = options.upgrade || uvLockExists ? null : readProjectLock(root, facts);
-    if (options.upgrade && !uvLockExists) {
-      const lockFile = projectLockFileOf(facts.project.sources.map((source) => source.file));
-      if (lockFile) ui.out.warn(`note: --upgrade: re-resolving instead of installing ${lockFile} as it pins`);
-    }
-    const requested = options.python ?? existingConfig?.python?.requested;
-    const explicit = requested
-      ? await explicitPython(
-          requested,
-          root,
-          options.python ? "--python" : ".dhtconfig (from setup --python)",
-        )
-      : null;
-    const interpreters = await discovered;
-    const choice = await choosePython({
-      facts,
-      interpreters,
-      explicit,
-      recorded: existingConfig?.python?.version ?? null,
-      lock: wheelLock(root, uvLockExists, projectLock),
-      probe: probeRequirements(facts, projectLock, extras, uvLockExists),
-      uv: getUv,
-      warn: (message) => ui.out.warn(message),
-    });
-    for (const warning of warningsOf(choice.plan)) ui.out.warn(`warning: ${warning}`);
-    const converted = projectLock ? convertLock(facts, projectLock, extras, choice.plan) : null;
-    if (converted?.kind === "convert" && converted.uncovered.length > 0)
-      ui.out.warn(
-        `note: ${converted.from} does not cover the groups ${converted.uncovered.join(", ")}: they are not installed (\`dhtl setup --upgrade\` re-resolves everything)`,
+      inferring.catch(() => {});
+      const { extras, dropped, defaults } = chooseExtras(
+        facts.project,
+        { extras: options.extras, allExtras: options.allExtras },
+        existingConfig?.extras,
       );
-    if (converted?.kind === "reresolve")
-      ui.out.warn(
-        `note: ${converted.reason}: re-resolving instead of installing ${converted.from} as it pins`,
-      );
-    const narrowLock = options.upgrade
-      ? null
-      : recordedNarrowLock(facts, existingConfig, uvLockExists, converted);
-    if (narrowLock)
-      ui.out.warn(
-        `note: locking for Python ${narrowLock} only, as .dhtconfig records (the project's whole range cannot be resolved)`,
-      );
-    const chosenVersion =
-      choice.plan.kind === "use"
-        ? choice.plan.decision.interpreter.version
-        : (choice.plan.fallback?.interpreter.version ?? choice.plan.version);
-    const resolution = await resolutionFor(facts, {
-      request: options.asOf === undefined ? undefined : parseAsOf(options.asOf),
-      recorded: existingConfig?.lock?.excludeNewer,
-      uvLockExists,
-      python: minorOf(chosenVersion),
-    });
-    if (resolution) ui.out.warn(`note: resolving as of ${resolution.excludeNewer}: ${resolution.reason}`);
-    const automaticResolution = options.asOf === undefined && !existingConfig?.lock?.excludeNewer;
-    const inferred = await inferring;
-    const planInputs = (narrow: string | null): SetupPlanInputs => ({
-      facts,
-      interpreter: null,
-      installed: [...new Set(interpreters.map((found) => `${found.implementation}-${found.version}`))],
-      uvLockExists,
-      uvGroupsLockExists: existsSync(join(root, UV_GROUPS_LOCK)),
-      extras,
-      inferred,
-      resolution,
-      freshLock: (resolution?.excludeNewer ?? null) !== (existingConfig?.lock?.excludeNewer ?? null),
-      languages: {
-        components: facts.components,
-        existingRuntimeLocks: existingRuntimeLocks(root),
-        recordedLanguages: existingConfig?.languages,
-      },
-      python: choice.plan,
-      projectLock: converted,
-      narrowLock: narrow,
-      upgrade: options.upgrade ?? false,
-      requestedPython:
-        explicit?.kind === "version" ? explicit.value : explicit ? explicit.interpreter.version : null,
-    });
-    const plan = (narrow: string | null) =>
-      withSystemPackages(
-        planSetup(planInputs(narrow)),
-        facts.systemDependencies,
-        existingConfig?.systemPackages,
-      );
-    const first = await plan(narrowLock);
-    // uv projects are installed by `uv sync` (editable unless `package = false`).
-    const install = first.projectInstall;
-    if (install && shouldSayProjectInstall(install, first.lock.kind, facts.project))
-      ui.out.warn(`note: the project itself is ${install.reason}`);
-    if (options.dryRun) return { plan: first, result: null };
-    const execute = (planned: Plan) =>
-      executePlan(planned, {
-        out: ui.out,
-        getUv,
-        platform: platformKey(),
-        existingConfig,
-        decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
-        decideInferred: inferredDecider(facts.project, extras, ui, options.infer !== false),
-        allowActivation: ui.allowActivation ?? true,
-      });
-    try {
-      return { plan: first, result: await execute(first) };
-    } catch (error) {
-      const gone = converted?.kind === "convert" ? vanishedPin(error) : null;
-      if (gone && converted) {
-        // A pin the index no longer serves (a yanked-and-deleted release): the lock cannot be installed as it is.
-        const reason = `${converted.from} pins ${gone}, which the package index no longer has`;
-        ui.out.warn(`note: ${reason}: re-resolving instead of installing ${converted.from} as it pins`);
-        const retry = await withSystemPackages(
-          planSetup({
-            ...planInputs(null),
-            projectLock: { kind: "reresolve", from: converted.from, reason },
-          }),
-          facts.systemDependencies,
-          existingConfig?.systemPackages,
-        );
-        return { plan: retry, result: await execute(retry) };
-      }
-      if (resolution && automaticResolution && error instanceof DhtlError && error.code === "toolFailed") {
-        // The date was dhtl's guess, not the user's: releases of the project's time that do not build on
-        // the chosen Python are no reason to fail. Today's releases, then, and say so.
+      if (dropped.length > 0)
+        ui.out.warn(`warning: the project no longer declares the recorded extras ${dropped.join(", ")}`);
+      for (const [why, names] of byReason(defaults))
         ui.out.warn(
-          `note: resolving as of ${resolution.excludeNewer} failed (${firstLine(error.message)}); resolving today's releases instead (\`--as-of\` chooses a date)`,
+          `note: installing the extra${names.length > 1 ? "s" : ""} ${names.join(", ")} by default: ${why} (\`--extras\` chooses others)`,
         );
-        const today = await withSystemPackages(
-          planSetup({ ...planInputs(narrowLock), resolution: null, freshLock: true }),
-          facts.systemDependencies,
-          existingConfig?.systemPackages,
-        );
-        return { plan: today, result: await execute(today) };
+      const uvLockExists = existsSync(join(root, "uv.lock"));
+      const projectLock = options.upgrade || uvLockExists ? null : readProjectLock(root, facts);
+      if (options.upgrade && !uvLockExists) {
+        const lockFile = projectLockFileOf(facts.project.sources.map((source) => source.file));
+        if (lockFile)
+          ui.out.warn(`note: --upgrade: re-resolving instead of installing ${lockFile} as it pins`);
       }
-      const narrow = narrowedRange(error, first, choice.plan);
-      if (!narrow) throw error;
-      // Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
-      // resolved for one of them. Lock for the chosen interpreter's range instead, and say so.
-      ui.out.warn(
-        `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
-      );
-      const second = await plan(narrow);
-      return { plan: second, result: await execute(second) };
-    }
-  });
+      const requested = options.python ?? existingConfig?.python?.requested;
+      const explicit = requested
+        ? await explicitPython(
+            requested,
+            root,
+            options.python ? "--python" : ".dhtconfig (from setup --python)",
+          )
+        : null;
+      const interpreters = await discovered;
+      const choice = await choosePython({
+        facts,
+        interpreters,
+        explicit,
+        recorded: existingConfig?.python?.version ?? null,
+        lock: wheelLock(root, uvLockExists, projectLock),
+        probe: probeRequirements(facts, projectLock, extras, uvLockExists),
+        uv: getUv,
+        warn: (message) => ui.out.warn(message),
+      });
+      for (const warning of warningsOf(choice.plan)) ui.out.warn(`warning: ${warning}`);
+      const converted = projectLock ? convertLock(facts, projectLock, extras, choice.plan) : null;
+      if (converted?.kind === "convert" && converted.uncovered.length > 0)
+        ui.out.warn(
+          `note: ${converted.from} does not cover the groups ${converted.uncovered.join(", ")}: they are not installed (\`dhtl setup --upgrade\` re-resolves everything)`,
+        );
+      if (converted?.kind === "reresolve")
+        ui.out.warn(
+          `note: ${converted.reason}: re-resolving instead of installing ${converted.from} as it pins`,
+        );
+      const narrowLock = options.upgrade
+        ? null
+        : recordedNarrowLock(facts, existingConfig, uvLockExists, converted);
+      if (narrowLock)
+        ui.out.warn(
+          `note: locking for Python ${narrowLock} only, as .dhtconfig records (the project's whole range cannot be resolved)`,
+        );
+      const chosenVersion =
+        choice.plan.kind === "use"
+          ? choice.plan.decision.interpreter.version
+          : (choice.plan.fallback?.interpreter.version ?? choice.plan.version);
+      const resolution = await resolutionFor(facts, {
+        request: options.asOf === undefined ? undefined : parseAsOf(options.asOf),
+        recorded: existingConfig?.lock?.excludeNewer,
+        uvLockExists,
+        python: minorOf(chosenVersion),
+      });
+      if (resolution) ui.out.warn(`note: resolving as of ${resolution.excludeNewer}: ${resolution.reason}`);
+      const automaticResolution = options.asOf === undefined && !existingConfig?.lock?.excludeNewer;
+      const inferred = await inferring;
+      const planInputs = (narrow: string | null): SetupPlanInputs => ({
+        facts,
+        interpreter: null,
+        installed: [...new Set(interpreters.map((found) => `${found.implementation}-${found.version}`))],
+        uvLockExists,
+        uvGroupsLockExists: existsSync(join(root, UV_GROUPS_LOCK)),
+        extras,
+        inferred,
+        resolution,
+        freshLock: (resolution?.excludeNewer ?? null) !== (existingConfig?.lock?.excludeNewer ?? null),
+        languages: {
+          components: facts.components,
+          existingRuntimeLocks: existingRuntimeLocks(root),
+          recordedLanguages: existingConfig?.languages,
+        },
+        python: choice.plan,
+        projectLock: converted,
+        narrowLock: narrow,
+        upgrade: options.upgrade ?? false,
+        requestedPython:
+          explicit?.kind === "version" ? explicit.value : explicit ? explicit.interpreter.version : null,
+      });
+      // The dev tools the project runs without declaring them: installed isolated (uv tool) and recorded.
+      const withTools = (built: Plan) => withSetupTools(built, facts.project, existingConfig?.tools, ui.out);
+      const plan = async (narrow: string | null) =>
+        withTools(
+          await withSystemPackages(
+            planSetup(planInputs(narrow)),
+            facts.systemDependencies,
+            existingConfig?.systemPackages,
+          ),
+        );
+      const first = await plan(narrowLock);
+      // uv projects are installed by `uv sync` (editable unless `package = false`).
+      const install = first.projectInstall;
+      if (install && shouldSayProjectInstall(install, first.lock.kind, facts.project))
+        ui.out.warn(`note: the project itself is ${install.reason}`);
+      if (options.dryRun) return { plan: first, result: null };
+      const execute = (planned: Plan) =>
+        executePlan(planned, {
+          out: ui.out,
+          getUv,
+          platform: platformKey(),
+          existingConfig,
+          decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
+          decideInferred: inferredDecider(facts.project, extras, ui, options.infer !== false),
+          allowActivation: ui.allowActivation ?? true,
+          pipManifest: mainManifestLabel(facts),
+          backup: transaction.forBuild(),
+        });
+      const built = await buildWithRetries();
+      return { ...built, gitHooks: await installGitHooks(root, ui, { dryRun: false }) };
+
+      async function buildWithRetries(): Promise<BuildOutcome> {
+        try {
+          return { plan: first, result: await execute(first) };
+        } catch (error) {
+          const gone = converted?.kind === "convert" ? vanishedPin(error) : null;
+          if (gone && converted) {
+            // A pin the index no longer serves (a yanked-and-deleted release): the lock cannot be installed as it is.
+            const reason = `${converted.from} pins ${gone}, which the package index no longer has`;
+            ui.out.warn(`note: ${reason}: re-resolving instead of installing ${converted.from} as it pins`);
+            const retry = withTools(
+              await withSystemPackages(
+                planSetup({
+                  ...planInputs(null),
+                  projectLock: { kind: "reresolve", from: converted.from, reason },
+                }),
+                facts.systemDependencies,
+                existingConfig?.systemPackages,
+              ),
+            );
+            // The failed build put the edited manifest back with its own files: edit it again.
+            transaction.redo();
+            return { plan: retry, result: await execute(retry) };
+          }
+          if (
+            resolution &&
+            automaticResolution &&
+            error instanceof DhtlError &&
+            error.code === "toolFailed"
+          ) {
+            // The date was dhtl's guess, not the user's: releases of the project's time that do not build on
+            // the chosen Python are no reason to fail. Today's releases, then, and say so.
+            ui.out.warn(
+              `note: resolving as of ${resolution.excludeNewer} failed (${firstLine(error.message)}); resolving today's releases instead (\`--as-of\` chooses a date)`,
+            );
+            const today = withTools(
+              await withSystemPackages(
+                planSetup({ ...planInputs(narrowLock), resolution: null, freshLock: true }),
+                facts.systemDependencies,
+                existingConfig?.systemPackages,
+              ),
+            );
+            transaction.redo();
+            return { plan: today, result: await execute(today) };
+          }
+          const narrow = narrowedRange(error, first, choice.plan);
+          if (!narrow) throw error;
+          // Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
+          // resolved for one of them. Lock for the chosen interpreter's range instead, and say so.
+          ui.out.warn(
+            `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
+          );
+          const second = await plan(narrow);
+          transaction.redo();
+          return { plan: second, result: await execute(second) };
+        }
+      }
+    },
+  );
 }
 
 /** The project's own lock (poetry.lock, pdm.lock, Pipfile.lock), read inside the project. */

@@ -20,6 +20,8 @@ import { missingDevTools, requirementNameOf, wantedDevTools } from "../plan/stan
 import { planPreCommit } from "../plan/standardize/pre-commit.js";
 import { planToolConfig } from "../plan/standardize/tool-config.js";
 import { FileBackup } from "../run/file-backup.js";
+import { lockProject } from "../run/migrate-lock.js";
+import { ensureUv } from "../run/uv.js";
 
 export interface StandardizeInput {
   root: string;
@@ -125,9 +127,11 @@ export async function planStandardize(input: StandardizeInput): Promise<Standard
 
 /**
  * Writes every change atomically. A file edited since planning stops the run before anything is written;
- * a failure half-way puts back the files already written.
+ * a failure half-way puts back the files already written. A project with a uv.lock is locked again with
+ * the new dev group (`uv lock --check` must pass after standardize); if uv cannot lock, nothing stays changed.
+ * Returns whether uv.lock was locked again.
  */
-export function applyStandardize(plan: StandardizePlan): void {
+export async function applyStandardize(plan: StandardizePlan): Promise<{ relocked: boolean }> {
   for (const change of plan.changes) {
     const path = join(plan.root, change.path);
     const now = existsSync(path) ? readFileSync(path, "utf8") : null;
@@ -138,11 +142,17 @@ export function applyStandardize(plan: StandardizePlan): void {
       });
     }
   }
+  const relock = plan.changes.some((c) => c.path === PYPROJECT) && existsSync(join(plan.root, "uv.lock"));
+  const uv = relock ? (await ensureUv()).path : null;
   const backup = new FileBackup(plan.root);
   try {
     for (const change of plan.changes) {
       backup.remember(change.path);
       writeProjectFile(plan.root, change.path, change.after);
+    }
+    if (uv) {
+      backup.remember("uv.lock");
+      await lockProject(plan.root, uv);
     }
     // Done: the journal must not outlive the run, or the next setup would "restore" the old files.
     backup.commit();
@@ -150,6 +160,7 @@ export function applyStandardize(plan: StandardizePlan): void {
     backup.restore();
     throw error;
   }
+  return { relocked: uv !== null };
 }
 
 /** The `dev` group (under any spelling PEP 735 treats as the same name) extended by the missing tools. */

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -218,4 +218,63 @@ test("classes that call self.setUp() or use expectedFailure keep their base", ()
   const result = rewriteTestSource(xfail);
   expect(result.notes).toEqual(["line 2: class TestB keeps unittest.TestCase (it uses expectedFailure)"]);
   expect(result.text).toContain("class TestB(unittest.TestCase):");
+});
+
+describe("migrate tests keeps the suite's meaning (issue 14 item 12)", () => {
+  test("decorator arguments, instantiated cases, a project's own TestCase, python_files: same counts before and after", async () => {
+    const dir = copyFixtureDir("migrate-tests/patterns");
+    const before = runPytest(dir);
+    expect(before, before.summary).toMatchObject({ passed: 9, failed: 0 });
+    const plan = planMigrateTests(dir);
+    expect(plan.files.map((f) => f.path)).toEqual(["tests/test_patterns.py", "tests/tests.py"]);
+    const patterns = plan.files[0];
+    expect(patterns?.after).toContain("class TestPlain:\n    def setup_method(self):");
+    expect(patterns?.after).toContain("class TestInjected(unittest.TestCase):");
+    expect(patterns?.after).toContain("class TestInner(unittest.TestCase):");
+    expect(patterns?.after).toContain("class TestWithProjectBase(TestCase):");
+    expect(patterns?.notes).toContain(
+      "line 34: class TestInjected keeps unittest.TestCase (its tests receive arguments from decorators)",
+    );
+    expect(patterns?.notes).toContain(
+      "line 44: class TestInner keeps unittest.TestCase (it is instantiated as TestInner(…), which needs TestCase's constructor)",
+    );
+    // `import pytest` goes with the other imports, after the docstring and `from __future__`.
+    expect(patterns?.after).toContain(
+      '"""\nfrom __future__ import annotations\n\nimport pytest\nimport functools\n',
+    );
+    expect(plan.files[1]?.after).toContain("class TestFoundByPythonFiles:");
+    await applyMigrateTests(plan, python);
+    const after = runPytest(dir);
+    expect(after, after.summary).toMatchObject({ passed: before.passed, failed: 0 });
+  }, 60_000);
+
+  test("import pytest after a module docstring and __future__ imports when there is no other import", () => {
+    const source =
+      '"""Doc."""\nfrom __future__ import annotations\n\n\ndef test_x(self):\n    self.fail("no")\n';
+    expect(rewriteTestSource(source).text).toBe(
+      '"""Doc."""\nfrom __future__ import annotations\nimport pytest\n\n\ndef test_x(self):\n    pytest.fail("no")\n',
+    );
+  });
+});
+
+test("a project run by unittest (no pytest anywhere) keeps TestCase and gets no pytest calls; unittest runs the same tests", async () => {
+  const dir = copyFixtureDir("migrate-tests/project");
+  rmSync(join(dir, "conftest.py"));
+  const unittestRun = () =>
+    spawnSync(python, ["-m", "unittest", "discover", "-s", "tests"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: dir },
+    }).stderr;
+  const before = /Ran (\d+) tests/.exec(unittestRun())?.[1];
+  expect(Number(before)).toBeGreaterThan(0);
+  const plan = planMigrateTests(dir);
+  const after = plan.files[0]?.after ?? "";
+  expect(after).toContain("class TestAdd(unittest.TestCase):");
+  expect(after).not.toMatch(/import pytest|pytest\./);
+  expect(after).toContain('        assert add(1, 2) == 3, "one plus two"  # with a message\n');
+  await applyMigrateTests(plan, python);
+  const output = unittestRun();
+  expect(/Ran (\d+) tests/.exec(output)?.[1]).toBe(before);
+  expect(output).toMatch(/\nOK\b/);
 });

@@ -8,10 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { migrateCommand } from "../../src/cli/commands/migrate.js";
-import type { Output } from "../../src/core/output.js";
-import { readInstalledDistributions, sitePackagesDirs } from "../../src/python/dist-info.js";
 import { ensureUv } from "../../src/run/uv.js";
+import { installedVersions, runMigrate, uvIn as uvInWith } from "../support/migrate.js";
 import { copyFixtureDir } from "../support/temp-dirs.js";
 import { treeHash } from "../support/tree-hash.js";
 
@@ -46,36 +44,11 @@ function makeGitPackage(): string {
   return repo;
 }
 
-interface Run {
-  code: number;
-  text: string;
-  json: Record<string, unknown> | null;
-}
-
-async function migrate(dir: string, options: Record<string, unknown>): Promise<Run> {
-  const lines: string[] = [];
-  const out: Output = {
-    color: false,
-    quiet: true,
-    line: (text = "") => lines.push(text),
-    warn: (text) => lines.push(text),
-    step: () => () => {},
-  };
-  const code = await migrateCommand.run({ args: [dir], options, out, debug: false });
-  const text = lines.join("\n");
-  return { code, text, json: options.json ? (JSON.parse(text) as Record<string, unknown>) : null };
-}
+const migrate = (dir: string, options: Record<string, unknown>, quiet = true) =>
+  runMigrate(dir, options, quiet);
 
 function uvIn(dir: string, args: string[]): string {
-  const r = spawnSync(uv, args, { cwd: dir, encoding: "utf8", env: process.env });
-  if (r.status !== 0) throw new Error(`uv ${args.join(" ")} failed in ${dir}:\n${r.stderr}`);
-  return r.stdout;
-}
-
-function installedVersions(dir: string): Map<string, string> {
-  const site = sitePackagesDirs(join(dir, ".venv"))[0];
-  if (!site) throw new Error("no site-packages in .venv");
-  return new Map(readInstalledDistributions(site).map((d) => [d.normalized, d.version]));
+  return uvInWith(uv, dir, args);
 }
 
 /**
@@ -89,7 +62,7 @@ async function migrateAndSync(
   expect(run.code).toBe(0);
   uvIn(dir, ["lock", "--check"]);
   uvIn(dir, ["sync", "--frozen", "--all-groups", "--all-extras"]);
-  return { json: run.json!, installed: installedVersions(dir) };
+  return { json: run.json ?? {}, installed: installedVersions(dir) };
 }
 
 function expectOldVersionsInstalled(
@@ -213,7 +186,7 @@ describe("dhtl migrate (real uv)", () => {
   it("--dry-run prints the plan and diff and writes nothing", async () => {
     const dir = copyFixtureDir("migrate/poetry");
     const before = treeHash(dir);
-    const run = await migrate(dir, { dryRun: true });
+    const run = await migrate(dir, { dryRun: true }, false);
     expect(run.code).toBe(0);
     expect(run.text).toContain("+++ b/pyproject.toml");
     expect(run.text).toContain("build system: poetry.core.masonry.api");

@@ -29,7 +29,7 @@ function pythonReadsToml(path: string): Record<string, unknown> {
 async function standardizeTwice(name: string, projectType: ProjectTypeName) {
   const root = copyFixtureDir(`standardize/${name}`);
   const plan = await planStandardize({ root, projectType });
-  applyStandardize(plan);
+  await applyStandardize(plan);
   const second = await planStandardize({ root, projectType });
   return { root, plan, second };
 }
@@ -187,7 +187,7 @@ describe("safety", () => {
     writeFileSync(join(root, "pyproject.toml"), `${read(root, "pyproject.toml")}# edited meanwhile\n`);
     let caught: unknown;
     try {
-      applyStandardize(plan);
+      await applyStandardize(plan);
     } catch (error) {
       caught = error;
     }

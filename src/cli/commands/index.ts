@@ -1,4 +1,5 @@
 import type { CommandSpec } from "../command.js";
+import { addCommand, removeCommand } from "./add.js";
 import { allowCommand, denyCommand } from "./allow.js";
 import { analyzeCommand } from "./analyze.js";
 import { cloneCommand } from "./clone.js";
@@ -18,6 +19,8 @@ export const commands: CommandSpec[] = [
   setupCommand,
   regenerateCommand,
   fixEnvCommand,
+  addCommand,
+  removeCommand,
   analyzeCommand,
   validateEnvCommand,
   cloneCommand,

@@ -59,7 +59,7 @@ async function printPlan(
       out.line(`  ${file.path}:${conversion.line}  ${conversion.from}  →  ${conversion.to}`);
     }
     for (const note of file.notes) out.line(`  ${paint(c, "dim", "note")} ${note}`);
-    if (!written) {
+    if (!written && !out.quiet) {
       for (const line of unifiedDiff(file.path, file.before, file.after).trimEnd().split("\n")) {
         const added = line.startsWith("+") && !line.startsWith("+++");
         const removed = line.startsWith("-") && !line.startsWith("---");

@@ -43,7 +43,8 @@ async function migrateProject({ options, out }: CommandContext, path: string): P
   const { applyProjectMigration, planProjectMigration } = await import("../../workflows/migrate.js");
   const { root, plan } = planProjectMigration({ path, from: text(options, "from") });
   const json = flag(options, "json");
-  if (!json) await printPlan(out, plan);
+  // -q: no plan and no diff, only what was done (and errors).
+  if (!json && !out.quiet) await printPlan(out, plan);
   if (flag(options, "dryRun")) {
     if (json) out.line(JSON.stringify(await toJson(plan, null), null, 2));
     return ExitCode.ok;
@@ -139,7 +140,7 @@ function printResult(out: Output, plan: MigrationPlan, result: MigrationResult):
     if (result.pinsDropped === "all")
       out.line(`${paint(c, "yellow", "!")} the old versions could not hold together: uv resolved afresh`);
   }
-  for (const change of result.changedVersions) {
+  for (const change of out.quiet ? [] : result.changedVersions) {
     out.line(`  ${change.name} ${change.old} → ${change.new ?? "(no longer needed)"}`);
   }
   if (result.removed.length > 0) out.line(`removed ${result.removed.join(", ")}`);

@@ -23,9 +23,11 @@ export const standardizeCommand: CommandSpec = {
     const dryRun = flag(options, "dryRun");
     const plan = await standardizeProject(args[0] ?? ".");
     const write = plan.changes.length > 0 && !dryRun && flag(options, "yes");
-    if (write) applyStandardize(plan);
+    const relocked = write ? (await applyStandardize(plan)).relocked : false;
+
     if (options.json) out.line(JSON.stringify(await planToJson(plan, write), null, 2));
     else await printPlan(out, plan, write, dryRun);
+    if (relocked && !options.json) out.line("uv.lock locked again with the new dev group");
     if (plan.changes.length === 0 || write || dryRun) return ExitCode.ok;
     return ExitCode.refused;
   },
@@ -55,7 +57,7 @@ async function printPlan(
 ): Promise<void> {
   const { unifiedDiff } = await import("../diff.js");
   const c = out.color;
-  for (const change of plan.changes) {
+  for (const change of out.quiet ? [] : plan.changes) {
     for (const line of unifiedDiff(change.path, change.before, change.after).trimEnd().split("\n")) {
       const style =
         line.startsWith("+") && !line.startsWith("+++")

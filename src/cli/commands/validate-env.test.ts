@@ -57,7 +57,7 @@ describe("dhtl validate-env", () => {
     const json = await runCommand(project, { json: true });
     expect(json.code).toBe(1);
     const report = JSON.parse(json.lines.join("\n"));
-    expect(Object.keys(report)).toEqual(["ok", "python", "checksum", "drift"]);
+    expect(Object.keys(report)).toEqual(["ok", "stale", "python", "checksum", "drift"]);
     expect(report.ok).toBe(false);
     expect(report.drift).toEqual({
       extra: [],
@@ -65,6 +65,7 @@ describe("dhtl validate-env", () => {
       changed: [],
       modifiedFiles: ["six.py"],
       environment: [],
+      tools: [],
     });
 
     const human = await runCommand(project, {});

@@ -14,17 +14,24 @@ export const validateEnvCommand: CommandSpec = {
     jsonOption,
   ],
   help: [
-    "Exit codes: 0 the environment is valid, 1 drift found, 2 no .dhtconfig or no .venv (run `dhtl setup`).",
+    "Exit codes: 0 the environment is valid, 1 drift found or the record is stale, 2 no .dhtconfig or no",
+    ".venv (run `dhtl setup`).",
+    "A stale record (the lock or the manifests changed since .dhtconfig was written, e.g. after `uv add`)",
+    "is told apart from drift (the environment differs from the lock): `dhtl setup` records the first,",
+    "`dhtl fix-env` repairs the second.",
     "With --quiet nothing is printed when valid and one line on drift (for shell activation hooks).",
   ].join("\n"),
   async run({ args, options, out }) {
-    const { validateEnvironment } = await import("../../verify/validate.js");
     const root = await environmentRoot(args[0] ?? ".");
-    const report = await validateEnvironment(root, { quick: Boolean(options.quick), stamp: true });
+    const quick = Boolean(options.quick);
+    // The prompt hook's quick check loads the checker alone; the full one also reads the manifests.
+    const report = quick
+      ? await (await import("../../verify/validate.js")).validateEnvironment(root, { quick, stamp: true })
+      : await (await import("../../workflows/validate.js")).validateProject(root, { quick, stamp: true });
     if (options.json) out.line(JSON.stringify(report, null, 2));
     else if (out.quiet) {
-      if (!report.ok) out.line(`dhtl: ${summarize(report)} — run \`dhtl fix-env\``);
-    } else printReport(out, report, Boolean(options.quick));
+      if (!report.ok) out.line(`dhtl: ${summarize(report)} — run \`${nextCommand(report)}\``);
+    } else printReport(out, report, quick);
     return report.ok ? ExitCode.ok : ExitCode.drift;
   },
 };
@@ -40,6 +47,11 @@ async function environmentRoot(path: string): Promise<string> {
   return environmentRootFor(path).root;
 }
 
+/** What to run: record a stale record (which also rebuilds from the new lock), else repair the drift. */
+export function nextCommand(report: ValidationReport): string {
+  return report.stale ? report.stale.command : "dhtl fix-env";
+}
+
 /** One line: what kind of drift, how much. */
 export function summarize(report: ValidationReport): string {
   const { drift, python, checksum } = report;
@@ -53,9 +65,15 @@ export function summarize(report: ValidationReport): string {
   if (drift.modifiedFiles.length)
     parts.push(`${drift.modifiedFiles.length} modified file${drift.modifiedFiles.length === 1 ? "" : "s"}`);
   if (drift.environment.length) parts.push(drift.environment.join("; "));
-  if (!parts.length && checksum.actual !== checksum.expected)
+  if (drift.tools.length) parts.push(`${drift.tools.length} dev tool${drift.tools.length === 1 ? "" : "s"}`);
+  if (!parts.length && !report.stale && checksum.actual !== checksum.expected)
     parts.push("checksum differs from the recorded one");
-  return parts.length ? `environment drift: ${parts.join(", ")}` : "environment is valid";
+  const differs = parts.length ? `environment drift: ${parts.join(", ")}` : "";
+  if (report.stale) {
+    const stale = `stale record (${report.stale.reasons.join("; ")})`;
+    return differs ? `${stale}, and ${differs} against the new lock` : stale;
+  }
+  return differs || "environment is valid";
 }
 
 function printReport(out: Output, report: ValidationReport, quick: boolean): void {
@@ -73,17 +91,35 @@ function printReport(out: Output, report: ValidationReport, quick: boolean): voi
   for (const item of drift.changed)
     out.line(`  ${paint(c, "yellow", "~")} ${item.name} ${item.actual} (lock: ${item.expected})`);
   for (const problem of drift.environment) out.line(`  ${paint(c, "red", "!")} ${problem}`);
+  for (const tool of drift.tools) out.line(`  ${paint(c, "yellow", "~")} ${tool.problem}  (dev tool)`);
   const shown = drift.modifiedFiles.slice(0, 10);
   for (const file of shown) out.line(`  ${paint(c, "yellow", "!")} ${file}  (modified)`);
   if (drift.modifiedFiles.length > shown.length)
     out.line(`  … and ${drift.modifiedFiles.length - shown.length} more modified files`);
   if (
+    !report.stale &&
     report.checksum.expected &&
     report.checksum.actual &&
     report.checksum.expected !== report.checksum.actual
   ) {
     out.line(`  checksum ${report.checksum.actual} (recorded: ${report.checksum.expected})`);
   }
+  if (report.stale) {
+    const { extra, missing, changed, modifiedFiles, environment, tools } = report.drift;
+    const clean = [extra, missing, changed, modifiedFiles, environment, tools].every(
+      (list) => list.length === 0,
+    );
+    out.line(
+      clean
+        ? `the environment matches the new lock: run ${paint(c, "bold", report.stale.command)} to record it`
+        : `run ${paint(c, "bold", report.stale.command)} to build the environment from the new lock and record it`,
+    );
+    return;
+  }
+  if (drift.extra.length > 0)
+    out.line(
+      `to keep an extra package, add it to the project (${paint(c, "bold", "dhtl add NAME")} edits the manifest, locks and installs)`,
+    );
   out.line(
     `run ${paint(c, "bold", "dhtl fix-env")} to repair, or ${paint(c, "bold", "dhtl regenerate")} to rebuild`,
   );

@@ -40,6 +40,8 @@ describe("collectImports", () => {
     expect(facts.thirdParty).toEqual([
       "click",
       "google",
+      // `%matplotlib inline` in the notebook
+      "matplotlib",
       "numpy",
       "pandas",
       "pytest",
@@ -85,6 +87,8 @@ describe("collectImports", () => {
       ],
       optional: false,
       typeOnly: false,
+      kind: "thirdParty",
+      roles: ["dev"],
     });
     const yaml = facts.uses.find((use) => use.name === "yaml");
     expect(yaml?.files).toEqual(["src/myapp/__init__.py", "tests/test_app.py"]);
@@ -95,5 +99,62 @@ describe("collectImports", () => {
     // Ignored by .gitignore and inside .venv: never scanned.
     expect(facts.thirdParty).not.toContain("ignored_dep");
     expect(facts.thirdParty).not.toContain("venv_only");
+  });
+});
+
+describe("collectImports on the shapes real projects take", () => {
+  function project(files: Record<string, string>): string {
+    const root = mkdtempSync(join(tmpdir(), "dhtl-imports-shapes-"));
+    made.push(root);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(root, path, ".."), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return root;
+  }
+
+  it("makes imports optional in a module only optional imports load (structlog's _greenlets.py)", async () => {
+    const root = project({
+      "pkg/__init__.py": "from .core import run\n",
+      "pkg/core.py":
+        "try:\n    from ._greenlets import local\nexcept ImportError:\n    local = None\ndef run(): pass\n",
+      "pkg/_greenlets.py": "from greenlet import getcurrent\nimport pkg._helpers\n",
+      "pkg/_helpers.py": "import gevent\n",
+      "pkg/always.py": "import requests\n",
+    });
+    const { facts } = await collectImports(root, {});
+    const use = (name: string) => facts.uses.find((u) => u.name === name);
+    expect(use("greenlet")?.optional).toBe(true);
+    expect(use("gevent")?.optional).toBe(true);
+    expect(use("requests")?.optional).toBe(false);
+  });
+
+  it("scans extensionless Python scripts, takes IPython from the kernel, judges roles inside nested projects", async () => {
+    const root = project({
+      clock: "#!/usr/bin/env python3\nimport babel\n",
+      LICENSE: "MIT\n",
+      "nb.ipynb": JSON.stringify({
+        cells: [{ cell_type: "code", source: "from IPython.display import Image\n" }],
+      }),
+      "backend/pyproject.toml": '[project]\nname = "app"\nversion = "0"\n',
+      "backend/app/__init__.py": "import fastapi\n",
+      "backend/tests/test_app.py": "import pytest\nimport app\n",
+    });
+    const { facts } = await collectImports(root, {});
+    expect(facts.thirdParty).toEqual(["babel", "fastapi", "pytest"]);
+    expect(facts.stdlib).toContain("IPython");
+    expect(facts.local).toContain("app");
+    expect(facts.uses.find((u) => u.name === "pytest")?.roles).toEqual(["dev"]);
+    expect(facts.uses.find((u) => u.name === "fastapi")?.roles).toEqual(["runtime"]);
+  });
+
+  it("gives a PEP 723 script's imports the dev role and collects what it declares", async () => {
+    const root = project({
+      "tools/check.py":
+        '# /// script\n# dependencies = ["ruamel.yaml"]\n# ///\nfrom ruamel.yaml import YAML\n',
+    });
+    const { facts } = await collectImports(root, {});
+    expect(facts.scriptDependencies).toEqual(["ruamel.yaml"]);
+    expect(facts.uses.find((u) => u.kind === "thirdParty")?.roles).toEqual(["dev"]);
   });
 });

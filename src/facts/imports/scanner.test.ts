@@ -4,7 +4,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
-import { decodePythonSource, scanImports } from "./scanner.js";
+import { maskToMarker } from "./python-versions.js";
+import { decodePythonSource, scanImports, scanSource } from "./scanner.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/imports");
 const syntaxDir = join(fixtures, "syntax");
@@ -76,12 +77,14 @@ describe("scanImports", () => {
       "broad",
       "inside_function",
       "lxml",
+      // the else of a try that catches ImportError runs only when the guarded import worked
+      "requests",
+      "sniffio_when_trio_loaded",
       "suppressed_optional",
       "ujson",
       "yaml",
     ]);
     expect(byModule.get("json")?.optional).toBe(false);
-    expect(byModule.get("requests")?.optional).toBe(false);
     expect(byModule.get("numpy")?.optional).toBe(false);
     expect(byModule.get("required_after")?.optional).toBe(false);
   });
@@ -112,8 +115,152 @@ describe("scanImports", () => {
   });
 
   it("tolerates broken code without throwing", () => {
-    expect(modules("import a\nx = (\nimport b\n")).toEqual(["a"]);
+    expect(modules("x = (\n1,\n2\n")).toEqual([]);
     expect(modules("s = 'unterminated\nimport a\nfrom\nimport")).toEqual(["a"]);
+  });
+});
+
+describe("scanSource: broken code is resumed and reported, never silently skipped", () => {
+  it("finds imports after an unclosed bracket and names the line of the bracket", () => {
+    const scan = scanSource("import requests\ndef broken(:\nimport numpy\n");
+    expect(scan.statements.map((s) => s.module)).toEqual(["requests", "numpy"]);
+    expect(scan.problems).toEqual([{ line: 2, message: expect.stringContaining("bracket never closed") }]);
+  });
+
+  it("resumes at an indented def or a from-import too, and not inside a valid multi-line call", () => {
+    const source =
+      "class A:\n    x = f(1,\n    def g(self): pass\nfrom os import (path,\ny = [\nimport_me,\nfrom_x]\nimport z\n";
+    const scan = scanSource(source);
+    expect(scan.statements.map((s) => s.module)).toEqual(["os", "z"]);
+    expect(scan.problems.map((p) => p.line)).toEqual([2, 4]);
+  });
+
+  it("reports an unterminated triple-quoted string", () => {
+    const scan = scanSource('import a\ns = """never closed\nimport b\n');
+    expect(scan.statements.map((s) => s.module)).toEqual(["a"]);
+    expect(scan.problems).toEqual([{ line: 2, message: expect.stringContaining("unterminated") }]);
+  });
+});
+
+describe("scanSource: Python 2 files", () => {
+  it.each([
+    ['print "hello"\n', 1, "`print` statement"],
+    ["import os\nprint >>sys.stderr, 'x'\n", 2, "`print` statement"],
+    ["try:\n    pass\nexcept (IOError, OSError), e:\n    pass\n", 3, "`except E, name:`"],
+    ["exec code in namespace\n", 1, "`exec` statement"],
+  ])("recognises %j", (source, line, evidence) => {
+    expect(scanSource(source).python2).toEqual({ line, evidence });
+  });
+
+  it.each([
+    "print('x')\n",
+    "print = logger.info\n",
+    "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n",
+    "exec(code)\n",
+  ])("leaves Python 3 code alone: %j", (source) => {
+    expect(scanSource(source).python2).toBeNull();
+  });
+});
+
+describe("scanSource: what follows the last import", () => {
+  // The scan stops after the last `import` unless the rest may hold something else it reports.
+  const body = "def f():\n    return 1\n".repeat(50);
+
+  it("still settles a try whose handlers come after the last import", () => {
+    const scan = scanSource(`try:\n    import a\nexcept ImportError:\n    a = None\n${body}`);
+    expect(scan.statements).toEqual([expect.objectContaining({ module: "a", optional: true })]);
+  });
+
+  it("finds a main guard at the end, but not one inside a docstring", () => {
+    expect(scanSource(`import a\n${body}if __name__ == "__main__":\n    f()\n`).mainGuard).toBe(true);
+    const quoted = `import a\n${body}USAGE = """\nif __name__ == "__main__":\n    f()\n"""\n`;
+    expect(scanSource(quoted).mainGuard).toBe(false);
+  });
+
+  it.each([
+    [`import a\n${body}print "x"\n`, "python2"],
+    [`import a\n${body}try:\n    pass\nexcept E, e:\n    pass\n`, "python2"],
+    [`import sys\n${body}sys.path.insert(0, "lib")\n`, "sysPath"],
+    [`import a\n${body}s = """never closed\n`, "problems"],
+  ])("reads the rest when it may hold more: %#", (source, field) => {
+    const scan = scanSource(source);
+    if (field === "python2") expect(scan.python2).not.toBeNull();
+    if (field === "sysPath") expect(scan.sysPath).toHaveLength(1);
+    if (field === "problems") expect(scan.problems).toHaveLength(1);
+  });
+});
+
+describe("scanSource: version guards", () => {
+  function guards(source: string): Record<string, string | null> {
+    return Object.fromEntries(
+      scanSource(source).statements.map((s) => [
+        s.module,
+        s.versions === undefined ? null : maskToMarker(s.versions),
+      ]),
+    );
+  }
+
+  it("limits each branch of an if/elif/else chain to its versions", () => {
+    const source = [
+      "import sys",
+      "if sys.version_info >= (3, 11):",
+      "    import tomllib",
+      "else:",
+      "    import tomli as tomllib",
+      "if sys.version_info[:2] < (3, 8):",
+      "    import importlib_metadata",
+      "elif sys.version_info < (3, 10):",
+      "    import importlib_resources",
+      "if six.PY2:",
+      "    import urllib2",
+      "if sys.version_info[0] == 2 and something:",
+      "    import cPickle",
+      "if is_linux():",
+      "    import fcntl",
+      "import after",
+      "",
+    ].join("\n");
+    expect(guards(source)).toEqual({
+      sys: null,
+      tomllib: 'python_version >= "3.11"',
+      tomli: 'python_version < "3.11"',
+      importlib_metadata: 'python_version < "3.8"',
+      importlib_resources: 'python_version >= "3.8" and python_version < "3.10"',
+      urllib2: 'python_version < "3"',
+      cPickle: 'python_version < "3"',
+      fcntl: null,
+      after: null,
+    });
+  });
+
+  it("nests guards inside try bodies and functions", () => {
+    const source =
+      "def f():\n    if not PY3:\n        try:\n            import cStringIO\n        except ImportError:\n            pass\n";
+    const [statement] = scanSource(source).statements;
+    expect(statement?.optional).toBe(true);
+    expect(maskToMarker(statement?.versions ?? 0)).toBe('python_version < "3"');
+  });
+});
+
+describe("scanSource: sys.path insertions", () => {
+  it("reads literal directories and how far above the file they climb", () => {
+    const source = [
+      "import os, sys",
+      "sys.path.insert(0, os.path.abspath('..'))",
+      "sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), 'src'))",
+      "sys.path.append(str(Path(__file__).resolve().parents[1] / 'lib'))",
+      "site.addsitedir('vendor')",
+      "def fixture(monkeypatch):",
+      "    monkeypatch.syspath_prepend(os.path.join(os.path.dirname(__file__), 'apps'))",
+      "",
+    ].join("\n");
+    expect(scanSource(source).sysPath).toEqual([
+      { line: 2, fromFile: false, up: 0, parts: [".."] },
+      { line: 3, fromFile: true, up: 1, parts: ["src"] },
+      { line: 4, fromFile: true, up: 1, parts: ["lib"] },
+      { line: 5, fromFile: false, up: 0, parts: ["vendor"] },
+      { line: 7, fromFile: true, up: 0, parts: ["apps"] },
+    ]);
   });
 });
 

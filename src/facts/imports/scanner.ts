@@ -1,4 +1,14 @@
-import { EOF, Lexer, NAME, NEWLINE, normalizeNewlines, OP } from "../../formats/python-source/lexer.js";
+import {
+  EOF,
+  Lexer,
+  NAME,
+  NEWLINE,
+  NUMBER,
+  normalizeNewlines,
+  OP,
+  STRING,
+} from "../../formats/python-source/lexer.js";
+import { ALL_VERSIONS, GUARD_HINT, guardOf, negate, type VersionMask } from "./python-versions.js";
 
 export { decodePythonSource } from "./encoding.js";
 
@@ -16,6 +26,36 @@ export interface ImportStatement {
   optional: boolean;
   /** Inside an `if TYPE_CHECKING:` body. */
   typeOnly: boolean;
+  /**
+   * The Python versions under which the statement can run, when a version guard restricts them
+   * (`if sys.version_info >= (3, 11):` → 3.11 and later); absent when it runs everywhere.
+   */
+  versions?: VersionMask;
+}
+
+/** Everything one pass over a source file finds: imports, Python 2 syntax, `sys.path` changes, problems. */
+export interface SourceScan {
+  statements: ImportStatement[];
+  /** The first Python-2-only statement (`print "x"`, `except E, e:`), or null. */
+  python2: { line: number; evidence: string } | null;
+  /** Directories the file adds to `sys.path` with literal paths. */
+  sysPath: SysPathEntry[];
+  /** Places where the code is broken and the scan resumed: each may hide imports. */
+  problems: { line: number; message: string }[];
+  /** A top-level `if __name__ == "__main__":`: the file runs as a script. */
+  mainGuard: boolean;
+}
+
+/**
+ * A literal `sys.path.insert(0, …)` / `sys.path.append(…)` / `site.addsitedir(…)`: the path parts found
+ * (`"..", "src"`), and how many levels above the file's own directory the expression climbs when it starts
+ * from `__file__` (`dirname(dirname(__file__))` → 1); `fromFile` false means relative to the working directory.
+ */
+export interface SysPathEntry {
+  line: number;
+  fromFile: boolean;
+  up: number;
+  parts: string[];
 }
 
 const COLON = 58;
@@ -63,12 +103,13 @@ interface TryBlock {
   catchesImportFailure: boolean;
 }
 
-/** A block that changes what its imports mean: a try body or an `if TYPE_CHECKING:` body. */
+/** A block that changes what its imports mean: a try body, an `if TYPE_CHECKING:` body, a version guard. */
 interface Context {
   /** Indentation of the header; lines indented deeper belong to the body. */
   indent: number;
   tryBlock: TryBlock | null;
   typeOnly: boolean;
+  versions: VersionMask;
 }
 
 interface Header {
@@ -78,6 +119,13 @@ interface Header {
   typeChecking: boolean;
   /** `with suppress(ImportError):` guards its body like a try. */
   suppressesImportFailure: boolean;
+  /** Offsets of the header's text after the keyword, up to the colon. */
+  textStart: number;
+  textEnd: number;
+  /** `except E, e:`: Python 2's spelling of `except E as e:`. */
+  python2Except: boolean;
+  /** The header names version_info, a PY2/PY3 flag, `modules` or `__name__`: worth reading as a guard. */
+  mayGuard: boolean;
 }
 
 const NO_HEADER: Header = {
@@ -85,7 +133,21 @@ const NO_HEADER: Header = {
   catchesImportFailure: false,
   typeChecking: false,
   suppressesImportFailure: false,
+  textStart: 0,
+  textEnd: 0,
+  python2Except: false,
+  mayGuard: false,
 };
+
+/** What a skipped header (`def`, `class`, `for` …) tells: only where it ended. Shared, never changed. */
+const COLON_HEADER: Header = { ...NO_HEADER, end: COLON };
+const SEMICOLON_HEADER: Header = { ...NO_HEADER, end: SEMICOLON };
+
+/** An `if`/`elif` chain whose `elif`/`else` clauses may still follow: the versions no branch took yet. */
+interface OpenIf {
+  indent: number;
+  remaining: VersionMask;
+}
 
 interface OpenTry {
   indent: number;
@@ -94,11 +156,17 @@ interface OpenTry {
 
 interface PendingImport {
   statement: ImportStatement;
-  tries: TryBlock[];
+  /** The try blocks around it, or null when there are none. */
+  tries: TryBlock[] | null;
 }
 
 /** Finds every import statement of a Python source text, in source order. Tolerates broken code. */
 export function scanImports(source: string): ImportStatement[] {
+  return scanSource(source).statements;
+}
+
+/** One pass over a source text: its imports, Python 2 evidence, `sys.path` changes and broken places. */
+export function scanSource(source: string): SourceScan {
   return new ImportScanner(normalizeNewlines(source)).scan();
 }
 
@@ -108,21 +176,43 @@ class ImportScanner {
   private readonly contexts: Context[] = [];
   /** `try` statements whose `except` clauses may still follow, by header indentation. */
   private readonly openTries: OpenTry[] = [];
+  private readonly openIfs: OpenIf[] = [];
   private lineCursor = { offset: 0, line: 1 };
+  private python2: SourceScan["python2"] = null;
+  private mainGuard = false;
+  private readonly sysPath: SysPathEntry[] = [];
 
   constructor(private readonly src: string) {
     this.lex = new Lexer(src);
   }
 
-  scan(): ImportStatement[] {
-    let token = this.lex.next();
+  scan(): SourceScan {
+    const lex = this.lex;
+    const stopAt = restNeedsNoScan(this.src);
+    let token = lex.next();
     while (token !== EOF) {
-      token = token === NEWLINE ? this.lex.next() : this.logicalLine(token);
+      if (token !== NEWLINE && lex.start > stopAt && this.openTries.length === 0) {
+        // Past the last `import` with every try settled: nothing after can add or change an import.
+        if (mainGuardAfter(this.src, lex.start)) this.mainGuard = true;
+        break;
+      }
+      token = token === NEWLINE ? lex.next() : this.logicalLine(token);
     }
-    return this.found.map(({ statement, tries }) => ({
-      ...statement,
-      optional: tries.some((block) => block.catchesImportFailure),
+    // A try's handlers are known only once it ends: optional is settled here, on the objects themselves.
+    const statements: ImportStatement[] = [];
+    for (const { statement, tries } of this.found) {
+      if (tries !== null) statement.optional = tries.some((block) => block.catchesImportFailure);
+      statements.push(statement);
+    }
+    const problems = this.lex.problems.map(({ offset, message }) => ({
+      line: lineOf(this.src, offset),
+      message,
     }));
+    return { statements, python2: this.python2, sysPath: this.sysPath, problems, mainGuard: this.mainGuard };
+  }
+
+  private notePython2(offset: number, evidence: string): void {
+    if (this.python2 === null) this.python2 = { line: lineOf(this.src, offset), evidence };
   }
 
   /** Handles one logical line starting at `token`; returns the first token of the next one. */
@@ -135,11 +225,20 @@ class ImportScanner {
     const openTries = this.openTries;
     while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent > indent)
       openTries.pop();
+    const openIfs = this.openIfs;
+    while (openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent > indent) openIfs.pop();
     const keyword = token === NAME ? compoundKeyword(lex) : null;
     const clause = keyword === "except" || keyword === "else" || keyword === "finally";
     if (!clause && openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent === indent) {
       openTries.pop();
     }
+    const ifClause = keyword === "elif" || keyword === "else";
+    // An `if` chain at this indentation ends at any other statement (a new `if` starts its own chain).
+    const chain =
+      openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent === indent
+        ? (openIfs[openIfs.length - 1] as OpenIf)
+        : null;
+    if (chain && !(ifClause && keyword === "elif")) openIfs.pop();
     if (keyword === null) return this.simpleStatements(token, this.contexts);
 
     // Only `if`, `elif`, `except` and `with` headers say something about imports; the rest are skipped fast.
@@ -155,14 +254,30 @@ class ImportScanner {
     if (keyword === "try") {
       const block: TryBlock = { catchesImportFailure: false };
       this.openTries.push({ indent, block });
-      opened = { indent, tryBlock: block, typeOnly: false };
+      opened = { indent, tryBlock: block, typeOnly: false, versions: ALL_VERSIONS };
     } else if (keyword === "except") {
+      if (header.python2Except) this.notePython2(header.textStart, "`except E, name:`");
       const open = this.openTries.find((entry) => entry.indent === indent);
       if (open && header.catchesImportFailure) open.block.catchesImportFailure = true;
-    } else if ((keyword === "if" || keyword === "elif") && header.typeChecking) {
-      opened = { indent, tryBlock: null, typeOnly: true };
+    } else if (keyword === "else" && this.openTries.some((entry) => entry.indent === indent)) {
+      // `try: import a` / `except ImportError:` / `else: import b`: b is imported only where a was.
+      const open = this.openTries.find((entry) => entry.indent === indent) as OpenTry;
+      if (open.block.catchesImportFailure)
+        opened = {
+          indent,
+          tryBlock: { catchesImportFailure: true },
+          typeOnly: false,
+          versions: ALL_VERSIONS,
+        };
+    } else if (keyword === "if" || keyword === "elif" || keyword === "else") {
+      opened = this.branch(
+        keyword,
+        indent,
+        header,
+        keyword === "elif" ? chain : keyword === "else" ? chain : null,
+      );
     } else if (keyword === "with" && header.suppressesImportFailure) {
-      opened = { indent, tryBlock: { catchesImportFailure: true }, typeOnly: false };
+      opened = { indent, tryBlock: { catchesImportFailure: true }, typeOnly: false, versions: ALL_VERSIONS };
     }
     const next = lex.next();
     if (next === NEWLINE || next === EOF) {
@@ -173,10 +288,37 @@ class ImportScanner {
     return this.simpleStatements(next, opened ? [...this.contexts, opened] : this.contexts);
   }
 
+  /**
+   * The context an `if`/`elif`/`else` branch opens: type-only under TYPE_CHECKING, and limited to the
+   * versions its version guard (and the failed guards before it in the chain) leave.
+   */
+  private branch(keyword: string, indent: number, header: Header, chain: OpenIf | null): Context | null {
+    const before = chain ? chain.remaining : ALL_VERSIONS;
+    let versions = before;
+    // `if "trio" in sys.modules:` runs only where the caller already loaded that module: what it imports
+    // comes with it, like an import guarded by `except ImportError`.
+    let loadedByCaller = false;
+    if (keyword !== "else") {
+      const text = header.mayGuard ? this.src.slice(header.textStart, header.textEnd) : "";
+      if (header.mayGuard && indent === 0 && /^\s*__name__\s*==\s*(['"])__main__\1\s*$/.test(text))
+        this.mainGuard = true;
+      loadedByCaller = header.mayGuard && /^\s*(['"])[\w.]+\1\s+in\s+sys\.modules\s*$/.test(text);
+      const guard = header.mayGuard && GUARD_HINT.test(text) ? guardOf(text) : null;
+      versions = guard === null ? before : (before & guard) >>> 0;
+      const remaining = (before & (negate(guard) ?? ALL_VERSIONS)) >>> 0;
+      if (chain) chain.remaining = remaining;
+      else this.openIfs.push({ indent, remaining });
+    }
+    const typeOnly = keyword !== "else" && header.typeChecking;
+    if (!typeOnly && !loadedByCaller && versions === ALL_VERSIONS) return null;
+    const tryBlock = loadedByCaller ? { catchesImportFailure: true } : null;
+    return { indent, tryBlock, typeOnly, versions };
+  }
+
   private skipHeader(): Header {
     const token = this.lex.skipHeader();
-    if (token === OP) return { ...NO_HEADER, end: this.lex.op };
-    return NO_HEADER;
+    if (token !== OP) return NO_HEADER;
+    return this.lex.op === COLON ? COLON_HEADER : SEMICOLON_HEADER;
   }
 
   /**
@@ -185,7 +327,11 @@ class ImportScanner {
    */
   private compoundHeader(): Header {
     const lex = this.lex;
+    const textStart = lex.end;
     let lambdas = 0;
+    let topLevelCommas = 0;
+    let lowercaseAfterComma = false;
+    let mayGuard = false;
     // A bare `except:` catches everything; a named one only what it names.
     let namesAny = false;
     let namesImportFailure = false;
@@ -208,13 +354,27 @@ class ImportScanner {
           catchesImportFailure: !namesAny || namesImportFailure,
           typeChecking: dottedOnly && previousWasName && lastIsTypeChecking,
           suppressesImportFailure: namesSuppress && namesImportFailure,
+          textStart,
+          textEnd: lex.start,
+          // 3.14 allows `except A, B:` (classes, capitalised); Python 2's second item is a variable.
+          python2Except: topLevelCommas === 1 && lowercaseAfterComma,
+          mayGuard,
         };
+      }
+      if (token === OP && lex.op === COMMA && !lex.nested()) topLevelCommas++;
+      if (token === NAME && topLevelCommas === 1 && previousWasComma(lex)) {
+        const first = lex.src.charCodeAt(lex.start);
+        if (first >= 97 && first <= 122) lowercaseAfterComma = true;
       }
       if (token === NAME) {
         namesAny = true;
         // Only a few names matter; comparing lengths first avoids a string per name.
         const length = lex.end - lex.start;
         lastIsTypeChecking = length === 13 && lex.is("TYPE_CHECKING");
+        if (length === 12 && lex.is("version_info")) mayGuard = true;
+        else if (length === 7 && lex.is("modules")) mayGuard = true;
+        else if (length === 8 && lex.is("__name__")) mayGuard = true;
+        else if (isGuardFlagStart(lex) && GUARD_NAMES.has(lex.text())) mayGuard = true;
         if (length === 6 && lex.is("lambda")) lambdas++;
         else if (length === 8 && lex.is("suppress")) namesSuppress = true;
         else if (length >= 9 && length <= 19 && CATCHES_IMPORT_FAILURE.has(lex.text()))
@@ -235,7 +395,12 @@ class ImportScanner {
       if (token === NAME && lex.is("import")) token = this.importStatement(contexts);
       else if (token === NAME && lex.is("from")) token = this.fromStatement(contexts);
       else if (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON)) {
-        token = lex.skipStatement();
+        // `print x` (Python 2) and `sys.path.insert(…)` are read a few tokens deep; the rest is skipped fast.
+        if (token === NAME && (lex.is("print") || lex.is("exec"))) token = this.maybePython2Statement();
+        else if (token === NAME && (lex.is("sys") || lex.is("site") || lex.is("monkeypatch")))
+          token = this.maybeSysPath();
+        if (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON))
+          token = lex.skipStatement();
       }
       while (token !== NEWLINE && token !== EOF && !(token === OP && lex.op === SEMICOLON))
         token = lex.next();
@@ -247,6 +412,81 @@ class ImportScanner {
     }
   }
 
+  /**
+   * `print "x"`, `print x`, `print >>f, x`, `exec code in ns`: statements Python 3 cannot parse.
+   * Returns the token after `print`/`exec`, so the statement is then skipped as usual.
+   */
+  private maybePython2Statement(): number {
+    const lex = this.lex;
+    const start = lex.start;
+    const word = lex.is("print") ? "print" : "exec";
+    const token = lex.next();
+    const python2 =
+      token === STRING ||
+      token === NUMBER ||
+      (token === NAME && !KEYWORDS_AFTER_NAME.has(lex.text())) ||
+      (word === "print" && token === OP && lex.op === 62 && lex.src.charCodeAt(lex.end) === 62);
+    if (python2) this.notePython2(start, `\`${word}\` statement`);
+    return token;
+  }
+
+  /** `sys.path.insert(0, …)`, `sys.path.append(…)`, `site.addsitedir(…)`: literal directories put on the path. */
+  private maybeSysPath(): number {
+    const lex = this.lex;
+    const start = lex.start;
+    const words: string[] = [lex.text()];
+    let token = lex.next();
+    while (token === OP && lex.op === DOT) {
+      token = lex.next();
+      if (token !== NAME) return token;
+      words.push(lex.text());
+      token = lex.next();
+    }
+    const call = words.join(".");
+    if (!SYS_PATH_CALLS.has(call)) return token;
+    if (!isOp(lex, token, OPEN_PAREN)) return token;
+    const entry: SysPathEntry = { line: lineOf(this.src, start), fromFile: false, up: 0, parts: [] };
+    let dirnames = 0;
+    let parents = 0;
+    let firstArgument = call === "sys.path.insert";
+    for (;;) {
+      token = lex.next();
+      if (token === NEWLINE || token === EOF) break;
+      if (isOp(lex, token, CLOSE_PAREN) && !lex.nested()) {
+        token = lex.next();
+        break;
+      }
+      if (firstArgument) {
+        // The index argument of insert().
+        if (isOp(lex, token, COMMA)) firstArgument = false;
+        continue;
+      }
+      if (token === STRING) {
+        const text = stringValue(lex.text());
+        if (text !== null)
+          entry.parts.push(
+            ...text
+              .split(/[\\/]+/)
+              .filter(Boolean)
+              .map(detach),
+          );
+      } else if (token === NAME) {
+        if (lex.is("__file__")) entry.fromFile = true;
+        else if (lex.is("dirname")) dirnames++;
+        else if (lex.is("parent")) parents++;
+        else if (lex.is("pardir")) entry.parts.push("..");
+        else if (lex.is("parents")) {
+          // Path(__file__).parents[1]
+          if (isOp(lex, lex.next(), 91) && lex.next() === NUMBER) parents += Number(lex.text()) + 1;
+        }
+      }
+    }
+    // dirname(__file__) and Path(__file__).parent name the file's own directory; each more climbs one.
+    if (entry.fromFile) entry.up = Math.max(0, dirnames + parents - 1);
+    this.sysPath.push(entry);
+    return token;
+  }
+
   /** `import a.b as c, d` → one statement per module. Returns the token after the statement. */
   private importStatement(contexts: Context[]): number {
     const lex = this.lex;
@@ -256,7 +496,7 @@ class ImportScanner {
       if (token !== NAME) return token;
       const dotted = this.dottedName();
       token = dotted.next;
-      this.record({ module: dotted.name, names: [], level: 0, line }, contexts);
+      this.record(dotted.name, [], 0, line, contexts);
       if (token === NAME && lex.is("as")) {
         lex.next();
         token = lex.next();
@@ -291,7 +531,7 @@ class ImportScanner {
       const parenthesized = token === OP && lex.op === OPEN_PAREN;
       if (parenthesized) token = lex.next();
       while (token === NAME) {
-        names.push(lex.text());
+        names.push(detach(lex.text()));
         token = lex.next();
         if (token === NAME && lex.is("as")) {
           lex.next();
@@ -302,7 +542,7 @@ class ImportScanner {
       }
       if (parenthesized && token === OP && lex.op === CLOSE_PAREN) token = lex.next();
     }
-    this.record({ module, names, level, line }, contexts);
+    this.record(module, names, level, line, contexts);
     return token;
   }
 
@@ -317,17 +557,21 @@ class ImportScanner {
       name += `.${lex.text()}`;
       token = lex.next();
     }
-    return { name, next: token };
+    return { name: detach(name), next: token };
   }
 
-  private record(statement: Omit<ImportStatement, "optional" | "typeOnly">, contexts: Context[]): void {
-    const tries: TryBlock[] = [];
+  private record(module: string, names: string[], level: number, line: number, contexts: Context[]): void {
+    let tries: TryBlock[] | null = null;
     let typeOnly = false;
+    let versions = ALL_VERSIONS;
     for (const context of contexts) {
-      if (context.tryBlock) tries.push(context.tryBlock);
+      if (context.tryBlock) tries = tries ? [...tries, context.tryBlock] : [context.tryBlock];
       if (context.typeOnly) typeOnly = true;
+      versions = (versions & context.versions) >>> 0;
     }
-    this.found.push({ statement: { ...statement, optional: false, typeOnly }, tries });
+    const statement: ImportStatement = { module, names, level, line, optional: false, typeOnly };
+    if (versions !== ALL_VERSIONS) statement.versions = versions;
+    this.found.push({ statement, tries });
   }
 
   /** Line numbers are asked for in increasing offsets, so counting resumes where it stopped. */
@@ -341,6 +585,134 @@ class ImportScanner {
     cursor.offset = offset;
     return cursor.line;
   }
+}
+
+/**
+ * Where the scan may stop: the offset of the file's last `import` (every import statement spells it),
+ * when nothing after it needs reading — no hint of Python 2 statements, of `sys.path` changes, or of an
+ * unterminated triple-quoted string, the other things a scan reports. Infinity when the whole file must be
+ * read. Most files import at the top, so the scan usually ends well before the file does.
+ */
+function restNeedsNoScan(src: string): number {
+  const last = src.lastIndexOf("import");
+  const from = Math.max(last, 0);
+  // Plain searches first, a pattern only where a word was found: a regular expression tried at every
+  // offset of a large tree costs more than the lexing it saves.
+  if (
+    src.includes("sys.path", from) ||
+    src.includes("addsitedir", from) ||
+    src.includes("syspath_prepend", from) ||
+    wordFollowedBy(src, from, "print", PYTHON2_PRINT) ||
+    wordFollowedBy(src, from, "exec", PYTHON2_EXEC) ||
+    wordFollowedBy(src, from, "except", PYTHON2_EXCEPT) ||
+    oddTripleQuotes(src, from, src.length)
+  )
+    return Number.POSITIVE_INFINITY;
+  return last;
+}
+
+/** After `print` / `exec`: what a Python 2 statement puts there (`print x`, `print "x"`, `print >>f`). */
+const PYTHON2_PRINT = /print(?:[ \t]+[\w'".]|[ \t]*(?:['"]|>>))/y;
+const PYTHON2_EXEC = /exec(?:[ \t]+[\w'".]|[ \t]*['"])/y;
+/** `except E, e:` — a comma before the line's colon. */
+const PYTHON2_EXCEPT = /except\b[^:\n]*,/y;
+
+/** Whether `word` occurs after `from` as a whole word where the sticky `pattern` matches. */
+function wordFollowedBy(src: string, from: number, word: string, pattern: RegExp): boolean {
+  for (let at = src.indexOf(word, from); at >= 0; at = src.indexOf(word, at + word.length)) {
+    if (at > 0 && isWordCharacter(src.charCodeAt(at - 1))) continue;
+    pattern.lastIndex = at;
+    if (pattern.test(src)) return true;
+  }
+  return false;
+}
+
+function isWordCharacter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c >= 128;
+}
+
+/** A top-level `if __name__ == "__main__":`, matched at a line start. */
+const MAIN_GUARD_LINE = /if[ \t]+__name__[ \t]*==[ \t]*(['"])__main__\1[ \t]*:/y;
+
+/**
+ * Whether a main guard starts a line after `from` outside any triple-quoted string (an even number of each
+ * kind of triple quote lies between: `restNeedsNoScan` saw the rest holds no unterminated one).
+ */
+function mainGuardAfter(src: string, from: number): boolean {
+  for (let at = src.indexOf("__main__", from); at >= 0; at = src.indexOf("__main__", at + 8)) {
+    const lineStart = src.lastIndexOf("\n", at) + 1;
+    if (lineStart < from) continue;
+    MAIN_GUARD_LINE.lastIndex = lineStart;
+    if (MAIN_GUARD_LINE.test(src) && !oddTripleQuotes(src, from, lineStart)) return true;
+  }
+  return false;
+}
+
+/** Whether `"""` or `'''` occurs an odd number of times between `from` and `to`. */
+function oddTripleQuotes(src: string, from: number, to: number): boolean {
+  for (const quotes of ['"""', "'''"]) {
+    let count = 0;
+    for (let at = src.indexOf(quotes, from); at >= 0 && at < to; at = src.indexOf(quotes, at + 3)) count++;
+    if (count % 2 === 1) return true;
+  }
+  return false;
+}
+
+/** Flag names a version guard may test (`six.PY2`, `PY3K`), and their lengths for a quick first check. */
+const GUARD_NAMES = new Set(["PY2", "PY3", "PY3K", "IS_PY2", "IS_PY3", "PYTHON2", "PYTHON3"]);
+const GUARD_NAME_LENGTHS = new Set([...GUARD_NAMES].map((name) => name.length));
+
+/** A name that could be a guard flag (`PY…`, `IS_PY…`), checked before any string is made of it. */
+function isGuardFlagStart(lex: Lexer): boolean {
+  const first = lex.src.charCodeAt(lex.start);
+  return (first === 80 || first === 73) && GUARD_NAME_LENGTHS.has(lex.end - lex.start);
+}
+
+/** Calls that put a directory on `sys.path` (pytest's monkeypatch too, in fixtures). */
+const SYS_PATH_CALLS = new Set([
+  "sys.path.insert",
+  "sys.path.append",
+  "site.addsitedir",
+  "monkeypatch.syspath_prepend",
+]);
+
+/** Names that may follow `print`/`exec` in Python 3 code (`print if x else y` is odd, but valid). */
+const KEYWORDS_AFTER_NAME = new Set(["if", "else", "and", "or", "not", "in", "is", "for", "lambda"]);
+
+/** Whether `token` is the operator `code` (a function, so TypeScript does not narrow `lex.op` for good). */
+function isOp(lex: Lexer, token: number, code: number): boolean {
+  return token === OP && lex.op === code;
+}
+
+/** True when the character before the current token (spaces skipped) is a comma. */
+function previousWasComma(lex: Lexer): boolean {
+  let i = lex.start - 1;
+  while (i >= 0 && (lex.src.charCodeAt(i) === 32 || lex.src.charCodeAt(i) === 9)) i--;
+  return lex.src.charCodeAt(i) === COMMA;
+}
+
+/**
+ * A copy of `text` that does not keep the file's source alive: V8 makes a slice of 13 or more characters
+ * (or a concatenation of slices) a view into its parent string, and scan results outlive their sources.
+ * Without this, a large tree's whole text stays on the heap until the scan ends.
+ */
+export function detach(text: string): string {
+  return text.length < 13 ? text : `${text} `.slice(0, -1);
+}
+
+/** The text of a plain string literal token (`'src'`, `"../lib"`, `r"x"`); null for f-strings and escapes. */
+function stringValue(token: string): string | null {
+  const match = /^[rRuUbB]{0,2}(['"])(.*)\1$/s.exec(token);
+  if (!match) return null;
+  const body = match[2] as string;
+  return body.includes("\\") && !/^[rR]/.test(token) ? null : body;
+}
+
+/** 1-based line of an offset; for the rare events that need one outside the import cursor. */
+function lineOf(src: string, offset: number): number {
+  let line = 1;
+  for (let at = src.indexOf("\n"); at >= 0 && at < offset; at = src.indexOf("\n", at + 1)) line++;
+  return line;
 }
 
 /** Column of the token at `offset`, with tabs to multiples of 8 and form feeds resetting, as CPython does. */

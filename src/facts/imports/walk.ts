@@ -1,4 +1,4 @@
-import type { Dirent } from "node:fs";
+import { closeSync, type Dirent, openSync, readSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, relative as relativePath, resolve, sep } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
@@ -31,18 +31,26 @@ export interface SourceFiles {
   python: string[];
   /** Root-relative posix paths of `.ipynb` files, sorted. */
   notebooks: string[];
+  /** Root-relative posix paths of Python scripts without an extension (`#!/usr/bin/env python`), sorted. */
+  scripts: string[];
+  /** Directories below the root holding a project of their own (pyproject.toml, setup.py, setup.cfg), sorted. */
+  projectDirs: string[];
   diagnostics: Diagnostic[];
 }
+
+const PROJECT_FILES = new Set(["pyproject.toml", "setup.py", "setup.cfg"]);
 
 /**
  * Lists a project's Python sources and notebooks. Honours `.gitignore` files (the root's and nested ones),
  * skips environments, caches and build output, and never follows a symlinked directory (no loops).
  */
 export async function listSourceFiles(root: string): Promise<SourceFiles> {
-  const found: SourceFiles = { python: [], notebooks: [], diagnostics: [] };
+  const found: SourceFiles = { python: [], notebooks: [], scripts: [], projectDirs: [], diagnostics: [] };
   await walkDirectory(root, "", await enclosingRepositoryIgnores(root), found);
   found.python.sort(byCodeUnit);
   found.notebooks.sort(byCodeUnit);
+  found.scripts.sort(byCodeUnit);
+  found.projectDirs = [...new Set(found.projectDirs)].sort(byCodeUnit);
   // Directories are read concurrently; sorting restores a stable order.
   return { ...found, diagnostics: sortDiagnostics(found.diagnostics) };
 }
@@ -92,6 +100,13 @@ async function walkDirectory(
           ? found.notebooks
           : null;
       if (list && !isIgnored(path, false, ignores)) list.push(path);
+      else if (
+        !entry.name.includes(".") &&
+        isPythonScript(join(absolute, entry.name)) &&
+        !isIgnored(path, false, ignores)
+      )
+        found.scripts.push(path);
+      if (relative !== "" && PROJECT_FILES.has(entry.name)) found.projectDirs.push(relative);
     }
   }
   await Promise.all(subdirectories);
@@ -103,6 +118,21 @@ async function entryKind(entry: Dirent, absolute: string): Promise<"directory" |
   if (entry.isFile()) return "file";
   if (entry.isSymbolicLink()) return (await isFile(absolute)) ? "file" : "other";
   return "other";
+}
+
+/** A file whose first line is a Python shebang (`#!/usr/bin/env python3`, `#!/usr/bin/python`). */
+function isPythonScript(absolute: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolute, "r");
+    const head = Buffer.alloc(128);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return /^#![^\n]*\bpython[0-9.]*\b/.test(head.subarray(0, read).toString("latin1"));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 async function isFile(absolute: string): Promise<boolean> {

@@ -2,10 +2,11 @@
  * Finding tools on PATH and asking their versions, all without a shell. A missing tool, or one that fails
  * to run, is absent; one that hangs past the timeout is present with an unknown version.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { run } from "../../core/exec.js";
+import type { ProbeCache } from "../../core/probe-cache.js";
 import { programBehindShim, pyenvActiveVersions, pyenvRootOf } from "../../python/discover.js";
 import { installedScriptVersion, nodePackageVersion } from "./installed-version.js";
 
@@ -30,6 +31,13 @@ export interface ToolSpec {
   distribution?: string;
   /** For tools that are Node scripts: the npm package whose `package.json` gives the version. */
   nodePackage?: string;
+  /**
+   * For shell-script tools: a file beside the real script that states the version, and the pattern that
+   * reads it (`pyenv --version` alone starts a dozen processes).
+   */
+  versionFile?: { file: string; pattern: RegExp };
+  /** Names the real program may have besides the tool's (`pkg-config` is a link to pkgconf). */
+  realName?: RegExp;
 }
 
 export const PYTHON_PACKAGE_MANAGERS: ToolSpec[] = [
@@ -64,7 +72,7 @@ export const DEV_TOOLS: ToolSpec[] = [
   { name: "make" },
   { name: "cmake" },
   { name: "ninja" },
-  { name: "pkg-config" },
+  { name: "pkg-config", realName: /pkg-?conf/ },
   { name: "cargo" },
   { name: "rustc" },
   { name: "rustup" },
@@ -79,7 +87,7 @@ export const DEV_TOOLS: ToolSpec[] = [
   { name: "n" },
   { name: "asdf" },
   { name: "mise" },
-  { name: "pyenv" },
+  { name: "pyenv", versionFile: { file: "pyenv---version", pattern: /^version="v?(\d+(?:\.\d+)+)/m } },
   { name: "git" },
   { name: "gh" },
   { name: "docker" },
@@ -116,6 +124,7 @@ export async function probeTool(
   locate: ToolLocator,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
+  cache?: ProbeCache,
 ): Promise<ToolInfo | null> {
   let path: string | null = null;
   for (const command of spec.commands ?? [spec.name]) {
@@ -127,10 +136,29 @@ export async function probeTool(
     (spec.distribution ? installedScriptVersion(path, spec.distribution) : null) ??
     (spec.nodePackage ? nodePackageVersion(path, spec.nodePackage) : null);
   if (installed) return { name: spec.name, version: installed, path };
+  const stated = spec.versionFile ? versionFromFile(path, spec.versionFile) : null;
+  if (stated) return { name: spec.name, version: stated, path };
+  // An unchanged native binary answers from the probe cache (a dozen `--version` runs cost ~200 ms of CPU
+  // on every analyze); only a program whose real name is the tool's is remembered, never a dispatcher.
+  const remembered = cache?.get(path);
+  if (remembered) return { name: spec.name, version: remembered, path };
   const result = await run(path, spec.args ?? ["--version"], { env, timeoutMs, cwd: "/" });
   if (result.timedOut) return { name: spec.name, version: null, path };
   if (result.code !== 0) return null;
-  return { name: spec.name, version: versionIn(result.stdout) ?? versionIn(result.stderr), path };
+  const version = versionIn(result.stdout) ?? versionIn(result.stderr);
+  if (version)
+    cache?.set(path, version, spec.realName ?? new RegExp(spec.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  return { name: spec.name, version, path };
+}
+
+/** The version a file beside the tool's real script states, or null. */
+function versionFromFile(path: string, source: { file: string; pattern: RegExp }): string | null {
+  try {
+    const text = readFileSync(join(dirname(realpathSync(path)), source.file), "utf8");
+    return source.pattern.exec(text)?.[1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The first dotted version on the first line that has one (`gcc (Debian 12.2.0-14) 12.2.0` → 12.2.0). */

@@ -224,6 +224,8 @@ export interface PipfileDetails {
   pipenvScripts?: Record<string, unknown>;
   pipfileHash?: string;
   lockedFromVcs?: string[];
+  /** Pipfile.lock: the commit (`ref`) each version-control package is locked at. */
+  lockedVcsRefs?: Record<string, string>;
   installsProject?: InstallsProject;
 }
 
@@ -245,6 +247,11 @@ export interface CondaEntry {
 }
 
 export interface SetuptoolsDetails {
+  /**
+   * The setup() keywords setup.py passes (setup.cfg: its [metadata]/[options] keys, `entry_points` and
+   * `extras_require` for their sections), underscores; `**` when setup(**…) passes keywords nobody can read.
+   */
+  keywords?: string[];
   packages?: unknown;
   packageDir?: unknown;
   pyModules?: unknown;

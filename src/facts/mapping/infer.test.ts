@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImportFacts, ImportUse } from "../types.js";
 import { distributionName, inferDependencies } from "./infer.js";
-import { usedWithoutImport } from "./used-without-import.js";
 
 type Use = Partial<ImportUse> & { name: string };
 
@@ -32,7 +31,16 @@ describe("inferDependencies", () => {
       "pillow",
       "PyYAML==6.0.1 ; python_version >= '3.8'",
     ]);
-    expect(result).toEqual({ undeclared: [], undeclaredOptional: [], undeclaredTypeOnly: [], unused: [] });
+    expect(result).toEqual({
+      undeclared: [],
+      undeclaredOptional: [],
+      undeclaredTypeOnly: [],
+      undeclaredTooling: [],
+      unused: [],
+      usedWithoutImport: [],
+      unusedUncertain: [],
+      notImportable: [],
+    });
   });
 
   it("accepts a same-name project the table does not list (jwt beside PyJWT)", () => {
@@ -61,23 +69,72 @@ describe("inferDependencies", () => {
     expect(result.unused).toEqual([]);
   });
 
-  it("reports declared distributions nothing imports, but not tools and plugins", () => {
-    const result = inferDependencies(importsOf({ name: "flask" }), [
-      "flask",
-      "arrow",
-      "Pendulum>=3",
-      "pytest",
-      "pytest-cov",
-      "ruff",
-      "gunicorn",
-      "uvicorn[standard]",
-      "types-requests",
-      "django-stubs",
-      "psycopg2-binary",
-      "pre-commit",
-      "sphinx-rtd-theme",
-    ]);
+  it("reports declared distributions nothing imports, unless the caller knows how they are used", () => {
+    const asked: [string, string[]][] = [];
+    const result = inferDependencies(
+      importsOf({ name: "flask" }),
+      {
+        dependencies: ["flask", "arrow", "Pendulum>=3"],
+        optionalDependencies: {},
+        dependencyGroups: { dev: ["ruff", "arrow"] },
+        buildRequires: null,
+      },
+      {
+        usedWithoutImport: (name, sections, context) => {
+          asked.push([name, sections]);
+          expect(context.importedDistributions.has("flask")).toBe(true);
+          return name === "ruff" ? { used: "a command" } : null;
+        },
+      },
+    );
     expect(result.unused).toEqual(["arrow", "Pendulum"]);
+    expect(result.usedWithoutImport).toEqual([{ name: "ruff", reason: "a command" }]);
+    expect(asked).toContainEqual(["arrow", ["dependencies", "group:dev"]]);
+  });
+
+  it("checks tooling imports against build requirements and reports them apart", () => {
+    const imports = importsOf(
+      { name: "setuptools", roles: ["build"], kind: "thirdParty" },
+      { name: "numpy", roles: ["build"], kind: "thirdParty" },
+      { name: "pytest", roles: ["dev"], kind: "thirdParty" },
+      { name: "requests", roles: ["runtime", "dev"], kind: "thirdParty" },
+    );
+    const result = inferDependencies(imports, {
+      dependencies: [],
+      optionalDependencies: {},
+      dependencyGroups: {},
+      buildRequires: ["setuptools>=61"],
+    });
+    expect(result.undeclared.map((u) => u.import)).toEqual(["requests"]);
+    expect(result.undeclaredTooling.map((u) => [u.import, u.roles])).toEqual([
+      ["numpy", ["build"]],
+      ["pytest", ["dev"]],
+    ]);
+  });
+
+  it("never reports an import only a version guard the project excludes would run, and says when one runs", () => {
+    const result = inferDependencies(
+      importsOf(
+        { name: "importlib_metadata", unreachable: true, kind: "thirdParty" },
+        { name: "tomli", versions: 'python_version < "3.11"', kind: "thirdParty" },
+      ),
+      ["importlib-metadata"],
+    );
+    expect(result.undeclared).toEqual([
+      { import: "tomli", candidates: ["tomli"], files: ["tomli_user.py"], when: 'python_version < "3.11"' },
+    ]);
+    // Imported, even if never on a supported version: not unused.
+    expect(result.unused).toEqual([]);
+  });
+
+  it("makes an unused verdict uncertain when a file that could not be scanned may import it", () => {
+    const result = inferDependencies(importsOf(), ["PyYAML", "toml"], {
+      unscannedMention: (modules) => (modules.includes("yaml") ? "huge.py" : null),
+    });
+    expect(result.unused).toEqual(["toml"]);
+    expect(result.unusedUncertain).toEqual([
+      { name: "PyYAML", reason: "huge.py could not be scanned and mentions it" },
+    ]);
   });
 
   it("matches namespace packages module by module", () => {
@@ -126,13 +183,53 @@ describe("distributionName", () => {
   });
 });
 
-describe("usedWithoutImport", () => {
-  it("explains tools and leaves libraries alone", () => {
-    expect(usedWithoutImport("pytest-xdist")).toMatch(/test runner/);
-    expect(usedWithoutImport("Flake8-Bugbear")).toMatch(/linter/);
-    expect(usedWithoutImport("types-PyYAML")).toMatch(/stubs/);
-    expect(usedWithoutImport("asyncpg")).toMatch(/driver/);
-    expect(usedWithoutImport("requests")).toBeNull();
-    expect(usedWithoutImport("numpy")).toBeNull();
+describe("inferDependencies on what real code imports", () => {
+  it("matches a dotted distribution name below no known namespace (backports.zoneinfo)", () => {
+    const result = inferDependencies(importsOf({ name: "backports", modules: ["backports.zoneinfo"] }), [
+      "backports.zoneinfo",
+    ]);
+    expect(result.undeclared).toEqual([]);
+    expect(result.unused).toEqual([]);
+  });
+
+  it("counts a declared backport of a stdlib module and names imported by computed name as used", () => {
+    const imports = importsOf();
+    imports.uses.push({
+      name: "typing",
+      files: ["a.py"],
+      modules: ["typing"],
+      optional: false,
+      typeOnly: false,
+      kind: "stdlib",
+    });
+    imports.stdlib.push("typing");
+    imports.dynamicNames = ["mistune"];
+    const result = inferDependencies(imports, ["typing; python_version < '3.5'", "mistune", "arrow"]);
+    expect(result.unused).toEqual(["arrow"]);
+  });
+
+  it("checks a nested project's files against what that project declares", () => {
+    const imports = importsOf({ name: "fastapi", files: ["backend/app/main.py", "tools/x.py"] });
+    const sections = {
+      dependencies: [],
+      optionalDependencies: {},
+      dependencyGroups: {},
+      buildRequires: null,
+    };
+    const result = inferDependencies(imports, sections, {
+      nestedProjects: [{ dir: "backend", sections: { ...sections, dependencies: ["fastapi"] } }],
+    });
+    expect(result.undeclared.map((u) => [u.import, u.files])).toEqual([["fastapi", ["tools/x.py"]]]);
+  });
+
+  it("never suggests a PyPI distribution for the project's own module", () => {
+    const result = inferDependencies(
+      importsOf({ name: "helpers", alsoInProject: "pkg/helpers.py", kind: "thirdParty" }),
+      [],
+    );
+    expect(result.undeclared).toEqual([]);
+    expect(result.notImportable).toEqual([
+      { import: "helpers", files: ["helpers_user.py"], module: "pkg/helpers.py" },
+    ]);
   });
 });

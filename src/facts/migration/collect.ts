@@ -35,6 +35,7 @@ export function collectMigrationInput(path: string, from?: SourceKind): Collecte
       oldLock: collectOldLock(lockTexts, manifests),
       directoryName: basename(root),
       directories: directoriesOf(root),
+      setupPyLocalImports: files.includes("setup.py") ? localImports(read("setup.py"), root) : [],
       from,
     },
   };
@@ -52,4 +53,24 @@ function directoriesOf(root: string): string[] {
   for (const name of list(root)) out.push(name);
   for (const name of list(join(root, "src"))) out.push(`src/${name}`);
   return out.sort();
+}
+
+/**
+ * Top-level names setup.py imports (`import six`, `from docopt import __version__`) that are modules of the
+ * project itself at its root: setuptools' PEP 517 backend can import them only through `__legacy__`, which
+ * puts the root on sys.path as `python setup.py` did. Read as text, never run.
+ */
+function localImports(setupPy: string, root: string): string[] {
+  const names = new Set<string>();
+  for (const match of setupPy.matchAll(
+    /^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([^#\n]+))/gm,
+  )) {
+    const found = match[1]
+      ? [match[1]]
+      : (match[2] ?? "").split(",").map((part) => part.trim().split(/[.\s]/)[0] ?? "");
+    for (const name of found) if (/^[A-Za-z_]\w*$/.test(name)) names.add(name);
+  }
+  return [...names]
+    .filter((name) => existsSync(join(root, `${name}.py`)) || existsSync(join(root, name, "__init__.py")))
+    .sort();
 }

@@ -12,16 +12,28 @@ import type { OldLockedVersion } from "./types.js";
 /** Packages locked from git, a path or a URL carry no index version worth pinning. */
 const NON_INDEX_SOURCES = new Set(["git", "directory", "file", "url"]);
 
-/** `[[package]]` entries of poetry.lock or pdm.lock → name and version (index packages only). */
+/**
+ * `[[package]]` entries of poetry.lock or pdm.lock → name and version (index packages only). A name locked at
+ * several versions keeps every entry with its markers, so each environment keeps its own version.
+ */
 export function readTomlLock(text: string, file: string): OldLockedVersion[] {
-  return readPoetryLock(text, file)
-    .filter((pkg) => pkg.sourceType === null || !NON_INDEX_SOURCES.has(pkg.sourceType))
-    .map((pkg) => ({ name: normalizeName(pkg.name), version: pkg.version, file }));
+  const entries = readPoetryLock(text, file).filter(
+    (pkg) => pkg.sourceType === null || !NON_INDEX_SOURCES.has(pkg.sourceType),
+  );
+  const count = new Map<string, number>();
+  for (const pkg of entries)
+    count.set(normalizeName(pkg.name), (count.get(normalizeName(pkg.name)) ?? 0) + 1);
+  return entries.map((pkg) => {
+    const name = normalizeName(pkg.name);
+    const split = (count.get(name) ?? 0) > 1;
+    return { name, version: pkg.version, file, marker: split ? pkg.markers : null };
+  });
 }
 
 /**
- * Old pins in precedence order (lock files first, then hand-written `==` pins); the first pin of a
- * name wins. `lockTexts` holds the TOML lock files found beside the manifests.
+ * Old pins in precedence order (lock files first, then hand-written `==` pins); the first file that pins a
+ * name wins (all its entries for that name: marker-split versions stay together). `lockTexts` holds the TOML
+ * lock files found beside the manifests.
  */
 export function collectOldLock(
   lockTexts: { file: string; text: string }[],
@@ -42,11 +54,17 @@ export function collectOldLock(
       if (version) pins.push({ name: version.name, version: version.version, file: dep.file });
     }
   }
+  const owner = new Map<string, string>();
   const seen = new Set<string>();
   return pins.filter((pin) => {
-    if (seen.has(pin.name)) return false;
-    seen.add(pin.name);
-    return true;
+    const file = owner.get(pin.name);
+    if (file === undefined) owner.set(pin.name, pin.file);
+    else if (file !== pin.file) return false;
+    const key = `${pin.name}==${pin.version};${pin.marker ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    // A name pinned twice without markers to tell the versions apart cannot be kept as is: the first wins.
+    return file === undefined || Boolean(pin.marker);
   });
 }
 

@@ -11,6 +11,11 @@ export interface OldLockedVersion {
   version: string;
   /** The lock or requirements file that pinned it. */
   file: string;
+  /**
+   * Where the old lock held several versions of one name split by markers (poetry.lock), the environments
+   * this version is for; null for a lock's only version of a name.
+   */
+  marker?: string | null;
 }
 
 /** Everything the planner needs, read from disk beforehand: the planner itself touches nothing. */
@@ -27,5 +32,7 @@ export interface MigrationInput {
   directoryName: string;
   /** Top-level folders, to check that the chosen build backend finds the package. */
   directories: string[];
+  /** Top-level modules of the project itself that setup.py imports (`import six` in six's setup.py). */
+  setupPyLocalImports?: string[];
   from?: SourceKind;
 }

@@ -79,7 +79,11 @@ export class Lexer {
   end = 0;
   /** Character code of an OP token (or COLON_EQUALS). */
   op = 0;
+  /** Broken places where lexing resumed (an unclosed bracket, an unterminated string), by offset. */
+  readonly problems: { offset: number; message: string }[] = [];
   private depth = 0;
+  /** Offset of the outermost bracket still open. */
+  private openedAt = 0;
   private lineHasTokens = false;
   private readonly length: number;
 
@@ -131,7 +135,7 @@ export class Lexer {
         continue;
       }
       if (c === LF) {
-        if (depth === 0) {
+        if (depth === 0 || this.unclosedBefore(pos)) {
           this.pos = pos + 1;
           this.depth = 0;
           this.lineHasTokens = false;
@@ -142,13 +146,14 @@ export class Lexer {
         pos++;
       } else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
         const prefix = prefixBefore(src, pos);
-        pos = prefix ? skipString(src, pos, prefix.raw, prefix.format) : skipString(src, pos, false, false);
+        pos = this.string(pos, prefix?.raw ?? false, prefix?.format ?? false);
       } else if (c === HASH) {
         const eol = src.indexOf("\n", pos);
         pos = eol < 0 ? length : eol;
       } else if (c === BACKSLASH) {
         pos += src.charCodeAt(pos + 1) === LF ? 2 : 1;
       } else if (c === 40 || c === 91 || c === OPEN_BRACE) {
+        if (depth === 0) this.openedAt = pos;
         depth++;
         pos++;
       } else if (c === 41 || c === 93 || c === CLOSE_BRACE) {
@@ -196,7 +201,8 @@ export class Lexer {
       const c = src.charCodeAt(this.pos);
       if (c === LF) {
         this.pos++;
-        if (this.depth === 0 && this.lineHasTokens) {
+        if (this.lineHasTokens && (this.depth === 0 || this.unclosedBefore(this.pos - 1))) {
+          this.depth = 0;
           this.lineHasTokens = false;
           this.start = this.pos - 1;
           this.end = this.pos;
@@ -226,7 +232,7 @@ export class Lexer {
         if (isQuote(src.charCodeAt(p))) {
           const prefix = stringPrefix(src, this.pos, p);
           if (prefix) {
-            this.pos = this.end = skipString(src, p, prefix.raw, prefix.format);
+            this.pos = this.end = this.string(p, prefix.raw, prefix.format);
             return STRING;
           }
         }
@@ -234,7 +240,7 @@ export class Lexer {
         return NAME;
       }
       if (isQuote(c)) {
-        this.pos = this.end = skipString(src, this.pos, false, false);
+        this.pos = this.end = this.string(this.pos, false, false);
         return STRING;
       }
       if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(this.pos + 1)))) {
@@ -242,8 +248,10 @@ export class Lexer {
         return NUMBER;
       }
       this.pos++;
-      if (c === 40 || c === 91 || c === OPEN_BRACE) this.depth++;
-      else if ((c === 41 || c === 93 || c === CLOSE_BRACE) && this.depth > 0) this.depth--;
+      if (c === 40 || c === 91 || c === OPEN_BRACE) {
+        if (this.depth === 0) this.openedAt = this.start;
+        this.depth++;
+      } else if ((c === 41 || c === 93 || c === CLOSE_BRACE) && this.depth > 0) this.depth--;
       if (c === COLON && src.charCodeAt(this.pos) === EQUALS) {
         this.pos++;
         this.op = COLON_EQUALS;
@@ -254,7 +262,47 @@ export class Lexer {
       return OP;
     }
   }
+
+  /** Skips a string literal starting at `quote`; a triple-quoted one that never ends is a problem. */
+  private string(quote: number, raw: boolean, format: boolean): number {
+    const end = skipString(this.src, quote, raw, format);
+    if (end === this.length) {
+      const q = this.src.charCodeAt(quote);
+      const triple = this.src.charCodeAt(quote + 1) === q && this.src.charCodeAt(quote + 2) === q;
+      if (triple && !(end - quote >= 6 && this.src.endsWith(String.fromCharCode(q).repeat(3)))) {
+        this.problems.push({
+          offset: quote,
+          message: "unterminated triple-quoted string: the rest of the file is not scanned",
+        });
+      }
+    }
+    return end;
+  }
+
+  /**
+   * Whether the line after the newline at `newline`, while a bracket is open, starts a statement that can
+   * never stand inside brackets (`def`, `class`, `import`, `from x import`): the bracket was never closed.
+   * Python stops there with a SyntaxError; the scan notes the problem and resumes at that line.
+   */
+  private unclosedBefore(newline: number): boolean {
+    const src = this.src;
+    let i = newline + 1;
+    while (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9) i++;
+    const c = src.charCodeAt(i);
+    // d(ef) c(lass) i(mport) f(rom) a(sync def)
+    if (c !== 100 && c !== 99 && c !== 105 && c !== 102 && c !== 97) return false;
+    if (!STATEMENT_START.test(src.slice(i, i + 200))) return false;
+    this.problems.push({
+      offset: this.openedAt,
+      message: `bracket never closed (scanning resumed at the statement on the next line)`,
+    });
+    return true;
+  }
 }
+
+/** Statements that cannot continue an expression inside brackets. */
+const STATEMENT_START =
+  /^(?:(?:async[ \t]+)?def[ \t]+\w|class[ \t]+\w|import[ \t]+\w|from[ \t]+\.*[\w.]*[ \t]+import\b)/;
 
 /** ASCII characters the statement skipper may pass over without a look: everything but these. */
 const SKIPPABLE = new Uint8Array(128).fill(1);
@@ -319,6 +367,18 @@ export function skipString(src: string, pos: number, raw: boolean, format: boole
   const triple = src.charCodeAt(pos + 1) === quote && src.charCodeAt(pos + 2) === quote;
   pos += triple ? 3 : 1;
   stringTerminated = true;
+  // Docstrings are a tenth of a typical tree: without replacement fields, the closing quotes are found
+  // by a search, and a quote is escaped when an odd run of backslashes precedes it.
+  if (triple && !format) {
+    const closing = quote === DOUBLE_QUOTE ? '"""' : "'''";
+    for (let at = src.indexOf(closing, pos); at >= 0; at = src.indexOf(closing, at + 1)) {
+      let backslashes = 0;
+      while (at - backslashes - 1 >= pos && src.charCodeAt(at - backslashes - 1) === BACKSLASH) backslashes++;
+      if (backslashes % 2 === 0) return at + 3;
+    }
+    stringTerminated = false;
+    return length;
+  }
   while (pos < length) {
     const c = src.charCodeAt(pos);
     if (c === BACKSLASH) {

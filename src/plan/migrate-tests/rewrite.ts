@@ -46,18 +46,31 @@ const FIXTURE_RENAMES: Record<string, string> = {
 const TESTCASE_API =
   /^(assert\w*|fail\w*|skipTest|addCleanup|doCleanups|subTest|enterContext|id|shortDescription|run|debug|addTypeEqualityFunc|countTestCases|defaultTestResult|_\w+)$/;
 
-export function rewriteTestSource(source: string): RewriteResult {
+export interface RewriteOptions {
+  /** Class names something in the project instantiates (`TestX("test_a")` in a helper): they stay TestCase. */
+  instantiated?: Set<string>;
+  /**
+   * The project runs its tests through unittest, not pytest (no pytest anywhere in its configuration):
+   * every TestCase base stays, or its runner (`unittest discover`, `unittest.main()`, `manage.py test`) would
+   * find no tests; the assert conversions still apply.
+   */
+  runByUnittest?: boolean;
+}
+
+export function rewriteTestSource(source: string, options: RewriteOptions = {}): RewriteResult {
   // Work on LF text and give CRLF files their line endings back, so inserted lines match the file's.
   const crlf = source.includes("\r\n");
-  const result = rewriteLf(crlf ? source.replace(/\r\n/g, "\n") : source);
+  const result = rewriteLf(crlf ? source.replace(/\r\n/g, "\n") : source, options);
   return crlf ? { ...result, text: result.text.replace(/\n/g, "\r\n") } : result;
 }
 
-function rewriteLf(original: string): RewriteResult {
+function rewriteLf(original: string, options: RewriteOptions): RewriteResult {
   // First pass: `cm.exception` → `cm.value` for every `with …assertRaises(…) as cm` that will be converted, so
   // the second pass can rewrite statements that mention it without overlapping edits. Lengths change but
   // lines do not, so the line numbers of both passes agree.
-  const renamed = renameExceptionAliases(original);
+  // A project run by unittest may not have pytest installed: only the plain asserts are converted there.
+  const withoutPytest = options.runByUnittest === true;
+  const renamed = withoutPytest ? { text: original, conversions: [] } : renameExceptionAliases(original);
   const src = renamed.text;
   const tokens = scan(src);
   const edits: Edit[] = [];
@@ -66,6 +79,7 @@ function rewriteLf(original: string): RewriteResult {
   const noseNames = noseImports(src, tokens);
   const line = (offset: number) => lineOf(src, offset);
   const record = (start: number, end: number, text: string) => {
+    if (withoutPytest && text.includes("pytest.")) return;
     edits.push({ start, end, text });
     conversions.push({ line: line(start), from: firstLine(src.slice(start, end)), to: firstLine(text) });
   };
@@ -94,7 +108,7 @@ function rewriteLf(original: string): RewriteResult {
     }
   }
 
-  convertClasses(src, tokens, edits, conversions, notes, line);
+  convertClasses(src, tokens, edits, conversions, notes, line, options);
   const usesPytest = edits.some((e) => e.text.includes("pytest."));
   if (usesPytest && !/^(import pytest|from pytest import|import pytest as)/m.test(src)) {
     edits.push({ ...importPosition(src, tokens), text: "import pytest\n" });
@@ -215,8 +229,12 @@ function convertClasses(
   conversions: Conversion[],
   notes: string[],
   line: (offset: number) => number,
+  options: RewriteOptions,
 ): void {
-  const classes = findTestCaseClasses(src, tokens);
+  const classes = findTestCaseClasses(src, tokens, importsUnittestTestCase(src, tokens));
+  // unittest's loader finds TestCase classes only: every base stays (plain asserts work under unittest too).
+  const runByUnittest = options.runByUnittest === true;
+  const instantiated = new Set([...(options.instantiated ?? []), ...instantiatedHere(src, tokens)]);
   const subclassed = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     if (textOf(src, tokens[i]) !== "class" || !isStatementStart(tokens, i)) continue;
@@ -227,7 +245,11 @@ function convertClasses(
       if (tokens[k]?.kind === "name") subclassed.add(textOf(src, tokens[k]));
   }
   for (const cls of classes) {
-    const reason = keepBaseReason(src, tokens, cls, edits, subclassed);
+    const reason = runByUnittest
+      ? "the project runs its tests with unittest, which finds TestCase classes only"
+      : instantiated.has(cls.name)
+        ? `it is instantiated as ${cls.name}(…), which needs TestCase's constructor`
+        : keepBaseReason(src, tokens, cls, edits, subclassed);
     if (reason) {
       notes.push(`line ${line(cls.start)}: class ${cls.name} keeps unittest.TestCase (${reason})`);
       continue;
@@ -261,7 +283,36 @@ interface TestCaseClass {
   bodyEnd: number;
 }
 
-function findTestCaseClasses(src: string, tokens: Token[]): TestCaseClass[] {
+/**
+ * `TestCase` written bare is unittest's only when the file imports it from unittest (`from unittest import
+ * TestCase`); Django's, DRF's or a project's own TestCase set up databases and clients a plain class lacks.
+ */
+function importsUnittestTestCase(src: string, tokens: Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    if (textOf(src, tokens[i]) !== "from" || !isStatementStart(tokens, i)) continue;
+    if (textOf(src, tokens[i + 1]) !== "unittest" || textOf(src, tokens[i + 2]) !== "import") continue;
+    for (let k = i + 3; k < tokens.length && tokens[k]?.kind !== "newline"; k++) {
+      if (textOf(src, tokens[k]) === "TestCase" && textOf(src, tokens[k + 1]) !== "as") return true;
+    }
+  }
+  return false;
+}
+
+/** Names called like a class anywhere in the file (`TestX(…)`), other than in a `class` header. */
+export function instantiatedHere(src: string, tokens: Token[] = scan(src)): Set<string> {
+  const names = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind !== "name" || textOf(src, tokens[i + 1]) !== "(") continue;
+    const previous = textOf(src, tokens[i - 1]);
+    if (previous === "class" || previous === "def" || previous === ".") continue;
+    const name = textOf(src, t);
+    if (/^[A-Z]/.test(name)) names.add(name);
+  }
+  return names;
+}
+
+function findTestCaseClasses(src: string, tokens: Token[], bareIsUnittest: boolean): TestCaseClass[] {
   const found: TestCaseClass[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (textOf(src, tokens[i]) !== "class" || !isStatementStart(tokens, i)) continue;
@@ -270,7 +321,7 @@ function findTestCaseClasses(src: string, tokens: Token[]): TestCaseClass[] {
     const close = matchingClose(src, tokens, open);
     if (close < 0) continue;
     const bases = src.slice((tokens[open] as Token).end, (tokens[close] as Token).start).trim();
-    if (bases !== "unittest.TestCase" && bases !== "TestCase") continue;
+    if (bases !== "unittest.TestCase" && !(bases === "TestCase" && bareIsUnittest)) continue;
     const indent = indentAt(src, (tokens[i] as Token).start).length;
     found.push({
       name: textOf(src, tokens[i + 1]),
@@ -299,6 +350,12 @@ function keepBaseReason(
   for (let k = cls.bodyStart; k < cls.bodyEnd; k++) {
     const t = tokens[k] as Token;
     const word = textOf(src, t);
+    // `def test_x(self, mocked)`: a decorator passes the argument; pytest would look for a fixture instead.
+    if (word === "def" && /^test/.test(textOf(src, tokens[k + 1])) && textOf(src, tokens[k + 2]) === "(") {
+      const close = matchingClose(src, tokens, k + 2);
+      if (close > 0 && splitArgs(src, tokens, k + 2, close).length > 1)
+        return "its tests receive arguments from decorators";
+    }
     if (word === "super" && !converted(t.start)) return "it calls super()";
     if (word === "__init__" && textOf(src, tokens[k - 1]) === "def") return "it defines __init__";
     // Only unittest's runner honours expectedFailure; on a plain class the test would simply fail.
@@ -367,17 +424,29 @@ function removeUnusedNoseImport(
   return stillUsed ? null : { start: statement.start, end: statement.end, text: "" };
 }
 
-/** Where `import pytest` goes: before the first import that is not `from __future__`, else at the top. */
+/**
+ * Where `import pytest` goes: before the first import that is not `from __future__`; else right after the
+ * module docstring and the `from __future__` imports (which must stay first), never above them.
+ */
 function importPosition(src: string, tokens: Token[]): { start: number; end: number } {
+  let afterPreamble = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (!isStatementStart(tokens, i) || indentAt(src, (tokens[i] as Token).start) !== "") continue;
-    const word = textOf(src, tokens[i]);
+    const t = tokens[i] as Token;
+    const word = textOf(src, t);
     if (word === "import" || (word === "from" && textOf(src, tokens[i + 1]) !== "__future__")) {
-      const at = (tokens[i] as Token).start;
-      return { start: at, end: at };
+      return { start: t.start, end: t.start };
     }
+    const docstring = t.kind === "string" && afterPreamble === 0 && tokens[i + 1]?.kind === "newline";
+    if (docstring || (word === "from" && textOf(src, tokens[i + 1]) === "__future__")) {
+      let k = i;
+      while (k < tokens.length && tokens[k]?.kind !== "newline") k++;
+      afterPreamble = tokens[k]?.end ?? src.length;
+      continue;
+    }
+    if (t.kind !== "comment") break;
   }
-  return { start: 0, end: 0 };
+  return { start: afterPreamble, end: afterPreamble };
 }
 
 /** Token index where the block opened by the header ending near `from` ends (first statement at ≤ `indent`). */

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { DhtlError } from "../../core/errors.js";
 import { collectMigrationInput } from "../../facts/migration/collect.js";
 import type { SourceKind } from "../../facts/migration/types.js";
-import { planMigration } from "./plan.js";
+import { pinsWorthKeeping, planMigration } from "./plan.js";
 import type { MigrationPlan } from "./types.js";
 
 const fixtures = resolve(import.meta.dirname, "..", "..", "..", "test", "fixtures", "migrate");
@@ -176,8 +176,11 @@ describe("planMigration: other sources", () => {
       "requires-python": ">=3.9",
       dependencies: ["attrs>=23", "six"],
       "optional-dependencies": { cli: ["click>=8"] },
-      scripts: { setpkg: "setpkg:main" },
     });
+    // Entry points stay setup.py's (it may list groups besides console_scripts): named in `dynamic`.
+    expect(doc.project.scripts).toBeUndefined();
+    expect(doc.project.dynamic).toContain("scripts");
+    expect(doc.project.dynamic).not.toContain("version");
     expect(doc["dependency-groups"]).toEqual({ dev: ["packaging==23.2"] });
     expect(plan.build.backend).toBe("setuptools.build_meta");
     expect(plan.oldLock.map((p) => p.name).sort()).toEqual(["attrs", "packaging", "six"]);
@@ -193,7 +196,8 @@ describe("planMigration: other sources", () => {
     expect(plan.review.some((r) => r.startsWith("setup.py:3: install_requires is computed"))).toBe(true);
     // Left to setup.py, which still computes it: named in `dynamic`, never written as a guess.
     expect(pyprojectOf(plan).project.dependencies).toBeUndefined();
-    expect(pyprojectOf(plan).project.dynamic).toEqual(["dependencies"]);
+    expect(pyprojectOf(plan).project.dynamic).toContain("dependencies");
+    expect(pyprojectOf(plan).project.dynamic).not.toContain("version");
     // setup.py still has work to do: it is not offered for removal.
     expect(plan.oldFiles).not.toContain("setup.py");
   });
@@ -239,5 +243,69 @@ describe("planMigration: other sources", () => {
     const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-plan-pep621-"));
     writeFileSync(join(dir, "pyproject.toml"), '[project]\nname = "x"\nversion = "1"\n');
     expect(() => planMigration(collectMigrationInput(dir).input)).toThrow(DhtlError);
+  });
+});
+
+describe("planMigration: setup.py projects as the bench met them (issue 14)", () => {
+  /** A project written on the fly: file name → text. */
+  function planOf(files: Record<string, string>): MigrationPlan {
+    const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-plan-bench-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return planMigration(collectMigrationInput(dir).input);
+  }
+
+  it("a range allowing Python 2 locks for Python 3 only; older Pythons build from setup.py alone", () => {
+    const plan = planOf({
+      "setup.py":
+        'from setuptools import setup\nsetup(name="legacy", version="1.0", python_requires=">=2.6, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*")\n',
+    });
+    const doc = pyprojectOf(plan);
+    expect(doc.tool).toMatchObject({ uv: { environments: ["python_full_version >= '3.4'"] } });
+    expect(plan.build.requires).toEqual([
+      'setuptools>=61; python_version >= "3.7"',
+      'setuptools; python_version < "3.7"',
+    ]);
+  });
+
+  it("requirements.txt beside setup.py keeps what it adds (test tools) in a default group; its own pins only as a lock", () => {
+    const plan = planOf({
+      "setup.py":
+        'from setuptools import setup\nsetup(name="web", version="0.1", install_requires=["attrs"], python_requires=">=3.8")\n',
+      "requirements.txt": "attrs==23.1.0\npytest\nrequests\n",
+    });
+    const doc = pyprojectOf(plan);
+    expect(doc.project.dependencies).toEqual(["attrs"]);
+    expect(doc["dependency-groups"]).toEqual({ requirements: ["pytest", "requests"] });
+    expect(doc.tool).toMatchObject({ uv: { "default-groups": ["requirements"] } });
+    expect(plan.oldLock.map((p) => `${p.name}==${p.version}`)).toEqual(["attrs==23.1.0"]);
+    expect(plan.build.requires).toEqual(["setuptools>=61"]);
+  });
+
+  it("an extra holding the test runner goes in the dev group; marker keys of extras_require stay setup.py's", () => {
+    const plan = planOf({
+      "setup.py": [
+        "from setuptools import setup",
+        'setup(name="lib", version="2.0", python_requires=">=3.8",',
+        '      extras_require={"tests": ["pytest"], \'python_version == "3.0"\': ["argparse"]})',
+        "",
+      ].join("\n"),
+    });
+    const doc = pyprojectOf(plan);
+    expect(doc["dependency-groups"]).toEqual({ dev: ["lib[tests]"] });
+    expect(doc.project["optional-dependencies"]).toBeUndefined();
+    expect(doc.project.dynamic).toEqual(["optional-dependencies"]);
+  });
+
+  it("never pins the project itself from an old lock", () => {
+    const plan = planOf({
+      "setup.py": 'from setuptools import setup\nsetup(name="requests", version="2.19.1")\n',
+      Pipfile: '[packages]\n"e1839a8" = {path = ".", editable = true}\n[dev-packages]\ncodecov = "*"\n',
+    });
+    const pins = [
+      { name: "requests", version: "2.19.1", file: "Pipfile.lock" },
+      { name: "codecov", version: "2.0.15", file: "Pipfile.lock" },
+    ];
+    expect(pinsWorthKeeping(pins, plan.project).map((p) => p.name)).toEqual(["codecov"]);
+    expect(plan.review.some((r) => r.includes("local path ."))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
 import { CONDA_ENVIRONMENT_FILES, MLPROJECT } from "../../facts/manifests/conda/index.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
-import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/types.js";
+import type { ManifestFacts } from "../../facts/manifests/types.js";
 import { mergeManifests } from "../../facts/merge.js";
 import type { MigrationInput, SourceKind } from "../../facts/migration/types.js";
 import { resolvePythonVersion } from "../../facts/python-version.js";
@@ -19,7 +19,10 @@ import { tryParseRequirement } from "../../pep/pep508.js";
 import { decideBuild } from "./build-system.js";
 import { condaOnlyAdvice } from "./conda-only.js";
 import { detectSource } from "./detect.js";
+import { expectedGroups, withTestExtra } from "./groups.js";
+import { decidePython } from "./python.js";
 import { renderPyproject } from "./render-pyproject.js";
+import { setuptoolsDynamic } from "./setuptools-metadata.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
 import type { FileChange, MigrationPlan, TargetProject, UvSource } from "./types.js";
 
@@ -33,17 +36,38 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     });
   }
   const model = mergeManifests(selected, resolvePythonVersion(selected.flatMap((m) => m.python)));
+  // setup.py/setup.cfg beside a Pipfile, requirements or environment.yml describe the package itself.
+  const setupManifests = packageManifests(source, input.manifests, selected);
+  const packageModel =
+    source !== "setuptools" && setupManifests.length > 0 ? mergeManifests(setupManifests) : null;
+  const setuptoolsPackage = source === "setuptools" || packageModel !== null;
+  const metadata = packageModel ?? model;
   const pyprojectDoc = input.pyprojectText ? parseToml(input.pyprojectText, "pyproject.toml") : {};
   const poetry = source === "poetry" ? tableAt(pyprojectDoc, ["tool", "poetry"]) : null;
   const review: string[] = [];
   const notes: string[] = [];
+  if (packageModel) {
+    notes.push(
+      `${setupManifests.map((m) => m.file).join(" and ")} ${setupManifests.length > 1 ? "describe" : "describes"} the package: name, version, requires-python, dependencies and scripts come from there`,
+    );
+  }
 
-  const name = projectName(model.name, input.directoryName, notes);
-  const version = model.version ?? "0.1.0";
-  if (model.version === null) notes.push('no version was declared: wrote version = "0.1.0"');
+  const unreadable = setupManifests.find((m) => m.details.setuptools?.keywords?.includes("**"));
+  if (unreadable) {
+    // Its name, version and every other field are computed: any [project] table would change the package.
+    throw new DhtlError("badInput", "setup() gets its metadata through setup(**…), which dhtl does not run", {
+      file: unreadable.file,
+      hint: "Write the setup() keywords out (or move them to setup.cfg), then run `dhtl migrate` again.",
+    });
+  }
+  const name = projectName(metadata.name, input.directoryName, notes, directNamesOf(metadata));
+  const version = metadata.version ?? "0.1.0";
+  if (metadata.version === null && !setuptoolsPackage)
+    notes.push('no version was declared: wrote version = "0.1.0"');
 
   const poetrySources = selected.find((m) => m.file === "pyproject.toml")?.details.pyproject?.sources ?? {};
   const pipenvIndexes = selected.find((m) => m.kind === "pipfile")?.details.pipfile?.packageIndexes ?? {};
+  const lockedRefs = lockedVcsRefs(selected);
   const sources: Record<string, UvSource> = {};
   const convert = (requirements: string[]): string[] =>
     requirements.map((requirement) => {
@@ -51,6 +75,13 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       const poetryRecord = tableOrNull(poetrySources[parsedName]) ?? pipenvRecord(pipenvIndexes[parsedName]);
       const split = splitDirectReference(requirement, poetryRecord);
       if (split.problem) review.push(split.problem);
+      const lockedRef = lockedRefs.get(normalizeName(split.name));
+      if (split.source?.git && lockedRef && split.source.rev !== lockedRef) {
+        // The lock's commit, not the branch or tag the Pipfile names: the same code as before the migration.
+        const { tag: _tag, branch: _branch, ...rest } = split.source;
+        split.source = { ...rest, rev: lockedRef };
+        notes.push(`${split.name}: kept at commit ${lockedRef} as Pipfile.lock locked it`);
+      }
       if (split.source) {
         const key = normalizeName(split.name);
         const previous = sources[key];
@@ -62,14 +93,50 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       return split.requirement;
     });
 
-  const dependencies = convert(model.dependencies);
-  const optionalDependencies = mapValues(model.optionalDependencies, convert);
+  const dependencies = convert(metadata.dependencies);
+  const optionalDependencies = mapValues(metadata.optionalDependencies, convert);
   const dependencyGroups: Record<string, string[]> = {};
-  for (const [group, list] of Object.entries(model.dependencyGroups)) {
+  const groupSources = packageModel
+    ? [packageModel.dependencyGroups, model.dependencyGroups]
+    : [model.dependencyGroups];
+  for (const [group, list] of groupSources.flatMap((groups) => Object.entries(groups))) {
     const key = normalizeName(group);
-    dependencyGroups[key] = [...(dependencyGroups[key] ?? []), ...convert(list)];
+    dependencyGroups[key] = [...new Set([...(dependencyGroups[key] ?? []), ...convert(list)])];
+  }
+  // What the Pipfile/requirements install beside the package goes to a group `uv sync` installs too.
+  const mainGroup = setuptoolsPackage ? MAIN_GROUP[source] : null;
+  if (mainGroup) {
+    // A setup.py project's requirements.txt: what it adds beyond the package's own dependencies (its pins of
+    // those stay only as lock pins) is the development environment, e.g. starlette's test tools.
+    const mainList =
+      source === "setuptools"
+        ? mergeManifests(input.manifests.filter((m) => m.kind === "requirements")).dependencies
+        : model.dependencies;
+    const ownNames = new Set(
+      dependencies
+        .map((r) => tryParseRequirement(r)?.name)
+        .filter((n) => n !== undefined)
+        .map(normalizeName),
+    );
+    const rest = convert(mainList).filter((r) => {
+      const parsed = tryParseRequirement(r);
+      return (
+        parsed !== null &&
+        !ownNames.has(normalizeName(parsed.name)) &&
+        normalizeName(parsed.name) !== normalizeName(name)
+      );
+    });
+    if (rest.length > 0) {
+      dependencyGroups[mainGroup] = rest;
+      notes.push(
+        `the ${source} dependencies that are not the package's own (${rest.length}) went to the group "${mainGroup}", installed by default`,
+      );
+    }
   }
   const constraints = convert(model.constraints);
+  const groups = setuptoolsPackage
+    ? withTestExtra(name, dependencyGroups, optionalDependencies, notes)
+    : dependencyGroups;
 
   const referencedIndexes = new Set(
     Object.values(sources)
@@ -83,32 +150,47 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       review.push(`a dependency names index "${index}", which is not declared`);
   }
 
-  const python = requiresPython(source, selected, model.requiresPython, pyprojectDoc, notes);
+  const python = decidePython({
+    source,
+    manifests: [...selected, ...(packageModel ? setupManifests : [])],
+    range: metadata.requiresPython,
+    pyproject: pyprojectDoc,
+    isPackage: setuptoolsPackage,
+    hasPythonVersionFile: input.files.includes(".python-version"),
+    notes,
+  });
+  const existingBuild = tableAt(pyprojectDoc, ["build-system"]);
   const build = decideBuild({
     source,
     projectName: name,
     poetry,
-    buildRequires: model.buildSystem?.requires ?? [],
-    setuptools: {
-      packages: selected.find((m) => m.details.setuptools?.packages !== undefined)?.details.setuptools
-        ?.packages,
-      packageDir: selected.find((m) => m.details.setuptools?.packageDir !== undefined)?.details.setuptools
-        ?.packageDir,
-    },
+    buildRequires: metadata.buildSystem?.requires ?? [],
     directories: input.directories,
     files: input.files,
+    existing: existingBuild
+      ? {
+          backend: stringAt(existingBuild, "build-backend") ?? null,
+          requires: stringsAt(existingBuild, "requires"),
+        }
+      : null,
+    setuptoolsPackage,
+    setupPyLocalImports: input.setupPyLocalImports ?? [],
+    supportsPython36: allowsPython36(metadata.requiresPython, python.pin),
   });
-  if (build.backend === "hatchling.build" && !/finds/.test(build.reason)) {
-    review.push(
-      `hatchling will not find the package of "${name}" (no src/${moduleName(name)}/ or ${moduleName(name)}/): add [tool.hatch.build.targets.wheel] packages`,
-    );
-  }
 
-  // setup.py values the static reading could not settle are left to setup.py itself, named in `dynamic`.
-  const dynamic = source === "setuptools" ? computedSetupFields(selected) : [];
+  // What setup.py/setup.cfg say that dhtl does not write statically stays theirs: named in `dynamic`, so
+  // setuptools still takes it from them (without, it would drop long_description, author … or fail).
+  const dynamic = setuptoolsPackage
+    ? setuptoolsDynamic(setupManifests, {
+        version: metadata.version !== null,
+        requiresPython: python.requiresPython !== null && metadata.requiresPython !== null,
+        // Old setuptools took a bare marker as an extras_require key (httpie 2019); [project] cannot.
+        extras: Object.keys(optionalDependencies).every(isValidExtraName),
+      })
+    : [];
   if (dynamic.length > 0) {
     notes.push(
-      `dynamic = ${JSON.stringify(dynamic)}: setup.py computes them, so setuptools keeps asking it (uv runs it to lock)`,
+      `dynamic = ${JSON.stringify(dynamic)}: setup.py/setup.cfg say them (or compute them), so setuptools keeps reading them there`,
     );
   }
   const project: TargetProject = {
@@ -126,18 +208,20 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       tableAt(pyprojectDoc, ["project"]) !== null,
     ),
     urls: poetryUrls(poetry),
-    requiresPython: python.requiresPython,
+    requiresPython: dynamic.includes("requires-python") ? null : python.requiresPython,
     dependencies,
     optionalDependencies,
-    scripts: model.scripts,
-    dependencyGroups,
-    defaultGroups: defaultGroups(poetry),
+    scripts: metadata.scripts,
+    dependencyGroups: groups,
+    defaultGroups: poetry ? defaultGroups(poetry) : expectedGroups(groups, mainGroup, notes),
+    environments: python3Only(metadata.requiresPython ?? python.requiresPython, notes),
+    ...(build.uvPackage === false ? { package: false as const } : {}),
     constraints,
     sources: sortRecord(sources),
     indexes,
   };
 
-  review.push(...reviewItems(selected));
+  review.push(...reviewItems([...selected, ...(packageModel ? setupManifests : [])], setuptoolsPackage));
   const rendered = renderPyproject(input.pyprojectText, project, build, source);
   for (const key of rendered.leftPoetryKeys)
     notes.push(`[tool.poetry] ${key} left as is: dhtl does not migrate it`);
@@ -156,7 +240,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     project,
     build,
     changes,
-    oldFiles: oldFilesOf(source, selected, input.files, review),
+    oldFiles: oldFilesOf(source, [...selected, ...setupManifests], input.files, setuptoolsPackage),
     oldLock: input.oldLock,
     review: [...new Set(review)],
     notes,
@@ -190,59 +274,79 @@ export function selectManifests(source: SourceKind, manifests: ManifestFacts[]):
   }
 }
 
+/**
+ * A range that still allows Python 2 (`>=2.7, !=3.0.*`) would make uv lock for Python 2 too, whose backports
+ * (functools32, futures …) no longer build: the lock is made for Python 3 only, and the metadata keeps the range.
+ */
+function python3Only(range: string | null, notes: string[]): string[] | null {
+  if (range === null || !specifierAllows(range, "2.7.18", { prereleases: true })) return null;
+  // The oldest Python 3 the range allows: `!=3.0.*, !=3.1.*` must not let 3.0 back in through the marker.
+  const minor = Array.from({ length: 20 }, (_, i) => `3.${i}`).find((m) =>
+    specifierAllows(range, `${m}.99`, { prereleases: true }),
+  );
+  if (!minor) return null;
+  notes.push(
+    `requires-python "${range}" allows Python 2: [tool.uv] environments locks for Python ${minor}+ only`,
+  );
+  return [`python_full_version >= '${minor}'`];
+}
+
+function isValidExtraName(name: string): boolean {
+  return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
+}
+
+/** True when neither the range nor the pin rules out Python 3.6 (the last Python setuptools 61 lacks). */
+function allowsPython36(range: string | null, pin: string | null): boolean {
+  if (pin !== null) return /^3\.[0-6]$|^2\./.test(pin);
+  return range === null || specifierAllows(range, "3.6.15", { prereleases: true });
+}
+
+/** Pipfile.lock's commits of git packages, by normalised name. */
+function lockedVcsRefs(manifests: ManifestFacts[]): Map<string, string> {
+  const refs = new Map<string, string>();
+  for (const manifest of manifests) {
+    for (const [name, ref] of Object.entries(manifest.details.pipfile?.lockedVcsRefs ?? {}))
+      refs.set(normalizeName(name), ref);
+  }
+  return refs;
+}
+
+/** The group that holds a Pipfile's or requirements' own list beside a package described by setup.py. */
+const MAIN_GROUP: Record<SourceKind, string | null> = {
+  pip: "requirements",
+  pipenv: "pipfile",
+  conda: "environment",
+  poetry: null,
+  setuptools: "requirements",
+};
+
+/** setup.py/setup.cfg that describe the package (with a name), for every source but Poetry. */
+function packageManifests(
+  source: SourceKind,
+  manifests: ManifestFacts[],
+  selected: ManifestFacts[],
+): ManifestFacts[] {
+  if (source === "poetry") return [];
+  const pool = source === "setuptools" ? selected : manifests;
+  const setup = pool.filter(
+    (m) => (m.kind === "setup.py" || m.kind === "setup.cfg") && m.packageManager === "setuptools",
+  );
+  return source === "setuptools" || setup.some((m) => m.name !== null) ? setup : [];
+}
+
 /** A requirements file of a setuptools project: its groups and constraints count, its pins only as a lock. */
 function groupsOnly(manifest: ManifestFacts): ManifestFacts {
   return { ...manifest, dependencies: [], indexes: manifest.indexes };
 }
 
-function projectName(found: string | null, directory: string, notes: string[]): string {
+function projectName(found: string | null, directory: string, notes: string[], taken: Set<string>): string {
   if (found) return found;
   const fromDir = normalizeName(directory.replace(/[^A-Za-z0-9._-]+/g, "-")).replace(/^[-_.]+|[-_.]+$/g, "");
-  const name = isValidDistributionName(fromDir) ? fromDir : "app";
+  const valid = isValidDistributionName(fromDir) ? fromDir : "app";
+  // A folder named like a dependency (`mlflow/` needing mlflow) would make the project depend on itself.
+  const name = taken.has(valid) ? `${valid}-project` : valid;
   notes.push(`no project name was declared: named it "${name}" after the folder`);
   return name;
-}
-
-interface PythonDecision {
-  requiresPython: string | null;
-  /** `X.Y` pin for .python-version, when the old tool pinned one and the project has none. */
-  pin: string | null;
-  pinFrom: string;
-}
-
-function requiresPython(
-  source: SourceKind,
-  manifests: ManifestFacts[],
-  range: string | null,
-  pyproject: Table,
-  notes: string[],
-): PythonDecision {
-  const existing = stringAt(tableAt(pyproject, ["project"]), "requires-python");
-  if (existing) return { requiresPython: existing, pin: null, pinFrom: "" };
-  if (source === "poetry") {
-    const converted = manifests.find((m) => m.file === "pyproject.toml")?.details.pyproject
-      ?.poetryPythonPep440;
-    if (typeof converted === "string" && converted !== "")
-      return { requiresPython: converted, pin: null, pinFrom: "" };
-  } else if (range) {
-    return { requiresPython: range, pin: null, pinFrom: "" };
-  }
-  const pinSource = manifests
-    .flatMap((m) => m.python)
-    .find((p: PythonVersionSource) =>
-      /Pipfile requires|environment\.yml python|\.python-version/.test(p.source),
-    );
-  const minor = pinSource ? /^(\d+)\.(\d+)/.exec(pinSource.value) : null;
-  if (pinSource && minor) {
-    const version = `${minor[1]}.${minor[2]}`;
-    notes.push(
-      `requires-python = ">=${version}" from ${pinSource.file} (${pinSource.source} = ${pinSource.value})`,
-    );
-    const isPinFile = pinSource.source === ".python-version";
-    return { requiresPython: `>=${version}`, pin: isPinFile ? null : version, pinFrom: pinSource.file };
-  }
-  notes.push("no Python version was declared: requires-python left out (uv uses the interpreter it finds)");
-  return { requiresPython: null, pin: null, pinFrom: "" };
 }
 
 /**
@@ -268,32 +372,8 @@ function defaultGroups(poetry: Table | null): string[] | null {
   return list;
 }
 
-/** setup() keywords → the [project] fields they fill. */
-const SETUP_FIELDS: Record<string, string> = {
-  version: "version",
-  install_requires: "dependencies",
-  extras_require: "optional-dependencies",
-  python_requires: "requires-python",
-  entry_points: "scripts",
-  description: "description",
-};
-
-/** [project] fields whose setup.py/setup.cfg value is computed (a "review" diagnostic names the keyword first). */
-function computedSetupFields(manifests: ManifestFacts[]): string[] {
-  const fields = new Set<string>();
-  for (const manifest of manifests) {
-    if (manifest.kind !== "setup.py" && manifest.kind !== "setup.cfg") continue;
-    for (const d of manifest.diagnostics) {
-      if (d.severity !== "review") continue;
-      const field = SETUP_FIELDS[/^(\w+)/.exec(d.message)?.[1] ?? ""];
-      if (field) fields.add(field);
-    }
-  }
-  return [...fields].sort();
-}
-
 /** "review" and "error" diagnostics of the files being migrated: never guessed, always listed. */
-function reviewItems(manifests: ManifestFacts[]): string[] {
+function reviewItems(manifests: ManifestFacts[], isPackage: boolean): string[] {
   const out: string[] = [];
   for (const manifest of manifests) {
     for (const d of manifest.diagnostics) {
@@ -305,6 +385,8 @@ function reviewItems(manifests: ManifestFacts[]): string[] {
       ...(manifest.details.pipfile?.localPaths ?? []),
     ];
     for (const local of localPaths) {
+      // `-e .` / `path = "."` installs the package itself: the migrated project is that package.
+      if (isPackage && /^\.\/?$/.test(local.path)) continue;
       out.push(
         `${local.file}${local.line ? `:${local.line}` : ""}: local path ${local.path} is not migrated; add it with \`uv add ${local.editable ? "--editable " : ""}${local.path}\``,
       );
@@ -313,13 +395,28 @@ function reviewItems(manifests: ManifestFacts[]): string[] {
   return out;
 }
 
-/** Files the migrated project no longer reads. setup.py stays when it still has work to do. */
+/**
+ * Files the migrated project no longer reads. setup.py and setup.cfg stay while setuptools builds the
+ * package (it runs setup.py and reads setup.cfg whenever they exist), and so does every file they read
+ * (a requirements.txt that setup.py opens, setup.cfg `file:` targets): `--remove-old` never breaks a build.
+ */
 function oldFilesOf(
   source: SourceKind,
   manifests: ManifestFacts[],
   files: string[],
-  review: string[],
+  setuptoolsPackage: boolean,
 ): string[] {
+  const stillRead = new Set(
+    setuptoolsPackage
+      ? manifests
+          .filter((m) => m.kind === "setup.py" || m.kind === "setup.cfg")
+          .flatMap((m) => [m.file, ...m.includedFiles])
+      : [],
+  );
+  return oldFilesFor(source, files).filter((f) => !stillRead.has(f));
+}
+
+function oldFilesFor(source: SourceKind, files: string[]): string[] {
   const present = (names: string[]) => names.filter((f) => files.includes(f));
   switch (source) {
     case "poetry":
@@ -331,16 +428,9 @@ function oldFilesOf(
       return files.includes(MLPROJECT) ? [] : present([...CONDA_ENVIRONMENT_FILES, "conda-lock.yml"]);
     case "pip":
       return files.filter(isRequirementsFile);
-    case "setuptools": {
+    case "setuptools":
       // The main requirements file of a package pins a deployment: uv.lock replaces it too.
-      const out = files.filter(isRequirementsFile);
-      const setupPyNeedsReview = review.some((r) => r.startsWith("setup.py"));
-      const setupCfg = manifests.find((m) => m.kind === "setup.cfg");
-      const cfgHasTools = (setupCfg?.details.setupCfg?.toolSections ?? []).length > 0;
-      if (files.includes("setup.py") && !setupPyNeedsReview) out.push("setup.py");
-      if (setupCfg && !cfgHasTools) out.push("setup.cfg");
-      return out.sort();
-    }
+      return files.filter(isRequirementsFile);
   }
 }
 
@@ -348,6 +438,25 @@ function oldFilesOf(
  * Old pins the new lock should try to keep: those a direct requirement still allows and that do not come
  * from a git/path/url source. A pin a requirement now excludes would only make uv fail.
  */
+/** Normalised names of a merged model's requirements (dependencies, extras, groups). */
+function directNamesOf(model: {
+  dependencies: string[];
+  optionalDependencies: Record<string, string[]>;
+  dependencyGroups: Record<string, string[]>;
+}): Set<string> {
+  const all = [
+    model.dependencies,
+    ...Object.values(model.optionalDependencies),
+    ...Object.values(model.dependencyGroups),
+  ].flat();
+  return new Set(
+    all
+      .map((r) => tryParseRequirement(r)?.name)
+      .filter((n): n is string => n !== undefined)
+      .map(normalizeName),
+  );
+}
+
 /** Normalised names of every requirement the project lists itself. */
 export function directNames(project: TargetProject): Set<string> {
   const names = new Set<string>();
@@ -375,7 +484,10 @@ export function pinsWorthKeeping(pins: MigrationInput["oldLock"], project: Targe
     const key = normalizeName(parsed.name);
     direct.set(key, [...(direct.get(key) ?? []), parsed.specifier]);
   }
+  const self = normalizeName(project.name);
   return pins.filter((pin) => {
+    // The project itself (Pipfile.lock pins `requests` in requests' own repository): uv builds it, never pins it.
+    if (pin.name === self) return false;
     if (project.sources[pin.name] && !project.sources[pin.name]?.index) return false;
     const specifiers = direct.get(pin.name) ?? [];
     return specifiers.every((s) => s === "" || specifierAllows(s, pin.version, { prereleases: true }));
@@ -437,10 +549,6 @@ function poetryUrls(poetry: Table | null): Record<string, string> {
     for (const [key, value] of Object.entries(extra)) if (typeof value === "string") urls[key] = value;
   }
   return urls;
-}
-
-function moduleName(name: string): string {
-  return name.toLowerCase().replace(/[-.]+/g, "_");
 }
 
 function stringAt(table: Table | null, key: string): string | undefined {

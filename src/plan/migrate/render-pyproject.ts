@@ -16,6 +16,7 @@ import {
   renderTable,
   renderValue,
   type TomlPlain,
+  tidySection,
 } from "../../formats/toml-edit.js";
 import { isTable, type Table, tableAt, tableOrNull, valueAt } from "../../formats/toml-table.js";
 import type { BuildDecision, TargetProject, UvSource } from "./types.js";
@@ -73,7 +74,7 @@ export function renderPyproject(
   const leftPoetryKeys: string[] = [];
   let text = patchToml(before, (doc) => {
     if (source === "poetry") leftPoetryKeys.push(...prunePoetry(doc, build));
-    if (has(["build-system"])) {
+    if (has(["build-system"]) && !build.keepExisting) {
       if (build.backend === null) {
         if (source === "poetry" || source === "setuptools") delete doc["build-system"];
       } else {
@@ -97,6 +98,7 @@ export function renderPyproject(
       uv.index.push(...project.indexes.filter((i) => !names.has(i.name)));
     }
   });
+  if (source === "poetry") text = tidySection(text, ["tool", "poetry"]);
   const front = [
     ...(has(["project"]) ? [] : projectTables(project)),
     ...(has(["dependency-groups"]) ? [] : groupTable(project)),
@@ -161,6 +163,8 @@ function buildTables(build: BuildDecision): string[] {
 function uvSettings(project: TargetProject): Record<string, TomlPlain> {
   const values: Record<string, TomlPlain> = {};
   if (project.defaultGroups !== null) values["default-groups"] = project.defaultGroups;
+  if (project.environments !== null) values.environments = project.environments;
+  if (project.package === false) values.package = false;
   if (project.constraints.length > 0) values["constraint-dependencies"] = project.constraints;
   return values;
 }

@@ -36,6 +36,10 @@ export interface BuildDecision {
   keepPoetryKeys: string[];
   /** Extra tables the backend needs (`tool.hatch.build.targets.wheel` packages …). */
   extraTables: { path: string[]; values: Record<string, TomlPlain> }[];
+  /** The project's own `[build-system]` stays byte for byte (meson-python, scikit-build, maturin …). */
+  keepExisting?: boolean;
+  /** `[tool.uv] package = false`: uv installs the dependencies only (Poetry's package-mode = false). */
+  uvPackage?: false;
 }
 
 /** The target project, as PEP 621 and uv say it. */
@@ -58,6 +62,10 @@ export interface TargetProject {
   dependencyGroups: Record<string, string[]>;
   /** `[tool.uv] default-groups`, when it must differ from uv's default (`dev` only). */
   defaultGroups: string[] | null;
+  /** `[tool.uv] environments`: the Pythons the lock is for, when requires-python names ones uv cannot lock. */
+  environments: string[] | null;
+  /** `[tool.uv] package = false`: uv installs the dependencies only. */
+  package?: false;
   constraints: string[];
   sources: Record<string, UvSource>;
   indexes: UvIndex[];

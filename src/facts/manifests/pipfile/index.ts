@@ -127,13 +127,17 @@ export function readPipfileLock(file: SourceFile): ManifestFacts {
   const hash = tableOrNull(meta?.hash)?.sha256;
   if (typeof hash === "string") pipfileDetails(facts).pipfileHash = hash;
   const vcs: string[] = [];
+  const refs: Record<string, string> = {};
   for (const [category, entries] of Object.entries(root)) {
     if (category === "_meta") continue;
     for (const [name, entry] of Object.entries(tableOrNull(entries) ?? {})) {
       const pin = tableOrNull(entry);
       const version = typeof pin?.version === "string" ? pin.version.replace(/^===?/, "") : null;
       if (!version) {
-        if (pin && VCS_KEYS.some((key) => key in pin)) vcs.push(name);
+        if (pin && VCS_KEYS.some((key) => key in pin)) {
+          vcs.push(name);
+          if (typeof pin.ref === "string" && pin.ref !== "") refs[name] = pin.ref;
+        }
         continue;
       }
       const hashes = Array.isArray(pin?.hashes)
@@ -143,6 +147,7 @@ export function readPipfileLock(file: SourceFile): ManifestFacts {
     }
   }
   if (vcs.length) pipfileDetails(facts).lockedFromVcs = [...new Set(vcs)].sort();
+  if (Object.keys(refs).length) pipfileDetails(facts).lockedVcsRefs = refs;
   return facts;
 }
 

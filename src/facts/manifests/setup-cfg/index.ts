@@ -125,7 +125,13 @@ class SetupCfg {
     if (packages) setuptools.packages = packages;
     if (packageDir) setuptools.packageDir = packageDir;
     if (pyModules) setuptools.pyModules = pyModules;
-    if (packages || packageDir || pyModules) manifest.details.setuptools = setuptools;
+    const keys = ["metadata", "options"].flatMap((section) => [
+      ...(this.doc.sections.get(section)?.options.keys() ?? []),
+    ]);
+    for (const section of ["entry_points", "extras_require"])
+      if (this.doc.sections.has(`options.${section}`)) keys.push(section);
+    setuptools.keywords = [...new Set(keys.map((k) => k.replace(/-/g, "_")))].sort();
+    manifest.details.setuptools = setuptools;
     const extras = this.doc.sections.get("options.extras_require");
     for (const option of extras?.options.values() ?? []) {
       manifest.optionalDependencies[option.name] = this.requirementOption(option);

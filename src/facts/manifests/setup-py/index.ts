@@ -57,6 +57,8 @@ export const setupPyReader: ManifestReader = {
       );
     }
     const kwargs = collectKeywords(call.call.args, call.env, interpreter, manifest, file);
+    const unreadSpread = manifest.diagnostics.some((d) => d.message.startsWith("setup(**…)"));
+    setLayout(manifest, "keywords", [...kwargs.keys(), ...(unreadSpread ? ["**"] : [])].sort());
     const extract = new Extractor(kwargs, manifest, file, interpreter);
     extract.all();
     resolveComputedVersion(kwargs, extract.packageNames(), manifest, file, interpreter, ctx);

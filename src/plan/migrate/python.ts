@@ -1,0 +1,85 @@
+/**
+ * The Python a migrated project states: `requires-python` (the range the lock is solved for) and a
+ * `.python-version` pin (the interpreter `uv lock` and `uv sync` take; without requires-python uv locks for
+ * `>=` that interpreter, so a package keeps its metadata without Requires-Python and still locks for the
+ * Python its project uses). Every hint
+ * counts: python_requires, Poetry's `python`, and the pins of `.python-version`, `runtime.txt`,
+ * `.tool-versions`, mise, Pipfile `python_version`/`python_full_version` and conda's `python=`.
+ */
+import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/types.js";
+import type { SourceKind } from "../../facts/migration/types.js";
+import { readStatement } from "../../facts/python-version.js";
+import { type Table, tableAt } from "../../formats/toml-table.js";
+
+export interface PythonDecision {
+  requiresPython: string | null;
+  /** `X.Y` pin for .python-version, when a hint pins one and the project has no .python-version. */
+  pin: string | null;
+  pinFrom: string;
+}
+
+/** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's); any other
+ *  statement that names one interpreter comes after them. */
+const PIN_ORDER = [".python-version", "runtime.txt", ".tool-versions", "mise", "Pipfile", "environment"];
+
+export function decidePython(options: {
+  source: SourceKind;
+  manifests: ManifestFacts[];
+  /** The merged range of the migrated manifests (python_requires, Pipfile's range …), if any. */
+  range: string | null;
+  pyproject: Table;
+  /** True when the migrated project builds a wheel whose metadata must stay as it was. */
+  isPackage: boolean;
+  hasPythonVersionFile: boolean;
+  notes: string[];
+}): PythonDecision {
+  const { source, manifests, range, pyproject, isPackage, notes } = options;
+  const pin = firstPin(manifests);
+  const pinFields = pin && !options.hasPythonVersionFile ? { pin: pin.minor, pinFrom: pin.source.file } : {};
+  const decision = (requiresPython: string | null): PythonDecision => ({
+    requiresPython,
+    pin: null,
+    pinFrom: "",
+    ...pinFields,
+  });
+  const existing = tableAt(pyproject, ["project"])?.["requires-python"];
+  if (typeof existing === "string" && existing !== "") return decision(existing);
+  if (source === "poetry") {
+    const converted = manifests.find((m) => m.file === "pyproject.toml")?.details.pyproject
+      ?.poetryPythonPep440;
+    if (typeof converted === "string" && converted !== "") return decision(converted);
+  } else if (range) {
+    return decision(range);
+  }
+  if (pin) {
+    const bound = `>=${pin.minor}`;
+    const said = `${pin.source.file} (${pin.source.source} = ${pin.source.value})`;
+    if (isPackage) {
+      // Requires-Python would be new in the wheel's METADATA: the pin bounds the lock instead.
+      notes.push(
+        `Python ${pin.minor} from ${said} pins the interpreter uv locks with (the lock is for >=${pin.minor}); the package's metadata stays without Requires-Python, as before`,
+      );
+      return decision(null);
+    }
+    notes.push(`requires-python = "${bound}" from ${said}`);
+    return decision(bound);
+  }
+  notes.push("no Python version was declared: requires-python left out (uv uses the interpreter it finds)");
+  return decision(null);
+}
+
+/** The first statement that names one interpreter (exact or minor), with its `X.Y`. */
+function firstPin(manifests: ManifestFacts[]): { source: PythonVersionSource; minor: string } | null {
+  const pins: { source: PythonVersionSource; minor: string; rank: number }[] = [];
+  for (const source of manifests.flatMap((m) => m.python)) {
+    // Hints the facts add later (CI matrices, tox envlists …) count after the files tools read themselves.
+    const known = PIN_ORDER.findIndex((p) => source.source.startsWith(p));
+    const rank = known < 0 ? PIN_ORDER.length : known;
+    const statement = readStatement(source);
+    if (statement.kind !== "exact" && statement.kind !== "minor") continue;
+    const minor = /^(\d+)\.(\d+)/.exec(statement.value);
+    if (minor) pins.push({ source, minor: `${minor[1]}.${minor[2]}`, rank });
+  }
+  pins.sort((a, b) => a.rank - b.rank);
+  return pins[0] ?? null;
+}

@@ -1,0 +1,261 @@
+/**
+ * Issue 14: `dhtl migrate` on manifests of real projects (test/fixtures/migrate/real/README.md names each
+ * repository and commit), proved with real uv: the migrated project builds wherever the original did and
+ * its wheel publishes the same METADATA (name, version, requires-dist, entry points, requires-python);
+ * `uv sync --frozen` works with the project's own Python; the old lock's versions are kept.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseToml } from "../../src/formats/toml.js";
+import { ensureUv } from "../../src/run/uv.js";
+import { applyStandardize, planStandardize } from "../../src/workflows/standardize.js";
+import { buildWheelMetadata, installedVersions, published, runMigrate, uvIn } from "../support/migrate.js";
+import { copyFixtureDir, repoRoot, tempDir } from "../support/temp-dirs.js";
+
+process.env.UV_PYTHON_DOWNLOADS = "never";
+process.env.UV_NO_PROGRESS = "1";
+
+let uv = "uv";
+beforeAll(async () => {
+  uv = (await ensureUv()).path;
+});
+
+const real = (name: string) => copyFixtureDir(`migrate/real/${name}`);
+/** A copy in a folder named like the project's own checkout (migrate names a nameless project after it). */
+const realNamed = (name: string) => {
+  const dir = join(tempDir("dhtl-checkout-"), name);
+  cpSync(join(repoRoot, "test", "fixtures", "migrate", "real", name), dir, { recursive: true });
+  return dir;
+};
+/** The machine's pyenv build of a minor (the shims answer only for the global versions). */
+const pyenvPython = (minor: string) => {
+  const base = join(homedir(), ".pyenv", "versions");
+  const version = readdirSync(base).find((v) => v.startsWith(`${minor}.`));
+  if (!version) throw new Error(`no pyenv build of Python ${minor}`);
+  return join(base, version, "bin", "python");
+};
+const read = (dir: string, file: string) => readFileSync(join(dir, file), "utf8");
+const pyproject = (dir: string) => parseToml(read(dir, "pyproject.toml"), "pyproject.toml");
+
+const installed = installedVersions;
+
+/** Migrates with --yes (exit 0 expected) and checks uv takes the lock as current. */
+async function migrated(
+  dir: string,
+  options: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const run = await runMigrate(dir, { yes: true, json: true, ...options });
+  expect(run.code, run.text).toBe(0);
+  uvIn(uv, dir, ["lock", "--check"]);
+  return run.json ?? {};
+}
+
+/** The original's wheel and the migrated project's wheel publish the same metadata. */
+async function expectSameWheel(name: string): Promise<{ dir: string; files: string[] }> {
+  const original = buildWheelMetadata(uv, real(name));
+  const dir = real(name);
+  await migrated(dir);
+  const after = buildWheelMetadata(uv, dir);
+  expect(published(after)).toEqual(published(original));
+  return { dir, files: after.files };
+}
+
+describe("setup.py projects keep building (items 1–3, 9)", () => {
+  it("the issue's minimal setup.py (long_description, py_modules) builds with the same metadata", async () => {
+    const dir = tempDir("dhtl-minimal-setup-");
+    writeFileSync(
+      join(dir, "setup.py"),
+      'from setuptools import setup\nsetup(name="demo", version="1.0", long_description="x", py_modules=["demo"])\n',
+    );
+    writeFileSync(join(dir, "demo.py"), "VALUE = 1\n");
+    const original = buildWheelMetadata(uv, dir);
+    await migrated(dir);
+    expect(pyproject(dir).project).toMatchObject({ name: "demo", version: "1.0", dynamic: ["readme"] });
+    expect(published(buildWheelMetadata(uv, dir))).toEqual(published(original));
+  });
+
+  it("six: setup.py imports six itself → __legacy__; same METADATA; synced frozen with its test group", async () => {
+    const { dir } = await expectSameWheel("six");
+    const doc = pyproject(dir);
+    expect(doc["build-system"]).toMatchObject({ "build-backend": "setuptools.build_meta:__legacy__" });
+    // Computed (six.__version__) and everything setup.py says besides: left to setup.py, named in dynamic.
+    expect(doc.project).toMatchObject({
+      name: "six",
+      "requires-python": ">=2.7,!=3.0.*,!=3.1.*,!=3.2.*",
+      dynamic: ["authors", "classifiers", "description", "license", "readme", "version"],
+    });
+    uvIn(uv, dir, ["sync", "--frozen"]);
+    expect(installed(dir).get("six")).toBe("1.17.0");
+    expect(installed(dir).has("pytest")).toBe(true); // tests_require → group "test", installed by default
+  });
+
+  it("records: setup.py beside a Pipfile is the package (name, version, console script); same METADATA", async () => {
+    const { dir } = await expectSameWheel("records");
+    const doc = pyproject(dir);
+    expect(doc.project).toMatchObject({ name: "records", version: "0.5.3" });
+    expect(doc["dependency-groups"]).toMatchObject({ dev: ["pytest"] });
+    const wheel = buildWheelMetadata(uv, dir);
+    expect(wheel.entryPoints).toEqual(["console_scripts:records=records:cli"]);
+  });
+
+  it("cleo 2017: --remove-old keeps the requirements files setup.py reads; the build still works", async () => {
+    const original = buildWheelMetadata(uv, real("cleo-2017"));
+    const dir = real("cleo-2017");
+    const json = await migrated(dir, { removeOld: true });
+    expect(json.removed).toEqual([]);
+    expect(existsSync(join(dir, "requirements.txt"))).toBe(true);
+    expect(existsSync(join(dir, "requirements.tests.txt"))).toBe(true);
+    expect(published(buildWheelMetadata(uv, dir))).toEqual(published(original));
+  });
+
+  it("setup(**settings) that nobody can read is refused: nothing written", async () => {
+    const dir = tempDir("dhtl-spread-setup-");
+    const setup = "from setuptools import setup\nimport json\nsetup(**json.load(open('meta.json')))\n";
+    writeFileSync(join(dir, "setup.py"), setup);
+    await expect(runMigrate(dir, { yes: true })).rejects.toMatchObject({
+      code: "badInput",
+      message: expect.stringContaining("setup(**…)"),
+    });
+    expect(existsSync(join(dir, "pyproject.toml"))).toBe(false);
+  });
+});
+
+describe("build backends (items 2, 4)", () => {
+  it("pycairo: meson-python stays byte for byte beside package-mode = false; uv syncs the dependencies only", async () => {
+    const dir = real("pycairo");
+    const before = read(dir, "pyproject.toml");
+    await migrated(dir);
+    const buildSystem = (text: string) => /\[build-system\][^[]*/.exec(text)?.[0];
+    expect(buildSystem(read(dir, "pyproject.toml"))).toBe(buildSystem(before));
+    expect(pyproject(dir).tool).toMatchObject({ uv: { package: false } });
+    uvIn(uv, dir, ["sync", "--frozen"]);
+    expect(installed(dir).has("pycairo")).toBe(false);
+  });
+
+  it("full-stack-fastapi-template 2024: a package hatchling would not find keeps poetry-core, and builds", async () => {
+    const dir = real("fullstack-2024");
+    const json = await migrated(dir);
+    expect((json.buildSystem as { backend: string }).backend).toBe("poetry.core.masonry.api");
+    const wheel = buildWheelMetadata(uv, dir);
+    expect(wheel.files).toContain("app.py");
+    expect(wheel).toMatchObject({ name: "app", version: "0.1.0", requiresPython: ">=3.10,<4.0" });
+  });
+});
+
+describe("locks and Python (items 5–8, 10)", () => {
+  it("tomlkit: poetry.lock's marker-split filelock versions are both kept; all 51 versions kept", async () => {
+    const dir = real("tomlkit");
+    const json = await migrated(dir);
+    expect(json.changedVersions).toEqual([]);
+    expect(json.keptVersions).toBe(51);
+    const lock = read(dir, "uv.lock");
+    expect(lock).toContain('name = "filelock"\nversion = "3.19.1"');
+    expect(lock).toContain('name = "filelock"\nversion = "3.20.3"');
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.9")]);
+    expect(installed(dir).get("filelock")).toBe("3.19.1");
+  });
+
+  it("heroku getting-started 2020: runtime.txt python-3.7.6 shapes requires-python and the pin; syncs frozen on 3.7", async () => {
+    const dir = real("heroku");
+    await migrated(dir);
+    expect(pyproject(dir).project).toMatchObject({ "requires-python": ">=3.7" });
+    expect(read(dir, ".python-version")).toBe("3.7\n");
+    uvIn(uv, dir, ["sync", "--frozen"]);
+    const python = spawnSync(
+      join(dir, ".venv/bin/python"),
+      ["-c", "import sys; print(sys.version_info[:2])"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(python.stdout.trim()).toBe("(3, 7)");
+  });
+
+  it("Pipfile.lock's git commit is kept as rev, not the branch the Pipfile names", async () => {
+    const repo = tempDir("dhtl-pipfile-git-");
+    const git = (...args: string[]) => {
+      const r = spawnSync("git", ["-c", "user.email=t@example.org", "-c", "user.name=t", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+      });
+      if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+    const version = (v: string) =>
+      `[project]\nname = "tinygit"\nversion = "${v}"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n`;
+    mkdirSync(join(repo, "tinygit"));
+    writeFileSync(join(repo, "tinygit", "__init__.py"), "");
+    writeFileSync(join(repo, "pyproject.toml"), version("0.1.0"));
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-qm", "one");
+    const locked = git("rev-parse", "HEAD");
+    writeFileSync(join(repo, "pyproject.toml"), version("0.2.0"));
+    git("commit", "-qam", "two");
+    // The Pipfile and Pipfile.lock shapes pipenv writes for `pipenv install -e git+…@main#egg=tinygit`.
+    const dir = tempDir("dhtl-pipfile-project-");
+    writeFileSync(join(dir, "Pipfile"), `[packages]\ntinygit = {git = "file://${repo}", ref = "main"}\n`);
+    const lock = {
+      _meta: { hash: { sha256: "0" }, "pipfile-spec": 6, requires: {}, sources: [] },
+      default: { tinygit: { git: `file://${repo}`, ref: locked } },
+      develop: {},
+    };
+    writeFileSync(join(dir, "Pipfile.lock"), JSON.stringify(lock, null, 4));
+    await migrated(dir);
+    expect(pyproject(dir).tool).toMatchObject({ uv: { sources: { tinygit: { rev: locked } } } });
+    uvIn(uv, dir, ["sync", "--frozen"]);
+    expect(installed(dir).get("tinygit")).toBe("0.1.0");
+  });
+
+  it("styleguide: requirements/local.txt holds pytest → in default-groups, installed by `uv sync --frozen`", async () => {
+    const dir = real("styleguide");
+    const json = await migrated(dir);
+    expect(pyproject(dir).tool).toMatchObject({ uv: { "default-groups": ["local"] } });
+    expect((json.notes as string[]).some((n) => n.includes('group "local" holds the test runner'))).toBe(
+      true,
+    );
+    uvIn(uv, dir, ["sync", "--frozen"]);
+    expect(installed(dir).get("pytest")).toBe("8.4.2");
+  });
+
+  it("mlflow-example: conda.yaml is the manifest; numpy, pandas, scikit-learn and mlflow locked", async () => {
+    const dir = realNamed("mlflow-example");
+    const json = await migrated(dir);
+    expect(json.source).toBe("conda");
+    expect(pyproject(dir).project).toMatchObject({
+      name: "mlflow-example",
+      dependencies: ["numpy>=1.14.3", "pandas>=1.0.0", "scikit-learn>0.19.1", "mlflow"],
+    });
+  });
+});
+
+describe("standardize and output (items 11, 13)", () => {
+  it("standardize after migrating tomlkit: uv.lock current, [tool.ruff] its own table, nothing above [project]", async () => {
+    const dir = real("tomlkit");
+    await migrated(dir);
+    const plan = await planStandardize({ root: dir, projectType: "library" });
+    expect(plan.addedDevTools).toContain("ruff");
+    expect((await applyStandardize(plan)).relocked).toBe(true);
+    uvIn(uv, dir, ["lock", "--check"]);
+    const text = read(dir, "pyproject.toml");
+    expect(text.startsWith("[project]\n")).toBe(true);
+    expect(text).toContain('\n[tool.ruff]\ntarget-version = "py39"\n');
+    expect(text).not.toMatch(/\n\n\n/);
+    expect(pyproject(dir).tool).toMatchObject({ ruff: { "target-version": "py39" } });
+  });
+
+  it("-q prints neither plan nor diff; .dhtl/ stays out of git status after a migration", async () => {
+    const dir = real("heroku");
+    spawnSync("git", ["init", "-q"], { cwd: dir });
+    const run = await runMigrate(dir, { yes: true }, true);
+    expect(run.code).toBe(0);
+    expect(run.text).not.toContain("+++ b/pyproject.toml");
+    expect(run.text).not.toContain("build system:");
+    const status = spawnSync("git", ["status", "--porcelain"], { cwd: dir, encoding: "utf8" }).stdout;
+    expect(status).not.toContain(".dhtl");
+    expect(status).toContain("pyproject.toml");
+  });
+});
