@@ -110,6 +110,15 @@ describe("subprojects", () => {
     expect(enclosingWorkspaceRoot(join(parent, "checkout"))).toBeNull();
   });
 
+  it("outside any git repository a member's workspace is found upwards as uv finds it (uv writes uv.lock there)", () => {
+    const root = project({
+      "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+      "packages/a/pyproject.toml": member("a"),
+    });
+    expect(enclosingWorkspaceRoot(join(root, "packages", "a"))).toBe(root);
+    expect(enclosingWorkspaceRoot(root)).toBeNull();
+  });
+
   it("Python version files and tool settings alone are no Python project", () => {
     const root = project({ ".python-version": "3.12\n", "setup.cfg": "[flake8]\nmax-line-length = 100\n" });
     expect(hasPythonManifest(collectProject(root).project)).toBe(false);

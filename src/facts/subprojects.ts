@@ -197,13 +197,14 @@ export function workspaceMemberDirs(root: string, workspace: UvWorkspace): strin
 
 /**
  * The root of the uv workspace that includes `dir` as a member, looking upwards as uv does, or null when
- * `dir` is no member of any. Only inside one git repository: a directory above the repository's top (`/tmp`,
- * a home folder) never claims a checkout as its member.
+ * `dir` is no member of any. Inside a git repository only up to its top: a directory above it (`/tmp`, a
+ * home folder) never claims a checkout as its member. Outside any repository uv itself looks up to the
+ * file system's root (and writes uv.lock there), so dhtl does too.
  */
 export function enclosingWorkspaceRoot(dir: string): string | null {
   const start = resolve(dir);
   const top = repositoryTop(start);
-  if (top === null || top === start) return null;
+  if (top === start || dirname(start) === start) return null;
   let current = dirname(start);
   for (;;) {
     const workspace = readWorkspaceTable(join(current, "pyproject.toml"));
@@ -213,7 +214,7 @@ export function enclosingWorkspaceRoot(dir: string): string | null {
       const excluded = workspace.exclude.some((glob) => globToRegExp(glob).test(rel));
       if (member && !excluded) return current;
     }
-    if (current === top) return null;
+    if (current === top || dirname(current) === current) return null;
     current = dirname(current);
   }
 }
