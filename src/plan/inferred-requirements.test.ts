@@ -92,7 +92,7 @@ describe("selectInferredCandidates", () => {
         ],
       }),
       localNames: [],
-      declaresNothing: false,
+      declaresNothing: true,
     });
     expect(uncoveredCandidates([django!, yaml!], new Set(["django-modelcluster", "pyyaml-ft"]))).toEqual([]);
     expect(uncoveredCandidates([django!, yaml!], new Set(["wagtail"])).map((c) => c.name)).toEqual([
@@ -103,5 +103,22 @@ describe("selectInferredCandidates", () => {
     expect(inferredConsentQuestion([yaml!])).toMatch(
       /pyyaml \(import yaml: load\.py\)\nInstall them\? \[y\/N\] $/,
     );
+  });
+
+  it("a project that declares its dependencies gets only setuptools installed; every other undeclared import is reported (platformdirs' jnius)", () => {
+    const candidates = selectInferredCandidates({
+      inferred: inferred({
+        undeclared: [
+          { import: "jnius", candidates: ["jnius"], files: ["src/platformdirs/android.py"] },
+          { import: "pkg_resources", candidates: ["setuptools"], files: ["httpie/plugins.py"] },
+        ],
+      }),
+      localNames: [],
+      declaresNothing: false,
+    });
+    expect(candidates.map((c) => [c.name, c.optional ?? false])).toEqual([
+      ["jnius", true],
+      ["setuptools", false],
+    ]);
   });
 });

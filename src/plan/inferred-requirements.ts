@@ -52,8 +52,17 @@ const NOT_RUNTIME_DIRS = new Set([
 const BUILD_FILES = new Set(["setup.py", "conftest.py", "noxfile.py", "fabfile.py", "dodo.py"]);
 
 /**
+ * What virtual environments used to hold without anyone declaring it: setuptools (and its `pkg_resources`)
+ * came with every venv before Python 3.12, so code of that time imports it undeclared.
+ */
+const ONCE_IN_EVERY_VENV = new Set(["setuptools"]);
+
+/**
  * Selects what to infer: imports of runtime code, one candidate per distribution, never local or
  * Python-2-only names. Guarded imports come back marked `optional`: reported when missing, never installed.
+ * So does everything a project that declares its dependencies imports undeclared, but what venvs once held:
+ * the import may be platform-only (`jnius` in platformdirs' Android module) and the same-named distribution
+ * on the index may be another project's (module `jnius` comes from pyjnius) — the user decides, not dhtl.
  */
 export function selectInferredCandidates(inputs: InferenceInputs): InferredCandidate[] {
   const local = new Set(inputs.localNames);
@@ -74,14 +83,15 @@ export function selectInferredCandidates(inputs: InferenceInputs): InferredCandi
       imports: [],
       providers: [],
       files: [],
-      optional,
+      optional: true,
     };
     candidate.imports = sortedUnique([...candidate.imports, entry.import]);
     candidate.requirement = requirementFor(name, candidate.imports);
     candidate.providers = sortedUnique([...candidate.providers, ...entry.candidates.map(normalizeName)]);
     candidate.files = sortedUnique([...candidate.files, ...files]);
     // Required by one import is required: a guarded use elsewhere does not make it optional.
-    candidate.optional = candidate.optional === true && optional;
+    candidate.optional =
+      candidate.optional === true && (optional || (!inputs.declaresNothing && !ONCE_IN_EVERY_VENV.has(name)));
     byName.set(name, candidate);
   };
   for (const entry of inputs.inferred.undeclared) add(entry, false);
