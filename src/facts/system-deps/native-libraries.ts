@@ -12,7 +12,7 @@
  * the name is certain (Fedora, Arch, openSUSE, Alpine, Homebrew) and left out otherwise. pkg-config
  * itself comes with every entry a build finds through it.
  */
-import type { PackagesByManager } from "./table.js";
+import { type PackagesByManager, PKG_CONFIG } from "./table.js";
 
 export interface NativeLibrary {
   /** pkg-config module names (also meson `dependency()` and CMake `pkg_check_modules` names). */
@@ -26,14 +26,7 @@ export interface NativeLibrary {
   build: PackagesByManager;
 }
 
-export const PKG_CONFIG_TOOL: PackagesByManager = {
-  apt: ["pkg-config"],
-  dnf: ["pkgconf-pkg-config"],
-  pacman: ["pkgconf"],
-  zypper: ["pkgconf-pkg-config"],
-  apk: ["pkgconf"],
-  brew: ["pkgconf"],
-};
+export const PKG_CONFIG_TOOL: PackagesByManager = PKG_CONFIG;
 
 /** meson builds with ninja; uv installs meson (meson-python) but the ninja it runs comes from the system. */
 export const NINJA_TOOL: PackagesByManager = {

@@ -35,7 +35,8 @@ export const COMPILER: PackagesByManager = {
   apk: ["build-base"],
 };
 
-const PKG_CONFIG: PackagesByManager = {
+/** pkg-config itself, which every `pkg-config --cflags` in a build needs (native-libraries.ts uses it too). */
+export const PKG_CONFIG: PackagesByManager = {
   apt: ["pkg-config"],
   dnf: ["pkgconf-pkg-config"],
   pacman: ["pkgconf"],

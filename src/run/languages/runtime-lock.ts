@@ -9,7 +9,7 @@ import {
   writeProjectFile,
 } from "../../core/safe-path.js";
 import type { RuntimeWheel } from "../../facts/languages/runtimes.js";
-import { type BuildTarget, pipInstallNoDeps, uvEnvironment } from "../install.js";
+import { type BuildTarget, pipInstallNoDeps, universalCompileArgs, uvEnvironment } from "../install.js";
 
 /**
  * Compiles the runtime's requirement into its dhtl-owned hashed lock (`uv pip compile --universal
@@ -55,26 +55,10 @@ function compile(
   input: string,
   python: { version: string; path: string },
 ): Promise<unknown> {
-  return target.uv(
-    [
-      "pip",
-      "compile",
-      "--universal",
-      "--generate-hashes",
-      "--no-header",
-      "--no-annotate",
-      "--quiet",
-      "--python-version",
-      python.version,
-      // Named, so uv does not probe every pyenv shim on PATH.
-      "--python",
-      python.path,
-      "--output-file",
-      output,
-      input,
-    ],
-    { cwd: target.root, env: uvEnvironment() },
-  );
+  return target.uv(universalCompileArgs(python, output, ["--no-annotate", input]), {
+    cwd: target.root,
+    env: uvEnvironment(),
+  });
 }
 
 /** uv's "no solution" for a runtime means the requested version has no wheel: say so where it was asked. */
