@@ -12,7 +12,38 @@
  * the name is certain (Fedora, Arch, openSUSE, Alpine, Homebrew) and left out otherwise. pkg-config
  * itself comes with every entry a build finds through it.
  */
-import { type PackagesByManager, PKG_CONFIG } from "./table.js";
+import {
+  CAIRO_BUILD,
+  DBUS_BUILD,
+  GDAL_BUILD,
+  GEOS_BUILD,
+  GLIB_BUILD,
+  GOBJECT_INTROSPECTION_BUILD,
+  GRAPHVIZ_BUILD,
+  HDF5_BUILD,
+  KRB5_BUILD,
+  LEVELDB_BUILD,
+  LIBCURL_BUILD,
+  LIBFFI_BUILD,
+  LIBPQ_BUILD,
+  LIBXML2_BUILD,
+  LIBXSLT_BUILD,
+  LIBYAML_BUILD,
+  MARIADB_CLIENT_BUILD,
+  MYSQLCLIENT_BUILD,
+  OPENBLAS_BUILD,
+  OPENSSL_BUILD,
+  type PackagesByManager,
+  PCRE2_BUILD,
+  PKG_CONFIG,
+  PORTAUDIO_BUILD,
+  PROJ_BUILD,
+  RDKAFKA_BUILD,
+  SNAPPY_BUILD,
+  UNIXODBC_BUILD,
+  XMLSEC1_BUILD,
+  ZEROMQ_BUILD,
+} from "./packages.js";
 
 export interface NativeLibrary {
   /** pkg-config module names (also meson `dependency()` and CMake `pkg_check_modules` names). */
@@ -42,74 +73,34 @@ const lib = (names: Omit<NativeLibrary, "build">, build: PackagesByManager): Nat
   build,
 });
 
-const MARIADB: PackagesByManager = {
-  apt: ["libmariadb-dev"],
-  dnf: ["mariadb-connector-c-devel"],
-  pacman: ["mariadb-libs"],
-  zypper: ["libmariadb-devel"],
-  apk: ["mariadb-connector-c-dev"],
-  brew: ["mariadb-connector-c"],
-};
-
 /** Keyed by a short name for messages; the names a build file uses are in each entry. */
 export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
   mysqlclient: lib(
     { pkgConfig: ["mysqlclient"], link: ["mysqlclient"], tools: ["mysql_config"] },
-    { ...MARIADB, apt: ["default-libmysqlclient-dev"], brew: ["mysql-client"] },
+    MYSQLCLIENT_BUILD,
   ),
   mariadb: lib(
     { pkgConfig: ["mariadb", "libmariadb"], link: ["mariadb"], tools: ["mariadb_config", "mariadb-config"] },
-    MARIADB,
+    MARIADB_CLIENT_BUILD,
   ),
   // Percona's client is not in the distributions' repositories: known, so it is no unknown name, but
   // nothing to install (an alternative beside it usually is).
   perconaserverclient: lib({ pkgConfig: ["perconaserverclient"] }, {}),
   libpq: lib(
     { pkgConfig: ["libpq"], link: ["pq"], tools: ["pg_config"], cmake: ["PostgreSQL"] },
-    {
-      apt: ["libpq-dev"],
-      dnf: ["libpq-devel"],
-      pacman: ["postgresql-libs"],
-      zypper: ["postgresql-devel"],
-      apk: ["libpq-dev"],
-      brew: ["libpq"],
-    },
+    LIBPQ_BUILD,
   ),
   cairo: lib(
     {
       pkgConfig: ["cairo", "cairo-ft", "cairo-pdf", "cairo-png", "cairo-svg", "cairo-xlib"],
       link: ["cairo"],
     },
-    {
-      apt: ["libcairo2-dev"],
-      dnf: ["cairo-devel"],
-      pacman: ["cairo"],
-      zypper: ["cairo-devel"],
-      apk: ["cairo-dev"],
-      brew: ["cairo"],
-    },
+    CAIRO_BUILD,
   ),
-  libffi: lib(
-    { pkgConfig: ["libffi"], link: ["ffi"] },
-    {
-      apt: ["libffi-dev"],
-      dnf: ["libffi-devel"],
-      pacman: ["libffi"],
-      zypper: ["libffi-devel"],
-      apk: ["libffi-dev"],
-      brew: ["libffi"],
-    },
-  ),
+  libffi: lib({ pkgConfig: ["libffi"], link: ["ffi"] }, LIBFFI_BUILD),
   openssl: lib(
     { pkgConfig: ["openssl", "libssl", "libcrypto"], link: ["ssl", "crypto"], cmake: ["OpenSSL"] },
-    {
-      apt: ["libssl-dev"],
-      dnf: ["openssl-devel"],
-      pacman: ["openssl"],
-      zypper: ["libopenssl-devel"],
-      apk: ["openssl-dev"],
-      brew: ["openssl@3"],
-    },
+    OPENSSL_BUILD,
   ),
   zlib: lib(
     { pkgConfig: ["zlib"], link: ["z"], cmake: ["ZLIB"] },
@@ -124,14 +115,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
   ),
   libxml2: lib(
     { pkgConfig: ["libxml-2.0"], link: ["xml2"], tools: ["xml2-config"], cmake: ["LibXml2"] },
-    {
-      apt: ["libxml2-dev"],
-      dnf: ["libxml2-devel"],
-      pacman: ["libxml2"],
-      zypper: ["libxml2-devel"],
-      apk: ["libxml2-dev"],
-      brew: ["libxml2"],
-    },
+    LIBXML2_BUILD,
   ),
   libxslt: lib(
     {
@@ -140,14 +124,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
       tools: ["xslt-config"],
       cmake: ["LibXslt"],
     },
-    {
-      apt: ["libxslt1-dev"],
-      dnf: ["libxslt-devel"],
-      pacman: ["libxslt"],
-      zypper: ["libxslt-devel"],
-      apk: ["libxslt-dev"],
-      brew: ["libxslt"],
-    },
+    LIBXSLT_BUILD,
   ),
   libjpeg: lib(
     { pkgConfig: ["libjpeg", "libturbojpeg"], link: ["jpeg", "turbojpeg"], cmake: ["JPEG"] },
@@ -184,14 +161,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
   ),
   libcurl: lib(
     { pkgConfig: ["libcurl"], link: ["curl"], tools: ["curl-config"], cmake: ["CURL"] },
-    {
-      apt: ["libcurl4-openssl-dev"],
-      dnf: ["libcurl-devel"],
-      pacman: ["curl"],
-      zypper: ["libcurl-devel"],
-      apk: ["curl-dev"],
-      brew: ["curl"],
-    },
+    LIBCURL_BUILD,
   ),
   sqlite3: lib(
     { pkgConfig: ["sqlite3"], link: ["sqlite3"], cmake: ["SQLite3"] },
@@ -204,61 +174,14 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
       brew: ["sqlite"],
     },
   ),
-  libyaml: lib(
-    { pkgConfig: ["yaml-0.1"], link: ["yaml"] },
-    {
-      apt: ["libyaml-dev"],
-      dnf: ["libyaml-devel"],
-      pacman: ["libyaml"],
-      zypper: ["libyaml-devel"],
-      apk: ["yaml-dev"],
-      brew: ["libyaml"],
-    },
-  ),
-  gdal: lib(
-    { pkgConfig: ["gdal"], link: ["gdal"], tools: ["gdal-config"], cmake: ["GDAL"] },
-    {
-      apt: ["libgdal-dev"],
-      dnf: ["gdal-devel"],
-      pacman: ["gdal"],
-      zypper: ["gdal-devel"],
-      apk: ["gdal-dev"],
-      brew: ["gdal"],
-    },
-  ),
+  libyaml: lib({ pkgConfig: ["yaml-0.1"], link: ["yaml"] }, LIBYAML_BUILD),
+  gdal: lib({ pkgConfig: ["gdal"], link: ["gdal"], tools: ["gdal-config"], cmake: ["GDAL"] }, GDAL_BUILD),
   geos: lib(
     { pkgConfig: ["geos"], link: ["geos_c", "geos"], tools: ["geos-config"], cmake: ["GEOS"] },
-    {
-      apt: ["libgeos-dev"],
-      dnf: ["geos-devel"],
-      pacman: ["geos"],
-      zypper: ["geos-devel"],
-      apk: ["geos-dev"],
-      brew: ["geos"],
-    },
+    GEOS_BUILD,
   ),
-  proj: lib(
-    { pkgConfig: ["proj"], link: ["proj"], cmake: ["PROJ"] },
-    {
-      apt: ["libproj-dev"],
-      dnf: ["proj-devel"],
-      pacman: ["proj"],
-      zypper: ["proj-devel"],
-      apk: ["proj-dev"],
-      brew: ["proj"],
-    },
-  ),
-  hdf5: lib(
-    { pkgConfig: ["hdf5"], link: ["hdf5"], cmake: ["HDF5"] },
-    {
-      apt: ["libhdf5-dev"],
-      dnf: ["hdf5-devel"],
-      pacman: ["hdf5"],
-      zypper: ["hdf5-devel"],
-      apk: ["hdf5-dev"],
-      brew: ["hdf5"],
-    },
-  ),
+  proj: lib({ pkgConfig: ["proj"], link: ["proj"], cmake: ["PROJ"] }, PROJ_BUILD),
+  hdf5: lib({ pkgConfig: ["hdf5"], link: ["hdf5"], cmake: ["HDF5"] }, HDF5_BUILD),
   gmp: lib(
     { pkgConfig: ["gmp"], link: ["gmp"] },
     {
@@ -367,26 +290,9 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
   ),
   glib: lib(
     { pkgConfig: ["glib-2.0", "gobject-2.0", "gio-2.0"], link: ["glib-2.0", "gobject-2.0"] },
-    {
-      apt: ["libglib2.0-dev"],
-      dnf: ["glib2-devel"],
-      pacman: ["glib2"],
-      zypper: ["glib2-devel"],
-      apk: ["glib-dev"],
-      brew: ["glib"],
-    },
+    GLIB_BUILD,
   ),
-  "gobject-introspection": lib(
-    { pkgConfig: ["gobject-introspection-1.0"] },
-    {
-      apt: ["libgirepository1.0-dev"],
-      dnf: ["gobject-introspection-devel"],
-      pacman: ["gobject-introspection"],
-      zypper: ["gobject-introspection-devel"],
-      apk: ["gobject-introspection-dev"],
-      brew: ["gobject-introspection"],
-    },
-  ),
+  "gobject-introspection": lib({ pkgConfig: ["gobject-introspection-1.0"] }, GOBJECT_INTROSPECTION_BUILD),
   libsodium: lib(
     { pkgConfig: ["libsodium"], link: ["sodium"] },
     {
@@ -398,60 +304,13 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
       brew: ["libsodium"],
     },
   ),
-  zeromq: lib(
-    { pkgConfig: ["libzmq"], link: ["zmq"] },
-    {
-      apt: ["libzmq3-dev"],
-      dnf: ["zeromq-devel"],
-      pacman: ["zeromq"],
-      zypper: ["zeromq-devel"],
-      apk: ["zeromq-dev"],
-      brew: ["zeromq"],
-    },
-  ),
-  snappy: lib(
-    { link: ["snappy"], cmake: ["Snappy"] },
-    {
-      apt: ["libsnappy-dev"],
-      dnf: ["snappy-devel"],
-      pacman: ["snappy"],
-      zypper: ["snappy-devel"],
-      apk: ["snappy-dev"],
-      brew: ["snappy"],
-    },
-  ),
-  leveldb: lib(
-    { link: ["leveldb"] },
-    {
-      apt: ["libleveldb-dev"],
-      dnf: ["leveldb-devel"],
-      pacman: ["leveldb"],
-      zypper: ["leveldb-devel"],
-      apk: ["leveldb-dev"],
-      brew: ["leveldb"],
-    },
-  ),
-  rdkafka: lib(
-    { pkgConfig: ["rdkafka"], link: ["rdkafka"] },
-    {
-      apt: ["librdkafka-dev"],
-      dnf: ["librdkafka-devel"],
-      pacman: ["librdkafka"],
-      zypper: ["librdkafka-devel"],
-      apk: ["librdkafka-dev"],
-      brew: ["librdkafka"],
-    },
-  ),
+  zeromq: lib({ pkgConfig: ["libzmq"], link: ["zmq"] }, ZEROMQ_BUILD),
+  snappy: lib({ link: ["snappy"], cmake: ["Snappy"] }, SNAPPY_BUILD),
+  leveldb: lib({ link: ["leveldb"] }, LEVELDB_BUILD),
+  rdkafka: lib({ pkgConfig: ["rdkafka"], link: ["rdkafka"] }, RDKAFKA_BUILD),
   krb5: lib(
     { pkgConfig: ["krb5", "krb5-gssapi", "mit-krb5"], link: ["krb5", "gssapi_krb5"], tools: ["krb5-config"] },
-    {
-      apt: ["libkrb5-dev"],
-      dnf: ["krb5-devel"],
-      pacman: ["krb5"],
-      zypper: ["krb5-devel"],
-      apk: ["krb5-dev"],
-      brew: ["krb5"],
-    },
+    KRB5_BUILD,
   ),
   ldap: lib(
     { pkgConfig: ["ldap"], link: ["ldap", "lber", "ldap_r"] },
@@ -485,17 +344,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
       brew: ["libusb"],
     },
   ),
-  portaudio: lib(
-    { pkgConfig: ["portaudio-2.0"], link: ["portaudio"] },
-    {
-      apt: ["portaudio19-dev"],
-      dnf: ["portaudio-devel"],
-      pacman: ["portaudio"],
-      zypper: ["portaudio-devel"],
-      apk: ["portaudio-dev"],
-      brew: ["portaudio"],
-    },
-  ),
+  portaudio: lib({ pkgConfig: ["portaudio-2.0"], link: ["portaudio"] }, PORTAUDIO_BUILD),
   fftw3: lib(
     { pkgConfig: ["fftw3", "fftw3f"], link: ["fftw3", "fftw3f"] },
     {
@@ -507,16 +356,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
       brew: ["fftw"],
     },
   ),
-  openblas: lib(
-    { pkgConfig: ["openblas"], link: ["openblas"] },
-    {
-      apt: ["libopenblas-dev"],
-      dnf: ["openblas-devel"],
-      pacman: ["openblas"],
-      apk: ["openblas-dev"],
-      brew: ["openblas"],
-    },
-  ),
+  openblas: lib({ pkgConfig: ["openblas"], link: ["openblas"] }, OPENBLAS_BUILD),
   blas: lib(
     { pkgConfig: ["blas", "cblas"], link: ["blas", "cblas"], cmake: ["BLAS"] },
     { apt: ["libblas-dev"], dnf: ["blas-devel"], pacman: ["blas"], zypper: ["blas-devel"] },
@@ -580,50 +420,10 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
     { pkgConfig: ["libsystemd"], link: ["systemd"] },
     { apt: ["libsystemd-dev"], dnf: ["systemd-devel"], pacman: ["systemd-libs"], zypper: ["systemd-devel"] },
   ),
-  dbus: lib(
-    { pkgConfig: ["dbus-1"], link: ["dbus-1"] },
-    {
-      apt: ["libdbus-1-dev"],
-      dnf: ["dbus-devel"],
-      pacman: ["dbus"],
-      zypper: ["dbus-1-devel"],
-      apk: ["dbus-dev"],
-      brew: ["dbus"],
-    },
-  ),
-  xmlsec1: lib(
-    { pkgConfig: ["xmlsec1", "xmlsec1-openssl"], tools: ["xmlsec1-config"] },
-    {
-      apt: ["libxmlsec1-dev"],
-      dnf: ["xmlsec1-devel"],
-      pacman: ["xmlsec"],
-      zypper: ["xmlsec1-devel"],
-      apk: ["xmlsec-dev"],
-      brew: ["libxmlsec1"],
-    },
-  ),
-  unixodbc: lib(
-    { pkgConfig: ["odbc"], link: ["odbc"], tools: ["odbc_config"] },
-    {
-      apt: ["unixodbc-dev"],
-      dnf: ["unixODBC-devel"],
-      pacman: ["unixodbc"],
-      zypper: ["unixODBC-devel"],
-      apk: ["unixodbc-dev"],
-      brew: ["unixodbc"],
-    },
-  ),
-  pcre2: lib(
-    { pkgConfig: ["libpcre2-8"], link: ["pcre2-8"], tools: ["pcre2-config"] },
-    {
-      apt: ["libpcre2-dev"],
-      dnf: ["pcre2-devel"],
-      pacman: ["pcre2"],
-      zypper: ["pcre2-devel"],
-      apk: ["pcre2-dev"],
-      brew: ["pcre2"],
-    },
-  ),
+  dbus: lib({ pkgConfig: ["dbus-1"], link: ["dbus-1"] }, DBUS_BUILD),
+  xmlsec1: lib({ pkgConfig: ["xmlsec1", "xmlsec1-openssl"], tools: ["xmlsec1-config"] }, XMLSEC1_BUILD),
+  unixodbc: lib({ pkgConfig: ["odbc"], link: ["odbc"], tools: ["odbc_config"] }, UNIXODBC_BUILD),
+  pcre2: lib({ pkgConfig: ["libpcre2-8"], link: ["pcre2-8"], tools: ["pcre2-config"] }, PCRE2_BUILD),
   "net-snmp": lib(
     { link: ["netsnmp"], tools: ["net-snmp-config"] },
     { apt: ["libsnmp-dev"], dnf: ["net-snmp-devel"], pacman: ["net-snmp"], brew: ["net-snmp"] },
@@ -638,17 +438,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
       brew: ["libmagic"],
     },
   ),
-  graphviz: lib(
-    { pkgConfig: ["libcgraph", "libgvc"], link: ["cgraph", "gvc"] },
-    {
-      apt: ["libgraphviz-dev"],
-      dnf: ["graphviz-devel"],
-      pacman: ["graphviz"],
-      zypper: ["graphviz-devel"],
-      apk: ["graphviz-dev"],
-      brew: ["graphviz"],
-    },
-  ),
+  graphviz: lib({ pkgConfig: ["libcgraph", "libgvc"], link: ["cgraph", "gvc"] }, GRAPHVIZ_BUILD),
   pango: lib(
     { pkgConfig: ["pango", "pangocairo"] },
     {

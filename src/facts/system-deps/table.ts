@@ -10,15 +10,58 @@
  * apt names were checked with `apt-cache show` on Debian 12 (bookworm); see system-deps.test.ts, which
  * re-checks them wherever apt's package lists exist. The other managers' names are Fedora (dnf; yum
  * uses the same), Arch (pacman), openSUSE (zypper), Alpine (apk) and Homebrew (brew) names. A manager is
- * left out of an entry when the name could not be stated with confidence.
+ * left out of an entry when the name could not be stated with confidence. One library's (or tool's)
+ * list, used here more than once or also by native-libraries.ts, lives in packages.ts.
  */
 
-export const MANAGERS = ["apt", "dnf", "yum", "pacman", "zypper", "apk", "brew"] as const;
-export type SystemPackageManager = (typeof MANAGERS)[number];
+import {
+  CAIRO_BUILD,
+  CAIRO_RUNTIME,
+  DBUS_BUILD,
+  FFMPEG_RUNTIME,
+  GDAL_BUILD,
+  GDAL_RUNTIME,
+  GEOS_BUILD,
+  GLIB_BUILD,
+  GOBJECT_INTROSPECTION_BUILD,
+  GRAPHVIZ_BUILD,
+  HDF5_BUILD,
+  KRB5_BUILD,
+  KRB5_RUNTIME,
+  LEVELDB_BUILD,
+  LIBCURL_BUILD,
+  LIBFFI_BUILD,
+  LIBPQ_BUILD,
+  LIBPQ_RUNTIME,
+  LIBXML2_BUILD,
+  LIBXSLT_BUILD,
+  LIBYAML_BUILD,
+  MARIADB_CLIENT_BUILD,
+  MARIADB_CLIENT_RUNTIME,
+  MYSQLCLIENT_BUILD,
+  OPENBLAS_BUILD,
+  OPENSSL_BUILD,
+  type PackagesByManager,
+  PCRE2_BUILD,
+  PKG_CONFIG,
+  PORTAUDIO_BUILD,
+  PROJ_BUILD,
+  RDKAFKA_BUILD,
+  SNAPPY_BUILD,
+  SWIG_BUILD,
+  type TableManager,
+  UNIXODBC_BUILD,
+  XMLSEC1_BUILD,
+  ZEROMQ_BUILD,
+} from "./packages.js";
 
-/** yum reads dnf's names (the same RPM repositories); the table stores them once. */
-export type TableManager = Exclude<SystemPackageManager, "yum">;
-export type PackagesByManager = Partial<Record<TableManager, string[]>>;
+export {
+  MANAGERS,
+  type PackagesByManager,
+  PKG_CONFIG,
+  type SystemPackageManager,
+  type TableManager,
+} from "./packages.js";
 
 export interface SystemNeeds {
   build?: PackagesByManager;
@@ -35,16 +78,6 @@ export const COMPILER: PackagesByManager = {
   apk: ["build-base"],
 };
 
-/** pkg-config itself, which every `pkg-config --cflags` in a build needs (native-libraries.ts uses it too). */
-export const PKG_CONFIG: PackagesByManager = {
-  apt: ["pkg-config"],
-  dnf: ["pkgconf-pkg-config"],
-  pacman: ["pkgconf"],
-  zypper: ["pkgconf-pkg-config"],
-  apk: ["pkgconf"],
-  brew: ["pkgconf"],
-};
-
 /** Merges package lists (pkg-config beside a library, GDAL under fiona …). */
 function merge(...lists: PackagesByManager[]): PackagesByManager {
   const result: PackagesByManager = {};
@@ -56,104 +89,11 @@ function merge(...lists: PackagesByManager[]): PackagesByManager {
   return result;
 }
 
-const LIBPQ_RUNTIME: PackagesByManager = {
-  apt: ["libpq5"],
-  dnf: ["libpq"],
-  pacman: ["postgresql-libs"],
-  zypper: ["libpq5"],
-  apk: ["libpq"],
-  brew: ["libpq"],
-};
-const LIBPQ_BUILD: PackagesByManager = {
-  apt: ["libpq-dev"],
-  dnf: ["libpq-devel"],
-  pacman: ["postgresql-libs"],
-  zypper: ["postgresql-devel"],
-  apk: ["libpq-dev"],
-  brew: ["libpq"],
-};
-const MARIADB_CLIENT_BUILD: PackagesByManager = {
-  apt: ["libmariadb-dev"],
-  dnf: ["mariadb-connector-c-devel"],
-  pacman: ["mariadb-libs"],
-  zypper: ["libmariadb-devel"],
-  apk: ["mariadb-connector-c-dev"],
-  brew: ["mariadb-connector-c"],
-};
-const MARIADB_CLIENT_RUNTIME: PackagesByManager = {
-  apt: ["libmariadb3"],
-  dnf: ["mariadb-connector-c"],
-  pacman: ["mariadb-libs"],
-  zypper: ["libmariadb3"],
-  apk: ["mariadb-connector-c"],
-};
-const GDAL_BUILD: PackagesByManager = merge(
-  {
-    apt: ["libgdal-dev", "gdal-bin"],
-    dnf: ["gdal-devel"],
-    pacman: ["gdal"],
-    zypper: ["gdal-devel"],
-    apk: ["gdal-dev"],
-    brew: ["gdal"],
-  },
-  PKG_CONFIG,
-);
-const GDAL_RUNTIME: PackagesByManager = {
-  apt: ["gdal-bin"],
-  dnf: ["gdal-libs"],
-  pacman: ["gdal"],
-  zypper: ["gdal"],
-  apk: ["gdal"],
-  brew: ["gdal"],
-};
-const KERBEROS: SystemNeeds = {
-  compiles: true,
-  build: {
-    apt: ["libkrb5-dev"],
-    dnf: ["krb5-devel"],
-    pacman: ["krb5"],
-    zypper: ["krb5-devel"],
-    apk: ["krb5-dev"],
-    brew: ["krb5"],
-  },
-  runtime: {
-    apt: ["libkrb5-3", "libgssapi-krb5-2"],
-    dnf: ["krb5-libs"],
-    pacman: ["krb5"],
-    zypper: ["krb5"],
-    apk: ["krb5-libs"],
-    brew: ["krb5"],
-  },
-};
-const OPENBLAS_BUILD: PackagesByManager = merge(
-  {
-    apt: ["libopenblas-dev"],
-    dnf: ["openblas-devel"],
-    pacman: ["openblas"],
-    apk: ["openblas-dev"],
-    brew: ["openblas"],
-  },
-  PKG_CONFIG,
-);
-const CAIRO_BUILD: PackagesByManager = merge(
-  {
-    apt: ["libcairo2-dev"],
-    dnf: ["cairo-devel"],
-    pacman: ["cairo"],
-    zypper: ["cairo-devel"],
-    apk: ["cairo-dev"],
-    brew: ["cairo"],
-  },
-  PKG_CONFIG,
-);
-const CAIRO_RUNTIME: PackagesByManager = {
-  apt: ["libcairo2"],
-  dnf: ["cairo"],
-  pacman: ["cairo"],
-  zypper: ["libcairo2"],
-  apk: ["cairo"],
-  brew: ["cairo"],
-};
+const PYCAIRO_BUILD = merge(CAIRO_BUILD, PKG_CONFIG);
+const NUMPY_BUILD = merge(OPENBLAS_BUILD, PKG_CONFIG);
+/** What gdal, fiona and rasterio build against. */
+const GDAL_BINDINGS_BUILD = merge(GDAL_BUILD, { apt: ["gdal-bin"] }, PKG_CONFIG);
+const KERBEROS: SystemNeeds = { compiles: true, build: KRB5_BUILD, runtime: KRB5_RUNTIME };
 
 /** Keyed by PEP 503-normalised distribution name; `name[extra]` keys apply when that extra is requested. */
 export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
@@ -164,17 +104,7 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
   "psycopg[c]": { compiles: true, build: LIBPQ_BUILD, runtime: LIBPQ_RUNTIME },
   mysqlclient: {
     compiles: true,
-    build: merge(
-      {
-        apt: ["default-libmysqlclient-dev"],
-        dnf: ["mariadb-connector-c-devel"],
-        pacman: ["mariadb-libs"],
-        zypper: ["libmariadb-devel"],
-        apk: ["mariadb-connector-c-dev"],
-        brew: ["mysql-client"],
-      },
-      PKG_CONFIG,
-    ),
+    build: merge(MYSQLCLIENT_BUILD, PKG_CONFIG),
     runtime: { ...MARIADB_CLIENT_RUNTIME, brew: ["mysql-client"] },
   },
   mariadb: {
@@ -182,17 +112,7 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
     build: MARIADB_CLIENT_BUILD,
     runtime: { ...MARIADB_CLIENT_RUNTIME, brew: ["mariadb-connector-c"] },
   },
-  lxml: {
-    compiles: true,
-    build: {
-      apt: ["libxml2-dev", "libxslt1-dev"],
-      dnf: ["libxml2-devel", "libxslt-devel"],
-      pacman: ["libxml2", "libxslt"],
-      zypper: ["libxml2-devel", "libxslt-devel"],
-      apk: ["libxml2-dev", "libxslt-dev"],
-      brew: ["libxml2", "libxslt"],
-    },
-  },
+  lxml: { compiles: true, build: merge(LIBXML2_BUILD, LIBXSLT_BUILD) },
   pillow: {
     compiles: true,
     build: {
@@ -204,20 +124,10 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["jpeg-turbo", "freetype"],
     },
   },
-  pycairo: { compiles: true, build: CAIRO_BUILD, runtime: CAIRO_RUNTIME },
+  pycairo: { compiles: true, build: PYCAIRO_BUILD, runtime: CAIRO_RUNTIME },
   pygobject: {
     compiles: true,
-    build: merge(
-      {
-        apt: ["libgirepository1.0-dev"],
-        dnf: ["gobject-introspection-devel", "cairo-gobject-devel"],
-        pacman: ["gobject-introspection"],
-        zypper: ["gobject-introspection-devel"],
-        apk: ["gobject-introspection-dev"],
-        brew: ["gobject-introspection"],
-      },
-      CAIRO_BUILD,
-    ),
+    build: merge(GOBJECT_INTROSPECTION_BUILD, { dnf: ["cairo-gobject-devel"] }, PYCAIRO_BUILD),
     runtime: {
       apt: ["gir1.2-glib-2.0", "libgirepository-1.0-1"],
       dnf: ["gobject-introspection"],
@@ -226,30 +136,10 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["gobject-introspection"],
     },
   },
-  h5py: {
-    compiles: true,
-    build: merge(
-      {
-        apt: ["libhdf5-dev"],
-        dnf: ["hdf5-devel"],
-        pacman: ["hdf5"],
-        zypper: ["hdf5-devel"],
-        apk: ["hdf5-dev"],
-        brew: ["hdf5"],
-      },
-      PKG_CONFIG,
-    ),
-  },
+  h5py: { compiles: true, build: merge(HDF5_BUILD, PKG_CONFIG) },
   pyaudio: {
     compiles: true,
-    build: {
-      apt: ["portaudio19-dev"],
-      dnf: ["portaudio-devel"],
-      pacman: ["portaudio"],
-      zypper: ["portaudio-devel"],
-      apk: ["portaudio-dev"],
-      brew: ["portaudio"],
-    },
+    build: PORTAUDIO_BUILD,
     runtime: {
       apt: ["libportaudio2"],
       dnf: ["portaudio"],
@@ -277,41 +167,14 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["openldap"],
     },
   },
-  gdal: { compiles: true, build: GDAL_BUILD, runtime: GDAL_RUNTIME },
-  fiona: { compiles: true, build: GDAL_BUILD, runtime: GDAL_RUNTIME },
-  rasterio: { compiles: true, build: GDAL_BUILD, runtime: GDAL_RUNTIME },
-  shapely: {
-    compiles: true,
-    build: {
-      apt: ["libgeos-dev"],
-      dnf: ["geos-devel"],
-      pacman: ["geos"],
-      zypper: ["geos-devel"],
-      apk: ["geos-dev"],
-      brew: ["geos"],
-    },
-  },
-  pyproj: {
-    compiles: true,
-    build: {
-      apt: ["libproj-dev", "proj-bin"],
-      dnf: ["proj-devel"],
-      pacman: ["proj"],
-      zypper: ["proj-devel"],
-      apk: ["proj-dev", "proj-util"],
-      brew: ["proj"],
-    },
-  },
+  gdal: { compiles: true, build: GDAL_BINDINGS_BUILD, runtime: GDAL_RUNTIME },
+  fiona: { compiles: true, build: GDAL_BINDINGS_BUILD, runtime: GDAL_RUNTIME },
+  rasterio: { compiles: true, build: GDAL_BINDINGS_BUILD, runtime: GDAL_RUNTIME },
+  shapely: { compiles: true, build: GEOS_BUILD },
+  pyproj: { compiles: true, build: merge(PROJ_BUILD, { apt: ["proj-bin"], apk: ["proj-util"] }) },
   pyodbc: {
     compiles: true,
-    build: {
-      apt: ["unixodbc-dev"],
-      dnf: ["unixODBC-devel"],
-      pacman: ["unixodbc"],
-      zypper: ["unixODBC-devel"],
-      apk: ["unixodbc-dev"],
-      brew: ["unixodbc"],
-    },
+    build: UNIXODBC_BUILD,
     // Wheels link libodbc but do not bundle it: the driver manager is a system component.
     runtime: {
       apt: ["libodbc2"],
@@ -322,17 +185,7 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["unixodbc"],
     },
   },
-  pycurl: {
-    compiles: true,
-    build: {
-      apt: ["libcurl4-openssl-dev", "libssl-dev"],
-      dnf: ["libcurl-devel", "openssl-devel"],
-      pacman: ["curl", "openssl"],
-      zypper: ["libcurl-devel", "libopenssl-devel"],
-      apk: ["curl-dev", "openssl-dev"],
-      brew: ["curl", "openssl@3"],
-    },
-  },
+  pycurl: { compiles: true, build: merge(LIBCURL_BUILD, OPENSSL_BUILD) },
   // Only old versions or platforms without wheels build from source; since 3.4 that needs Rust.
   cryptography: {
     compiles: true,
@@ -345,32 +198,13 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["openssl@3", "rust"],
     },
   },
-  cffi: {
-    compiles: true,
-    build: {
-      apt: ["libffi-dev"],
-      dnf: ["libffi-devel"],
-      pacman: ["libffi"],
-      zypper: ["libffi-devel"],
-      apk: ["libffi-dev"],
-      brew: ["libffi"],
-    },
-  },
+  cffi: { compiles: true, build: LIBFFI_BUILD },
   // Optional: without libyaml PyYAML builds its pure-Python loader only.
-  pyyaml: {
-    build: {
-      apt: ["libyaml-dev"],
-      dnf: ["libyaml-devel"],
-      pacman: ["libyaml"],
-      zypper: ["libyaml-devel"],
-      apk: ["yaml-dev"],
-      brew: ["libyaml"],
-    },
-  },
-  numpy: { compiles: true, build: OPENBLAS_BUILD },
+  pyyaml: { build: LIBYAML_BUILD },
+  numpy: { compiles: true, build: NUMPY_BUILD },
   scipy: {
     compiles: true,
-    build: merge(OPENBLAS_BUILD, {
+    build: merge(NUMPY_BUILD, {
       apt: ["gfortran", "liblapack-dev"],
       dnf: ["gcc-gfortran", "lapack-devel"],
       pacman: ["gcc-fortran", "lapack"],
@@ -379,30 +213,10 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["gcc"],
     }),
   },
-  uwsgi: {
-    compiles: true,
-    build: {
-      apt: ["libpcre2-dev", "libssl-dev"],
-      dnf: ["pcre2-devel", "openssl-devel"],
-      pacman: ["pcre2", "openssl"],
-      zypper: ["pcre2-devel", "libopenssl-devel"],
-      apk: ["pcre2-dev", "openssl-dev", "linux-headers"],
-      brew: ["pcre2", "openssl@3"],
-    },
-  },
+  uwsgi: { compiles: true, build: merge(PCRE2_BUILD, OPENSSL_BUILD, { apk: ["linux-headers"] }) },
   pygraphviz: {
     compiles: true,
-    build: merge(
-      {
-        apt: ["libgraphviz-dev", "graphviz"],
-        dnf: ["graphviz-devel"],
-        pacman: ["graphviz"],
-        zypper: ["graphviz-devel"],
-        apk: ["graphviz-dev"],
-        brew: ["graphviz"],
-      },
-      PKG_CONFIG,
-    ),
+    build: merge(GRAPHVIZ_BUILD, { apt: ["graphviz"] }, PKG_CONFIG),
     runtime: {
       apt: ["graphviz"],
       dnf: ["graphviz"],
@@ -425,17 +239,7 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
   },
   "dbus-python": {
     compiles: true,
-    build: merge(
-      {
-        apt: ["libdbus-1-dev", "libglib2.0-dev"],
-        dnf: ["dbus-devel", "glib2-devel"],
-        pacman: ["dbus", "glib2"],
-        zypper: ["dbus-1-devel", "glib2-devel"],
-        apk: ["dbus-dev", "glib-dev"],
-        brew: ["dbus", "glib"],
-      },
-      PKG_CONFIG,
-    ),
+    build: merge(DBUS_BUILD, GLIB_BUILD, PKG_CONFIG),
     runtime: {
       apt: ["libdbus-1-3"],
       dnf: ["dbus-libs"],
@@ -452,13 +256,11 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
   xmlsec: {
     compiles: true,
     build: merge(
+      XMLSEC1_BUILD,
       {
-        apt: ["libxmlsec1-dev", "libxml2-dev"],
-        dnf: ["xmlsec1-devel", "xmlsec1-openssl-devel", "libtool-ltdl-devel"],
-        pacman: ["xmlsec"],
-        zypper: ["xmlsec1-devel", "xmlsec1-openssl-devel"],
-        apk: ["xmlsec-dev"],
-        brew: ["libxmlsec1"],
+        apt: ["libxml2-dev"],
+        dnf: ["xmlsec1-openssl-devel", "libtool-ltdl-devel"],
+        zypper: ["xmlsec1-openssl-devel"],
       },
       PKG_CONFIG,
     ),
@@ -480,28 +282,9 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["libxmlsec1"],
     },
   },
-  "confluent-kafka": {
-    compiles: true,
-    build: {
-      apt: ["librdkafka-dev"],
-      dnf: ["librdkafka-devel"],
-      pacman: ["librdkafka"],
-      zypper: ["librdkafka-devel"],
-      apk: ["librdkafka-dev"],
-      brew: ["librdkafka"],
-    },
-  },
+  "confluent-kafka": { compiles: true, build: RDKAFKA_BUILD },
   // Optional: pyzmq bundles libzmq when the system has none.
-  pyzmq: {
-    build: {
-      apt: ["libzmq3-dev"],
-      dnf: ["zeromq-devel"],
-      pacman: ["zeromq"],
-      zypper: ["zeromq-devel"],
-      apk: ["zeromq-dev"],
-      brew: ["zeromq"],
-    },
-  },
+  pyzmq: { build: ZEROMQ_BUILD },
   pymssql: {
     compiles: true,
     build: {
@@ -514,61 +297,23 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
     },
   },
   // Versions before 0.7 (newer ones use cramjam and need nothing).
-  "python-snappy": {
-    compiles: true,
-    build: {
-      apt: ["libsnappy-dev"],
-      dnf: ["snappy-devel"],
-      pacman: ["snappy"],
-      zypper: ["snappy-devel"],
-      apk: ["snappy-dev"],
-      brew: ["snappy"],
-    },
-  },
-  plyvel: {
-    compiles: true,
-    build: {
-      apt: ["libleveldb-dev"],
-      dnf: ["leveldb-devel"],
-      pacman: ["leveldb"],
-      zypper: ["leveldb-devel"],
-      apk: ["leveldb-dev"],
-      brew: ["leveldb"],
-    },
-  },
-  leveldb: {
-    compiles: true,
-    build: {
-      apt: ["libleveldb-dev"],
-      dnf: ["leveldb-devel"],
-      pacman: ["leveldb"],
-      zypper: ["leveldb-devel"],
-      apk: ["leveldb-dev"],
-      brew: ["leveldb"],
-    },
-  },
+  "python-snappy": { compiles: true, build: SNAPPY_BUILD },
+  plyvel: { compiles: true, build: LEVELDB_BUILD },
+  leveldb: { compiles: true, build: LEVELDB_BUILD },
   netifaces: { compiles: true },
-  m2crypto: {
-    compiles: true,
-    build: {
-      apt: ["libssl-dev", "swig"],
-      dnf: ["openssl-devel", "swig"],
-      pacman: ["openssl", "swig"],
-      zypper: ["libopenssl-devel", "swig"],
-      apk: ["openssl-dev", "swig"],
-      brew: ["openssl@3", "swig"],
-    },
-  },
+  m2crypto: { compiles: true, build: merge(OPENSSL_BUILD, SWIG_BUILD) },
   pyscard: {
     compiles: true,
-    build: {
-      apt: ["libpcsclite-dev", "swig"],
-      dnf: ["pcsc-lite-devel", "swig"],
-      pacman: ["pcsclite", "swig"],
-      zypper: ["pcsc-lite-devel", "swig"],
-      apk: ["pcsc-lite-dev", "swig"],
-      brew: ["swig"],
-    },
+    build: merge(
+      {
+        apt: ["libpcsclite-dev"],
+        dnf: ["pcsc-lite-devel"],
+        pacman: ["pcsclite"],
+        zypper: ["pcsc-lite-devel"],
+        apk: ["pcsc-lite-dev"],
+      },
+      SWIG_BUILD,
+    ),
     runtime: {
       apt: ["libpcsclite1"],
       dnf: ["pcsc-lite-libs"],
@@ -630,10 +375,6 @@ export const SYSTEM_NEEDS: Record<string, SystemNeeds> = {
       brew: ["imagemagick"],
     },
   },
-  "ffmpeg-python": {
-    runtime: { apt: ["ffmpeg"], pacman: ["ffmpeg"], apk: ["ffmpeg"], brew: ["ffmpeg"] },
-  },
-  pydub: {
-    runtime: { apt: ["ffmpeg"], pacman: ["ffmpeg"], apk: ["ffmpeg"], brew: ["ffmpeg"] },
-  },
+  "ffmpeg-python": { runtime: FFMPEG_RUNTIME },
+  pydub: { runtime: FFMPEG_RUNTIME },
 };
