@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ValidationReport } from "../../src/verify/validate.js";
@@ -135,7 +135,7 @@ describe("keeping manual changes in step (e2e, real uv and PyPI)", () => {
     expect(stale.run.code, describeRun(stale.run)).toBe(1);
     expect(stale.report).toMatchObject({
       ok: false,
-      stale: { files: ["uv.lock"], command: "dhtl setup" },
+      stale: { files: ["uv.lock"], command: "dhtl setup", relock: false },
       drift: noDrift,
     });
     expect(stale.report.stale?.reasons).toEqual(["uv.lock changed since .dhtconfig was written"]);
@@ -162,7 +162,12 @@ describe("keeping manual changes in step (e2e, real uv and PyPI)", () => {
       reasons: ["pyproject.toml changed since uv.lock was made: it declares tomli, not in uv.lock"],
       files: ["pyproject.toml"],
       command: "dhtl setup",
+      relock: true,
     });
+    // Not "matches the new lock": there is no new lock yet.
+    const unlockedText = runCli(["validate-env"], root).stdout;
+    expect(unlockedText).toContain("the lock is behind: run dhtl setup to lock again");
+    expect(unlockedText).not.toContain("new lock");
   });
 
   it("a requirements project: add --group dev creates requirements-dev.txt; remove; a failed add changes nothing", () => {
@@ -200,11 +205,35 @@ describe("keeping manual changes in step (e2e, real uv and PyPI)", () => {
     writeFileSync(join(root, "requirements.txt"), `${requirements}idna\n`);
     const stale = validate(root);
     expect(stale.run.code).toBe(1);
-    expect(stale.report.stale).toMatchObject({ files: expect.arrayContaining(["requirements.txt"]) });
+    expect(stale.report.stale).toMatchObject({
+      files: expect.arrayContaining(["requirements.txt"]),
+      relock: true,
+    });
     expect(stale.report.drift).toEqual(noDrift);
   });
 
-  it("setup.py: dhtl add names the file to edit and writes nothing", () => {
+  it("a Poetry project: poetry.lock changed since dhtl converted it is a stale record", () => {
+    const root = copyFixtureDir("python-choice/rich");
+    ok(runCli(["setup"], root));
+    expect(read(root, ".dhtconfig")).toContain("source: poetry.lock");
+    expect(validate(root).run.code).toBe(0);
+    // What `poetry add` / `poetry lock` leaves: another poetry.lock (an appended comment stands in for it).
+    writeFileSync(join(root, "poetry.lock"), `${read(root, "poetry.lock")}\n# edited\n`);
+    const stale = validate(root);
+    expect(stale.run.code, describeRun(stale.run)).toBe(1);
+    expect(stale.report).toMatchObject({
+      ok: false,
+      stale: {
+        reasons: ["poetry.lock changed since .dhtl/requirements.lock was converted from it"],
+        files: ["poetry.lock"],
+        command: "dhtl setup",
+        relock: true,
+      },
+      drift: noDrift,
+    });
+  });
+
+  it("setup.py: dhtl add names the file to edit; a bad --group is refused; nothing written", () => {
     const root = tempDir("dhtl-manual-setuppy-");
     writeFileSync(
       join(root, "setup.py"),
@@ -215,9 +244,16 @@ describe("keeping manual changes in step (e2e, real uv and PyPI)", () => {
     expect(refused.code, describeRun(refused)).toBe(2);
     expect(refused.stderr).toContain("setup.py");
     expect(refused.stderr).toContain("add the requirement to setup.py by hand");
-    const bad = runCli(["add", "--group", "../x", "idna"], root);
-    expect(bad.code).toBe(2);
     expect(snapshot(root)).toBe(before);
     expect(existsSync(join(root, ".venv"))).toBe(false);
+
+    // A group name is checked before it becomes a file name (it made `requirements--/-/x.txt`).
+    writeFileSync(join(root, "requirements.txt"), "six\n");
+    rmSync(join(root, "setup.py"));
+    const withRequirements = snapshot(root);
+    const bad = runCli(["add", "--group", "../../x", "idna"], root);
+    expect(bad.code, describeRun(bad)).toBe(2);
+    expect(bad.stderr).toContain('not a dependency group name: "../../x"');
+    expect(snapshot(root)).toBe(withRequirements);
   });
 });
