@@ -4,7 +4,7 @@
  * Pure: text in, text out.
  */
 import { DhtlError } from "../core/errors.js";
-import { parseToml } from "../formats/toml.js";
+import { parseToml, tryParseToml } from "../formats/toml.js";
 import { editToml, patchToml, type TomlPlain } from "../formats/toml-edit.js";
 import { type Table, tableAt } from "../formats/toml-table.js";
 import { normalizeName } from "../pep/names.js";
@@ -23,7 +23,7 @@ export function addToManifest(text: string | null, target: ManifestTarget, requi
     if (!table)
       return editToml(source, [{ table: target.table, set: { [target.key]: [line] } }], target.file);
     if (table[target.key] !== undefined && !Array.isArray(table[target.key])) throw notAList(target);
-    return patchToml(
+    const patched = patchToml(
       source,
       (patched) => {
         const into = tableAt(patched, target.table)!;
@@ -35,19 +35,42 @@ export function addToManifest(text: string | null, target: ManifestTarget, requi
       },
       target.file,
     );
+    return table[target.key] === undefined ? withEntries(source, patched) : patched;
   }
   const value = tableValue(requirement);
   if (!table)
     return editToml(source, [{ table: target.table, set: { [requirement.name]: value } }], target.file);
-  return patchToml(
+  const existing = Object.keys(table).find((key) => normalizeName(key) === name);
+  const patched = patchToml(
     source,
-    (patched) => {
-      const into = tableAt(patched, target.table)!;
-      const existing = Object.keys(into).find((key) => normalizeName(key) === name);
-      into[existing ?? requirement.name] = value;
+    (doc) => {
+      tableAt(doc, target.table)![existing ?? requirement.name] = value;
     },
     target.file,
   );
+  return existing === undefined ? withEntries(source, patched) : patched;
+}
+
+/**
+ * toml-patch appends a new key after the last line of its table's span, and the comments (and blank lines)
+ * in front of the next table's header are in that span: `# dev tools` above `[tool.poetry.group.dev…]` would
+ * end up above the new dependency, and the blank line before the header gone. The new line goes right after
+ * the table's last entry instead — when the result means exactly the same TOML.
+ */
+function withEntries(before: string, after: string): string {
+  const old = before.split(/\r?\n/);
+  const lines = after.split(/\r?\n/);
+  if (lines.length !== old.length + 1) return after;
+  let at = 0;
+  while (at < old.length && old[at] === lines[at]) at++;
+  if (lines.slice(at + 1).join("\n") !== old.slice(at).join("\n")) return after;
+  let to = at;
+  while (to > 0 && /^\s*(#.*)?$/.test(lines[to - 1] ?? "")) to--;
+  if (to === at) return after;
+  const moved = [...lines.slice(0, to), lines[at]!, ...lines.slice(to, at), ...lines.slice(at + 1)];
+  const text = moved.join(after.includes("\r\n") ? "\r\n" : "\n");
+  const same = tryParseToml(text).doc;
+  return same && JSON.stringify(same) === JSON.stringify(tryParseToml(after).doc) ? text : after;
 }
 
 /** `text` without any entry named `name` in the target, and the entries removed (as written). */
@@ -148,7 +171,9 @@ function addRequirementLine(text: string, requirement: Requirement): string {
   const line = formatRequirement(requirement);
   const existing = requirementEntries(lines).find((entry) => entry.name === normalizeName(requirement.name));
   if (existing) {
-    lines.splice(existing.first, existing.last - existing.first + 1, line);
+    // The entry's own comment (`six==1.16  # pinned: …`) stays with it; its hashes go with the old pin.
+    const comment = existing.first === existing.last ? /\s+#.*$/.exec(lines[existing.first] ?? "") : null;
+    lines.splice(existing.first, existing.last - existing.first + 1, `${line}${comment?.[0] ?? ""}`);
     return lines.join(newline);
   }
   const body = text === "" || text.endsWith("\n") ? text : `${text}${newline}`;

@@ -23,6 +23,11 @@ export interface StaleRecord {
   files: string[];
   /** The command that records the new state. */
   command: string;
+  /**
+   * The lock itself is behind (the manifests, or the project's own lock it was converted from, changed):
+   * the command locks again. False when only the record is behind a lock that already moved on.
+   */
+  relock: boolean;
 }
 
 /** The command that locks (when needed), builds from the new lock and records it. */
@@ -38,6 +43,7 @@ export function lockChangedSinceRecord(root: string, config: DhtConfig): StaleRe
     reasons: [`${lock.file} changed since .dhtconfig was written`],
     files: [lock.file],
     command: RECORD_COMMAND,
+    relock: false,
   };
 }
 
@@ -66,6 +72,7 @@ export function uvManifestChangedSinceLock(root: string): StaleRecord | null {
     reasons: [`pyproject.toml changed since uv.lock was made: it ${parts.join("; ")}`],
     files: ["pyproject.toml"],
     command: RECORD_COMMAND,
+    relock: true,
   };
 }
 
@@ -77,6 +84,7 @@ export function mergeStale(...found: (StaleRecord | null)[]): StaleRecord | null
     reasons: present.flatMap((item) => item.reasons),
     files: [...new Set(present.flatMap((item) => item.files))],
     command: RECORD_COMMAND,
+    relock: present.some((item) => item.relock),
   };
 }
 

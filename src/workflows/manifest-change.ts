@@ -91,6 +91,12 @@ export async function changeManifest(
 
 /** The new text of the target manifest, from the project as it is now. */
 export function planChange(facts: ProjectFacts, options: ManifestChangeOptions): ManifestChange {
+  // A group name becomes a TOML key or part of a file name (`requirements-<group>.txt`): PEP 735's names only.
+  if (options.group !== null && !isValidDistributionName(options.group)) {
+    throw new DhtlError("badInput", `not a dependency group name: ${JSON.stringify(options.group)}`, {
+      hint: "a group is named like a package: letters, digits, and . _ - inside (dev, test, docs)",
+    });
+  }
   refuseBrokenManifests(facts.diagnostics);
   const target = chooseManifestTarget(layoutOf(facts), options.group);
   const path = join(facts.root, target.file);

@@ -114,7 +114,7 @@ export async function regenerateRecorded(
 }
 
 /** The digest of the project lock a converted lock was made from, as it is now; null when it is gone. */
-function sourceLockDigest(root: string, source: string, extras: string[]): string | null {
+export function sourceLockDigest(root: string, source: string, extras: string[]): string | null {
   const file = PROJECT_LOCKS.find((name) => name === source) as ProjectLockFile | undefined;
   if (!file || !existsSync(join(root, file))) return null;
   const text = projectReadContext(root).readFile(file, { file, line: null }).text;

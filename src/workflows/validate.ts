@@ -10,13 +10,33 @@ import { renderRequirementsInput } from "../plan/requirements-in.js";
 import { readDhtConfig } from "../record/dhtconfig.js";
 import { mergeStale, RECORD_COMMAND, type StaleRecord } from "../verify/stale-record.js";
 import { type ValidateOptions, type ValidationReport, validateEnvironment } from "../verify/validate.js";
+import { sourceLockDigest } from "./regenerate.js";
 
 export async function validateProject(path: string, options: ValidateOptions): Promise<ValidationReport> {
   const report = await validateEnvironment(path, options);
   if (options.quick) return report;
-  const manifests = compiledInputsChanged(resolve(path));
+  const root = resolve(path);
+  const manifests = compiledInputsChanged(root) ?? convertedSourceChanged(root);
   if (!manifests) return report;
   return { ...report, ok: false, stale: mergeStale(report.stale, manifests) };
+}
+
+/**
+ * The project's own lock (poetry.lock, pdm.lock, Pipfile.lock) changed since dhtl's lock was converted from
+ * it — `poetry add x` — the same comparison regenerate refuses to rebuild on.
+ */
+function convertedSourceChanged(root: string): StaleRecord | null {
+  const config = readDhtConfig(root);
+  const source = config?.lock?.source;
+  if (!config?.lock || !source || !config.lock.inputDigest) return null;
+  const now = sourceLockDigest(root, source, config.extras ?? []);
+  if (now === null || now === config.lock.inputDigest) return null;
+  return {
+    reasons: [`${source} changed since ${config.lock.file} was converted from it`],
+    files: [source],
+    command: RECORD_COMMAND,
+    relock: true,
+  };
 }
 
 /** The manifests' unified dependency list differs from the one the compiled lock was made from. */
@@ -38,5 +58,6 @@ function compiledInputsChanged(root: string): StaleRecord | null {
     reasons: [`the manifests declare other dependencies than ${lockFile} was compiled from`],
     files,
     command: RECORD_COMMAND,
+    relock: true,
   };
 }

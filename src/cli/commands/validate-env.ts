@@ -71,7 +71,7 @@ export function summarize(report: ValidationReport): string {
   const differs = parts.length ? `environment drift: ${parts.join(", ")}` : "";
   if (report.stale) {
     const stale = `stale record (${report.stale.reasons.join("; ")})`;
-    return differs ? `${stale}, and ${differs} against the new lock` : stale;
+    return differs ? `${stale}, and ${differs} against the ${report.stale.relock ? "" : "new "}lock` : stale;
   }
   return differs || "environment is valid";
 }
@@ -109,10 +109,13 @@ function printReport(out: Output, report: ValidationReport, quick: boolean): voi
     const clean = [extra, missing, changed, modifiedFiles, environment, tools].every(
       (list) => list.length === 0,
     );
+    const command = paint(c, "bold", report.stale.command);
     out.line(
-      clean
-        ? `the environment matches the new lock: run ${paint(c, "bold", report.stale.command)} to record it`
-        : `run ${paint(c, "bold", report.stale.command)} to build the environment from the new lock and record it`,
+      report.stale.relock
+        ? `the lock is behind: run ${command} to lock again, build the environment and record it`
+        : clean
+          ? `the environment matches the new lock: run ${command} to record it`
+          : `run ${command} to build the environment from the new lock and record it`,
     );
     return;
   }
