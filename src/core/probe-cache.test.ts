@@ -1,6 +1,7 @@
 import {
   chmodSync,
   copyFileSync,
+  linkSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -54,6 +55,35 @@ describe("openProbeCache", () => {
     cache.set(shim, "CPython 3.12.1\n", /^python3$/);
     cache.save();
     expect(openProbeCache(file).get(shim)).toBeNull();
+  });
+
+  it("never caches a hard-linked dispatcher: rustup's cargo, rustc and rustup are one file under three names", () => {
+    const dir = tempDir();
+    const rustup = join(dir, "rustup");
+    copyFileSync(process.execPath, rustup);
+    const cargo = join(dir, "cargo");
+    linkSync(rustup, cargo);
+    const file = join(dir, "probes.json");
+    const cache = openProbeCache(file);
+    cache.set(rustup, "rustup 1.29.0\n", /^rustup$/);
+    cache.set(cargo, "cargo 1.95.0\n", /^cargo$/);
+    cache.save();
+    expect(openProbeCache(file).get(rustup)).toBeNull();
+    expect(openProbeCache(file).get(cargo)).toBeNull();
+  });
+
+  it("never answers for a link under another name with what its target printed (cargo -> rustup)", () => {
+    const dir = tempDir();
+    const rustup = join(dir, "rustup");
+    copyFileSync(process.execPath, rustup);
+    const cargo = join(dir, "cargo");
+    symlinkSync("rustup", cargo);
+    const file = join(dir, "probes.json");
+    const cache = openProbeCache(file);
+    cache.set(rustup, "rustup 1.29.0\n", /^rustup$/);
+    cache.save();
+    expect(openProbeCache(file).get(rustup, /^rustup$/)).toBe("rustup 1.29.0\n");
+    expect(openProbeCache(file).get(cargo, /^cargo$/)).toBeNull();
   });
 
   it("never caches scripts: a shim's answer depends on configuration outside the file", () => {

@@ -5,15 +5,20 @@ import { readFileHead, writeFileAtomic } from "./fs.js";
 /**
  * Remembers what running a native executable once printed (`python -c …` → `CPython 3.12.1`), keyed by the
  * file's identity: real path, inode, size, mtime and ctime. Replacing or rebuilding the binary changes
- * the key, so a stale answer is never returned. Scripts (`#!`) are never cached: a shim's answer depends
- * on configuration outside the file (pyenv, asdf, rustup choose the program at run time).
+ * the key, so a stale answer is never returned. Scripts (`#!`) and hard-linked dispatchers are never cached:
+ * a shim's answer depends on configuration outside the file (pyenv, asdf, rustup choose the program at run
+ * time).
  *
  * Probing a dozen interpreters costs several hundred ms of CPU on every `analyze`/`setup`; reading this
  * file costs well under one.
  */
 export interface ProbeCache {
-  /** The remembered output for this executable, or null when unknown or the file changed. */
-  get(path: string): string | null;
+  /**
+   * The remembered output for this executable, or null when unknown or the file changed. With `realName`,
+   * only when the file it resolves to has that name: `cargo` → `rustup` must not answer with what
+   * `rustup --version` printed.
+   */
+  get(path: string, realName?: RegExp): string | null;
   /**
    * Remembers an output; ignored for files that are not native executables, and for files whose real name
    * does not pass `realName` — a symlink to a dispatcher (mise, volta, rustup proxies) answers for
@@ -44,15 +49,17 @@ export function openProbeCache(file: string): ProbeCache {
   const entries = readEntries(file);
   let dirty = false;
   return {
-    get(path) {
+    get(path, realName) {
       const found = identityOf(path);
-      if (!found) return null;
+      if (!found || found.links > 1) return null;
+      if (realName && !realName.test(basename(found.realPath))) return null;
       const entry = entries[found.realPath];
       return entry && entry.identity === found.identity ? entry.output : null;
     },
     set(path, output, realName) {
       const found = identityOf(path);
-      if (!found || !realName.test(basename(found.realPath)) || !isNativeExecutable(found.realPath)) return;
+      if (!found || found.links > 1 || !realName.test(basename(found.realPath))) return;
+      if (!isNativeExecutable(found.realPath)) return;
       entries[found.realPath] = { identity: found.identity, output };
       dirty = true;
     },
@@ -78,7 +85,12 @@ function readEntries(file: string): CacheFile["entries"] {
   }
 }
 
-function identityOf(path: string): { realPath: string; identity: string } | null {
+/**
+ * `links`: a file with several hard links is one program under several names — rustup installs `cargo`,
+ * `rustc` and `rustup` as hard links of one dispatcher — so what it prints depends on the name it was run
+ * by and on configuration elsewhere: never cached.
+ */
+function identityOf(path: string): { realPath: string; identity: string; links: number } | null {
   try {
     const realPath = realpathSync(path);
     const stat = statSync(realPath, { bigint: true });
@@ -86,6 +98,7 @@ function identityOf(path: string): { realPath: string; identity: string } | null
     return {
       realPath,
       identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
+      links: Number(stat.nlink),
     };
   } catch {
     return null;

@@ -140,14 +140,14 @@ export async function probeTool(
   if (stated) return { name: spec.name, version: stated, path };
   // An unchanged native binary answers from the probe cache (a dozen `--version` runs cost ~200 ms of CPU
   // on every analyze); only a program whose real name is the tool's is remembered, never a dispatcher.
-  const remembered = cache?.get(path);
+  const realName = spec.realName ?? new RegExp(spec.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const remembered = cache?.get(path, realName);
   if (remembered) return { name: spec.name, version: remembered, path };
   const result = await run(path, spec.args ?? ["--version"], { env, timeoutMs, cwd: "/" });
   if (result.timedOut) return { name: spec.name, version: null, path };
   if (result.code !== 0) return null;
   const version = versionIn(result.stdout) ?? versionIn(result.stderr);
-  if (version)
-    cache?.set(path, version, spec.realName ?? new RegExp(spec.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  if (version) cache?.set(path, version, realName);
   return { name: spec.name, version, path };
 }
 
