@@ -8,6 +8,7 @@ import { readTextFileSync } from "../../core/fs.js";
 import { TOML_LOCK_FILES } from "../../formats/poetry-lock.js";
 import { readManifests } from "../manifests/registry.js";
 import { listManifestCandidates, projectReadContext } from "../project-files.js";
+import { collectPythonHints } from "../python-hints/index.js";
 import { findProjectRoot } from "../root.js";
 import { collectOldLock } from "./old-lock.js";
 import type { MigrationInput, SourceKind } from "./types.js";
@@ -20,7 +21,8 @@ export interface CollectedMigration {
 export function collectMigrationInput(path: string, from?: SourceKind): CollectedMigration {
   const root = findProjectRoot(path);
   const files = listManifestCandidates(root);
-  const manifests = readManifests(files, projectReadContext(root));
+  const context = projectReadContext(root);
+  const manifests = readManifests(files, context);
   const read = (file: string) => readTextFileSync(join(root, file), file);
   const lockTexts = TOML_LOCK_FILES.filter((f) => files.includes(f)).map((file) => ({
     file,
@@ -36,6 +38,7 @@ export function collectMigrationInput(path: string, from?: SourceKind): Collecte
       directoryName: basename(root),
       directories: directoriesOf(root),
       setupPyLocalImports: files.includes("setup.py") ? localImports(read("setup.py"), root) : [],
+      pythonHints: collectPythonHints(root, context).hints,
       from,
     },
   };

@@ -1,5 +1,5 @@
 /** What `dhtl migrate` reads from a project before planning (src/plan/migrate/ decides from it). */
-import type { ManifestFacts } from "../manifests/types.js";
+import type { ManifestFacts, PythonVersionSource } from "../manifests/types.js";
 
 export const SOURCE_KINDS = ["pip", "poetry", "pipenv", "conda", "setuptools"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -34,5 +34,10 @@ export interface MigrationInput {
   directories: string[];
   /** Top-level modules of the project itself that setup.py imports (`import six` in six's setup.py). */
   setupPyLocalImports?: string[];
+  /**
+   * Python versions the project's other files name (CI matrices, tox envlists, trove classifiers …,
+   * facts/python-hints): what migrate bounds the lock with when no manifest states a Python.
+   */
+  pythonHints?: PythonVersionSource[];
   from?: SourceKind;
 }

@@ -143,6 +143,35 @@ build-backend = "poetry.core.masonry.api"
   });
 });
 
+describe("planMigration: a Python nothing states, taken from the project's other files (maya 2018)", () => {
+  function project(files: Record<string, string>): MigrationPlan {
+    const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-python-hints-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return planMigration(collectMigrationInput(dir).input);
+  }
+  const pipfile = '[packages]\nsix = "*"\n\n[dev-packages]\npytest = "*"\n';
+  const tox = "[tox]\nenvlist = py27, py35, py36, py37, py38-dev\n";
+
+  it("an application: requires-python from the oldest Python its tox runs that uv can lock for (not 2.7 or 3.5)", () => {
+    const plan = project({ Pipfile: pipfile, "tox.ini": tox });
+    expect(pyprojectOf(plan).project["requires-python"]).toBe(">=3.6");
+    expect(plan.notes.join("\n")).toContain('requires-python = ">=3.6" from tox.ini');
+  });
+
+  it("a package keeps uv's choice: a hint would add Requires-Python or pin an old Python for everyone", () => {
+    const setup = [
+      "from setuptools import setup",
+      "setup(name='maya', version='0.5.0', py_modules=['maya'], classifiers=[",
+      "    'Programming Language :: Python :: 3.7',",
+      "])",
+      "",
+    ].join("\n");
+    const plan = project({ Pipfile: pipfile, "tox.ini": tox, "setup.py": setup, "maya.py": "" });
+    expect(pyprojectOf(plan).project["requires-python"]).toBeUndefined();
+    expect(plan.changes.find((c) => c.path === ".python-version")).toBeUndefined();
+  });
+});
+
 describe("planMigration: other sources", () => {
   it("Pipenv: packages, dev-packages, custom categories and python_version", () => {
     const plan = planFor("pipenv");

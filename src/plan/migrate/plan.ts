@@ -157,6 +157,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     pyproject: pyprojectDoc,
     isPackage: setuptoolsPackage,
     hasPythonVersionFile: input.files.includes(".python-version"),
+    hints: input.pythonHints ?? [],
     notes,
   });
   const existingBuild = tableAt(pyprojectDoc, ["build-system"]);

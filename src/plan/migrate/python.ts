@@ -31,6 +31,8 @@ export function decidePython(options: {
   /** True when the migrated project builds a wheel whose metadata must stay as it was. */
   isPackage: boolean;
   hasPythonVersionFile: boolean;
+  /** Versions other files name (CI, tox, classifiers): the oldest Python 3 bounds the lock when nothing else does. */
+  hints?: PythonVersionSource[];
   notes: string[];
 }): PythonDecision {
   const { source, manifests, range, pyproject, isPackage, notes } = options;
@@ -51,18 +53,27 @@ export function decidePython(options: {
   } else if (range) {
     return decision(range);
   }
-  if (pin) {
-    const bound = `>=${pin.minor}`;
-    const said = `${pin.source.file} (${pin.source.source} = ${pin.source.value})`;
+  // Nothing states a range: a pin file, else — for an application, whose metadata nobody publishes — what
+  // the other files name (CI, tox, classifiers). A package would get a new Requires-Python or an old
+  // interpreter pinned for everyone from a hint: it keeps uv's choice.
+  const bounding = pin ?? (isPackage ? null : oldestHinted(options.hints ?? []));
+  if (bounding) {
+    const bound = `>=${bounding.minor}`;
+    const said = `${bounding.source.file} (${bounding.source.source} = ${bounding.source.value})`;
+    const pinned = (requiresPython: string | null): PythonDecision => ({
+      requiresPython,
+      pin: options.hasPythonVersionFile ? null : bounding.minor,
+      pinFrom: options.hasPythonVersionFile ? "" : bounding.source.file,
+    });
     if (isPackage) {
       // Requires-Python would be new in the wheel's METADATA: the pin bounds the lock instead.
       notes.push(
-        `Python ${pin.minor} from ${said} pins the interpreter uv locks with (the lock is for >=${pin.minor}); the package's metadata stays without Requires-Python, as before`,
+        `Python ${bounding.minor} from ${said} pins the interpreter uv locks with (the lock is for >=${bounding.minor}); the package's metadata stays without Requires-Python, as before`,
       );
-      return decision(null);
+      return pinned(null);
     }
     notes.push(`requires-python = "${bound}" from ${said}`);
-    return decision(bound);
+    return pinned(bound);
   }
   notes.push("no Python version was declared: requires-python left out (uv uses the interpreter it finds)");
   return decision(null);
@@ -82,4 +93,24 @@ function firstPin(manifests: ManifestFacts[]): { source: PythonVersionSource; mi
   }
   pins.sort((a, b) => a.rank - b.rank);
   return pins[0] ?? null;
+}
+
+/**
+ * The oldest Python 3 the project says it supports (trove classifiers), else the oldest its CI or tox runs
+ * the tests on: without any statement of its own, uv would lock for `>=` whichever interpreter it finds
+ * (`>=3.13`), and `uv sync --frozen` would then refuse the project's own Python. Pre-releases and what uv
+ * cannot lock for (Python 2, 3.5 and older) do not count.
+ */
+function oldestHinted(hints: PythonVersionSource[]): { source: PythonVersionSource; minor: string } | null {
+  for (const tier of ["declared", "tested"] as const) {
+    const minors = hints
+      .filter((source) => source.hint?.tier === tier && !source.hint.prerelease && source.hint.version)
+      .map((source) => ({ source, minor: /^(\d+)\.(\d+)/.exec(source.hint?.version ?? "") }))
+      // uv locks for Python 3.6 and newer only.
+      .filter((found) => found.minor !== null && Number(found.minor[1]) === 3 && Number(found.minor[2]) >= 6)
+      .map(({ source, minor }) => ({ source, minor: `${minor![1]}.${minor![2]}`, key: Number(minor![2]) }))
+      .sort((a, b) => a.key - b.key);
+    if (minors[0]) return { source: minors[0].source, minor: minors[0].minor };
+  }
+  return null;
 }
