@@ -72,7 +72,8 @@ for line in (z.read(ep).decode().splitlines() if ep else []):
     line = line.strip()
     if line.startswith("["): section = line.strip("[]")
     elif line: points.append(section + ":" + re.sub(r"\\s+", "", line))
-norm = lambda r: re.sub(r"\\s+", "", r).replace("'", '"')
+# Old setuptools writes PEP 345's "name (<1.1)"; the same requirement is "name<1.1" today.
+norm = lambda r: re.sub(r"^([^(;]+)\\(([^)]*)\\)", r"\\1\\2", re.sub(r"\\s+", "", r).replace("'", '"'))
 print(json.dumps({
     "name": re.sub(r"[-_.]+", "-", meta["Name"]).lower(),
     "version": meta["Version"],

@@ -158,17 +158,18 @@ describe("planMigration: a Python nothing states, taken from the project's other
     expect(plan.notes.join("\n")).toContain('requires-python = ">=3.6" from tox.ini');
   });
 
-  it("a package keeps uv's choice: a hint would add Requires-Python or pin an old Python for everyone", () => {
+  it("a package: its classifiers win over tox, and pin the lock's Python (.python-version) instead of adding Requires-Python", () => {
     const setup = [
       "from setuptools import setup",
       "setup(name='maya', version='0.5.0', py_modules=['maya'], classifiers=[",
+      "    'Programming Language :: Python :: 2.7',",
       "    'Programming Language :: Python :: 3.7',",
       "])",
       "",
     ].join("\n");
     const plan = project({ Pipfile: pipfile, "tox.ini": tox, "setup.py": setup, "maya.py": "" });
     expect(pyprojectOf(plan).project["requires-python"]).toBeUndefined();
-    expect(plan.changes.find((c) => c.path === ".python-version")).toBeUndefined();
+    expect(plan.changes.find((c) => c.path === ".python-version")?.after).toBe("3.7\n");
   });
 });
 

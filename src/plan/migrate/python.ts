@@ -53,10 +53,8 @@ export function decidePython(options: {
   } else if (range) {
     return decision(range);
   }
-  // Nothing states a range: a pin file, else — for an application, whose metadata nobody publishes — what
-  // the other files name (CI, tox, classifiers). A package would get a new Requires-Python or an old
-  // interpreter pinned for everyone from a hint: it keeps uv's choice.
-  const bounding = pin ?? (isPackage ? null : oldestHinted(options.hints ?? []));
+  // Nothing states a range: a pin file, else what the other files name (CI, tox, classifiers).
+  const bounding = pin ?? oldestHinted(options.hints ?? []);
   if (bounding) {
     const bound = `>=${bounding.minor}`;
     const said = `${bounding.source.file} (${bounding.source.source} = ${bounding.source.value})`;
