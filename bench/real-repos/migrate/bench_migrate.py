@@ -72,8 +72,8 @@ def is_package_migrated(root: Path) -> bool:
     if not pyproject.exists():
         return False
     text = pyproject.read_text(errors="replace")
-    if re.search(r"^\s*package\s*=\s*false", text, re.M):
-        return False
+    # `[tool.uv] package = false` only keeps `uv sync` from installing the project (Poetry's package-mode =
+    # false, pycairo): with a [build-system] `uv build` still builds the wheel, and that must still work.
     return re.search(r"^\s*\[build-system\]", text, re.M) is not None
 
 
