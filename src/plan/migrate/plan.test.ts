@@ -152,10 +152,10 @@ describe("planMigration: a Python nothing states, taken from the project's other
   const pipfile = '[packages]\nsix = "*"\n\n[dev-packages]\npytest = "*"\n';
   const tox = "[tox]\nenvlist = py27, py35, py36, py37, py38-dev\n";
 
-  it("an application: requires-python from the oldest Python its tox runs that uv can lock for (not 2.7 or 3.5)", () => {
+  it("an application: requires-python from the oldest Python its tox runs that uv can sync (not 2.7, 3.5 or 3.6)", () => {
     const plan = project({ Pipfile: pipfile, "tox.ini": tox });
-    expect(pyprojectOf(plan).project["requires-python"]).toBe(">=3.6");
-    expect(plan.notes.join("\n")).toContain('requires-python = ">=3.6" from tox.ini');
+    expect(pyprojectOf(plan).project["requires-python"]).toBe(">=3.7");
+    expect(plan.notes.join("\n")).toContain('requires-python = ">=3.7" from tox.ini');
   });
 
   it("a package: its classifiers win over tox, and pin the lock's Python (.python-version) instead of adding Requires-Python", () => {

@@ -97,15 +97,16 @@ function firstPin(manifests: ManifestFacts[]): { source: PythonVersionSource; mi
  * The oldest Python 3 the project says it supports (trove classifiers), else the oldest its CI or tox runs
  * the tests on: without any statement of its own, uv would lock for `>=` whichever interpreter it finds
  * (`>=3.13`), and `uv sync --frozen` would then refuse the project's own Python. Pre-releases and what uv
- * cannot lock for (Python 2, 3.5 and older) do not count.
+ * cannot lock for or install a project into (Python 2, 3.6 and older) do not count.
  */
 function oldestHinted(hints: PythonVersionSource[]): { source: PythonVersionSource; minor: string } | null {
   for (const tier of ["declared", "tested"] as const) {
     const minors = hints
       .filter((source) => source.hint?.tier === tier && !source.hint.prerelease && source.hint.version)
       .map((source) => ({ source, minor: /^(\d+)\.(\d+)/.exec(source.hint?.version ?? "") }))
-      // uv locks for Python 3.6 and newer only.
-      .filter((found) => found.minor !== null && Number(found.minor[1]) === 3 && Number(found.minor[2]) >= 6)
+      // uv locks for 3.6 and newer, but installs no project editable on 3.6 (no setuptools there has PEP
+      // 660's build_editable): 3.7 is the oldest Python a migrated project can be synced with.
+      .filter((found) => found.minor !== null && Number(found.minor[1]) === 3 && Number(found.minor[2]) >= 7)
       .map(({ source, minor }) => ({ source, minor: `${minor![1]}.${minor![2]}`, key: Number(minor![2]) }))
       .sort((a, b) => a.key - b.key);
     if (minors[0]) return { source: minors[0].source, minor: minors[0].minor };
