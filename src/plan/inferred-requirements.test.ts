@@ -121,4 +121,31 @@ describe("selectInferredCandidates", () => {
       ["setuptools", false],
     ]);
   });
+
+  it("a repository of notebooks that declares nothing gets the kernel that runs them (ipykernel, with IPython)", () => {
+    const notebookImports = inferred({
+      undeclared: [{ import: "numpy", candidates: ["numpy"], files: ["Lecture-2-Numpy.ipynb"] }],
+    });
+    const withKernel = selectInferredCandidates({
+      inferred: notebookImports,
+      localNames: [],
+      declaresNothing: true,
+      notebooks: ["Lecture-2-Numpy.ipynb"],
+    });
+    expect(withKernel.map((c) => c.name)).toEqual(["ipykernel", "numpy"]);
+    // A declared project chooses its own kernel; scripts without notebooks need none.
+    expect(
+      selectInferredCandidates({
+        inferred: notebookImports,
+        localNames: [],
+        declaresNothing: false,
+        notebooks: ["Lecture-2-Numpy.ipynb"],
+      }).map((c) => c.name),
+    ).toEqual(["numpy"]);
+    expect(
+      selectInferredCandidates({ inferred: notebookImports, localNames: [], declaresNothing: true }).map(
+        (c) => c.name,
+      ),
+    ).toEqual(["numpy"]);
+  });
 });

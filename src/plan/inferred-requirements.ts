@@ -29,7 +29,12 @@ export interface InferenceInputs {
    * files are judged by their own manifests and locks, never by this project's.
    */
   subprojectDirs?: string[];
+  /** The project's notebooks (root-relative): a project of notebooks needs the kernel that runs them. */
+  notebooks?: string[];
 }
+
+/** Distributions that bring a Jupyter kernel (and its IPython, which notebooks import without declaring). */
+const KERNEL_PROVIDERS = new Set(["ipykernel", "jupyter", "jupyterlab", "notebook", "nbclassic"]);
 
 /**
  * Folders and files that are not the project's runtime code: a declared project's tests, docs, examples
@@ -98,6 +103,21 @@ export function selectInferredCandidates(inputs: InferenceInputs): InferredCandi
   for (const entry of inputs.inferred.undeclaredOptional) add(entry, true);
   // Imports only tests, scripts or setup.py make (analyze lists them apart) count when nothing is declared.
   if (inputs.declaresNothing) for (const entry of inputs.inferred.undeclaredTooling) add(entry, false);
+  // Notebooks run in a kernel: a repository of notebooks that declares nothing gets one (IPython with it).
+  const notebooks = inputs.notebooks ?? [];
+  if (
+    inputs.declaresNothing &&
+    notebooks.length > 0 &&
+    ![...byName.keys()].some((n) => KERNEL_PROVIDERS.has(n))
+  )
+    byName.set("ipykernel", {
+      name: "ipykernel",
+      requirement: "ipykernel",
+      imports: ["IPython"],
+      providers: ["ipykernel"],
+      files: [...notebooks].sort(compareText).slice(0, 3),
+      optional: false,
+    });
   return [...byName.values()]
     .map(({ optional, ...rest }) => (optional ? { ...rest, optional } : rest))
     .sort((a, b) => compareText(a.name, b.name));

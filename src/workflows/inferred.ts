@@ -51,6 +51,7 @@ export async function inferredInputsFor(
     ],
     declaresNothing: !hasPythonManifest(facts.project),
     subprojectDirs: facts.subprojects.map((subproject) => subproject.dir),
+    notebooks,
   });
   return { candidates, kept: keptInferred(recorded, candidates) };
 }

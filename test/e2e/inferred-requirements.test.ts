@@ -33,7 +33,7 @@ describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)
     const result = runCli(["setup"], root);
     expect(result.code, describeRun(result)).toBe(4);
     expect(result.stderr).toMatch(
-      /not installed without consent: python-dateutil \(import dateutil: .*\); pyyaml/,
+      /not installed without consent: ipykernel \(import IPython: .*\); python-dateutil \(import dateutil: .*\); pyyaml/,
     );
     expect(result.stderr).toContain("dhtl setup --yes");
     // A module a notebook writes itself (`%%file mymodule.py`) is the project's, never fetched from PyPI.
@@ -46,19 +46,20 @@ describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)
     const result = runCli(["setup", "--yes", "--json"], root);
     expect(result.code, describeRun(result)).toBe(0);
     const outcome = cliJson<SetupJson>(result);
-    expect(outcome.inferred).toEqual(["python-dateutil", "pyyaml"]);
+    // The notebooks' kernel (with the IPython they import) and what their code imports.
+    expect(outcome.inferred).toEqual(["ipykernel", "python-dateutil", "pyyaml"]);
     // The guarded import is reported, not installed.
     expect(result.stderr).toMatch(
       /ujson \(import ujson: .*\) is imported only where an ImportError is caught/,
     );
-    expect(imports(root, "import yaml, dateutil.parser").status).toBe(0);
+    expect(imports(root, "import yaml, dateutil.parser, IPython, ipykernel").status).toBe(0);
     expect(imports(root, "import ujson").status).not.toBe(0);
     const config = readFileSync(join(root, ".dhtconfig"), "utf8");
-    expect(config).toMatch(/^inferred:\n {2}- python-dateutil\n {2}- pyyaml\n/m);
+    expect(config).toMatch(/^inferred:\n {2}- ipykernel\n {2}- python-dateutil\n {2}- pyyaml\n/m);
     const lock = readFileSync(join(root, ".dhtl", "requirements.lock"), "utf8");
     expect(lock).toMatch(/^pyyaml==\S+ \\\n\s+--hash=sha256:/m);
     expect(readFileSync(join(root, ".dhtl", "requirements.in"), "utf8")).toMatch(
-      /# Inferred from the code's imports.*\npython-dateutil\npyyaml\n$/,
+      /# Inferred from the code's imports.*\nipykernel\npython-dateutil\npyyaml\n$/,
     );
 
     expect(runCli(["validate-env"], root).code).toBe(0);
@@ -80,7 +81,9 @@ describe("notebooks without a manifest (justmarkham/scikit-learn-videos's shape)
     const result = runCli(["setup", "--no-infer"], root);
     expect(result.code, describeRun(result)).toBe(0);
     expect(result.stderr).toMatch(/warning: not installed: .*pyyaml \(import yaml/);
-    expect(result.stdout).toMatch(/not installed though the code imports them: python-dateutil, pyyaml/);
+    expect(result.stdout).toMatch(
+      /not installed though the code imports them: ipykernel, python-dateutil, pyyaml/,
+    );
     expect(imports(root, "import yaml").status).not.toBe(0);
     expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("inferred");
   });
