@@ -7,29 +7,17 @@ import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
-import { lastCommitDate } from "../facts/git-checkout.js";
 import { localRequirements } from "../facts/local-requirements.js";
-import { projectReadContext } from "../facts/project-files.js";
 import { findProjectRoot } from "../facts/root.js";
 import { hasPythonManifest } from "../facts/subprojects.js";
-import type { ProjectFacts, ProjectModel } from "../facts/types.js";
-import { parsePipfileLock } from "../formats/pipfile-lock.js";
-import { parseLockedRequirements } from "../formats/requirements.js";
-import { chooseResolution, parseAsOf, type Resolution, type ResolutionInputs } from "../plan/as-of.js";
+import type { ProjectModel } from "../facts/types.js";
+import { parseAsOf } from "../plan/as-of.js";
 import { chooseExtras } from "../plan/extras.js";
 import { minorOf } from "../plan/interpreter-choice.js";
-import { chooseLockStrategy, userHashedFile } from "../plan/lock-strategy.js";
-import {
-  convertProjectLock,
-  type ProjectLockOutcome,
-  type ProjectLockText,
-  projectLockFileOf,
-} from "../plan/project-lock.js";
-import { renderRequirementsInput } from "../plan/requirements-in.js";
-import { type PythonPlan, planSetup, type SetupPlanInputs } from "../plan/setup-plan.js";
+import { projectLockFileOf } from "../plan/project-lock.js";
+import { planSetup, type SetupPlanInputs } from "../plan/setup-plan.js";
 import { UV_GROUPS_LOCK } from "../plan/uv-groups.js";
-import { markerEnvironment } from "../python/marker-env.js";
-import { type DhtConfig, platformKey, readDhtConfig } from "../record/dhtconfig.js";
+import { platformKey, readDhtConfig } from "../record/dhtconfig.js";
 import { type ExecuteResult, executePlan } from "../run/execute.js";
 import { existingRuntimeLocks } from "../run/languages/index.js";
 import type { Plan } from "../run/steps.js";
@@ -39,6 +27,17 @@ import { inferredDecider, inferredInputsFor } from "./inferred.js";
 import { choosePython, explicitPython } from "./interpreter.js";
 import { mainManifestLabel } from "./manifest-layout.js";
 import { refuseBrokenManifests } from "./project.js";
+import { firstLine, resolutionFor } from "./resolution.js";
+import {
+  convertLock,
+  narrowedRange,
+  probeRequirements,
+  readProjectLock,
+  recordedNarrowLock,
+  vanishedPin,
+  warningsOf,
+  wheelLock,
+} from "./setup-locks.js";
 import { decideSystemPackages, type SystemPackagesConsent, withSystemPackages } from "./system-packages.js";
 import { inEditedProject, type ProjectEdit } from "./transaction.js";
 
@@ -288,124 +287,6 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
   );
 }
 
-/** The project's own lock (poetry.lock, pdm.lock, Pipfile.lock), read inside the project. */
-function readProjectLock(root: string, facts: ProjectFacts): ProjectLockText | null {
-  // A user's fully hashed requirements file is already the lock; it wins as before.
-  if (userHashedFile(facts.project)) return null;
-  const file = projectLockFileOf(facts.project.sources.map((source) => source.file));
-  if (!file) return null;
-  return { file, text: projectReadContext(root).readFile(file, { file, line: null }).text };
-}
-
-/** The lock whose wheel file names answer the interpreter question without uv. */
-function wheelLock(
-  root: string,
-  uvLockExists: boolean,
-  projectLock: ProjectLockText | null,
-): { file: "uv.lock" | "poetry.lock" | "pdm.lock"; text: string } | null {
-  if (uvLockExists)
-    return {
-      file: "uv.lock",
-      text: projectReadContext(root).readFile("uv.lock", { file: "uv.lock", line: null }).text,
-    };
-  if (projectLock && projectLock.file !== "Pipfile.lock")
-    return { file: projectLock.file, text: projectLock.text };
-  return null;
-}
-
-/** What uv is asked about when no lock names its wheels: Pipfile.lock's pins, else the declared requirements. */
-function probeRequirements(
-  facts: ProjectFacts,
-  projectLock: ProjectLockText | null,
-  extras: string[],
-  uvLockExists: boolean,
-): { text: string; noDeps: boolean } | null {
-  if (uvLockExists) return null;
-  if (projectLock?.file === "Pipfile.lock") {
-    const pins = Object.values(parsePipfileLock(projectLock.text, projectLock.file).categories)
-      .flat()
-      .filter((entry) => entry.version !== null && entry.vcs === null)
-      .map((entry) => `${entry.name}==${entry.version}${entry.markers ? ` ; ${entry.markers}` : ""}`);
-    return { text: `${[...new Set(pins)].join("\n")}\n`, noDeps: true };
-  }
-  const hashed = userHashedFile(facts.project);
-  if (hashed) {
-    const text = projectReadContext(facts.root).readFile(hashed, { file: hashed, line: null }).text;
-    const pins = parseLockedRequirements(text, hashed).flatMap((pin) =>
-      pin.version ? [`${pin.name}==${pin.version}${pin.marker ? ` ; ${pin.marker}` : ""}`] : [],
-    );
-    return { text: `${pins.join("\n")}\n`, noDeps: true };
-  }
-  // The declared set, without local directories and constraint files (they live in the project, not in the scratch dir).
-  const input = renderRequirementsInput(facts.project, extras).content;
-  const text = input
-    .split("\n")
-    .filter((line) => !/^(-e\s+)?\.\.?\//.test(line) && !/^-c\s/.test(line))
-    .join("\n");
-  return text.split("\n").some((line) => line.trim() !== "" && !line.startsWith("#"))
-    ? { text, noDeps: false }
-    : null;
-}
-
-/** The project lock converted for the chosen interpreter (its markers decide which declared requirements apply). */
-function convertLock(
-  facts: ProjectFacts,
-  lock: ProjectLockText,
-  extras: string[],
-  python: PythonPlan,
-): ProjectLockOutcome {
-  const version =
-    python.kind === "use"
-      ? python.decision.interpreter.version
-      : (python.fallback?.interpreter.version ?? python.version);
-  const env = markerEnvironment({
-    implementation: "cpython",
-    version: version.split(".").length < 3 ? `${version}.0` : version,
-  });
-  return convertProjectLock(facts.project, lock, { extras, env });
-}
-
-function warningsOf(plan: PythonPlan): string[] {
-  return plan.kind === "use" ? plan.decision.warnings : plan.warnings;
-}
-
-/** A uv project whose record says the universal lock failed: lock for the recorded range again. */
-function recordedNarrowLock(
-  facts: ProjectFacts,
-  config: DhtConfig | null,
-  uvLockExists: boolean,
-  converted: ProjectLockOutcome | null,
-): string | null {
-  if (uvLockExists || converted?.kind === "convert" || !config?.lock?.python) return null;
-  const strategy = chooseLockStrategy(facts.project, { uvLock: false });
-  return strategy.kind === "uv" ? config.lock.python : null;
-}
-
-/**
- * `>=3.13` when `error` is uv's "the resolution failed for other Python versions" for a plan that locked
- * universally (uv.lock); null for any other failure.
- */
-function narrowedRange(error: unknown, plan: Plan, python: PythonPlan): string | null {
-  if (!(error instanceof DhtlError) || plan.lockPython || plan.lock.kind !== "uv" || plan.lock.exists)
-    return null;
-  if (
-    !/resolution failed for other Python versions|limiting your project's supported Python versions/.test(
-      error.message,
-    )
-  )
-    return null;
-  const version =
-    python.kind === "use" ? python.decision.interpreter.version : python.fallback?.interpreter.version;
-  return version ? `>=${minorOf(version)}` : null;
-}
-
-/** `codecov==2.0.15` when uv found no such version on the index while installing a converted lock. */
-function vanishedPin(error: unknown): string | null {
-  if (!(error instanceof DhtlError)) return null;
-  const match = /there is no version of ([A-Za-z0-9._-]+==[^\s,]+)/.exec(error.message);
-  return match ? match[1]! : null;
-}
-
 /** The default extras grouped by the reason they are installed, in order. */
 function byReason(defaults: { extra: string; why: string }[]): Map<string, string[]> {
   const grouped = new Map<string, string[]>();
@@ -455,37 +336,4 @@ export async function setupAllProjects(options: SetupOptions, ui: BuildUi): Prom
     }
   }
   return outcomes;
-}
-
-/**
- * The time to resolve as of (plan/as-of.ts), asking git for the project's own date only when the
- * choice depends on it.
- */
-async function resolutionFor(
-  facts: ProjectFacts,
-  inputs: Pick<ResolutionInputs, "request" | "recorded" | "python"> & { uvLockExists: boolean },
-): Promise<Resolution | null> {
-  const pinnedBy = versionsPinnedBy(facts, inputs.uvLockExists);
-  const needsDate =
-    inputs.request?.kind === "commit" || (!inputs.request && !inputs.recorded && pinnedBy === null);
-  const projectDate = needsDate
-    ? await lastCommitDate(
-        facts.root,
-        facts.project.sources.map((source) => source.file),
-        ["**/*.py", "**/*.ipynb"],
-      )
-    : null;
-  return chooseResolution({ ...inputs, pinnedBy, projectDate, now: new Date() });
-}
-
-/** The file that already pins the project's versions (a lock of any kind), or null. */
-function versionsPinnedBy(facts: ProjectFacts, uvLockExists: boolean): string | null {
-  const lock = chooseLockStrategy(facts.project, { uvLock: uvLockExists });
-  if (lock.kind === "uv") return uvLockExists ? lock.file : null;
-  if (lock.kind === "user-hashed" || existsSync(join(facts.root, lock.file))) return lock.file;
-  return facts.project.locked[0]?.file ?? null;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0]!.slice(0, 200);
 }
