@@ -113,8 +113,11 @@ export function lineOf(text: string, offset: number): number {
   return line;
 }
 
-/** The first `count` bytes of a file (fewer when it is shorter), or null when it cannot be read. */
-export function readFileHead(path: string, count: number): Buffer | null {
+/**
+ * `use` on the file opened for reading, which is closed afterwards; null when it cannot be opened or `use`
+ * throws (a read error).
+ */
+export function readingFile<T>(path: string, use: (fd: number) => T): T | null {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -122,11 +125,18 @@ export function readFileHead(path: string, count: number): Buffer | null {
     return null;
   }
   try {
-    const head = Buffer.alloc(count);
-    return head.subarray(0, readSync(fd, head, 0, count, 0));
+    return use(fd);
   } catch {
     return null;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first `count` bytes of a file (fewer when it is shorter), or null when it cannot be read. */
+export function readFileHead(path: string, count: number): Buffer | null {
+  return readingFile(path, (fd) => {
+    const head = Buffer.alloc(count);
+    return head.subarray(0, readSync(fd, head, 0, count, 0));
+  });
 }

@@ -1,6 +1,7 @@
 import { createHash, getHashes } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { readSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { readingFile } from "../core/fs.js";
 import type { DistributionRecord } from "./dist-records.js";
 
 /**
@@ -29,8 +30,13 @@ export function findModifiedFiles(dists: DistributionRecord[]): string[] {
   }
   const modified: string[] = [];
   for (const [file, { path, digests }] of expected) {
-    const intact = digests.some((digest) => hashFile(file, digest.algorithm, buffer)?.equals(digest.digest));
-    if (!intact) modified.push(path);
+    // Two owners' rows usually name the same algorithm: the file is read once per algorithm, not per row.
+    const actual = new Map<string, Buffer | null>();
+    const digestOf = (algorithm: string) => {
+      if (!actual.has(algorithm)) actual.set(algorithm, hashFile(file, algorithm, buffer));
+      return actual.get(algorithm) ?? null;
+    };
+    if (!digests.some((digest) => digestOf(digest.algorithm)?.equals(digest.digest))) modified.push(path);
   }
   return modified.sort();
 }
@@ -85,13 +91,7 @@ export function parseRecordDigest(hash: string): RecordDigest | null {
 
 /** The file's digest, or null when it cannot be read. */
 function hashFile(path: string, algorithm: string, buffer: Buffer): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
+  return readingFile(path, (fd) => {
     const hash = createHash(algorithm);
     let read = readSync(fd, buffer, 0, buffer.length, null);
     while (read > 0) {
@@ -99,9 +99,5 @@ function hashFile(path: string, algorithm: string, buffer: Buffer): Buffer | nul
       read = readSync(fd, buffer, 0, buffer.length, null);
     }
     return hash.digest();
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }

@@ -1,7 +1,8 @@
-import { closeSync, type Dirent, openSync, readSync } from "node:fs";
+import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, relative as relativePath, resolve, sep } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
+import { readFileHead } from "../../core/fs.js";
 import { type IgnoreFile, isIgnored, parseGitignore } from "./gitignore.js";
 
 /** Directories that never hold the project's own source: environments, VCS data, caches, tool sandboxes. */
@@ -122,17 +123,8 @@ async function entryKind(entry: Dirent, absolute: string): Promise<"directory" |
 
 /** A file whose first line is a Python shebang (`#!/usr/bin/env python3`, `#!/usr/bin/python`). */
 function isPythonScript(absolute: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(absolute, "r");
-    const head = Buffer.alloc(128);
-    const read = readSync(fd, head, 0, head.length, 0);
-    return /^#![^\n]*\bpython[0-9.]*\b/.test(head.subarray(0, read).toString("latin1"));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const head = readFileHead(absolute, 128);
+  return head !== null && /^#![^\n]*\bpython[0-9.]*\b/.test(head.toString("latin1"));
 }
 
 async function isFile(absolute: string): Promise<boolean> {

@@ -2,8 +2,9 @@
  * Versions of installed tools read from their package metadata instead of by running them: starting a
  * Python or Node program only to print its version costs ~100 ms of CPU each.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { readFileHead } from "../../core/fs.js";
 
 /**
  * The version of a Python console script read from its environment, without running it: the shebang
@@ -11,18 +12,8 @@ import { dirname, join } from "node:path";
  * Null when anything is unusual (a `/bin/sh` trampoline, several versions): the caller then runs the tool.
  */
 export function installedScriptVersion(scriptPath: string, distribution: string): string | null {
-  let head: string;
-  try {
-    const fd = openSync(scriptPath, "r");
-    try {
-      const buffer = Buffer.alloc(512);
-      head = buffer.subarray(0, readSync(fd, buffer, 0, 512, 0)).toString("utf8");
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return null;
-  }
+  const head = readFileHead(scriptPath, 512)?.toString("utf8");
+  if (head === undefined) return null;
   const shebang = /^#!(\/\S*\/python[\d.]*)\s*\n/.exec(head);
   if (!shebang) return null;
   const prefix = dirname(dirname(shebang[1]!));

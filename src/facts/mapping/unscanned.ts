@@ -3,8 +3,9 @@
  * making every "unused" verdict uncertain, each skipped file is searched for the module names a verdict
  * depends on: only a file that mentions one (or cannot be read at all) makes that verdict uncertain.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { readSync } from "node:fs";
 import { join } from "node:path";
+import { readingFile } from "../../core/fs.js";
 
 const CHUNK = 1024 * 1024;
 /** Beyond this a file is not searched: it may mention anything. */
@@ -29,13 +30,7 @@ export function unscannedMentionFinder(
 
 /** Whether the file's bytes contain `word`, streamed in chunks; true when it cannot be read or is too large. */
 function mayMention(path: string, word: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return true;
-  }
-  try {
+  const found = readingFile(path, (fd) => {
     const needle = Buffer.from(word, "utf8");
     const buffer = Buffer.alloc(CHUNK + needle.length);
     let carried = 0;
@@ -51,9 +46,6 @@ function mayMention(path: string, word: string): boolean {
       buffer.copy(buffer, 0, carried + read - keep, carried + read);
       carried = keep;
     }
-  } catch {
-    return true;
-  } finally {
-    closeSync(fd);
-  }
+  });
+  return found ?? true;
 }
