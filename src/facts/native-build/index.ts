@@ -7,13 +7,9 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareText } from "../../core/compare.js";
-import {
-  NATIVE_LIBRARIES,
-  NINJA_TOOL,
-  nativeLibraryOf,
-  PKG_CONFIG_TOOL,
-} from "../system-deps/native-libraries.js";
+import { NATIVE_LIBRARIES, NINJA_TOOL, nativeLibraryOf } from "../system-deps/native-libraries.js";
 import { isValidSystemPackageName } from "../system-deps/package-names.js";
+import { PKG_CONFIG } from "../system-deps/packages.js";
 import { COMPILER, MANAGERS, type TableManager } from "../system-deps/table.js";
 import type { SystemDependency } from "../types.js";
 import { cmakeNativeNeeds } from "./cmake.js";
@@ -82,7 +78,7 @@ export function nativeBuildDependencies(
     const names = new Set<string>(COMPILER[source] ?? []);
     const throughPkgConfig =
       facts.systems.includes("meson") || facts.needs.some((need) => need.kind === "pkgConfig");
-    if (throughPkgConfig) for (const name of PKG_CONFIG_TOOL[source] ?? []) names.add(name);
+    if (throughPkgConfig) for (const name of PKG_CONFIG[source] ?? []) names.add(name);
     if (facts.systems.includes("meson")) for (const name of NINJA_TOOL[source] ?? []) names.add(name);
     for (const need of facts.needs) for (const name of packagesFor(need, source)) names.add(name);
     for (const name of [...names].sort(compareText)) {

@@ -6,8 +6,9 @@
 import { compareText } from "../../core/compare.js";
 import { normalizeName } from "../../pep/names.js";
 import type { SystemDependency } from "../types.js";
-import { NATIVE_LIBRARIES, NINJA_TOOL, PKG_CONFIG_TOOL } from "./native-libraries.js";
+import { NATIVE_LIBRARIES, NINJA_TOOL } from "./native-libraries.js";
 import { isValidSystemPackageName } from "./package-names.js";
+import { PKG_CONFIG } from "./packages.js";
 import { COMPILER, MANAGERS, type PackagesByManager, SYSTEM_NEEDS, type TableManager } from "./table.js";
 
 export { isValidSystemPackageName } from "./package-names.js";
@@ -72,7 +73,7 @@ export function packageNamesFor(manager: string): string[] {
       for (const name of list?.[source] ?? []) names.add(name);
   }
   // The project's own build needs (native-libraries.ts) are checked with the same rules.
-  for (const list of [PKG_CONFIG_TOOL, NINJA_TOOL, ...Object.values(NATIVE_LIBRARIES).map((l) => l.build)])
+  for (const list of [PKG_CONFIG, NINJA_TOOL, ...Object.values(NATIVE_LIBRARIES).map((l) => l.build)])
     for (const name of list[source] ?? []) names.add(name);
   return [...names].sort();
 }

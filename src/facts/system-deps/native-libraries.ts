@@ -35,7 +35,6 @@ import {
   OPENSSL_BUILD,
   type PackagesByManager,
   PCRE2_BUILD,
-  PKG_CONFIG,
   PORTAUDIO_BUILD,
   PROJ_BUILD,
   RDKAFKA_BUILD,
@@ -56,8 +55,6 @@ export interface NativeLibrary {
   cmake?: string[];
   build: PackagesByManager;
 }
-
-export const PKG_CONFIG_TOOL: PackagesByManager = PKG_CONFIG;
 
 /** meson builds with ninja; uv installs meson (meson-python) but the ninja it runs comes from the system. */
 export const NINJA_TOOL: PackagesByManager = {
