@@ -121,6 +121,15 @@ describe("setup.py projects keep building (items 1–3, 9)", () => {
     expect(read(dir, "uv.lock")).toContain('requires-python = ">=3.7"');
     uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.7")]);
     expect(installed(dir).has("pytest")).toBe(true);
+    // The pin bounds the lock only: the wheel, without Requires-Python, still builds on the 3.6 it names.
+    uvIn(uv, dir, [
+      "build",
+      "--wheel",
+      "--out-dir",
+      tempDir("dhtl-wheel-36-"),
+      "--python",
+      pyenvPython("3.6"),
+    ]);
   });
 
   it("cleo 2017: --remove-old keeps the requirements files setup.py reads; the build still works", async () => {

@@ -360,6 +360,14 @@ describe("planMigration: setup.py projects as the bench met them (issue 14)", ()
     expect(JSON.stringify(pyprojectOf(own)["dependency-groups"])).not.toContain("colorama");
   });
 
+  it("a setuptools package whose range allows Python 3.6 is told to sync there with --no-editable (uv has no setting for it)", () => {
+    const setup = (range: string) =>
+      `from setuptools import setup\nsetup(name="web", version="1.0", python_requires="${range}")\n`;
+    const note = "on Python 3.6 `uv sync` cannot install the project editable";
+    expect(planOf({ "setup.py": setup(">=2.7, !=3.0.*") }).notes.join("\n")).toContain(note);
+    expect(planOf({ "setup.py": setup(">=3.7") }).notes.join("\n")).not.toContain(note);
+  });
+
   it("never pins the project itself from an old lock", () => {
     const plan = planOf({
       "setup.py": 'from setuptools import setup\nsetup(name="requests", version="2.19.1")\n',

@@ -178,8 +178,15 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       : null,
     setuptoolsPackage,
     setupPyLocalImports: input.setupPyLocalImports ?? [],
-    supportsPython36: allowsPython36(metadata.requiresPython, python.pin),
+    // A pin dhtl chose from classifiers/CI bounds the lock only: the wheel still installs on older Pythons.
+    supportsPython36: allowsPython36(metadata.requiresPython, python.pinStated ? python.pin : null),
   });
+  if (build.backend?.startsWith("setuptools") && statesPython36(metadata.requiresPython, python.pin)) {
+    // uv has no pyproject setting for it (only the flag and UV_NO_EDITABLE): the user must be told.
+    notes.push(
+      "on Python 3.6 `uv sync` cannot install the project editable (no setuptools for 3.6 has PEP 660's build_editable): there, run `uv sync --no-editable` (or set UV_NO_EDITABLE=1)",
+    );
+  }
 
   // What setup.py/setup.cfg say that dhtl does not write statically stays theirs: named in `dynamic`, so
   // setuptools still takes it from them (without, it would drop long_description, author … or fail).
@@ -304,6 +311,12 @@ function isValidExtraName(name: string): boolean {
 function allowsPython36(range: string | null, pin: string | null): boolean {
   if (pin !== null) return /^3\.[0-6]$|^2\./.test(pin);
   return range === null || specifierAllows(range, "3.6.15", { prereleases: true });
+}
+
+/** True when the project itself says Python 3.6 is one of its Pythons (its range or pin), not by silence. */
+function statesPython36(range: string | null, pin: string | null): boolean {
+  if (pin !== null) return pin === "3.6";
+  return range !== null && specifierAllows(range, "3.6.15", { prereleases: true });
 }
 
 /** Pipfile.lock's commits of git packages, by normalised name. */

@@ -17,6 +17,8 @@ export interface PythonDecision {
   pin: string | null;
   /** Why that pin, as the notes say it ("as runtime.txt did"). */
   pinFrom: string;
+  /** True when the pin is the project's own (a pin file), false when dhtl chose it from hints for the lock. */
+  pinStated: boolean;
 }
 
 /** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's); any other
@@ -39,11 +41,14 @@ export function decidePython(options: {
   const { source, manifests, range, pyproject, isPackage, notes } = options;
   const pin = firstPin(manifests);
   const pinFields =
-    pin && !options.hasPythonVersionFile ? { pin: pin.minor, pinFrom: `as ${pin.source.file} did` } : {};
+    pin && !options.hasPythonVersionFile
+      ? { pin: pin.minor, pinFrom: `as ${pin.source.file} did`, pinStated: true }
+      : {};
   const decision = (requiresPython: string | null): PythonDecision => ({
     requiresPython,
     pin: null,
     pinFrom: "",
+    pinStated: false,
     ...pinFields,
   });
   const existing = tableAt(pyproject, ["project"])?.["requires-python"];
@@ -68,6 +73,7 @@ export function decidePython(options: {
       requiresPython,
       pin: options.hasPythonVersionFile ? null : bounding.minor,
       pinFrom: options.hasPythonVersionFile ? "" : pinReason(bounding),
+      pinStated: !("raised" in bounding),
     });
     if (isPackage) {
       // Requires-Python would be new in the wheel's METADATA: the pin bounds the lock instead.
