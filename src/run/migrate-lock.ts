@@ -36,6 +36,8 @@ export interface LockRequest {
   keep: OldLockedVersion[];
   /** Normalised names of the project's direct dependencies (all lists). */
   direct: Set<string>;
+  /** `uv lock --exclude-newer` (RFC 3339): resolve as of that time; uv records it in uv.lock's options. */
+  excludeNewer?: string | null;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -57,6 +59,7 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
   const { root, uv } = request;
   // Never the project's own `.venv/bin/python`: a checkout may have planted it (see uv-environment.ts).
   const env = isolatedUvEnvironment({}, request.env ?? process.env);
+  const lock = request.excludeNewer ? ["lock", "--exclude-newer", request.excludeNewer] : ["lock"];
   const directOnly = request.keep.filter((pin) => request.direct.has(pin.name));
   const tiers: { pins: OldLockedVersion[]; dropped: PinsDropped }[] = [
     { pins: request.keep, dropped: "none" },
@@ -68,7 +71,7 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
   for (const tier of request.keep.length > 0 ? tiers : []) {
     writeProjectFile(root, "pyproject.toml", withTemporaryPins(request.pyproject, tier.pins));
     try {
-      await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
+      await runUv(uv, lock, { cwd: root, env, timeoutMs: 600_000 });
       pinsDropped = tier.dropped;
       break;
     } catch (error) {
@@ -77,7 +80,7 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
   }
   writeProjectFile(root, "pyproject.toml", request.pyproject);
   checkedProjectPath(root, "uv.lock");
-  await runUv(uv, ["lock"], { cwd: root, env, timeoutMs: 600_000 });
+  await runUv(uv, lock, { cwd: root, env, timeoutMs: 600_000 });
   const locked = readUvLockVersions(readFileSync(join(root, "uv.lock"), "utf8"));
   return { pinsDropped, ...compareVersions(request.oldLock, locked) };
 }

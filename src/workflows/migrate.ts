@@ -5,11 +5,13 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DhtlError } from "../core/errors.js";
+import { DhtlError, isDhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { copyProjectFile, removeProjectPath, writeProjectFile } from "../core/safe-path.js";
+import { collectProject } from "../facts/collect.js";
 import { collectMigrationInput } from "../facts/migration/collect.js";
 import { SOURCE_KINDS, type SourceKind } from "../facts/migration/types.js";
+import { parseAsOf } from "../plan/as-of.js";
 import { directNames, pinsWorthKeeping, planMigration } from "../plan/migrate/plan.js";
 import type { MigrationPlan } from "../plan/migrate/types.js";
 import { FileBackup } from "../run/file-backup.js";
@@ -17,6 +19,8 @@ import type { VersionChange } from "../run/migrate-lock.js";
 import { type LockOutcome, lockKeepingVersions } from "../run/migrate-lock.js";
 import { acquireProjectLock } from "../run/project-lock.js";
 import { ensureUv } from "../run/uv.js";
+import { chooseMigrationPython, migrationResolution } from "./migrate-choices.js";
+import { firstLine } from "./resolution.js";
 
 export interface MigrationResult {
   written: string[];
@@ -28,16 +32,30 @@ export interface MigrationResult {
   keptVersions: number;
   /** Old pins uv could not honour together: "transitive" ones (kept the direct ones) or "all". */
   pinsDropped: "none" | "transitive" | "all";
+  /** The `--exclude-newer` time uv.lock was resolved as of (recorded in its options), or null. */
+  asOf: string | null;
+  /** Why the automatic as-of date was given up for today's releases (uv could not lock as of it), or null. */
+  asOfFailed: string | null;
 }
 
 export interface MigrationOptions {
   path: string;
   /** `--from`: the source format, instead of detecting it. */
   from?: string;
+  /** `--as-of DATE|commit|none`; undefined: decide (plan/as-of.ts). */
+  asOf?: string;
 }
 
-/** Reads the project (read-only) and plans its migration; `--from` must name a known source. */
-export function planProjectMigration(options: MigrationOptions): { root: string; plan: MigrationPlan } {
+/**
+ * Reads the project (read-only) and plans its migration; `--from` must name a known source. Where nothing
+ * names a Python, the plan pins the one `dhtl setup` chooses; where nothing pins the versions of a project
+ * dormant for over a year, the lock resolves as of its last change (as setup does).
+ */
+export async function planProjectMigration(
+  options: MigrationOptions,
+  out: Output,
+): Promise<{ root: string; plan: MigrationPlan }> {
+  const request = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
   const { from } = options;
   if (from !== undefined && !isSourceKind(from)) {
     throw new DhtlError("badInput", `--from ${from}: expected one of ${SOURCE_KINDS.join(", ")}`);
@@ -54,7 +72,21 @@ export function planProjectMigration(options: MigrationOptions): { root: string;
       hint: "fix the manifest (see `dhtl analyze`), then run migrate again",
     });
   }
-  return { root, plan: planMigration(input) };
+  const first = planMigration(input);
+  const facts = collectProject(root);
+  const chosen = first.pythonUnstated ? await chooseMigrationPython(facts, out) : null;
+  const plan = chosen ? planMigration(input, { python: chosen }) : first;
+  const pinned = plan.changes.find((c) => c.path === ".python-version")?.after.trim() ?? null;
+  const asOf = await migrationResolution(facts, plan, request, chosen?.minor ?? pinned);
+  if (!asOf) return { root, plan };
+  return {
+    root,
+    plan: {
+      ...plan,
+      asOf,
+      notes: [...plan.notes, `uv lock resolves as of ${asOf.excludeNewer}: ${asOf.reason}`],
+    },
+  };
 }
 
 /** Writes the planned files and locks with uv keeping the old lock's versions. */
@@ -65,7 +97,9 @@ export async function applyProjectMigration(
   out: Output,
 ): Promise<MigrationResult> {
   const uv = await ensureUv({ out });
-  const done = out.step("uv lock (keeping the old lock's versions)");
+  const done = out.step(
+    `uv lock (keeping the old lock's versions${plan.asOf ? `, as of ${plan.asOf.excludeNewer}` : ""})`,
+  );
   const result = await applyMigration(root, plan, { uv: uv.path, removeOld: options.removeOld });
   done(`${result.keptVersions} kept, ${result.changedVersions.length} changed`);
   return result;
@@ -126,17 +160,30 @@ async function applyLocked(
       plan.changes.find((c) => c.path === "pyproject.toml")?.after ??
       readFileSync(join(root, "pyproject.toml"), "utf8");
     let outcome: LockOutcome = { pinsDropped: "none", changed: [], kept: 0 };
+    let asOf = plan.asOf?.excludeNewer ?? null;
+    let asOfFailed: string | null = null;
     if (options.uv) {
-      const keep = pinsWorthKeeping(plan.oldLock, plan.project);
-      outcome = await lockKeepingVersions({
-        root,
-        uv: options.uv,
-        pyproject,
-        oldLock: plan.oldLock,
-        keep,
-        direct: directNames(plan.project),
-        env: options.env,
-      });
+      const uv = options.uv;
+      const lock = (excludeNewer: string | null) =>
+        lockKeepingVersions({
+          root,
+          uv,
+          pyproject,
+          oldLock: plan.oldLock,
+          keep: pinsWorthKeeping(plan.oldLock, plan.project),
+          direct: directNames(plan.project),
+          excludeNewer,
+          env: options.env,
+        });
+      try {
+        outcome = await lock(asOf);
+      } catch (error) {
+        // The date was dhtl's guess, not the user's: a lock that fails as of it is tried with today's releases.
+        if (!(asOf && plan.asOf?.automatic && isDhtlError(error) && error.code === "toolFailed")) throw error;
+        asOfFailed = firstLine(error.message);
+        asOf = null;
+        outcome = await lock(null);
+      }
     } else {
       writeProjectFile(root, "pyproject.toml", pyproject);
     }
@@ -150,6 +197,8 @@ async function applyLocked(
       changedVersions: outcome.changed,
       keptVersions: outcome.kept,
       pinsDropped: outcome.pinsDropped,
+      asOf: options.uv ? asOf : null,
+      asOfFailed,
     };
   } catch (error) {
     undo.restore();

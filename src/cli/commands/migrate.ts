@@ -17,6 +17,11 @@ export const migrateCommand: CommandSpec = {
     dryRunOption,
     yesOption,
     { flags: "--remove-old", description: "delete the old manifests and lock files once migrated" },
+    {
+      flags: "--as-of <date|commit|none>",
+      description:
+        "lock as of a date (2018-05-27), of the project's last code change (commit), or today (none)",
+    },
     jsonOption,
   ],
   help: [
@@ -26,6 +31,10 @@ export const migrateCommand: CommandSpec = {
     "uv.lock that keeps the old lock's versions (poetry.lock, Pipfile.lock, pdm.lock, pinned requirements)",
     "wherever they still fit; every version that changed is reported. The previous files are copied to",
     ".dhtl/migrate-backup/<n>/ first. Old files stay unless --remove-old.",
+    "Where nothing names a Python, the one `dhtl setup` would choose is pinned (.python-version, and",
+    "requires-python for an application). Where nothing pins the versions and the code last changed over a",
+    "year ago, uv.lock is resolved as of that change (uv lock --exclude-newer, recorded in uv.lock only:",
+    "a later `uv lock` or `uv add` resolves today's releases); --as-of chooses.",
     "",
     "--dry-run prints the plan and the diff and writes nothing. Without --yes a terminal is asked;",
     "without a terminal nothing is written and the exit code is 4.",
@@ -41,7 +50,10 @@ export const migrateCommand: CommandSpec = {
 
 async function migrateProject({ options, out }: CommandContext, path: string): Promise<number> {
   const { applyProjectMigration, planProjectMigration } = await import("../../workflows/migrate.js");
-  const { root, plan } = planProjectMigration({ path, from: text(options, "from") });
+  const { root, plan } = await planProjectMigration(
+    { path, from: text(options, "from"), asOf: text(options, "asOf") },
+    out,
+  );
   const json = flag(options, "json");
   // -q: no plan and no diff, only what was done (and errors).
   if (!json && !out.quiet) await printPlan(out, plan);
@@ -88,6 +100,8 @@ async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
     keptVersions: result?.keptVersions ?? null,
     changedVersions: result?.changedVersions ?? [],
     pinsDropped: result?.pinsDropped ?? "none",
+    asOf: result ? result.asOf : (plan.asOf?.excludeNewer ?? null),
+    asOfFailed: result?.asOfFailed ?? null,
   };
 }
 
@@ -131,6 +145,14 @@ async function printPlan(out: Output, plan: MigrationPlan): Promise<void> {
 function printResult(out: Output, plan: MigrationPlan, result: MigrationResult): void {
   const c = out.color;
   out.line(`${paint(c, "green", "✓")} wrote ${result.written.join(", ")}`);
+  if (result.asOfFailed)
+    out.line(
+      `${paint(c, "yellow", "!")} uv could not lock as of ${plan.asOf?.excludeNewer} (${result.asOfFailed}): locked today's releases instead (\`--as-of\` chooses a date)`,
+    );
+  else if (result.asOf)
+    out.line(
+      `uv.lock resolved as of ${result.asOf}: recorded in uv.lock only (the next plain \`uv lock\` or \`uv sync\` drops the date and keeps these versions; \`uv lock --upgrade\` takes today's releases)`,
+    );
   if (plan.oldLock.length > 0) {
     out.line(`kept ${result.keptVersions} of ${plan.oldLock.length} old locked versions`);
     if (result.pinsDropped === "transitive")

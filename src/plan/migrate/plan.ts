@@ -25,9 +25,14 @@ import { decidePython } from "./python.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { setuptoolsDynamic } from "./setuptools-metadata.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
-import type { FileChange, MigrationPlan, TargetProject, UvSource } from "./types.js";
+import type { ChosenPython, FileChange, MigrationPlan, TargetProject, UvSource } from "./types.js";
 
-export function planMigration(input: MigrationInput): MigrationPlan {
+export interface PlanOptions {
+  /** The interpreter chosen for a project that names none (a first plan says `pythonUnstated`). */
+  python?: ChosenPython | null;
+}
+
+export function planMigration(input: MigrationInput, options: PlanOptions = {}): MigrationPlan {
   const detection = detectSource(input.files, input.manifests, input.pyprojectText, input.from);
   const source = detection.source;
   const selected = selectManifests(source, input.manifests);
@@ -160,6 +165,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     isPackage: setuptoolsPackage,
     hasPythonVersionFile: input.files.includes(".python-version"),
     hints: input.pythonHints ?? [],
+    chosen: options.python ?? null,
     notes,
   });
   const existingBuild = tableAt(pyprojectDoc, ["build-system"]);
@@ -261,6 +267,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       spec: p.spec,
       what: condaOnlyAdvice(p.name),
     })),
+    pythonUnstated: python.unstated,
+    asOf: null,
   };
 }
 

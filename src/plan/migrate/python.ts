@@ -10,6 +10,7 @@ import type { ManifestFacts, PythonVersionSource } from "../../facts/manifests/t
 import type { SourceKind } from "../../facts/migration/types.js";
 import { readStatement } from "../../facts/python-version.js";
 import { type Table, tableAt } from "../../formats/toml-table.js";
+import type { ChosenPython } from "./types.js";
 
 export interface PythonDecision {
   requiresPython: string | null;
@@ -19,6 +20,8 @@ export interface PythonDecision {
   pinFrom: string;
   /** True when the pin is the project's own (a pin file), false when dhtl chose it from hints for the lock. */
   pinStated: boolean;
+  /** Nothing names a Python and none was chosen: uv would lock for `>=` whichever interpreter it finds. */
+  unstated: boolean;
 }
 
 /** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's); any other
@@ -36,6 +39,8 @@ export function decidePython(options: {
   hasPythonVersionFile: boolean;
   /** Versions other files name (CI, tox, classifiers): the oldest Python 3 bounds the lock when nothing else does. */
   hints?: PythonVersionSource[];
+  /** The interpreter the workflow chose (wheel probes) when nothing above names one. */
+  chosen?: ChosenPython | null;
   notes: string[];
 }): PythonDecision {
   const { source, manifests, range, pyproject, isPackage, notes } = options;
@@ -49,6 +54,7 @@ export function decidePython(options: {
     pin: null,
     pinFrom: "",
     pinStated: false,
+    unstated: false,
     ...pinFields,
   });
   const existing = tableAt(pyproject, ["project"])?.["requires-python"];
@@ -74,6 +80,7 @@ export function decidePython(options: {
       pin: options.hasPythonVersionFile ? null : bounding.minor,
       pinFrom: options.hasPythonVersionFile ? "" : pinReason(bounding),
       pinStated: !("raised" in bounding),
+      unstated: false,
     });
     if (isPackage) {
       // Requires-Python would be new in the wheel's METADATA: the pin bounds the lock instead.
@@ -85,8 +92,24 @@ export function decidePython(options: {
     notes.push(`requires-python = "${bound}" from ${said}`);
     return pinned(bound);
   }
+  const chosen = options.chosen;
+  if (chosen) {
+    // uv alone would lock for `>=` the interpreter it finds (3.13), which the pins may have no wheels for.
+    const pin = options.hasPythonVersionFile ? null : chosen.minor;
+    const fields = { pin, pinFrom: pin ? chosen.why : "", pinStated: false, unstated: false };
+    if (isPackage) {
+      notes.push(
+        `nothing names a Python: ${chosen.minor} (${chosen.why}) pins the interpreter uv locks with (the lock is for >=${chosen.minor}); the package's metadata stays without Requires-Python, as before`,
+      );
+      return { requiresPython: null, ...fields };
+    }
+    notes.push(
+      `requires-python = ">=${chosen.minor}": nothing names a Python; ${chosen.minor} is ${chosen.why}`,
+    );
+    return { requiresPython: `>=${chosen.minor}`, ...fields };
+  }
   notes.push("no Python version was declared: requires-python left out (uv uses the interpreter it finds)");
-  return decision(null);
+  return { ...decision(null), unstated: true };
 }
 
 /** The first statement that names one interpreter (exact or minor), with its `X.Y`. */

@@ -4,6 +4,7 @@
  */
 import type { OldLockedVersion, SourceKind } from "../../facts/migration/types.js";
 import type { TomlPlain } from "../../formats/toml-edit.js";
+import type { Resolution } from "../as-of.js";
 
 /** One entry of `[tool.uv.sources]`. */
 export interface UvSource {
@@ -95,4 +96,16 @@ export interface MigrationPlan {
   notes: string[];
   /** conda-only packages: not on PyPI, with what to do about each. */
   condaOnly: { name: string; spec: string; what: string }[];
+  /** Nothing names a Python (no range, pin or hint): the workflow chooses one (`planMigration`'s `python`). */
+  pythonUnstated: boolean;
+  /** `uv lock --exclude-newer`: resolve as of this time (the workflow decides, plan/as-of.ts); null: today. */
+  asOf: (Resolution & { automatic: boolean }) | null;
+}
+
+/** The interpreter the workflow chose for a project that names none (as `dhtl setup` chooses it). */
+export interface ChosenPython {
+  /** `X.Y`. */
+  minor: string;
+  /** Why, as the notes say it. */
+  why: string;
 }
