@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseToml } from "../../src/formats/toml.js";
 import { ensureUv } from "../../src/run/uv.js";
 import { applyStandardize, planStandardize } from "../../src/workflows/standardize.js";
+import { initRepo } from "../support/git.js";
 import { buildWheelMetadata, installedVersions, published, runMigrate, uvIn } from "../support/migrate.js";
 import { copyFixtureDir, repoRoot, tempDir } from "../support/temp-dirs.js";
 
@@ -203,6 +204,52 @@ describe("locks and Python (items 5–8, 10)", () => {
       },
     );
     expect(python.stdout.trim()).toBe("(3, 7)");
+  });
+
+  it("drf 2023: nothing pins Django and the code last changed 2023-06-21: locked as of that day (uv.lock's options only), Django 4.2 synced frozen, not today's 5.x", async () => {
+    const dir = real("drf-2023");
+    initRepo(dir, { GIT_COMMITTER_DATE: "2023-06-21T05:05:44Z", GIT_AUTHOR_DATE: "2023-06-21T05:05:44Z" });
+    const run = await runMigrate(dir, { yes: true, json: true });
+    expect(run.code, run.text).toBe(0);
+    expect(run.json?.asOf).toBe("2023-06-21T05:05:44Z");
+    expect(run.json?.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^uv lock resolves as of 2023-06-21T05:05:44Z: nothing pins/),
+      ]),
+    );
+    expect(read(dir, "uv.lock")).toContain('exclude-newer = "2023-06-21T05:05:44Z"');
+    // Never in pyproject.toml: a later `uv lock --upgrade` or `uv add` resolves today's releases.
+    expect(read(dir, "pyproject.toml")).not.toContain("exclude-newer");
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.11")]);
+    expect(installed(dir).get("django")).toMatch(/^4\.2\./);
+    expect(installed(dir).get("pytest")).toMatch(/^7\./);
+  });
+
+  it("--as-of on migrate: none resolves today's releases, a date is taken as asked, a bad value is refused", async () => {
+    const dir = real("drf-2023");
+    initRepo(dir, { GIT_COMMITTER_DATE: "2023-06-21T05:05:44Z", GIT_AUTHOR_DATE: "2023-06-21T05:05:44Z" });
+    const none = await runMigrate(dir, { dryRun: true, json: true, asOf: "none" });
+    expect(none.json?.asOf).toBeNull();
+    const dated = await runMigrate(dir, { dryRun: true, json: true, asOf: "2022-01-01" });
+    expect(dated.json?.asOf).toBe("2022-01-01T00:00:00Z");
+    await expect(runMigrate(dir, { dryRun: true, asOf: "last week" })).rejects.toThrow(/--as-of "last week"/);
+    expect(existsSync(join(dir, "pyproject.toml"))).toBe(false);
+  });
+
+  it("microblog: requirements.txt names no Python → .python-version and requires-python are the Python setup chooses (not 3.13: greenlet 3.0.1 has no cp313 wheel); syncs frozen on 3.12", async () => {
+    const dir = realNamed("microblog");
+    const json = await migrated(dir);
+    const minor = read(dir, ".python-version").trim();
+    expect(minor).toMatch(/^3\.(1[0-2]|[7-9])$/);
+    expect(pyproject(dir).project).toMatchObject({ "requires-python": `>=${minor}` });
+    expect(read(dir, "uv.lock")).toContain(`requires-python = ">=${minor}"`);
+    expect(json.notes).toEqual(
+      expect.arrayContaining([expect.stringContaining("the Python `dhtl setup` chooses here")]),
+    );
+    // Every direct requirement is pinned: the versions are the project's own, no as-of date.
+    expect(json.asOf).toBeNull();
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.12")]);
+    expect(installed(dir).get("greenlet")).toBe("3.0.1");
   });
 
   it("Pipfile.lock's git commit is kept as rev, not the branch the Pipfile names", async () => {

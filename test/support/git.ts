@@ -31,10 +31,10 @@ export function gitOk(cwd: string, args: string[], env: Record<string, string> =
 }
 
 /** `git init` with every file committed. */
-export function initRepo(dir: string): void {
+export function initRepo(dir: string, env: Record<string, string> = {}): void {
   gitOk(dir, ["init", "-q", "-b", "main"]);
   gitOk(dir, ["add", "-A"]);
-  gitOk(dir, ["commit", "-q", "-m", "initial", "--no-verify"]);
+  gitOk(dir, ["commit", "-q", "-m", "initial", "--no-verify"], env);
 }
 
 /**
