@@ -49,6 +49,20 @@ describe("inferDependencies", () => {
     expect(result.unused).toEqual([]);
   });
 
+  it("a module no table knows is provided by a declared distribution named after it with an affix (graphql-server-core)", () => {
+    const result = inferDependencies(importsOf({ name: "graphql_server" }, { name: "zzq_unknown" }), [
+      "graphql-server-core>=1.1",
+      "zzq-unknown-py",
+      "other-graphql-server",
+    ]);
+    expect(result.undeclared).toEqual([]);
+    // Only the affixes distributions really use: a name merely containing the module's is not it.
+    expect(result.unused).toEqual(["other-graphql-server"]);
+    // Undeclared, it is still suggested by its own name only (nothing from the index is guessed).
+    const undeclared = inferDependencies(importsOf({ name: "graphql_server" }), ["requests"]);
+    expect(undeclared.undeclared.map((entry) => entry.candidates)).toEqual([["graphql-server"]]);
+  });
+
   it("reports undeclared imports with their candidates and files, apart by kind", () => {
     const result = inferDependencies(
       importsOf(

@@ -122,7 +122,11 @@ export function inferDependencies(
       const found = candidatesFor(key, installed);
       const suggested = found.suggested;
       // `backports.zoneinfo` may come from backports.zoneinfo though `backports` is no known namespace.
-      const possible = uniqueDistributions([...found.possible, ...dottedGuesses(key, use.modules ?? [])]);
+      const possible = uniqueDistributions([
+        ...found.possible,
+        ...dottedGuesses(key, use.modules ?? []),
+        ...(found.known ? [] : declaredAffixed(key, declaredNames)),
+      ]);
       for (const name of possible) used.add(normalizeName(name));
       // A guard no supported Python takes: the import never runs, so it needs nothing.
       if (use.unreachable) continue;
@@ -304,11 +308,30 @@ function importKeys(use: ImportUse): string[] {
 function candidatesFor(
   key: string,
   installed: ReadonlyMap<string, string[]>,
-): { possible: string[]; suggested: string[] } {
+): { possible: string[]; suggested: string[]; known: boolean } {
   const exact = longestKnownPrefix(key, installed)?.distributions ?? [];
   const possible = uniqueDistributions([...exact, ...candidateDistributions(key, key)]);
   const known = uniqueDistributions([...exact, ...tableDistributions(key)]);
-  return { possible, suggested: known.length > 0 ? known : possible };
+  return { possible, suggested: known.length > 0 ? known : possible, known: known.length > 0 };
+}
+
+/** Affixes distributions add to the module they provide (graphql-server-core ships `graphql_server`). */
+const DISTRIBUTION_AFFIXES = [
+  (name: string) => `${name}-core`,
+  (name: string) => `${name}-python`,
+  (name: string) => `python-${name}`,
+  (name: string) => `py-${name}`,
+  (name: string) => `${name}-py`,
+];
+
+/**
+ * A module neither the environment nor the tables know, and a declared distribution named after it with
+ * a common affix: that distribution provides it (a guess only among what the project declares, so it
+ * never suggests anything from the index).
+ */
+function declaredAffixed(key: string, declared: ReadonlyMap<string, string>): string[] {
+  const name = normalizeName(key.split(".")[0]!);
+  return DISTRIBUTION_AFFIXES.map((affix) => affix(name)).filter((candidate) => declared.has(candidate));
 }
 
 /** Names of the dotted modules below `key` (two and three levels deep), as distributions might be called. */

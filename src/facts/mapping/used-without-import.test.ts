@@ -85,4 +85,55 @@ describe("usedWithoutImportFinder", () => {
     });
     expect(find("xlrd-is-not-a-backend", ["dependencies"], context)).toBeNull();
   });
+
+  it("a neighbour pinned to a version the table does not describe makes the verdict uncertain (responder 2019)", () => {
+    // starlette 0.12's staticfiles imports aiofiles; the table knows a starlette that no longer needs it.
+    const model = projectModel({ dependencies: ["starlette==0.12.*", "aiofiles"] });
+    const find = usedWithoutImportFinder(tempDir(), model, emptyImportFacts(), undefined, {
+      python: [],
+      notebooks: [],
+    });
+    expect(find("aiofiles", ["dependencies"], context)).toEqual({
+      uncertain: expect.stringMatching(
+        /^dhtl knows the requirements of starlette \d+\.\d+\.\d+ only, not of the version declared \(starlette==0\.12\.\*\)/,
+      ),
+    });
+    // The same neighbour without a pin the table contradicts: nothing to doubt.
+    const current = usedWithoutImportFinder(
+      tempDir(),
+      projectModel({ dependencies: ["starlette", "aiofiles"] }),
+      emptyImportFacts(),
+      undefined,
+      { python: [], notebooks: [] },
+    );
+    expect(current("aiofiles", ["dependencies"], context)).toBeNull();
+  });
+
+  it("a capped entry beside a neighbour nothing describes is uncertain, an uncapped one is not (records 2019)", () => {
+    // Names the table does not know, so no table version is contradicted: only the cap decides.
+    const model = projectModel({
+      dependencies: ["tablib-unknown-here>=0.11.4", "openpyxl-unknown-here<2.5.0", "docopt-unknown-here"],
+    });
+    const find = usedWithoutImportFinder(tempDir(), model, emptyImportFacts(), undefined, {
+      python: [],
+      notebooks: [],
+    });
+    expect(find("openpyxl-unknown-here", ["dependencies"], context)).toEqual({
+      uncertain: expect.stringMatching(
+        /^capped \(<2\.5\.0\) though nothing imports it .* tablib-unknown-here/,
+      ),
+    });
+    expect(find("docopt-unknown-here", ["dependencies"], context)).toBeNull();
+    // records' real list: openpyxl<2.5.0 contradicts the table's openpyxl, so docopt is in doubt too.
+    const real = usedWithoutImportFinder(
+      tempDir(),
+      projectModel({ dependencies: ["tablib-unknown-here>=0.11.4", "openpyxl<2.5.0", "docopt"] }),
+      emptyImportFacts(),
+      undefined,
+      { python: [], notebooks: [] },
+    );
+    expect(real("docopt", ["dependencies"], context)).toEqual({
+      uncertain: expect.stringMatching(/^dhtl knows the requirements of openpyxl \d/),
+    });
+  });
 });

@@ -16,6 +16,8 @@
  */
 
 import { normalizeName } from "../../pep/names.js";
+import { specifierAllows } from "../../pep/pep440.js";
+import { tryParseRequirement } from "../../pep/pep508.js";
 import type { ImportFacts, ProjectModel } from "../types.js";
 import { type DistMetadata, installedMetadata, tableMetadata } from "./dist-metadata.js";
 import { importsProvidedBy } from "./index.js";
@@ -191,6 +193,12 @@ export function usedWithoutImportFinder(
   const runtimeNames = project.dependencies
     .map((entry) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(entry)?.[1])
     .filter((name): name is string => name !== undefined);
+  const runtimeDeclarations = project.dependencies.flatMap((text) => {
+    const requirement = tryParseRequirement(text);
+    return requirement
+      ? [{ name: normalizeName(requirement.name), specifier: requirement.specifier, text: text.trim() }]
+      : [];
+  });
   return (distribution, sections, context) => {
     evidence ??= collectUsageEvidence(root, files, files.projectDirs ?? []);
     const ctx = { ...context, evidence, metadata, declared, importedStdlib };
@@ -214,6 +222,29 @@ export function usedWithoutImportFinder(
           uncertain: `pinned in a frozen requirements list; it may be a dependency of ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ` or ${unknown.length - 3} more` : ""}, whose metadata dhtl does not have (analyze again after dhtl setup to know)`,
         };
     }
+    // What dhtl knows of a runtime neighbour is the newest wheel's metadata; a project pinned to another
+    // version (starlette==0.12.*, whose staticfiles imports aiofiles) may need what the newer one dropped,
+    // and a neighbour nothing describes may require this one (records caps openpyxl for tablib's sake).
+    if (sections.includes("dependencies")) {
+      const stale = runtimeDeclarations.filter(
+        (entry) => entry.name !== normalizeName(distribution) && tableVersionExcluded(entry, metadata),
+      );
+      if (stale.length > 0)
+        return {
+          uncertain: `dhtl knows the requirements of ${stale.map((entry) => `${entry.name} ${tableVersion(metadata(entry.name))}`).join(", ")} only, not of the ${stale.length === 1 ? "version" : "versions"} declared (${stale.map((entry) => entry.text).join(", ")}): ${stale.length === 1 ? "it" : "they"} may need it`,
+        };
+      const own = runtimeDeclarations.find((entry) => entry.name === normalizeName(distribution));
+      const unknown = runtimeDeclarations.filter(
+        (entry) => entry.name !== normalizeName(distribution) && !metadata(entry.name),
+      );
+      if (own && capsVersion(own.specifier) && unknown.length > 0)
+        return {
+          uncertain: `capped (${own.specifier}) though nothing imports it — the usual fix for a dependency's dependency — and dhtl does not know the requirements of ${unknown
+            .slice(0, 3)
+            .map((entry) => entry.name)
+            .join(", ")}${unknown.length > 3 ? ` or ${unknown.length - 3} more` : ""}`,
+        };
+    }
     // In a development section, a distribution nothing describes may well be a command.
     if (!metadata(distribution) && sections.some((s) => DEV_SECTION.test(s)))
       return {
@@ -221,6 +252,26 @@ export function usedWithoutImportFinder(
       };
     return null;
   };
+}
+
+/** The version of the wheel the table's facts come from (`starlette-1.10.0-py3-none-any.whl` → 1.10.0). */
+function tableVersion(meta: DistMetadata | null): string | null {
+  if (!meta || meta.source === "installed") return null;
+  return /^[^-]+-([^-]+)-/.exec(meta.source)?.[1] ?? null;
+}
+
+/** The declaration excludes the version the table describes: its facts are not the project's. */
+function tableVersionExcluded(
+  entry: { name: string; specifier: string },
+  metadata: (name: string) => DistMetadata | null,
+): boolean {
+  const version = tableVersion(metadata(entry.name));
+  return version !== null && entry.specifier.trim() !== "" && !specifierAllows(entry.specifier, version);
+}
+
+/** An upper bound or an exact pin (`<2.5.0`, `==1.2`, `~=1.2`, `<=3`). */
+function capsVersion(specifier: string): boolean {
+  return /(^|,)\s*(<|<=|==|~=|===)/.test(specifier);
 }
 
 /** Platform markers: a declaration guarded by one is for a particular operating system or implementation. */
