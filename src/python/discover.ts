@@ -55,6 +55,16 @@ const PROBE_FLAGS = ["-E", "-s", "-S", "-c", PROBE_SCRIPT];
 
 const EXECUTABLE_NAME = /^(python|pypy|graalpy)(\d+(\.\d+)?)?$/;
 
+/**
+ * CPython before 3.8 installs `python3.6` and `python3.6m` as hard links of one binary: the same
+ * interpreter, so its probe may be remembered. Any other name on the file (a dispatcher's) is not.
+ */
+function sameInterpreterName(name: string, otherName: string): boolean {
+  const version = (file: string) => /^python(\d+\.\d+)[dmu]*$/.exec(file)?.[1];
+  const own = version(name);
+  return own !== undefined && own === version(otherName);
+}
+
 /** Enough to overlap start-up latency; a machine with fifty conda environments must not fork fifty at once. */
 const PROBE_CONCURRENCY = 8;
 
@@ -77,7 +87,9 @@ export async function findInterpreters(options: FindInterpretersOptions = {}): P
   ];
   const merged = mergeByRealPath(candidates, locations);
   // Each probe starts an interpreter (20-40 ms of CPU); an unchanged binary answers from the cache.
-  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"));
+  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"), {
+    sameProgram: sameInterpreterName,
+  });
   const probed = await mapLimited(merged, PROBE_CONCURRENCY, async (candidate) => {
     const identity = await probeInterpreter(candidate.path, env, timeoutMs, cache);
     return identity ? { ...candidate, ...identity } : null;
@@ -119,7 +131,9 @@ export async function identifyInterpreter(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ path: string; version: string; implementation: string } | null> {
   if (!isAbsolute(path) || !isExecutableFile(path)) return null;
-  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"));
+  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"), {
+    sameProgram: sameInterpreterName,
+  });
   const identity = await probeInterpreter(path, env, 4000, cache);
   cache.save();
   return identity ? { path, ...identity } : null;
