@@ -9,6 +9,7 @@ import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statS
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { run } from "../core/exec.js";
+import { isExecutableFile } from "../core/fs.js";
 import { dhtlCacheDir } from "../core/paths.js";
 import { openProbeCache, type ProbeCache } from "../core/probe-cache.js";
 import { specifierAllows } from "../pep/pep440.js";
@@ -322,7 +323,7 @@ function versionNamesFromFiles(env: NodeJS.ProcessEnv, pyenvRoot: string): strin
 
 function isFileAt(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -510,15 +511,6 @@ function listDir(dir: string): Dirent[] {
     );
   } catch {
     return [];
-  }
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    const stat = statSync(path);
-    return stat.isFile() && (process.platform === "win32" || (stat.mode & 0o111) !== 0);
-  } catch {
-    return false;
   }
 }
 
