@@ -213,8 +213,9 @@ async function pathCandidates(env: NodeJS.ProcessEnv, locations: InstallLocation
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir || !isAbsolute(dir) || seenDirs.has(dir)) continue;
     seenDirs.add(dir);
-    for (const entry of listDir(dir)) {
-      if (!EXECUTABLE_NAME.test(entry.name) || entry.isDirectory()) continue;
+    // Only the interpreter names are sorted: /usr/bin holds a thousand other entries.
+    for (const entry of listDir(dir, (name) => EXECUTABLE_NAME.test(name))) {
+      if (entry.isDirectory()) continue;
       const path = join(dir, entry.name);
       // A shim is a script that picks a version at run time: it is not an interpreter itself.
       if (basename(dir) === "shims") {
@@ -504,11 +505,11 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 // ---------------------------------------------------------------------------------------------------------
 // Small file-system helpers that never throw: a missing directory just means nothing is installed there.
 
-function listDir(dir: string): Dirent[] {
+function listDir(dir: string, keep: (name: string) => boolean = () => true): Dirent[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => keep(entry.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
   }
