@@ -5,7 +5,15 @@
  * Candidates come from the file system (cheap directory listings); each distinct executable is then run
  * once, in parallel, to read its implementation and exact version. Nothing here resolves packages.
  */
-import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import {
+  type Dirent,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { run } from "../core/exec.js";
@@ -213,15 +221,15 @@ async function pathCandidates(env: NodeJS.ProcessEnv, locations: InstallLocation
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir || !isAbsolute(dir) || seenDirs.has(dir)) continue;
     seenDirs.add(dir);
-    // Only the interpreter names are sorted: /usr/bin holds a thousand other entries.
-    for (const entry of listDir(dir, (name) => EXECUTABLE_NAME.test(name))) {
-      if (entry.isDirectory()) continue;
-      const path = join(dir, entry.name);
+    // Names only, and only the interpreters' sorted: /usr/bin holds a thousand other entries.
+    for (const name of listNames(dir, (entry) => EXECUTABLE_NAME.test(entry))) {
+      const path = join(dir, name);
       // A shim is a script that picks a version at run time: it is not an interpreter itself.
       if (basename(dir) === "shims") {
-        if (dir === join(locations.pyenvRoot, "shims")) shims.push(entry.name);
+        if (dir === join(locations.pyenvRoot, "shims") && !isDirectory(path)) shims.push(name);
         continue;
       }
+      // A directory is no executable file, so it needs no check of its own here.
       if (isExecutableFile(path)) found.push({ path, source: "path", onPath: true });
     }
   }
@@ -505,13 +513,33 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 // ---------------------------------------------------------------------------------------------------------
 // Small file-system helpers that never throw: a missing directory just means nothing is installed there.
 
-function listDir(dir: string, keep: (name: string) => boolean = () => true): Dirent[] {
+function listDir(dir: string): Dirent[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => keep(entry.name))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   } catch {
     return [];
+  }
+}
+
+/** The names in `dir` that `keep` accepts, sorted; none when it cannot be read. */
+function listNames(dir: string, keep: (name: string) => boolean): string[] {
+  try {
+    return readdirSync(dir)
+      .filter(keep)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+/** The entry itself is a directory (a link to one is not), as a directory listing reports it. */
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
   }
 }
 
