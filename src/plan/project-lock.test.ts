@@ -33,12 +33,13 @@ function convert(
   file: ProjectLockFile,
   extras: string[] = [],
   env = py312,
+  seeded: { name: string; version: string; hashes: string[] }[] = [],
 ): ProjectLockOutcome {
   const facts = collectProject(root);
   return convertProjectLock(
     facts.project,
     { file, text: readFileSync(join(root, file), "utf8") },
-    { extras, env },
+    { extras, env, seeded },
   );
 }
 
@@ -151,6 +152,18 @@ describe("convertProjectLock: pdm.lock and Pipfile.lock", () => {
     ]);
     // setup.py's tests_require is not Pipfile.lock's to cover: reported, not a reason to re-resolve.
     expect(outcome.kind === "convert" && outcome.uncovered).toEqual(["test (setup.py)"]);
+  });
+
+  it("a seeded package is added with its hashes unless the lock pins it", () => {
+    const seed = (name: string) => ({ name, version: "39.1.0", hashes: ["sha256:aa", "sha256:bb"] });
+    const outcome = convert(project("pipfile"), "Pipfile.lock", [], py37, [seed("Setuptools"), seed("six")]);
+    expect(outcome.kind === "convert" && outcome.seeded).toEqual(["setuptools==39.1.0"]);
+    expect(pins(outcome)).toContain("setuptools==39.1.0");
+    expect(pins(outcome)).toContain("six==1.11.0");
+    expect(pins(outcome)).not.toContain("six==39.1.0");
+    expect(outcome.kind === "convert" && outcome.content).toContain(
+      "setuptools==39.1.0 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n",
+    );
   });
 
   it("an entry without hashes cannot be installed with --require-hashes: re-resolved", () => {

@@ -46,6 +46,8 @@ export type ProjectLockOutcome =
       inputDigest: string;
       /** Groups other files declare that the lock does not satisfy (`test (setup.py)`): not installed. */
       uncovered: string[];
+      /** `name==version` of the seeded packages added beside the lock's own pins. */
+      seeded: string[];
     }
   /** The lock cannot be installed as it is: `reason` says why, in words; the caller re-resolves. */
   | { kind: "reresolve"; from: ProjectLockFile; reason: string };
@@ -76,7 +78,12 @@ export function projectLockDigest(lock: ProjectLockText, extras: string[]): stri
 export function convertProjectLock(
   project: ProjectModel,
   lock: ProjectLockText,
-  options: { extras: string[]; env: MarkerEnvironment },
+  options: {
+    extras: string[];
+    env: MarkerEnvironment;
+    /** What the lock's own tool put into every environment without locking it: added unless pinned. */
+    seeded?: { name: string; version: string; hashes: string[] }[];
+  },
 ): ProjectLockOutcome {
   const from = lock.file;
   let lines: LockLine[];
@@ -97,14 +104,23 @@ export function convertProjectLock(
       from,
       reason: `${from} records no hash for ${unhashed.name} ${unhashed.version}`,
     };
-  const content = render(project, lines, from);
+  const seeded = (options.seeded ?? [])
+    .filter((seed) => !pinned.has(normalizeName(seed.name)))
+    .map((seed) => ({
+      name: normalizeName(seed.name),
+      version: seed.version,
+      marker: null,
+      hashes: seed.hashes,
+    }));
+  const all = [...lines, ...seeded];
   return {
     kind: "convert",
     from,
-    content,
-    packages: new Set(lines.map((line) => `${line.name}==${line.version}`)).size,
+    content: render(project, all, from),
+    packages: new Set(all.map((line) => `${line.name}==${line.version}`)).size,
     inputDigest: projectLockDigest(lock, options.extras),
     uncovered: uncoveredGroups(project, pinned, options, from),
+    seeded: seeded.map((seed) => `${seed.name}==${seed.version}`),
   };
 }
 

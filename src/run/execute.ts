@@ -46,6 +46,10 @@ import {
 import { explainWithShortfall, installPackages, type SystemPackagesShortfall } from "./system-packages.js";
 import { ensureUv, explainUvFailure } from "./uv.js";
 import { probeLinkMode, useLinkMode } from "./uv-environment.js";
+
+const HARDLINK_NOTE =
+  "note: DHTL_LINK_MODE=hardlink: the environment shares its files with uv's cache (faster; an edit inside .venv changes every environment installed from that cache)";
+
 import { compileUvGroupsLock, installUvGroupsLock } from "./uv-groups.js";
 import {
   copyEnvironment,
@@ -224,6 +228,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
             createVenv({ root: plan.root, envPath, uv: needUv() }, pythonPath),
           ]);
           useLinkMode(mode);
+          if (mode === "hardlink") ctx.out.warn(HARDLINK_NOTE);
         }
         freshEnvironment = true;
         return undefined;
@@ -234,7 +239,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         envPath = newEnvironmentPath(plan.root);
         backup.setEnvironment(envPath);
         copyEnvironment(plan.root, current.path, envPath);
-        useLinkMode(await probeLinkMode(needUv(), plan.root, envPath));
+        {
+          const mode = await probeLinkMode(needUv(), plan.root, envPath);
+          useLinkMode(mode);
+          if (mode === "hardlink") ctx.out.warn(HARDLINK_NOTE);
+        }
         return undefined;
       }
       case "writeRequirementsIn":

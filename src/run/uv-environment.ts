@@ -1,5 +1,6 @@
 import { constants, copyFileSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DhtlError } from "../core/errors.js";
 import { dhtlStateDir } from "../core/paths.js";
 
 /** Runs uv with an argv array (install.ts's UvRunner, restated here so the two modules form no cycle). */
@@ -15,8 +16,10 @@ type RunUv = (
  * `clone` (copy-on-write reflinks: separate files at hardlink speed) where the file systems of uv's cache and
  * the project can reflink between them, and with `copy` everywhere else — uv's `clone` falls back to
  * hardlinks where reflinks fail, so it is used only after a probe. Measured: bench/link-mode.sh.
+ * `DHTL_LINK_MODE=hardlink` in the user's own environment (never a project file) takes uv's default for its
+ * speed, sharing files knowingly; `copy` skips the probe.
  */
-export type LinkMode = "clone" | "copy";
+export type LinkMode = "clone" | "copy" | "hardlink";
 
 let buildLinkMode: LinkMode = "copy";
 
@@ -29,7 +32,14 @@ export function useLinkMode(mode: LinkMode): void {
  * `clone` when a reflink from uv's cache directory into `envDir` works, else `copy`. One `uv cache dir`
  * (it honours UV_CACHE_DIR and uv.toml) and one copy attempt of an empty file.
  */
-export async function probeLinkMode(uv: RunUv, root: string, envDir: string): Promise<LinkMode> {
+export async function probeLinkMode(
+  uv: RunUv,
+  root: string,
+  envDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LinkMode> {
+  const chosen = chosenLinkMode(env);
+  if (chosen) return chosen;
   let cacheDir: string;
   try {
     cacheDir = (await uv(["cache", "dir"], { cwd: root, env: isolatedUvEnvironment() })).stdout.trim();
@@ -49,6 +59,17 @@ export async function probeLinkMode(uv: RunUv, root: string, envDir: string): Pr
     rmSync(source, { force: true });
     rmSync(target, { force: true });
   }
+}
+
+/** The user's own choice (`DHTL_LINK_MODE`), or null to probe; any other value is refused by name. */
+export function chosenLinkMode(env: NodeJS.ProcessEnv = process.env): "copy" | "hardlink" | null {
+  const value = env.DHTL_LINK_MODE;
+  if (value === undefined || value === "" || value === "auto") return null;
+  if (value === "copy" || value === "hardlink") return value;
+  throw new DhtlError(
+    "badInput",
+    `DHTL_LINK_MODE=${JSON.stringify(value)} is not one of auto, copy, hardlink`,
+  );
 }
 
 /**

@@ -34,7 +34,7 @@ import { markerEnvironment } from "../python/marker-env.js";
 import { hostPlatform, type WheelTarget } from "../python/wheel-tags.js";
 import type { UvRunner } from "../run/install.js";
 import type { InterpreterChoice } from "../run/steps.js";
-import { probeWheels } from "../run/wheel-probe.js";
+import { probeWheels, type WheelProbe } from "../run/wheel-probe.js";
 
 /** At most this many `uv pip compile` probes per setup (each ~0.5–1 s with a warm cache). */
 const MAX_PROBES = 4;
@@ -179,20 +179,28 @@ async function decide(
     if (missing.length === 0) break;
     // 2. Versions without a wheel for it: list every file they publish, to tell a pure-Python sdist
     // (builds anywhere) from a version whose wheels stop at an older Python, and rank every candidate on it.
-    const oldest = ranking.candidates
+    // Universal lists only the wheels of Pythons at or above the one named, so the oldest interpreter asks
+    // (it also builds an old sdist's metadata when uv has to); when a pin needs a newer Python than that
+    // (greenlet 3.0.1 on 3.6), the next oldest asks instead.
+    const oldestFirst = ranking.candidates
       .map((c) => c.interpreter)
-      .reduce((a, b) => (compareVersions(a.version, b.version) <= 0 ? a : b));
+      .sort((a, b) => compareVersions(a.version, b.version));
     const pins = missing.map((gap) => `${gap.name}==${gap.version}`).join("\n");
-    const listing = await timed(() =>
-      probeWheels(
-        uv,
-        `${pins}\n`,
-        // The oldest interpreter builds an old sdist's metadata when uv has to.
-        { path: oldest.path, version: minorOf(oldest.version) },
-        { noDeps: true, universal: true },
-      ),
-    );
-    if (!listing.ok) break;
+    let listing: WheelProbe | null = null;
+    for (const asker of oldestFirst) {
+      if (cost.probes >= MAX_PROBES || compareVersions(asker.version, candidate.interpreter.version) > 0)
+        break;
+      listing = await timed(() =>
+        probeWheels(
+          uv,
+          `${pins}\n`,
+          { path: asker.path, version: minorOf(asker.version) },
+          { noDeps: true, universal: true },
+        ),
+      );
+      if (listing.ok || listing.network) break;
+    }
+    if (!listing?.ok) break;
     const files = pylockDistributions(listing.packages);
     for (const other of ranking.candidates) {
       const otherTarget = targetOf(other.interpreter, platform);

@@ -4,10 +4,12 @@
  * about otherwise, the conversion for the chosen interpreter, and the failures that lead to a retry.
  */
 import { DhtlError } from "../core/errors.js";
+import { lastCommitDate } from "../facts/git-checkout.js";
 import { projectReadContext } from "../facts/project-files.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { parsePipfileLock } from "../formats/pipfile-lock.js";
 import { parseLockedRequirements } from "../formats/requirements.js";
+import { normalizeName } from "../pep/names.js";
 import { minorOf } from "../plan/interpreter-choice.js";
 import { chooseLockStrategy, userHashedFile } from "../plan/lock-strategy.js";
 import {
@@ -20,6 +22,8 @@ import { renderRequirementsInput } from "../plan/requirements-in.js";
 import type { PythonPlan } from "../plan/setup-plan.js";
 import { markerEnvironment } from "../python/marker-env.js";
 import type { DhtConfig } from "../record/dhtconfig.js";
+import type { UvRunner } from "../run/install.js";
+import { type HashedPin, pinWithHashes } from "../run/seed-pin.js";
 import type { Plan } from "../run/steps.js";
 
 /** The project's own lock (poetry.lock, pdm.lock, Pipfile.lock), read inside the project. */
@@ -81,12 +85,40 @@ export function probeRequirements(
     : null;
 }
 
+/**
+ * What pipenv put into every environment without locking it: its virtualenv seeded setuptools, so a
+ * Pipfile.lock never pins it and the code of its era (and of its dependencies: Jinja2 2.x's PackageLoader)
+ * imports `pkg_resources` unchecked. Pinned with hashes as of the Pipfile.lock's last commit (deterministic
+ * for the same checkout); nothing when the lock pins it, uv cannot answer (said), or no interpreter is known yet.
+ */
+export async function pipenvSeed(
+  root: string,
+  lock: ProjectLockText,
+  python: PythonPlan,
+  uv: () => Promise<UvRunner>,
+  warn: (message: string) => void,
+): Promise<HashedPin[]> {
+  if (lock.file !== "Pipfile.lock" || python.kind !== "use") return [];
+  const pinned = Object.values(parsePipfileLock(lock.text, lock.file).categories)
+    .flat()
+    .some((entry) => normalizeName(entry.name) === "setuptools");
+  if (pinned) return [];
+  const asOf = await lastCommitDate(root, [lock.file]);
+  const pin = await pinWithHashes(await uv(), "setuptools", python.decision.interpreter, asOf);
+  if ("failed" in pin) {
+    warn(`warning: setuptools (pipenv's environments always had it) is not added: ${pin.failed}`);
+    return [];
+  }
+  return [pin];
+}
+
 /** The project lock converted for the chosen interpreter (its markers decide which declared requirements apply). */
 export function convertLock(
   facts: ProjectFacts,
   lock: ProjectLockText,
   extras: string[],
   python: PythonPlan,
+  seeded: HashedPin[] = [],
 ): ProjectLockOutcome {
   const version =
     python.kind === "use"
@@ -96,7 +128,7 @@ export function convertLock(
     implementation: "cpython",
     version: version.split(".").length < 3 ? `${version}.0` : version,
   });
-  return convertProjectLock(facts.project, lock, { extras, env });
+  return convertProjectLock(facts.project, lock, { extras, env, seeded });
 }
 
 export function warningsOf(plan: PythonPlan): string[] {

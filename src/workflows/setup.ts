@@ -31,6 +31,7 @@ import { firstLine, resolutionFor } from "./resolution.js";
 import {
   convertLock,
   narrowedRange,
+  pipenvSeed,
   probeRequirements,
   readProjectLock,
   recordedNarrowLock,
@@ -145,7 +146,14 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         warn: (message) => ui.out.warn(message),
       });
       for (const warning of warningsOf(choice.plan)) ui.out.warn(`warning: ${warning}`);
-      const converted = projectLock ? convertLock(facts, projectLock, extras, choice.plan) : null;
+      const seeded = projectLock
+        ? await pipenvSeed(root, projectLock, choice.plan, getUv, (message) => ui.out.warn(message))
+        : [];
+      const converted = projectLock ? convertLock(facts, projectLock, extras, choice.plan, seeded) : null;
+      if (converted?.kind === "convert" && converted.seeded.length > 0)
+        ui.out.warn(
+          `note: adding ${converted.seeded.join(", ")} to what ${converted.from} pins: pipenv's environments always had it, and code of that time imports pkg_resources`,
+        );
       if (converted?.kind === "convert" && converted.uncovered.length > 0)
         ui.out.warn(
           `note: ${converted.from} does not cover the groups ${converted.uncovered.join(", ")}: they are not installed (\`dhtl setup --upgrade\` re-resolves everything)`,

@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { gitOk } from "../support/git.js";
 import { cliJson, describeRun, runCli } from "../support/run-cli.js";
 import { copyFixtureDir, removeTempDirs } from "../support/temp-dirs.js";
 
@@ -95,7 +97,8 @@ describe("the project's own lock (e2e)", () => {
     const root = copyFixtureDir("python-choice/requests-2018");
     const result = setup(root, "--json");
     expect(cliJson<{ python: { version: string } }>(result).python.version).toMatch(/^3\.6\./);
-    expect(installed(root)).toEqual(["six==1.16.0"]);
+    // pipenv's setuptools beside the pin (not in git: the newest for 3.6, which stopped at 59.6.0).
+    expect(installed(root)).toEqual(["setuptools==59.6.0", "six==1.16.0"]);
 
     const path = join(root, "Pipfile.lock");
     writeFileSync(path, readFileSync(path, "utf8").replace('"==1.16.0"', '"==1.99.0"'));
@@ -105,6 +108,41 @@ describe("the project's own lock (e2e)", () => {
     );
     expect(installed(root)[0]).toMatch(/^six==1\.\d+\.\d+$/);
     expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("source: Pipfile.lock");
+  });
+});
+
+describe("what pipenv's environments had without locking it (e2e)", () => {
+  it("responder-2019: setuptools added to Pipfile.lock's pins as of the lock's commit, so Jinja2 2.10's PackageLoader finds pkg_resources", () => {
+    const root = copyFixtureDir("python-choice/responder-2019");
+    gitOk(root, ["init", "-q", "-b", "main"]);
+    gitOk(root, ["add", "-A"]);
+    const date = "2019-09-01T12:00:00Z";
+    gitOk(root, ["commit", "-q", "-m", "2019", "--no-verify"], {
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    });
+    const result = setup(root);
+    // 41.2.0 of 2019-08-20 was the newest setuptools on 2019-09-01.
+    expect(result.stderr).toContain(
+      "note: adding setuptools==41.2.0 to what Pipfile.lock pins: pipenv's environments always had it",
+    );
+    expect(installed(root)).toEqual(["jinja2==2.10.1", "markupsafe==1.1.1", "setuptools==41.2.0"]);
+    const lock = readFileSync(join(root, ".dhtl", "requirements.lock"), "utf8");
+    expect(lock).toMatch(/^setuptools==41\.2\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}/m);
+    const run = spawnSync(join(root, ".venv", "bin", "python"), ["app.py"], { cwd: root, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(runCli(["validate-env"], root).code).toBe(0);
+
+    // A Pipfile.lock that pins setuptools itself is installed as it pins, nothing added.
+    const path = join(root, "Pipfile.lock");
+    const pinned = JSON.parse(readFileSync(path, "utf8"));
+    pinned.default.setuptools = {
+      hashes: ["sha256:a0c84e9d5a2fbd6b2e0d5f3b1e6d29b8c1f6d6bd3f1af0cfa36a1d2f0a96e28b"],
+      version: "==40.0.0",
+    };
+    writeFileSync(path, JSON.stringify(pinned, null, 4));
+    const again = runCli(["setup", "--yes", "--dry-run"], root);
+    expect(again.stderr).not.toContain("note: adding setuptools");
   });
 });
 

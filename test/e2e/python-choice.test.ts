@@ -67,6 +67,18 @@ describe("interpreter choice (e2e)", () => {
     expect(venvPython(root, "import typed_ast; print(typed_ast.__version__)")).toBe("1.5.5");
   });
 
+  it("microblog: python3 on PATH is 3.13, where greenlet 3.0.1 has no wheel; the wheel listing skips 3.6 (greenlet needs >=3.7), so 3.13 is passed over", () => {
+    const root = copyFixtureDir("python-choice/microblog");
+    const result = runCli(["setup", "--dry-run"], root, {
+      PATH: `${process.env.HOME}/.pyenv/versions/3.13.0/bin:${process.env.PATH}`,
+    });
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(result.stdout).toMatch(
+      /3\.13\.0 passed over: no wheel for greenlet 3\.0\.1 \(wheels for CPython 3\.7–3\.12\)/,
+    );
+    expect(result.stdout).not.toMatch(/use Python 3\.13/);
+  });
+
   it("fullstack-2024: uv.lock pins httptools 0.6.1 (wheels up to cp312): 3.12, not 3.13; forcing 3.13 names the Python as the cause", () => {
     const root = copyFixtureDir("python-choice/fullstack-2024");
     const lock = readFileSync(join(root, "uv.lock"), "utf8");

@@ -101,6 +101,37 @@ describe("setup.py projects keep building (items 1–3, 9)", () => {
     expect(wheel.entryPoints).toEqual(["console_scripts:records=records:cli"]);
   });
 
+  it("click 2018: pytest only in tox.ini's [testenv] deps → the dev group; same METADATA; its test passes after `uv sync --frozen` on 3.7", async () => {
+    const { dir } = await expectSameWheel("click-2018");
+    expect(pyproject(dir)["dependency-groups"]).toEqual({ dev: ["pytest", "coverage", "colorama"] });
+    const python = pyenvPython("3.7");
+    uvIn(uv, dir, ["sync", "--frozen", "--python", python]);
+    expect([...installed(dir).keys()]).toEqual(expect.arrayContaining(["pytest", "coverage", "colorama"]));
+    const tests = spawnSync(join(dir, ".venv/bin/python"), ["-m", "pytest", "-q", "-p", "no:cacheprovider"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(tests.stdout).toContain("1 passed");
+  });
+
+  it("docopt 2018: classifiers name 3.6 at newest → .python-version 3.7, the lock is for >=3.7 and syncs frozen on 3.7", async () => {
+    const { dir } = await expectSameWheel("docopt-2018");
+    expect(read(dir, ".python-version")).toBe("3.7\n");
+    expect(pyproject(dir).project).not.toHaveProperty("requires-python");
+    expect(read(dir, "uv.lock")).toContain('requires-python = ">=3.7"');
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.7")]);
+    expect(installed(dir).has("pytest")).toBe(true);
+    // The pin bounds the lock only: the wheel, without Requires-Python, still builds on the 3.6 it names.
+    uvIn(uv, dir, [
+      "build",
+      "--wheel",
+      "--out-dir",
+      tempDir("dhtl-wheel-36-"),
+      "--python",
+      pyenvPython("3.6"),
+    ]);
+  });
+
   it("cleo 2017: --remove-old keeps the requirements files setup.py reads; the build still works", async () => {
     const original = buildWheelMetadata(uv, real("cleo-2017"));
     const dir = real("cleo-2017");

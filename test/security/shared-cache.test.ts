@@ -68,6 +68,19 @@ describe("item 9: one project's environment shares nothing with uv's cache or an
     expect(runCli(["validate-env"], b).code).toBe(0);
   });
 
+  it("DHTL_LINK_MODE=hardlink (the user's own choice) shares the files with uv's cache, says so, and still validates", () => {
+    const root = tempDir("dhtl-hardlink-");
+    writeTree(root, SMALL_PROJECT);
+    const setup = runCli(["setup", "--yes"], root, { UV_CACHE_DIR: cache, DHTL_LINK_MODE: "hardlink" });
+    expect(setup.code, describeRun(setup)).toBe(0);
+    expect(setup.stderr).toContain("note: DHTL_LINK_MODE=hardlink: the environment shares its files");
+    expect(statSync(installed(root, "six.py")).nlink).toBeGreaterThan(1);
+    expect(runCli(["validate-env"], root).code).toBe(0);
+    const wrong = runCli(["setup", "--yes"], root, { UV_CACHE_DIR: cache, DHTL_LINK_MODE: "symlink" });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('DHTL_LINK_MODE="symlink" is not one of auto, copy, hardlink');
+  });
+
   it("a damaged file in uv's cache is caught before the swap: nothing goes live, the hint says uv cache clean", () => {
     project("warm");
     const cached = cachedFiles("six.py");

@@ -64,3 +64,35 @@ export function withTestExtra(
   );
   return { ...groups, dev: [...(groups.dev ?? []), entry] };
 }
+
+/**
+ * The test dependencies of tox's default environment (`[testenv] deps`: `-r` files read, lines for other
+ * factors and `{…}` substitutions left out by the tox reader), when no group holds a test runner: a uv user
+ * runs the tests in the environment `uv sync` makes, so they join the `dev` group, which uv installs by
+ * default. The project itself is left out (uv installs it anyway), and so is what `dev` already names.
+ */
+export function withToxDeps(
+  project: string,
+  groups: Record<string, string[]>,
+  tox: { file: string; requirements: string[] } | null,
+  notes: string[],
+): Record<string, string[]> {
+  if (!tox || Object.values(groups).some((list) => runnerIn(list))) return groups;
+  const dev = groups.dev ?? [];
+  const taken = new Set(
+    [project, ...dev.map((r) => tryParseRequirement(r)?.name ?? "")].filter(Boolean).map(normalizeName),
+  );
+  const added: string[] = [];
+  for (const requirement of tox.requirements) {
+    const name = tryParseRequirement(requirement)?.name;
+    if (name === undefined || taken.has(normalizeName(name))) continue;
+    taken.add(normalizeName(name));
+    added.push(requirement);
+  }
+  if (added.length === 0) return groups;
+  const names = added.map((r) => tryParseRequirement(r)?.name ?? r).join(", ");
+  notes.push(
+    `${tox.file} [testenv] deps (${names}) went to the group "dev", installed by default: \`uv sync\` has the tests' tools, as \`tox\` had`,
+  );
+  return { ...groups, dev: [...dev, ...added] };
+}

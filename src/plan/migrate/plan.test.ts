@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "smol-toml";
@@ -324,6 +324,48 @@ describe("planMigration: setup.py projects as the bench met them (issue 14)", ()
     expect(doc["dependency-groups"]).toEqual({ dev: ["lib[tests]"] });
     expect(doc.project["optional-dependencies"]).toBeUndefined();
     expect(doc.project.dynamic).toEqual(["optional-dependencies"]);
+  });
+
+  it("tox's [testenv] deps go to the dev group when no group holds a test runner: -r files read, other factors, substitutions and the project left out", () => {
+    const setup = 'from setuptools import setup\nsetup(name="Click", version="7.1", packages=["click"])\n';
+    const toxIni = [
+      "[tox]",
+      "envlist = py{37,36}, lowest",
+      "",
+      "[testenv]",
+      "deps =",
+      "    -r ci/test-deps.pip",
+      "    colorama",
+      "    lowest: pytest==3.0",
+      "    {env:EXTRA_DEP}",
+      "    -e .",
+      "    click",
+      "commands = pytest {posargs}",
+      "",
+    ].join("\n");
+    const dir = mkdtempSync(join(tmpdir(), "dhtl-migrate-plan-tox-"));
+    writeFileSync(join(dir, "setup.py"), setup);
+    writeFileSync(join(dir, "tox.ini"), toxIni);
+    mkdirSync(join(dir, "ci"));
+    writeFileSync(join(dir, "ci", "test-deps.pip"), "pytest>=3\ncoverage\n");
+    const plan = planMigration(collectMigrationInput(dir).input);
+    expect(pyprojectOf(plan)["dependency-groups"]).toEqual({ dev: ["pytest>=3", "coverage", "colorama"] });
+    expect(plan.notes.join("\n")).toContain(
+      'tox.ini [testenv] deps (pytest, coverage, colorama) went to the group "dev"',
+    );
+
+    // A group that already holds the test runner is the project's own answer: tox's list stays tox's.
+    writeFileSync(join(dir, "requirements-dev.txt"), "pytest\n");
+    const own = planMigration(collectMigrationInput(dir).input);
+    expect(JSON.stringify(pyprojectOf(own)["dependency-groups"])).not.toContain("colorama");
+  });
+
+  it("a setuptools package whose range allows Python 3.6 is told to sync there with --no-editable (uv has no setting for it)", () => {
+    const setup = (range: string) =>
+      `from setuptools import setup\nsetup(name="web", version="1.0", python_requires="${range}")\n`;
+    const note = "on Python 3.6 `uv sync` cannot install the project editable";
+    expect(planOf({ "setup.py": setup(">=2.7, !=3.0.*") }).notes.join("\n")).toContain(note);
+    expect(planOf({ "setup.py": setup(">=3.7") }).notes.join("\n")).not.toContain(note);
   });
 
   it("never pins the project itself from an old lock", () => {

@@ -7,6 +7,7 @@ import { compareText } from "../../core/compare.js";
 import { DhtlError } from "../../core/errors.js";
 import { CONDA_ENVIRONMENT_FILES, MLPROJECT } from "../../facts/manifests/conda/index.js";
 import { isRequirementsFile } from "../../facts/manifests/requirements/index.js";
+import { TOX_GROUP } from "../../facts/manifests/tox/index.js";
 import type { ManifestFacts } from "../../facts/manifests/types.js";
 import { mergeManifests } from "../../facts/merge.js";
 import type { MigrationInput, SourceKind } from "../../facts/migration/types.js";
@@ -19,7 +20,7 @@ import { tryParseRequirement } from "../../pep/pep508.js";
 import { decideBuild } from "./build-system.js";
 import { condaOnlyAdvice } from "./conda-only.js";
 import { detectSource } from "./detect.js";
-import { expectedGroups, withTestExtra } from "./groups.js";
+import { expectedGroups, withTestExtra, withToxDeps } from "./groups.js";
 import { decidePython } from "./python.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { setuptoolsDynamic } from "./setuptools-metadata.js";
@@ -134,9 +135,10 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     }
   }
   const constraints = convert(model.constraints);
-  const groups = setuptoolsPackage
+  const ownGroups = setuptoolsPackage
     ? withTestExtra(name, dependencyGroups, optionalDependencies, notes)
     : dependencyGroups;
+  const groups = withToxDeps(name, ownGroups, toxTestDependencies(input.manifests, convert), notes);
 
   const referencedIndexes = new Set(
     Object.values(sources)
@@ -176,8 +178,15 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       : null,
     setuptoolsPackage,
     setupPyLocalImports: input.setupPyLocalImports ?? [],
-    supportsPython36: allowsPython36(metadata.requiresPython, python.pin),
+    // A pin dhtl chose from classifiers/CI bounds the lock only: the wheel still installs on older Pythons.
+    supportsPython36: allowsPython36(metadata.requiresPython, python.pinStated ? python.pin : null),
   });
+  if (build.backend?.startsWith("setuptools") && statesPython36(metadata.requiresPython, python.pin)) {
+    // uv has no pyproject setting for it (only the flag and UV_NO_EDITABLE): the user must be told.
+    notes.push(
+      "on Python 3.6 `uv sync` cannot install the project editable (no setuptools for 3.6 has PEP 660's build_editable): there, run `uv sync --no-editable` (or set UV_NO_EDITABLE=1)",
+    );
+  }
 
   // What setup.py/setup.cfg say that dhtl does not write statically stays theirs: named in `dynamic`, so
   // setuptools still takes it from them (without, it would drop long_description, author … or fail).
@@ -214,7 +223,9 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     optionalDependencies,
     scripts: metadata.scripts,
     dependencyGroups: groups,
-    defaultGroups: poetry ? defaultGroups(poetry) : expectedGroups(groups, mainGroup, notes),
+    defaultGroups: poetry
+      ? withDev(defaultGroups(poetry), groups !== ownGroups)
+      : expectedGroups(groups, mainGroup, notes),
     environments: python3Only(metadata.requiresPython ?? python.requiresPython, notes),
     ...(build.uvPackage === false ? { package: false as const } : {}),
     constraints,
@@ -232,7 +243,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   }
   if (python.pin && !input.files.includes(".python-version")) {
     changes.push({ path: ".python-version", before: null, after: `${python.pin}\n` });
-    notes.push(`.python-version pins Python ${python.pin}, as ${python.pinFrom} did`);
+    notes.push(`.python-version pins Python ${python.pin}, ${python.pinFrom}`);
   }
 
   return {
@@ -302,6 +313,12 @@ function allowsPython36(range: string | null, pin: string | null): boolean {
   return range === null || specifierAllows(range, "3.6.15", { prereleases: true });
 }
 
+/** True when the project itself says Python 3.6 is one of its Pythons (its range or pin), not by silence. */
+function statesPython36(range: string | null, pin: string | null): boolean {
+  if (pin !== null) return pin === "3.6";
+  return range !== null && specifierAllows(range, "3.6.15", { prereleases: true });
+}
+
 /** Pipfile.lock's commits of git packages, by normalised name. */
 function lockedVcsRefs(manifests: ManifestFacts[]): Map<string, string> {
   const refs = new Map<string, string>();
@@ -310,6 +327,23 @@ function lockedVcsRefs(manifests: ManifestFacts[]): Map<string, string> {
       refs.set(normalizeName(name), ref);
   }
   return refs;
+}
+
+/** tox's own files, in the order tox looks for its configuration. */
+const TOX_FILES = ["tox.ini", "setup.cfg", "pyproject.toml"];
+
+/** The deps of tox's default test environment, from the file tox reads (converted like the rest). */
+function toxTestDependencies(
+  manifests: ManifestFacts[],
+  convert: (requirements: string[]) => string[],
+): { file: string; requirements: string[] } | null {
+  const tox = TOX_FILES.map((file) => manifests.find((m) => m.kind === "tox" && m.file === file)).find(
+    (m) => m !== undefined,
+  );
+  const deps = tox?.dependencyGroups[TOX_GROUP] ?? [];
+  return tox && deps.length > 0
+    ? { file: tox.file, requirements: convert(deps.map((d) => d.requirement)) }
+    : null;
 }
 
 /** The group that holds a Pipfile's or requirements' own list beside a package described by setup.py. */
@@ -371,6 +405,11 @@ function defaultGroups(poetry: Table | null): string[] | null {
   const list = [...wanted].sort();
   if (!devIsOptional && (list.length === 0 || (list.length === 1 && list[0] === "dev"))) return null;
   return list;
+}
+
+/** Poetry's default groups, plus `dev` when tox's test dependencies were added there. */
+function withDev(list: string[] | null, addDev: boolean): string[] | null {
+  return list === null || !addDev || list.includes("dev") ? list : [...list, "dev"].sort();
 }
 
 /** "review" and "error" diagnostics of the files being migrated: never guessed, always listed. */

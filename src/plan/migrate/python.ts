@@ -15,7 +15,10 @@ export interface PythonDecision {
   requiresPython: string | null;
   /** `X.Y` pin for .python-version, when a hint pins one and the project has no .python-version. */
   pin: string | null;
+  /** Why that pin, as the notes say it ("as runtime.txt did"). */
   pinFrom: string;
+  /** True when the pin is the project's own (a pin file), false when dhtl chose it from hints for the lock. */
+  pinStated: boolean;
 }
 
 /** Pins in the order the tools themselves prefer them (a pin file over a lock's or environment's); any other
@@ -37,11 +40,15 @@ export function decidePython(options: {
 }): PythonDecision {
   const { source, manifests, range, pyproject, isPackage, notes } = options;
   const pin = firstPin(manifests);
-  const pinFields = pin && !options.hasPythonVersionFile ? { pin: pin.minor, pinFrom: pin.source.file } : {};
+  const pinFields =
+    pin && !options.hasPythonVersionFile
+      ? { pin: pin.minor, pinFrom: `as ${pin.source.file} did`, pinStated: true }
+      : {};
   const decision = (requiresPython: string | null): PythonDecision => ({
     requiresPython,
     pin: null,
     pinFrom: "",
+    pinStated: false,
     ...pinFields,
   });
   const existing = tableAt(pyproject, ["project"])?.["requires-python"];
@@ -57,11 +64,16 @@ export function decidePython(options: {
   const bounding = pin ?? oldestHinted(options.hints ?? []);
   if (bounding) {
     const bound = `>=${bounding.minor}`;
-    const said = `${bounding.source.file} (${bounding.source.source} = ${bounding.source.value})`;
+    const named = `${bounding.source.file} (${bounding.source.source} = ${bounding.source.value})`;
+    const said =
+      "raised" in bounding && bounding.raised
+        ? `${named}, raised to the oldest Python uv installs a project into editable`
+        : named;
     const pinned = (requiresPython: string | null): PythonDecision => ({
       requiresPython,
       pin: options.hasPythonVersionFile ? null : bounding.minor,
-      pinFrom: options.hasPythonVersionFile ? "" : bounding.source.file,
+      pinFrom: options.hasPythonVersionFile ? "" : pinReason(bounding),
+      pinStated: !("raised" in bounding),
     });
     if (isPackage) {
       // Requires-Python would be new in the wheel's METADATA: the pin bounds the lock instead.
@@ -99,17 +111,34 @@ function firstPin(manifests: ManifestFacts[]): { source: PythonVersionSource; mi
  * (`>=3.13`), and `uv sync --frozen` would then refuse the project's own Python. Pre-releases and what uv
  * cannot lock for or install a project into (Python 2, 3.6 and older) do not count.
  */
-function oldestHinted(hints: PythonVersionSource[]): { source: PythonVersionSource; minor: string } | null {
+function oldestHinted(
+  hints: PythonVersionSource[],
+): { source: PythonVersionSource; minor: string; raised: boolean } | null {
   for (const tier of ["declared", "tested"] as const) {
     const minors = hints
       .filter((source) => source.hint?.tier === tier && !source.hint.prerelease && source.hint.version)
       .map((source) => ({ source, minor: /^(\d+)\.(\d+)/.exec(source.hint?.version ?? "") }))
-      // uv locks for 3.6 and newer, but installs no project editable on 3.6 (no setuptools there has PEP
-      // 660's build_editable): 3.7 is the oldest Python a migrated project can be synced with.
-      .filter((found) => found.minor !== null && Number(found.minor[1]) === 3 && Number(found.minor[2]) >= 7)
+      .filter((found) => found.minor !== null && Number(found.minor[1]) === 3)
       .map(({ source, minor }) => ({ source, minor: `${minor![1]}.${minor![2]}`, key: Number(minor![2]) }))
       .sort((a, b) => a.key - b.key);
-    if (minors[0]) return { source: minors[0].source, minor: minors[0].minor };
+    // uv locks for 3.6 and newer, but installs no project editable on 3.6 (no setuptools there has PEP
+    // 660's build_editable): 3.7 is the oldest Python a migrated project can be synced with. A project that
+    // names only older ones (docopt 2018: 2.7, 3.4–3.6) gets 3.7, the nearest, not `>=` whatever uv finds.
+    const syncable = minors.find((m) => m.key >= OLDEST_SYNCABLE_MINOR);
+    if (syncable) return { source: syncable.source, minor: syncable.minor, raised: false };
+    const newest = minors.at(-1);
+    if (newest) return { source: newest.source, minor: `3.${OLDEST_SYNCABLE_MINOR}`, raised: true };
   }
   return null;
 }
+
+function pinReason(bounding: { source: PythonVersionSource; raised?: boolean }): string {
+  const file = bounding.source.file;
+  if (!("raised" in bounding)) return `as ${file} did`;
+  return bounding.raised
+    ? `the nearest uv can sync to the Python ${bounding.source.value} ${file} names`
+    : `the oldest Python ${file} names`;
+}
+
+/** Python 3.7: the oldest a setuptools project can be installed editable into (setuptools 64+, PEP 660). */
+const OLDEST_SYNCABLE_MINOR = 7;
