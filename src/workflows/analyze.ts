@@ -27,6 +27,9 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
   const root = findProjectRoot(options.path);
   const machinePromise = options.machine ? collectMachineFacts() : Promise.resolve(null);
   const userPromise = options.user ? collectUserFacts(root) : Promise.resolve(null);
+  // One turn of the event loop lets the probes run up to the processes they start (rustup's cargo, git),
+  // so those run on the other core while this thread reads the project, rather than after it.
+  if (options.machine || options.user) await new Promise<void>((resolve) => setImmediate(resolve));
   const project = collectProject(root);
   const code = withSubprojectModulesLocal(
     await collectCodeAnalysis(project, { imports: options.imports }),
