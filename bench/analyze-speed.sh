@@ -2,7 +2,9 @@
 # How fast dhtl finds a project's imports, side by side with the alternatives, on one large real tree:
 # CPython 3.12's standard library (Lib, ~1,700 files, without site-packages).
 #   (a) the seed plan's approach: Python ast.parse + ast.walk over every file (bench/imports-vs-ast.py)
-#   (b) dhtl: `dhtl analyze TREE --json` when the built CLI has it, and import collection alone
+#   (b) dhtl: `dhtl analyze TREE --json` when the built CLI has it — as run again on an unchanged tree
+#       (its scan cache warm: the check below runs it once) and with the scan cache off
+#       (DHTL_SCAN_CACHE=0, every file read and scanned, as on a first run) — and import collection alone
 #   (c) pipreqs and (d) deptry, installed with uv into a throwaway venv under bench/.work/
 # Prints the median of N runs (default 3) for each, and each one's ratio to dhtl.
 # pipreqs aborts on the first file it cannot decode or parse, so the tree drops the few files
@@ -84,14 +86,15 @@ t_pipreqs="$(median "$venv/bin/pipreqs" --print --use-local --mode no-pin "$tree
 # dhtl analyze and deptry take turns, so a change of load on a shared machine hits both alike.
 # deptry skips tests/ by default; --exclude replaces the defaults so it scans the same files.
 once() { local start end; start="$(date +%s%N)"; "$@" >/dev/null 2>&1 || true; end="$(date +%s%N)"; echo $(((end - start) / 1000000)); }
-cli_times=() deptry_times=()
+cli_times=() cold_times=() deptry_times=()
 for ((round = 0; round < runs; round++)); do
   if [[ -n "$dhtl_cli" ]]; then cli_times+=("$(once $dhtl_cli)"); fi
   deptry_times+=("$(cd "$tree" && once "$venv/bin/deptry" . --exclude '\.venv')")
+  if [[ -n "$dhtl_cli" ]]; then cold_times+=("$(DHTL_SCAN_CACHE=0 once $dhtl_cli)"); fi
 done
 seconds() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1000}'; }
-t_cli=""
-if [[ -n "$dhtl_cli" ]]; then t_cli="$(seconds "${cli_times[@]}")"; fi
+t_cli="" t_cold=""
+if [[ -n "$dhtl_cli" ]]; then t_cli="$(seconds "${cli_times[@]}")" t_cold="$(seconds "${cold_times[@]}")"; fi
 t_deptry="$(seconds "${deptry_times[@]}")"
 
 reference="${t_cli:-$t_scan}"
@@ -101,6 +104,7 @@ if [[ -n "$t_cli" ]]; then against="dhtl analyze"; else against="dhtl import col
 echo "median of $runs runs on $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) (ratio = time / $against):"
 if [[ -n "$t_cli" ]]; then
   printf '  %-34s %7ss  %s\n' "dhtl analyze --json" "$t_cli" "1.0x"
+  printf '  %-34s %7ss  %s\n' "dhtl analyze, scan cache off" "$t_cold" "$(ratio "$t_cold")"
 else
   echo "  (dhtl analyze is not in the built CLI yet: run npm run build; timing import collection alone)"
 fi
@@ -109,6 +113,10 @@ printf '  %-34s %7ss  %s\n' "ast.parse + ast.walk (seed plan)" "$t_ast" "$(ratio
 printf '  %-34s %7ss  %s\n' "pipreqs --use-local" "$t_pipreqs" "$(ratio "$t_pipreqs")"
 printf '  %-34s %7ss  %s\n' "deptry" "$t_deptry" "$(ratio "$t_deptry")"
 awk -v a="$t_ast" -v b="$t_scan" 'BEGIN {printf "ast.walk / dhtl import collection alone: %.1fx\n", a / b}'
+if [[ -n "$t_cold" ]]; then
+  awk -v ast="$t_ast" -v deptry="$t_deptry" -v cold="$t_cold" 'BEGIN {
+    printf "scan cache off: dhtl analyze / deptry: %.2fx, / ast.walk: %.3fx\n", cold / deptry, cold / ast }'
+fi
 # Issue 11's targets: the whole `dhtl analyze` at most half of deptry's time and a twentieth of the seed's.
 awk -v ast="$t_ast" -v deptry="$t_deptry" -v dhtl="$reference" 'BEGIN {
   printf "dhtl analyze / deptry: %.2fx (target <= 0.5), / ast.walk: %.3fx (target <= 0.05)\n", dhtl / deptry, dhtl / ast

@@ -140,3 +140,16 @@ export function readFileHead(path: string, count: number): Buffer | null {
     return head.subarray(0, readSync(fd, head, 0, count, 0));
   });
 }
+
+/**
+ * True for a regular file with an execute bit (any file on Windows, where PATHEXT decides). Most PATH
+ * lookups miss, so a missing file builds no ENOENT error object (hundreds per `analyze`).
+ */
+export function isExecutableFile(path: string): boolean {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    return stat?.isFile() === true && (process.platform === "win32" || (stat.mode & 0o111) !== 0);
+  } catch {
+    return false;
+  }
+}

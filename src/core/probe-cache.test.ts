@@ -2,6 +2,7 @@ import {
   chmodSync,
   copyFileSync,
   linkSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -70,6 +71,36 @@ describe("openProbeCache", () => {
     cache.save();
     expect(openProbeCache(file).get(rustup)).toBeNull();
     expect(openProbeCache(file).get(cargo)).toBeNull();
+  });
+
+  it("caches hard links that are one program by every name beside it (python3.6 and python3.6m)", () => {
+    const dir = tempDir();
+    const python = join(dir, "python3.6");
+    copyFileSync(process.execPath, python);
+    linkSync(python, join(dir, "python3.6m"));
+    const file = join(dir, "probes.json");
+    const sameVersion = (name: string, other: string) => other === `${name}m`;
+    const cache = openProbeCache(file, { sameProgram: sameVersion });
+    cache.set(python, "CPython 3.6.15\n", /^python/);
+    cache.save();
+    expect(openProbeCache(file, { sameProgram: sameVersion }).get(python)).toBe("CPython 3.6.15\n");
+    // Without the rule, and once a third name joins (a dispatcher's), the file is asked again.
+    expect(openProbeCache(file).get(python)).toBeNull();
+    linkSync(python, join(dir, "rustup"));
+    expect(openProbeCache(file, { sameProgram: sameVersion }).get(python)).toBeNull();
+  });
+
+  it("never caches a hard link whose other name lies in another directory", () => {
+    const dir = tempDir();
+    const python = join(dir, "python3.6");
+    copyFileSync(process.execPath, python);
+    mkdirSync(join(dir, "elsewhere"));
+    linkSync(python, join(dir, "elsewhere", "python3.6m"));
+    const file = join(dir, "probes.json");
+    const cache = openProbeCache(file, { sameProgram: () => true });
+    cache.set(python, "CPython 3.6.15\n", /^python/);
+    cache.save();
+    expect(openProbeCache(file, { sameProgram: () => true }).get(python)).toBeNull();
   });
 
   it("never answers for a link under another name with what its target printed (cargo -> rustup)", () => {

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { readFileHead, writeFileAtomic } from "./fs.js";
 
 /**
@@ -12,6 +12,15 @@ import { readFileHead, writeFileAtomic } from "./fs.js";
  * Probing a dozen interpreters costs several hundred ms of CPU on every `analyze`/`setup`; reading this
  * file costs well under one.
  */
+export interface ProbeCacheOptions {
+  /**
+   * Hard links that are still one program: a file with several links is remembered only when every link
+   * sits in its own directory and this accepts each other name (`python3.6` beside `python3.6m`, which
+   * CPython < 3.8 installs). Without it, a hard-linked file is never cached.
+   */
+  sameProgram?: (name: string, otherName: string) => boolean;
+}
+
 export interface ProbeCache {
   /**
    * The remembered output for this executable, or null when unknown or the file changed. With `realName`,
@@ -45,20 +54,22 @@ const NATIVE_MAGIC = [
   [0x4d, 0x5a],
 ];
 
-export function openProbeCache(file: string): ProbeCache {
+export function openProbeCache(file: string, options: ProbeCacheOptions = {}): ProbeCache {
   const entries = readEntries(file);
   let dirty = false;
+  const cacheable = (found: FileIdentity) =>
+    found.links === 1 || (options.sameProgram !== undefined && linksAllBeside(found, options.sameProgram));
   return {
     get(path, realName) {
       const found = identityOf(path);
-      if (!found || found.links > 1) return null;
+      if (!found || !cacheable(found)) return null;
       if (realName && !realName.test(basename(found.realPath))) return null;
       const entry = entries[found.realPath];
       return entry && entry.identity === found.identity ? entry.output : null;
     },
     set(path, output, realName) {
       const found = identityOf(path);
-      if (!found || found.links > 1 || !realName.test(basename(found.realPath))) return;
+      if (!found || !realName.test(basename(found.realPath)) || !cacheable(found)) return;
       if (!isNativeExecutable(found.realPath)) return;
       entries[found.realPath] = { identity: found.identity, output };
       dirty = true;
@@ -85,12 +96,20 @@ function readEntries(file: string): CacheFile["entries"] {
   }
 }
 
-/**
- * `links`: a file with several hard links is one program under several names — rustup installs `cargo`,
- * `rustc` and `rustup` as hard links of one dispatcher — so what it prints depends on the name it was run
- * by and on configuration elsewhere: never cached.
- */
-function identityOf(path: string): { realPath: string; identity: string; links: number } | null {
+interface FileIdentity {
+  realPath: string;
+  identity: string;
+  /**
+   * A file with several hard links may be one program under several names — rustup installs `cargo`,
+   * `rustc` and `rustup` as hard links of one dispatcher — so what it prints depends on the name it was
+   * run by and on configuration elsewhere: cached only when `sameProgram` vouches for every name.
+   */
+  links: number;
+  dev: bigint;
+  ino: bigint;
+}
+
+function identityOf(path: string): FileIdentity | null {
   try {
     const realPath = realpathSync(path);
     const stat = statSync(realPath, { bigint: true });
@@ -99,10 +118,36 @@ function identityOf(path: string): { realPath: string; identity: string; links: 
       realPath,
       identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
       links: Number(stat.nlink),
+      dev: stat.dev,
+      ino: stat.ino,
     };
   } catch {
     return null;
   }
+}
+
+/**
+ * True when all of the file's hard links are in its own directory and `sameProgram` accepts each name. A
+ * link elsewhere (one that cannot be found by listing this directory) makes the answer no.
+ */
+function linksAllBeside(
+  found: FileIdentity,
+  sameProgram: (name: string, otherName: string) => boolean,
+): boolean {
+  const dir = dirname(found.realPath);
+  const name = basename(found.realPath);
+  let seen = 0;
+  try {
+    for (const other of readdirSync(dir)) {
+      const stat = lstatSync(join(dir, other), { bigint: true, throwIfNoEntry: false });
+      if (!stat || stat.ino !== found.ino || stat.dev !== found.dev) continue;
+      if (other !== name && !sameProgram(name, other)) return false;
+      seen++;
+    }
+  } catch {
+    return false;
+  }
+  return seen === found.links;
 }
 
 function isNativeExecutable(path: string): boolean {

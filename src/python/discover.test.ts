@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -45,6 +54,25 @@ describe("findInterpreters on this machine", () => {
     const found = await findInterpreters({ env: { ...process.env, PYENV_VERSION: "3.12.1" } });
     const onPath = found.filter((interpreter) => interpreter.source === "pyenv" && interpreter.onPath);
     expect(onPath.map((interpreter) => interpreter.version)).toEqual(["3.12.1"]);
+  });
+});
+
+describe("findInterpreters' probe cache", () => {
+  it("remembers a pre-3.8 CPython whose python3.6 and python3.6m are hard links of one binary", async () => {
+    const python36 = pyenvPython("3.6.15", "python3.6");
+    const dhtlHome = tempDir();
+    const env = {
+      HOME: tempDir(),
+      PATH: dirname(python36),
+      PYENV_ROOT: join(dhtlHome, "no-pyenv"),
+      DHTL_HOME: dhtlHome,
+    };
+    const found = await findInterpreters({ env });
+    expect(found.map((interpreter) => interpreter.version)).toContain("3.6.15");
+    const cached = JSON.parse(readFileSync(join(dhtlHome, "cache", "interpreters.json"), "utf8"));
+    expect(cached.entries[realpathSync(python36)]?.output).toBe("CPython 3.6.15\n");
+    // The second search answers from the cache, with the same result.
+    expect(await findInterpreters({ env })).toEqual(found);
   });
 });
 

@@ -5,10 +5,19 @@
  * Candidates come from the file system (cheap directory listings); each distinct executable is then run
  * once, in parallel, to read its implementation and exact version. Nothing here resolves packages.
  */
-import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import {
+  type Dirent,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { run } from "../core/exec.js";
+import { isExecutableFile } from "../core/fs.js";
 import { dhtlCacheDir } from "../core/paths.js";
 import { openProbeCache, type ProbeCache } from "../core/probe-cache.js";
 import { specifierAllows } from "../pep/pep440.js";
@@ -55,6 +64,16 @@ const PROBE_FLAGS = ["-E", "-s", "-S", "-c", PROBE_SCRIPT];
 
 const EXECUTABLE_NAME = /^(python|pypy|graalpy)(\d+(\.\d+)?)?$/;
 
+/**
+ * CPython before 3.8 installs `python3.6` and `python3.6m` as hard links of one binary: the same
+ * interpreter, so its probe may be remembered. Any other name on the file (a dispatcher's) is not.
+ */
+function sameInterpreterName(name: string, otherName: string): boolean {
+  const version = (file: string) => /^python(\d+\.\d+)[dmu]*$/.exec(file)?.[1];
+  const own = version(name);
+  return own !== undefined && own === version(otherName);
+}
+
 /** Enough to overlap start-up latency; a machine with fifty conda environments must not fork fifty at once. */
 const PROBE_CONCURRENCY = 8;
 
@@ -77,7 +96,9 @@ export async function findInterpreters(options: FindInterpretersOptions = {}): P
   ];
   const merged = mergeByRealPath(candidates, locations);
   // Each probe starts an interpreter (20-40 ms of CPU); an unchanged binary answers from the cache.
-  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"));
+  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"), {
+    sameProgram: sameInterpreterName,
+  });
   const probed = await mapLimited(merged, PROBE_CONCURRENCY, async (candidate) => {
     const identity = await probeInterpreter(candidate.path, env, timeoutMs, cache);
     return identity ? { ...candidate, ...identity } : null;
@@ -119,7 +140,9 @@ export async function identifyInterpreter(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ path: string; version: string; implementation: string } | null> {
   if (!isAbsolute(path) || !isExecutableFile(path)) return null;
-  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"));
+  const cache = openProbeCache(join(dhtlCacheDir(env), "interpreters.json"), {
+    sameProgram: sameInterpreterName,
+  });
   const identity = await probeInterpreter(path, env, 4000, cache);
   cache.save();
   return identity ? { path, ...identity } : null;
@@ -198,14 +221,15 @@ async function pathCandidates(env: NodeJS.ProcessEnv, locations: InstallLocation
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir || !isAbsolute(dir) || seenDirs.has(dir)) continue;
     seenDirs.add(dir);
-    for (const entry of listDir(dir)) {
-      if (!EXECUTABLE_NAME.test(entry.name) || entry.isDirectory()) continue;
-      const path = join(dir, entry.name);
+    // Names only, and only the interpreters' sorted: /usr/bin holds a thousand other entries.
+    for (const name of listNames(dir, (entry) => EXECUTABLE_NAME.test(entry))) {
+      const path = join(dir, name);
       // A shim is a script that picks a version at run time: it is not an interpreter itself.
       if (basename(dir) === "shims") {
-        if (dir === join(locations.pyenvRoot, "shims")) shims.push(entry.name);
+        if (dir === join(locations.pyenvRoot, "shims") && !isDirectory(path)) shims.push(name);
         continue;
       }
+      // A directory is no executable file, so it needs no check of its own here.
       if (isExecutableFile(path)) found.push({ path, source: "path", onPath: true });
     }
   }
@@ -308,7 +332,7 @@ function versionNamesFromFiles(env: NodeJS.ProcessEnv, pyenvRoot: string): strin
 
 function isFileAt(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -499,10 +523,21 @@ function listDir(dir: string): Dirent[] {
   }
 }
 
-function isExecutableFile(path: string): boolean {
+/** The names in `dir` that `keep` accepts, sorted; none when it cannot be read. */
+function listNames(dir: string, keep: (name: string) => boolean): string[] {
   try {
-    const stat = statSync(path);
-    return stat.isFile() && (process.platform === "win32" || (stat.mode & 0o111) !== 0);
+    return readdirSync(dir)
+      .filter(keep)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+/** The entry itself is a directory (a link to one is not), as a directory listing reports it. */
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
   } catch {
     return false;
   }

@@ -1,13 +1,16 @@
 /**
  * `analyze`: every collector, each only when asked for. Machine and user probes spawn processes, so they
- * start first and overlap with reading the project and its code.
+ * start first — before the first synchronous read of the project, not a microtask later — and overlap
+ * with reading the project and its code.
  */
 import { sortDiagnostics } from "../core/diagnostics.js";
 import { collectCodeAnalysis, collectProject, declaredNames, dedupeDiagnostics } from "../facts/collect.js";
+import { collectMachineFacts } from "../facts/machine.js";
 import { findProjectRoot } from "../facts/root.js";
 import { subprojectModuleNames, withSubprojectModulesLocal } from "../facts/subprojects.js";
 import { systemDependenciesFor } from "../facts/system-deps/index.js";
 import type { Facts } from "../facts/types.js";
+import { collectUserFacts } from "../facts/user.js";
 import { lockWithWheels, previewPython } from "./interpreter.js";
 
 export interface AnalyzeOptions {
@@ -22,12 +25,11 @@ export interface AnalyzeOptions {
 
 export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
   const root = findProjectRoot(options.path);
-  const machinePromise = options.machine
-    ? import("../facts/machine.js").then((m) => m.collectMachineFacts())
-    : Promise.resolve(null);
-  const userPromise = options.user
-    ? import("../facts/user.js").then((m) => m.collectUserFacts(root))
-    : Promise.resolve(null);
+  const machinePromise = options.machine ? collectMachineFacts() : Promise.resolve(null);
+  const userPromise = options.user ? collectUserFacts(root) : Promise.resolve(null);
+  // One turn of the event loop lets the probes run up to the processes they start (rustup's cargo, git),
+  // so those run on the other core while this thread reads the project, rather than after it.
+  if (options.machine || options.user) await new Promise<void>((resolve) => setImmediate(resolve));
   const project = collectProject(root);
   const code = withSubprojectModulesLocal(
     await collectCodeAnalysis(project, { imports: options.imports }),

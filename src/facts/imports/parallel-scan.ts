@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { openScanCache } from "./scan-cache.js";
 import { type FileScan, scanFile } from "./source-file.js";
 
 /** Files scanned between two yields to the event loop (~10 ms of work). */
@@ -15,9 +16,29 @@ const BATCH_SIZE = 64;
 const DEFAULT_MIN_FILES = 400;
 const MAX_WORKERS = 3;
 
-/** Scans `files` (root-relative), results in the same order. */
+/**
+ * Scans `files` (root-relative), results in the same order. Files unchanged since an earlier run answer
+ * from the scan cache (scan-cache.ts); only the others are read.
+ */
 export async function scanFiles(root: string, files: readonly string[]): Promise<FileScan[]> {
   const script = workerScript();
+  const cache = openScanCache(root, script);
+  if (!cache) return scanAll(root, files, script);
+  const results: (FileScan | null)[] = files.map((file) => cache.get(file));
+  const missing = files.filter((_, index) => results[index] === null);
+  const scanned = await scanAll(root, missing, script);
+  let next = 0;
+  const scans = results.map((found, index) => {
+    if (found !== null) return found;
+    const scan = scanned[next++] as FileScan;
+    cache.set(files[index] as string, scan);
+    return scan;
+  });
+  cache.save();
+  return scans;
+}
+
+async function scanAll(root: string, files: readonly string[], script: string | null): Promise<FileScan[]> {
   const minFiles = Number(process.env.DHTL_SCAN_WORKERS_MIN_FILES) || DEFAULT_MIN_FILES;
   // DHTL_SCAN_WORKERS=N fixes the number (0: none), else the idle cores decide.
   const asked = process.env.DHTL_SCAN_WORKERS;

@@ -1,4 +1,4 @@
-import type { Dirent } from "node:fs";
+import { type Dirent, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, relative as relativePath, resolve, sep } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
@@ -142,13 +142,13 @@ async function isFile(absolute: string): Promise<boolean> {
 async function enclosingRepositoryIgnores(root: string): Promise<IgnoreFile[]> {
   const ancestors: string[] = [];
   let directory = resolve(root);
-  if (await exists(join(directory, ".git"))) return [];
+  if (exists(join(directory, ".git"))) return [];
   for (;;) {
     const parent = dirname(directory);
     if (parent === directory) return []; // not inside a repository: parents' .gitignore files mean nothing
     directory = parent;
     ancestors.push(directory);
-    if (await exists(join(directory, ".git"))) break;
+    if (exists(join(directory, ".git"))) break;
   }
   const files: IgnoreFile[] = [];
   for (const ancestor of ancestors.reverse()) {
@@ -164,10 +164,10 @@ async function enclosingRepositoryIgnores(root: string): Promise<IgnoreFile[]> {
   return files;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** A synchronous look, without an error object per miss: a root's ancestors rarely hold `.git`. */
+function exists(path: string): boolean {
   try {
-    await stat(path);
-    return true;
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

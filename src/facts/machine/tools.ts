@@ -6,6 +6,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { run } from "../../core/exec.js";
+import { isExecutableFile } from "../../core/fs.js";
 import type { ProbeCache } from "../../core/probe-cache.js";
 import { programBehindShim, pyenvActiveVersions, pyenvRootOf } from "../../python/discover.js";
 import { installedScriptVersion, nodePackageVersion } from "./installed-version.js";
@@ -192,24 +193,15 @@ export function which(command: string, env: NodeJS.ProcessEnv = process.env): st
     if (!dir || !isAbsolute(dir)) continue;
     for (const extension of extensions) {
       const path = join(dir, command + extension);
-      if (isExecutable(path)) return path;
+      if (isExecutableFile(path)) return path;
     }
   }
   return null;
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    const stat = statSync(path);
-    return stat.isFile() && (process.platform === "win32" || (stat.mode & 0o111) !== 0);
-  } catch {
-    return false;
-  }
-}
-
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
