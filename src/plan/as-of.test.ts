@@ -24,6 +24,19 @@ describe("chooseResolution", () => {
     expect(chooseResolution({ ...base, projectDate: null })).toBeNull();
   });
 
+  it("builds a dormant project lock's sdists with the build tools of the lock's time", () => {
+    const lock = { ...base, pinnedBy: "Pipfile.lock", projectDate: null, lockDate: "2019-04-02T10:00:00Z" };
+    expect(chooseResolution(lock)).toMatchObject({
+      excludeNewer: "2019-04-02T10:00:00Z",
+      reason: expect.stringMatching(
+        /^Pipfile\.lock pins the versions and last changed 2019-04-02, over a year ago/,
+      ),
+    });
+    expect(chooseResolution({ ...lock, lockDate: "2026-06-01T00:00:00Z" })).toBeNull();
+    expect(chooseResolution({ ...lock, lockDate: null })).toBeNull();
+    expect(chooseResolution({ ...lock, request: { kind: "none" } })).toBeNull();
+  });
+
   it("follows the option first, then the record", () => {
     const recorded = "2019-01-01T00:00:00Z";
     expect(chooseResolution({ ...base, recorded })).toMatchObject({ excludeNewer: recorded });

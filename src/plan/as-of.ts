@@ -67,6 +67,11 @@ export interface ResolutionInputs {
   recorded?: string;
   /** Something already pins the versions: uv.lock, dhtl's lock, a Poetry/PDM/Pipfile lock. */
   pinnedBy: string | null;
+  /**
+   * The last change of the project's own lock (poetry.lock, pdm.lock, Pipfile.lock) when that lock pins the
+   * versions: installed as it pins, its sdists still build, so they build with the build tools of its time.
+   */
+  lockDate?: string | null;
   /** The project's own date (see above), or null outside git. */
   projectDate: string | null;
   /** Minor version of the interpreter the environment is built with (`3.13`). */
@@ -88,6 +93,15 @@ export function chooseResolution(inputs: ResolutionInputs): Resolution | null {
     return projectResolution(inputs.projectDate, inputs, "as asked (--as-of commit)");
   }
   if (inputs.recorded) return { excludeNewer: inputs.recorded, reason: "as recorded in .dhtconfig" };
+  if (inputs.pinnedBy && inputs.lockDate) {
+    const lockAge = (inputs.now.getTime() - Date.parse(inputs.lockDate)) / DAY_MS;
+    if (lockAge <= DORMANT_AFTER_DAYS) return null;
+    return projectResolution(
+      inputs.lockDate,
+      inputs,
+      `${inputs.pinnedBy} pins the versions and last changed ${inputs.lockDate.slice(0, 10)}, over a year ago: what builds from source builds with the build tools of that time (\`--as-of none\` takes today's)`,
+    );
+  }
   if (inputs.pinnedBy || !inputs.projectDate) return null;
   const age = (inputs.now.getTime() - Date.parse(inputs.projectDate)) / DAY_MS;
   if (age <= DORMANT_AFTER_DAYS) return null;

@@ -5,6 +5,7 @@ import { lastCommitDate } from "../facts/git-checkout.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { chooseResolution, type Resolution, type ResolutionInputs } from "../plan/as-of.js";
 import { chooseLockStrategy } from "../plan/lock-strategy.js";
+import { PROJECT_LOCKS } from "../plan/project-lock.js";
 
 /**
  * The time to resolve as of (plan/as-of.ts), asking git for the project's own date only when the
@@ -15,8 +16,8 @@ export async function resolutionFor(
   inputs: Pick<ResolutionInputs, "request" | "recorded" | "python"> & { uvLockExists: boolean },
 ): Promise<Resolution | null> {
   const pinnedBy = versionsPinnedBy(facts, inputs.uvLockExists);
-  const needsDate =
-    inputs.request?.kind === "commit" || (!inputs.request && !inputs.recorded && pinnedBy === null);
+  const automatic = !inputs.request && !inputs.recorded;
+  const needsDate = inputs.request?.kind === "commit" || (automatic && pinnedBy === null);
   const projectDate = needsDate
     ? await lastCommitDate(
         facts.root,
@@ -24,7 +25,9 @@ export async function resolutionFor(
         ["**/*.py", "**/*.ipynb"],
       )
     : null;
-  return chooseResolution({ ...inputs, pinnedBy, projectDate, now: new Date() });
+  const projectLock = PROJECT_LOCKS.find((file) => file === pinnedBy) ?? null;
+  const lockDate = automatic && projectLock ? await lastCommitDate(facts.root, [projectLock]) : null;
+  return chooseResolution({ ...inputs, pinnedBy, projectDate, lockDate, now: new Date() });
 }
 
 /** The file that already pins the project's versions (a lock of any kind), or null. */

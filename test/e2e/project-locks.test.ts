@@ -126,6 +126,11 @@ describe("what pipenv's environments had without locking it (e2e)", () => {
     expect(result.stderr).toContain(
       "note: adding setuptools==41.2.0 to what Pipfile.lock pins: pipenv's environments always had it",
     );
+    // A Pipfile.lock last changed over a year ago: what builds from source uses the build tools of its time.
+    expect(result.stderr).toContain(
+      "note: resolving as of 2019-09-01T12:00:00Z: Pipfile.lock pins the versions and last changed 2019-09-01",
+    );
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).toContain("excludeNewer: 2019-09-01T12:00:00Z");
     expect(installed(root)).toEqual(["jinja2==2.10.1", "markupsafe==1.1.1", "setuptools==41.2.0"]);
     const lock = readFileSync(join(root, ".dhtl", "requirements.lock"), "utf8");
     expect(lock).toMatch(/^setuptools==41\.2\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}/m);
