@@ -235,6 +235,35 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       const built = await buildWithRetries();
       return { ...built, gitHooks: await installGitHooks(root, ui, { dryRun: false }) };
 
+      /**
+       * The date was dhtl's guess, not the user's: releases of the project's time that do not build on the
+       * chosen Python are no reason to fail. Today's releases, then, and say so; null when that does not apply.
+       */
+      async function todayInstead(
+        error: unknown,
+        overrides: Partial<SetupPlanInputs>,
+      ): Promise<BuildOutcome | null> {
+        if (
+          !resolution ||
+          !automaticResolution ||
+          !(error instanceof DhtlError) ||
+          error.code !== "toolFailed"
+        )
+          return null;
+        ui.out.warn(
+          `note: resolving as of ${resolution.excludeNewer} failed (${firstLine(error.message)}); resolving today's releases instead (\`--as-of\` chooses a date)`,
+        );
+        const today = withTools(
+          await withSystemPackages(
+            planSetup({ ...planInputs(narrowLock), ...overrides, resolution: null, freshLock: true }),
+            facts.systemDependencies,
+            existingConfig?.systemPackages,
+          ),
+        );
+        transaction.redo();
+        return { plan: today, result: await execute(today) };
+      }
+
       async function buildWithRetries(): Promise<BuildOutcome> {
         try {
           return { plan: first, result: await execute(first) };
@@ -256,29 +285,19 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
             );
             // The failed build put the edited manifest back with its own files: edit it again.
             transaction.redo();
-            return { plan: retry, result: await execute(retry) };
+            try {
+              return { plan: retry, result: await execute(retry) };
+            } catch (retryError) {
+              // Re-resolving as of the lock's time may fail too (codecov's releases of then are deleted).
+              const today = await todayInstead(retryError, {
+                projectLock: { kind: "reresolve", from: converted.from, reason },
+              });
+              if (!today) throw retryError;
+              return today;
+            }
           }
-          if (
-            resolution &&
-            automaticResolution &&
-            error instanceof DhtlError &&
-            error.code === "toolFailed"
-          ) {
-            // The date was dhtl's guess, not the user's: releases of the project's time that do not build on
-            // the chosen Python are no reason to fail. Today's releases, then, and say so.
-            ui.out.warn(
-              `note: resolving as of ${resolution.excludeNewer} failed (${firstLine(error.message)}); resolving today's releases instead (\`--as-of\` chooses a date)`,
-            );
-            const today = withTools(
-              await withSystemPackages(
-                planSetup({ ...planInputs(narrowLock), resolution: null, freshLock: true }),
-                facts.systemDependencies,
-                existingConfig?.systemPackages,
-              ),
-            );
-            transaction.redo();
-            return { plan: today, result: await execute(today) };
-          }
+          const today = await todayInstead(error, {});
+          if (today) return today;
           const narrow = narrowedRange(error, first, choice.plan);
           if (!narrow) throw error;
           // Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gitOk } from "../support/git.js";
 import { cliJson, describeRun, runCli } from "../support/run-cli.js";
-import { copyFixtureDir, removeTempDirs } from "../support/temp-dirs.js";
+import { copyFixtureDir, removeTempDirs, tempDir } from "../support/temp-dirs.js";
 
 afterAll(removeTempDirs);
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 
 /**
  * The project's own lock installed as it pins (issue 10 class 3), and a universal lock uv cannot solve
@@ -148,6 +150,37 @@ describe("what pipenv's environments had without locking it (e2e)", () => {
     writeFileSync(path, JSON.stringify(pinned, null, 4));
     const again = runCli(["setup", "--yes", "--dry-run"], root);
     expect(again.stderr).not.toContain("note: adding setuptools");
+  });
+});
+
+describe("a project lock of another time (e2e)", () => {
+  it("a vanished pin re-resolved as of the lock's time, and that failing too, takes today's releases, said", () => {
+    const root = tempDir("dhtl-old-pipfile-");
+    writeFileSync(
+      join(root, "Pipfile"),
+      '[packages]\nsix = "*"\ntyping-inspection = "*"\n\n[requires]\npython_version = "3.11"\n',
+    );
+    const six = JSON.parse(readFileSync(join(FIXTURES, "python-choice/requests-2018/Pipfile.lock"), "utf8"));
+    // typing-inspection's first release is of 2025: nothing of it exists as of the lock's time.
+    six.default["typing-inspection"] = { hashes: [`sha256:${"a".repeat(64)}`], version: "==0.0.99" };
+    six._meta.requires = { python_version: "3.11" };
+    writeFileSync(join(root, "Pipfile.lock"), JSON.stringify(six, null, 4));
+    gitOk(root, ["init", "-q", "-b", "main"]);
+    gitOk(root, ["add", "-A"]);
+    const date = "2022-01-01T12:00:00Z";
+    gitOk(root, ["commit", "-q", "-m", "2022", "--no-verify"], {
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    });
+    const result = setup(root);
+    expect(result.stderr).toMatch(
+      /note: Pipfile\.lock pins typing-inspection==0\.0\.99, which the package index no longer has/,
+    );
+    expect(result.stderr).toMatch(/note: resolving as of \S+ failed .*; resolving today's releases instead/);
+    expect(installed(root).find((pin) => pin.startsWith("typing_inspection=="))).toMatch(
+      /^typing_inspection==0\.\d+/,
+    );
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("excludeNewer");
   });
 });
 
