@@ -88,7 +88,7 @@ export function probeRequirements(
 /**
  * What pipenv put into every environment without locking it: its virtualenv seeded setuptools, so a
  * Pipfile.lock never pins it and the code of its era (and of its dependencies: Jinja2 2.x's PackageLoader)
- * imports `pkg_resources` unchecked. Pinned with hashes as of the Pipfile.lock's last commit (deterministic
+ * imports `pkg_resources` unchecked — on Pythons before 3.12, where virtualenv still seeded it. Pinned with hashes as of the Pipfile.lock's last commit (deterministic
  * for the same checkout); nothing when the lock pins it, uv cannot answer (said), or no interpreter is known yet.
  */
 export async function pipenvSeed(
@@ -99,6 +99,9 @@ export async function pipenvSeed(
   warn: (message: string) => void,
 ): Promise<HashedPin[]> {
   if (lock.file !== "Pipfile.lock" || python.kind !== "use") return [];
+  // virtualenv stopped seeding setuptools for Python 3.12, so pipenv's environments there lack it too.
+  const [major, minor] = python.decision.interpreter.version.split(".").map(Number);
+  if (major !== 3 || (minor ?? 0) >= 12) return [];
   const pinned = Object.values(parsePipfileLock(lock.text, lock.file).categories)
     .flat()
     .some((entry) => normalizeName(entry.name) === "setuptools");

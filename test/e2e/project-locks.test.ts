@@ -150,6 +150,13 @@ describe("what pipenv's environments had without locking it (e2e)", () => {
     writeFileSync(path, JSON.stringify(pinned, null, 4));
     const again = runCli(["setup", "--yes", "--dry-run"], root);
     expect(again.stderr).not.toContain("note: adding setuptools");
+
+    // On Python 3.12 virtualenv no longer seeded setuptools: nothing is added there either.
+    delete pinned.default.setuptools;
+    writeFileSync(path, JSON.stringify(pinned, null, 4));
+    const newer = runCli(["setup", "--yes", "--dry-run", "--python", "3.12"], root);
+    expect(newer.code, describeRun(newer)).toBe(0);
+    expect(newer.stderr).not.toContain("note: adding setuptools");
   });
 });
 
