@@ -3,12 +3,8 @@
  * in a scratch directory (nothing of the project is written). Used for what a project's own tool put into
  * every environment without locking it (pipenv's virtualenv seeded setuptools).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DhtlError } from "../core/errors.js";
-import { type UvRunner, uvEnvironment } from "./install.js";
-import { explainUvFailure } from "./uv.js";
+import type { UvRunner } from "./install.js";
+import { compileInScratch } from "./scratch-compile.js";
 
 export interface HashedPin {
   name: string;
@@ -22,37 +18,13 @@ export async function pinWithHashes(
   python: { path: string; version: string },
   excludeNewer: string | null,
 ): Promise<HashedPin | { failed: string }> {
-  const scratch = mkdtempSync(join(tmpdir(), "dhtl-pin-"));
-  try {
-    writeFileSync(join(scratch, "requirements.in"), `${name}\n`);
-    await uv(
-      [
-        "pip",
-        "compile",
-        "requirements.in",
-        "--generate-hashes",
-        "--no-deps",
-        "--quiet",
-        "--no-header",
-        "--output-file",
-        "requirements.txt",
-        "--python-version",
-        python.version,
-        "--python",
-        python.path,
-        ...(excludeNewer ? ["--exclude-newer", excludeNewer] : []),
-      ],
-      { cwd: scratch, env: uvEnvironment() },
-    );
-    const pin = readHashedPin(readFileSync(join(scratch, "requirements.txt"), "utf8"), name);
-    return pin ?? { failed: `uv wrote no pin for ${name}` };
-  } catch (error) {
-    if (!(error instanceof DhtlError)) throw error;
-    const explained = explainUvFailure(error.message);
-    return { failed: (explained?.message ?? error.message).split("\n")[0] ?? "uv failed" };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const compiled = await compileInScratch(uv, `${name}\n`, python, "requirements.txt", [
+    "--generate-hashes",
+    "--no-deps",
+    ...(excludeNewer ? ["--exclude-newer", excludeNewer] : []),
+  ]);
+  if (!compiled.ok) return { failed: compiled.reason };
+  return readHashedPin(compiled.output, name) ?? { failed: `uv wrote no pin for ${name}` };
 }
 
 /** `name==version \` followed by `--hash=` lines, as `uv pip compile --generate-hashes` writes one package. */

@@ -5,13 +5,9 @@
  * from source there. Used to choose between installed interpreters when the project has no lock that
  * names its wheels (requirements files, Pipfile.lock, a uv project before its first lock).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DhtlError } from "../core/errors.js";
 import { type PylockPackage, readPylock } from "../formats/pylock.js";
-import { type UvRunner, uvEnvironment } from "./install.js";
-import { explainUvFailure } from "./uv.js";
+import type { UvRunner } from "./install.js";
+import { compileInScratch } from "./scratch-compile.js";
 
 export type WheelProbe =
   | { ok: true; packages: PylockPackage[] }
@@ -28,38 +24,12 @@ export async function probeWheels(
   python: { path: string; version: string },
   options: { noDeps: boolean; universal?: boolean },
 ): Promise<WheelProbe> {
-  const scratch = mkdtempSync(join(tmpdir(), "dhtl-probe-"));
-  try {
-    writeFileSync(join(scratch, "requirements.in"), requirements);
-    await uv(
-      [
-        "pip",
-        "compile",
-        "requirements.in",
-        "--format",
-        "pylock.toml",
-        "--output-file",
-        "pylock.toml",
-        "--quiet",
-        "--no-header",
-        "--python-version",
-        python.version,
-        // Named, so uv neither searches PATH (pyenv shims cost seconds) nor uses another interpreter to build.
-        "--python",
-        python.path,
-        ...(options.noDeps ? ["--no-deps"] : []),
-        // Universal from an old Python lists every wheel a version publishes, not only those that fit.
-        ...(options.universal ? ["--universal"] : []),
-      ],
-      { cwd: scratch, env: uvEnvironment() },
-    );
-    return { ok: true, packages: readPylock(readFileSync(join(scratch, "pylock.toml"), "utf8")) };
-  } catch (error) {
-    if (!(error instanceof DhtlError)) throw error;
-    const explained = explainUvFailure(error.message);
-    const reason = (explained?.message ?? error.message).split("\n")[0] ?? "uv failed";
-    return { ok: false, reason, network: explained?.kind === "network" };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const compiled = await compileInScratch(uv, requirements, python, "pylock.toml", [
+    "--format",
+    "pylock.toml",
+    ...(options.noDeps ? ["--no-deps"] : []),
+    // Universal from an old Python lists every wheel a version publishes, not only those that fit.
+    ...(options.universal ? ["--universal"] : []),
+  ]);
+  return compiled.ok ? { ok: true, packages: readPylock(compiled.output) } : compiled;
 }

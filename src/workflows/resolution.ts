@@ -13,7 +13,11 @@ import { PROJECT_LOCKS } from "../plan/project-lock.js";
  */
 export async function resolutionFor(
   facts: ProjectFacts,
-  inputs: Pick<ResolutionInputs, "request" | "recorded" | "python"> & { uvLockExists: boolean },
+  inputs: Pick<ResolutionInputs, "request" | "recorded" | "python"> & {
+    uvLockExists: boolean;
+    /** The project lock's last commit date, asked once by the caller (and only if someone needs it). */
+    knownLockDate?: { file: string; date: () => Promise<string | null> };
+  },
 ): Promise<Resolution | null> {
   const pinnedBy = versionsPinnedBy(facts, inputs.uvLockExists);
   const automatic = !inputs.request && !inputs.recorded;
@@ -26,8 +30,14 @@ export async function resolutionFor(
       )
     : null;
   const projectLock = PROJECT_LOCKS.find((file) => file === pinnedBy) ?? null;
-  const lockDate = automatic && projectLock ? await lastCommitDate(facts.root, [projectLock]) : null;
-  return chooseResolution({ ...inputs, pinnedBy, projectDate, lockDate, now: new Date() });
+  const lockDate =
+    automatic && projectLock
+      ? inputs.knownLockDate?.file === projectLock
+        ? await inputs.knownLockDate.date()
+        : await lastCommitDate(facts.root, [projectLock])
+      : null;
+  const { knownLockDate: _, ...choice } = inputs;
+  return chooseResolution({ ...choice, pinnedBy, projectDate, lockDate, now: new Date() });
 }
 
 /** The file that already pins the project's versions (a lock of any kind), or null. */

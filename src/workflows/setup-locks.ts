@@ -4,7 +4,6 @@
  * about otherwise, the conversion for the chosen interpreter, and the failures that lead to a retry.
  */
 import { DhtlError } from "../core/errors.js";
-import { lastCommitDate } from "../facts/git-checkout.js";
 import { projectReadContext } from "../facts/project-files.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { parsePipfileLock } from "../formats/pipfile-lock.js";
@@ -92,8 +91,9 @@ export function probeRequirements(
  * for the same checkout); nothing when the lock pins it, uv cannot answer (said), or no interpreter is known yet.
  */
 export async function pipenvSeed(
-  root: string,
   lock: ProjectLockText,
+  /** The Pipfile.lock's last commit date (null outside git: the newest setuptools for the Python). */
+  lockDate: () => Promise<string | null>,
   python: PythonPlan,
   uv: () => Promise<UvRunner>,
   warn: (message: string) => void,
@@ -106,8 +106,7 @@ export async function pipenvSeed(
     .flat()
     .some((entry) => normalizeName(entry.name) === "setuptools");
   if (pinned) return [];
-  const asOf = await lastCommitDate(root, [lock.file]);
-  const pin = await pinWithHashes(await uv(), "setuptools", python.decision.interpreter, asOf);
+  const pin = await pinWithHashes(await uv(), "setuptools", python.decision.interpreter, await lockDate());
   if ("failed" in pin) {
     warn(`warning: setuptools (pipenv's environments always had it) is not added: ${pin.failed}`);
     return [];

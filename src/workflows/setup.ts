@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { DhtlError } from "../core/errors.js";
 import type { Output } from "../core/output.js";
 import { collectProject } from "../facts/collect.js";
+import { lastCommitDate } from "../facts/git-checkout.js";
 import { localRequirements } from "../facts/local-requirements.js";
 import { findProjectRoot } from "../facts/root.js";
 import { hasPythonManifest } from "../facts/subprojects.js";
@@ -146,9 +147,21 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         warn: (message) => ui.out.warn(message),
       });
       for (const warning of warningsOf(choice.plan)) ui.out.warn(`warning: ${warning}`);
-      const seeded = projectLock
-        ? await pipenvSeed(root, projectLock, choice.plan, getUv, (message) => ui.out.warn(message))
-        : [];
+      // Asked once, when first needed: pipenv's setuptools is pinned as of it, and an old lock builds with
+      // the tools of its time.
+      let lockDatePromise: Promise<string | null> | null = null;
+      const knownLockDate = projectLock
+        ? {
+            file: projectLock.file,
+            date: () => (lockDatePromise ??= lastCommitDate(root, [projectLock.file])),
+          }
+        : undefined;
+      const seeded =
+        projectLock && knownLockDate
+          ? await pipenvSeed(projectLock, knownLockDate.date, choice.plan, getUv, (message) =>
+              ui.out.warn(message),
+            )
+          : [];
       const converted = projectLock ? convertLock(facts, projectLock, extras, choice.plan, seeded) : null;
       if (converted?.kind === "convert" && converted.seeded.length > 0)
         ui.out.warn(
@@ -178,6 +191,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         recorded: existingConfig?.lock?.excludeNewer,
         uvLockExists,
         python: minorOf(chosenVersion),
+        knownLockDate,
       });
       if (resolution) ui.out.warn(`note: resolving as of ${resolution.excludeNewer}: ${resolution.reason}`);
       const automaticResolution = options.asOf === undefined && !existingConfig?.lock?.excludeNewer;

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gitOk } from "../support/git.js";
+import { initRepo } from "../support/git.js";
 import { cliJson, describeRun, runCli } from "../support/run-cli.js";
 import { copyFixtureDir, removeTempDirs, tempDir } from "../support/temp-dirs.js";
 
@@ -116,13 +116,7 @@ describe("the project's own lock (e2e)", () => {
 describe("what pipenv's environments had without locking it (e2e)", () => {
   it("responder-2019: setuptools added to Pipfile.lock's pins as of the lock's commit, so Jinja2 2.10's PackageLoader finds pkg_resources", () => {
     const root = copyFixtureDir("python-choice/responder-2019");
-    gitOk(root, ["init", "-q", "-b", "main"]);
-    gitOk(root, ["add", "-A"]);
-    const date = "2019-09-01T12:00:00Z";
-    gitOk(root, ["commit", "-q", "-m", "2019", "--no-verify"], {
-      GIT_AUTHOR_DATE: date,
-      GIT_COMMITTER_DATE: date,
-    });
+    initRepo(root, { GIT_AUTHOR_DATE: "2019-09-01T12:00:00Z", GIT_COMMITTER_DATE: "2019-09-01T12:00:00Z" });
     const result = setup(root);
     // 41.2.0 of 2019-08-20 was the newest setuptools on 2019-09-01.
     expect(result.stderr).toContain(
@@ -172,13 +166,7 @@ describe("a project lock of another time (e2e)", () => {
     six.default["typing-inspection"] = { hashes: [`sha256:${"a".repeat(64)}`], version: "==0.0.99" };
     six._meta.requires = { python_version: "3.11" };
     writeFileSync(join(root, "Pipfile.lock"), JSON.stringify(six, null, 4));
-    gitOk(root, ["init", "-q", "-b", "main"]);
-    gitOk(root, ["add", "-A"]);
-    const date = "2022-01-01T12:00:00Z";
-    gitOk(root, ["commit", "-q", "-m", "2022", "--no-verify"], {
-      GIT_AUTHOR_DATE: date,
-      GIT_COMMITTER_DATE: date,
-    });
+    initRepo(root, { GIT_AUTHOR_DATE: "2022-01-01T12:00:00Z", GIT_COMMITTER_DATE: "2022-01-01T12:00:00Z" });
     const result = setup(root);
     expect(result.stderr).toMatch(
       /note: Pipfile\.lock pins typing-inspection==0\.0\.99, which the package index no longer has/,
