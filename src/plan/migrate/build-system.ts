@@ -13,6 +13,12 @@
 
 import type { SourceKind } from "../../facts/migration/types.js";
 import type { Table } from "../../formats/toml-table.js";
+import {
+  EDITABLE_BACKEND_DIR,
+  EDITABLE_BACKEND_FILE,
+  EDITABLE_BACKEND_MODULE,
+  editableBackendText,
+} from "./editable-backend.js";
 import type { BuildDecision } from "./types.js";
 
 const POETRY_PACKAGING_KEYS = ["packages", "include", "exclude"];
@@ -37,6 +43,8 @@ export interface BuildInput {
   setupPyLocalImports: string[];
   /** The project's Python range allows Pythons older than 3.7 (or states none). */
   supportsPython36?: boolean;
+  /** The project itself names Python 3.6 (range, pin or hints): uv must install it editable there. */
+  editableOn36?: boolean;
 }
 
 export function decideBuild(input: BuildInput): BuildDecision {
@@ -120,12 +128,18 @@ function setuptoolsBuild(input: BuildInput): BuildDecision {
   const setuptools = input.supportsPython36
     ? ['setuptools>=61; python_version >= "3.7"', 'setuptools; python_version < "3.7"']
     : ["setuptools>=61"];
+  const backend = legacy ? "setuptools.build_meta:__legacy__" : "setuptools.build_meta";
+  const reason = legacy
+    ? `setuptools kept, with __legacy__: setup.py imports the project's own ${input.setupPyLocalImports.join(", ")}, which only the legacy backend puts on sys.path`
+    : "setuptools kept: it reads the new [project] table and still runs setup.py for anything only code can say";
+  const requires = [...setuptools, ...new Set([...kept, ...extras])];
+  if (!input.editableOn36) return { backend, requires, reason, keepPoetryKeys: [], extraTables };
   return {
-    backend: legacy ? "setuptools.build_meta:__legacy__" : "setuptools.build_meta",
-    requires: [...setuptools, ...new Set([...kept, ...extras])],
-    reason: legacy
-      ? `setuptools kept, with __legacy__: setup.py imports the project's own ${input.setupPyLocalImports.join(", ")}, which only the legacy backend puts on sys.path`
-      : "setuptools kept: it reads the new [project] table and still runs setup.py for anything only code can say",
+    backend: EDITABLE_BACKEND_MODULE,
+    backendPath: [EDITABLE_BACKEND_DIR],
+    inTreeBackend: { file: EDITABLE_BACKEND_FILE, text: editableBackendText(legacy) },
+    requires,
+    reason: `${reason}; through ${EDITABLE_BACKEND_FILE} (setuptools.build_meta${legacy ? ":__legacy__" : ""} itself, plus editable installs where setuptools has none): the package supports Python 3.6, whose setuptools cannot install a project editable, and \`uv sync\` installs it editable`,
     keepPoetryKeys: [],
     extraTables,
   };

@@ -20,12 +20,20 @@ import { tryParseRequirement } from "../../pep/pep508.js";
 import { decideBuild } from "./build-system.js";
 import { condaOnlyAdvice } from "./conda-only.js";
 import { detectSource } from "./detect.js";
+import { manifestWithBackend } from "./editable-backend.js";
 import { expectedGroups, withTestExtra, withToxDeps } from "./groups.js";
 import { decidePython } from "./python.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { setuptoolsDynamic } from "./setuptools-metadata.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
-import type { ChosenPython, FileChange, MigrationPlan, TargetProject, UvSource } from "./types.js";
+import type {
+  BuildDecision,
+  ChosenPython,
+  FileChange,
+  MigrationPlan,
+  TargetProject,
+  UvSource,
+} from "./types.js";
 
 export interface PlanOptions {
   /** The interpreter chosen for a project that names none (a first plan says `pythonUnstated`). */
@@ -186,11 +194,12 @@ export function planMigration(input: MigrationInput, options: PlanOptions = {}):
     setupPyLocalImports: input.setupPyLocalImports ?? [],
     // A pin dhtl chose from classifiers/CI bounds the lock only: the wheel still installs on older Pythons.
     supportsPython36: allowsPython36(metadata.requiresPython, python.pinStated ? python.pin : null),
+    editableOn36: statesPython36(metadata.requiresPython, python.pin),
   });
-  if (build.backend?.startsWith("setuptools") && statesPython36(metadata.requiresPython, python.pin)) {
-    // uv has no pyproject setting for it (only the flag and UV_NO_EDITABLE): the user must be told.
+  if (build.inTreeBackend) {
+    // uv 0.13 has no pyproject setting to install the project itself non-editable (only the flag).
     notes.push(
-      "on Python 3.6 `uv sync` cannot install the project editable (no setuptools for 3.6 has PEP 660's build_editable): there, run `uv sync --no-editable` (or set UV_NO_EDITABLE=1)",
+      `${build.inTreeBackend.file} is setuptools' backend plus editable installs on Python 3.6 (no setuptools there has PEP 660's build_editable): \`uv sync\` installs the project there too; wheels and sdists are setuptools' own (MANIFEST.in ships the module in the sdist)`,
     );
   }
 
@@ -247,6 +256,7 @@ export function planMigration(input: MigrationInput, options: PlanOptions = {}):
   if (rendered.text !== input.pyprojectText) {
     changes.push({ path: "pyproject.toml", before: input.pyprojectText, after: rendered.text });
   }
+  changes.push(...inTreeBackendChanges(build, input.buildFiles ?? {}));
   if (python.pin && !input.files.includes(".python-version")) {
     changes.push({ path: ".python-version", before: null, after: `${python.pin}\n` });
     notes.push(`.python-version pins Python ${python.pin}, ${python.pinFrom}`);
@@ -313,6 +323,19 @@ function python3Only(range: string | null, notes: string[]): string[] | null {
 
 function isValidExtraName(name: string): boolean {
   return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
+}
+
+/** The in-tree backend module and the MANIFEST.in line that ships it in the sdist (editable-backend.ts). */
+function inTreeBackendChanges(build: BuildDecision, texts: Record<string, string | null>): FileChange[] {
+  if (!build.inTreeBackend) return [];
+  const { file, text } = build.inTreeBackend;
+  const changes: FileChange[] = [];
+  const module = texts[file] ?? null;
+  if (module !== text) changes.push({ path: file, before: module, after: text });
+  const manifest = texts["MANIFEST.in"] ?? null;
+  const withBackend = manifestWithBackend(manifest);
+  if (withBackend !== null) changes.push({ path: "MANIFEST.in", before: manifest, after: withBackend });
+  return changes;
 }
 
 /** True when neither the range nor the pin rules out Python 3.6 (the last Python setuptools 61 lacks). */

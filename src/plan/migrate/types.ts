@@ -41,6 +41,10 @@ export interface BuildDecision {
   keepExisting?: boolean;
   /** `[tool.uv] package = false`: uv installs the dependencies only (Poetry's package-mode = false). */
   uvPackage?: false;
+  /** `[build-system] backend-path`, for an in-tree backend (editable-backend.ts). */
+  backendPath?: string[];
+  /** The in-tree backend module to write (root-relative path and text). */
+  inTreeBackend?: { file: string; text: string };
 }
 
 /** The target project, as PEP 621 and uv say it. */
