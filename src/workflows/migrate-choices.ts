@@ -6,13 +6,18 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Output } from "../core/output.js";
+import type { OldLockedVersion } from "../facts/migration/types.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { normalizeName } from "../pep/names.js";
+import { normalizeVersion } from "../pep/pep440.js";
 import type { AsOfRequest, Resolution } from "../plan/as-of.js";
 import { minorOf } from "../plan/interpreter-choice.js";
 import { directNames } from "../plan/migrate/plan.js";
 import type { ChosenPython, MigrationPlan } from "../plan/migrate/types.js";
+import { compareVersions } from "../python/discover.js";
+import { newestBinaryPython, pylockDistributions } from "../python/lock-fit.js";
 import { startInterpreterDiscovery, uvRunner } from "../run/tools.js";
+import { probeWheels } from "../run/wheel-probe.js";
 import { choosePython, lockWithWheels } from "./interpreter.js";
 import { resolutionFor } from "./resolution.js";
 import { probeRequirements, readProjectLock } from "./setup-locks.js";
@@ -74,4 +79,49 @@ function everyDirectPinned(plan: Pick<MigrationPlan, "project" | "oldLock">): bo
   const pinned = new Set(plan.oldLock.map((pin) => pin.name));
   const direct = [...directNames(plan.project)].filter((name) => name !== normalizeName(plan.project.name));
   return direct.length > 0 && direct.every((name) => pinned.has(name));
+}
+
+/**
+ * Old pins whose binary wheels all stop at an older CPython (python/lock-fit.ts `newestBinaryPython`), each
+ * with the marker that keeps it to those Pythons (`python_version < "3.7"` for PyYAML 3.12): a newer Python
+ * in the lock's range gets a version that installs there instead of an sdist that predates it. Asked of uv
+ * (every file each pinned version publishes: one `uv pip compile --universal --no-deps`); none when uv
+ * cannot say.
+ */
+export async function pythonLimitsOfPins(
+  pins: OldLockedVersion[],
+  out: Output,
+): Promise<Map<string, string>> {
+  const limits = new Map<string, string>();
+  if (pins.length === 0) return limits;
+  const interpreters = (await startInterpreterDiscovery())
+    .filter((i) => i.implementation === "cpython" && /^3\.(\d+)\./.test(i.version))
+    .filter((i) => Number(minorOf(i.version).split(".")[1]) >= 6)
+    .sort((a, b) => compareVersions(a.version, b.version));
+  const uv = await uvRunner(out);
+  const text = `${pins.map((pin) => `${pin.name}==${pin.version}`).join("\n")}\n`;
+  // The oldest interpreter lists every wheel; a pin that needs a newer Python makes the next one ask.
+  for (const asker of interpreters.slice(0, 2)) {
+    const listing = await probeWheels(
+      uv,
+      text,
+      { path: asker.path, version: minorOf(asker.version) },
+      { noDeps: true, universal: true },
+    );
+    if (!listing.ok) {
+      if (listing.network) break;
+      continue;
+    }
+    for (const dist of pylockDistributions(listing.packages)) {
+      const newest = newestBinaryPython(dist.wheels);
+      if (newest !== null) limits.set(pinKey(dist), `python_version < "3.${newest + 1}"`);
+    }
+    break;
+  }
+  return limits;
+}
+
+/** `name==version`, normalised, to match a pin with uv's listing. */
+export function pinKey(pin: { name: string; version: string }): string {
+  return `${normalizeName(pin.name)}==${normalizeVersion(pin.version) ?? pin.version}`;
 }

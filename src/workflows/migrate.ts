@@ -19,7 +19,7 @@ import type { VersionChange } from "../run/migrate-lock.js";
 import { type LockOutcome, lockKeepingVersions } from "../run/migrate-lock.js";
 import { acquireProjectLock } from "../run/project-lock.js";
 import { ensureUv } from "../run/uv.js";
-import { chooseMigrationPython, migrationResolution } from "./migrate-choices.js";
+import { chooseMigrationPython, migrationResolution, pinKey, pythonLimitsOfPins } from "./migrate-choices.js";
 import { firstLine } from "./resolution.js";
 
 export interface MigrationResult {
@@ -36,6 +36,8 @@ export interface MigrationResult {
   asOf: string | null;
   /** Why the automatic as-of date was given up for today's releases (uv could not lock as of it), or null. */
   asOfFailed: string | null;
+  /** Old pins kept only on the Pythons their wheels serve (`pyyaml 3.12: python_version < "3.7"`). */
+  pinsLimited: string[];
 }
 
 export interface MigrationOptions {
@@ -100,7 +102,8 @@ export async function applyProjectMigration(
   const done = out.step(
     `uv lock (keeping the old lock's versions${plan.asOf ? `, as of ${plan.asOf.excludeNewer}` : ""})`,
   );
-  const result = await applyMigration(root, plan, { uv: uv.path, removeOld: options.removeOld });
+  const pinLimits = await pythonLimitsOfPins(pinsWorthKeeping(plan.oldLock, plan.project), out);
+  const result = await applyMigration(root, plan, { uv: uv.path, removeOld: options.removeOld, pinLimits });
   done(`${result.keptVersions} kept, ${result.changedVersions.length} changed`);
   return result;
 }
@@ -115,6 +118,8 @@ export interface ApplyOptions {
   /** Path of the uv executable; null writes the files without locking. */
   uv: string | null;
   removeOld: boolean;
+  /** Markers that keep old pins to the Pythons their wheels serve, by `pinKey` (migrate-choices.ts). */
+  pinLimits?: Map<string, string>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -162,6 +167,14 @@ async function applyLocked(
     let outcome: LockOutcome = { pinsDropped: "none", changed: [], kept: 0 };
     let asOf = plan.asOf?.excludeNewer ?? null;
     let asOfFailed: string | null = null;
+    const limits = options.pinLimits ?? new Map<string, string>();
+    const keep = pinsWorthKeeping(plan.oldLock, plan.project).map((pin) => {
+      const limit = limits.get(pinKey(pin));
+      return limit ? { ...pin, marker: pin.marker ? `(${pin.marker}) and ${limit}` : limit } : pin;
+    });
+    const pinsLimited = keep
+      .filter((pin) => limits.has(pinKey(pin)))
+      .map((pin) => `${pin.name} ${pin.version} (${limits.get(pinKey(pin))})`);
     if (options.uv) {
       const uv = options.uv;
       const lock = (excludeNewer: string | null) =>
@@ -170,7 +183,8 @@ async function applyLocked(
           uv,
           pyproject,
           oldLock: plan.oldLock,
-          keep: pinsWorthKeeping(plan.oldLock, plan.project),
+          keep,
+          ...(pinsLimited.length > 0 ? { unlimited: pinsWorthKeeping(plan.oldLock, plan.project) } : {}),
           direct: directNames(plan.project),
           excludeNewer,
           env: options.env,
@@ -199,6 +213,7 @@ async function applyLocked(
       pinsDropped: outcome.pinsDropped,
       asOf: options.uv ? asOf : null,
       asOfFailed,
+      pinsLimited: options.uv && !outcome.limitsDropped ? pinsLimited : [],
     };
   } catch (error) {
     undo.restore();

@@ -102,6 +102,7 @@ async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
     pinsDropped: result?.pinsDropped ?? "none",
     asOf: result ? result.asOf : (plan.asOf?.excludeNewer ?? null),
     asOfFailed: result?.asOfFailed ?? null,
+    pinsLimited: result?.pinsLimited ?? [],
   };
 }
 
@@ -162,6 +163,10 @@ function printResult(out: Output, plan: MigrationPlan, result: MigrationResult):
     if (result.pinsDropped === "all")
       out.line(`${paint(c, "yellow", "!")} the old versions could not hold together: uv resolved afresh`);
   }
+  if (result.pinsLimited.length > 0)
+    out.line(
+      `old versions kept only on the Pythons their wheels serve (newer Pythons get versions that install there): ${result.pinsLimited.join(", ")}`,
+    );
   for (const change of out.quiet ? [] : result.changedVersions) {
     out.line(`  ${change.name} ${change.old} → ${change.new ?? "(no longer needed)"}`);
   }
