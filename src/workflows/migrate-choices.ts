@@ -3,19 +3,23 @@
  * old one did: the interpreter for a project that names none (wheel probes: workflows/interpreter.ts), and
  * resolving "as of" the project's last change when nothing pins its versions (plan/as-of.ts).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Output } from "../core/output.js";
+import { collectProject } from "../facts/collect.js";
+import { lastCommitDate } from "../facts/git-checkout.js";
 import type { OldLockedVersion } from "../facts/migration/types.js";
 import type { ProjectFacts } from "../facts/types.js";
 import { normalizeName } from "../pep/names.js";
 import { normalizeVersion } from "../pep/pep440.js";
-import type { AsOfRequest, Resolution } from "../plan/as-of.js";
+import { type AsOfRequest, DORMANT_AFTER_DAYS, type Resolution } from "../plan/as-of.js";
 import { minorOf } from "../plan/interpreter-choice.js";
 import { directNames } from "../plan/migrate/plan.js";
-import type { ChosenPython, MigrationPlan } from "../plan/migrate/types.js";
+import type { BuildToolsAsOf, ChosenPython, MigrationPlan } from "../plan/migrate/types.js";
+import { PROJECT_LOCKS } from "../plan/project-lock.js";
 import { compareVersions } from "../python/discover.js";
 import { newestBinaryPython, pylockDistributions } from "../python/lock-fit.js";
+import { excludeNewerArgs } from "../run/install.js";
 import { startInterpreterDiscovery, uvRunner } from "../run/tools.js";
 import { probeWheels } from "../run/wheel-probe.js";
 import { choosePython, lockWithWheels } from "./interpreter.js";
@@ -124,4 +128,40 @@ export async function pythonLimitsOfPins(
 /** `name==version`, normalised, to match a pin with uv's listing. */
 export function pinKey(pin: { name: string; version: string }): string {
   return `${normalizeName(pin.name)}==${normalizeVersion(pin.version) ?? pin.version}`;
+}
+
+/**
+ * The build tools of the old lock's time (setup's rule for a project lock over a year old: run/install.ts
+ * `excludeNewerArgs`), with the Python they run on: the plan's pin, else the one setup chooses. Null when the
+ * project has no such lock, it changed within the year, git cannot date it, or no interpreter is found.
+ */
+export async function oldBuildTools(
+  root: string,
+  plan: Pick<MigrationPlan, "oldLock" | "changes">,
+  out: Output,
+): Promise<BuildToolsAsOf | null> {
+  const file = PROJECT_LOCKS.find((lock) => plan.oldLock.some((pin) => pin.file === lock));
+  const lockDate = file ? await lastCommitDate(root, [file]) : null;
+  if (!file || !lockDate || Date.now() - Date.parse(lockDate) <= DORMANT_AFTER_DAYS * 86_400_000) return null;
+  const pinned =
+    plan.changes.find((c) => c.path === ".python-version")?.after ??
+    (existsSync(join(root, ".python-version")) ? readFileSync(join(root, ".python-version"), "utf8") : "");
+  const python =
+    /^\s*(\d+\.\d+)/.exec(pinned)?.[1] ?? (await chooseMigrationPython(collectProject(root), out))?.minor;
+  if (!python) return null;
+  const args = excludeNewerArgs(lockDate, { python });
+  const held = new Map(
+    args.flatMap((arg, i) => (args[i - 1] === "--exclude-newer-package" ? [arg.split("=")] : [])) as [
+      string,
+      string,
+    ][],
+  );
+  const setuptools = held.get("setuptools") ?? lockDate;
+  const wheel = held.get("wheel") ?? lockDate;
+  return {
+    // wheel never older than setuptools: setuptools 40.8's dist_info needs the wheel of its time (0.33).
+    packages: { setuptools, wheel: wheel > setuptools ? wheel : setuptools },
+    python,
+    why: `${file} last changed ${lockDate.slice(0, 10)}`,
+  };
 }

@@ -297,6 +297,35 @@ describe("locks and Python (items 5–8, 10)", () => {
     expect(installed(dir).get("greenlet")).toBe("3.0.1");
   });
 
+  it("requests-html 2019: Pipfile.lock's MarkupSafe 1.0 does not build with today's setuptools → planned again with the build tools of the lock's time ([tool.uv] exclude-newer-package) on its Python; all 45 versions kept; syncs frozen on 3.6", async () => {
+    const dir = real("requests-html-2019");
+    initRepo(dir, { GIT_COMMITTER_DATE: "2018-03-21T11:47:15Z", GIT_AUTHOR_DATE: "2018-03-21T11:47:15Z" });
+    const run = await runMigrate(dir, { yes: true });
+    expect(run.code, run.text).toBe(0);
+    expect(run.text).toContain("failed to build markupsafe with today's build tools: planning again");
+    expect(run.text).toContain("kept 45 of 45 old locked versions");
+    const uvTable = (pyproject(dir).tool as { uv: Record<string, unknown> }).uv;
+    expect(uvTable["exclude-newer-package"]).toEqual({
+      setuptools: "2019-02-08T00:00:00Z",
+      wheel: "2019-02-08T00:00:00Z",
+    });
+    // setuptools of that time predates [project] and PEP 660: setup.py builds, the in-tree backend installs.
+    expect(pyproject(dir)["build-system"]).toMatchObject({
+      requires: ["setuptools"],
+      "build-backend": "setuptools_pep660",
+    });
+    expect(read(dir, ".python-version")).toBe("3.6\n");
+    uvIn(uv, dir, ["lock", "--check"]);
+    // Plain `uv sync` builds MarkupSafe 1.0 with the held setuptools, as `uv lock` did.
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.6")]);
+    expect(installed(dir).get("markupsafe")).toBe("1.0");
+    const imported = spawnSync(join(dir, ".venv/bin/python"), ["-c", "import requests_html"], {
+      cwd: tempDir("dhtl-elsewhere-"),
+      encoding: "utf8",
+    });
+    expect(imported.status, imported.stderr).toBe(0);
+  });
+
   it("Pipfile.lock's git commit is kept as rev, not the branch the Pipfile names", async () => {
     const repo = tempDir("dhtl-pipfile-git-");
     const git = (...args: string[]) => {

@@ -28,6 +28,7 @@ import { setuptoolsDynamic } from "./setuptools-metadata.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
 import type {
   BuildDecision,
+  BuildToolsAsOf,
   ChosenPython,
   FileChange,
   MigrationPlan,
@@ -38,6 +39,8 @@ import type {
 export interface PlanOptions {
   /** The interpreter chosen for a project that names none (a first plan says `pythonUnstated`). */
   python?: ChosenPython | null;
+  /** Build with the old lock's build tools (its sdists fail with today's): the workflow's second plan. */
+  buildTools?: BuildToolsAsOf;
 }
 
 export function planMigration(input: MigrationInput, options: PlanOptions = {}): MigrationPlan {
@@ -195,7 +198,18 @@ export function planMigration(input: MigrationInput, options: PlanOptions = {}):
     // A pin dhtl chose from classifiers/CI bounds the lock only: the wheel still installs on older Pythons.
     supportsPython36: allowsPython36(metadata.requiresPython, python.pinStated ? python.pin : null),
     editableOn36: statesPython36(metadata.requiresPython, python.pin),
+    oldBuildTools: options.buildTools !== undefined,
   });
+  const { buildTools } = options;
+  if (buildTools) {
+    notes.push(
+      `setuptools and wheel are held to the old lock's time in [tool.uv] exclude-newer-package (${buildTools.why}): its sdists no longer build with today's, and \`uv sync\` builds them the same way; Python ${buildTools.python} runs them`,
+    );
+    if (!python.pin && !input.files.includes(".python-version")) {
+      python.pin = buildTools.python;
+      python.pinFrom = "the Python the old lock's build tools run on";
+    }
+  }
   if (build.inTreeBackend) {
     // uv 0.13 has no pyproject setting to install the project itself non-editable (only the flag).
     notes.push(
@@ -244,6 +258,7 @@ export function planMigration(input: MigrationInput, options: PlanOptions = {}):
     environments: python3Only(metadata.requiresPython ?? python.requiresPython, notes),
     ...(build.uvPackage === false ? { package: false as const } : {}),
     constraints,
+    excludeNewerPackage: buildTools?.packages ?? null,
     sources: sortRecord(sources),
     indexes,
   };

@@ -167,6 +167,7 @@ function uvSettings(project: TargetProject): Record<string, TomlPlain> {
   if (project.environments !== null) values.environments = project.environments;
   if (project.package === false) values.package = false;
   if (project.constraints.length > 0) values["constraint-dependencies"] = project.constraints;
+  if (project.excludeNewerPackage) values["exclude-newer-package"] = project.excludeNewerPackage;
   return values;
 }
 
