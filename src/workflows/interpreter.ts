@@ -67,12 +67,13 @@ export interface PythonChoice {
  * would use, unless asking uv about a project without such a lock changes it.
  */
 export function previewPython(
-  inputs: Pick<PythonChoiceInputs, "facts" | "interpreters" | "lock" | "recorded">,
+  inputs: Pick<PythonChoiceInputs, "facts" | "interpreters" | "lock" | "recorded" | "era">,
 ): NonNullable<ProjectFacts["python"]["interpreter"]> {
   const ranking = rankInterpreters({
     python: inputs.facts.python,
     interpreters: inputs.interpreters,
     recorded: inputs.recorded,
+    era: inputs.era ?? null,
     lockRange: inputs.lock?.file === "uv.lock" ? safeRequiresPython(inputs.lock.text) : null,
   });
   const noWarn = () => {};
