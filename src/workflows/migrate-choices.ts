@@ -23,7 +23,7 @@ import { excludeNewerArgs } from "../run/install.js";
 import { startInterpreterDiscovery, uvRunner } from "../run/tools.js";
 import { probeWheels } from "../run/wheel-probe.js";
 import { choosePython, lockWithWheels } from "./interpreter.js";
-import { resolutionFor } from "./resolution.js";
+import { projectDateOnce, resolutionFor } from "./resolution.js";
 import { probeRequirements, readProjectLock } from "./setup-locks.js";
 
 /**
@@ -74,6 +74,7 @@ export async function migrationResolution(
     request,
     recorded: undefined,
     uvLockExists: existsSync(join(facts.root, "uv.lock")),
+    projectDate: projectDateOnce(facts),
     python,
   });
   return resolution ? { ...resolution, automatic: request === undefined } : null;
