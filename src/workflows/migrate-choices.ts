@@ -161,7 +161,7 @@ export async function oldBuildTools(
   const wheel = held.get("wheel") ?? lockDate;
   return {
     // wheel never older than setuptools: setuptools 40.8's dist_info needs the wheel of its time (0.33).
-    packages: { setuptools, wheel: wheel > setuptools ? wheel : setuptools },
+    packages: { setuptools, wheel: [setuptools, wheel].sort()[1] ?? wheel },
     python,
     why: `${file} last changed ${lockDate.slice(0, 10)}`,
   };
