@@ -4,7 +4,13 @@
  * with reading the project and its code.
  */
 import { sortDiagnostics } from "../core/diagnostics.js";
-import { collectCodeAnalysis, collectProject, declaredNames, dedupeDiagnostics } from "../facts/collect.js";
+import {
+  collectCodeAnalysis,
+  collectProject,
+  declaredNames,
+  dedupeDiagnostics,
+  startCodeScan,
+} from "../facts/collect.js";
 import { collectMachineFacts } from "../facts/machine.js";
 import { findProjectRoot } from "../facts/root.js";
 import { subprojectModuleNames, withSubprojectModulesLocal } from "../facts/subprojects.js";
@@ -30,9 +36,11 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
   // One turn of the event loop lets the probes run up to the processes they start (rustup's cargo, git),
   // so those run on the other core while this thread reads the project, rather than after it.
   if (options.machine || options.user) await new Promise<void>((resolve) => setImmediate(resolve));
+  // A large tree's scan starts on worker threads before the project is read, and runs alongside.
+  const started = options.imports ? await startCodeScan(root) : null;
   const project = collectProject(root);
   const code = withSubprojectModulesLocal(
-    await collectCodeAnalysis(project, { imports: options.imports }),
+    await collectCodeAnalysis(project, { imports: options.imports, started }),
     subprojectModuleNames(root, project.subprojects),
   );
   const [system, user] = await Promise.all([machinePromise, userPromise]);
