@@ -3,6 +3,8 @@
  * start first — before the first synchronous read of the project, not a microtask later — and overlap
  * with reading the project and its code.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { sortDiagnostics } from "../core/diagnostics.js";
 import {
   collectCodeAnalysis,
@@ -18,6 +20,7 @@ import { systemDependenciesFor } from "../facts/system-deps/index.js";
 import type { Facts } from "../facts/types.js";
 import { collectUserFacts } from "../facts/user.js";
 import { lockWithWheels, previewPython } from "./interpreter.js";
+import { eraOf, projectDateOnce } from "./resolution.js";
 
 export interface AnalyzeOptions {
   path: string;
@@ -39,6 +42,15 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
   // A large tree's scan starts on worker threads before the project is read, and runs alongside.
   const started = options.imports ? await startCodeScan(root) : null;
   const project = collectProject(root);
+  // Setup ranks a dormant project's own era first (workflows/resolution.ts): git answers during the scan.
+  const era = options.machine
+    ? eraOf(project, {
+        request: undefined,
+        recorded: undefined,
+        uvLockExists: existsSync(join(root, "uv.lock")),
+        projectDate: projectDateOnce(project),
+      })
+    : Promise.resolve(null);
   const code = withSubprojectModulesLocal(
     await collectCodeAnalysis(project, { imports: options.imports, started }),
     subprojectModuleNames(root, project.subprojects),
@@ -61,6 +73,7 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
           interpreters: system.interpreters,
           lock: lockWithWheels(root),
           recorded: null,
+          era: await era,
         }),
       }
     : project.python;
