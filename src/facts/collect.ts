@@ -4,6 +4,7 @@ import { type Diagnostic, sortDiagnostics } from "../core/diagnostics.js";
 import { readTextFileSync } from "../core/fs.js";
 import { normalizeName } from "../pep/names.js";
 import { scanComponents } from "./components.js";
+import type { StartedImportScan } from "./imports/index.js";
 import { listSourceFiles } from "./imports/walk.js";
 import { readManifests } from "./manifests/registry.js";
 import type { DeclaredSections } from "./mapping/infer.js";
@@ -64,7 +65,7 @@ export function collectProject(root: string): ProjectFacts {
  */
 export async function collectCodeAnalysis(
   facts: Pick<ProjectFacts, "root" | "project" | "python">,
-  options: { imports: boolean },
+  options: { imports: boolean; started?: StartedImportScan | null },
 ): Promise<CodeFacts> {
   const { root, project, python } = facts;
   const pythonMinor =
@@ -76,6 +77,7 @@ export async function collectCodeAnalysis(
         requiresPython: project.requiresPython ?? undefined,
         localNames: localNamesOf(project),
         hasDistribution: (module) => (mapping?.tableDistributions(module).length ?? 0) > 0,
+        ...(options.started ? { started: options.started } : {}),
       })
     : null;
   const sourceFiles = importResult?.files ?? (await listSourceFiles(root));
@@ -100,6 +102,14 @@ export async function collectCodeAnalysis(
     readFile: (file) => readProjectText(root, file),
   });
   return { type, imports, inferred, diagnostics: importResult?.diagnostics ?? [] };
+}
+
+/**
+ * Lists the tree's source files and starts scanning their imports, so the scan (on worker threads when the
+ * tree is large) runs while the caller reads the project; pass the result to `collectCodeAnalysis`.
+ */
+export async function startCodeScan(root: string): Promise<StartedImportScan> {
+  return (await import("./imports/index.js")).startImportScan(root);
 }
 
 /** Lock files no manifest reader reads (Pipfile.lock is one), listed in `project.sources` with their kind. */

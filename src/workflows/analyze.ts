@@ -6,7 +6,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { sortDiagnostics } from "../core/diagnostics.js";
-import { collectCodeAnalysis, collectProject, declaredNames, dedupeDiagnostics } from "../facts/collect.js";
+import {
+  collectCodeAnalysis,
+  collectProject,
+  declaredNames,
+  dedupeDiagnostics,
+  startCodeScan,
+} from "../facts/collect.js";
 import { collectMachineFacts } from "../facts/machine.js";
 import { findProjectRoot } from "../facts/root.js";
 import { subprojectModuleNames, withSubprojectModulesLocal } from "../facts/subprojects.js";
@@ -33,6 +39,8 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
   // One turn of the event loop lets the probes run up to the processes they start (rustup's cargo, git),
   // so those run on the other core while this thread reads the project, rather than after it.
   if (options.machine || options.user) await new Promise<void>((resolve) => setImmediate(resolve));
+  // A large tree's scan starts on worker threads before the project is read, and runs alongside.
+  const started = options.imports ? await startCodeScan(root) : null;
   const project = collectProject(root);
   // Setup ranks a dormant project's own era first (workflows/resolution.ts): git answers during the scan.
   const era = options.machine
@@ -44,7 +52,7 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
       })
     : Promise.resolve(null);
   const code = withSubprojectModulesLocal(
-    await collectCodeAnalysis(project, { imports: options.imports }),
+    await collectCodeAnalysis(project, { imports: options.imports, started }),
     subprojectModuleNames(root, project.subprojects),
   );
   const [system, user] = await Promise.all([machinePromise, userPromise]);

@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { DhtlError } from "../../core/errors.js";
 
 /** PEP 263: `# -*- coding: latin-1 -*-`, `# vim: set fileencoding=utf-8 :` … */
@@ -68,6 +69,8 @@ function decodeUtf8(
   bytes: Uint8Array,
   message = "bytes are not valid UTF-8 and no encoding is declared (PEP 263)",
 ): string {
+  // Most sources are ASCII: checked natively and copied as Latin-1, the same text, at a fraction of the cost.
+  if (isAscii(bytes)) return decodeLatin1(bytes);
   try {
     return utf8.decode(bytes);
   } catch {

@@ -5,7 +5,7 @@ import { type FileRole, fileRole } from "./file-roles.js";
 import { configuredRoots, sysPathRoots } from "./import-roots.js";
 import { ModuleLayout } from "./layout.js";
 import { optionallyLoadedFiles } from "./optional-modules.js";
-import { scanFiles } from "./parallel-scan.js";
+import { type StartedScan, startScan } from "./parallel-scan.js";
 import {
   ALL_VERSIONS,
   maskOfMinor,
@@ -38,6 +38,23 @@ export interface CollectImportsOptions {
    * legacy-cgi after 3.13): such a name is third-party when the chosen Python lacks it.
    */
   hasDistribution?: (module: string) => boolean;
+  /** The tree's files, listed and being scanned since `startImportScan` (else both happen here). */
+  started?: StartedImportScan;
+}
+
+/** A tree's source files, listed, and their scan under way. */
+export interface StartedImportScan {
+  sources: SourceFiles;
+  scan: StartedScan;
+}
+
+/**
+ * Lists the tree's source files and starts scanning them (on worker threads when the tree is large), so the
+ * scan runs while the caller reads the project's manifests; `collectImports` then finishes it.
+ */
+export async function startImportScan(root: string): Promise<StartedImportScan> {
+  const sources = await listSourceFiles(root);
+  return { sources, scan: startScan(root, [...sources.python, ...sources.notebooks, ...sources.scripts]) };
 }
 
 export interface CollectedImports {
@@ -84,9 +101,8 @@ export async function collectImports(
       },
     };
   }
-  const sources = await listSourceFiles(root);
-  const files = [...sources.python, ...sources.notebooks, ...sources.scripts];
-  const scans = await scanFiles(root, files);
+  const { sources, scan } = options.started ?? (await startImportScan(root));
+  const scans = await scan.results();
   const diagnostics = [...sources.diagnostics];
   const scanned = scans.filter((scan): scan is ScannedFile => !("problem" in scan));
   for (const scan of scans) {

@@ -25,7 +25,7 @@ function setup() {
   return { dir, root, scanner, env, later };
 }
 
-/** One run: every file answered from the cache or scanned and remembered, as scanFiles does. */
+/** One run: every file answered from the cache or scanned and remembered, as startScan does. */
 function run(root: string, scanner: string, options: { env: NodeJS.ProcessEnv; now?: number }) {
   const cache = openScanCache(root, scanner, options);
   if (!cache) throw new Error("no cache");

@@ -128,20 +128,27 @@ interface Header {
   mayGuard: boolean;
 }
 
-const NO_HEADER: Header = {
-  end: NEWLINE,
-  catchesImportFailure: false,
-  typeChecking: false,
-  suppressesImportFailure: false,
-  textStart: 0,
-  textEnd: 0,
-  python2Except: false,
-  mayGuard: false,
-};
+/**
+ * A header that tells nothing but where it ended. Every Header is made by one literal, fields in one
+ * order, so the JIT sees a single shape at every use.
+ */
+function endedHeader(end: number): Header {
+  return {
+    end,
+    catchesImportFailure: false,
+    typeChecking: false,
+    suppressesImportFailure: false,
+    textStart: 0,
+    textEnd: 0,
+    python2Except: false,
+    mayGuard: false,
+  };
+}
 
 /** What a skipped header (`def`, `class`, `for` …) tells: only where it ended. Shared, never changed. */
-const COLON_HEADER: Header = { ...NO_HEADER, end: COLON };
-const SEMICOLON_HEADER: Header = { ...NO_HEADER, end: SEMICOLON };
+const NO_HEADER = endedHeader(NEWLINE);
+const COLON_HEADER = endedHeader(COLON);
+const SEMICOLON_HEADER = endedHeader(SEMICOLON);
 
 /** An `if`/`elif` chain whose `elif`/`else` clauses may still follow: the versions no branch took yet. */
 interface OpenIf {
@@ -188,15 +195,19 @@ class ImportScanner {
 
   scan(): SourceScan {
     const lex = this.lex;
-    const stopAt = restNeedsNoScan(this.src);
-    let token = lex.next();
-    while (token !== EOF) {
-      if (token !== NEWLINE && lex.start > stopAt && this.openTries.length === 0) {
+    const src = this.src;
+    const stopAt = restNeedsNoScan(src);
+    for (;;) {
+      const at = lex.lineStart();
+      if (at >= src.length) break;
+      if (at > stopAt && this.openTries.length === 0) {
         // Past the last `import` with every try settled: nothing after can add or change an import.
-        if (mainGuardAfter(this.src, lex.start)) this.mainGuard = true;
+        if (mainGuardAfter(src, at)) this.mainGuard = true;
         break;
       }
-      token = token === NEWLINE ? lex.next() : this.logicalLine(token);
+      // Most lines say nothing about imports: they are skipped without being lexed token by token.
+      const end = startsTellingStatement(src, at) ? this.logicalLine(lex.next()) : this.plainLine(at);
+      if (end === EOF) break;
     }
     // A try's handlers are known only once it ends: optional is settled here, on the objects themselves.
     const statements: ImportStatement[] = [];
@@ -215,7 +226,31 @@ class ImportScanner {
     if (this.python2 === null) this.python2 = { line: lineOf(this.src, offset), evidence };
   }
 
-  /** Handles one logical line starting at `token`; returns the first token of the next one. */
+  /**
+   * A logical line whose first token starts at `at` and cannot import, guard or change anything the scan
+   * reports: it only ends the blocks it is not indented into. Returns EOF or NEWLINE (at the next line).
+   */
+  private plainLine(at: number): number {
+    if (this.contexts.length > 0 || this.openTries.length > 0 || this.openIfs.length > 0) {
+      const indent = indentationAt(this.src, at);
+      const contexts = this.contexts;
+      while (contexts.length > 0 && (contexts[contexts.length - 1] as Context).indent >= indent)
+        contexts.pop();
+      const openTries = this.openTries;
+      while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent >= indent)
+        openTries.pop();
+      const openIfs = this.openIfs;
+      while (openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent >= indent) openIfs.pop();
+    }
+    const lex = this.lex;
+    const token = lex.skipStatementAt(at);
+    if (token !== OP) return token;
+    // A top-level `;`: the statements after it are read in full.
+    const next = lex.next();
+    return next === NEWLINE || next === EOF ? next : this.simpleStatements(next, this.contexts);
+  }
+
+  /** Handles one logical line starting at `token`; returns EOF, or NEWLINE at the start of the next one. */
   private logicalLine(token: number): number {
     const lex = this.lex;
     const indent = indentationAt(this.src, lex.start);
@@ -248,7 +283,7 @@ class ImportScanner {
         : this.skipHeader();
     if (header.end !== COLON) {
       // A soft keyword used as a name (`match = 1`): the line was a simple statement.
-      return header.end === SEMICOLON ? this.simpleStatements(lex.next(), this.contexts) : lex.next();
+      return header.end === SEMICOLON ? this.simpleStatements(lex.next(), this.contexts) : NEWLINE;
     }
     let opened: Context | null = null;
     if (keyword === "try") {
@@ -282,7 +317,7 @@ class ImportScanner {
     const next = lex.next();
     if (next === NEWLINE || next === EOF) {
       if (opened) this.contexts.push(opened);
-      return next === EOF ? EOF : lex.next();
+      return next;
     }
     // `try: import x` — the body shares the header's line.
     return this.simpleStatements(next, opened ? [...this.contexts, opened] : this.contexts);
@@ -342,8 +377,8 @@ class ImportScanner {
     let lastIsTypeChecking = false;
     for (;;) {
       const token = lex.next();
-      if (token === NEWLINE || token === EOF) return { ...NO_HEADER, end: NEWLINE };
-      if (token === OP && lex.op === SEMICOLON) return { ...NO_HEADER, end: SEMICOLON };
+      if (token === NEWLINE || token === EOF) return NO_HEADER;
+      if (token === OP && lex.op === SEMICOLON) return SEMICOLON_HEADER;
       if (token === OP && lex.op === COLON && !lex.nested()) {
         if (lambdas > 0) {
           lambdas--;
@@ -388,7 +423,7 @@ class ImportScanner {
     }
   }
 
-  /** Reads `;`-separated simple statements until the end of the logical line. */
+  /** Reads `;`-separated simple statements until the end of the logical line; returns EOF or NEWLINE. */
   private simpleStatements(token: number, contexts: Context[]): number {
     const lex = this.lex;
     for (;;) {
@@ -408,7 +443,7 @@ class ImportScanner {
         token = lex.next();
         if (token !== NEWLINE && token !== EOF) continue;
       }
-      return token === EOF ? EOF : lex.next();
+      return token === EOF ? EOF : NEWLINE;
     }
   }
 
@@ -596,36 +631,19 @@ class ImportScanner {
 function restNeedsNoScan(src: string): number {
   const last = src.lastIndexOf("import");
   const from = Math.max(last, 0);
-  // Plain searches first, a pattern only where a word was found: a regular expression tried at every
-  // offset of a large tree costs more than the lexing it saves.
-  if (
-    src.includes("sys.path", from) ||
-    src.includes("addsitedir", from) ||
-    src.includes("syspath_prepend", from) ||
-    wordFollowedBy(src, from, "print", PYTHON2_PRINT) ||
-    wordFollowedBy(src, from, "exec", PYTHON2_EXEC) ||
-    wordFollowedBy(src, from, "except", PYTHON2_EXCEPT) ||
-    oddTripleQuotes(src, from, src.length)
-  )
-    return Number.POSITIVE_INFINITY;
+  // One native search for all the hints rather than one per hint: the rest is most of a typical file.
+  REST_HINT.lastIndex = from;
+  if (REST_HINT.test(src) || oddTripleQuotes(src, from, src.length)) return Number.POSITIVE_INFINITY;
   return last;
 }
 
-/** After `print` / `exec`: what a Python 2 statement puts there (`print x`, `print "x"`, `print >>f`). */
-const PYTHON2_PRINT = /print(?:[ \t]+[\w'".]|[ \t]*(?:['"]|>>))/y;
-const PYTHON2_EXEC = /exec(?:[ \t]+[\w'".]|[ \t]*['"])/y;
-/** `except E, e:` — a comma before the line's colon. */
-const PYTHON2_EXCEPT = /except\b[^:\n]*,/y;
-
-/** Whether `word` occurs after `from` as a whole word where the sticky `pattern` matches. */
-function wordFollowedBy(src: string, from: number, word: string, pattern: RegExp): boolean {
-  for (let at = src.indexOf(word, from); at >= 0; at = src.indexOf(word, at + word.length)) {
-    if (at > 0 && isWordCharacter(src.charCodeAt(at - 1))) continue;
-    pattern.lastIndex = at;
-    if (pattern.test(src)) return true;
-  }
-  return false;
-}
+/**
+ * A `sys.path` change (`sys.path`, `addsitedir`, `syspath_prepend`), or a word `print` / `exec` followed
+ * by what a Python 2 statement puts there (`print x`, `print "x"`, `print >>f`, `exec "code"`), or `except`
+ * with a comma before the line's colon (`except E, e:`).
+ */
+const REST_HINT =
+  /sys\.path|addsitedir|syspath_prepend|(?<![\w\x80-\uffff])(?:print(?:[ \t]+[\w'".]|[ \t]*(?:['"]|>>))|exec(?:[ \t]+[\w'".]|[ \t]*['"])|except\b[^:\n]*,)/g;
 
 function isWordCharacter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c >= 128;
@@ -656,6 +674,52 @@ function oddTripleQuotes(src: string, from: number, to: number): boolean {
     if (count % 2 === 1) return true;
   }
   return false;
+}
+
+/**
+ * Whether the statement starting at `at` may matter to the scan: a compound statement (its header may
+ * guard imports, its body may hold them), an import, a Python 2 `print`/`exec`, a `sys.path` change, or a
+ * stray `;`. Every other statement is skipped whole.
+ */
+function startsTellingStatement(src: string, at: number): boolean {
+  switch (src.charCodeAt(at)) {
+    case 59: // ;
+      return true;
+    case 97: // a
+      return isWordAt(src, at, "async");
+    case 99: // c
+      return isWordAt(src, at, "class") || isWordAt(src, at, "case");
+    case 100: // d
+      return isWordAt(src, at, "def");
+    case 101: // e
+      return (
+        isWordAt(src, at, "else") ||
+        isWordAt(src, at, "elif") ||
+        isWordAt(src, at, "except") ||
+        isWordAt(src, at, "exec")
+      );
+    case 102: // f
+      return isWordAt(src, at, "from") || isWordAt(src, at, "for") || isWordAt(src, at, "finally");
+    case 105: // i
+      return isWordAt(src, at, "if") || isWordAt(src, at, "import");
+    case 109: // m
+      return isWordAt(src, at, "match") || isWordAt(src, at, "monkeypatch");
+    case 112: // p
+      return isWordAt(src, at, "print");
+    case 115: // s
+      return isWordAt(src, at, "sys") || isWordAt(src, at, "site");
+    case 116: // t
+      return isWordAt(src, at, "try");
+    case 119: // w
+      return isWordAt(src, at, "while") || isWordAt(src, at, "with");
+    default:
+      return false;
+  }
+}
+
+/** Whether the word `word` starts at `at` and ends there (an identifier character does not follow). */
+function isWordAt(src: string, at: number, word: string): boolean {
+  return src.startsWith(word, at) && !isWordCharacter(src.charCodeAt(at + word.length));
 }
 
 /** Flag names a version guard may test (`six.PY2`, `PY3K`), and their lengths for a quick first check. */
@@ -717,8 +781,7 @@ function lineOf(src: string, offset: number): number {
 
 /** Column of the token at `offset`, with tabs to multiples of 8 and form feeds resetting, as CPython does. */
 function indentationAt(src: string, offset: number): number {
-  let lineStart = offset;
-  while (lineStart > 0 && src.charCodeAt(lineStart - 1) !== 10) lineStart--;
+  const lineStart = offset === 0 ? 0 : src.lastIndexOf("\n", offset - 1) + 1;
   let column = 0;
   for (let i = lineStart; i < offset; i++) {
     const c = src.charCodeAt(i);

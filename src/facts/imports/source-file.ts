@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { isDhtlError } from "../../core/errors.js";
 import { tryParseToml } from "../../formats/toml.js";
@@ -50,13 +50,30 @@ export function scanFile(root: string, file: string): FileScan {
       const { size } = fstatSync(fd);
       const limit = file.endsWith(".ipynb") ? MAX_NOTEBOOK_BYTES : MAX_SOURCE_BYTES;
       if (size > limit) return { file, problem: `too large (${size} bytes)` };
-      bytes = readFileSync(fd);
+      bytes = readSize(fd, size);
     } finally {
       closeSync(fd);
     }
   } catch (error) {
     return { file, problem: `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
+  return scanBytes(file, bytes);
+}
+
+/** The first `size` bytes of an open file (all of it, as fstat saw it): readFileSync would fstat it again. */
+function readSize(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = readSync(fd, buffer, filled, size - filled, null);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled < size ? buffer.subarray(0, filled) : buffer;
+}
+
+/** Decodes and scans the content of `file` (a `.py` or `.ipynb` file's bytes). */
+export function scanBytes(file: string, bytes: Buffer): FileScan {
   if (bytes.includes(0)) return { file, problem: "binary content (NUL bytes)" };
   try {
     const text = decodePythonSource(bytes);

@@ -87,7 +87,10 @@ async function walkDirectory(
   const subdirectories: Promise<void>[] = [];
   for (const entry of entries) {
     const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
-    const kind = await entryKind(entry, join(absolute, entry.name));
+    // Only a symlink needs a look at its target: no promise per plain entry (a large tree has thousands).
+    const kind = entry.isSymbolicLink()
+      ? await entryKind(entry, join(absolute, entry.name))
+      : plainKind(entry);
     if (kind === "directory") {
       if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.endsWith(".egg-info")) continue;
       if (isIgnored(path, true, ignores)) continue;
@@ -111,6 +114,10 @@ async function walkDirectory(
     }
   }
   await Promise.all(subdirectories);
+}
+
+function plainKind(entry: Dirent): "directory" | "file" | "other" {
+  return entry.isDirectory() ? "directory" : entry.isFile() ? "file" : "other";
 }
 
 /** Symlinked directories are not followed; a symlink to a file counts as that file. */

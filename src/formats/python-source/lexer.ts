@@ -91,6 +91,28 @@ export class Lexer {
     this.length = src.length;
   }
 
+  /**
+   * At the start of a logical line: skips blank lines, comments and continuations up to the line's first
+   * token and returns its offset (the source's length at the end). Nothing is lexed: `next()` or
+   * `skipStatementAt()` goes on from there.
+   */
+  lineStart(): number {
+    LINE_GAP.lastIndex = this.pos;
+    LINE_GAP.test(this.src);
+    this.pos = LINE_GAP.lastIndex;
+    return this.pos;
+  }
+
+  /**
+   * Skips a whole simple statement whose first token starts at `at` (as `lineStart()` found it), as
+   * `next()` then `skipStatement()` would: returns NEWLINE, EOF or OP for a top-level `;`.
+   */
+  skipStatementAt(at: number): number {
+    this.pos = this.start = at;
+    this.lineHasTokens = true;
+    return this.skipUntil(false);
+  }
+
   /** True inside brackets, where newlines and colons do not end anything. */
   nested(): boolean {
     return this.depth > 0;
@@ -128,12 +150,13 @@ export class Lexer {
     let pos = this.pos;
     let depth = this.depth;
     let lambdas = 0;
+    const run = headerColon ? HEADER_RUN : STATEMENT_RUN;
     while (pos < length) {
+      run.lastIndex = pos;
+      run.test(src);
+      pos = run.lastIndex;
+      if (pos >= length) break;
       const c = src.charCodeAt(pos);
-      if (c >= 128 || SKIPPABLE[c] === 1) {
-        pos++;
-        continue;
-      }
       if (c === LF) {
         if (depth === 0 || this.unclosedBefore(pos)) {
           this.pos = pos + 1;
@@ -304,9 +327,20 @@ export class Lexer {
 const STATEMENT_START =
   /^(?:(?:async[ \t]+)?def[ \t]+\w|class[ \t]+\w|import[ \t]+\w|from[ \t]+\.*[\w.]*[ \t]+import\b)/;
 
-/** ASCII characters the statement skipper may pass over without a look: everything but these. */
-const SKIPPABLE = new Uint8Array(128).fill(1);
-for (const c of "\n'\"#\\()[]{};:l") SKIPPABLE[c.charCodeAt(0)] = 0;
+/** What lies between two logical lines: blank lines, comments, continuations (as `next()` skips them). */
+const LINE_GAP = /(?:[ \t\f\n]+|#[^\n]*|\\\n?)*/y;
+
+/**
+ * What the statement skipper passes over without a look: characters that end or nest nothing, comments,
+ * line continuations and complete single-line strings that cannot be f-strings (no `f`/`t` in the two
+ * characters before the quote; not the start of a triple quote). Matched natively by the regular
+ * expression engine, so a cold scan does not wait for the JIT; anything else is left to `skipUntil`.
+ */
+const STATEMENT_RUN =
+  /(?:[^\n'"#\\()[\]{};]+|#[^\n]*|\\\n|(?<![fFtT]|[fFtT][\s\S])"(?!"")(?:[^"\\\n]|\\[\s\S])*"|(?<![fFtT]|[fFtT][\s\S])'(?!'')(?:[^'\\\n]|\\[\s\S])*')*/y;
+/** The same inside a compound statement's header, where `:` and `lambda` matter too. */
+const HEADER_RUN =
+  /(?:[^\n'"#\\()[\]{};:l]+|#[^\n]*|\\\n|(?<![fFtT]|[fFtT][\s\S])"(?!"")(?:[^"\\\n]|\\[\s\S])*"|(?<![fFtT]|[fFtT][\s\S])'(?!'')(?:[^'\\\n]|\\[\s\S])*')*/y;
 
 /** Whether `word` stands at `pos` as a whole identifier, not inside a longer one. */
 function isWordAt(src: string, pos: number, word: string): boolean {
