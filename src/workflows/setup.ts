@@ -275,7 +275,47 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
           ),
         );
         transaction.redo();
-        return { plan: today, result: await execute(today) };
+        try {
+          return { plan: today, result: await execute(today) };
+        } catch (todayError) {
+          // Today's releases may meet class 15 as the dated ones did (marshmallow: an extra pins a release
+          // that needs a newer Python than requires-python, whatever the date).
+          const narrow = narrowedRange(todayError, today, choice.plan);
+          if (!narrow) throw todayError;
+          return narrowedBuild(narrow, { ...overrides, resolution: null, freshLock: true });
+        }
+      }
+
+      /**
+       * Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
+       * resolved for one of them. Lock for the chosen interpreter's range instead, and say so; releases of
+       * an automatic date that then fail for another reason still give way to today's.
+       */
+      async function narrowedBuild(
+        narrow: string,
+        overrides: Partial<SetupPlanInputs>,
+      ): Promise<BuildOutcome> {
+        ui.out.warn(
+          `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
+        );
+        const narrowed = withTools(
+          await withSystemPackages(
+            planSetup({ ...planInputs(narrow), ...overrides }),
+            facts.systemDependencies,
+            existingConfig?.systemPackages,
+          ),
+        );
+        transaction.redo();
+        try {
+          return { plan: narrowed, result: await execute(narrowed) };
+        } catch (error) {
+          const today =
+            overrides.resolution === null
+              ? null
+              : await todayInstead(error, { ...overrides, narrowLock: narrow });
+          if (!today) throw error;
+          return today;
+        }
       }
 
       async function buildWithRetries(): Promise<BuildOutcome> {
@@ -310,18 +350,12 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
               return today;
             }
           }
+          // Class 15 before the date's fallback: today's releases cannot cure what the project's metadata says.
+          const narrow = narrowedRange(error, first, choice.plan);
+          if (narrow) return narrowedBuild(narrow, {});
           const today = await todayInstead(error, {});
           if (today) return today;
-          const narrow = narrowedRange(error, first, choice.plan);
-          if (!narrow) throw error;
-          // Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
-          // resolved for one of them. Lock for the chosen interpreter's range instead, and say so.
-          ui.out.warn(
-            `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
-          );
-          const second = await plan(narrow);
-          transaction.redo();
-          return { plan: second, result: await execute(second) };
+          throw error;
         }
       }
     },
