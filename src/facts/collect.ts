@@ -93,6 +93,8 @@ export async function collectCodeAnalysis(
     imports: imports ? runtimeImports(imports) : [],
     hasEntryPoints: Object.keys(project.scripts).length > 0,
     entryPoints: Object.keys(project.scripts),
+    entryPointTargets: Object.values(project.scripts),
+    moduleName: localNamesOf(project)[0],
     isPackage: project.isPackage,
     hasBuildBackend: (project.buildSystem?.backend ?? null) !== null,
     readFile: (file) => readProjectText(root, file),

@@ -272,6 +272,41 @@ describe("detectProjectType scoring rules", () => {
     expect(result.candidates[1]?.evidence[0]).toBe("console script `tool` beside an importable API (+1)");
   });
 
+  test("a single-module library with a command (records.py: classes beside `cli`) stays a library", () => {
+    // records 2019: py_modules=['records'], console script records=records:cli, built with docopt.
+    const input = {
+      ...base,
+      files: ["records.py", "setup.py", "tests/test_records.py"],
+      declared: ["docopt", "sqlalchemy", "tablib"],
+      imports: ["docopt", "sqlalchemy", "tablib"],
+      hasEntryPoints: true,
+      entryPoints: ["records"],
+      entryPointTargets: ["records:cli"],
+      moduleName: "records",
+      isPackage: true,
+    };
+    const library = detectProjectType({
+      ...input,
+      readFile: (path) =>
+        path === "records.py"
+          ? "from docopt import docopt\nclass Database(object):\n    pass\ndef cli():\n    pass\n"
+          : "",
+    });
+    expect(library.name).toBe("library");
+    expect(library.candidates[0]?.evidence).toContain(
+      "importable API (records.py defines or re-exports names) (+2)",
+    );
+    // The same module with nothing but its command is a CLI.
+    const command = detectProjectType({
+      ...input,
+      readFile: (path) =>
+        path === "records.py"
+          ? "from docopt import docopt\ndef cli():\n    pass\ndef main():\n    cli()\n"
+          : "",
+    });
+    expect(command.name).toBe("cli");
+  });
+
   test("a package built on a framework is a library unless it runs an app of it (DRF on Django)", () => {
     const extension = detectProjectType({
       ...base,

@@ -27,6 +27,10 @@ export interface ProjectTypeInput {
   hasBuildBackend?: boolean;
   /** Console script names, for the evidence text; `hasEntryPoints` alone still counts without them. */
   entryPoints?: string[];
+  /** What the console scripts call (`records:cli`): a single-module library's command is not its API. */
+  entryPointTargets?: string[];
+  /** The project's name as a module (`records`): a single-file library (`py_modules`, flit) is that module. */
+  moduleName?: string;
   /** Reads a project file (root-relative) or returns null; lets a few small files be looked into. */
   readFile?: (path: string) => string | null;
 }
@@ -324,13 +328,28 @@ function cliEvidence(
   return found;
 }
 
-/** The `__init__.py` of an installable package that defines or re-exports names, or null. */
+/**
+ * The `__init__.py` of an installable package that defines or re-exports names, or the single module named
+ * after the project (`records.py`) when it defines names besides what its console scripts call; else null.
+ */
 function importableApi(input: ProjectTypeInput, files: string[], read: FileReader): string | null {
   if (!input.isPackage && !input.hasBuildBackend) return null;
   const inits = files.filter(
     (f) => /^(src\/)?[^/]+\/__init__\.py$/.test(f) && !/^(src\/)?(tests?|docs?|examples?|scripts?)\//.test(f),
   );
-  return inits.find((f) => PUBLIC_API.test(read(f) ?? "")) ?? null;
+  const api = inits.find((f) => PUBLIC_API.test(read(f) ?? ""));
+  if (api) return api;
+  const module = input.moduleName;
+  if (!module) return null;
+  const commands = new Set(["main", ...(input.entryPointTargets ?? []).map((t) => t.split(":")[1]?.trim())]);
+  return (
+    [`${module}.py`, `src/${module}.py`].find((file) => {
+      if (!files.includes(file)) return false;
+      const text = read(file) ?? "";
+      if (/^__all__\s*=/m.test(text)) return true;
+      return [...text.matchAll(/^(?:def|class)\s+([A-Za-z]\w*)/gm)].some((m) => !commands.has(m[1]));
+    }) ?? null
+  );
 }
 
 function libraryEvidence(input: ProjectTypeInput, files: string[], api: string | null): Evidence[] {

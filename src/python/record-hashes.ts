@@ -10,11 +10,28 @@ import type { DistributionRecord } from "./dist-records.js";
  * dhtl cannot check (an algorithm Node lacks, a malformed value) is skipped like an unhashed row.
  */
 export function findModifiedFiles(dists: DistributionRecord[]): string[] {
+  return findModifiedRows(dists).map((row) => row.path);
+}
+
+/** A file whose content differs from what its RECORD rows say (or that is gone: `sha256` null). */
+export interface ModifiedRow {
+  /** As RECORD writes it, relative to site-packages. */
+  path: string;
+  /** Absolute. */
+  file: string;
+  /** The distributions whose RECORD lists it. */
+  owners: DistributionRecord[];
+  /** The file's sha256 now, or null when it cannot be read. */
+  sha256: Buffer | null;
+}
+
+/** findModifiedFiles with each file's owners and present digest, sorted by path. */
+export function findModifiedRows(dists: DistributionRecord[]): ModifiedRow[] {
   // One reused buffer instead of a Buffer per file: a big environment has tens of thousands of files.
   const buffer = Buffer.allocUnsafe(1 << 20);
   // Two wheels may install the same file (fastapi and fastapi-cli both ship `bin/fastapi`): the last one
   // installed wins, so a file is intact when it matches the digest any of its RECORDs lists.
-  const expected = new Map<string, { path: string; digests: RecordDigest[] }>();
+  const expected = new Map<string, { path: string; digests: RecordDigest[]; owners: DistributionRecord[] }>();
   for (const dist of dists) {
     const base = dirname(dist.distInfo);
     for (const row of dist.record) {
@@ -23,22 +40,29 @@ export function findModifiedFiles(dists: DistributionRecord[]): string[] {
       if (!digest) continue;
       // RECORD paths are `/`-separated and may climb out with `../` (scripts); the OS resolves both.
       const file = resolve(base, row.path);
-      const entry = expected.get(file) ?? { path: row.path, digests: [] };
+      const entry = expected.get(file) ?? { path: row.path, digests: [], owners: [] };
       entry.digests.push(digest);
+      if (!entry.owners.includes(dist)) entry.owners.push(dist);
       expected.set(file, entry);
     }
   }
-  const modified: string[] = [];
-  for (const [file, { path, digests }] of expected) {
+  const modified: ModifiedRow[] = [];
+  for (const [file, { path, digests, owners }] of expected) {
     // Two owners' rows usually name the same algorithm: the file is read once per algorithm, not per row.
     const actual = new Map<string, Buffer | null>();
     const digestOf = (algorithm: string) => {
       if (!actual.has(algorithm)) actual.set(algorithm, hashFile(file, algorithm, buffer));
       return actual.get(algorithm) ?? null;
     };
-    if (!digests.some((digest) => digestOf(digest.algorithm)?.equals(digest.digest))) modified.push(path);
+    if (!digests.some((digest) => digestOf(digest.algorithm)?.equals(digest.digest)))
+      modified.push({ path, file, owners, sha256: digestOf("sha256") });
   }
-  return modified.sort();
+  return modified.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The sha256 of a file, or null when it cannot be read. */
+export function sha256OfFile(path: string): Buffer | null {
+  return hashFile(path, "sha256", Buffer.allocUnsafe(1 << 16));
 }
 
 /** A RECORD digest decoded: the Node hash name and the raw digest bytes. */

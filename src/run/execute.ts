@@ -36,6 +36,7 @@ import {
   uvSync,
 } from "./install.js";
 import { compileRuntimeLock, installRuntimeLock, LANGUAGE_ADAPTERS, RUNTIMES } from "./languages/index.js";
+import { correctShippedRecords } from "./shipped-records.js";
 import {
   describeStep,
   type InstallSystemPackagesStep,
@@ -186,6 +187,22 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const needPython = (): string => {
     if (!pythonPath) throw new DhtlError("internal", "plan locks before choosing Python");
     return pythonPath;
+  };
+
+  // A wheel whose RECORD is wrong about its own files is told from a damaged cache once, before the
+  // environment's state is read for a checksum, a validation or the pre-swap check (run/shipped-records.ts).
+  let recordsCorrectedIn: string | null = null;
+  const correctRecordsOnce = async (): Promise<void> => {
+    // Nothing was built by this run (a record-only plan): the environment in place was checked when built.
+    if (!uv || !envPath || recordsCorrectedIn === envPath) return;
+    const built = target();
+    recordsCorrectedIn = built.envPath;
+    let lockText: string | null = null;
+    try {
+      if (plan.lock.kind === "compiled") lockText = readFileSync(join(plan.root, plan.lock.file), "utf8");
+    } catch {}
+    for (const note of await correctShippedRecords(built, lockText)) ctx.out.warn(`note: ${note}`);
+    states.delete(built.envPath);
   };
 
   // Reading every RECORD is the costly part of a checksum: once the environment is complete, read it once.
@@ -363,6 +380,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return count === 0 ? "nothing beyond uv.lock" : `${count} packages`;
       }
       case "verifyChecksum":
+        await correctRecordsOnce();
         return verify(step.expected);
       case "installSystemPackages": {
         if (!ctx.decideSystemPackages) throw new DhtlError("internal", "no decision for system packages");
@@ -378,6 +396,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       }
       case "swapVenv": {
         // fix-env has validated the repaired copy in full already; every other new environment is checked here.
+        await correctRecordsOnce();
         if (!ctx.validateStaged) refuseUnsoundEnvironment(target().envPath);
         // Written into the new environment before the swap, so the swap stays one atomic rename.
         writeActivationHooks(plan.root, target().envPath);
@@ -399,6 +418,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
         return movedAside ? `previous .venv kept as ${movedAside}` : undefined;
       }
       case "writeDhtConfig":
+        await correctRecordsOnce();
         configWritten = recordConfig(
           inferred?.inputDigest ?? step.compiledInputDigest,
           step.uvGroupsInputDigest ?? null,

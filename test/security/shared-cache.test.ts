@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,5 +99,30 @@ describe("item 9: one project's environment shares nothing with uv's cache or an
     execFileSync("uv", ["cache", "clean", "--quiet"], { env: { ...process.env, UV_CACHE_DIR: cache } });
     const retry = runCli(["setup", "--yes"], root, env());
     expect(retry.code, describeRun(retry)).toBe(0);
+  });
+
+  it("a wheel whose RECORD is wrong about its own files (debugpy 1.6.5) is told from a damaged cache by a fresh download", () => {
+    // debugpy 1.6.5's py2.py3 wheel lists hashes for eight Windows binaries that are not the binaries it
+    // ships: every notebook environment resolved as of early 2023 has it (ipykernel needs it).
+    const root = tempDir("dhtl-record-");
+    writeTree(root, { "requirements.txt": "debugpy==1.6.5\n", ".python-version": "3.11\n" });
+    // With hardlinks the environment's RECORD starts as the cache's own file: the correction must not reach it.
+    const setup = runCli(["setup", "--yes"], root, { ...env(), DHTL_LINK_MODE: "hardlink" });
+    expect(setup.code, describeRun(setup)).toBe(0);
+    expect(setup.stderr).toContain("debugpy 1.6.5's wheel lists wrong hashes for 8 files in its RECORD");
+    // The environment's RECORD now names the real hash of what the wheel ships; uv's cache keeps its own copy.
+    const binary = "debugpy/_vendored/pydevd/pydevd_attach_to_process/attach_x86.dll";
+    const actual = createHash("sha256")
+      .update(readFileSync(installed(root, binary)))
+      .digest("base64url");
+    const row = (record: string) => record.split("\n").find((line) => line.startsWith(`${binary},`));
+    expect(row(readFileSync(installed(root, "debugpy-1.6.5.dist-info/RECORD"), "utf8"))).toContain(
+      `sha256=${actual},`,
+    );
+    const cachedRecords = cachedFiles("RECORD").filter((file) => file.includes("debugpy-1.6.5.dist-info"));
+    expect(cachedRecords.length).toBeGreaterThan(0);
+    for (const file of cachedRecords) expect(row(readFileSync(file, "utf8"))).not.toContain(actual);
+    const validate = runCli(["validate-env"], root, env());
+    expect(validate.code, describeRun(validate)).toBe(0);
   });
 });
