@@ -220,15 +220,15 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       });
       // The dev tools the project runs without declaring them: installed isolated (uv tool) and recorded.
       const withTools = (built: Plan) => withSetupTools(built, facts.project, existingConfig?.tools, ui.out);
-      const plan = async (narrow: string | null) =>
+      const plan = async (inputs: SetupPlanInputs) =>
         withTools(
           await withSystemPackages(
-            planSetup(planInputs(narrow)),
+            planSetup(inputs),
             facts.systemDependencies,
             existingConfig?.systemPackages,
           ),
         );
-      const first = await plan(narrowLock);
+      const first = await plan(planInputs(narrowLock));
       // uv projects are installed by `uv sync` (editable unless `package = false`).
       const install = first.projectInstall;
       if (install && shouldSayProjectInstall(install, first.lock.kind, facts.project))
@@ -267,13 +267,12 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         ui.out.warn(
           `note: resolving as of ${resolution.excludeNewer} failed (${firstLine(error.message)}); resolving today's releases instead (\`--as-of\` chooses a date)`,
         );
-        const today = withTools(
-          await withSystemPackages(
-            planSetup({ ...planInputs(narrowLock), ...overrides, resolution: null, freshLock: true }),
-            facts.systemDependencies,
-            existingConfig?.systemPackages,
-          ),
-        );
+        const today = await plan({
+          ...planInputs(narrowLock),
+          ...overrides,
+          resolution: null,
+          freshLock: true,
+        });
         transaction.redo();
         try {
           return { plan: today, result: await execute(today) };
@@ -298,13 +297,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         ui.out.warn(
           `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
         );
-        const narrowed = withTools(
-          await withSystemPackages(
-            planSetup({ ...planInputs(narrow), ...overrides }),
-            facts.systemDependencies,
-            existingConfig?.systemPackages,
-          ),
-        );
+        const narrowed = await plan({ ...planInputs(narrow), ...overrides });
         transaction.redo();
         try {
           return { plan: narrowed, result: await execute(narrowed) };
@@ -327,16 +320,10 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
             // A pin the index no longer serves (a yanked-and-deleted release): the lock cannot be installed as it is.
             const reason = `${converted.from} pins ${gone}, which the package index no longer has`;
             ui.out.warn(`note: ${reason}: re-resolving instead of installing ${converted.from} as it pins`);
-            const retry = withTools(
-              await withSystemPackages(
-                planSetup({
-                  ...planInputs(null),
-                  projectLock: { kind: "reresolve", from: converted.from, reason },
-                }),
-                facts.systemDependencies,
-                existingConfig?.systemPackages,
-              ),
-            );
+            const retry = await plan({
+              ...planInputs(null),
+              projectLock: { kind: "reresolve", from: converted.from, reason },
+            });
             // The failed build put the edited manifest back with its own files: edit it again.
             transaction.redo();
             try {
