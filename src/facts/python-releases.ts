@@ -40,12 +40,14 @@ export function wheelsFrom(minor: string | null, now: Date): string | null {
 }
 
 /**
- * The newest CPython minor out by `date` (ISO 8601): the interpreter of a project's era, a candidate
- * for interpreter choice when the project states none (src/python/ ranks candidates).
+ * The interpreter of a project's era: the newest CPython minor whose releases had had their wheels for
+ * WHEELS_AFTER_DAYS by `date` (ISO 8601) — what the project's authors most likely ran. A candidate for
+ * interpreter choice when a dormant project states no Python version (plan/interpreter-choice.ts).
  */
 export function eraPython(date: string): string | null {
-  const day = date.slice(0, 10);
+  const day = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
   let era: string | null = null;
-  for (const [minor, released] of Object.entries(CPYTHON_RELEASES)) if (released <= day) era = minor;
+  for (const [minor, released] of Object.entries(CPYTHON_RELEASES))
+    if (Date.parse(`${released}T00:00:00Z`) + WHEELS_AFTER_DAYS * DAY_MS <= day) era = minor;
   return era;
 }

@@ -94,9 +94,12 @@ describe("excludeNewerArgs", () => {
 });
 
 describe("eraPython", () => {
-  it("names the newest CPython out by a date", () => {
+  it("names the newest CPython whose wheels had been out for 90 days by a date", () => {
     expect(eraPython("2018-05-26T13:19:57Z")).toBe("3.6");
     expect(eraPython("2019-06-25")).toBe("3.7");
+    // 3.12.0 came out 2023-10-02: a fortnight later its wheels were still few, so 3.11 is the era's.
+    expect(eraPython("2023-10-15T07:42:01Z")).toBe("3.11");
+    expect(eraPython("2024-01-01")).toBe("3.12");
     expect(eraPython("2009-01-01")).toBeNull();
   });
 });

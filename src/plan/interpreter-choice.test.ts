@@ -51,7 +51,7 @@ const hint = (
 
 function rank(
   candidates: PythonVersionSource[],
-  extra: { recorded?: string; lockRange?: string } = {},
+  extra: { recorded?: string; lockRange?: string; era?: { minor: string; date: string } } = {},
 ): Ranking {
   return rankInterpreters({ python: resolvePythonVersion(candidates), interpreters: INSTALLED, ...extra });
 }
@@ -101,6 +101,24 @@ describe("rankInterpreters", () => {
     expect(hintCeiling(candidates)?.version).toBe("3.6");
     expect(hintCeiling([hint("setup.py", "3.9", "declared")])?.version).toBe("3.9");
     expect(hintCeiling([hint("runtime.txt", "3.10", "other")])).toBeNull();
+  });
+
+  it("a dormant project that names no version to test or run on: the Python of its time first (sklearn-videos)", () => {
+    const era = { minor: "3.9", date: "2021-08-23T10:00:00Z" };
+    // Nothing stated: the era's Python goes before the python3 on PATH.
+    const nothing = rank([], { era });
+    expect(order(nothing).slice(0, 2)).toEqual(["3.9.18", "3.11.2"]);
+    expect(nothing.kind === "ranked" && nothing.candidates[0]?.why).toBe(
+      "Python 3.9, the interpreter of the project's time (its code last changed 2021-08-23)",
+    );
+    // A lower bound alone: before the newest the range allows; outside the range it is not taken.
+    expect(order(rank([statement("requires-python", "pyproject.toml", ">=3.7")], { era }))[0]).toBe("3.9.18");
+    expect(order(rank([statement("requires-python", "pyproject.toml", ">=3.10")], { era }))[0]).toBe(
+      "3.13.0",
+    );
+    // What CI or a Dockerfile names wins; a recorded version stays first.
+    expect(order(rank([hint("Dockerfile", "3.6", "runs")], { era }))[0]).toBe("3.6.15");
+    expect(order(rank([], { era, recorded: "3.10.13" }))[0]).toBe("3.10.13");
   });
 
   it("a version .dhtconfig records stays first while it is allowed", () => {

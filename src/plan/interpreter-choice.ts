@@ -31,6 +31,11 @@ export interface RankingInputs {
   recorded?: string | null;
   /** The Pythons the committed lock was resolved for (uv.lock `requires-python`): nothing outside it fits. */
   lockRange?: string | null;
+  /**
+   * A dormant project resolved as of its own date (plan/as-of.ts): the minor of that time (`eraPython`)
+   * and the date. Ranked first when nothing in the project names a version to test or run on.
+   */
+  era?: { minor: string; date: string } | null;
 }
 
 export interface RankedInterpreter {
@@ -208,6 +213,18 @@ function rankRange(
       why: `the newest installed Python ${range} allows`,
     }));
     basis = "no CI, tox, Docker or classifier names a version";
+  }
+  const era = inputs.era;
+  const ofEra = !ceiling && era ? ordered.filter((c) => minorOf(c.interpreter.version) === era.minor) : [];
+  if (era && ofEra.length > 0) {
+    // Its dependencies resolve as of that date: the Python of that time has their wheels.
+    ordered = [
+      ...ofEra.map((c) => ({
+        ...c,
+        why: `Python ${era.minor}, the interpreter of the project's time (its code last changed ${era.date.slice(0, 10)})`,
+      })),
+      ...ordered.filter((c) => !ofEra.includes(c)),
+    ];
   }
   const recorded = inputs.recorded;
   const kept = recorded ? ordered.find((candidate) => candidate.interpreter.version === recorded) : undefined;

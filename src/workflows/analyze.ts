@@ -3,6 +3,8 @@
  * start first — before the first synchronous read of the project, not a microtask later — and overlap
  * with reading the project and its code.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { sortDiagnostics } from "../core/diagnostics.js";
 import { collectCodeAnalysis, collectProject, declaredNames, dedupeDiagnostics } from "../facts/collect.js";
 import { collectMachineFacts } from "../facts/machine.js";
@@ -12,6 +14,7 @@ import { systemDependenciesFor } from "../facts/system-deps/index.js";
 import type { Facts } from "../facts/types.js";
 import { collectUserFacts } from "../facts/user.js";
 import { lockWithWheels, previewPython } from "./interpreter.js";
+import { eraOf, projectDateOnce } from "./resolution.js";
 
 export interface AnalyzeOptions {
   path: string;
@@ -31,6 +34,15 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
   // so those run on the other core while this thread reads the project, rather than after it.
   if (options.machine || options.user) await new Promise<void>((resolve) => setImmediate(resolve));
   const project = collectProject(root);
+  // Setup ranks a dormant project's own era first (workflows/resolution.ts): git answers during the scan.
+  const era = options.machine
+    ? eraOf(project, {
+        request: undefined,
+        recorded: undefined,
+        uvLockExists: existsSync(join(root, "uv.lock")),
+        projectDate: projectDateOnce(project),
+      })
+    : Promise.resolve(null);
   const code = withSubprojectModulesLocal(
     await collectCodeAnalysis(project, { imports: options.imports }),
     subprojectModuleNames(root, project.subprojects),
@@ -53,6 +65,7 @@ export async function analyzeProject(options: AnalyzeOptions): Promise<Facts> {
           interpreters: system.interpreters,
           lock: lockWithWheels(root),
           recorded: null,
+          era: await era,
         }),
       }
     : project.python;

@@ -18,6 +18,7 @@ import {
   minorOf,
   pickInterpreter,
   type Ranking,
+  type RankingInputs,
   rankInterpreters,
 } from "../plan/interpreter-choice.js";
 import type { PythonPlan } from "../plan/setup-plan.js";
@@ -48,6 +49,8 @@ export interface PythonChoiceInputs {
   lock: { file: "uv.lock" | "poetry.lock" | "pdm.lock"; text: string } | null;
   /** Requirements to ask uv about when no lock names its wheels (null: do not ask). */
   probe: { text: string; noDeps: boolean } | null;
+  /** The interpreter of a dormant project's time (workflows/resolution.ts `eraOf`). */
+  era?: RankingInputs["era"];
   uv: () => Promise<UvRunner>;
   warn: (message: string) => void;
 }
@@ -64,12 +67,13 @@ export interface PythonChoice {
  * would use, unless asking uv about a project without such a lock changes it.
  */
 export function previewPython(
-  inputs: Pick<PythonChoiceInputs, "facts" | "interpreters" | "lock" | "recorded">,
+  inputs: Pick<PythonChoiceInputs, "facts" | "interpreters" | "lock" | "recorded" | "era">,
 ): NonNullable<ProjectFacts["python"]["interpreter"]> {
   const ranking = rankInterpreters({
     python: inputs.facts.python,
     interpreters: inputs.interpreters,
     recorded: inputs.recorded,
+    era: inputs.era ?? null,
     lockRange: inputs.lock?.file === "uv.lock" ? safeRequiresPython(inputs.lock.text) : null,
   });
   const noWarn = () => {};
@@ -104,6 +108,7 @@ export async function choosePython(inputs: PythonChoiceInputs): Promise<PythonCh
     explicit: inputs.explicit,
     recorded: inputs.recorded,
     lockRange: inputs.lock?.file === "uv.lock" ? safeRequiresPython(inputs.lock.text) : null,
+    era: inputs.era ?? null,
   });
   const cost = { probes: 0, seconds: 0 };
   if (ranking.kind === "none") throw new DhtlError("badInput", ranking.message, { hint: ranking.hint });

@@ -14,7 +14,7 @@ import { directNames } from "../plan/migrate/plan.js";
 import type { ChosenPython, MigrationPlan } from "../plan/migrate/types.js";
 import { startInterpreterDiscovery, uvRunner } from "../run/tools.js";
 import { choosePython, lockWithWheels } from "./interpreter.js";
-import { resolutionFor } from "./resolution.js";
+import { projectDateOnce, resolutionFor } from "./resolution.js";
 import { probeRequirements, readProjectLock } from "./setup-locks.js";
 
 /**
@@ -65,6 +65,7 @@ export async function migrationResolution(
     request,
     recorded: undefined,
     uvLockExists: existsSync(join(facts.root, "uv.lock")),
+    projectDate: projectDateOnce(facts),
     python,
   });
   return resolution ? { ...resolution, automatic: request === undefined } : null;

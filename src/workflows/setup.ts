@@ -28,7 +28,7 @@ import { inferredDecider, inferredInputsFor } from "./inferred.js";
 import { choosePython, explicitPython } from "./interpreter.js";
 import { mainManifestLabel } from "./manifest-layout.js";
 import { refuseBrokenManifests } from "./project.js";
-import { firstLine, resolutionFor } from "./resolution.js";
+import { eraOf, firstLine, projectDateOnce, resolutionFor } from "./resolution.js";
 import {
   convertLock,
   narrowedRange,
@@ -136,6 +136,14 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
           )
         : null;
       const interpreters = await discovered;
+      const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
+      const projectDate = projectDateOnce(facts);
+      const dating = {
+        request: asOf,
+        recorded: existingConfig?.lock?.excludeNewer,
+        uvLockExists,
+        projectDate,
+      };
       const choice = await choosePython({
         facts,
         interpreters,
@@ -143,6 +151,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         recorded: existingConfig?.python?.version ?? null,
         lock: wheelLock(root, uvLockExists, projectLock),
         probe: probeRequirements(facts, projectLock, extras, uvLockExists),
+        era: explicit ? null : await eraOf(facts, dating),
         uv: getUv,
         warn: (message) => ui.out.warn(message),
       });
@@ -187,9 +196,7 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
           ? choice.plan.decision.interpreter.version
           : (choice.plan.fallback?.interpreter.version ?? choice.plan.version);
       const resolution = await resolutionFor(facts, {
-        request: options.asOf === undefined ? undefined : parseAsOf(options.asOf),
-        recorded: existingConfig?.lock?.excludeNewer,
-        uvLockExists,
+        ...dating,
         python: minorOf(chosenVersion),
         knownLockDate,
       });

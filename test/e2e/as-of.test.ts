@@ -106,4 +106,21 @@ describe("resolution as of the project's own date (class 18)", () => {
     expect(readFileSync(join(root, ".dhtconfig"), "utf8")).not.toContain("excludeNewer");
     expect(Number(pinned(root, "llvmlite")?.split(".")[1])).toBeGreaterThanOrEqual(40);
   }, 600_000);
+
+  it("a dormant project that names no Python is built with the Python of its time, as of its own date (mlflow-example)", () => {
+    // The same llvmlite, no Python named: as of 2019-03-01 the era's Python is 3.7, which that day's
+    // llvmlite has wheels for: no date moved forward, no fallback to today's releases.
+    const root = tempDir("dhtl-e2e-asof-era-");
+    writeFileSync(join(root, "requirements.txt"), "llvmlite\n");
+    commitAll(root, "2019-03-01T12:00:00+00:00");
+    const plan = runCli(["setup", "--dry-run", "--json"], root);
+    expect(plan.stdout).toContain("the interpreter of the project's time (its code last changed 2019-03-01)");
+    const setup = runCli(["setup", "--yes"], root);
+    expect(setup.code, describeRun(setup)).toBe(0);
+    expect(setup.stdout + setup.stderr).toMatch(/use Python 3\.7\.\d+/);
+    expect(setup.stderr).toContain("note: resolving as of 2019-03-01T12:00:00Z: nothing pins the versions");
+    expect(setup.stderr).not.toContain("failed");
+    expect(readFileSync(join(root, ".dhtconfig"), "utf8")).toContain("excludeNewer: 2019-03-01T12:00:00Z");
+    expect(pinned(root, "llvmlite")).toMatch(/^0\.2[0-9]\./);
+  }, 600_000);
 });

@@ -201,7 +201,7 @@ describe("a universal lock uv cannot solve (e2e, class 15)", () => {
   });
 });
 
-describe("a universal lock uv cannot solve, as of the project's date (e2e, class 19)", () => {
+describe("a universal lock uv cannot solve, as of the project's date (e2e, class 21)", () => {
   it("marshmallow: the docs extra pins alabaster 1.0.0 (Python >= 3.10) under requires-python >=3.9: narrowed, the date kept, not today's releases", () => {
     const root = copyFixtureDir("python-choice/marshmallow");
     // The real commit's date: nothing pins versions and the code is over a year old, so setup resolves as of it.
