@@ -131,7 +131,8 @@ def last_error(log: Path, limit: int = 160) -> str:
 
 def pytest_summary(log: Path) -> str:
     text = log.read_text(errors="replace") if log.exists() else ""
-    found = re.findall(r"^=* ?(\d+ (?:passed|failed|errors?|skipped|deselected)\b.*? in [\d.]+s.*?)(?: =+)?$|^=+ (no tests ran.*?) =+$", text, re.M)
+    # pytest before 5 ends its summary with "in 2.21 seconds", later ones with "in 2.21s".
+    found = re.findall(r"^=* ?(\d+ (?:passed|failed|errors?|skipped|deselected)\b.*? in [\d.]+ ?s.*?)(?: =+)?$|^=+ (no tests ran.*?) =+$", text, re.M)
     if found:
         return next(x for x in found[-1] if x)
     found = re.findall(r"^(Ran \d+ tests? in .*|OK.*|FAILED \(.*\))$", text, re.M)

@@ -58,3 +58,20 @@ describe("wheelGaps", () => {
     ).toEqual(["psycopg2", "visitor"]);
   });
 });
+
+describe("newestBinaryPython", () => {
+  it("names the newest CPython of interpreter-specific wheels; null for py3/abi3 wheels or none", async () => {
+    const { newestBinaryPython } = await import("./lock-fit.js");
+    // psycopg2 2.7.4 (2018): manylinux and Windows wheels up to cp36.
+    expect(
+      newestBinaryPython([
+        "psycopg2-2.7.4-cp27-cp27mu-manylinux1_x86_64.whl",
+        "psycopg2-2.7.4-cp36-cp36m-manylinux1_x86_64.whl",
+        "psycopg2-2.7.4-cp36-cp36m-win_amd64.whl",
+      ]),
+    ).toBe(6);
+    expect(newestBinaryPython(["cryptography-2.2.2-cp34-abi3-manylinux1_x86_64.whl"])).toBeNull();
+    expect(newestBinaryPython(["six-1.11.0-py2.py3-none-any.whl"])).toBeNull();
+    expect(newestBinaryPython([])).toBeNull();
+  });
+});

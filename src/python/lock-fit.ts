@@ -150,3 +150,24 @@ function anyOf(markers: string[]): string | null {
   if (markers.length === 1) return markers[0]!;
   return markers.map((marker) => `(${marker})`).join(" or ");
 }
+
+/**
+ * The newest CPython minor a version published binary wheels for (`psycopg2 2.7.4` → 6, PyYAML 3.12's
+ * Windows wheels → 6), when it published only interpreter-specific ones; null when a wheel serves any later
+ * Python (`py3`, `py2.py3`, the stable ABI `abi3`) or there is no binary wheel at all (a pure-Python sdist
+ * builds anywhere). A version whose C code stops at 3.N predates 3.N+1: its sdist often no longer compiles
+ * there (PyYAML 3.12's generated C on 3.7), and no wheel says otherwise.
+ */
+export function newestBinaryPython(wheels: string[]): number | null {
+  let newest: number | null = null;
+  for (const wheel of wheels) {
+    const tags = wheelTags(wheel);
+    if (!tags) continue;
+    if (tags.abis.includes("abi3") || tags.pythons.some((p) => /^py3\d*$/.test(p))) return null;
+    for (const python of tags.pythons) {
+      const match = /^cp3(\d+)$/.exec(python);
+      if (match) newest = Math.max(newest ?? 0, Number(match[1]));
+    }
+  }
+  return newest;
+}

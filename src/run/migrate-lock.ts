@@ -34,6 +34,9 @@ export interface LockRequest {
   oldLock: OldLockedVersion[];
   /** The old pins worth trying to keep (those the new requirements still allow). */
   keep: OldLockedVersion[];
+  /** `keep` without the markers that hold pins to the Pythons their wheels serve: tried next when no
+   *  version installs on the newer Pythons (the pin then builds from source there, as before). */
+  unlimited?: OldLockedVersion[];
   /** Normalised names of the project's direct dependencies (all lists). */
   direct: Set<string>;
   /** `uv lock --exclude-newer` (RFC 3339): resolve as of that time; uv records it in uv.lock's options. */
@@ -46,6 +49,8 @@ export type PinsDropped = "none" | "transitive" | "all";
 
 export interface LockOutcome {
   pinsDropped: PinsDropped;
+  /** The Python limits of `keep` had to go (the `unlimited` pins locked). */
+  limitsDropped?: boolean;
   changed: VersionChange[];
   kept: number;
 }
@@ -63,16 +68,19 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
   const directOnly = request.keep.filter((pin) => request.direct.has(pin.name));
   const tiers: { pins: OldLockedVersion[]; dropped: PinsDropped }[] = [
     { pins: request.keep, dropped: "none" },
+    ...(request.unlimited ? [{ pins: request.unlimited, dropped: "none" as const }] : []),
     ...(directOnly.length > 0 && directOnly.length < request.keep.length
       ? [{ pins: directOnly, dropped: "transitive" as const }]
       : []),
   ];
   let pinsDropped: PinsDropped = request.keep.length > 0 ? "all" : "none";
+  let limitsDropped = false;
   for (const tier of request.keep.length > 0 ? tiers : []) {
     writeProjectFile(root, "pyproject.toml", withTemporaryPins(request.pyproject, tier.pins));
     try {
       await runUv(uv, lock, { cwd: root, env, timeoutMs: 600_000 });
       pinsDropped = tier.dropped;
+      limitsDropped = tier.pins !== request.keep;
       break;
     } catch (error) {
       if (!isDhtlError(error) || !isNoSolution(error.message)) throw error;
@@ -82,7 +90,7 @@ export async function lockKeepingVersions(request: LockRequest): Promise<LockOut
   checkedProjectPath(root, "uv.lock");
   await runUv(uv, lock, { cwd: root, env, timeoutMs: 600_000 });
   const locked = readUvLockVersions(readFileSync(join(root, "uv.lock"), "utf8"));
-  return { pinsDropped, ...compareVersions(request.oldLock, locked) };
+  return { pinsDropped, limitsDropped, ...compareVersions(request.oldLock, locked) };
 }
 
 /**

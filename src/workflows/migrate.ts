@@ -13,13 +13,19 @@ import { collectMigrationInput } from "../facts/migration/collect.js";
 import { SOURCE_KINDS, type SourceKind } from "../facts/migration/types.js";
 import { parseAsOf } from "../plan/as-of.js";
 import { directNames, pinsWorthKeeping, planMigration } from "../plan/migrate/plan.js";
-import type { MigrationPlan } from "../plan/migrate/types.js";
+import type { BuildToolsAsOf, MigrationPlan } from "../plan/migrate/types.js";
 import { FileBackup } from "../run/file-backup.js";
 import type { VersionChange } from "../run/migrate-lock.js";
 import { type LockOutcome, lockKeepingVersions } from "../run/migrate-lock.js";
 import { acquireProjectLock } from "../run/project-lock.js";
 import { ensureUv } from "../run/uv.js";
-import { chooseMigrationPython, migrationResolution } from "./migrate-choices.js";
+import {
+  chooseMigrationPython,
+  migrationResolution,
+  oldBuildTools,
+  pinKey,
+  pythonLimitsOfPins,
+} from "./migrate-choices.js";
 import { firstLine } from "./resolution.js";
 
 export interface MigrationResult {
@@ -36,6 +42,11 @@ export interface MigrationResult {
   asOf: string | null;
   /** Why the automatic as-of date was given up for today's releases (uv could not lock as of it), or null. */
   asOfFailed: string | null;
+  /** Old pins kept only on the Pythons their wheels serve (`pyyaml 3.12: python_version < "3.7"`). */
+  pinsLimited: string[];
+  /** The plan written instead of the one shown: the old lock's sdists failed to build with today's build
+   *  tools, so it was planned again with the tools of its time (BuildToolsAsOf); null when not. */
+  replanned: { plan: MigrationPlan; because: string } | null;
 }
 
 export interface MigrationOptions {
@@ -54,6 +65,7 @@ export interface MigrationOptions {
 export async function planProjectMigration(
   options: MigrationOptions,
   out: Output,
+  buildTools?: BuildToolsAsOf,
 ): Promise<{ root: string; plan: MigrationPlan }> {
   const request = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
   const { from } = options;
@@ -75,7 +87,7 @@ export async function planProjectMigration(
   const first = planMigration(input);
   const facts = collectProject(root);
   const chosen = first.pythonUnstated ? await chooseMigrationPython(facts, out) : null;
-  const plan = chosen ? planMigration(input, { python: chosen }) : first;
+  const plan = chosen || buildTools ? planMigration(input, { python: chosen, buildTools }) : first;
   const pinned = plan.changes.find((c) => c.path === ".python-version")?.after.trim() ?? null;
   const asOf = await migrationResolution(facts, plan, request, chosen?.minor ?? pinned);
   if (!asOf) return { root, plan };
@@ -89,20 +101,45 @@ export async function planProjectMigration(
   };
 }
 
-/** Writes the planned files and locks with uv keeping the old lock's versions. */
+/**
+ * Writes the planned files and locks with uv keeping the old lock's versions. When an sdist the old lock
+ * pins no longer builds with today's build tools and that lock last changed over a year ago, `replan` makes
+ * the plan again with the build tools of its time (the interpreter they run on pinned), which is written.
+ */
 export async function applyProjectMigration(
   root: string,
   plan: MigrationPlan,
-  options: { removeOld: boolean },
+  options: { removeOld: boolean; replan?: (buildTools: BuildToolsAsOf) => Promise<MigrationPlan> },
   out: Output,
 ): Promise<MigrationResult> {
   const uv = await ensureUv({ out });
-  const done = out.step(
-    `uv lock (keeping the old lock's versions${plan.asOf ? `, as of ${plan.asOf.excludeNewer}` : ""})`,
-  );
-  const result = await applyMigration(root, plan, { uv: uv.path, removeOld: options.removeOld });
-  done(`${result.keptVersions} kept, ${result.changedVersions.length} changed`);
-  return result;
+  const apply = async (planned: MigrationPlan) => {
+    const done = out.step(
+      `uv lock (keeping the old lock's versions${planned.asOf ? `, as of ${planned.asOf.excludeNewer}` : ""})`,
+    );
+    const pinLimits = await pythonLimitsOfPins(pinsWorthKeeping(planned.oldLock, planned.project), out);
+    const result = await applyMigration(root, planned, {
+      uv: uv.path,
+      removeOld: options.removeOld,
+      pinLimits,
+    });
+    done(`${result.keptVersions} kept, ${result.changedVersions.length} changed`);
+    return result;
+  };
+  try {
+    return await apply(plan);
+  } catch (error) {
+    // runUv's message for uv's "Failed to build `…`" (explainUvFailure), with uv's last lines after it.
+    const failed = isDhtlError(error) ? /^failed to build \S+/.exec(error.message) : null;
+    if (!failed || !options.replan || plan.project.excludeNewerPackage) throw error;
+    const buildTools = await oldBuildTools(root, plan, out);
+    if (!buildTools) throw error;
+    out.warn(
+      `${failed[0]} with today's build tools: planning again with those of ${buildTools.why} (setuptools as of ${buildTools.packages.setuptools?.slice(0, 10)}, on Python ${buildTools.python})`,
+    );
+    const replanned = await options.replan(buildTools);
+    return { ...(await apply(replanned)), replanned: { plan: replanned, because: failed[0] } };
+  }
 }
 
 function isSourceKind(value: string): value is SourceKind {
@@ -115,6 +152,8 @@ export interface ApplyOptions {
   /** Path of the uv executable; null writes the files without locking. */
   uv: string | null;
   removeOld: boolean;
+  /** Markers that keep old pins to the Pythons their wheels serve, by `pinKey` (migrate-choices.ts). */
+  pinLimits?: Map<string, string>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -162,6 +201,14 @@ async function applyLocked(
     let outcome: LockOutcome = { pinsDropped: "none", changed: [], kept: 0 };
     let asOf = plan.asOf?.excludeNewer ?? null;
     let asOfFailed: string | null = null;
+    const limits = options.pinLimits ?? new Map<string, string>();
+    const keep = pinsWorthKeeping(plan.oldLock, plan.project).map((pin) => {
+      const limit = limits.get(pinKey(pin));
+      return limit ? { ...pin, marker: pin.marker ? `(${pin.marker}) and ${limit}` : limit } : pin;
+    });
+    const pinsLimited = keep
+      .filter((pin) => limits.has(pinKey(pin)))
+      .map((pin) => `${pin.name} ${pin.version} (${limits.get(pinKey(pin))})`);
     if (options.uv) {
       const uv = options.uv;
       const lock = (excludeNewer: string | null) =>
@@ -170,7 +217,8 @@ async function applyLocked(
           uv,
           pyproject,
           oldLock: plan.oldLock,
-          keep: pinsWorthKeeping(plan.oldLock, plan.project),
+          keep,
+          ...(pinsLimited.length > 0 ? { unlimited: pinsWorthKeeping(plan.oldLock, plan.project) } : {}),
           direct: directNames(plan.project),
           excludeNewer,
           env: options.env,
@@ -199,6 +247,8 @@ async function applyLocked(
       pinsDropped: outcome.pinsDropped,
       asOf: options.uv ? asOf : null,
       asOfFailed,
+      pinsLimited: options.uv && !outcome.limitsDropped ? pinsLimited : [],
+      replanned: null,
     };
   } catch (error) {
     undo.restore();

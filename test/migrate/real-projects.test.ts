@@ -81,7 +81,9 @@ describe("setup.py projects keep building (items 1–3, 9)", () => {
   it("six: setup.py imports six itself → __legacy__; same METADATA; synced frozen with its test group", async () => {
     const { dir } = await expectSameWheel("six");
     const doc = pyproject(dir);
-    expect(doc["build-system"]).toMatchObject({ "build-backend": "setuptools.build_meta:__legacy__" });
+    // Its range allows 3.6: the in-tree backend, which is setuptools' __legacy__ one (setup.py imports six).
+    expect(doc["build-system"]).toMatchObject({ "build-backend": "setuptools_pep660" });
+    expect(read(dir, "_build_backend/setuptools_pep660.py")).toContain("_backend = build_meta.__legacy__\n");
     // Computed (six.__version__) and everything setup.py says besides: left to setup.py, named in dynamic.
     expect(doc.project).toMatchObject({
       name: "six",
@@ -102,6 +104,20 @@ describe("setup.py projects keep building (items 1–3, 9)", () => {
     expect(wheel.entryPoints).toEqual(["console_scripts:records=records:cli"]);
   });
 
+  it("records: Pipfile.lock's psycopg2 2.7.4 (wheels up to cp36) is kept on 3.6 only; 3.7 gets a version that installs there; the Python is its own 3.6", async () => {
+    const dir = real("records");
+    const json = await migrated(dir);
+    expect(read(dir, ".python-version")).toBe("3.6\n");
+    expect(json.pinsLimited).toEqual(['psycopg2 2.7.4 (python_version < "3.7")']);
+    const lock = read(dir, "uv.lock");
+    expect(lock).toContain('name = "psycopg2"\nversion = "2.7.4"');
+    expect(lock.match(/name = "psycopg2"\nversion = "[^"]+"/g)?.length).toBeGreaterThan(1);
+    expect(lock).toContain('name = "pyyaml"\nversion = "3.12"');
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.6"), "--extra", "pg"]);
+    expect(installed(dir).get("psycopg2")).toBe("2.7.4");
+    expect(installed(dir).get("pyyaml")).toBe("3.12");
+  });
+
   it("click 2018: pytest only in tox.ini's [testenv] deps → the dev group; same METADATA; its test passes after `uv sync --frozen` on 3.7", async () => {
     const { dir } = await expectSameWheel("click-2018");
     expect(pyproject(dir)["dependency-groups"]).toEqual({ dev: ["pytest", "coverage", "colorama"] });
@@ -115,21 +131,50 @@ describe("setup.py projects keep building (items 1–3, 9)", () => {
     expect(tests.stdout).toContain("1 passed");
   });
 
-  it("docopt 2018: classifiers name 3.6 at newest → .python-version 3.7, the lock is for >=3.7 and syncs frozen on 3.7", async () => {
+  it("docopt 2018: classifiers name 3.6 at newest → .python-version 3.6, the lock is for >=3.6 and syncs frozen on 3.6 (in-tree backend)", async () => {
     const { dir } = await expectSameWheel("docopt-2018");
-    expect(read(dir, ".python-version")).toBe("3.7\n");
+    expect(read(dir, ".python-version")).toBe("3.6\n");
     expect(pyproject(dir).project).not.toHaveProperty("requires-python");
-    expect(read(dir, "uv.lock")).toContain('requires-python = ">=3.7"');
-    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.7")]);
+    expect(read(dir, "uv.lock")).toContain('requires-python = ">=3.6"');
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.6")]);
     expect(installed(dir).has("pytest")).toBe(true);
-    // The pin bounds the lock only: the wheel, without Requires-Python, still builds on the 3.6 it names.
-    uvIn(uv, dir, [
-      "build",
-      "--wheel",
-      "--out-dir",
-      tempDir("dhtl-wheel-36-"),
-      "--python",
-      pyenvPython("3.6"),
+    expect(installed(dir).has("docopt")).toBe(true);
+  });
+
+  it("flask 2018: its range allows 3.6 → plain `uv sync --frozen` installs it editable on 3.6 (in-tree backend) and on 3.11 (setuptools' own); wheel and sdist-built wheel publish the original METADATA", async () => {
+    const { dir } = await expectSameWheel("flask-2018");
+    expect(pyproject(dir)["build-system"]).toEqual({
+      requires: ['setuptools>=61; python_version >= "3.7"', 'setuptools; python_version < "3.7"'],
+      "build-backend": "setuptools_pep660",
+      "backend-path": ["_build_backend"],
+    });
+    expect(read(dir, "MANIFEST.in")).toMatch(/\ninclude _build_backend\/setuptools_pep660\.py\n$/);
+    const imported = () =>
+      spawnSync(
+        join(dir, ".venv/bin/python"),
+        ["-c", `import flask, sys; print(flask.__file__, sys.version_info[:2])`],
+        {
+          cwd: tempDir("dhtl-elsewhere-"),
+          encoding: "utf8",
+        },
+      ).stdout.trim();
+    for (const [minor, version] of [
+      ["3.6", "(3, 6)"],
+      ["3.11", "(3, 11)"],
+    ] as const) {
+      uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython(minor)]);
+      // Editable: imported from the checkout itself, from any folder.
+      expect(imported()).toBe(`${join(dir, "flask", "__init__.py")} ${version}`);
+    }
+    expect(installed(dir).get("flask")).toBe("1.1.dev0");
+    // `uv build` makes the sdist, then the wheel from it: the sdist carries the backend module.
+    const out = tempDir("dhtl-flask-dist-");
+    uvIn(uv, dir, ["build", "--out-dir", out, "--python", pyenvPython("3.6")]);
+    // setuptools 59.6 (Python 3.6) keeps the name's case in file names.
+    const built = readdirSync(out).filter((f) => !f.startsWith("."));
+    expect(built.map((f) => f.toLowerCase()).sort()).toEqual([
+      "flask-1.1.dev0-py2.py3-none-any.whl",
+      "flask-1.1.dev0.tar.gz",
     ]);
   });
 
@@ -250,6 +295,35 @@ describe("locks and Python (items 5–8, 10)", () => {
     expect(json.asOf).toBeNull();
     uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.12")]);
     expect(installed(dir).get("greenlet")).toBe("3.0.1");
+  });
+
+  it("requests-html 2019: Pipfile.lock's MarkupSafe 1.0 does not build with today's setuptools → planned again with the build tools of the lock's time ([tool.uv] exclude-newer-package) on its Python; all 45 versions kept; syncs frozen on 3.6", async () => {
+    const dir = real("requests-html-2019");
+    initRepo(dir, { GIT_COMMITTER_DATE: "2018-03-21T11:47:15Z", GIT_AUTHOR_DATE: "2018-03-21T11:47:15Z" });
+    const run = await runMigrate(dir, { yes: true });
+    expect(run.code, run.text).toBe(0);
+    expect(run.text).toContain("failed to build markupsafe with today's build tools: planning again");
+    expect(run.text).toContain("kept 45 of 45 old locked versions");
+    const uvTable = (pyproject(dir).tool as { uv: Record<string, unknown> }).uv;
+    expect(uvTable["exclude-newer-package"]).toEqual({
+      setuptools: "2019-02-08T00:00:00Z",
+      wheel: "2019-02-08T00:00:00Z",
+    });
+    // setuptools of that time predates [project] and PEP 660: setup.py builds, the in-tree backend installs.
+    expect(pyproject(dir)["build-system"]).toMatchObject({
+      requires: ["setuptools"],
+      "build-backend": "setuptools_pep660",
+    });
+    expect(read(dir, ".python-version")).toBe("3.6\n");
+    uvIn(uv, dir, ["lock", "--check"]);
+    // Plain `uv sync` builds MarkupSafe 1.0 with the held setuptools, as `uv lock` did.
+    uvIn(uv, dir, ["sync", "--frozen", "--python", pyenvPython("3.6")]);
+    expect(installed(dir).get("markupsafe")).toBe("1.0");
+    const imported = spawnSync(join(dir, ".venv/bin/python"), ["-c", "import requests_html"], {
+      cwd: tempDir("dhtl-elsewhere-"),
+      encoding: "utf8",
+    });
+    expect(imported.status, imported.stderr).toBe(0);
   });
 
   it("Pipfile.lock's git commit is kept as rev, not the branch the Pipfile names", async () => {

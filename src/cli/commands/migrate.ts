@@ -1,6 +1,6 @@
 import { ExitCode } from "../../core/errors.js";
 import { type Output, paint } from "../../core/output.js";
-import type { MigrationPlan } from "../../plan/migrate/types.js";
+import type { BuildToolsAsOf, MigrationPlan } from "../../plan/migrate/types.js";
 import type { MigrationResult } from "../../workflows/migrate.js";
 import { type CommandContext, type CommandSpec, dryRunOption, jsonOption, yesOption } from "../command.js";
 import { flag, text } from "../options.js";
@@ -50,10 +50,8 @@ export const migrateCommand: CommandSpec = {
 
 async function migrateProject({ options, out }: CommandContext, path: string): Promise<number> {
   const { applyProjectMigration, planProjectMigration } = await import("../../workflows/migrate.js");
-  const { root, plan } = await planProjectMigration(
-    { path, from: text(options, "from"), asOf: text(options, "asOf") },
-    out,
-  );
+  const request = { path, from: text(options, "from"), asOf: text(options, "asOf") };
+  const { root, plan } = await planProjectMigration(request, out);
   const json = flag(options, "json");
   // -q: no plan and no diff, only what was done (and errors).
   if (!json && !out.quiet) await printPlan(out, plan);
@@ -72,9 +70,18 @@ async function migrateProject({ options, out }: CommandContext, path: string): P
       return ExitCode.refused;
     }
   }
-  const result = await applyProjectMigration(root, plan, { removeOld: flag(options, "removeOld") }, out);
-  if (json) out.line(JSON.stringify(await toJson(plan, result), null, 2));
-  else printResult(out, plan, result);
+  const replan = async (buildTools: BuildToolsAsOf) =>
+    (await planProjectMigration(request, out, buildTools)).plan;
+  const result = await applyProjectMigration(
+    root,
+    plan,
+    { removeOld: flag(options, "removeOld"), replan },
+    out,
+  );
+  const written = result.replanned?.plan ?? plan;
+  if (!json && !out.quiet && result.replanned) await printPlan(out, written);
+  if (json) out.line(JSON.stringify(await toJson(written, result), null, 2));
+  else printResult(out, written, result);
   return ExitCode.ok;
 }
 
@@ -102,6 +109,8 @@ async function toJson(plan: MigrationPlan, result: MigrationResult | null) {
     pinsDropped: result?.pinsDropped ?? "none",
     asOf: result ? result.asOf : (plan.asOf?.excludeNewer ?? null),
     asOfFailed: result?.asOfFailed ?? null,
+    pinsLimited: result?.pinsLimited ?? [],
+    replannedBecause: result?.replanned?.because ?? null,
   };
 }
 
@@ -162,6 +171,10 @@ function printResult(out: Output, plan: MigrationPlan, result: MigrationResult):
     if (result.pinsDropped === "all")
       out.line(`${paint(c, "yellow", "!")} the old versions could not hold together: uv resolved afresh`);
   }
+  if (result.pinsLimited.length > 0)
+    out.line(
+      `old versions kept only on the Pythons their wheels serve (newer Pythons get versions that install there): ${result.pinsLimited.join(", ")}`,
+    );
   for (const change of out.quiet ? [] : result.changedVersions) {
     out.line(`  ${change.name} ${change.old} → ${change.new ?? "(no longer needed)"}`);
   }

@@ -13,6 +13,9 @@ import { findProjectRoot } from "../root.js";
 import { collectOldLock } from "./old-lock.js";
 import type { MigrationInput, SourceKind } from "./types.js";
 
+/** What an in-tree build backend writes besides pyproject.toml (plan/migrate/editable-backend.ts). */
+const BUILD_FILES = ["MANIFEST.in", "_build_backend/setuptools_pep660.py"];
+
 export interface CollectedMigration {
   root: string;
   input: MigrationInput;
@@ -39,6 +42,9 @@ export function collectMigrationInput(path: string, from?: SourceKind): Collecte
       directories: directoriesOf(root),
       setupPyLocalImports: files.includes("setup.py") ? localImports(read("setup.py"), root) : [],
       pythonHints: collectPythonHints(root, context).hints,
+      buildFiles: Object.fromEntries(
+        BUILD_FILES.map((file) => [file, existsSync(join(root, file)) ? read(file) : null]),
+      ),
       from,
     },
   };

@@ -39,5 +39,7 @@ export interface MigrationInput {
    * facts/python-hints): what migrate bounds the lock with when no manifest states a Python.
    */
   pythonHints?: PythonVersionSource[];
+  /** Texts of files an in-tree build backend touches (null: absent): MANIFEST.in and the module itself. */
+  buildFiles?: Record<string, string | null>;
   from?: SourceKind;
 }

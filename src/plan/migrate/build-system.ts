@@ -13,6 +13,12 @@
 
 import type { SourceKind } from "../../facts/migration/types.js";
 import type { Table } from "../../formats/toml-table.js";
+import {
+  EDITABLE_BACKEND_DIR,
+  EDITABLE_BACKEND_FILE,
+  EDITABLE_BACKEND_MODULE,
+  editableBackendText,
+} from "./editable-backend.js";
 import type { BuildDecision } from "./types.js";
 
 const POETRY_PACKAGING_KEYS = ["packages", "include", "exclude"];
@@ -37,6 +43,10 @@ export interface BuildInput {
   setupPyLocalImports: string[];
   /** The project's Python range allows Pythons older than 3.7 (or states none). */
   supportsPython36?: boolean;
+  /** The project itself names Python 3.6 (range, pin or hints): uv must install it editable there. */
+  editableOn36?: boolean;
+  /** setuptools is held to an old lock's time (BuildToolsAsOf): older than 61 (no [project]) and 64 (PEP 660). */
+  oldBuildTools?: boolean;
 }
 
 export function decideBuild(input: BuildInput): BuildDecision {
@@ -117,15 +127,25 @@ function setuptoolsBuild(input: BuildInput): BuildDecision {
   const kept = (input.existing?.requires ?? []).filter((r) => !SETUPTOOLS_ITSELF.test(r));
   // setuptools 61 (the first to read [project]) needs Python 3.7; on older Pythons the last setuptools for them
   // builds from setup.py alone, which still says everything [project] says.
-  const setuptools = input.supportsPython36
-    ? ['setuptools>=61; python_version >= "3.7"', 'setuptools; python_version < "3.7"']
-    : ["setuptools>=61"];
+  // Held to an old lock's time, setuptools predates [project]: setup.py, which says everything, builds alone.
+  const setuptools = input.oldBuildTools
+    ? ["setuptools"]
+    : input.supportsPython36
+      ? ['setuptools>=61; python_version >= "3.7"', 'setuptools; python_version < "3.7"']
+      : ["setuptools>=61"];
+  const backend = legacy ? "setuptools.build_meta:__legacy__" : "setuptools.build_meta";
+  const reason = legacy
+    ? `setuptools kept, with __legacy__: setup.py imports the project's own ${input.setupPyLocalImports.join(", ")}, which only the legacy backend puts on sys.path`
+    : "setuptools kept: it reads the new [project] table and still runs setup.py for anything only code can say";
+  const requires = [...setuptools, ...new Set([...kept, ...extras])];
+  if (!input.editableOn36 && !input.oldBuildTools)
+    return { backend, requires, reason, keepPoetryKeys: [], extraTables };
   return {
-    backend: legacy ? "setuptools.build_meta:__legacy__" : "setuptools.build_meta",
-    requires: [...setuptools, ...new Set([...kept, ...extras])],
-    reason: legacy
-      ? `setuptools kept, with __legacy__: setup.py imports the project's own ${input.setupPyLocalImports.join(", ")}, which only the legacy backend puts on sys.path`
-      : "setuptools kept: it reads the new [project] table and still runs setup.py for anything only code can say",
+    backend: EDITABLE_BACKEND_MODULE,
+    backendPath: [EDITABLE_BACKEND_DIR],
+    inTreeBackend: { file: EDITABLE_BACKEND_FILE, text: editableBackendText(legacy) },
+    requires,
+    reason: `${reason}; through ${EDITABLE_BACKEND_FILE} (setuptools.build_meta${legacy ? ":__legacy__" : ""} itself, plus editable installs where setuptools has none): ${input.oldBuildTools ? "setuptools is held to the old lock's time" : "the package supports Python 3.6"}, when setuptools could not install a project editable, and \`uv sync\` installs it editable`,
     keepPoetryKeys: [],
     extraTables,
   };

@@ -360,12 +360,25 @@ describe("planMigration: setup.py projects as the bench met them (issue 14)", ()
     expect(JSON.stringify(pyprojectOf(own)["dependency-groups"])).not.toContain("colorama");
   });
 
-  it("a setuptools package whose range allows Python 3.6 is told to sync there with --no-editable (uv has no setting for it)", () => {
+  it("a setuptools package whose range allows Python 3.6 builds through the in-tree backend (editable there); others keep setuptools.build_meta", () => {
     const setup = (range: string) =>
       `from setuptools import setup\nsetup(name="web", version="1.0", python_requires="${range}")\n`;
-    const note = "on Python 3.6 `uv sync` cannot install the project editable";
-    expect(planOf({ "setup.py": setup(">=2.7, !=3.0.*") }).notes.join("\n")).toContain(note);
-    expect(planOf({ "setup.py": setup(">=3.7") }).notes.join("\n")).not.toContain(note);
+    const old = planOf({ "setup.py": setup(">=2.7, !=3.0.*"), "MANIFEST.in": "include README.rst\n" });
+    const doc = pyprojectOf(old);
+    expect(doc["build-system"]).toMatchObject({
+      "build-backend": "setuptools_pep660",
+      "backend-path": ["_build_backend"],
+    });
+    const files = Object.fromEntries(old.changes.map((c) => [c.path, c]));
+    expect(files["_build_backend/setuptools_pep660.py"]?.after).toContain("_backend = build_meta\n");
+    // Appended to the project's own MANIFEST.in, so the sdist carries the module.
+    expect(files["MANIFEST.in"]).toMatchObject({
+      before: "include README.rst\n",
+      after: "include README.rst\ninclude _build_backend/setuptools_pep660.py\n",
+    });
+    const modern = planOf({ "setup.py": setup(">=3.7") });
+    expect(pyprojectOf(modern)["build-system"]).toMatchObject({ "build-backend": "setuptools.build_meta" });
+    expect(modern.changes.map((c) => c.path)).toEqual(["pyproject.toml"]);
   });
 
   it("never pins the project itself from an old lock", () => {

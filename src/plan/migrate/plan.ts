@@ -20,16 +20,27 @@ import { tryParseRequirement } from "../../pep/pep508.js";
 import { decideBuild } from "./build-system.js";
 import { condaOnlyAdvice } from "./conda-only.js";
 import { detectSource } from "./detect.js";
+import { manifestWithBackend } from "./editable-backend.js";
 import { expectedGroups, withTestExtra, withToxDeps } from "./groups.js";
 import { decidePython } from "./python.js";
 import { renderPyproject } from "./render-pyproject.js";
 import { setuptoolsDynamic } from "./setuptools-metadata.js";
 import { convertIndexes, type PoetrySourceRecord, splitDirectReference } from "./sources.js";
-import type { ChosenPython, FileChange, MigrationPlan, TargetProject, UvSource } from "./types.js";
+import type {
+  BuildDecision,
+  BuildToolsAsOf,
+  ChosenPython,
+  FileChange,
+  MigrationPlan,
+  TargetProject,
+  UvSource,
+} from "./types.js";
 
 export interface PlanOptions {
   /** The interpreter chosen for a project that names none (a first plan says `pythonUnstated`). */
   python?: ChosenPython | null;
+  /** Build with the old lock's build tools (its sdists fail with today's): the workflow's second plan. */
+  buildTools?: BuildToolsAsOf;
 }
 
 export function planMigration(input: MigrationInput, options: PlanOptions = {}): MigrationPlan {
@@ -186,11 +197,23 @@ export function planMigration(input: MigrationInput, options: PlanOptions = {}):
     setupPyLocalImports: input.setupPyLocalImports ?? [],
     // A pin dhtl chose from classifiers/CI bounds the lock only: the wheel still installs on older Pythons.
     supportsPython36: allowsPython36(metadata.requiresPython, python.pinStated ? python.pin : null),
+    editableOn36: statesPython36(metadata.requiresPython, python.pin),
+    oldBuildTools: options.buildTools !== undefined,
   });
-  if (build.backend?.startsWith("setuptools") && statesPython36(metadata.requiresPython, python.pin)) {
-    // uv has no pyproject setting for it (only the flag and UV_NO_EDITABLE): the user must be told.
+  const { buildTools } = options;
+  if (buildTools) {
     notes.push(
-      "on Python 3.6 `uv sync` cannot install the project editable (no setuptools for 3.6 has PEP 660's build_editable): there, run `uv sync --no-editable` (or set UV_NO_EDITABLE=1)",
+      `setuptools and wheel are held to the old lock's time in [tool.uv] exclude-newer-package (${buildTools.why}): its sdists no longer build with today's, and \`uv sync\` builds them the same way; Python ${buildTools.python} runs them`,
+    );
+    if (!python.pin && !input.files.includes(".python-version")) {
+      python.pin = buildTools.python;
+      python.pinFrom = "the Python the old lock's build tools run on";
+    }
+  }
+  if (build.inTreeBackend) {
+    // uv 0.13 has no pyproject setting to install the project itself non-editable (only the flag).
+    notes.push(
+      `${build.inTreeBackend.file} is setuptools' backend plus editable installs on Python 3.6 (no setuptools there has PEP 660's build_editable): \`uv sync\` installs the project there too; wheels and sdists are setuptools' own (MANIFEST.in ships the module in the sdist)`,
     );
   }
 
@@ -235,6 +258,7 @@ export function planMigration(input: MigrationInput, options: PlanOptions = {}):
     environments: python3Only(metadata.requiresPython ?? python.requiresPython, notes),
     ...(build.uvPackage === false ? { package: false as const } : {}),
     constraints,
+    excludeNewerPackage: buildTools?.packages ?? null,
     sources: sortRecord(sources),
     indexes,
   };
@@ -247,6 +271,7 @@ export function planMigration(input: MigrationInput, options: PlanOptions = {}):
   if (rendered.text !== input.pyprojectText) {
     changes.push({ path: "pyproject.toml", before: input.pyprojectText, after: rendered.text });
   }
+  changes.push(...inTreeBackendChanges(build, input.buildFiles ?? {}));
   if (python.pin && !input.files.includes(".python-version")) {
     changes.push({ path: ".python-version", before: null, after: `${python.pin}\n` });
     notes.push(`.python-version pins Python ${python.pin}, ${python.pinFrom}`);
@@ -313,6 +338,19 @@ function python3Only(range: string | null, notes: string[]): string[] | null {
 
 function isValidExtraName(name: string): boolean {
   return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
+}
+
+/** The in-tree backend module and the MANIFEST.in line that ships it in the sdist (editable-backend.ts). */
+function inTreeBackendChanges(build: BuildDecision, texts: Record<string, string | null>): FileChange[] {
+  if (!build.inTreeBackend) return [];
+  const { file, text } = build.inTreeBackend;
+  const changes: FileChange[] = [];
+  const module = texts[file] ?? null;
+  if (module !== text) changes.push({ path: file, before: module, after: text });
+  const manifest = texts["MANIFEST.in"] ?? null;
+  const withBackend = manifestWithBackend(manifest);
+  if (withBackend !== null) changes.push({ path: "MANIFEST.in", before: manifest, after: withBackend });
+  return changes;
 }
 
 /** True when neither the range nor the pin rules out Python 3.6 (the last Python setuptools 61 lacks). */

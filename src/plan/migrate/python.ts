@@ -67,7 +67,8 @@ export function decidePython(options: {
     return decision(range);
   }
   // Nothing states a range: a pin file, else what the other files name (CI, tox, classifiers).
-  const bounding = pin ?? oldestHinted(options.hints ?? []);
+  // A setuptools package syncs on 3.6 through its in-tree backend (editable-backend.ts); others from 3.7.
+  const bounding = pin ?? oldestHinted(options.hints ?? [], isPackage ? 6 : OLDEST_SYNCABLE_MINOR);
   if (bounding) {
     const bound = `>=${bounding.minor}`;
     const named = `${bounding.source.file} (${bounding.source.source} = ${bounding.source.value})`;
@@ -136,6 +137,7 @@ function firstPin(manifests: ManifestFacts[]): { source: PythonVersionSource; mi
  */
 function oldestHinted(
   hints: PythonVersionSource[],
+  oldestSyncable: number,
 ): { source: PythonVersionSource; minor: string; raised: boolean } | null {
   for (const tier of ["declared", "tested"] as const) {
     const minors = hints
@@ -144,13 +146,13 @@ function oldestHinted(
       .filter((found) => found.minor !== null && Number(found.minor[1]) === 3)
       .map(({ source, minor }) => ({ source, minor: `${minor![1]}.${minor![2]}`, key: Number(minor![2]) }))
       .sort((a, b) => a.key - b.key);
-    // uv locks for 3.6 and newer, but installs no project editable on 3.6 (no setuptools there has PEP
-    // 660's build_editable): 3.7 is the oldest Python a migrated project can be synced with. A project that
-    // names only older ones (docopt 2018: 2.7, 3.4–3.6) gets 3.7, the nearest, not `>=` whatever uv finds.
-    const syncable = minors.find((m) => m.key >= OLDEST_SYNCABLE_MINOR);
+    // uv locks for 3.6 and newer; a project that names only older ones gets the nearest it can sync, not
+    // `>=` whatever uv finds (3.6 for a setuptools package, whose in-tree backend installs it editable
+    // there; 3.7 otherwise, the oldest Python any other backend installs a project editable into).
+    const syncable = minors.find((m) => m.key >= oldestSyncable);
     if (syncable) return { source: syncable.source, minor: syncable.minor, raised: false };
     const newest = minors.at(-1);
-    if (newest) return { source: newest.source, minor: `3.${OLDEST_SYNCABLE_MINOR}`, raised: true };
+    if (newest) return { source: newest.source, minor: `3.${oldestSyncable}`, raised: true };
   }
   return null;
 }
@@ -163,5 +165,6 @@ function pinReason(bounding: { source: PythonVersionSource; raised?: boolean }):
     : `the oldest Python ${file} names`;
 }
 
-/** Python 3.7: the oldest a setuptools project can be installed editable into (setuptools 64+, PEP 660). */
+/** Python 3.7: the oldest setuptools 64+ (PEP 660) runs on, so the oldest a project without an in-tree
+ *  backend can be installed editable into. */
 const OLDEST_SYNCABLE_MINOR = 7;

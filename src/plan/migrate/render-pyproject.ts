@@ -82,6 +82,7 @@ export function renderPyproject(
         if (table) {
           table.requires = build.requires;
           table["build-backend"] = build.backend;
+          if (build.backendPath) table["backend-path"] = build.backendPath;
         }
       }
     }
@@ -156,7 +157,7 @@ function projectValues(project: TargetProject): Record<string, TomlPlain> {
 function buildTables(build: BuildDecision): string[] {
   if (build.backend === null) return [];
   return [
-    `[build-system]\nrequires = [${build.requires.map((r) => JSON.stringify(r)).join(", ")}]\nbuild-backend = ${JSON.stringify(build.backend)}\n`,
+    `[build-system]\nrequires = [${build.requires.map((r) => JSON.stringify(r)).join(", ")}]\nbuild-backend = ${JSON.stringify(build.backend)}\n${build.backendPath ? `backend-path = ${JSON.stringify(build.backendPath)}\n` : ""}`,
   ];
 }
 
@@ -166,6 +167,7 @@ function uvSettings(project: TargetProject): Record<string, TomlPlain> {
   if (project.environments !== null) values.environments = project.environments;
   if (project.package === false) values.package = false;
   if (project.constraints.length > 0) values["constraint-dependencies"] = project.constraints;
+  if (project.excludeNewerPackage) values["exclude-newer-package"] = project.excludeNewerPackage;
   return values;
 }
 

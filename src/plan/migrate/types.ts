@@ -41,6 +41,10 @@ export interface BuildDecision {
   keepExisting?: boolean;
   /** `[tool.uv] package = false`: uv installs the dependencies only (Poetry's package-mode = false). */
   uvPackage?: false;
+  /** `[build-system] backend-path`, for an in-tree backend (editable-backend.ts). */
+  backendPath?: string[];
+  /** The in-tree backend module to write (root-relative path and text). */
+  inTreeBackend?: { file: string; text: string };
 }
 
 /** The target project, as PEP 621 and uv say it. */
@@ -68,6 +72,8 @@ export interface TargetProject {
   /** `[tool.uv] package = false`: uv installs the dependencies only. */
   package?: false;
   constraints: string[];
+  /** `[tool.uv] exclude-newer-package`: build tools held to an old lock's time (BuildToolsAsOf). */
+  excludeNewerPackage: Record<string, string> | null;
   sources: Record<string, UvSource>;
   indexes: UvIndex[];
 }
@@ -107,5 +113,19 @@ export interface ChosenPython {
   /** `X.Y`. */
   minor: string;
   /** Why, as the notes say it. */
+  why: string;
+}
+
+/**
+ * Build tools held to the time of the old lock (setuptools and wheel `exclude-newer-package`), for a lock
+ * whose sdists no longer build with today's (requests-html 2019: MarkupSafe 1.0 imports setuptools'
+ * `Feature`, gone in 46), with the Python they run on. Written to `[tool.uv]`, so `uv sync` builds the same.
+ */
+export interface BuildToolsAsOf {
+  /** Distribution name → RFC 3339 time. */
+  packages: Record<string, string>;
+  /** `X.Y` the lock is made with (pinned in .python-version when nothing pins one). */
+  python: string;
+  /** Why, for the notes ("Pipfile.lock last changed 2018-03-21"). */
   why: string;
 }
