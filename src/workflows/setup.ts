@@ -227,15 +227,15 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
       });
       // The dev tools the project runs without declaring them: installed isolated (uv tool) and recorded.
       const withTools = (built: Plan) => withSetupTools(built, facts.project, existingConfig?.tools, ui.out);
-      const plan = async (narrow: string | null) =>
+      const plan = async (inputs: SetupPlanInputs) =>
         withTools(
           await withSystemPackages(
-            planSetup(planInputs(narrow)),
+            planSetup(inputs),
             facts.systemDependencies,
             existingConfig?.systemPackages,
           ),
         );
-      const first = await plan(narrowLock);
+      const first = await plan(planInputs(narrowLock));
       // uv projects are installed by `uv sync` (editable unless `package = false`).
       const install = first.projectInstall;
       if (install && shouldSayProjectInstall(install, first.lock.kind, facts.project))
@@ -274,15 +274,48 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
         ui.out.warn(
           `note: resolving as of ${resolution.excludeNewer} failed (${firstLine(error.message)}); resolving today's releases instead (\`--as-of\` chooses a date)`,
         );
-        const today = withTools(
-          await withSystemPackages(
-            planSetup({ ...planInputs(narrowLock), ...overrides, resolution: null, freshLock: true }),
-            facts.systemDependencies,
-            existingConfig?.systemPackages,
-          ),
-        );
+        const today = await plan({
+          ...planInputs(narrowLock),
+          ...overrides,
+          resolution: null,
+          freshLock: true,
+        });
         transaction.redo();
-        return { plan: today, result: await execute(today) };
+        try {
+          return { plan: today, result: await execute(today) };
+        } catch (todayError) {
+          // Today's releases may meet class 15 as the dated ones did (marshmallow: an extra pins a release
+          // that needs a newer Python than requires-python, whatever the date).
+          const narrow = narrowedRange(todayError, today, choice.plan);
+          if (!narrow) throw todayError;
+          return narrowedBuild(narrow, { ...overrides, resolution: null, freshLock: true });
+        }
+      }
+
+      /**
+       * Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
+       * resolved for one of them. Lock for the chosen interpreter's range instead, and say so; releases of
+       * an automatic date that then fail for another reason still give way to today's.
+       */
+      async function narrowedBuild(
+        narrow: string,
+        overrides: Partial<SetupPlanInputs>,
+      ): Promise<BuildOutcome> {
+        ui.out.warn(
+          `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
+        );
+        const narrowed = await plan({ ...planInputs(narrow), ...overrides });
+        transaction.redo();
+        try {
+          return { plan: narrowed, result: await execute(narrowed) };
+        } catch (error) {
+          const today =
+            overrides.resolution === null
+              ? null
+              : await todayInstead(error, { ...overrides, narrowLock: narrow });
+          if (!today) throw error;
+          return today;
+        }
       }
 
       async function buildWithRetries(): Promise<BuildOutcome> {
@@ -294,16 +327,10 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
             // A pin the index no longer serves (a yanked-and-deleted release): the lock cannot be installed as it is.
             const reason = `${converted.from} pins ${gone}, which the package index no longer has`;
             ui.out.warn(`note: ${reason}: re-resolving instead of installing ${converted.from} as it pins`);
-            const retry = withTools(
-              await withSystemPackages(
-                planSetup({
-                  ...planInputs(null),
-                  projectLock: { kind: "reresolve", from: converted.from, reason },
-                }),
-                facts.systemDependencies,
-                existingConfig?.systemPackages,
-              ),
-            );
+            const retry = await plan({
+              ...planInputs(null),
+              projectLock: { kind: "reresolve", from: converted.from, reason },
+            });
             // The failed build put the edited manifest back with its own files: edit it again.
             transaction.redo();
             try {
@@ -317,18 +344,12 @@ export async function setupProject(options: SetupOptions, ui: BuildUi): Promise<
               return today;
             }
           }
+          // Class 15 before the date's fallback: today's releases cannot cure what the project's metadata says.
+          const narrow = narrowedRange(error, first, choice.plan);
+          if (narrow) return narrowedBuild(narrow, {});
           const today = await todayInstead(error, {});
           if (today) return today;
-          const narrow = narrowedRange(error, first, choice.plan);
-          if (!narrow) throw error;
-          // Class 15: uv resolves every extra for every Python the project allows, and some extra cannot be
-          // resolved for one of them. Lock for the chosen interpreter's range instead, and say so.
-          ui.out.warn(
-            `note: uv cannot lock the project for every Python it allows (${facts.python.chosen?.value ?? "any"}); locking for Python ${narrow}, the chosen interpreter's range, instead (recorded in .dhtconfig)`,
-          );
-          const second = await plan(narrow);
-          transaction.redo();
-          return { plan: second, result: await execute(second) };
+          throw error;
         }
       }
     },

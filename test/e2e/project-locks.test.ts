@@ -201,6 +201,27 @@ describe("a universal lock uv cannot solve (e2e, class 15)", () => {
   });
 });
 
+describe("a universal lock uv cannot solve, as of the project's date (e2e, class 21)", () => {
+  it("marshmallow: the docs extra pins alabaster 1.0.0 (Python >= 3.10) under requires-python >=3.9: narrowed, the date kept, not today's releases", () => {
+    const root = copyFixtureDir("python-choice/marshmallow");
+    // The real commit's date: nothing pins versions and the code is over a year old, so setup resolves as of it.
+    const date = "2024-10-23T21:10:49+02:00";
+    initRepo(root, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+    const result = setup(root, "--json");
+    expect(result.stderr).toMatch(/note: resolving as of \S+: nothing pins the versions/);
+    expect(result.stderr).toMatch(
+      /note: uv cannot lock the project for every Python it allows \(>=3\.9\); locking for Python >=3\.(\d+), the chosen interpreter's range, instead/,
+    );
+    expect(result.stderr).not.toContain("resolving today's releases instead");
+    const version = cliJson<{ python: { version: string } }>(result).python.version;
+    const config = readFileSync(join(root, ".dhtconfig"), "utf8");
+    expect(config).toContain(`python: ">=${version.split(".").slice(0, 2).join(".")}"`);
+    expect(config).toContain("excludeNewer:");
+    expect(installed(root)).toContain("marshmallow==3.23.0");
+    expect(installed(root).some((pin) => pin.startsWith("simplejson=="))).toBe(true);
+  });
+});
+
 describe("analyze (e2e)", () => {
   it("lists the lock file with its kind, every hint, and the interpreter setup would use with its reason", () => {
     const root = copyFixtureDir("python-choice/fullstack-2024");
