@@ -76,6 +76,7 @@ export async function collectCodeAnalysis(
         pythonVersion: pythonMinor,
         requiresPython: project.requiresPython ?? undefined,
         localNames: localNamesOf(project),
+        buildDirs: project.buildSystem?.backendPath ?? [],
         hasDistribution: (module) => (mapping?.tableDistributions(module).length ?? 0) > 0,
         ...(options.started ? { started: options.started } : {}),
       })

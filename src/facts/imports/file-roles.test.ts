@@ -18,6 +18,8 @@ describe("fileRole", () => {
     ["examples/demo.py", "dev"],
     ["pkg/examples/demo.py", "runtime"],
     ["docs/conf.py", "docs"],
+    ["jsonschema/benchmarks/nested_schemas.py", "dev"],
+    ["benchmarks/bench_parse.py", "dev"],
     ["doc/source/ext/roles.py", "docs"],
   ])("%s is %s", (path, role) => {
     expect(fileRole(path)).toBe(role);

@@ -52,6 +52,8 @@ const DEV_DIRECTORIES = new Set([
   "utils_dev",
 ]);
 const DOCS_DIRECTORIES = new Set(["doc", "docs", "documentation", "_docs", "sphinx"]);
+/** Benchmarks at any depth (`jsonschema/benchmarks/`): shipped inside a package, still never imported by it. */
+const BENCHMARK_DIRECTORIES = new Set(["bench", "benchmark", "benchmarks", "asv_bench"]);
 
 export function fileRole(path: string): FileRole {
   const parts = path.split("/");
@@ -61,7 +63,7 @@ export function fileRole(path: string): FileRole {
   if (BUILD_FILES.has(base) || (base === "build.py" && directories.length === 0)) return "build";
   if (DEV_FILES.has(base) && directories.length === 0) return "dev";
   if (base === "conftest.py" || /^test_.*\.py$|_tests?\.py$|^tests?\.py$/.test(base)) return "dev";
-  if (directories.some((dir) => TEST_DIRECTORIES.has(dir))) return "dev";
+  if (directories.some((dir) => TEST_DIRECTORIES.has(dir) || BENCHMARK_DIRECTORIES.has(dir))) return "dev";
   if (directories.length > 0 && DEV_DIRECTORIES.has(directories[0] as string)) return "dev";
   return "runtime";
 }

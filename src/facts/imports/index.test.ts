@@ -157,4 +157,19 @@ describe("collectImports on the shapes real projects take", () => {
     expect(facts.scriptDependencies).toEqual(["ruamel.yaml"]);
     expect(facts.uses.find((u) => u.kind === "thirdParty")?.roles).toEqual(["dev"]);
   });
+
+  it("gives an in-tree build backend (`backend-path`) the build role (yarl's packaging/pep517_backend)", async () => {
+    const root = project({
+      "packaging/pep517_backend/_backend.py": "from expandvars import expandvars\nimport tomli\n",
+      "yarl/__init__.py": "import multidict\n",
+    });
+    const { facts } = await collectImports(root, { buildDirs: ["packaging"] });
+    const roles = (name: string) => facts.uses.find((u) => u.name === name)?.roles;
+    expect(roles("expandvars")).toEqual(["build"]);
+    expect(roles("tomli")).toEqual(["build"]);
+    expect(roles("multidict")).toEqual(["runtime"]);
+    // Without the setting the same folder is runtime code.
+    const plain = await collectImports(root, {});
+    expect(plain.facts.uses.find((u) => u.name === "expandvars")?.roles).toEqual(["runtime"]);
+  });
 });

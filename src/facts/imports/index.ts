@@ -40,6 +40,8 @@ export interface CollectImportsOptions {
   hasDistribution?: (module: string) => boolean;
   /** The tree's files, listed and being scanned since `startImportScan` (else both happen here). */
   started?: StartedImportScan;
+  /** `[build-system] backend-path` folders: an in-tree build backend is build code, like setup.py. */
+  buildDirs?: string[];
 }
 
 /** A tree's source files, listed, and their scan under way. */
@@ -135,6 +137,7 @@ export async function collectImports(
     scanned.some((scan) => scan.python2 !== null),
   );
   const localNames = new Set(options.localNames ?? []);
+  const buildDirs = options.buildDirs ?? [];
   const uses: Record<Kind, Map<string, UseBuilder>> = {
     stdlib: new Map(),
     local: new Map(),
@@ -153,7 +156,11 @@ export async function collectImports(
     const loadedOptionally = optionalFiles.has(scan.file);
     // A PEP 723 script declares its own dependencies: it is a tool beside the project, not its runtime.
     // Inside a nested project (backend/), a file's role is judged from that project's top.
-    const role = scan.scriptDependencies ? "dev" : fileRole(withinProject(scan.file, sources.projectDirs));
+    const role = scan.scriptDependencies
+      ? "dev"
+      : buildDirs.some((dir) => scan.file.startsWith(`${dir}/`))
+        ? "build"
+        : fileRole(withinProject(scan.file, sources.projectDirs));
     if (scan.scriptDependencies) scriptDependencies.push(...scan.scriptDependencies);
     for (const name of scan.dynamicNames ?? []) {
       if (

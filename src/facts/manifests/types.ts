@@ -94,6 +94,8 @@ export interface BuildSystem {
   backend: string | null;
   requires: string[];
   file: string;
+  /** `backend-path` folders (an in-tree backend), root-relative, without `./` or a trailing `/`. */
+  backendPath?: string[];
 }
 
 /**

@@ -66,6 +66,13 @@ describe("pyproject.toml: PEP 621 and PEP 735", () => {
     expect(m.diagnostics).toEqual([]);
   });
 
+  it("keeps an in-tree backend's backend-path folders, root-relative (yarl)", () => {
+    const m = readText(
+      '[build-system]\nrequires = ["setuptools", "expandvars"]\nbuild-backend = "pep517_backend.hooks"\nbackend-path = ["./packaging/", 3]\n',
+    );
+    expect(m.buildSystem?.backendPath).toEqual(["packaging"]);
+  });
+
   it("reports a non-string or invalid dependency as a diagnostic on its line and keeps the rest", () => {
     const m = readText('[project]\nname = "x"\ndependencies = [\n  "ok>=1",\n  42,\n  "bad name!!",\n]\n');
     expect(reqs(m.dependencies)).toEqual(["ok>=1"]);

@@ -195,5 +195,12 @@ export function readBuildSystem(input: DialectInput): void {
     file: input.file,
   };
   const backendPath = build["backend-path"];
-  if (Array.isArray(backendPath)) input.details.backendPath = backendPath;
+  if (Array.isArray(backendPath)) {
+    input.details.backendPath = backendPath;
+    const folders = backendPath
+      .filter((p): p is string => typeof p === "string")
+      .map((p) => p.replace(/^(\.\/)+/, "").replace(/\/+$/, ""))
+      .filter((p) => p !== "" && p !== ".");
+    if (folders.length > 0) input.manifest.buildSystem.backendPath = folders;
+  }
 }
