@@ -172,4 +172,14 @@ describe("collectImports on the shapes real projects take", () => {
     const plain = await collectImports(root, {});
     expect(plain.facts.uses.find((u) => u.name === "expandvars")?.roles).toEqual(["runtime"]);
   });
+
+  it("judges a module new in 3.14 behind its version guard as the standard library (sqlmodel's annotationlib)", async () => {
+    const root = project({
+      "sqlmodel/_compat.py":
+        "import sys\nif sys.version_info >= (3, 14):\n    import annotationlib\nelse:\n    annotationlib = None\n",
+    });
+    const { facts } = await collectImports(root, { requiresPython: ">=3.9", pythonVersion: "3.13" });
+    const use = facts.uses.find((u) => u.name === "annotationlib");
+    expect(use?.kind).toBe("stdlib");
+  });
 });

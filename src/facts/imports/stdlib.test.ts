@@ -26,6 +26,11 @@ describe("isStdlibModule", () => {
     expect(isStdlibModule("tomllib")).toBe(true);
     expect(isStdlibModule("ConfigParser")).toBe(false);
     expect(isStdlibModule("tomllib", "3.14")).toBe(true);
+    // Modules newer than every bundled list, from 3.14's "What's New".
+    expect(isStdlibModule("annotationlib", "3.14")).toBe(true);
+    expect(isStdlibModule("annotationlib", "3.15")).toBe(true);
+    expect(isStdlibModule("annotationlib", "3.13")).toBe(false);
+    expect(isStdlibModule("annotationlib")).toBe(true);
     expect(isStdlibModule("requests")).toBe(false);
     expect(isStdlibModule("yaml", "3.12")).toBe(false);
   });
