@@ -38,11 +38,17 @@ export function environmentIntegrity(venv: string, records: DistributionRecord[]
  * re-hashed against its RECORD (a corrupted uv cache entry shows here, not in the user's next import) and
  * the interpreter and start-up hooks checked.
  */
-export function newEnvironmentProblems(envPath: string): string[] {
+export function newEnvironmentProblems(
+  envPath: string,
+  /** The re-hash's answer when the caller has just made it (run/shipped-records.ts); else it is made here. */
+  modifiedFiles: string[] | null = null,
+): string[] {
   const dists = readDistributionRecords(envPath);
   return [
     ...environmentIntegrity(envPath, dists),
-    ...findModifiedFiles(dists).map((file) => `${file} differs from the hash its RECORD lists`),
+    ...(modifiedFiles ?? findModifiedFiles(dists)).map(
+      (file) => `${file} differs from the hash its RECORD lists`,
+    ),
   ];
 }
 

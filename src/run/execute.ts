@@ -191,17 +191,19 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
 
   // A wheel whose RECORD is wrong about its own files is told from a damaged cache once, before the
   // environment's state is read for a checksum, a validation or the pre-swap check (run/shipped-records.ts).
-  let recordsCorrectedIn: string | null = null;
+  // The files still modified after it, kept for the pre-swap check: the environment is re-hashed once.
+  let recordsChecked: { envPath: string; modified: string[] } | null = null;
   const correctRecordsOnce = async (): Promise<void> => {
     // Nothing was built by this run (a record-only plan): the environment in place was checked when built.
-    if (!uv || !envPath || recordsCorrectedIn === envPath) return;
+    if (!uv || !envPath || recordsChecked?.envPath === envPath) return;
     const built = target();
-    recordsCorrectedIn = built.envPath;
     let lockText: string | null = null;
     try {
       if (plan.lock.kind === "compiled") lockText = readFileSync(join(plan.root, plan.lock.file), "utf8");
     } catch {}
-    for (const note of await correctShippedRecords(built, lockText)) ctx.out.warn(`note: ${note}`);
+    const check = await correctShippedRecords(built, lockText);
+    for (const note of check.notes) ctx.out.warn(`note: ${note}`);
+    recordsChecked = { envPath: built.envPath, modified: check.modified };
     states.delete(built.envPath);
   };
 
@@ -397,7 +399,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       case "swapVenv": {
         // fix-env has validated the repaired copy in full already; every other new environment is checked here.
         await correctRecordsOnce();
-        if (!ctx.validateStaged) refuseUnsoundEnvironment(target().envPath);
+        if (!ctx.validateStaged) refuseUnsoundEnvironment(target().envPath, recordsChecked?.modified ?? null);
         // Written into the new environment before the swap, so the swap stays one atomic rename.
         writeActivationHooks(plan.root, target().envPath);
         writePipWrappers(
@@ -622,8 +624,8 @@ function currentEnvironmentPath(root: string): string {
 }
 
 /** Stops before the swap when the new environment is not what its packages say (see newEnvironmentProblems). */
-function refuseUnsoundEnvironment(envPath: string): void {
-  const problems = newEnvironmentProblems(envPath);
+function refuseUnsoundEnvironment(envPath: string, modifiedFiles: string[] | null): void {
+  const problems = newEnvironmentProblems(envPath, modifiedFiles);
   if (problems.length === 0) return;
   const shown = problems.slice(0, 5).join("; ");
   throw new DhtlError(

@@ -28,14 +28,24 @@ const MAX_DISTRIBUTIONS = 3;
 /** Index options a requirements lock carries, which the fresh download must use too. */
 const INDEX_OPTION = /^\s*(--index-url|--extra-index-url|--find-links|--no-index|-i|-f)\b/;
 
+/** What the re-hash found: one note per corrected distribution, and the files still modified after it. */
+export interface RecordCheck {
+  notes: string[];
+  modified: string[];
+}
+
 /**
- * Corrects the RECORD rows of wheels that ship files unlike their RECORD (see above) in the environment
- * `target.envPath`; returns one note per corrected distribution. `lockText`: the requirements lock the
+ * Re-hashes every installed file against its RECORD and corrects the rows of wheels that ship files unlike
+ * their RECORD (see above) in the environment `target.envPath`. `lockText`: the requirements lock the
  * environment was installed from, for its index options (null for uv.lock: uv's configuration applies).
  */
-export async function correctShippedRecords(target: BuildTarget, lockText: string | null): Promise<string[]> {
+export async function correctShippedRecords(
+  target: BuildTarget,
+  lockText: string | null,
+): Promise<RecordCheck> {
   const rows = findModifiedRows(readDistributionRecords(target.envPath));
-  if (rows.length === 0) return [];
+  const unchanged: RecordCheck = { notes: [], modified: rows.map((row) => row.path) };
+  if (rows.length === 0) return unchanged;
   const byOwner = new Map<DistributionRecord, ModifiedRow[]>();
   for (const row of rows) {
     // A file two distributions claim, one gone, or one outside site-packages: not a wheel's own mistake.
@@ -47,21 +57,22 @@ export async function correctShippedRecords(target: BuildTarget, lockText: strin
       row.sha256 === null ||
       row.path.startsWith("../")
     )
-      return [];
+      return unchanged;
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), row]);
   }
-  if (byOwner.size > MAX_DISTRIBUTIONS) return [];
+  if (byOwner.size > MAX_DISTRIBUTIONS) return unchanged;
   const indexOptions = (lockText ?? "").split("\n").filter((line) => INDEX_OPTION.test(line));
   const confirmed: [DistributionRecord, ModifiedRow[]][] = [];
   for (const [owner, wrong] of byOwner) {
-    if (!(await shippedAsInstalled(target, owner, wrong, indexOptions))) return [];
+    if (!(await shippedAsInstalled(target, owner, wrong, indexOptions))) return unchanged;
     confirmed.push([owner, wrong]);
   }
-  return confirmed.map(([owner, wrong]) => {
+  const notes = confirmed.map(([owner, wrong]) => {
     rewriteRecord(target.root, owner, wrong);
     const shown = wrong.length === 1 ? wrong[0]?.path : `${wrong.length} files`;
     return `${owner.name} ${owner.version}'s wheel lists wrong hashes for ${shown} in its RECORD; the files are as a fresh download of the wheel ships them, so RECORD now lists their real hashes`;
   });
+  return { notes, modified: [] };
 }
 
 /** True when a fresh download of `owner`'s version has every `wrong` file exactly as the environment has it. */
