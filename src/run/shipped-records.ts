@@ -25,6 +25,9 @@ import { type BuildTarget, uvEnvironment } from "./install.js";
 /** More distributions than this with wrong files is a damaged cache, not a few bad wheels: not downloaded. */
 const MAX_DISTRIBUTIONS = 3;
 
+const SAFE_NAME = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
+const SAFE_VERSION = /^[A-Za-z0-9][A-Za-z0-9.+!_-]*$/;
+
 /** Index options a requirements lock carries, which the fresh download must use too. */
 const INDEX_OPTION = /^\s*(--index-url|--extra-index-url|--find-links|--no-index|-i|-f)\b/;
 
@@ -61,6 +64,9 @@ export async function correctShippedRecords(
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), row]);
   }
   if (byOwner.size > MAX_DISTRIBUTIONS) return unchanged;
+  // Name and version come from installed METADATA: only a plain `name==version` reaches uv.
+  for (const owner of byOwner.keys())
+    if (!SAFE_NAME.test(owner.name) || !SAFE_VERSION.test(owner.version)) return unchanged;
   const indexOptions = (lockText ?? "").split("\n").filter((line) => INDEX_OPTION.test(line));
   const confirmed: [DistributionRecord, ModifiedRow[]][] = [];
   for (const [owner, wrong] of byOwner) {
