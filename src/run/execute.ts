@@ -67,7 +67,7 @@ export interface ExecuteContext {
   platform: string;
   existingConfig: DhtConfig | null;
   /** fix-env: checks the repaired copy against the record; throws (drift) when it is still wrong. */
-  validateStaged?: (envPath: string) => Promise<void>;
+  validateStaged?: (envPath: string, modifiedFiles: string[] | null) => Promise<void>;
   /** regenerate: explains a checksum mismatch (which packages differ). */
   describeDrift?: (envPath: string) => Promise<string>;
   /**
@@ -491,7 +491,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const verify = async (expected: string | null): Promise<string> => {
     const path = target().envPath;
     if (ctx.validateStaged) {
-      await ctx.validateStaged(path);
+      await ctx.validateStaged(path, recordsChecked?.envPath === path ? recordsChecked.modified : null);
       return "valid";
     }
     const actual = environmentChecksum(stateOf(path));

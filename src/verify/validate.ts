@@ -58,6 +58,8 @@ export interface ValidateOptions {
   venvPath?: string;
   /** Quick mode: leave (or, on drift, remove) the stamp the activation hook reads (see quick-stamp.ts). */
   stamp?: boolean;
+  /** Full mode: the files the caller has just re-hashed against their RECORD and found modified; not hashed again. */
+  modifiedFiles?: string[];
 }
 
 interface Installed {
@@ -107,7 +109,7 @@ export async function validateEnvironment(root: string, options: ValidateOptions
   const recorded = config.environment?.checksums[platformKey()] ?? null;
   let actualChecksum: string | null = null;
   if (!options.quick) {
-    drift.modifiedFiles = findModifiedFiles(dists);
+    drift.modifiedFiles = options.modifiedFiles ?? findModifiedFiles(dists);
     actualChecksum = environmentChecksum(environmentStateOf(python, dists));
   }
   drift.environment = environmentIntegrity(venv, options.quick ? null : dists);

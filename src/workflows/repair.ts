@@ -73,8 +73,12 @@ export function repairProject(options: RepairOptions, ui: BuildUi): Promise<Repa
       decideSystemPackages: (step, build) => decideSystemPackages(step, build, ui),
       allowActivation: ui.allowActivation ?? true,
       pipManifest: mainManifestLabel(facts),
-      validateStaged: async (envPath) => {
-        const after = await validateEnvironment(facts.root, { quick: false, venvPath: envPath });
+      validateStaged: async (envPath, modifiedFiles) => {
+        const after = await validateEnvironment(facts.root, {
+          quick: false,
+          venvPath: envPath,
+          ...(modifiedFiles ? { modifiedFiles } : {}),
+        });
         if (!after.ok) {
           throw new DhtlError(
             "drift",
