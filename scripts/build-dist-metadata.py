@@ -108,7 +108,7 @@ DISTRIBUTIONS: list[tuple[str, str]] = [
         "mkdocs-redirects", "mkdocs-git-revision-date-localized-plugin", "mkdocs-macros-plugin",
         "mkdocs-include-markdown-plugin", "mkdocs-awesome-pages-plugin", "mkdocs-jupyter", "mkdocs-click",
         "mkdocs-glightbox", "mkdocs-static-i18n", "mkdocs-exclude", "mike", "pdoc", "pdoc3",
-        "pymdown-extensions", "markdown-include",
+        "pymdown-extensions", "markdown-include", "cairosvg",
     ]],
     # Notebooks, shells, debuggers, profilers
     *[(name, "notebook, shell, debugger or profiler") for name in [

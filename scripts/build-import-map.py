@@ -72,6 +72,7 @@ WHEELS: list[tuple[str, ...]] = [
     ("psycopg2-binary==2.9.10", "psycopg2 as a binary wheel"),
     ("setuptools==75.6.0", "pkg_resources, _distutils_hack"),
     ("google-cloud-storage==2.18.2", "google.cloud.storage"),
+    ("google-cloud-secret-manager==2.32.0", "google.cloud.secretmanager"),
     ("azure-storage-blob==12.24.0", "azure.storage.blob"),
     ("faiss-cpu==1.9.0", "faiss (Debian's build is named faiss)"),
     ("mysql-connector-python==9.1.0", "mysql.connector"),
@@ -196,7 +197,10 @@ def modules_of(tree: dict, shared_tops: set[str], owner_names: set[str], single_
             descend(node[name], f"{prefix}.{name}", depth + 1)
             children |= found - before
         # One distribution with many sub-packages under the name (ansible_collections, openstack) is its owner.
-        if len(children) > 3 and single_owner and (not shared or has_init):
+        # Versions of one API (google.cloud.secretmanager, secretmanager_v1, secretmanager_v1beta1) count
+        # once: they are one package in a namespace that other distributions fill too.
+        apis = {re.sub(r"_v\d\w*(?=\.|$)", "", child[len(prefix) + 1 :], count=1) for child in children}
+        if len(apis) > 3 and single_owner and (not shared or has_init):
             found.difference_update(children)
             found.add(prefix)
 

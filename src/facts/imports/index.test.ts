@@ -173,6 +173,25 @@ describe("collectImports on the shapes real projects take", () => {
     expect(plain.facts.uses.find((u) => u.name === "expandvars")?.roles).toEqual(["runtime"]);
   });
 
+  it("gives another repository's copy (own .github/ or .git) the dev role (jsonschema's json/ test suite)", async () => {
+    const root = project({
+      "json/.github/workflows/ci.yml": "on: push\n",
+      "json/bin/annotate-specification-links": "#!/usr/bin/env python3\nimport uritemplate\n",
+      "vendor/lib/.git": "gitdir: ../../.git/modules/lib\n",
+      "vendor/lib/tool.py": "import yaml\n",
+      "jsonschema/__init__.py": "import referencing\n",
+    });
+    const { facts } = await collectImports(root, {});
+    const roles = (name: string) => facts.uses.find((u) => u.name === name)?.roles;
+    expect(roles("uritemplate")).toEqual(["dev"]);
+    expect(roles("yaml")).toEqual(["dev"]);
+    expect(roles("referencing")).toEqual(["runtime"]);
+    // The project's own .github/ at the top is not another repository.
+    rmSync(join(root, "json/.github"), { recursive: true });
+    const plain = await collectImports(root, {});
+    expect(plain.facts.uses.find((u) => u.name === "uritemplate")?.roles).toEqual(["runtime"]);
+  });
+
   it("judges a module new in 3.14 behind its version guard as the standard library (sqlmodel's annotationlib)", async () => {
     const root = project({
       "sqlmodel/_compat.py":

@@ -138,6 +138,8 @@ export async function collectImports(
   );
   const localNames = new Set(options.localNames ?? []);
   const buildDirs = options.buildDirs ?? [];
+  const inForeignRepository = (file: string) =>
+    sources.foreignRepositoryDirs.some((dir) => file.startsWith(`${dir}/`));
   const uses: Record<Kind, Map<string, UseBuilder>> = {
     stdlib: new Map(),
     local: new Map(),
@@ -156,11 +158,14 @@ export async function collectImports(
     const loadedOptionally = optionalFiles.has(scan.file);
     // A PEP 723 script declares its own dependencies: it is a tool beside the project, not its runtime.
     // Inside a nested project (backend/), a file's role is judged from that project's top.
-    const role = scan.scriptDependencies
-      ? "dev"
-      : buildDirs.some((dir) => scan.file.startsWith(`${dir}/`))
-        ? "build"
-        : fileRole(withinProject(scan.file, sources.projectDirs));
+    // Another repository's copy (jsonschema's `json/`, the JSON-Schema-Test-Suite with its own scripts)
+    // serves the project's tests or tooling, never its runtime.
+    const role =
+      scan.scriptDependencies || inForeignRepository(scan.file)
+        ? "dev"
+        : buildDirs.some((dir) => scan.file.startsWith(`${dir}/`))
+          ? "build"
+          : fileRole(withinProject(scan.file, sources.projectDirs));
     if (scan.scriptDependencies) scriptDependencies.push(...scan.scriptDependencies);
     for (const name of scan.dynamicNames ?? []) {
       if (

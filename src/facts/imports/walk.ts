@@ -36,6 +36,11 @@ export interface SourceFiles {
   scripts: string[];
   /** Directories below the root holding a project of their own (pyproject.toml, setup.py, setup.cfg), sorted. */
   projectDirs: string[];
+  /**
+   * Directories below the root that are another repository's top, sorted: a submodule (its own `.git`) or a
+   * subtree copied in with its CI (its own `.github/`, which GitHub reads only at a repository's top).
+   */
+  foreignRepositoryDirs: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -46,12 +51,20 @@ const PROJECT_FILES = new Set(["pyproject.toml", "setup.py", "setup.cfg"]);
  * skips environments, caches and build output, and never follows a symlinked directory (no loops).
  */
 export async function listSourceFiles(root: string): Promise<SourceFiles> {
-  const found: SourceFiles = { python: [], notebooks: [], scripts: [], projectDirs: [], diagnostics: [] };
+  const found: SourceFiles = {
+    python: [],
+    notebooks: [],
+    scripts: [],
+    projectDirs: [],
+    foreignRepositoryDirs: [],
+    diagnostics: [],
+  };
   await walkDirectory(root, "", await enclosingRepositoryIgnores(root), found);
   found.python.sort(byCodeUnit);
   found.notebooks.sort(byCodeUnit);
   found.scripts.sort(byCodeUnit);
   found.projectDirs = [...new Set(found.projectDirs)].sort(byCodeUnit);
+  found.foreignRepositoryDirs.sort(byCodeUnit);
   // Directories are read concurrently; sorting restores a stable order.
   return { ...found, diagnostics: sortDiagnostics(found.diagnostics) };
 }
@@ -80,6 +93,8 @@ async function walkDirectory(
   const names = new Set(entries.map((entry) => entry.name));
   // A virtual environment under any name (`env/`, `.env311/`) is marked by its pyvenv.cfg.
   if (relative !== "" && names.has("pyvenv.cfg")) return;
+  if (relative !== "" && (names.has(".git") || names.has(".github")))
+    found.foreignRepositoryDirs.push(relative);
   const ignores = names.has(".gitignore")
     ? [...inheritedIgnores, await readIgnoreFile(absolute, relative, found)]
     : inheritedIgnores;

@@ -24,6 +24,8 @@ async function generate(output: string): Promise<string> {
   return readFileSync(output, "utf8");
 }
 
+const SECRET_MANAGER = "debian:python3-google-cloud-secret-manager";
+
 describe("scripts/build-import-map.py", () => {
   it("pairs imports with distributions per Debian package", async () => {
     const text = await generate(join(dir, "a.json"));
@@ -40,9 +42,16 @@ describe("scripts/build-import-map.py", () => {
       "google.auth": [["google-auth", "debian:python3-google-auth"]],
       "google.oauth2": [["google-auth", "debian:python3-google-auth"]],
       "google.protobuf": [["protobuf", "debian:python3-protobuf"]],
+      // Versions of one API stay apart in the namespace other distributions share (google.cloud) …
+      "google.cloud.secretmanager": [["google-cloud-secret-manager", SECRET_MANAGER]],
+      "google.cloud.secretmanager_v1": [["google-cloud-secret-manager", SECRET_MANAGER]],
+      "google.cloud.secretmanager_v1beta1": [["google-cloud-secret-manager", SECRET_MANAGER]],
+      "google.cloud.secretmanager_v1beta2": [["google-cloud-secret-manager", SECRET_MANAGER]],
+      // … while one distribution's many packages under one name are that name.
+      ansible_collections: [["ansible", "debian:ansible"]],
     });
     // Not there: same-name pairs (requests, twisted), shipped test suites, plugins dropped into twisted/.
-    expect(map.namespaces).toEqual(["google"]);
+    expect(map.namespaces).toEqual(["google", "google.cloud"]);
   });
 
   it("writes the same bytes every time", async () => {
