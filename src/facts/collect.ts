@@ -11,7 +11,7 @@ import type { DeclaredSections } from "./mapping/infer.js";
 import { mergeManifests } from "./merge.js";
 import { nativeBuildDependencies, readNativeBuild } from "./native-build/index.js";
 import { listManifestCandidates, projectReadContext } from "./project-files.js";
-import { detectProjectType } from "./project-type.js";
+import { declaresAppFramework, detectProjectType } from "./project-type.js";
 import { collectPythonHints } from "./python-hints/index.js";
 import { resolvePythonVersion } from "./python-version.js";
 import { findSubprojects } from "./subprojects.js";
@@ -77,6 +77,8 @@ export async function collectCodeAnalysis(
         requiresPython: project.requiresPython ?? undefined,
         localNames: localNamesOf(project),
         buildDirs: project.buildSystem?.backendPath ?? [],
+        libraryModulesLoadedByName: isLibraryPackage(project),
+        entryModules: entryModulesOf(root, project),
         hasDistribution: (module) => (mapping?.tableDistributions(module).length ?? 0) > 0,
         ...(options.started ? { started: options.started } : {}),
       })
@@ -180,6 +182,14 @@ function nestedModel(root: string, dir: string): ProjectModel {
   }
 }
 
+/** A package with a build backend whose runtime needs no application framework: a library. */
+function isLibraryPackage(project: ProjectModel): boolean {
+  const runtime = project.dependencies.map(requirementName).filter((n): n is string => n !== null);
+  return (
+    project.isPackage && (project.buildSystem?.backend ?? null) !== null && !declaresAppFramework(runtime)
+  );
+}
+
 /** Third-party top-level names the project's runtime code imports (not its tests, tools or docs). */
 function runtimeImports(imports: ImportFacts): string[] {
   const names = imports.uses
@@ -224,6 +234,25 @@ export function allDeclared(project: ProjectModel): string[] {
 export function requirementName(requirement: string): string | null {
   const match = requirement.trim().match(/^([A-Za-z0-9][A-Za-z0-9._-]*)/);
   return match?.[1] ? normalizeName(match[1]) : null;
+}
+
+/** Manifests whose entry points (console scripts, plugins of other tools) name the project's modules. */
+const ENTRY_POINT_MANIFESTS = new Set(["pyproject.toml", "setup.cfg", "setup.py"]);
+
+/**
+ * Modules the project names as entry points: its console scripts' targets and every dotted name its
+ * manifests write (`[project.entry-points."poetry.application.plugin"]`, setup.py's `entry_points`). A
+ * superset is harmless: such modules only stay entry points.
+ */
+function entryModulesOf(root: string, project: ProjectModel): string[] {
+  const names = new Set(Object.values(project.scripts).map((target) => target.split(":")[0]?.trim() ?? ""));
+  for (const { file } of project.sources) {
+    if (!ENTRY_POINT_MANIFESTS.has(file)) continue;
+    for (const match of (readProjectText(root, file) ?? "").matchAll(/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/g))
+      names.add(match[0]);
+  }
+  names.delete("");
+  return [...names].sort();
 }
 
 /** Small text files the type detector may look into (settings.py); null when unreadable or not text. */

@@ -71,6 +71,17 @@ const FRAMEWORKS: { type: Evidence["type"]; dist: string; module: string }[] = [
   { type: "streamlit", dist: "streamlit", module: "streamlit" },
 ];
 
+/** Whether runtime dependencies name an application framework or one of its extensions. */
+export function declaresAppFramework(runtimeDeclared: readonly string[]): boolean {
+  return runtimeDeclared.some((name) => {
+    const normalized = name.toLowerCase();
+    return (
+      FRAMEWORKS.some((framework) => framework.dist === normalized) ||
+      PLUGIN_PREFIXES.some((plugin) => plugin.prefix.test(normalized))
+    );
+  });
+}
+
 /** Distributions that extend a framework (`django-environ`, `flask-sqlalchemy`): weak evidence for it. */
 const PLUGIN_PREFIXES: { type: Evidence["type"]; prefix: RegExp }[] = [
   { type: "django", prefix: /^(django-|djangorestframework)/ },

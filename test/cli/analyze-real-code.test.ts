@@ -17,6 +17,7 @@ interface Analysis {
   };
   inferred: {
     undeclared: { import: string; candidates: string[]; files: string[]; when?: string }[];
+    undeclaredOptional: { import: string }[];
     undeclaredTooling: { import: string; roles: string[] }[];
     unused: string[];
     usedWithoutImport: { name: string; reason: string }[];
@@ -267,5 +268,24 @@ describe("11. project type from runtime evidence, with a documented tie order", 
     ["usage", "django"],
   ])("%s is %s", (fixture, type) => {
     expect(analyze(fixture).type.name).toBe(type);
+  });
+});
+
+describe("a library module nothing imports is loaded by name, with what its loader brings (uvicorn)", () => {
+  it("makes gunicorn (workers.py) and watchgod optional, keeps the entry point's cleo required", () => {
+    const a = analyze("loaded-by-name");
+    expect(undeclaredNames(a)).toEqual(["cleo"]);
+    expect(a.inferred.undeclaredOptional.map((u) => u.import)).toEqual(["gunicorn", "watchgod"]);
+  });
+
+  it("keeps them required in an application, whose framework does not bring them", () => {
+    const a = analyze("loaded-by-name", (dir) => {
+      const manifest = join(dir, "pyproject.toml");
+      writeFileSync(
+        manifest,
+        readFileSync(manifest, "utf8").replace('"click>=7.0",', '"click>=7.0", "flask",'),
+      );
+    });
+    expect(undeclaredNames(a)).toEqual(["cleo", "gunicorn", "watchgod"]);
   });
 });

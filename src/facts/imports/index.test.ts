@@ -192,6 +192,40 @@ describe("collectImports on the shapes real projects take", () => {
     expect(plain.facts.uses.find((u) => u.name === "uritemplate")?.roles).toEqual(["runtime"]);
   });
 
+  it("makes what only an unimported library module imports optional: its loader brings it (uvicorn's workers.py)", async () => {
+    const root = project({
+      "uvicorn/__init__.py": "from uvicorn.main import main\n",
+      "uvicorn/main.py": "import click\n",
+      // gunicorn loads it: `gunicorn -k uvicorn.workers.UvicornWorker`
+      "uvicorn/workers.py": "from gunicorn.workers.base import Worker\n",
+      // anyio loads its backends by a computed name; trio brings outcome
+      "uvicorn/_backends/__init__.py": "",
+      "uvicorn/_backends/_trio.py": "import outcome\nfrom . import _shared\n",
+      "uvicorn/_backends/_shared.py": "import sniffio\n",
+      // run by a console script, by `python -m`, or as a script: entry points, never loaded by name
+      "uvicorn/serve.py": "import h11\n",
+      "uvicorn/__main__.py": "import httptools\n",
+      "uvicorn/tool.py": "import yaml\nif __name__ == '__main__':\n    pass\n",
+      // a name frameworks load by convention
+      "uvicorn/admin.py": "import wsproto\n",
+      // a top-level module is no package module
+      "loose.py": "import dotenv\n",
+    });
+    const optional = async (options: Parameters<typeof collectImports>[1]) => {
+      const { facts } = await collectImports(root, options);
+      return facts.uses.filter((u) => u.kind === "thirdParty" && u.optional).map((u) => u.name);
+    };
+    expect(await optional({ libraryModulesLoadedByName: true, entryModules: ["uvicorn.serve"] })).toEqual([
+      "gunicorn",
+      "outcome",
+      "sniffio",
+    ]);
+    // An application (or a project that says nothing) keeps every such import required.
+    expect(await optional({ entryModules: ["uvicorn.serve"] })).toEqual([]);
+    // Without the console script, serve.py is loaded by name too.
+    expect(await optional({ libraryModulesLoadedByName: true })).toContain("h11");
+  });
+
   it("judges a module new in 3.14 behind its version guard as the standard library (sqlmodel's annotationlib)", async () => {
     const root = project({
       "sqlmodel/_compat.py":

@@ -42,6 +42,15 @@ export interface CollectImportsOptions {
   started?: StartedImportScan;
   /** `[build-system] backend-path` folders: an in-tree build backend is build code, like setup.py. */
   buildDirs?: string[];
+  /**
+   * A library's package modules that nothing in the project imports are loaded by name from outside
+   * (gunicorn's `-k uvicorn.workers.UvicornWorker`, anyio's backend by a computed name): what only they
+   * import comes with their loader, like an import guarded by `except ImportError`. Not for applications,
+   * whose framework loads modules by name (settings, middleware) without bringing what they import.
+   */
+  libraryModulesLoadedByName?: boolean;
+  /** Modules the project's console scripts run (`uvicorn.main`): entry points, never loaded by name. */
+  entryModules?: string[];
 }
 
 /** A tree's source files, listed, and their scan under way. */
@@ -131,7 +140,12 @@ export async function collectImports(
       )
       .map((scan) => scan.file),
   );
-  const optionalFiles = optionallyLoadedFiles(scanned, layout, (file) => external.has(file));
+  const optionalFiles = optionallyLoadedFiles(
+    scanned,
+    layout,
+    (file) => external.has(file),
+    options.libraryModulesLoadedByName ? loadedByNameRule(scanned, options.entryModules ?? []) : undefined,
+  );
   const versions = projectVersions(
     options,
     scanned.some((scan) => scan.python2 !== null),
@@ -408,4 +422,31 @@ function buildFacts(uses: UseBuilder[], supported: VersionMask, filesScanned: nu
 
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Module names frameworks and servers load by convention (Django's admin.py, a WSGI entry): never plugins. */
+const CONVENTIONAL_MODULES =
+  /^(?:__init__|__main__|admin|apps|models|views|urls|tasks|signals|forms|serializers|settings|wsgi|asgi|app|application|main|cli|manage|server|celery|conftest|setup)$/;
+const CONVENTIONAL_DIRECTORIES = /(?:^|\/)(?:migrations|management|templatetags|settings)\//;
+
+/**
+ * Which unimported files count as loaded by name: modules of a regular package (their folder has an
+ * `__init__.py`), neither scripts nor the project's entry points nor names frameworks load by convention.
+ */
+function loadedByNameRule(
+  scans: readonly ScannedFile[],
+  entryModules: readonly string[],
+): (file: string) => boolean {
+  const files = new Set(scans.map((scan) => scan.file));
+  const scripts = new Set(scans.filter((scan) => scan.script || scan.mainGuard).map((scan) => scan.file));
+  const entryPaths = entryModules.map((module) => module.replace(/\./g, "/"));
+  return (file) => {
+    const slash = file.lastIndexOf("/");
+    if (slash < 0 || !file.endsWith(".py") || scripts.has(file)) return false;
+    const stem = file.slice(slash + 1, -3);
+    if (CONVENTIONAL_MODULES.test(stem) || CONVENTIONAL_DIRECTORIES.test(file)) return false;
+    if (!files.has(`${file.slice(0, slash)}/__init__.py`)) return false;
+    const path = file.slice(0, -3);
+    return !entryPaths.some((entry) => path === entry || path.endsWith(`/${entry}`));
+  };
 }

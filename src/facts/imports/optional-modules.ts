@@ -14,12 +14,17 @@ interface ScannedImports {
   python2: unknown;
 }
 
-/** The files of `scans` that load only optionally; a file nothing in the project imports is an entry point, never optional. */
+/**
+ * The files of `scans` that load only optionally. A file nothing in the project imports is an entry point,
+ * never optional, unless `loadedByName` says something outside the project loads it by name.
+ */
 export function optionallyLoadedFiles(
   scans: readonly ScannedImports[],
   layout: ModuleLayout,
   /** Only these files matter (those importing something from outside the project and the stdlib). */
   relevant: (file: string) => boolean = () => true,
+  /** A file nothing in the project imports is loaded from outside, with what that loader brings. */
+  loadedByName: (file: string) => boolean = () => false,
 ): Set<string> {
   // Only files some import reaches optionally can be optional: resolve those first, then look for their
   // other importers among the statements that name them (most statements never do, which keeps this cheap).
@@ -60,6 +65,7 @@ export function optionallyLoadedFiles(
   for (const scan of scans) {
     for (const statement of scan.statements)
       if (statement.optional || statement.typeOnly) addTargets(statement);
+    if (relevant(scan.file) && loadedByName(scan.file)) candidates.add(scan.file);
   }
   const optional = new Set<string>();
   for (let round = 0; round < 4 && candidates.size > 0; round++) {
@@ -69,7 +75,8 @@ export function optionallyLoadedFiles(
       for (const target of candidates) {
         if (optional.has(target)) continue;
         const edges = importers.get(target) ?? [];
-        if (edges.length > 0 && edges.every((edge) => edge.optional || optional.has(edge.from))) {
+        const loaded = edges.length > 0 || loadedByName(target);
+        if (loaded && edges.every((edge) => edge.optional || optional.has(edge.from))) {
           optional.add(target);
           changed = true;
         }
