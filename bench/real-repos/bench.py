@@ -4,8 +4,10 @@
 For each repository of repos.json (or the ids/categories given as arguments):
   1. a fresh clone of the pinned commit (from the local mirror the `fetch` tool made),
      `dhtl analyze --json` on it (type and sources, for issue 11);
-  2. a fresh clone: the plain uv commands a user would type (untimed warm-up of the uv cache, so that
-     neither side pays downloads the other did not);
+  2. untimed warm-ups of the shared uv cache, so that neither side pays downloads the other did not: a
+     fresh clone with the plain uv commands a user would type, and another with `dhtl setup --yes` (dhtl
+     may choose another interpreter or other versions than plain uv, whose wheels the uv side never
+     fetched);
   3. a fresh clone: `dhtl setup --yes`, timed, then the project's own test command inside the `.venv`
      dhtl made ("usable" = dhtl exited 0 and the test command exited 0);
   4. a fresh clone: the plain uv commands again, timed (the ratio's denominator), then the same test
@@ -211,6 +213,10 @@ def bench_one(entry: dict, dhtl: Path, out: Path, timeout: int, with_uv: bool) -
             code, seconds = uv_commands(entry, root, uv_env(work), out / "uv-warmup.log", timeout)
             result["uvWarmup"] = {"exit": code, "seconds": round(seconds, 1)}
             shutil.rmtree(work / "uv-warm", ignore_errors=True)
+            root = materialise(entry, work / "dhtl-warm")
+            code, seconds = run_logged([*dhtl_cmd, "setup", "--yes"], root, env, out / "dhtl-warmup.log", timeout)
+            result["dhtlWarmup"] = {"exit": code, "seconds": round(seconds, 1)}
+            shutil.rmtree(work / "dhtl-warm", ignore_errors=True)
 
         root = materialise(entry, work / "dhtl")
         code, seconds = run_logged([*dhtl_cmd, "setup", "--yes"], root, env, out / "dhtl.log", timeout)
