@@ -49,7 +49,10 @@ export interface CollectImportsOptions {
    * whose framework loads modules by name (settings, middleware) without bringing what they import.
    */
   libraryModulesLoadedByName?: boolean;
-  /** Modules the project's console scripts run (`uvicorn.main`): entry points, never loaded by name. */
+  /**
+   * Modules the project names as entry points (console scripts' `uvicorn.main`, plugin entry points): they
+   * are the project's own way in, never loaded by name from outside.
+   */
   entryModules?: string[];
 }
 

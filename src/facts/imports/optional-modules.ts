@@ -2,6 +2,8 @@
  * Project modules that only ever load optionally: every import of them sits in `try: … except
  * ImportError`, under `if TYPE_CHECKING:`, or in another such module. What they import is optional too:
  * structlog's `_greenlets.py` imports greenlet outright, but only `try: from ._greenlets import …` loads it.
+ * Likewise a module something outside the project loads by name (uvicorn's `workers.py`, which gunicorn
+ * loads), when the caller says which files those are.
  */
 import { posix } from "node:path";
 import type { ModuleLayout } from "./layout.js";
