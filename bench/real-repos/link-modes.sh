@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `dhtl setup --yes` with its default link mode (copy, or clone where reflinks work) and with
 # DHTL_LINK_MODE=hardlink, beside the plain uv commands of repos.json, on fresh clones of each repository:
-# setup time only (no tests), warm uv cache. Prints seconds per repository and the geometric means of
+# setup time only (no tests), uv cache warmed for both sides first (untimed). Prints seconds per repository and the geometric means of
 # copy/uv, hardlink/uv and copy/hardlink — how much of dhtl's distance to uv is issue 9's copy mode.
 # Usage: bench/real-repos/link-modes.sh [--dhtl DIR] id...   (ids of repos.json; mirrors from `fetch`)
 set -euo pipefail
@@ -35,6 +35,8 @@ PY
 )
   fresh() { rm -rf "$work/$1"; git clone -q --shared "$mirrors/$repo/repo" "$work/$1" && git -C "$work/$1" checkout -q "$commit"; }
   fresh warm && (cd "$work/warm" && PATH="$uv_path" bash -c "$uv_line" >/dev/null 2>&1 || true)
+  # dhtl may pick another interpreter or versions than plain uv: warm the cache for its choices too.
+  fresh dwarm && (cd "$work/dwarm" && node "$dhtl/bin/dhtl.js" setup --yes >/dev/null 2>&1 || true)
   fresh copy && copy=$(cd "$work/copy" && DHTL_LINK_MODE=auto seconds node "$dhtl/bin/dhtl.js" setup --yes)
   fresh hardlink && hardlink=$(cd "$work/hardlink" && DHTL_LINK_MODE=hardlink seconds node "$dhtl/bin/dhtl.js" setup --yes)
   fresh uv && uv=$(cd "$work/uv" && PATH="$uv_path" seconds bash -c "$uv_line")
