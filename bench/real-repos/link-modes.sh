@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `dhtl setup --yes` with its default link mode (copy, or clone where reflinks work) and with
 # DHTL_LINK_MODE=hardlink, beside the plain uv commands of repos.json, on fresh clones of each repository:
-# setup time only (no tests), uv cache warmed for both sides first (untimed). Prints seconds per repository and the geometric means of
-# copy/uv, hardlink/uv and copy/hardlink — how much of dhtl's distance to uv is issue 9's copy mode.
+# setup time only (no tests), the uv cache warmed for both sides first (untimed). Prints seconds per
+# repository and the geometric means of copy/uv, hardlink/uv and copy/hardlink — how much of dhtl's
+# distance to uv is issue 9's copy mode.
 # Usage: bench/real-repos/link-modes.sh [--dhtl DIR] id...   (ids of repos.json; mirrors from `fetch`)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
