@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { primeScanner } from "./primer.js";
 import { openScanCache } from "./scan-cache.js";
+import { withScanTuning } from "./scan-tuning.js";
 import { type FileScan, scanFile } from "./source-file.js";
 
 /** Files a thread takes at a time: small enough that the last batches end together (~5 ms of work). */
@@ -99,15 +100,23 @@ export function startShared(root: string, files: readonly string[], options: Sha
       : null;
   return {
     async results() {
-      if (files.length >= PRIME_MIN_FILES) primeScanner();
-      for (;;) {
-        const start = Atomics.add(counter, 0, batchSize);
-        if (start >= files.length) break;
-        const end = Math.min(start + batchSize, files.length);
-        for (let index = start; index < end; index++)
-          results.put(index, scanFile(root, files[index] as string));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      const scanHere = async () => {
+        for (;;) {
+          const start = Atomics.add(counter, 0, batchSize);
+          if (start >= files.length) break;
+          const end = Math.min(start + batchSize, files.length);
+          for (let index = start; index < end; index++)
+            results.put(index, scanFile(root, files[index] as string));
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      };
+      if (files.length >= PRIME_MIN_FILES) {
+        // A large scan: warmed up first, and compiled and collected with V8 flags tuned for it (scan-tuning.ts).
+        await withScanTuning(async () => {
+          primeScanner();
+          await scanHere();
+        });
+      } else await scanHere();
       if (pool) await pool.settled();
       // A worker that failed after taking a batch: what it never reported is scanned here.
       return results.scans.map((scan, index) => scan ?? scanFile(root, files[index] as string));

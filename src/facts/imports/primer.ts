@@ -143,8 +143,39 @@ class Loader:
         return load(path)
 
 
+RUN_AS = "__main__"
 if __name__ == '__main__':
     load("x")
+`;
+
+/**
+ * Branches the samples above leave untaken that a large tree takes early on (each found as a deoptimisation
+ * on CPython's Lib): a comment after a lexed token, a plain line closing a guarded block, a top-level walrus
+ * or a near-`lambda` word in a skipped header, `#` inside an f-string field.
+ */
+const RARER = String.raw`import os  # trailing comment
+from a import (b,  # inside brackets
+    c)
+with suppress(ImportError):
+    import optional_two
+after_block = 1
+if TYPE_CHECKING:
+    import typed
+after_typed = 2
+while chunk := read():
+    pass
+for xlambda, lambda_ in pairs: pass
+def lambdas(f=lambda: 0) -> lambda_type: pass
+text = f"""{value # comment
+}"""
+try:
+    import deep
+except ImportError: deep = None
+after_try = 3
+import cont1, \
+    cont2
+if __name__ == "__main__":
+    import runner
 `;
 
 /** Broken code: a bracket never closed, then an unterminated triple-quoted string. */
@@ -177,6 +208,7 @@ w = 3
 const SAMPLES: [string, Buffer][] = [
   ["primer.py", Buffer.from(EVERYTHING)],
   ["early.py", Buffer.from(EARLY_STOP)],
+  ["rarer.py", Buffer.from(RARER)],
   ["broken.py", Buffer.from(BROKEN)],
   ["pkg/__init__.py", Buffer.from(ODD_LAYOUT)],
   ["latin1.py", Buffer.from("# -*- coding: latin-1 -*-\nimport caf\xe9\nname = 'caf\xe9'\n", "latin1")],
