@@ -11,9 +11,9 @@ import { existsSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { withScanInliningBudget } from "./inlining-budget.js";
 import { primeScanner } from "./primer.js";
 import { openScanCache } from "./scan-cache.js";
-import { withScanTuning } from "./scan-tuning.js";
 import { type FileScan, scanFile } from "./source-file.js";
 
 /** Files a thread takes at a time: small enough that the last batches end together (~5 ms of work). */
@@ -111,8 +111,8 @@ export function startShared(root: string, files: readonly string[], options: Sha
         }
       };
       if (files.length >= PRIME_MIN_FILES) {
-        // A large scan: warmed up first, and compiled and collected with V8 flags tuned for it (scan-tuning.ts).
-        await withScanTuning(async () => {
+        // A large scan: warmed up first, and compiled with less inlining (inlining-budget.ts).
+        await withScanInliningBudget(async () => {
           primeScanner();
           await scanHere();
         });
