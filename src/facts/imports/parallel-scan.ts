@@ -11,7 +11,6 @@ import { existsSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { withScanInliningBudget } from "./inlining-budget.js";
 import { primeScanner } from "./primer.js";
 import { openScanCache } from "./scan-cache.js";
 import { type FileScan, scanFile } from "./source-file.js";
@@ -100,23 +99,15 @@ export function startShared(root: string, files: readonly string[], options: Sha
       : null;
   return {
     async results() {
-      const scanHere = async () => {
-        for (;;) {
-          const start = Atomics.add(counter, 0, batchSize);
-          if (start >= files.length) break;
-          const end = Math.min(start + batchSize, files.length);
-          for (let index = start; index < end; index++)
-            results.put(index, scanFile(root, files[index] as string));
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      };
-      if (files.length >= PRIME_MIN_FILES) {
-        // A large scan: warmed up first, and compiled with less inlining (inlining-budget.ts).
-        await withScanInliningBudget(async () => {
-          primeScanner();
-          await scanHere();
-        });
-      } else await scanHere();
+      if (files.length >= PRIME_MIN_FILES) primeScanner();
+      for (;;) {
+        const start = Atomics.add(counter, 0, batchSize);
+        if (start >= files.length) break;
+        const end = Math.min(start + batchSize, files.length);
+        for (let index = start; index < end; index++)
+          results.put(index, scanFile(root, files[index] as string));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       if (pool) await pool.settled();
       // A worker that failed after taking a batch: what it never reported is scanned here.
       return results.scans.map((scan, index) => scan ?? scanFile(root, files[index] as string));
