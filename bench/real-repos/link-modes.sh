@@ -34,7 +34,9 @@ entry = next(r for r in json.load(open(sys.argv[1]))["repos"] if r["id"] == sys.
 print(entry["repo"].replace("/", "+"), entry["commit"], " && ".join(entry["uv"]))
 PY
 )
-  fresh() { rm -rf "$work/$1"; git clone -q --shared "$mirrors/$repo/repo" "$work/$1" && git -C "$work/$1" checkout -q "$commit"; }
+  # --no-checkout: a mirror may lack blobs of its default branch that the pinned commit does not need (drf).
+  fresh() { rm -rf "$work/$1"; git clone -q --shared --no-checkout "$mirrors/$repo/repo" "$work/$1" && git -C "$work/$1" checkout -q "$commit"; }
+  copy=-/clone hardlink=-/clone uv=-/clone
   fresh warm && (cd "$work/warm" && PATH="$uv_path" bash -c "$uv_line" >/dev/null 2>&1 || true)
   # dhtl may pick another interpreter or versions than plain uv: warm the cache for its choices too.
   fresh dwarm && (cd "$work/dwarm" && node "$dhtl/bin/dhtl.js" setup --yes >/dev/null 2>&1 || true)
