@@ -186,6 +186,11 @@ describe("collectImports on the shapes real projects take", () => {
     expect(roles("uritemplate")).toEqual(["dev"]);
     expect(roles("yaml")).toEqual(["dev"]);
     expect(roles("referencing")).toEqual(["runtime"]);
+    // A copy with a manifest of its own is a nested project, judged as one (backend/ with its own CI).
+    writeFileSync(join(root, "json/pyproject.toml"), '[project]\nname = "suite"\nversion = "1"\n');
+    const nested = await collectImports(root, {});
+    expect(nested.facts.uses.find((u) => u.name === "uritemplate")?.roles).toEqual(["runtime"]);
+    rmSync(join(root, "json/pyproject.toml"));
     // The project's own .github/ at the top is not another repository.
     rmSync(join(root, "json/.github"), { recursive: true });
     const plain = await collectImports(root, {});

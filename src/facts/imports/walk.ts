@@ -38,7 +38,8 @@ export interface SourceFiles {
   projectDirs: string[];
   /**
    * Directories below the root that are another repository's top, sorted: a submodule (its own `.git`) or a
-   * subtree copied in with its CI (its own `.github/`, which GitHub reads only at a repository's top).
+   * subtree copied in with its CI (its own `.github/`, which GitHub reads only at a repository's top). One
+   * with a manifest of its own is a nested project instead (`projectDirs`), judged by its own declarations.
    */
   foreignRepositoryDirs: string[];
   diagnostics: Diagnostic[];
@@ -64,7 +65,9 @@ export async function listSourceFiles(root: string): Promise<SourceFiles> {
   found.notebooks.sort(byCodeUnit);
   found.scripts.sort(byCodeUnit);
   found.projectDirs = [...new Set(found.projectDirs)].sort(byCodeUnit);
-  found.foreignRepositoryDirs.sort(byCodeUnit);
+  found.foreignRepositoryDirs = found.foreignRepositoryDirs
+    .filter((dir) => !found.projectDirs.includes(dir))
+    .sort(byCodeUnit);
   // Directories are read concurrently; sorting restores a stable order.
   return { ...found, diagnostics: sortDiagnostics(found.diagnostics) };
 }
