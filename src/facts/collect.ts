@@ -77,8 +77,10 @@ export async function collectCodeAnalysis(
         requiresPython: project.requiresPython ?? undefined,
         localNames: localNamesOf(project),
         buildDirs: project.buildSystem?.backendPath ?? [],
-        libraryModulesLoadedByName: isLibraryPackage(project),
-        entryModules: entryModulesOf(root, project),
+        // The manifests are read again for their entry points only where the rule applies.
+        ...(isLibraryPackage(project)
+          ? { libraryModulesLoadedByName: true, entryModules: entryModulesOf(root, project) }
+          : {}),
         hasDistribution: (module) => (mapping?.tableDistributions(module).length ?? 0) > 0,
         ...(options.started ? { started: options.started } : {}),
       })

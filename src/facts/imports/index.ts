@@ -155,8 +155,6 @@ export async function collectImports(
   );
   const localNames = new Set(options.localNames ?? []);
   const buildDirs = options.buildDirs ?? [];
-  const inForeignRepository = (file: string) =>
-    sources.foreignRepositoryDirs.some((dir) => file.startsWith(`${dir}/`));
   const uses: Record<Kind, Map<string, UseBuilder>> = {
     stdlib: new Map(),
     local: new Map(),
@@ -178,9 +176,9 @@ export async function collectImports(
     // Another repository's copy (jsonschema's `json/`, the JSON-Schema-Test-Suite with its own scripts)
     // serves the project's tests or tooling, never its runtime.
     const role =
-      scan.scriptDependencies || inForeignRepository(scan.file)
+      scan.scriptDependencies || isInside(scan.file, sources.foreignRepositoryDirs)
         ? "dev"
-        : buildDirs.some((dir) => scan.file.startsWith(`${dir}/`))
+        : isInside(scan.file, buildDirs)
           ? "build"
           : fileRole(withinProject(scan.file, sources.projectDirs));
     if (scan.scriptDependencies) scriptDependencies.push(...scan.scriptDependencies);
@@ -242,6 +240,11 @@ export async function collectImports(
 export function withinProject(file: string, projectDirs: readonly string[]): string {
   const dir = nestedProjectOf(file, projectDirs);
   return dir === null ? file : file.slice(dir.length + 1);
+}
+
+/** Whether `file` (root-relative) lies below one of `dirs`. */
+function isInside(file: string, dirs: readonly string[]): boolean {
+  return dirs.some((dir) => file.startsWith(`${dir}/`));
 }
 
 /** The deepest nested project directory holding `file`, or null when only the root does. */
