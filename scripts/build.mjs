@@ -7,6 +7,9 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 const dist = new URL("../dist", import.meta.url).pathname;
 const outfile = `${dist}/dhtl.cjs`;
 
+// The import scanner's WebAssembly part first: the bundle embeds it.
+await import("./build-line-skimmer.mjs");
+
 rmSync(dist, { recursive: true, force: true });
 await build({
   entryPoints: ["src/cli/main.ts"],

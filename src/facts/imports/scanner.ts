@@ -8,6 +8,7 @@ import {
   OP,
   STRING,
 } from "../../formats/python-source/lexer.js";
+import { type LineSkimmer, lineSkimmer } from "./line-skimmer.js";
 import { ALL_VERSIONS, GUARD_HINT, guardOf, negate, type VersionMask } from "./python-versions.js";
 
 export { decodePythonSource } from "./encoding.js";
@@ -172,9 +173,13 @@ export function scanImports(source: string): ImportStatement[] {
   return scanSource(source).statements;
 }
 
-/** One pass over a source text: its imports, Python 2 evidence, `sys.path` changes and broken places. */
-export function scanSource(source: string): SourceScan {
-  return new ImportScanner(normalizeNewlines(source)).scan();
+/**
+ * One pass over a source text: its imports, Python 2 evidence, `sys.path` changes and broken places.
+ * `skim: false` reads every line in JavaScript, without the WebAssembly line skimmer (same results).
+ */
+export function scanSource(source: string, options: { skim?: boolean } = {}): SourceScan {
+  const skimmer = options.skim === false ? null : lineSkimmer();
+  return new ImportScanner(normalizeNewlines(source), skimmer).scan();
 }
 
 class ImportScanner {
@@ -189,13 +194,18 @@ class ImportScanner {
   private mainGuard = false;
   private readonly sysPath: SysPathEntry[] = [];
 
-  constructor(private readonly src: string) {
+  constructor(
+    private readonly src: string,
+    private readonly skimmer: LineSkimmer | null,
+  ) {
     this.lex = new Lexer(src);
   }
 
   scan(): SourceScan {
     const lex = this.lex;
     const src = this.src;
+    const skimmer = this.skimmer;
+    skimmer?.load(src);
     const stopAt = restNeedsNoScan(src);
     for (;;) {
       const at = lex.lineStart();
@@ -204,6 +214,16 @@ class ImportScanner {
         // Past the last `import` with every try settled: nothing after can add or change an import.
         if (mainGuardAfter(src, at)) this.mainGuard = true;
         break;
+      }
+      if (skimmer !== null) {
+        // The lines the skimmer passes would only have closed blocks: closing at the lowest does the same.
+        const tryFloor = this.openTries.length > 0 ? (this.openTries[0] as OpenTry).indent : -1;
+        const resume = skimmer.skim(at, stopAt, tryFloor);
+        if (resume !== at) {
+          this.closeBlocksAt(skimmer.minIndent());
+          lex.resumeAt(resume);
+          continue;
+        }
       }
       // Most lines say nothing about imports: they are skipped without being lexed token by token.
       const end = startsTellingStatement(src, at) ? this.logicalLine(lex.next()) : this.plainLine(at);
@@ -232,15 +252,7 @@ class ImportScanner {
    */
   private plainLine(at: number): number {
     if (this.contexts.length > 0 || this.openTries.length > 0 || this.openIfs.length > 0) {
-      const indent = indentationAt(this.src, at);
-      const contexts = this.contexts;
-      while (contexts.length > 0 && (contexts[contexts.length - 1] as Context).indent >= indent)
-        contexts.pop();
-      const openTries = this.openTries;
-      while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent >= indent)
-        openTries.pop();
-      const openIfs = this.openIfs;
-      while (openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent >= indent) openIfs.pop();
+      this.closeBlocksAt(indentationAt(this.src, at));
     }
     const lex = this.lex;
     const token = lex.skipStatementAt(at);
@@ -248,6 +260,17 @@ class ImportScanner {
     // A top-level `;`: the statements after it are read in full.
     const next = lex.next();
     return next === NEWLINE || next === EOF ? next : this.simpleStatements(next, this.contexts);
+  }
+
+  /** Ends the blocks a plain line indented by `indent` leaves: every one whose header is not shallower. */
+  private closeBlocksAt(indent: number): void {
+    const contexts = this.contexts;
+    while (contexts.length > 0 && (contexts[contexts.length - 1] as Context).indent >= indent) contexts.pop();
+    const openTries = this.openTries;
+    while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent >= indent)
+      openTries.pop();
+    const openIfs = this.openIfs;
+    while (openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent >= indent) openIfs.pop();
   }
 
   /** Handles one logical line starting at `token`; returns EOF, or NEWLINE at the start of the next one. */

@@ -113,6 +113,13 @@ export class Lexer {
     return this.skipUntil(false);
   }
 
+  /** Goes on at `at`, the start of a logical line that something else has skipped to. */
+  resumeAt(at: number): void {
+    this.pos = at;
+    this.depth = 0;
+    this.lineHasTokens = false;
+  }
+
   /** True inside brackets, where newlines and colons do not end anything. */
   nested(): boolean {
     return this.depth > 0;
