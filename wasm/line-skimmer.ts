@@ -16,6 +16,13 @@ const MAX_INDENT: i32 = 0x7fffffff;
 /** The lowest indentation among the lines the last `skim` passed; MAX_INDENT when it passed none. */
 export let minIndent: i32 = MAX_INDENT;
 
+/**
+ * Whether the line the last `skim` stopped at starts with a word the scanner reads the line for (a
+ * compound keyword, an import, `print`, `sys` …: scanner.ts `startsTellingStatement`), so the scanner need
+ * not look again. Only meaningful when `skim` returned its `start`.
+ */
+export let telling: i32 = 0;
+
 /** Characters below 128 that end or nest something: 1 in any statement, 2 only in a header (`:`, `l`). */
 const CLASSES: usize = memory.data(128);
 const SPECIAL_ANYWHERE = "\n'\"#\\()[]{};";
@@ -120,15 +127,42 @@ function keyword(p: i32, length: i32, word: string, kind: i32): i32 {
   return kind;
 }
 
-/** Blank lines, comments and continuations before a logical line's first token (lexer.ts `LINE_GAP`). */
-function lineGap(p: i32, length: i32): i32 {
+/** Column of the first token `lineGap` reached; -1 when unknown (then it is counted back). */
+let gapColumn: i32 = -1;
+
+/**
+ * Blank lines, comments and continuations before a logical line's first token (lexer.ts `LINE_GAP`),
+ * counting that token's column on the way (scanner.ts `indentationAt`: tabs to multiples of 8, form feeds
+ * resetting). `column` is that of `p`, or -1 when unknown.
+ */
+function lineGap(p: i32, length: i32, column: i32): i32 {
   while (p < length) {
     const c = charAt(p);
-    if (c === 32 || c === 9 || c === 12 || c === 10) p++;
-    else if (c === 35) p = lineEnd(p, length);
-    else if (c === 92) p += p + 1 < length && charAt(p + 1) === 10 ? 2 : 1;
-    else break;
+    if (c === 32) {
+      if (column >= 0) column++;
+    } else if (c === 10) {
+      column = 0;
+    } else if (c === 9) {
+      if (column >= 0) column = (column / 8 + 1) * 8;
+    } else if (c === 12) {
+      if (column >= 0) column = 0;
+    } else if (c === 35) {
+      p = lineEnd(p, length);
+      continue;
+    } else if (c === 92) {
+      // A continuation's newline starts a physical line too; a stray backslash is a column.
+      if (p + 1 < length && charAt(p + 1) === 10) {
+        column = 0;
+        p += 2;
+        continue;
+      }
+      if (column >= 0) column++;
+    } else {
+      break;
+    }
+    p++;
   }
+  gapColumn = column;
   return p;
 }
 
@@ -309,13 +343,17 @@ export function skim(length: i32, start: i32, stopAt: i32, tryFloor: i32): i32 {
   let p = start;
   let lowest = MAX_INDENT;
   let triesOpen = tryFloor >= 0;
+  // After a newline the column is 0; at `start` only when a line begins there.
+  let column = start === 0 || charAt(start - 1) === 10 ? 0 : -1;
   for (;;) {
-    const line = lineGap(p, length);
+    const line = lineGap(p, length, column);
     if (line >= length || (line > stopAt && !triesOpen)) {
       p = line;
       break;
     }
+    column = gapColumn;
     const kind = classify(line, length);
+    telling = kind !== PLAIN ? 1 : 0;
     if (kind === HAND_BACK) {
       p = line;
       break;
@@ -333,10 +371,11 @@ export function skim(length: i32, start: i32, stopAt: i32, tryFloor: i32): i32 {
       p = line;
       break;
     }
-    const indent = indentation(line);
+    const indent = column >= 0 ? column : indentation(line);
     if (indent < lowest) lowest = indent;
     if (indent <= tryFloor) triesOpen = false;
     p = end;
+    column = 0;
   }
   minIndent = lowest;
   return p;

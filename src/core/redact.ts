@@ -54,6 +54,18 @@ function keyWords(key: string): string[] {
  * credentials, npm's `//registry/:_authToken`, `_auth`, `_password` and the like (case-insensitive).
  */
 export function isSecretKey(key: string): boolean {
+  let known = secretKeys.get(key);
+  if (known === undefined) {
+    known = namesSecret(key);
+    // Output repeats a few keys thousands of times (`"module":`, `"line":`); each is judged once.
+    if (secretKeys.size < 10_000) secretKeys.set(key, known);
+  }
+  return known;
+}
+
+const secretKeys = new Map<string, boolean>();
+
+function namesSecret(key: string): boolean {
   const words = keyWords(key);
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;

@@ -16,6 +16,8 @@ export interface LineSkimmer {
   skim(start: number, stopAt: number, tryFloor: number): number;
   /** The lowest indentation among the lines the last `skim` passed. */
   minIndent(): number;
+  /** When `skim` returned its `start`: whether that line starts as scanner.ts `startsTellingStatement` says. */
+  telling(): boolean;
 }
 
 /** What dhtl uses of the WebAssembly API (the TypeScript setup has no DOM library, which declares it). */
@@ -27,6 +29,7 @@ interface WebAssemblyApi {
 interface SkimmerExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   minIndent: { value: number };
+  telling: { value: number };
   textBase(): number;
   skim(length: number, start: number, stopAt: number, tryFloor: number): number;
 }
@@ -73,6 +76,9 @@ function instantiate(): LineSkimmer | null {
     },
     minIndent() {
       return exports.minIndent.value;
+    },
+    telling() {
+      return exports.telling.value !== 0;
     },
   };
 }

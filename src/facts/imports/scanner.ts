@@ -226,7 +226,8 @@ class ImportScanner {
         }
       }
       // Most lines say nothing about imports: they are skipped without being lexed token by token.
-      const end = startsTellingStatement(src, at) ? this.logicalLine(lex.next()) : this.plainLine(at);
+      const telling = skimmer !== null ? skimmer.telling() : startsTellingStatement(src, at);
+      const end = telling ? this.logicalLine(lex.next()) : this.plainLine(at);
       if (end === EOF) break;
     }
     // A try's handlers are known only once it ends: optional is settled here, on the objects themselves.

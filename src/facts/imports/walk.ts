@@ -1,5 +1,4 @@
-import { type Dirent, statSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative as relativePath, resolve, sep } from "node:path";
 import { type Diagnostic, diagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import { readFileHead } from "../../core/fs.js";
@@ -50,6 +49,8 @@ const PROJECT_FILES = new Set(["pyproject.toml", "setup.py", "setup.cfg"]);
 /**
  * Lists a project's Python sources and notebooks. Honours `.gitignore` files (the root's and nested ones),
  * skips environments, caches and build output, and never follows a symlinked directory (no loops).
+ * Reads synchronously: on a tree the page cache holds, a promise per directory cost ~4× the CPU (CPython's
+ * Lib: ~19 ms against ~5 ms), and the caller's probes run in their own processes meanwhile anyway.
  */
 export async function listSourceFiles(root: string): Promise<SourceFiles> {
   const found: SourceFiles = {
@@ -60,7 +61,7 @@ export async function listSourceFiles(root: string): Promise<SourceFiles> {
     foreignRepositoryDirs: [],
     diagnostics: [],
   };
-  await walkDirectory(root, "", await enclosingRepositoryIgnores(root), found);
+  walkDirectory(root, "", enclosingRepositoryIgnores(root), found);
   found.python.sort(byCodeUnit);
   found.notebooks.sort(byCodeUnit);
   found.scripts.sort(byCodeUnit);
@@ -68,7 +69,6 @@ export async function listSourceFiles(root: string): Promise<SourceFiles> {
   found.foreignRepositoryDirs = found.foreignRepositoryDirs
     .filter((dir) => !found.projectDirs.includes(dir))
     .sort(byCodeUnit);
-  // Directories are read concurrently; sorting restores a stable order.
   return { ...found, diagnostics: sortDiagnostics(found.diagnostics) };
 }
 
@@ -76,16 +76,16 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function walkDirectory(
+function walkDirectory(
   root: string,
   relative: string,
   inheritedIgnores: readonly IgnoreFile[],
   found: SourceFiles,
-): Promise<void> {
+): void {
   const absolute = relative === "" ? root : join(root, relative);
   let entries: Dirent[];
   try {
-    entries = await readdir(absolute, { withFileTypes: true });
+    entries = readdirSync(absolute, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     found.diagnostics.push(
@@ -99,22 +99,19 @@ async function walkDirectory(
   if (relative !== "" && (names.has(".git") || names.has(".github")))
     found.foreignRepositoryDirs.push(relative);
   const ignores = names.has(".gitignore")
-    ? [...inheritedIgnores, await readIgnoreFile(absolute, relative, found)]
+    ? [...inheritedIgnores, readIgnoreFile(absolute, relative, found)]
     : inheritedIgnores;
 
-  const subdirectories: Promise<void>[] = [];
+  const subdirectories: string[] = [];
   for (const entry of entries) {
     const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
-    // Only a symlink needs a look at its target: no promise per plain entry (a large tree has thousands).
-    const kind = entry.isSymbolicLink()
-      ? await entryKind(entry, join(absolute, entry.name))
-      : plainKind(entry);
+    // Only a symlink needs a look at its target.
+    const kind = entry.isSymbolicLink() ? entryKind(entry, join(absolute, entry.name)) : plainKind(entry);
     if (kind === "directory") {
       if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.endsWith(".egg-info")) continue;
       if (isIgnored(path, true, ignores)) continue;
-      if (BUILD_DIRECTORIES.has(entry.name) && !(await isFile(join(absolute, entry.name, "__init__.py"))))
-        continue;
-      subdirectories.push(walkDirectory(root, path, ignores, found));
+      if (BUILD_DIRECTORIES.has(entry.name) && !isFile(join(absolute, entry.name, "__init__.py"))) continue;
+      subdirectories.push(path);
     } else if (kind === "file") {
       const list = entry.name.endsWith(".py")
         ? found.python
@@ -131,7 +128,7 @@ async function walkDirectory(
       if (relative !== "" && PROJECT_FILES.has(entry.name)) found.projectDirs.push(relative);
     }
   }
-  await Promise.all(subdirectories);
+  for (const path of subdirectories) walkDirectory(root, path, ignores, found);
 }
 
 function plainKind(entry: Dirent): "directory" | "file" | "other" {
@@ -139,10 +136,10 @@ function plainKind(entry: Dirent): "directory" | "file" | "other" {
 }
 
 /** Symlinked directories are not followed; a symlink to a file counts as that file. */
-async function entryKind(entry: Dirent, absolute: string): Promise<"directory" | "file" | "other"> {
+function entryKind(entry: Dirent, absolute: string): "directory" | "file" | "other" {
   if (entry.isDirectory()) return "directory";
   if (entry.isFile()) return "file";
-  if (entry.isSymbolicLink()) return (await isFile(absolute)) ? "file" : "other";
+  if (entry.isSymbolicLink()) return isFile(absolute) ? "file" : "other";
   return "other";
 }
 
@@ -152,9 +149,9 @@ function isPythonScript(absolute: string): boolean {
   return head !== null && /^#![^\n]*\bpython[0-9.]*\b/.test(head.toString("latin1"));
 }
 
-async function isFile(absolute: string): Promise<boolean> {
+function isFile(absolute: string): boolean {
   try {
-    return (await stat(absolute)).isFile();
+    return statSync(absolute, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -164,7 +161,7 @@ async function isFile(absolute: string): Promise<boolean> {
  * When the root is a subproject inside a git repository, the .gitignore files between the repository's
  * top (the nearest ancestor with `.git`) and the root apply too, outermost first.
  */
-async function enclosingRepositoryIgnores(root: string): Promise<IgnoreFile[]> {
+function enclosingRepositoryIgnores(root: string): IgnoreFile[] {
   const ancestors: string[] = [];
   let directory = resolve(root);
   if (exists(join(directory, ".git"))) return [];
@@ -179,7 +176,7 @@ async function enclosingRepositoryIgnores(root: string): Promise<IgnoreFile[]> {
   for (const ancestor of ancestors.reverse()) {
     let text: string;
     try {
-      text = await readFile(join(ancestor, ".gitignore"), "utf8");
+      text = readFileSync(join(ancestor, ".gitignore"), "utf8");
     } catch {
       continue;
     }
@@ -198,10 +195,10 @@ function exists(path: string): boolean {
   }
 }
 
-async function readIgnoreFile(absolute: string, relative: string, found: SourceFiles): Promise<IgnoreFile> {
+function readIgnoreFile(absolute: string, relative: string, found: SourceFiles): IgnoreFile {
   const path = relative === "" ? ".gitignore" : `${relative}/.gitignore`;
   try {
-    return parseGitignore(await readFile(join(absolute, ".gitignore"), "utf8"), relative);
+    return parseGitignore(readFileSync(join(absolute, ".gitignore"), "utf8"), relative);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     found.diagnostics.push(diagnostic("warning", path, `ignored: cannot read it (${code})`));
