@@ -8,7 +8,7 @@ const dist = new URL("../dist", import.meta.url).pathname;
 const outfile = `${dist}/dhtl.cjs`;
 
 // The import scanner's WebAssembly part first: the bundle embeds it.
-await import("./build-line-skimmer.mjs");
+await import("./build-import-scanner.mjs");
 
 rmSync(dist, { recursive: true, force: true });
 await build({

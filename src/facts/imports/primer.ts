@@ -4,8 +4,10 @@
  * header) throws the optimised code away when a file first takes it, and the function runs unoptimised
  * until it is compiled again. On CPython's Lib that happened dozens of times, all through the scan. A few
  * rounds over these small sources, which take every branch, let the first optimisation cover them all.
- * The results are discarded: priming changes nothing a scan reports.
+ * The results are discarded: priming changes nothing a scan reports. Where the scan runs as WebAssembly
+ * (scanner.ts), nothing waits for the optimising compiler: one round then only loads the module.
  */
+import { scansAsWebAssembly } from "./scanner.js";
 import { type FileScan, scanBytes } from "./source-file.js";
 
 /** Rounds over the samples: enough runs for V8 to collect type feedback on every function (~20 ms). */
@@ -218,6 +220,7 @@ const SAMPLES: [string, Buffer][] = [
 /** Runs the scanner over the samples; returns what it found so the work cannot be skipped. */
 export function primeScanner(): FileScan[] {
   let last: FileScan[] = [];
-  for (let round = 0; round < ROUNDS; round++) last = SAMPLES.map(([file, bytes]) => scanBytes(file, bytes));
+  const rounds = scansAsWebAssembly() ? 1 : ROUNDS;
+  for (let round = 0; round < rounds; round++) last = SAMPLES.map(([file, bytes]) => scanBytes(file, bytes));
   return last;
 }

@@ -7,57 +7,15 @@ import {
   normalizeNewlines,
   OP,
   STRING,
+  startsStatementAt,
 } from "../../formats/python-source/lexer.js";
-import { type LineSkimmer, lineSkimmer } from "./line-skimmer.js";
 import { ALL_VERSIONS, GUARD_HINT, guardOf, negate, type VersionMask } from "./python-versions.js";
+import type { ImportStatement, SourceScan, SysPathEntry } from "./scan-types.js";
+import { createWasmScanner, type WasmScanner } from "./wasm-scan.js";
 
 export { decodePythonSource } from "./encoding.js";
 
-/** One `import` / `from … import` found in Python source, as CPython's `ast` would see it. */
-export interface ImportStatement {
-  /** Dotted module path; "" for `from . import x`. */
-  module: string;
-  /** Names after `from … import` (`*` included); empty for plain `import`. */
-  names: string[];
-  /** Number of leading dots of a relative import; 0 when absolute. */
-  level: number;
-  /** 1-based line of the `import` / `from` keyword. */
-  line: number;
-  /** Inside a `try:` body whose handlers catch ImportError (or everything), or `with suppress(ImportError):`. */
-  optional: boolean;
-  /** Inside an `if TYPE_CHECKING:` body. */
-  typeOnly: boolean;
-  /**
-   * The Python versions under which the statement can run, when a version guard restricts them
-   * (`if sys.version_info >= (3, 11):` → 3.11 and later); absent when it runs everywhere.
-   */
-  versions?: VersionMask;
-}
-
-/** Everything one pass over a source file finds: imports, Python 2 syntax, `sys.path` changes, problems. */
-export interface SourceScan {
-  statements: ImportStatement[];
-  /** The first Python-2-only statement (`print "x"`, `except E, e:`), or null. */
-  python2: { line: number; evidence: string } | null;
-  /** Directories the file adds to `sys.path` with literal paths. */
-  sysPath: SysPathEntry[];
-  /** Places where the code is broken and the scan resumed: each may hide imports. */
-  problems: { line: number; message: string }[];
-  /** A top-level `if __name__ == "__main__":`: the file runs as a script. */
-  mainGuard: boolean;
-}
-
-/**
- * A literal `sys.path.insert(0, …)` / `sys.path.append(…)` / `site.addsitedir(…)`: the path parts found
- * (`"..", "src"`), and how many levels above the file's own directory the expression climbs when it starts
- * from `__file__` (`dirname(dirname(__file__))` → 1); `fromFile` false means relative to the working directory.
- */
-export interface SysPathEntry {
-  line: number;
-  fromFile: boolean;
-  up: number;
-  parts: string[];
-}
+export type { ImportStatement, SourceScan, SysPathEntry } from "./scan-types.js";
 
 const COLON = 58;
 const SEMICOLON = 59;
@@ -174,12 +132,42 @@ export function scanImports(source: string): ImportStatement[] {
 }
 
 /**
- * One pass over a source text: its imports, Python 2 evidence, `sys.path` changes and broken places.
- * `skim: false` reads every line in JavaScript, without the WebAssembly line skimmer (same results).
+ * One pass over a source text: its imports, Python 2 evidence, `sys.path` changes and broken places. The
+ * scan runs as WebAssembly (wasm/import-scanner.ts) where it can; `engine: "js"` (or DHTL_SCAN_WASM=0)
+ * runs this module's JavaScript, which finds exactly the same and is the reference for it.
  */
-export function scanSource(source: string, options: { skim?: boolean } = {}): SourceScan {
-  const skimmer = options.skim === false ? null : lineSkimmer();
-  return new ImportScanner(normalizeNewlines(source), skimmer).scan();
+export function scanSource(source: string, options: { engine?: "js" | "wasm" } = {}): SourceScan {
+  const text = normalizeNewlines(source);
+  if (options.engine !== "js") {
+    const scan = wasmScanner()?.(text);
+    if (scan) return scan;
+  }
+  return new ImportScanner(text).scan();
+}
+
+let wasm: WasmScanner | null | undefined;
+
+/** Whether `scanSource` runs as WebAssembly on this thread (else as JavaScript). */
+export function scansAsWebAssembly(): boolean {
+  return wasmScanner() !== null;
+}
+
+/** This thread's WebAssembly scanner, made on first use; null without WebAssembly or with DHTL_SCAN_WASM=0. */
+function wasmScanner(): WasmScanner | null {
+  if (wasm === undefined) {
+    wasm =
+      process.env.DHTL_SCAN_WASM === "0"
+        ? null
+        : createWasmScanner({
+            mainGuardAfter,
+            lineOf,
+            detach,
+            ifHeaderFacts,
+            readSysPathAt,
+            startsStatementAt,
+          });
+  }
+  return wasm;
 }
 
 class ImportScanner {
@@ -194,18 +182,13 @@ class ImportScanner {
   private mainGuard = false;
   private readonly sysPath: SysPathEntry[] = [];
 
-  constructor(
-    private readonly src: string,
-    private readonly skimmer: LineSkimmer | null,
-  ) {
+  constructor(private readonly src: string) {
     this.lex = new Lexer(src);
   }
 
   scan(): SourceScan {
     const lex = this.lex;
     const src = this.src;
-    const skimmer = this.skimmer;
-    skimmer?.load(src);
     const stopAt = restNeedsNoScan(src);
     for (;;) {
       const at = lex.lineStart();
@@ -215,19 +198,8 @@ class ImportScanner {
         if (mainGuardAfter(src, at)) this.mainGuard = true;
         break;
       }
-      if (skimmer !== null) {
-        // The lines the skimmer passes would only have closed blocks: closing at the lowest does the same.
-        const tryFloor = this.openTries.length > 0 ? (this.openTries[0] as OpenTry).indent : -1;
-        const resume = skimmer.skim(at, stopAt, tryFloor);
-        if (resume !== at) {
-          this.closeBlocksAt(skimmer.minIndent());
-          lex.resumeAt(resume);
-          continue;
-        }
-      }
       // Most lines say nothing about imports: they are skipped without being lexed token by token.
-      const telling = skimmer !== null ? skimmer.telling() : startsTellingStatement(src, at);
-      const end = telling ? this.logicalLine(lex.next()) : this.plainLine(at);
+      const end = startsTellingStatement(src, at) ? this.logicalLine(lex.next()) : this.plainLine(at);
       if (end === EOF) break;
     }
     // A try's handlers are known only once it ends: optional is settled here, on the objects themselves.
@@ -253,7 +225,15 @@ class ImportScanner {
    */
   private plainLine(at: number): number {
     if (this.contexts.length > 0 || this.openTries.length > 0 || this.openIfs.length > 0) {
-      this.closeBlocksAt(indentationAt(this.src, at));
+      const indent = indentationAt(this.src, at);
+      const contexts = this.contexts;
+      while (contexts.length > 0 && (contexts[contexts.length - 1] as Context).indent >= indent)
+        contexts.pop();
+      const openTries = this.openTries;
+      while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent >= indent)
+        openTries.pop();
+      const openIfs = this.openIfs;
+      while (openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent >= indent) openIfs.pop();
     }
     const lex = this.lex;
     const token = lex.skipStatementAt(at);
@@ -261,17 +241,6 @@ class ImportScanner {
     // A top-level `;`: the statements after it are read in full.
     const next = lex.next();
     return next === NEWLINE || next === EOF ? next : this.simpleStatements(next, this.contexts);
-  }
-
-  /** Ends the blocks a plain line indented by `indent` leaves: every one whose header is not shallower. */
-  private closeBlocksAt(indent: number): void {
-    const contexts = this.contexts;
-    while (contexts.length > 0 && (contexts[contexts.length - 1] as Context).indent >= indent) contexts.pop();
-    const openTries = this.openTries;
-    while (openTries.length > 0 && (openTries[openTries.length - 1] as OpenTry).indent >= indent)
-      openTries.pop();
-    const openIfs = this.openIfs;
-    while (openIfs.length > 0 && (openIfs[openIfs.length - 1] as OpenIf).indent >= indent) openIfs.pop();
   }
 
   /** Handles one logical line starting at `token`; returns EOF, or NEWLINE at the start of the next one. */
@@ -358,11 +327,12 @@ class ImportScanner {
     // comes with it, like an import guarded by `except ImportError`.
     let loadedByCaller = false;
     if (keyword !== "else") {
-      const text = header.mayGuard ? this.src.slice(header.textStart, header.textEnd) : "";
-      if (header.mayGuard && indent === 0 && /^\s*__name__\s*==\s*(['"])__main__\1\s*$/.test(text))
-        this.mainGuard = true;
-      loadedByCaller = header.mayGuard && /^\s*(['"])[\w.]+\1\s+in\s+sys\.modules\s*$/.test(text);
-      const guard = header.mayGuard && GUARD_HINT.test(text) ? guardOf(text) : null;
+      const facts = header.mayGuard
+        ? ifHeaderFacts(this.src.slice(header.textStart, header.textEnd), indent)
+        : NOT_A_GUARD;
+      if (facts.mainGuard) this.mainGuard = true;
+      loadedByCaller = facts.loadedByCaller;
+      const guard = facts.guard;
       versions = guard === null ? before : (before & guard) >>> 0;
       const remaining = (before & (negate(guard) ?? ALL_VERSIONS)) >>> 0;
       if (chain) chain.remaining = remaining;
@@ -489,61 +459,8 @@ class ImportScanner {
     return token;
   }
 
-  /** `sys.path.insert(0, …)`, `sys.path.append(…)`, `site.addsitedir(…)`: literal directories put on the path. */
   private maybeSysPath(): number {
-    const lex = this.lex;
-    const start = lex.start;
-    const words: string[] = [lex.text()];
-    let token = lex.next();
-    while (token === OP && lex.op === DOT) {
-      token = lex.next();
-      if (token !== NAME) return token;
-      words.push(lex.text());
-      token = lex.next();
-    }
-    const call = words.join(".");
-    if (!SYS_PATH_CALLS.has(call)) return token;
-    if (!isOp(lex, token, OPEN_PAREN)) return token;
-    const entry: SysPathEntry = { line: lineOf(this.src, start), fromFile: false, up: 0, parts: [] };
-    let dirnames = 0;
-    let parents = 0;
-    let firstArgument = call === "sys.path.insert";
-    for (;;) {
-      token = lex.next();
-      if (token === NEWLINE || token === EOF) break;
-      if (isOp(lex, token, CLOSE_PAREN) && !lex.nested()) {
-        token = lex.next();
-        break;
-      }
-      if (firstArgument) {
-        // The index argument of insert().
-        if (isOp(lex, token, COMMA)) firstArgument = false;
-        continue;
-      }
-      if (token === STRING) {
-        const text = stringValue(lex.text());
-        if (text !== null)
-          entry.parts.push(
-            ...text
-              .split(/[\\/]+/)
-              .filter(Boolean)
-              .map(detach),
-          );
-      } else if (token === NAME) {
-        if (lex.is("__file__")) entry.fromFile = true;
-        else if (lex.is("dirname")) dirnames++;
-        else if (lex.is("parent")) parents++;
-        else if (lex.is("pardir")) entry.parts.push("..");
-        else if (lex.is("parents")) {
-          // Path(__file__).parents[1]
-          if (isOp(lex, lex.next(), 91) && lex.next() === NUMBER) parents += Number(lex.text()) + 1;
-        }
-      }
-    }
-    // dirname(__file__) and Path(__file__).parent name the file's own directory; each more climbs one.
-    if (entry.fromFile) entry.up = Math.max(0, dirnames + parents - 1);
-    this.sysPath.push(entry);
-    return token;
+    return readSysPath(this.lex, this.src, this.sysPath);
   }
 
   /** `import a.b as c, d` → one statement per module. Returns the token after the statement. */
@@ -644,6 +561,93 @@ class ImportScanner {
     cursor.offset = offset;
     return cursor.line;
   }
+}
+
+/**
+ * `sys.path.insert(0, …)`, `sys.path.append(…)`, `site.addsitedir(…)`: the literal directories put on the
+ * path, added to `found`. `lex` stands on the statement's first name; returns the token after what was read.
+ */
+function readSysPath(lex: Lexer, src: string, found: SysPathEntry[]): number {
+  const start = lex.start;
+  const words: string[] = [lex.text()];
+  let token = lex.next();
+  while (token === OP && lex.op === DOT) {
+    token = lex.next();
+    if (token !== NAME) return token;
+    words.push(lex.text());
+    token = lex.next();
+  }
+  const call = words.join(".");
+  if (!SYS_PATH_CALLS.has(call)) return token;
+  if (!isOp(lex, token, OPEN_PAREN)) return token;
+  const entry: SysPathEntry = { line: lineOf(src, start), fromFile: false, up: 0, parts: [] };
+  let dirnames = 0;
+  let parents = 0;
+  let firstArgument = call === "sys.path.insert";
+  for (;;) {
+    token = lex.next();
+    if (token === NEWLINE || token === EOF) break;
+    if (isOp(lex, token, CLOSE_PAREN) && !lex.nested()) {
+      token = lex.next();
+      break;
+    }
+    if (firstArgument) {
+      // The index argument of insert().
+      if (isOp(lex, token, COMMA)) firstArgument = false;
+      continue;
+    }
+    if (token === STRING) {
+      const text = stringValue(lex.text());
+      if (text !== null)
+        entry.parts.push(
+          ...text
+            .split(/[\\/]+/)
+            .filter(Boolean)
+            .map(detach),
+        );
+    } else if (token === NAME) {
+      if (lex.is("__file__")) entry.fromFile = true;
+      else if (lex.is("dirname")) dirnames++;
+      else if (lex.is("parent")) parents++;
+      else if (lex.is("pardir")) entry.parts.push("..");
+      else if (lex.is("parents")) {
+        // Path(__file__).parents[1]
+        if (isOp(lex, lex.next(), 91) && lex.next() === NUMBER) parents += Number(lex.text()) + 1;
+      }
+    }
+  }
+  // dirname(__file__) and Path(__file__).parent name the file's own directory; each more climbs one.
+  if (entry.fromFile) entry.up = Math.max(0, dirnames + parents - 1);
+  found.push(entry);
+  return token;
+}
+
+/** The same for the statement whose first name starts at `start` (the WebAssembly scanner asks this). */
+function readSysPathAt(src: string, start: number, found: SysPathEntry[]): void {
+  const lex = new Lexer(src);
+  lex.pos = start;
+  lex.next();
+  readSysPath(lex, src, found);
+}
+
+/** What an `if` header's text says when it may be a guard (scanner `branch`). */
+export interface IfHeaderFacts {
+  /** A top-level `if __name__ == "__main__":`. */
+  mainGuard: boolean;
+  /** `if "trio" in sys.modules:`: what the branch imports comes with a module the caller loaded. */
+  loadedByCaller: boolean;
+  /** The versions a version guard lets through, or null. */
+  guard: VersionMask | null;
+}
+
+const NOT_A_GUARD: IfHeaderFacts = { mainGuard: false, loadedByCaller: false, guard: null };
+
+function ifHeaderFacts(text: string, indent: number): IfHeaderFacts {
+  return {
+    mainGuard: indent === 0 && /^\s*__name__\s*==\s*(['"])__main__\1\s*$/.test(text),
+    loadedByCaller: /^\s*(['"])[\w.]+\1\s+in\s+sys\.modules\s*$/.test(text),
+    guard: GUARD_HINT.test(text) ? guardOf(text) : null,
+  };
 }
 
 /**
