@@ -12,10 +12,6 @@
 
 // ---- What JavaScript answers (src/facts/imports/wasm-scan.ts) ----
 
-/** lexer.ts `STATEMENT_START` at offset `at`: a statement that cannot stand inside brackets. */
-@external("env", "statementStartsAt")
-declare function statementStartsAt(at: i32): i32;
-
 /**
  * An `if`/`elif` header that may be a guard (text from `start` to `end`): bit 0 a top-level main guard,
  * bit 1 a `"x" in sys.modules` test, bit 2 a version guard whose mask `guardMask()` then gives.
@@ -42,7 +38,7 @@ export function textBase(): usize {
 /** The character at `i`, or 0 outside the text (JavaScript's NaN: it equals and matches nothing). */
 function ch(i: i32): u32 {
   if (<u32>i >= <u32>length) return 0;
-  return <u32>load<u16>(TEXT + (<usize>i << 1));
+  return at(i);
 }
 
 /** The character at `i`, known to be inside the text. */
@@ -137,7 +133,11 @@ let depth: i32 = 0;
 let openedAt: i32 = 0;
 let lineHasTokens = false;
 
+/** While the scanner looks ahead (`isSysPathCall`), what the lexer meets is not reported. */
+let peeking = false;
+
 function problem(offset: i32, kind: i32): void {
+  if (peeking) return;
   emit(PROBLEM);
   emit(offset);
   emit(kind);
@@ -335,9 +335,62 @@ function unclosedBefore(newline: i32): bool {
   while (ch(i) === 32 || ch(i) === 9) i++;
   const c = ch(i);
   if (c !== 100 && c !== 99 && c !== 105 && c !== 102 && c !== 97) return false;
-  if (statementStartsAt(i) === 0) return false;
+  if (!statementStartsAt(i)) return false;
   problem(openedAt, UNCLOSED_BRACKET);
   return true;
+}
+
+/** `\w` of a JavaScript regular expression without the `u` flag: ASCII letters, digits, underscore. */
+function isAsciiWord(c: u32): bool {
+  return c - 97 < 26 || c - 65 < 26 || c - 48 < 10 || c === 95;
+}
+
+/** Blanks (space, tab) from `p` while before `end`. */
+function blanksBefore(p: i32, end: i32): i32 {
+  while (p < end && (at(p) === 32 || at(p) === 9)) p++;
+  return p;
+}
+
+/** `text` at `p`, ending before `end`. */
+function startsWithBefore(p: i32, end: i32, text: string): bool {
+  return p + text.length <= end && startsWith(p, text);
+}
+
+/** `word`, one or more blanks, then a `\w` character, from `p` and before `end`. */
+function keywordThenName(p: i32, end: i32, word: string): bool {
+  if (!startsWithBefore(p, end, word)) return false;
+  const q = blanksBefore(p + word.length, end);
+  return q > p + word.length && q < end && isAsciiWord(at(q));
+}
+
+/**
+ * lexer.ts `STATEMENT_START` on the 200 characters from `p`:
+ * `(?:async[ \t]+)?def[ \t]+\w|class[ \t]+\w|import[ \t]+\w|from[ \t]+\.*[\w.]*[ \t]+import\b`.
+ */
+function statementStartsAt(p: i32): bool {
+  const end = p + 200 < length ? p + 200 : length;
+  if (startsWithBefore(p, end, "async")) {
+    const q = blanksBefore(p + 5, end);
+    if (q > p + 5 && keywordThenName(q, end, "def")) return true;
+  }
+  if (keywordThenName(p, end, "def") || keywordThenName(p, end, "class") || keywordThenName(p, end, "import"))
+    return true;
+  if (!startsWithBefore(p, end, "from")) return false;
+  const blanks = blanksBefore(p + 4, end);
+  if (blanks === p + 4) return false;
+  // Without a module name (`from . import`, dots included), the blanks split in two before `import`.
+  if (blanks - (p + 4) >= 2 && importWordAt(blanks, end)) return true;
+  // With one, it runs as far as it can, and blanks then `import` follow.
+  let q = blanks;
+  while (q < end && (isAsciiWord(at(q)) || at(q) === 46)) q++;
+  if (q === blanks) return false;
+  const importAt = blanksBefore(q, end);
+  return importAt > q && importWordAt(importAt, end);
+}
+
+/** `import\b` at `p`, before `end` (the end of the searched text is a word boundary too). */
+function importWordAt(p: i32, end: i32): bool {
+  return startsWithBefore(p, end, "import") && (p + 6 === end || !isAsciiWord(at(p + 6)));
 }
 
 /** lexer.ts `isWordAt`: `word` at `p`, no identifier character on either side. */
@@ -926,7 +979,7 @@ function simpleStatements(first: i32): i32 {
       if (token === NAME && (tokenIs("print") || tokenIs("exec"))) token = maybePython2Statement();
       else if (token === NAME && (tokenIs("sys") || tokenIs("site") || tokenIs("monkeypatch"))) {
         // JavaScript reads the call's literal path; the statement is then skipped here as after it there.
-        sysPathCall(tokenStart);
+        if (isSysPathCall()) sysPathCall(tokenStart);
         token = skipUntil(false);
       }
       if (token !== NEWLINE && token !== EOF && !(token === OP && op === 59)) token = skipUntil(false);
@@ -938,6 +991,72 @@ function simpleStatements(first: i32): i32 {
     }
     return token === EOF ? EOF : NEWLINE;
   }
+}
+
+function spanIs(start: i32, end: i32, word: string): bool {
+  return end - start === word.length && startsWith(start, word);
+}
+
+/**
+ * Whether the statement starting with the current name is one scanner.ts `readSysPath` records:
+ * `sys.path.insert(`, `sys.path.append(`, `site.addsitedir(`, `monkeypatch.syspath_prepend(`. Looks ahead
+ * and puts the lexer back where it was.
+ */
+function isSysPathCall(): bool {
+  const savedPos = pos;
+  const savedStart = tokenStart;
+  const savedEnd = tokenEnd;
+  const savedOp = op;
+  const savedDepth = depth;
+  const savedOpenedAt = openedAt;
+  const savedLineHasTokens = lineHasTokens;
+  peeking = true;
+  const firstStart = tokenStart;
+  const firstEnd = tokenEnd;
+  let secondStart = 0;
+  let secondEnd = 0;
+  let thirdStart = 0;
+  let thirdEnd = 0;
+  let names = 1;
+  let chained = true;
+  let token = next();
+  while (token === OP && op === 46) {
+    token = next();
+    if (token !== NAME) {
+      chained = false;
+      break;
+    }
+    names++;
+    if (names === 2) {
+      secondStart = tokenStart;
+      secondEnd = tokenEnd;
+    } else if (names === 3) {
+      thirdStart = tokenStart;
+      thirdEnd = tokenEnd;
+    }
+    token = next();
+  }
+  const call =
+    chained &&
+    token === OP &&
+    op === 40 &&
+    ((names === 3 &&
+      spanIs(firstStart, firstEnd, "sys") &&
+      spanIs(secondStart, secondEnd, "path") &&
+      (spanIs(thirdStart, thirdEnd, "insert") || spanIs(thirdStart, thirdEnd, "append"))) ||
+      (names === 2 && spanIs(firstStart, firstEnd, "site") && spanIs(secondStart, secondEnd, "addsitedir")) ||
+      (names === 2 &&
+        spanIs(firstStart, firstEnd, "monkeypatch") &&
+        spanIs(secondStart, secondEnd, "syspath_prepend")));
+  peeking = false;
+  pos = savedPos;
+  tokenStart = savedStart;
+  tokenEnd = savedEnd;
+  op = savedOp;
+  depth = savedDepth;
+  openedAt = savedOpenedAt;
+  lineHasTokens = savedLineHasTokens;
+  return call;
 }
 
 /** scanner.ts `maybePython2Statement`. */
@@ -1132,27 +1251,38 @@ export function scan(textLength: i32, stopAt: i32, output: usize, capacity: i32)
 // Most of a file lies after its last import and is only searched for hints; eight characters at a time
 // (SIMD), for two-letter starts of what is searched, then each candidate checked.
 
-function load8(p: i32): v128 {
+/** Characters a SIMD step compares. */
+const LANES: i32 = 8;
+
+function lanesAt(p: i32): v128 {
   return v128.load(TEXT + (<usize>p << 1));
 }
 
-/** Bit i set where the characters at p+i, p+i+1 are `a`, `b` (p+8 must be inside the text). */
-function pairs(p: i32, a: i16, b: i16): i32 {
-  return i16x8.bitmask(v128.and(i16x8.eq(load8(p), i16x8.splat(a)), i16x8.eq(load8(p + 1), i16x8.splat(b))));
+function lanesEqual(v: v128, c: i32): v128 {
+  return i16x8.eq(v, i16x8.splat(<i16>c));
+}
+
+function laneBits(v: v128): i32 {
+  return i16x8.bitmask(v);
+}
+
+/** Bit i set where the characters at p+i, p+i+1 are `a`, `b` (p + LANES must be inside the text). */
+function pairs(p: i32, a: i32, b: i32): i32 {
+  return laneBits(v128.and(lanesEqual(lanesAt(p), a), lanesEqual(lanesAt(p + 1), b)));
 }
 
 /** `lastIndexOf("import")`. */
 function lastImport(): i32 {
   let last = -1;
   let p = 0;
-  while (p + 9 <= length) {
+  while (p + LANES + 1 <= length) {
     let bits = pairs(p, 105, 109); // im
     while (bits !== 0) {
       const q = p + <i32>ctz(bits);
       if (startsWith(q, "import")) last = q;
       bits &= bits - 1;
     }
-    p += 8;
+    p += LANES;
   }
   for (; p < length; p++) if (startsWith(p, "import")) last = p;
   return last;
@@ -1163,10 +1293,6 @@ function isNameChar(c: u32): bool {
   return c - 97 < 26 || c - 65 < 26 || c - 48 < 10 || c === 95 || c >= 128;
 }
 
-/** `\w` of a JavaScript regular expression without the `u` flag. */
-function isAsciiWord(c: u32): bool {
-  return c - 97 < 26 || c - 65 < 26 || c - 48 < 10 || c === 95;
-}
 
 /** What may follow `print`/`exec` in a Python 2 statement: `[ \t]+[\w'".]` or `[ \t]*['"]` (or `>>`). */
 function python2Argument(afterWord: i32, printWord: bool): bool {
@@ -1199,31 +1325,29 @@ function hintAt(p: i32): bool {
 /** `REST_HINT.test` from `from`. */
 function restHint(from: i32): bool {
   let p = from;
-  while (p + 9 <= length) {
+  while (p + LANES + 1 <= length) {
     let bits = pairs(p, 115, 121) | pairs(p, 97, 100) | pairs(p, 112, 114) | pairs(p, 101, 120); // sy ad pr ex
     while (bits !== 0) {
       if (hintAt(p + <i32>ctz(bits))) return true;
       bits &= bits - 1;
     }
-    p += 8;
+    p += LANES;
   }
   for (; p < length; p++) if (hintAt(p)) return true;
   return false;
 }
 
-/** scanner.ts `oddTripleQuotes(src, from, length)`: each kind counted as repeated `indexOf` counts it. */
-function oddTripleQuotesFrom(from: i32): bool {
+/** scanner.ts `oddTripleQuotes(src, from, to)`: each kind counted as repeated `indexOf` counts it. */
+function oddTripleQuotes(from: i32, to: i32): bool {
   let doubles = 0;
   let singles = 0;
   let p = from;
-  const double = i16x8.splat(34);
-  const single = i16x8.splat(39);
-  while (p < length) {
-    if (p + 8 <= length) {
-      const v = load8(p);
-      const bits = i16x8.bitmask(v128.or(i16x8.eq(v, double), i16x8.eq(v, single)));
+  while (p < to) {
+    if (p + LANES <= to) {
+      const v = lanesAt(p);
+      const bits = laneBits(v128.or(lanesEqual(v, 34), lanesEqual(v, 39)));
       if (bits === 0) {
-        p += 8;
+        p += LANES;
         continue;
       }
       p += <i32>ctz(bits);
@@ -1245,6 +1369,53 @@ export function stopOffset(textLength: i32): i32 {
   length = textLength;
   const last = lastImport();
   const from = last > 0 ? last : 0;
-  if (restHint(from) || oddTripleQuotesFrom(from)) return 0x7fffffff;
+  if (restHint(from) || oddTripleQuotes(from, length)) return 0x7fffffff;
   return last;
+}
+
+function skipBlanks(p: i32): i32 {
+  while (ch(p) === 32 || ch(p) === 9) p++;
+  return p;
+}
+
+/** scanner.ts `MAIN_GUARD_LINE` at `p`: `if __name__ == "__main__":`. */
+function mainGuardLine(p: i32): bool {
+  if (!startsWith(p, "if")) return false;
+  let q = skipBlanks(p + 2);
+  if (q === p + 2 || !startsWith(q, "__name__")) return false;
+  q = skipBlanks(q + 8);
+  if (!startsWith(q, "==")) return false;
+  q = skipBlanks(q + 2);
+  const quote = ch(q);
+  if (quote !== 39 && quote !== 34) return false;
+  if (!startsWith(q + 1, "__main__") || ch(q + 9) !== quote) return false;
+  return ch(skipBlanks(q + 10)) === 58;
+}
+
+/** Whether `__main__` at `at` lies on a main guard line starting at or after `from`, outside strings. */
+function mainGuardFor(found: i32, from: i32): bool {
+  let lineStart = found;
+  while (lineStart > 0 && at(lineStart - 1) !== 10) lineStart--;
+  return lineStart >= from && mainGuardLine(lineStart) && !oddTripleQuotes(from, lineStart);
+}
+
+/**
+ * scanner.ts `mainGuardAfter` for the scanned text: a main guard starts a line after `from`, outside any
+ * triple-quoted string. Searched for `_m` (of `__main__`) a SIMD step at a time.
+ */
+export function mainGuardAfter(from: i32): i32 {
+  let p = from;
+  while (p + LANES + 1 <= length) {
+    let bits = pairs(p, 95, 109); // _m
+    while (bits !== 0) {
+      const start = p + <i32>ctz(bits) - 1;
+      if (start >= from && startsWith(start, "__main__") && mainGuardFor(start, from)) return 1;
+      bits &= bits - 1;
+    }
+    p += LANES;
+  }
+  for (let q = p > from ? p - 1 : from; q + 8 <= length; q++) {
+    if (startsWith(q, "__main__") && mainGuardFor(q, from)) return 1;
+  }
+  return 0;
 }

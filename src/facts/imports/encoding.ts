@@ -1,4 +1,4 @@
-import { isAscii } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { DhtlError } from "../../core/errors.js";
 
 /** PEP 263: `# -*- coding: latin-1 -*-`, `# vim: set fileencoding=utf-8 :` … */
@@ -63,19 +63,16 @@ function declaredEncoding(bytes: Uint8Array): string | null {
   return null;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 function decodeUtf8(
   bytes: Uint8Array,
   message = "bytes are not valid UTF-8 and no encoding is declared (PEP 263)",
 ): string {
   // Most sources are ASCII: checked natively and copied as Latin-1, the same text, at a fraction of the cost.
   if (isAscii(bytes)) return decodeLatin1(bytes);
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new DhtlError("badInput", message);
-  }
+  // Valid UTF-8 decodes the same through Buffer (a BOM kept, as with `ignoreBOM`), with no TextDecoder to
+  // set up on every run.
+  if (!isUtf8(bytes)) throw new DhtlError("badInput", message);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
 function decodeLatin1(bytes: Uint8Array): string {

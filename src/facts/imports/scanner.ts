@@ -7,7 +7,6 @@ import {
   normalizeNewlines,
   OP,
   STRING,
-  startsStatementAt,
 } from "../../formats/python-source/lexer.js";
 import { ALL_VERSIONS, GUARD_HINT, guardOf, negate, type VersionMask } from "./python-versions.js";
 import type { ImportStatement, SourceScan, SysPathEntry } from "./scan-types.js";
@@ -139,7 +138,7 @@ export function scanImports(source: string): ImportStatement[] {
 export function scanSource(source: string, options: { engine?: "js" | "wasm" } = {}): SourceScan {
   const text = normalizeNewlines(source);
   if (options.engine !== "js") {
-    const scan = wasmScanner()?.(text);
+    const scan = wasmScanner()?.text(text);
     if (scan) return scan;
   }
   return new ImportScanner(text).scan();
@@ -159,12 +158,10 @@ function wasmScanner(): WasmScanner | null {
       process.env.DHTL_SCAN_WASM === "0"
         ? null
         : createWasmScanner({
-            mainGuardAfter,
             lineOf,
             detach,
             ifHeaderFacts,
             readSysPathAt,
-            startsStatementAt,
           });
   }
   return wasm;

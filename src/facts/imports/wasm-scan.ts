@@ -8,11 +8,13 @@ import type { ImportStatement, SourceScan, SysPathEntry } from "./scan-types.js"
  * optimising compiler. What needs JavaScript's regular expressions or the version-guard parser it asks of
  * scanner.ts through `ScanHelpers`; the text goes in as UTF-16 and the findings come back as records.
  */
-export type WasmScanner = (text: string) => SourceScan | null;
+export interface WasmScanner {
+  /** Scans a text (newlines normalised); null when its findings would not fit (scan it in JavaScript). */
+  text(text: string): SourceScan | null;
+}
 
 /** What the WebAssembly scan asks of the JavaScript scanner (scanner.ts passes its own functions). */
 export interface ScanHelpers {
-  mainGuardAfter(src: string, from: number): boolean;
   lineOf(src: string, offset: number): number;
   detach(text: string): string;
   ifHeaderFacts(
@@ -20,7 +22,6 @@ export interface ScanHelpers {
     indent: number,
   ): { mainGuard: boolean; loadedByCaller: boolean; guard: VersionMask | null };
   readSysPathAt(src: string, start: number, found: SysPathEntry[]): void;
-  startsStatementAt(src: string, at: number): boolean;
 }
 
 /** What dhtl uses of the WebAssembly API (the TypeScript setup has no DOM library, which declares it). */
@@ -37,6 +38,7 @@ interface ScannerExports {
   textBase(): number;
   blocksBase(): number;
   stopOffset(length: number): number;
+  mainGuardAfter(from: number): number;
   scan(length: number, stopAt: number, output: number, capacity: number): number;
 }
 
@@ -58,72 +60,96 @@ const PYTHON2_EVIDENCE: Record<number, string> = {
   3: "`except E, name:`",
 };
 
-/**
- * A scanner running the WebAssembly module, or null where WebAssembly is unavailable (`--jitless`). It
- * returns null for a text whose findings would not fit its output area; scanner.ts then scans it itself.
- */
+/** The scanner where WebAssembly runs, else null (`--jitless`). */
 export function createWasmScanner(helpers: ScanHelpers): WasmScanner | null {
   const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (api === undefined) return null;
-  // The text being scanned and what the callbacks gather, for the imports below.
-  let src = "";
-  let sysPath: SysPathEntry[] = [];
-  let mask = 0;
-  const env = {
-    statementStartsAt: (offset: number) => (helpers.startsStatementAt(src, offset) ? 1 : 0),
-    ifHeader: (start: number, end: number, indent: number) => {
-      const facts = helpers.ifHeaderFacts(src.slice(start, end), indent);
-      mask = facts.guard ?? 0;
-      return (facts.mainGuard ? 1 : 0) | (facts.loadedByCaller ? 2 : 0) | (facts.guard !== null ? 4 : 0);
-    },
-    guardMask: () => mask | 0,
-    sysPathCall: (start: number) => helpers.readSysPathAt(src, start, sysPath),
-    abort: () => {
-      throw new Error("the WebAssembly import scanner aborted");
+  const engine = Engine.create(api, IMPORT_SCANNER_WASM, helpers);
+  if (engine === null) return null;
+  return {
+    text(text) {
+      return engine.scan(text);
     },
   };
-  let exports: ScannerExports;
-  try {
-    const module = new api.Module(Buffer.from(IMPORT_SCANNER_WASM, "base64"));
-    exports = new api.Instance(module, { env }).exports as ScannerExports;
-  } catch {
-    return null;
-  }
-  const base = exports.textBase();
-  const overflow = exports.OVERFLOW.value;
+}
 
-  return (text) => {
-    src = text;
-    sysPath = [];
-    // The findings go after the text; four bytes per character is more than any file has needed.
-    const output = (base + text.length * 2 + 15) & ~15;
-    const capacity = Math.max(65_536, text.length * 8);
+/** One instance of a scanner module and the memory it scans in. */
+class Engine {
+  /** The text being scanned and what its callbacks gather. */
+  private source = "";
+  private sysPath: SysPathEntry[] = [];
+  private mask = 0;
+  private exports!: ScannerExports;
+
+  private constructor(private readonly helpers: ScanHelpers) {}
+
+  static create(api: WebAssemblyApi, base64: string, helpers: ScanHelpers): Engine | null {
+    const engine = new Engine(helpers);
+    const env = {
+      ifHeader: (start: number, end: number, indent: number) => {
+        const facts = helpers.ifHeaderFacts(engine.source.slice(start, end), indent);
+        engine.mask = facts.guard ?? 0;
+        return (facts.mainGuard ? 1 : 0) | (facts.loadedByCaller ? 2 : 0) | (facts.guard !== null ? 4 : 0);
+      },
+      guardMask: () => engine.mask | 0,
+      sysPathCall: (start: number) => helpers.readSysPathAt(engine.source, start, engine.sysPath),
+      abort: () => {
+        throw new Error("the WebAssembly import scanner aborted");
+      },
+    };
+    try {
+      const module = new api.Module(Buffer.from(base64, "base64"));
+      engine.exports = new api.Instance(module, { env }).exports as ScannerExports;
+    } catch {
+      return null;
+    }
+    return engine;
+  }
+
+  scan(text: string): SourceScan | null {
+    const exports = this.exports;
+    const base = exports.textBase();
+    const length = text.length;
+    // The findings go after the text; eight bytes per character is more than any file has needed.
+    const output = (base + length * 2 + 15) & ~15;
+    const capacity = Math.max(65_536, length * 8);
     const needed = output + capacity;
     if (needed > exports.memory.buffer.byteLength) {
       exports.memory.grow(Math.ceil((needed - exports.memory.buffer.byteLength) / PAGE_BYTES));
     }
     Buffer.from(exports.memory.buffer).write(text, base, "utf16le");
-    // Where the scan may stop, as scanner.ts `restNeedsNoScan` says (0x7fffffff: nowhere).
-    const stopAt = exports.stopOffset(text.length);
-    if (exports.scan(text.length, stopAt, output, capacity) === overflow) return null;
+    this.source = text;
+    this.sysPath = [];
+    try {
+      // Where the scan may stop, as scanner.ts `restNeedsNoScan` says (0x7fffffff: nowhere).
+      const stopAt = exports.stopOffset(length);
+      if (exports.scan(length, stopAt, output, capacity) === exports.OVERFLOW.value) return null;
+      return this.results(output, capacity);
+    } finally {
+      this.source = "";
+    }
+  }
+
+  /** The records the scan wrote, as scanner.ts's JavaScript makes its results. */
+  private results(output: number, capacity: number): SourceScan {
+    const { helpers, source, exports } = this;
     const words = new Int32Array(exports.memory.buffer, output, capacity / 4);
     const blocks = new Uint8Array(exports.memory.buffer, exports.blocksBase());
     const statements: ImportStatement[] = [];
     const problems: SourceScan["problems"] = [];
     let python2: SourceScan["python2"] = null;
     let at = 0;
-    const span = (start: number, end: number) => text.slice(start, end);
     for (;;) {
       const kind = words[at++] as number;
       if (kind === END) break;
       if (kind === PROBLEM) {
         const offset = words[at++] as number;
         const code = words[at++] as number;
-        problems.push({ line: helpers.lineOf(text, offset), message: PROBLEMS[code] as string });
+        problems.push({ line: helpers.lineOf(source, offset), message: PROBLEMS[code] as string });
       } else if (kind === PYTHON2) {
         const offset = words[at++] as number;
         const code = words[at++] as number;
-        python2 = { line: helpers.lineOf(text, offset), evidence: PYTHON2_EVIDENCE[code] as string };
+        python2 = { line: helpers.lineOf(source, offset), evidence: PYTHON2_EVIDENCE[code] as string };
       } else if (kind === IMPORT) {
         const line = words[at++] as number;
         const level = words[at++] as number;
@@ -134,11 +160,11 @@ export function createWasmScanner(helpers: ScanHelpers): WasmScanner | null {
         for (let i = 0; i < tries; i++) if (blocks[words[at++] as number] !== 0) optional = true;
         const parts: string[] = [];
         for (let i = words[at++] as number; i > 0; i--, at += 2)
-          parts.push(span(words[at] as number, words[at + 1] as number));
+          parts.push(source.slice(words[at] as number, words[at + 1] as number));
         const names: string[] = [];
         for (let i = words[at++] as number; i > 0; i--, at += 2) {
           const start = words[at] as number;
-          names.push(start < 0 ? "*" : helpers.detach(span(start, words[at + 1] as number)));
+          names.push(start < 0 ? "*" : helpers.detach(source.slice(start, words[at + 1] as number)));
         }
         // Made as scanner.ts `record` makes it: the same fields in the same order.
         const statement: ImportStatement = {
@@ -158,9 +184,7 @@ export function createWasmScanner(helpers: ScanHelpers): WasmScanner | null {
     }
     const stoppedAt = exports.stoppedAt.value;
     const mainGuard =
-      exports.mainGuard.value !== 0 || (stoppedAt >= 0 && helpers.mainGuardAfter(text, stoppedAt));
-    const scan: SourceScan = { statements, python2, sysPath, problems, mainGuard };
-    src = "";
-    return scan;
-  };
+      exports.mainGuard.value !== 0 || (stoppedAt >= 0 && exports.mainGuardAfter(stoppedAt) !== 0);
+    return { statements, python2, sysPath: this.sysPath, problems, mainGuard };
+  }
 }

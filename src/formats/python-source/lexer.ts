@@ -314,7 +314,7 @@ export class Lexer {
     const c = src.charCodeAt(i);
     // d(ef) c(lass) i(mport) f(rom) a(sync def)
     if (c !== 100 && c !== 99 && c !== 105 && c !== 102 && c !== 97) return false;
-    if (!startsStatementAt(src, i)) return false;
+    if (!STATEMENT_START.test(src.slice(i, i + 200))) return false;
     this.problems.push({
       offset: this.openedAt,
       message: `bracket never closed (scanning resumed at the statement on the next line)`,
@@ -326,11 +326,6 @@ export class Lexer {
 /** Statements that cannot continue an expression inside brackets. */
 const STATEMENT_START =
   /^(?:(?:async[ \t]+)?def[ \t]+\w|class[ \t]+\w|import[ \t]+\w|from[ \t]+\.*[\w.]*[ \t]+import\b)/;
-
-/** Whether a statement that cannot stand inside brackets (`def`, `class`, `import` …) starts at `at`. */
-export function startsStatementAt(src: string, at: number): boolean {
-  return STATEMENT_START.test(src.slice(at, at + 200));
-}
 
 /** What lies between two logical lines: blank lines, comments, continuations (as `next()` skips them). */
 const LINE_GAP = /(?:[ \t\f\n]+|#[^\n]*|\\\n?)*/y;
