@@ -2,9 +2,9 @@
 # How fast dhtl finds a project's imports, side by side with the alternatives, on one large real tree:
 # CPython 3.12's standard library (Lib, ~1,700 files, without site-packages).
 #   (a) the seed plan's approach: Python ast.parse + ast.walk over every file (bench/imports-vs-ast.py)
-#   (b) dhtl: `dhtl analyze TREE --json` when the built CLI has it — as run again on an unchanged tree
-#       (its scan cache warm: the check below runs it once) and with the scan cache off
-#       (DHTL_SCAN_CACHE=0, every file read and scanned, as on a first run) — and import collection alone
+#   (b) dhtl: `dhtl analyze TREE --json` when the built CLI has it — with the scan cache off
+#       (DHTL_SCAN_CACHE=0, every file read and scanned, as on a first run: what the targets are judged on)
+#       and as run again on an unchanged tree (its scan cache warm) — and import collection alone
 #   (c) pipreqs and (d) deptry, installed with uv into a throwaway venv under bench/.work/
 # Prints the median of N runs (default 3) for each, and each one's ratio to dhtl.
 # pipreqs aborts on the first file it cannot decode or parse, so the tree drops the few files
@@ -113,13 +113,16 @@ printf '  %-34s %7ss  %s\n' "ast.parse + ast.walk (seed plan)" "$t_ast" "$(ratio
 printf '  %-34s %7ss  %s\n' "pipreqs --use-local" "$t_pipreqs" "$(ratio "$t_pipreqs")"
 printf '  %-34s %7ss  %s\n' "deptry" "$t_deptry" "$(ratio "$t_deptry")"
 awk -v a="$t_ast" -v b="$t_scan" 'BEGIN {printf "ast.walk / dhtl import collection alone: %.1fx\n", a / b}'
-if [[ -n "$t_cold" ]]; then
-  awk -v ast="$t_ast" -v deptry="$t_deptry" -v cold="$t_cold" 'BEGIN {
-    printf "scan cache off: dhtl analyze / deptry: %.2fx, / ast.walk: %.3fx\n", cold / deptry, cold / ast }'
-fi
 # Issue 11's targets: the whole `dhtl analyze` at most half of deptry's time and a twentieth of the seed's.
-awk -v ast="$t_ast" -v deptry="$t_deptry" -v dhtl="$reference" 'BEGIN {
-  printf "dhtl analyze / deptry: %.2fx (target <= 0.5), / ast.walk: %.3fx (target <= 0.05)\n", dhtl / deptry, dhtl / ast
+# They are judged on a first run (scan cache off), as deptry and the seed have no cache; a repeated run,
+# which reads unchanged files' scans from the cache, is printed beside it.
+judged="${t_cold:-$reference}"
+if [[ -n "$t_cold" ]]; then
+  awk -v ast="$t_ast" -v deptry="$t_deptry" -v dhtl="$t_cli" 'BEGIN {
+    printf "repeated run (scan cache on): dhtl analyze / deptry: %.2fx, / ast.walk: %.3fx\n", dhtl / deptry, dhtl / ast }'
+fi
+awk -v ast="$t_ast" -v deptry="$t_deptry" -v dhtl="$judged" 'BEGIN {
+  printf "first run (scan cache off): dhtl analyze / deptry: %.2fx (target <= 0.5), / ast.walk: %.3fx (target <= 0.05)\n", dhtl / deptry, dhtl / ast
   if (dhtl <= 0.5 * deptry && dhtl <= 0.05 * ast) print "targets met";
   else { print "target MISSED"; exit 1 }
 }'

@@ -133,7 +133,8 @@ export async function collectImports(
       .filter((scan) =>
         scan.statements.some((s) => {
           if (s.level > 0 || s.module === "") return false;
-          const top = s.module.split(".")[0] as string;
+          const dot = s.module.indexOf(".");
+          const top = dot < 0 ? s.module : s.module.slice(0, dot);
           return (
             stdlibMask(top) === 0 &&
             !ALWAYS_PRESENT.has(top) &&

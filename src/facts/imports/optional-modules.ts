@@ -37,20 +37,23 @@ export function optionallyLoadedFiles(
   // Every candidate is a relevant file, so the statements that could import one are found once, by stem.
   const byStem = new Map<string, Mention[]>();
   const mentionsOf = new Map<ImportStatement, Mention>();
+  const note = (scan: ScannedImports, statement: ImportStatement, stem: string) => {
+    let mention = mentionsOf.get(statement);
+    if (!mention) {
+      mention = { scan, statement, targets: null };
+      mentionsOf.set(statement, mention);
+    }
+    const list = byStem.get(stem);
+    if (list) {
+      if (list[list.length - 1] !== mention) list.push(mention);
+    } else byStem.set(stem, [mention]);
+  };
   for (const scan of scans) {
     for (const statement of scan.statements) {
-      for (const stem of stemsNamed(statement)) {
-        if (!relevantStems.has(stem)) continue;
-        let mention = mentionsOf.get(statement);
-        if (!mention) {
-          mention = { scan, statement, targets: null };
-          mentionsOf.set(statement, mention);
-        }
-        const list = byStem.get(stem);
-        if (list) {
-          if (list[list.length - 1] !== mention) list.push(mention);
-        } else byStem.set(stem, [mention]);
-      }
+      // The names a statement could load a file by: its module's last part, then its imported names.
+      const last = statement.module.slice(statement.module.lastIndexOf(".") + 1);
+      if (relevantStems.has(last)) note(scan, statement, last);
+      for (const name of statement.names) if (relevantStems.has(name)) note(scan, statement, name);
     }
   }
   const targets = (mention: Mention): string[] => {
@@ -121,12 +124,6 @@ function importersOf(
     }
   }
   return importers;
-}
-
-/** The module names a statement could load a file by: its module's last part and its imported names. */
-function stemsNamed(statement: ImportStatement): string[] {
-  const last = statement.module.slice(statement.module.lastIndexOf(".") + 1);
-  return statement.names.length === 0 ? [last] : [last, ...statement.names];
 }
 
 /** `pkg/mod.py` → mod, `pkg/sub/__init__.py` → sub: the name an import uses for the file. */
