@@ -11,19 +11,17 @@
 // through the imports below. Names and comments here point to the JavaScript they mirror.
 
 // ---- What JavaScript answers (src/facts/imports/wasm-scan.ts) ----
+// Imported from the module named after this file, "import-scanner".
 
 /**
  * An `if`/`elif` header that may be a guard (text from `start` to `end`): bit 0 a top-level main guard,
  * bit 1 a `"x" in sys.modules` test, bit 2 a version guard whose mask `guardMask()` then gives.
  */
-@external("env", "ifHeader")
 declare function ifHeader(start: i32, end: i32, indent: i32): i32;
 
-@external("env", "guardMask")
 declare function guardMask(): i32;
 
 /** A statement starting with `sys`/`site`/`monkeypatch` at `start`: JavaScript records a `sys.path` call. */
-@external("env", "sysPathCall")
 declare function sysPathCall(start: i32): void;
 
 // ---- The text ----
@@ -43,7 +41,7 @@ function ch(i: i32): u32 {
 
 /** The character at `i`, known to be inside the text. */
 function at(i: i32): u32 {
-  return <u32>load<u16>(TEXT + (<usize>i << 1));
+  return <u32>load<u16>(TEXT + ((<usize>i) << 1));
 }
 
 function isIdentStart(c: u32): bool {
@@ -775,7 +773,12 @@ function isGuardName(): bool {
 
 /** scanner.ts `CATCHES_IMPORT_FAILURE`. */
 function isImportFailureName(): bool {
-  return tokenIs("ImportError") || tokenIs("ModuleNotFoundError") || tokenIs("Exception") || tokenIs("BaseException");
+  return (
+    tokenIs("ImportError") ||
+    tokenIs("ModuleNotFoundError") ||
+    tokenIs("Exception") ||
+    tokenIs("BaseException")
+  );
 }
 
 /** scanner.ts `previousWasComma`. */
@@ -946,7 +949,12 @@ function logicalLine(token: i32): i32 {
   } else if (keyword === K_IF || keyword === K_ELIF || keyword === K_ELSE) {
     // An `if` starts its own chain; `elif` and `else` continue the one at this indentation.
     const useChain = keyword !== K_IF && hasChain;
-    branch(keyword, indent, keyword === K_ELIF && useChain ? chain : -1, useChain ? chainRemaining : ALL_VERSIONS);
+    branch(
+      keyword,
+      indent,
+      keyword === K_ELIF && useChain ? chain : -1,
+      useChain ? chainRemaining : ALL_VERSIONS,
+    );
   } else if (keyword === K_WITH && headerSuppresses) {
     open(newBlock(true), false, ALL_VERSIONS);
   }
@@ -1122,9 +1130,8 @@ function dottedName(): i32 {
 /** scanner.ts `importStatement`. */
 function importStatement(): i32 {
   const line = lineAt(tokenStart);
-  for (;;) {
-    let token = next();
-    if (token !== NAME) return token;
+  let token = next();
+  while (token === NAME) {
     token = dottedName();
     nameCount = 0;
     record(0, line);
@@ -1133,8 +1140,9 @@ function importStatement(): i32 {
       token = next();
     }
     if (!(token === OP && op === 44)) return token;
+    token = next();
   }
-  return EOF; // not reached
+  return token;
 }
 
 /** scanner.ts `fromStatement`. */
@@ -1255,7 +1263,7 @@ export function scan(textLength: i32, stopAt: i32, output: usize, capacity: i32)
 const LANES: i32 = 8;
 
 function lanesAt(p: i32): v128 {
-  return v128.load(TEXT + (<usize>p << 1));
+  return v128.load(TEXT + ((<usize>p) << 1));
 }
 
 function lanesEqual(v: v128, c: i32): v128 {
@@ -1292,7 +1300,6 @@ function lastImport(): i32 {
 function isNameChar(c: u32): bool {
   return c - 97 < 26 || c - 65 < 26 || c - 48 < 10 || c === 95 || c >= 128;
 }
-
 
 /** What may follow `print`/`exec` in a Python 2 statement: `[ \t]+[\w'".]` or `[ \t]*['"]` (or `>>`). */
 function python2Argument(afterWord: i32, printWord: bool): bool {
@@ -1368,7 +1375,7 @@ function oddTripleQuotes(from: i32, to: i32): bool {
 export function stopOffset(textLength: i32): i32 {
   length = textLength;
   const last = lastImport();
-  const from = last > 0 ? last : 0;
+  const from = max(last, 0);
   if (restHint(from) || oddTripleQuotes(from, length)) return 0x7fffffff;
   return last;
 }

@@ -85,7 +85,7 @@ class Engine {
 
   static create(api: WebAssemblyApi, base64: string, helpers: ScanHelpers): Engine | null {
     const engine = new Engine(helpers);
-    const env = {
+    const answers = {
       ifHeader: (start: number, end: number, indent: number) => {
         const facts = helpers.ifHeaderFacts(engine.source.slice(start, end), indent);
         engine.mask = facts.guard ?? 0;
@@ -93,13 +93,15 @@ class Engine {
       },
       guardMask: () => engine.mask | 0,
       sysPathCall: (start: number) => helpers.readSysPathAt(engine.source, start, engine.sysPath),
+    };
+    const env = {
       abort: () => {
         throw new Error("the WebAssembly import scanner aborted");
       },
     };
     try {
       const module = new api.Module(Buffer.from(base64, "base64"));
-      engine.exports = new api.Instance(module, { env }).exports as ScannerExports;
+      engine.exports = new api.Instance(module, { "import-scanner": answers, env }).exports as ScannerExports;
     } catch {
       return null;
     }
