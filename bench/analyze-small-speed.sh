@@ -17,7 +17,8 @@ if [[ "${KEEP_WORK:-0}" != 1 ]]; then trap 'rm -rf "$work"' EXIT; fi
 mkdir -p "$work"
 if [[ ! -x "$venv/bin/deptry" ]]; then
   uv venv --quiet --python "$python312" "$venv"
-  VIRTUAL_ENV="$venv" uv pip install --quiet deptry
+  # Copies, not hard links into uv's cache: nothing done in bench/.work can reach the cache.
+  VIRTUAL_ENV="$venv" uv pip install --quiet --link-mode copy deptry
 fi
 [[ -f "$repo/dist/dhtl.cjs" ]] || { echo "run npm run build first" >&2; exit 2; }
 

@@ -48,7 +48,8 @@ echo "tree: CPython $("$python312" -c 'import platform; print(platform.python_ve
 
 if [[ ! -x "$venv/bin/deptry" || ! -x "$venv/bin/pipreqs" ]]; then
   uv venv --quiet --python "$python312" "$venv"
-  VIRTUAL_ENV="$venv" uv pip install --quiet pipreqs deptry
+  # Copies, not hard links into uv's cache: nothing done in bench/.work can reach the cache.
+  VIRTUAL_ENV="$venv" uv pip install --quiet --link-mode copy pipreqs deptry
 fi
 echo "tools: $("$venv/bin/deptry" --version), pipreqs $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("pipreqs"))')"
 
