@@ -10,6 +10,7 @@ import { isExecutableFile } from "../../core/fs.js";
 import type { ProbeCache } from "../../core/probe-cache.js";
 import { programBehindShim, pyenvActiveVersions, pyenvRootOf } from "../../python/discover.js";
 import { installedScriptVersion, nodePackageVersion } from "./installed-version.js";
+import { programBehindRustupProxy } from "./rustup.js";
 
 export interface ToolInfo {
   name: string;
@@ -128,8 +129,10 @@ export async function probeTool(
   cache?: ProbeCache,
 ): Promise<ToolInfo | null> {
   let path: string | null = null;
+  let found = "";
   for (const command of spec.commands ?? [spec.name]) {
     path = await locate(command);
+    found = command;
     if (path) break;
   }
   if (!path) return null;
@@ -142,13 +145,15 @@ export async function probeTool(
   // An unchanged native binary answers from the probe cache (a dozen `--version` runs cost ~200 ms of CPU
   // on every analyze); only a program whose real name is the tool's is remembered, never a dispatcher.
   const realName = spec.realName ?? new RegExp(spec.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const remembered = cache?.get(path, realName);
+  // A rustup proxy is a dispatcher: the toolchain binary it would run is asked (and remembered) instead.
+  const program = programBehindRustupProxy(path, found, env) ?? path;
+  const remembered = cache?.get(program, realName);
   if (remembered) return { name: spec.name, version: remembered, path };
-  const result = await run(path, spec.args ?? ["--version"], { env, timeoutMs, cwd: "/" });
+  const result = await run(program, spec.args ?? ["--version"], { env, timeoutMs, cwd: "/" });
   if (result.timedOut) return { name: spec.name, version: null, path };
   if (result.code !== 0) return null;
   const version = versionIn(result.stdout) ?? versionIn(result.stderr);
-  if (version) cache?.set(path, version, realName);
+  if (version) cache?.set(program, version, realName);
   return { name: spec.name, version, path };
 }
 
