@@ -68,7 +68,12 @@ export function createWasmScanner(helpers: ScanHelpers): WasmScanner | null {
   if (engine === null) return null;
   return {
     text(text) {
-      return engine.scan(text);
+      // Anything unforeseen (memory that cannot grow) leaves the file to the JavaScript scanner.
+      try {
+        return engine.scan(text);
+      } catch {
+        return null;
+      }
     },
   };
 }
