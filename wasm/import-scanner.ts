@@ -21,7 +21,10 @@ declare function ifHeader(start: i32, end: i32, indent: i32): i32;
 
 declare function guardMask(): i32;
 
-/** A statement starting with `sys`/`site`/`monkeypatch` at `start`: JavaScript records a `sys.path` call. */
+/**
+ * A `sys.path.insert(`/`append(`, `site.addsitedir(` or `monkeypatch.syspath_prepend(` call at `start`:
+ * JavaScript reads the path it adds.
+ */
 declare function sysPathCall(start: i32): void;
 
 // ---- The text ----
