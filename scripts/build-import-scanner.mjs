@@ -7,6 +7,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import asc from "assemblyscript/asc";
 
 const root = new URL("..", import.meta.url).pathname;
+// The compiler reads its sources relative to the working directory.
+process.chdir(root);
 const source = "wasm/import-scanner.ts";
 const target = `${root}src/facts/imports/import-scanner-wasm.ts`;
 
