@@ -34,6 +34,13 @@ export interface SourceScan {
   mainGuard: boolean;
 }
 
+/** What a scan gives as a file's Python 2 evidence (`SourceScan.python2`), by the statement found. */
+export const PYTHON2_EVIDENCE = {
+  print: "`print` statement",
+  exec: "`exec` statement",
+  exceptComma: "`except E, name:`",
+} as const;
+
 /**
  * A literal `sys.path.insert(0, …)` / `sys.path.append(…)` / `site.addsitedir(…)`: the path parts found
  * (`"..", "src"`), and how many levels above the file's own directory the expression climbs when it starts

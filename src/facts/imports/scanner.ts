@@ -9,7 +9,7 @@ import {
   STRING,
 } from "../../formats/python-source/lexer.js";
 import { ALL_VERSIONS, GUARD_HINT, guardOf, negate, type VersionMask } from "./python-versions.js";
-import type { ImportStatement, SourceScan, SysPathEntry } from "./scan-types.js";
+import { type ImportStatement, PYTHON2_EVIDENCE, type SourceScan, type SysPathEntry } from "./scan-types.js";
 import { createWasmScanner, type WasmScanner } from "./wasm-scan.js";
 
 export { decodePythonSource } from "./encoding.js";
@@ -281,7 +281,7 @@ class ImportScanner {
       this.openTries.push({ indent, block });
       opened = { indent, tryBlock: block, typeOnly: false, versions: ALL_VERSIONS };
     } else if (keyword === "except") {
-      if (header.python2Except) this.notePython2(header.textStart, "`except E, name:`");
+      if (header.python2Except) this.notePython2(header.textStart, PYTHON2_EVIDENCE.exceptComma);
       const open = this.openTries.find((entry) => entry.indent === indent);
       if (open && header.catchesImportFailure) open.block.catchesImportFailure = true;
     } else if (keyword === "else" && this.openTries.some((entry) => entry.indent === indent)) {
@@ -452,7 +452,7 @@ class ImportScanner {
       token === NUMBER ||
       (token === NAME && !KEYWORDS_AFTER_NAME.has(lex.text())) ||
       (word === "print" && token === OP && lex.op === 62 && lex.src.charCodeAt(lex.end) === 62);
-    if (python2) this.notePython2(start, `\`${word}\` statement`);
+    if (python2) this.notePython2(start, PYTHON2_EVIDENCE[word]);
     return token;
   }
 

@@ -1,6 +1,7 @@
+import { UNCLOSED_BRACKET, UNTERMINATED_TRIPLE_QUOTE } from "../../formats/python-source/lexer.js";
 import { IMPORT_SCANNER_WASM } from "./import-scanner-wasm.js";
-import type { VersionMask } from "./python-versions.js";
-import type { ImportStatement, SourceScan, SysPathEntry } from "./scan-types.js";
+import { ALL_VERSIONS, type VersionMask } from "./python-versions.js";
+import { type ImportStatement, PYTHON2_EVIDENCE, type SourceScan, type SysPathEntry } from "./scan-types.js";
 
 /**
  * The import scanner compiled to WebAssembly (wasm/import-scanner.ts): the same scan as scanner.ts's
@@ -43,21 +44,17 @@ interface ScannerExports {
 }
 
 const PAGE_BYTES = 65_536;
-const ALL_VERSIONS = 0xffffffff;
 
 // Record kinds and codes of wasm/import-scanner.ts.
 const END = 0;
 const IMPORT = 1;
 const PROBLEM = 2;
 const PYTHON2 = 3;
-const PROBLEMS: Record<number, string> = {
-  1: "unterminated triple-quoted string: the rest of the file is not scanned",
-  2: "bracket never closed (scanning resumed at the statement on the next line)",
-};
-const PYTHON2_EVIDENCE: Record<number, string> = {
-  1: "`print` statement",
-  2: "`exec` statement",
-  3: "`except E, name:`",
+const PROBLEMS: Record<number, string> = { 1: UNTERMINATED_TRIPLE_QUOTE, 2: UNCLOSED_BRACKET };
+const PYTHON2_CODES: Record<number, string> = {
+  1: PYTHON2_EVIDENCE.print,
+  2: PYTHON2_EVIDENCE.exec,
+  3: PYTHON2_EVIDENCE.exceptComma,
 };
 
 /** The scanner where WebAssembly runs, else null (`--jitless`). */
@@ -99,14 +96,9 @@ class Engine {
       guardMask: () => engine.mask | 0,
       sysPathCall: (start: number) => helpers.readSysPathAt(engine.source, start, engine.sysPath),
     };
-    const env = {
-      abort: () => {
-        throw new Error("the WebAssembly import scanner aborted");
-      },
-    };
     try {
       const module = new api.Module(Buffer.from(base64, "base64"));
-      engine.exports = new api.Instance(module, { "import-scanner": answers, env }).exports as ScannerExports;
+      engine.exports = new api.Instance(module, { "import-scanner": answers }).exports as ScannerExports;
     } catch {
       return null;
     }
@@ -156,7 +148,7 @@ class Engine {
       } else if (kind === PYTHON2) {
         const offset = words[at++] as number;
         const code = words[at++] as number;
-        python2 = { line: helpers.lineOf(source, offset), evidence: PYTHON2_EVIDENCE[code] as string };
+        python2 = { line: helpers.lineOf(source, offset), evidence: PYTHON2_CODES[code] as string };
       } else if (kind === IMPORT) {
         const line = words[at++] as number;
         const level = words[at++] as number;

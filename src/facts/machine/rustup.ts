@@ -37,7 +37,8 @@ export function programBehindRustupProxy(
   if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || "/" in overrides))
     return null;
   const name = settings?.default_toolchain;
-  if (typeof name !== "string" || !/^[\w.-]+$/.test(name)) return null;
+  // A toolchain's folder name: never `.`, `..` or a path.
+  if (typeof name !== "string" || !/^\w[\w.-]*$/.test(name)) return null;
   const toolchains = join(home, "toolchains");
   // `stable` names the host's `stable-<triple>`: taken only when exactly one such toolchain is installed.
   let dir = join(toolchains, name);

@@ -295,7 +295,7 @@ export class Lexer {
       if (triple && !(end - quote >= 6 && this.src.endsWith(String.fromCharCode(q).repeat(3)))) {
         this.problems.push({
           offset: quote,
-          message: "unterminated triple-quoted string: the rest of the file is not scanned",
+          message: UNTERMINATED_TRIPLE_QUOTE,
         });
       }
     }
@@ -317,11 +317,16 @@ export class Lexer {
     if (!STATEMENT_START.test(src.slice(i, i + 200))) return false;
     this.problems.push({
       offset: this.openedAt,
-      message: `bracket never closed (scanning resumed at the statement on the next line)`,
+      message: UNCLOSED_BRACKET,
     });
     return true;
   }
 }
+
+/** The problems the lexer reports (the WebAssembly scanner reports them in the same words). */
+export const UNTERMINATED_TRIPLE_QUOTE =
+  "unterminated triple-quoted string: the rest of the file is not scanned";
+export const UNCLOSED_BRACKET = "bracket never closed (scanning resumed at the statement on the next line)";
 
 /** Statements that cannot continue an expression inside brackets. */
 const STATEMENT_START =
